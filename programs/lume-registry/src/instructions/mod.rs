@@ -1,0 +1,53 @@
+//! The instruction table. Each instruction is a module with `Accounts`,
+//! `Args` and `process`; this table gives dispatch and the IDL the same list.
+
+pub mod initialize_registry;
+
+/// Declares the program's instructions: dispatch by Anchor discriminator
+/// (`sha256("global:<name>")[..8]`) and, with `idl-build`, their IDL entries.
+macro_rules! instructions {
+    ($($name:ident),* $(,)?) => {
+        /// Routes instruction data to its handler by discriminator.
+        #[inline(always)]
+        pub fn dispatch(
+            accounts: &mut [pinocchio::AccountView],
+            data: &[u8],
+        ) -> pinocchio::ProgramResult {
+            use crate::interface::discriminator::{as_u64, instruction};
+            if data.len() < 8 {
+                return Err(crate::errors::RegistryError::UnknownInstruction.into());
+            }
+            let (tag, args) = data.split_at(8);
+            let tag = u64::from_le_bytes([tag[0], tag[1], tag[2], tag[3], tag[4], tag[5], tag[6], tag[7]]);
+            $(
+                if tag == const { as_u64(instruction(stringify!($name))) } {
+                    return $name::process(accounts, args);
+                }
+            )*
+            Err(crate::errors::RegistryError::UnknownInstruction.into())
+        }
+
+        /// The IDL's `instructions`, registering argument types in `defs`.
+        #[cfg(feature = "idl-build")]
+        pub fn idl_instructions(
+            defs: &mut crate::interface::idl::TypeDefs,
+        ) -> Vec<crate::interface::idl::Value> {
+            use crate::interface::idl::json;
+            vec![$({
+                let mut entry = json!({ "name": stringify!($name) });
+                let docs = $name::Accounts::idl_docs();
+                if docs.as_array().is_some_and(|d| !d.is_empty()) {
+                    entry["docs"] = docs;
+                }
+                entry["discriminator"] = json!(crate::interface::discriminator::instruction(stringify!($name)));
+                entry["accounts"] = json!($name::Accounts::idl_accounts());
+                entry["args"] = json!($name::Args::idl_args(defs));
+                entry
+            }),*]
+        }
+    };
+}
+
+instructions! {
+    initialize_registry,
+}

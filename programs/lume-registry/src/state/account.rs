@@ -1,0 +1,78 @@
+//! Typed access to program-owned accounts.
+
+use crate::errors::RegistryError;
+use crate::interface::pod::Pod;
+use pinocchio::account::{AccountView, Ref, RefMut};
+use pinocchio::error::ProgramError;
+
+/// An account type of this program: a `Pod` body after a discriminator.
+pub trait AccountType: Pod {
+    /// `sha256("account:<Name>")[..8]`.
+    const DISCRIMINATOR: [u8; 8];
+    /// Bytes the account occupies: discriminator plus body.
+    const SPACE: usize = 8 + Self::SIZE;
+}
+
+/// Declares `$ty` an account type (and lists it in the IDL's `accounts`).
+#[macro_export]
+macro_rules! account_type {
+    ($ty:ident) => {
+        impl $crate::state::AccountType for $ty {
+            const DISCRIMINATOR: [u8; 8] = $crate::interface::discriminator::account(stringify!($ty));
+        }
+    };
+}
+
+#[inline(always)]
+fn check_type<T: AccountType>(account: &AccountView, name: &str) -> Result<(), ProgramError> {
+    crate::checks::check_owner(account, &crate::ID, name)?;
+    // SAFETY: only the length and the first 8 bytes are read, before any
+    // mutable borrow is handed out.
+    let data = unsafe { account.borrow_unchecked() };
+    if data.len() < T::SPACE || data[..8] != T::DISCRIMINATOR {
+        crate::runtime::log_pair("account", name);
+        return Err(RegistryError::InvalidAccountData.into());
+    }
+    Ok(())
+}
+
+/// A read-only view of a program account of type `T` (owner, size and
+/// discriminator checked: an account of another type cannot pass for `T`).
+#[inline(always)]
+pub fn load<'a, T: AccountType>(account: &'a AccountView, name: &str) -> Result<Ref<'a, T>, ProgramError> {
+    check_type::<T>(account, name)?;
+    let data = account.try_borrow()?;
+    // SAFETY (of the cast inside `view`): size checked in `check_type`.
+    Ok(Ref::map(data, |bytes| T::view(&bytes[8..]).unwrap_or_else(|| unreachable_layout())))
+}
+
+/// A mutable view of a program account of type `T`; fails if the account is
+/// already borrowed (the same account passed twice).
+#[inline(always)]
+pub fn load_mut<'a, T: AccountType>(account: &'a mut AccountView, name: &str) -> Result<RefMut<'a, T>, ProgramError> {
+    check_type::<T>(account, name)?;
+    let data = account.try_borrow_mut()?;
+    Ok(RefMut::map(data, |bytes| T::view_mut(&mut bytes[8..]).unwrap_or_else(|| unreachable_layout())))
+}
+
+/// Writes the discriminator of `T` into a freshly created account and returns
+/// its zeroed body.
+#[inline(always)]
+pub fn init<'a, T: AccountType>(account: &'a mut AccountView) -> Result<RefMut<'a, T>, ProgramError> {
+    let data = account.try_borrow_mut()?;
+    if data.len() < T::SPACE {
+        return Err(RegistryError::InvalidAccountData.into());
+    }
+    Ok(RefMut::map(data, |bytes| {
+        bytes[..8].copy_from_slice(&T::DISCRIMINATOR);
+        let body = T::view_mut(&mut bytes[8..]).unwrap_or_else(|| unreachable_layout());
+        *body = T::zeroed();
+        body
+    }))
+}
+
+#[cold]
+fn unreachable_layout() -> ! {
+    // Sizes are checked before every view; reaching this is a program bug.
+    panic!("account layout size mismatch")
+}

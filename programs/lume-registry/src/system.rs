@@ -1,0 +1,104 @@
+//! Creating program-owned PDA accounts through the System program.
+
+use pinocchio::{
+    account::AccountView,
+    address::Address,
+    cpi::{invoke_signed, Signer},
+    error::ProgramError,
+    instruction::{InstructionAccount, InstructionView},
+};
+
+/// Rent-exempt minimum for `space` bytes, from the Rent sysvar (read through
+/// its dedicated syscall, present in every runtime the tests use).
+pub fn rent_exempt_minimum(space: usize) -> Result<u64, ProgramError> {
+    // Rent layout: lamports_per_byte_year u64, exemption_threshold f64,
+    // burn_percent u8 (+ padding). The runtime requires 8-byte alignment.
+    #[cfg_attr(not(target_arch = "bpf"), allow(unused_mut))]
+    let mut rent = [0u64; 3];
+    #[cfg(target_arch = "bpf")]
+    // SAFETY: the buffer has the size and alignment of the Rent sysvar.
+    unsafe {
+        #[allow(deprecated)]
+        pinocchio::syscalls::sol_get_rent_sysvar(rent.as_mut_ptr() as *mut u8)
+    };
+    // The exemption threshold is 2.0 (years) in older runtimes and 1.0 since
+    // SIMD-0194 moved the factor into the per-byte price. Matching the two
+    // exact values keeps floating point out of the program.
+    let years = if rent[1] == 2.0f64.to_bits() {
+        2
+    } else if rent[1] == 1.0f64.to_bits() {
+        1
+    } else {
+        return Err(ProgramError::InvalidArgument);
+    };
+    // Account storage overhead is 128 bytes. space < 10 MiB and the price per
+    // byte is a few thousand lamports, so the product stays far below u64::MAX.
+    let bytes = (space as u64) + 128;
+    Ok(bytes * rent[0] * years)
+}
+
+/// Creates `account` (a PDA signed for by `seeds`) with `space` bytes, owned
+/// by this program and funded by `payer`. Works even if someone pre-funded the
+/// address (which makes a plain `CreateAccount` fail): then it tops up,
+/// allocates and assigns.
+#[inline(never)]
+pub fn create_pda_account(
+    payer: &AccountView,
+    account: &AccountView,
+    space: usize,
+    signer: &Signer,
+) -> Result<(), ProgramError> {
+    let required = rent_exempt_minimum(space)?;
+    let current = account.lamports();
+    if current == 0 {
+        let mut data = [0u8; 52];
+        data[0..4].copy_from_slice(&0u32.to_le_bytes());
+        data[4..12].copy_from_slice(&required.to_le_bytes());
+        data[12..20].copy_from_slice(&(space as u64).to_le_bytes());
+        data[20..52].copy_from_slice(crate::ID.as_ref());
+        return system_call(&data, payer, account, true, signer);
+    }
+    if current < required {
+        let mut data = [0u8; 12];
+        data[0..4].copy_from_slice(&2u32.to_le_bytes());
+        data[4..12].copy_from_slice(&(required - current).to_le_bytes());
+        system_call(&data, payer, account, false, signer)?;
+    }
+    let mut allocate = [0u8; 12];
+    allocate[0..4].copy_from_slice(&8u32.to_le_bytes());
+    allocate[4..12].copy_from_slice(&(space as u64).to_le_bytes());
+    system_call_single(&allocate, account, signer)?;
+    let mut assign = [0u8; 36];
+    assign[0..4].copy_from_slice(&1u32.to_le_bytes());
+    assign[4..36].copy_from_slice(crate::ID.as_ref());
+    system_call_single(&assign, account, signer)
+}
+
+/// A System instruction over `(from, to)`; `to_signs` when `to` is the PDA
+/// that must sign (CreateAccount) rather than only receive (Transfer).
+/// Inlined: six argument registers exceed what a BPF call can pass.
+#[inline(always)]
+fn system_call(
+    data: &[u8],
+    from: &AccountView,
+    to: &AccountView,
+    to_signs: bool,
+    signer: &Signer,
+) -> Result<(), ProgramError> {
+    let metas = [
+        InstructionAccount::writable_signer(from.address()),
+        InstructionAccount::new(to.address(), true, to_signs),
+    ];
+    let instruction = InstructionView { program_id: &SYSTEM_PROGRAM, data, accounts: &metas };
+    invoke_signed(&instruction, &[from, to], core::slice::from_ref(signer))
+}
+
+/// A System instruction over the PDA alone (Allocate, Assign).
+#[inline(always)]
+fn system_call_single(data: &[u8], account: &AccountView, signer: &Signer) -> Result<(), ProgramError> {
+    let metas = [InstructionAccount::writable_signer(account.address())];
+    let instruction = InstructionView { program_id: &SYSTEM_PROGRAM, data, accounts: &metas };
+    invoke_signed(&instruction, &[account], core::slice::from_ref(signer))
+}
+
+const SYSTEM_PROGRAM: Address = crate::SYSTEM_PROGRAM_ID;

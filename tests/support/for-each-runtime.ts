@@ -1,0 +1,43 @@
+// Runs one mocha describe body against every selected runtime, each with a fresh instance.
+import { selectedRuntimeKinds, startRuntime, type StartOptions } from "./runtimes.js";
+import type { RuntimeKind, TestRuntime } from "./types.js";
+
+/** Handed to the describe body; `rt` is valid inside hooks and tests, not while defining them. */
+export interface RuntimeHandle {
+  readonly kind: RuntimeKind;
+  readonly rt: TestRuntime;
+}
+
+export interface ForEachRuntimeOptions {
+  /** "suite": one runtime per describe (default); "test": a fresh one before each test. */
+  fresh?: "suite" | "test";
+}
+
+export function forEachRuntime(
+  title: string,
+  body: (handle: RuntimeHandle) => void,
+  startOptions: StartOptions | (() => StartOptions) = {},
+  { fresh = "suite" }: ForEachRuntimeOptions = {},
+): void {
+  for (const kind of selectedRuntimeKinds()) {
+    describe(`${title} [${kind}]`, function () {
+      let current: TestRuntime | undefined;
+      const handle: RuntimeHandle = {
+        kind,
+        get rt(): TestRuntime {
+          if (current === undefined) throw new Error("runtime used before its before-hook ran");
+          return current;
+        },
+      };
+      const boot = async (): Promise<void> => {
+        current = await startRuntime(kind, typeof startOptions === "function" ? startOptions() : startOptions);
+      };
+      if (fresh === "test") beforeEach(boot);
+      else before(boot);
+      after(() => {
+        current = undefined;
+      });
+      body(handle);
+    });
+  }
+}

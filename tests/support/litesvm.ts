@@ -1,0 +1,257 @@
+// TestRuntime on npm litesvm 1.5.0 (Agave 4.3), which takes @solana/kit transactions; the
+// provider below bridges the web3.js 1.x transactions that Anchor builds.
+import anchor from "@coral-xyz/anchor";
+import type { Provider, Wallet } from "@coral-xyz/anchor";
+import { address, getTransactionDecoder, lamports } from "@solana/kit";
+import {
+  PublicKey,
+  type Connection,
+  type Keypair,
+  type Signer,
+  type Transaction,
+} from "@solana/web3.js";
+import { Clock, FailedTransactionMetadata, LiteSVM, type TransactionMetadata } from "litesvm";
+import { RuntimeConnection } from "./connection.js";
+import { TxError } from "./errors.js";
+import { describeLiteSvmError } from "./litesvm-errors.js";
+import { upgradeableProgramAccounts } from "./loader.js";
+import {
+  prepareTransaction,
+  sendAllVia,
+  sendAndConfirmVia,
+  simulateVia,
+  type AnyTransaction,
+  type SimulationResponse,
+  type TxEngine,
+} from "./provider-core.js";
+import { signatureOf } from "./tx-utils.js";
+import type {
+  AccountState,
+  ClockState,
+  ClockUpdate,
+  RuntimeOptions,
+  TestRuntime,
+  TxResult,
+} from "./types.js";
+
+const transactionDecoder = getTransactionDecoder();
+
+/** An Anchor provider over litesvm: web3.js transaction -> wire bytes -> kit transaction. */
+export class LiteSvmProvider implements Provider {
+  readonly wallet: Wallet;
+  readonly publicKey: PublicKey;
+
+  constructor(
+    readonly svm: LiteSVM,
+    private readonly engine: TxEngine,
+    readonly connection: Connection,
+  ) {
+    this.wallet = new anchor.Wallet(engine.payer);
+    this.publicKey = engine.payer.publicKey;
+  }
+
+  async send(tx: AnyTransaction, signers?: Signer[]): Promise<string> {
+    return sendAndConfirmVia(this.engine, tx, signers);
+  }
+
+  async sendAndConfirm(tx: AnyTransaction, signers?: Signer[]): Promise<string> {
+    return sendAndConfirmVia(this.engine, tx, signers);
+  }
+
+  async sendAll<T extends AnyTransaction>(
+    txWithSigners: { tx: T; signers?: Signer[] }[],
+  ): Promise<string[]> {
+    return sendAllVia(this.engine, txWithSigners);
+  }
+
+  async simulate(tx: AnyTransaction, signers?: Signer[]): Promise<SimulationResponse> {
+    return simulateVia(this.engine, tx, signers);
+  }
+}
+
+class LiteSvmRuntime implements TestRuntime, TxEngine {
+  readonly name = "litesvm" as const;
+  readonly provider: LiteSvmProvider;
+  private lastCu: number | undefined;
+
+  constructor(
+    readonly svm: LiteSVM,
+    readonly payer: Keypair,
+  ) {
+    const connection = new RuntimeConnection({
+      getAccount: (a) => this.getAccount(a),
+      latestBlockhash: () => this.latestBlockhash(),
+      slot: async () => this.svm.getClock().slot,
+    }).asConnection();
+    this.provider = new LiteSvmProvider(svm, this, connection);
+  }
+
+  async getAccount(addr: PublicKey): Promise<AccountState | null> {
+    const account = this.svm.getAccount(address(addr.toBase58()));
+    if (!account.exists) return null;
+    return {
+      lamports: account.lamports,
+      owner: new PublicKey(account.programAddress),
+      data: Buffer.from(account.data),
+      executable: account.executable,
+    };
+  }
+
+  async setAccount(addr: PublicKey, account: AccountState): Promise<void> {
+    setLiteSvmAccount(this.svm, addr, account);
+  }
+
+  async airdrop(addr: PublicKey, amount: bigint | number): Promise<void> {
+    const current = await this.getAccount(addr);
+    await this.setAccount(addr, {
+      lamports: (current?.lamports ?? 0n) + BigInt(amount),
+      owner: current?.owner ?? anchor.web3.SystemProgram.programId,
+      data: current?.data ?? Buffer.alloc(0),
+      executable: current?.executable ?? false,
+    });
+  }
+
+  async getClock(): Promise<ClockState> {
+    const c = this.svm.getClock();
+    return {
+      slot: c.slot,
+      epochStartTimestamp: c.epochStartTimestamp,
+      epoch: c.epoch,
+      leaderScheduleEpoch: c.leaderScheduleEpoch,
+      unixTimestamp: c.unixTimestamp,
+    };
+  }
+
+  async setClock(update: ClockUpdate): Promise<void> {
+    const c = this.svm.getClock();
+    if (update.slot !== undefined) this.svm.warpToSlot(update.slot);
+    const after = this.svm.getClock();
+    this.svm.setClock(
+      new Clock(
+        after.slot,
+        after.epochStartTimestamp,
+        update.epoch ?? after.epoch,
+        after.leaderScheduleEpoch,
+        update.unixTimestamp ?? c.unixTimestamp,
+      ),
+    );
+  }
+
+  async warpTo(unixTimestamp: bigint): Promise<void> {
+    await this.setClock({ unixTimestamp });
+  }
+
+  async latestBlockhash(): Promise<string> {
+    return this.svm.latestBlockhash();
+  }
+
+  lastComputeUnits(): number | undefined {
+    return this.lastCu;
+  }
+
+  /** Never: every send is followed by a blockhash expiry (see execute). */
+  alreadyProcessed(): boolean {
+    return false;
+  }
+
+  async expireBlockhash(): Promise<void> {
+    this.svm.expireBlockhash();
+  }
+
+  async sendRaw(tx: Transaction, signers: Signer[] = []): Promise<TxResult> {
+    await prepareTransaction(this, tx, signers);
+    return this.execute(tx, "send");
+  }
+
+  async simulateRaw(tx: Transaction, signers: Signer[] = []): Promise<TxResult> {
+    await prepareTransaction(this, tx, signers);
+    return this.execute(tx, "simulate");
+  }
+
+  async execute(tx: AnyTransaction, mode: "send" | "simulate"): Promise<TxResult> {
+    const wire =
+      "version" in tx
+        ? tx.serialize()
+        : tx.serialize({ requireAllSignatures: mode === "send", verifySignatures: false });
+    const kitTx = transactionDecoder.decode(wire);
+    const signature = signatureOf(tx);
+    if (mode === "simulate") {
+      const sim = this.svm.simulateTransaction(kitTx);
+      return sim instanceof FailedTransactionMetadata
+        ? failedResult(sim, signature, mode)
+        : okResult(sim.meta(), signature);
+    }
+    const res = this.svm.sendTransaction(kitTx);
+    // A new blockhash for the next send: otherwise an identical transaction (same
+    // signature) is rejected as AlreadyProcessed.
+    this.svm.expireBlockhash();
+    const result =
+      res instanceof FailedTransactionMetadata
+        ? failedResult(res, signature, mode)
+        : okResult(res, signature);
+    this.lastCu = result.computeUnits;
+    return result;
+  }
+}
+
+function okResult(meta: TransactionMetadata, signature: string): TxResult {
+  const rd = meta.returnData();
+  const data = Buffer.from(rd.data());
+  return {
+    ok: true,
+    signature,
+    logs: meta.logs(),
+    computeUnits: Number(meta.computeUnitsConsumed()),
+    returnData: data.length > 0 ? { programId: new PublicKey(rd.programId()), data } : null,
+    err: null,
+  };
+}
+
+function failedResult(
+  failed: FailedTransactionMetadata,
+  signature: string,
+  mode: "send" | "simulate",
+): TxResult {
+  const meta = failed.meta();
+  const logs = meta.logs();
+  const computeUnits = Number(meta.computeUnitsConsumed());
+  const err = new TxError({
+    runtime: "litesvm",
+    action: mode,
+    signature,
+    logs,
+    computeUnits,
+    ...describeLiteSvmError(failed.err()),
+  });
+  return { ok: false, signature, logs, computeUnits, returnData: null, err };
+}
+
+function setLiteSvmAccount(svm: LiteSVM, addr: PublicKey, account: AccountState): void {
+  svm.setAccount({
+    address: address(addr.toBase58()),
+    lamports: lamports(account.lamports),
+    programAddress: address(account.owner.toBase58()),
+    executable: account.executable,
+    data: account.data,
+    space: BigInt(account.data.length),
+  });
+}
+
+export async function startLiteSvm(
+  options: RuntimeOptions & { payer: Keypair; payerLamports: bigint },
+): Promise<TestRuntime> {
+  const svm = new LiteSVM();
+  // ProgramData before the program account: litesvm compiles the program when the
+  // executable account is written ("Program is not deployed" in the other order).
+  for (const { address: a, account } of (options.programs ?? []).flatMap(upgradeableProgramAccounts)) {
+    setLiteSvmAccount(svm, a, account);
+  }
+  for (const { address: a, account } of options.accounts ?? []) setLiteSvmAccount(svm, a, account);
+  setLiteSvmAccount(svm, options.payer.publicKey, {
+    lamports: options.payerLamports,
+    owner: anchor.web3.SystemProgram.programId,
+    data: Buffer.alloc(0),
+    executable: false,
+  });
+  return new LiteSvmRuntime(svm, options.payer);
+}
