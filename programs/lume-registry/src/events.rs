@@ -15,7 +15,7 @@ use pinocchio::address::Address;
 pub trait Event {
     /// `sha256("event:<Name>")[..8]`.
     const DISCRIMINATOR: [u8; 8];
-    fn encode_fields(&self, writer: &mut BorshWriter) -> Result<(), RegistryError>;
+    fn encode_fields<const N: usize>(&self, writer: &mut BorshWriter<N>) -> Result<(), RegistryError>;
 }
 
 /// Declares an event struct, its encoding and (with `idl-build`) its IDL type,
@@ -36,9 +36,9 @@ macro_rules! event {
         impl $(<$lt>)? $crate::events::Event for $name $(<$lt>)? {
             const DISCRIMINATOR: [u8; 8] = $crate::interface::discriminator::event(stringify!($name));
             #[inline(always)]
-            fn encode_fields(
+            fn encode_fields<const N: usize>(
                 &self,
-                writer: &mut $crate::interface::borsh_writer::BorshWriter,
+                writer: &mut $crate::interface::borsh_writer::BorshWriter<N>,
             ) -> Result<(), $crate::errors::RegistryError> {
                 #[allow(unused_imports)]
                 use $crate::interface::borsh_writer::BorshEncode;

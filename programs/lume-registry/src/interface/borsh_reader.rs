@@ -130,7 +130,9 @@ impl<'a, const MAX: usize> BorshDecode<'a> for BoundedStr<'a, MAX> {
             other => other,
         })?;
         let bytes = reader.take(len)?;
-        if core::str::from_utf8(bytes).is_err() {
+        // ASCII (the common case) is checked a word at a time; full UTF-8
+        // validation is several times dearer per byte on BPF.
+        if !bytes.is_ascii() && core::str::from_utf8(bytes).is_err() {
             return Err(RegistryError::InvalidUtf8);
         }
         Ok(Self(bytes))
@@ -179,11 +181,19 @@ impl<'a, const MAX: usize, const MAX_LEN: usize> BoundedStrList<'a, MAX, MAX_LEN
     pub fn is_empty(&self) -> bool {
         self.count == 0
     }
-    /// The strings in order (already validated).
+    /// The strings in order. They were validated on decode, so this only
+    /// walks the length prefixes.
     pub fn iter(&self) -> impl Iterator<Item = &'a [u8]> {
-        let mut reader = BorshReader::new(self.encoded);
-        (0..self.count).filter_map(move |_| {
-            BoundedStr::<MAX_LEN>::decode(&mut reader).ok().map(|s| s.0)
+        let mut rest = self.encoded;
+        (0..self.count).map(move |_| {
+            let (prefix, tail) = rest.split_at(4.min(rest.len()));
+            let len = match prefix {
+                [a, b, c, d] => u32::from_le_bytes([*a, *b, *c, *d]) as usize,
+                _ => 0,
+            };
+            let (item, tail) = tail.split_at(len.min(tail.len()));
+            rest = tail;
+            item
         })
     }
 }

@@ -7,29 +7,38 @@ use crate::errors::RegistryError;
 use crate::interface::pod::{FixedStr, Pod, PodBool, PodI64, PodU16, PodU32, PodU64};
 use pinocchio::address::Address;
 
-/// Appends Borsh-encoded values to a fixed buffer.
-pub struct BorshWriter<'b> {
-    buffer: &'b mut [u8],
+/// Appends Borsh-encoded values to a fixed buffer, which may start
+/// uninitialised: only the written prefix is ever read.
+pub struct BorshWriter<'b, const N: usize> {
+    buffer: &'b mut core::mem::MaybeUninit<[u8; N]>,
     len: usize,
 }
 
-impl<'b> BorshWriter<'b> {
-    pub fn new(buffer: &'b mut [u8]) -> Self {
+impl<'b, const N: usize> BorshWriter<'b, N> {
+    pub fn new(buffer: &'b mut core::mem::MaybeUninit<[u8; N]>) -> Self {
         Self { buffer, len: 0 }
     }
 
     /// The bytes written so far.
     pub fn written(&self) -> &[u8] {
-        &self.buffer[..self.len]
+        // SAFETY: the first `len` bytes were written by `write`.
+        unsafe { core::slice::from_raw_parts(self.buffer.as_ptr() as *const u8, self.len) }
     }
 
     #[inline(always)]
     pub fn write(&mut self, bytes: &[u8]) -> Result<(), RegistryError> {
         let end = self.len.checked_add(bytes.len()).ok_or(RegistryError::EventTooLarge)?;
-        if end > self.buffer.len() {
+        if end > N {
             return Err(RegistryError::EventTooLarge);
         }
-        self.buffer[self.len..end].copy_from_slice(bytes);
+        // SAFETY: `len + bytes.len() <= N`, and source and destination are distinct.
+        unsafe {
+            core::ptr::copy_nonoverlapping(
+                bytes.as_ptr(),
+                (self.buffer.as_mut_ptr() as *mut u8).add(self.len),
+                bytes.len(),
+            );
+        }
         self.len = end;
         Ok(())
     }
@@ -43,7 +52,7 @@ impl<'b> BorshWriter<'b> {
 
 /// A value that can be written as Borsh.
 pub trait BorshEncode {
-    fn encode(&self, writer: &mut BorshWriter) -> Result<(), RegistryError>;
+    fn encode<const N: usize>(&self, writer: &mut BorshWriter<N>) -> Result<(), RegistryError>;
 }
 
 /// Fixed-size values are their own encoding.
@@ -51,7 +60,7 @@ macro_rules! encode_as_pod {
     ($($ty:ty),*) => {$(
         impl BorshEncode for $ty {
             #[inline(always)]
-            fn encode(&self, writer: &mut BorshWriter) -> Result<(), RegistryError> {
+            fn encode<const N: usize>(&self, writer: &mut BorshWriter<N>) -> Result<(), RegistryError> {
                 writer.write(Pod::bytes(self))
             }
         }
@@ -59,9 +68,9 @@ macro_rules! encode_as_pod {
 }
 encode_as_pod!(u8, Address, PodBool, PodU16, PodU32, PodU64, PodI64);
 
-impl<const N: usize> BorshEncode for [u8; N] {
+impl<const LEN: usize> BorshEncode for [u8; LEN] {
     #[inline(always)]
-    fn encode(&self, writer: &mut BorshWriter) -> Result<(), RegistryError> {
+    fn encode<const N: usize>(&self, writer: &mut BorshWriter<N>) -> Result<(), RegistryError> {
         writer.write(self)
     }
 }
@@ -71,7 +80,7 @@ impl<const N: usize> BorshEncode for [u8; N] {
 pub struct Text<'a>(pub &'a [u8]);
 
 impl BorshEncode for Text<'_> {
-    fn encode(&self, writer: &mut BorshWriter) -> Result<(), RegistryError> {
+    fn encode<const N: usize>(&self, writer: &mut BorshWriter<N>) -> Result<(), RegistryError> {
         writer.write_len(self.0.len())?;
         writer.write(self.0)
     }
@@ -82,7 +91,7 @@ impl BorshEncode for Text<'_> {
 pub struct List<'a, T: Pod>(pub &'a [T]);
 
 impl<T: Pod> BorshEncode for List<'_, T> {
-    fn encode(&self, writer: &mut BorshWriter) -> Result<(), RegistryError> {
+    fn encode<const N: usize>(&self, writer: &mut BorshWriter<N>) -> Result<(), RegistryError> {
         writer.write_len(self.0.len())?;
         for item in self.0 {
             writer.write(item.bytes())?;
@@ -95,8 +104,8 @@ impl<T: Pod> BorshEncode for List<'_, T> {
 #[derive(Clone, Copy)]
 pub struct TextList<'a, const N: usize>(pub &'a [FixedStr<N>]);
 
-impl<const N: usize> BorshEncode for TextList<'_, N> {
-    fn encode(&self, writer: &mut BorshWriter) -> Result<(), RegistryError> {
+impl<const LEN: usize> BorshEncode for TextList<'_, LEN> {
+    fn encode<const N: usize>(&self, writer: &mut BorshWriter<N>) -> Result<(), RegistryError> {
         writer.write_len(self.0.len())?;
         for item in self.0 {
             Text(item.as_bytes()).encode(writer)?;

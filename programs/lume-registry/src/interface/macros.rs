@@ -37,9 +37,9 @@ macro_rules! pod_struct {
 
         impl $crate::interface::borsh_writer::BorshEncode for $name {
             #[inline(always)]
-            fn encode(
+            fn encode<const N: usize>(
                 &self,
-                writer: &mut $crate::interface::borsh_writer::BorshWriter,
+                writer: &mut $crate::interface::borsh_writer::BorshWriter<N>,
             ) -> Result<(), $crate::errors::RegistryError> {
                 writer.write($crate::interface::pod::Pod::bytes(self))
             }

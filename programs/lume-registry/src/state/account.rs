@@ -55,8 +55,9 @@ pub fn load_mut<'a, T: AccountType>(account: &'a mut AccountView, name: &str) ->
     Ok(RefMut::map(data, |bytes| T::view_mut(&mut bytes[8..]).unwrap_or_else(|| unreachable_layout())))
 }
 
-/// Writes the discriminator of `T` into a freshly created account and returns
-/// its zeroed body.
+/// Writes the discriminator of `T` into an account this instruction just
+/// created (the runtime zero-fills new accounts, so the body starts all-zero)
+/// and returns the body.
 #[inline(always)]
 pub fn init<'a, T: AccountType>(account: &'a mut AccountView) -> Result<RefMut<'a, T>, ProgramError> {
     let data = account.try_borrow_mut()?;
@@ -65,9 +66,7 @@ pub fn init<'a, T: AccountType>(account: &'a mut AccountView) -> Result<RefMut<'
     }
     Ok(RefMut::map(data, |bytes| {
         bytes[..8].copy_from_slice(&T::DISCRIMINATOR);
-        let body = T::view_mut(&mut bytes[8..]).unwrap_or_else(|| unreachable_layout());
-        *body = T::zeroed();
-        body
+        T::view_mut(&mut bytes[8..]).unwrap_or_else(|| unreachable_layout())
     }))
 }
 
