@@ -289,6 +289,11 @@ export type LumeRegistry = {
       "code": 6029,
       "name": "eventTooLarge",
       "msg": "An event does not fit the event buffer (a program bug: please report it)"
+    },
+    {
+      "code": 6030,
+      "name": "invalidEnumValue",
+      "msg": "An enumerated argument has an unknown value"
     }
   ],
   "types": [

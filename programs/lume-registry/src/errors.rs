@@ -35,5 +35,6 @@ crate::error_codes! {
         DuplicateAccount = 6027 => "The same account was passed where distinct accounts are required",
         CategoriesNotAscending = 6028 => "Initial categories must be listed in strictly ascending byte order (this also rules out duplicates)",
         EventTooLarge = 6029 => "An event does not fit the event buffer (a program bug: please report it)",
+        InvalidEnumValue = 6030 => "An enumerated argument has an unknown value",
     }
 }

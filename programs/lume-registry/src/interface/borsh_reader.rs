@@ -209,3 +209,21 @@ impl<'a, const MAX: usize, const MAX_LEN: usize> BorshDecode<'a> for BoundedStrL
         Ok(Self { count, encoded: &start[..consumed] })
     }
 }
+
+impl<'a, E: crate::interface::pod::PodEnum + BorshDecode<'a>> BorshDecode<'a> for crate::interface::pod::Stored<E> {
+    #[inline(always)]
+    fn decode(reader: &mut BorshReader<'a>) -> Result<Self, RegistryError> {
+        Ok(Self::new(E::decode(reader)?))
+    }
+}
+
+impl<'a, T: BorshDecode<'a>> BorshDecode<'a> for Option<T> {
+    #[inline(always)]
+    fn decode(reader: &mut BorshReader<'a>) -> Result<Self, RegistryError> {
+        match reader.take(1)?[0] {
+            0 => Ok(None),
+            1 => Ok(Some(T::decode(reader)?)),
+            _ => Err(RegistryError::InvalidEnumValue),
+        }
+    }
+}

@@ -114,6 +114,25 @@ impl<const LEN: usize> BorshEncode for TextList<'_, LEN> {
     }
 }
 
+impl<E: crate::interface::pod::PodEnum> BorshEncode for crate::interface::pod::Stored<E> {
+    #[inline(always)]
+    fn encode<const N: usize>(&self, writer: &mut BorshWriter<N>) -> Result<(), RegistryError> {
+        writer.write(Pod::bytes(self))
+    }
+}
+
+impl<T: BorshEncode> BorshEncode for Option<T> {
+    fn encode<const N: usize>(&self, writer: &mut BorshWriter<N>) -> Result<(), RegistryError> {
+        match self {
+            None => writer.write(&[0]),
+            Some(value) => {
+                writer.write(&[1])?;
+                value.encode(writer)
+            }
+        }
+    }
+}
+
 #[cfg(feature = "idl-build")]
 mod idl {
     use super::*;

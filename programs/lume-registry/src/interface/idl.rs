@@ -7,7 +7,7 @@
 //! document (Anchor IDL spec 0.1.0).
 
 use crate::interface::borsh_reader::{BoundedStr, BoundedStrList, BoundedVec};
-use crate::interface::pod::{FixedStr, Pod, PodBool, PodI64, PodU16, PodU32, PodU64};
+use crate::interface::pod::{FixedStr, Pod, PodBool, PodEnum, PodI64, PodU16, PodU32, PodU64, Stored};
 use pinocchio::address::Address;
 pub use serde_json::{json, Value};
 
@@ -120,4 +120,22 @@ pub fn field(name: &str, docs_value: Value, ty: Value) -> Value {
 /// Base58 text of an address.
 pub fn base58(address: &Address) -> String {
     bs58::encode(address.as_ref()).into_string()
+}
+
+impl<E: PodEnum + IdlType> IdlType for Stored<E> {
+    fn idl_type() -> Value {
+        E::idl_type()
+    }
+    fn register(defs: &mut TypeDefs) {
+        E::register(defs);
+    }
+}
+
+impl<T: IdlType> IdlType for Option<T> {
+    fn idl_type() -> Value {
+        json!({ "option": T::idl_type() })
+    }
+    fn register(defs: &mut TypeDefs) {
+        T::register(defs);
+    }
 }

@@ -132,8 +132,14 @@ macro_rules! instruction_accounts {
                     return Err($crate::errors::RegistryError::MissingAccounts.into());
                 };
                 $(
-                    $( $crate::instruction_accounts!(@check $field, stringify!($field), $flag); )*
-                    $( $crate::checks::check_address($field, &$address, stringify!($field))?; )?
+                    // An optional account the client left out arrives as the
+                    // program id (Anchor's convention) and skips its checks.
+                    let absent = $crate::instruction_accounts!(@is_optional $($flag)*)
+                        && $field.address() == &crate::ID;
+                    if !absent {
+                        $( $crate::instruction_accounts!(@check $field, stringify!($field), $flag); )*
+                        $( $crate::checks::check_address($field, &$address, stringify!($field))?; )?
+                    }
                 )*
                 Ok(Self { $($field: *$field,)* })
             }
@@ -165,6 +171,11 @@ macro_rules! instruction_accounts {
     (@check $account:ident, $name:expr, writable) => {
         $crate::checks::check_writable($account, $name)?;
     };
+    (@check $account:ident, $name:expr, optional) => {};
+    (@is_optional) => { false };
+    (@is_optional optional $($rest:ident)*) => { true };
+    (@is_optional $first:ident $($rest:ident)*) => { $crate::instruction_accounts!(@is_optional $($rest)*) };
+    (@idl $entry:ident, optional) => { $entry["optional"] = $crate::interface::idl::json!(true); };
     (@check $account:ident, $name:expr, signer) => {
         $crate::checks::check_signer($account, $name)?;
     };
@@ -202,6 +213,82 @@ macro_rules! error_codes {
                 vec![$( $crate::interface::idl::json!({
                     "code": $code, "name": stringify!($variant), "msg": $msg
                 }) ),*]
+            }
+        }
+    };
+}
+
+/// A Borsh enum whose variants carry named fields, decoded in place from
+/// instruction or account data (used for proposal actions). Variant indices
+/// are explicit and must run 0, 1, 2, ... (Borsh encodes the position).
+#[macro_export]
+macro_rules! borsh_enum {
+    (
+        $(#[doc = $doc:literal])*
+        pub enum $name:ident<'a> {
+            $(
+                $(#[doc = $vdoc:literal])*
+                $variant:ident = $index:literal {
+                    $( $(#[doc = $fdoc:literal])* $field:ident : $ty:ty ),* $(,)?
+                }
+            ),* $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])*
+        pub enum $name<'a> {
+            $( $(#[doc = $vdoc])* $variant { $( $(#[doc = $fdoc])* $field: $ty, )* }, )*
+            #[doc(hidden)]
+            _Borrowed(core::marker::PhantomData<&'a [u8]>),
+        }
+
+        impl<'a> $name<'a> {
+            /// Position of the variant (its Borsh tag).
+            pub fn index(&self) -> u8 {
+                match self {
+                    $( Self::$variant { .. } => $index, )*
+                    Self::_Borrowed(_) => u8::MAX,
+                }
+            }
+        }
+
+        impl<'a> $crate::interface::borsh_reader::BorshDecode<'a> for $name<'a> {
+            fn decode(
+                reader: &mut $crate::interface::borsh_reader::BorshReader<'a>,
+            ) -> Result<Self, $crate::errors::RegistryError> {
+                #[allow(unused_imports)]
+                use $crate::interface::borsh_reader::BorshDecode;
+                let tag = reader.take(1)?[0];
+                $(
+                    if tag == $index {
+                        return Ok(Self::$variant { $( $field: <$ty>::decode(reader)?, )* });
+                    }
+                )*
+                Err($crate::errors::RegistryError::InvalidEnumValue)
+            }
+        }
+
+        #[cfg(feature = "idl-build")]
+        impl<'a> $crate::interface::idl::IdlType for $name<'a> {
+            fn idl_type() -> $crate::interface::idl::Value {
+                $crate::interface::idl::json!({ "defined": { "name": stringify!($name) } })
+            }
+            fn register(defs: &mut $crate::interface::idl::TypeDefs) {
+                use $crate::interface::idl::{docs, field, json, IdlType};
+                if defs.contains(stringify!($name)) {
+                    return;
+                }
+                $( $( <$ty as IdlType>::register(defs); )* )*
+                let variants = vec![$({
+                    let mut v = json!({ "name": stringify!($variant) });
+                    let d = docs(&[$($vdoc),*]);
+                    if d.as_array().is_some_and(|d| !d.is_empty()) { v["docs"] = d; }
+                    let fields: Vec<$crate::interface::idl::Value> = vec![$(
+                        field(stringify!($field), docs(&[$($fdoc),*]), <$ty as IdlType>::idl_type())
+                    ),*];
+                    if !fields.is_empty() { v["fields"] = json!(fields); }
+                    v
+                }),*];
+                defs.insert(stringify!($name), docs(&[$($doc),*]), json!({ "kind": "enum", "variants": variants }));
             }
         }
     };

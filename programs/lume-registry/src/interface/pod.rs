@@ -151,3 +151,106 @@ impl<const N: usize> Default for FixedStr<N> {
 }
 
 unsafe impl<const N: usize> Pod for FixedStr<N> {}
+
+/// A field-less enum stored as one byte (Borsh's encoding of such an enum).
+pub trait PodEnum: Copy + 'static {
+    fn from_u8(value: u8) -> Option<Self>;
+    fn to_u8(self) -> u8;
+}
+
+/// A `PodEnum` in an account: any byte is a valid `Stored`, and reading
+/// an unknown value is an error rather than undefined behaviour.
+#[repr(transparent)]
+#[derive(Clone, Copy)]
+pub struct Stored<E: PodEnum>(u8, core::marker::PhantomData<E>);
+
+impl<E: PodEnum> Stored<E> {
+    pub fn new(value: E) -> Self {
+        Self(value.to_u8(), core::marker::PhantomData)
+    }
+    /// The stored value; `None` only if the byte was written by something
+    /// other than this program (or by a future layout).
+    pub fn get(self) -> Option<E> {
+        E::from_u8(self.0)
+    }
+    pub fn set(&mut self, value: E) {
+        self.0 = value.to_u8();
+    }
+    pub fn is(self, value: E) -> bool {
+        self.0 == value.to_u8()
+    }
+}
+
+unsafe impl<E: PodEnum> Pod for Stored<E> {}
+
+/// Declares a field-less enum with sequential values from 0 (its Borsh
+/// encoding), its `PodEnum` conversions, argument decoding, event encoding and
+/// IDL definition.
+#[macro_export]
+macro_rules! pod_enum {
+    (
+        $(#[doc = $doc:literal])*
+        pub enum $name:ident {
+            $( $(#[doc = $vdoc:literal])* $variant:ident = $value:literal ),* $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])*
+        #[repr(u8)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum $name {
+            $( $(#[doc = $vdoc])* $variant = $value, )*
+        }
+
+        impl $crate::interface::pod::PodEnum for $name {
+            #[inline(always)]
+            fn from_u8(value: u8) -> Option<Self> {
+                match value {
+                    $( $value => Some(Self::$variant), )*
+                    _ => None,
+                }
+            }
+            #[inline(always)]
+            fn to_u8(self) -> u8 {
+                self as u8
+            }
+        }
+
+        impl<'a> $crate::interface::borsh_reader::BorshDecode<'a> for $name {
+            #[inline(always)]
+            fn decode(
+                reader: &mut $crate::interface::borsh_reader::BorshReader<'a>,
+            ) -> Result<Self, $crate::errors::RegistryError> {
+                let byte = reader.take(1)?[0];
+                <$name as $crate::interface::pod::PodEnum>::from_u8(byte)
+                    .ok_or($crate::errors::RegistryError::InvalidEnumValue)
+            }
+        }
+
+        impl $crate::interface::borsh_writer::BorshEncode for $name {
+            #[inline(always)]
+            fn encode<const N: usize>(
+                &self,
+                writer: &mut $crate::interface::borsh_writer::BorshWriter<N>,
+            ) -> Result<(), $crate::errors::RegistryError> {
+                writer.write(&[*self as u8])
+            }
+        }
+
+        #[cfg(feature = "idl-build")]
+        impl $crate::interface::idl::IdlType for $name {
+            fn idl_type() -> $crate::interface::idl::Value {
+                $crate::interface::idl::json!({ "defined": { "name": stringify!($name) } })
+            }
+            fn register(defs: &mut $crate::interface::idl::TypeDefs) {
+                use $crate::interface::idl::{docs, json};
+                let variants = vec![$({
+                    let mut v = json!({ "name": stringify!($variant) });
+                    let d = docs(&[$($vdoc),*]);
+                    if d.as_array().is_some_and(|d| !d.is_empty()) { v["docs"] = d; }
+                    v
+                }),*];
+                defs.insert(stringify!($name), docs(&[$($doc),*]), json!({ "kind": "enum", "variants": variants }));
+            }
+        }
+    };
+}

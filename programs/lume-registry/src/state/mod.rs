@@ -3,7 +3,22 @@
 //! discriminator before handing out a typed view.
 
 pub mod account;
+pub mod common;
+pub mod deviation;
+pub mod endpoint;
+pub mod infra_key;
+pub mod partner;
+pub mod proposal;
 pub mod registry;
+pub mod role;
+pub mod seeds;
 
-pub use account::{AccountType, load, load_mut};
+pub use account::{load, load_mut, AccountType};
+pub use common::{Evidence, Protocol, TrafficModel};
+pub use deviation::DeviationReport;
+pub use endpoint::{Endpoint, EndpointStatus};
+pub use infra_key::{InfraKey, KeyStatus, RevocationReason};
+pub use partner::{AdmissionStage, Partner, PartnerStatus};
+pub use proposal::{Proposal, ProposalAction, ProposalStatus, ProposerRole};
 pub use registry::{Policy, Registry, MAX_CATEGORIES, MAX_COUNCIL, REGISTRY_ADDRESS, REGISTRY_BUMP, REGISTRY_SEED};
+pub use role::{Role, RoleGrant};

@@ -7,7 +7,7 @@ use crate::history::HistoryChain;
 use pinocchio::address::Address;
 
 /// Seed of the registry PDA.
-pub const REGISTRY_SEED: &[u8] = b"registry";
+pub const REGISTRY_SEED: &[u8] = super::seeds::REGISTRY;
 /// The registry PDA `["registry"]` and its canonical bump, fixed because the
 /// program id is: deriving it on-chain would cost 1,500 CU per bump tried.
 /// The tests check both against `findProgramAddressSync`.
