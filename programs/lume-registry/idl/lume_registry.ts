@@ -107,6 +107,779 @@ export type LumeRegistry = {
           }
         }
       ]
+    },
+    {
+      "name": "apply",
+      "docs": [
+        "Applies for partnership: creates the partner `[\"partner\", registry.partner_count]`",
+        "with its identity commitments and declared traffic model. Signed by the",
+        "organisation's own authority key, which pays for the account."
+      ],
+      "discriminator": [
+        248,
+        243,
+        145,
+        24,
+        105,
+        50,
+        162,
+        225
+      ],
+      "accounts": [
+        {
+          "name": "registry",
+          "writable": true
+        },
+        {
+          "name": "partner",
+          "docs": [
+            "The new partner PDA `[\"partner\", partner_id as u64 LE]`."
+          ],
+          "writable": true
+        },
+        {
+          "name": "authority",
+          "docs": [
+            "The partner's authority (admin key) and payer."
+          ],
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "systemProgram",
+          "address": "11111111111111111111111111111111"
+        }
+      ],
+      "args": [
+        {
+          "name": "legalName",
+          "docs": [
+            "Registered legal name (1 to 63 bytes)."
+          ],
+          "type": "string"
+        },
+        {
+          "name": "jurisdiction",
+          "docs": [
+            "Jurisdiction code, ISO 3166 (e.g. \"DE\", \"US-CA\")."
+          ],
+          "type": "string"
+        },
+        {
+          "name": "legalEntityIdHash",
+          "docs": [
+            "SHA-256 of the legal entity identifier."
+          ],
+          "type": {
+            "array": [
+              "u8",
+              32
+            ]
+          }
+        },
+        {
+          "name": "evidenceHash",
+          "docs": [
+            "SHA-256 of the owners/licences/compliance evidence bundle."
+          ],
+          "type": {
+            "array": [
+              "u8",
+              32
+            ]
+          }
+        },
+        {
+          "name": "evidenceUri",
+          "docs": [
+            "Where that bundle can be fetched."
+          ],
+          "type": "string"
+        },
+        {
+          "name": "trafficModel",
+          "docs": [
+            "Declared traffic model."
+          ],
+          "type": {
+            "defined": {
+              "name": "trafficModel"
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "declareEndpoint",
+      "docs": [
+        "Declares an endpoint of a pending application (partner authority only).",
+        "Creates `[\"endpoint\", partner, partner.next_endpoint_index]`."
+      ],
+      "discriminator": [
+        59,
+        19,
+        191,
+        213,
+        105,
+        50,
+        87,
+        184
+      ],
+      "accounts": [
+        {
+          "name": "registry",
+          "writable": true
+        },
+        {
+          "name": "partner",
+          "writable": true
+        },
+        {
+          "name": "endpoint",
+          "docs": [
+            "The new endpoint PDA `[\"endpoint\", partner, index as u16 LE]`."
+          ],
+          "writable": true
+        },
+        {
+          "name": "authority",
+          "docs": [
+            "The partner's authority; pays for the endpoint account."
+          ],
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "systemProgram",
+          "address": "11111111111111111111111111111111"
+        }
+      ],
+      "args": [
+        {
+          "name": "host",
+          "docs": [
+            "DNS name or IP literal (printable ASCII, no spaces)."
+          ],
+          "type": "string"
+        },
+        {
+          "name": "port",
+          "type": "u16"
+        },
+        {
+          "name": "protocol",
+          "type": {
+            "defined": {
+              "name": "protocol"
+            }
+          }
+        },
+        {
+          "name": "categories",
+          "docs": [
+            "Request categories the endpoint carries (within the traffic model)."
+          ],
+          "type": "u64"
+        }
+      ]
+    },
+    {
+      "name": "attestLegal",
+      "docs": [
+        "Accounts of `attest_legal` and `attest_technical`."
+      ],
+      "discriminator": [
+        253,
+        211,
+        121,
+        229,
+        142,
+        98,
+        61,
+        68
+      ],
+      "accounts": [
+        {
+          "name": "registry",
+          "writable": true
+        },
+        {
+          "name": "partner",
+          "writable": true
+        },
+        {
+          "name": "verifier",
+          "docs": [
+            "The accredited verifier."
+          ],
+          "signer": true
+        },
+        {
+          "name": "roleGrant",
+          "docs": [
+            "The verifier's grant `[\"role\", role, verifier]`."
+          ]
+        }
+      ],
+      "args": [
+        {
+          "name": "evidenceHash",
+          "docs": [
+            "SHA-256 of the verification report bundle."
+          ],
+          "type": {
+            "array": [
+              "u8",
+              32
+            ]
+          }
+        },
+        {
+          "name": "evidenceUri",
+          "docs": [
+            "Where the bundle can be fetched."
+          ],
+          "type": "string"
+        }
+      ]
+    },
+    {
+      "name": "attestTechnical",
+      "docs": [
+        "Accounts of `attest_legal` and `attest_technical`."
+      ],
+      "discriminator": [
+        126,
+        232,
+        231,
+        243,
+        66,
+        77,
+        196,
+        114
+      ],
+      "accounts": [
+        {
+          "name": "registry",
+          "writable": true
+        },
+        {
+          "name": "partner",
+          "writable": true
+        },
+        {
+          "name": "verifier",
+          "docs": [
+            "The accredited verifier."
+          ],
+          "signer": true
+        },
+        {
+          "name": "roleGrant",
+          "docs": [
+            "The verifier's grant `[\"role\", role, verifier]`."
+          ]
+        }
+      ],
+      "args": [
+        {
+          "name": "evidenceHash",
+          "docs": [
+            "SHA-256 of the verification report bundle."
+          ],
+          "type": {
+            "array": [
+              "u8",
+              32
+            ]
+          }
+        },
+        {
+          "name": "evidenceUri",
+          "docs": [
+            "Where the bundle can be fetched."
+          ],
+          "type": "string"
+        }
+      ]
+    },
+    {
+      "name": "propose",
+      "docs": [
+        "Creates proposal `[\"proposal\", registry.proposal_count]` with a typed",
+        "action. Proposed by a council member, or by a partner's authority for",
+        "its own partner (endpoint, key and traffic-model changes only)."
+      ],
+      "discriminator": [
+        93,
+        253,
+        82,
+        168,
+        118,
+        33,
+        102,
+        90
+      ],
+      "accounts": [
+        {
+          "name": "registry",
+          "writable": true
+        },
+        {
+          "name": "proposal",
+          "docs": [
+            "The new proposal PDA `[\"proposal\", proposal_id as u64 LE]`."
+          ],
+          "writable": true
+        },
+        {
+          "name": "proposer",
+          "docs": [
+            "Council member or partner authority; pays for the proposal account."
+          ],
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "partner",
+          "docs": [
+            "The partner a partner action applies to; leave out for council actions."
+          ],
+          "optional": true
+        },
+        {
+          "name": "systemProgram",
+          "address": "11111111111111111111111111111111"
+        }
+      ],
+      "args": [
+        {
+          "name": "action",
+          "docs": [
+            "What the proposal does once approved and executed."
+          ],
+          "type": {
+            "defined": {
+              "name": "proposalAction"
+            }
+          }
+        },
+        {
+          "name": "evidenceHash",
+          "docs": [
+            "SHA-256 of the supporting evidence bundle (zeros if none)."
+          ],
+          "type": {
+            "array": [
+              "u8",
+              32
+            ]
+          }
+        },
+        {
+          "name": "evidenceUri",
+          "docs": [
+            "Where the evidence can be fetched (may be empty)."
+          ],
+          "type": "string"
+        }
+      ]
+    },
+    {
+      "name": "approve",
+      "docs": [
+        "Accounts of `approve` and `reject`."
+      ],
+      "discriminator": [
+        69,
+        74,
+        217,
+        36,
+        115,
+        117,
+        97,
+        76
+      ],
+      "accounts": [
+        {
+          "name": "registry",
+          "writable": true
+        },
+        {
+          "name": "proposal",
+          "writable": true
+        },
+        {
+          "name": "member",
+          "docs": [
+            "A member of the current council (a wallet, or a PDA signing through CPI)."
+          ],
+          "signer": true
+        }
+      ],
+      "args": []
+    },
+    {
+      "name": "reject",
+      "docs": [
+        "Accounts of `approve` and `reject`."
+      ],
+      "discriminator": [
+        135,
+        7,
+        63,
+        85,
+        131,
+        114,
+        111,
+        224
+      ],
+      "accounts": [
+        {
+          "name": "registry",
+          "writable": true
+        },
+        {
+          "name": "proposal",
+          "writable": true
+        },
+        {
+          "name": "member",
+          "docs": [
+            "A member of the current council (a wallet, or a PDA signing through CPI)."
+          ],
+          "signer": true
+        }
+      ],
+      "args": []
+    },
+    {
+      "name": "cancel",
+      "docs": [
+        "Withdraws an open proposal without approvals (its proposer only)."
+      ],
+      "discriminator": [
+        232,
+        219,
+        223,
+        41,
+        219,
+        236,
+        220,
+        190
+      ],
+      "accounts": [
+        {
+          "name": "registry",
+          "writable": true
+        },
+        {
+          "name": "proposal",
+          "writable": true
+        },
+        {
+          "name": "proposer",
+          "signer": true
+        }
+      ],
+      "args": []
+    },
+    {
+      "name": "execute",
+      "docs": [
+        "Executes an approved proposal after its time lock (anyone may call).",
+        "Remaining accounts, by action: partner actions take the partner first;",
+        "AddEndpoint then the new endpoint PDA; RemoveEndpoint and",
+        "SetEndpointCategories the endpoint; IssueKey the new key PDA and, when",
+        "it replaces one, the old key; RevokeKey the key; GrantRole and",
+        "RevokeRole the role PDA `[\"role\", role, holder]`."
+      ],
+      "discriminator": [
+        130,
+        221,
+        242,
+        154,
+        13,
+        193,
+        189,
+        29
+      ],
+      "accounts": [
+        {
+          "name": "registry",
+          "writable": true
+        },
+        {
+          "name": "proposal",
+          "writable": true
+        },
+        {
+          "name": "executor",
+          "docs": [
+            "Anyone; pays for accounts the action creates."
+          ],
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "systemProgram",
+          "address": "11111111111111111111111111111111"
+        }
+      ],
+      "args": []
+    },
+    {
+      "name": "recordReview",
+      "docs": [
+        "Records a re-evaluation of an admitted partner (auditor role)."
+      ],
+      "discriminator": [
+        1,
+        141,
+        23,
+        217,
+        227,
+        152,
+        34,
+        226
+      ],
+      "accounts": [
+        {
+          "name": "registry",
+          "writable": true
+        },
+        {
+          "name": "partner",
+          "writable": true
+        },
+        {
+          "name": "auditor",
+          "signer": true
+        },
+        {
+          "name": "roleGrant",
+          "docs": [
+            "The auditor's grant `[\"role\", Auditor, auditor]`."
+          ]
+        }
+      ],
+      "args": [
+        {
+          "name": "outcome",
+          "type": {
+            "defined": {
+              "name": "reviewOutcome"
+            }
+          }
+        },
+        {
+          "name": "evidenceHash",
+          "docs": [
+            "SHA-256 of the review report."
+          ],
+          "type": {
+            "array": [
+              "u8",
+              32
+            ]
+          }
+        },
+        {
+          "name": "evidenceUri",
+          "type": "string"
+        }
+      ]
+    },
+    {
+      "name": "markReviewOverdue",
+      "docs": [
+        "Marks a partner's review overdue (permissionless crank)."
+      ],
+      "discriminator": [
+        224,
+        168,
+        114,
+        14,
+        197,
+        96,
+        85,
+        148
+      ],
+      "accounts": [
+        {
+          "name": "registry",
+          "writable": true
+        },
+        {
+          "name": "partner",
+          "writable": true
+        },
+        {
+          "name": "caller",
+          "docs": [
+            "Whoever runs the crank."
+          ],
+          "signer": true
+        }
+      ],
+      "args": []
+    },
+    {
+      "name": "reportDeviation",
+      "docs": [
+        "Reports a deviation (reporting-node role); creates",
+        "`[\"deviation\", partner, reporter, window_start]`, where `window_start`",
+        "is the partner's current window start, or now when that window is over."
+      ],
+      "discriminator": [
+        72,
+        100,
+        136,
+        106,
+        126,
+        136,
+        33,
+        156
+      ],
+      "accounts": [
+        {
+          "name": "registry",
+          "writable": true
+        },
+        {
+          "name": "partner",
+          "writable": true
+        },
+        {
+          "name": "report",
+          "docs": [
+            "The new report PDA."
+          ],
+          "writable": true
+        },
+        {
+          "name": "reporter",
+          "docs": [
+            "The reporting node; pays for the report."
+          ],
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "roleGrant",
+          "docs": [
+            "The node's grant `[\"role\", ReportingNode, reporter]`."
+          ]
+        },
+        {
+          "name": "systemProgram",
+          "address": "11111111111111111111111111111111"
+        }
+      ],
+      "args": [
+        {
+          "name": "category",
+          "docs": [
+            "Catalogue index of the request category concerned."
+          ],
+          "type": "u8"
+        },
+        {
+          "name": "observed",
+          "docs": [
+            "The observed figure."
+          ],
+          "type": "u64"
+        },
+        {
+          "name": "evidenceHash",
+          "docs": [
+            "SHA-256 of the node's evidence (logs, measurements)."
+          ],
+          "type": {
+            "array": [
+              "u8",
+              32
+            ]
+          }
+        }
+      ]
+    },
+    {
+      "name": "guardianSuspend",
+      "docs": [
+        "Suspends a partner immediately (guardian role); lapses unless ratified."
+      ],
+      "discriminator": [
+        90,
+        43,
+        107,
+        14,
+        166,
+        84,
+        85,
+        85
+      ],
+      "accounts": [
+        {
+          "name": "registry",
+          "writable": true
+        },
+        {
+          "name": "partner",
+          "writable": true
+        },
+        {
+          "name": "guardian",
+          "signer": true
+        },
+        {
+          "name": "roleGrant",
+          "docs": [
+            "The guardian's grant `[\"role\", Guardian, guardian]`."
+          ]
+        }
+      ],
+      "args": [
+        {
+          "name": "reason",
+          "docs": [
+            "Why (shown to the council and auditors)."
+          ],
+          "type": "string"
+        }
+      ]
+    },
+    {
+      "name": "liftGuardianSuspension",
+      "docs": [
+        "Ends a guardian suspension that ran out unratified (permissionless crank)."
+      ],
+      "discriminator": [
+        43,
+        240,
+        17,
+        244,
+        216,
+        75,
+        32,
+        155
+      ],
+      "accounts": [
+        {
+          "name": "registry",
+          "writable": true
+        },
+        {
+          "name": "partner",
+          "writable": true
+        },
+        {
+          "name": "caller",
+          "signer": true
+        }
+      ],
+      "args": []
     }
   ],
   "accounts": [
@@ -122,6 +895,84 @@ export type LumeRegistry = {
         252,
         218
       ]
+    },
+    {
+      "name": "partner",
+      "discriminator": [
+        122,
+        43,
+        246,
+        239,
+        141,
+        56,
+        243,
+        182
+      ]
+    },
+    {
+      "name": "endpoint",
+      "discriminator": [
+        180,
+        76,
+        3,
+        55,
+        105,
+        135,
+        154,
+        198
+      ]
+    },
+    {
+      "name": "infraKey",
+      "discriminator": [
+        165,
+        167,
+        205,
+        232,
+        107,
+        18,
+        237,
+        241
+      ]
+    },
+    {
+      "name": "proposal",
+      "discriminator": [
+        26,
+        94,
+        189,
+        187,
+        116,
+        136,
+        53,
+        33
+      ]
+    },
+    {
+      "name": "roleGrant",
+      "discriminator": [
+        126,
+        213,
+        123,
+        128,
+        172,
+        2,
+        104,
+        242
+      ]
+    },
+    {
+      "name": "deviationReport",
+      "discriminator": [
+        32,
+        73,
+        68,
+        165,
+        80,
+        80,
+        201,
+        154
+      ]
     }
   ],
   "events": [
@@ -136,6 +987,240 @@ export type LumeRegistry = {
         38,
         100,
         177
+      ]
+    },
+    {
+      "name": "partnerApplied",
+      "discriminator": [
+        103,
+        3,
+        27,
+        218,
+        1,
+        233,
+        241,
+        74
+      ]
+    },
+    {
+      "name": "endpointAdded",
+      "discriminator": [
+        183,
+        150,
+        241,
+        73,
+        149,
+        210,
+        114,
+        113
+      ]
+    },
+    {
+      "name": "endpointRemoved",
+      "discriminator": [
+        157,
+        33,
+        70,
+        34,
+        168,
+        23,
+        122,
+        4
+      ]
+    },
+    {
+      "name": "endpointCategoriesChanged",
+      "discriminator": [
+        176,
+        61,
+        40,
+        135,
+        13,
+        127,
+        90,
+        197
+      ]
+    },
+    {
+      "name": "verificationAttested",
+      "discriminator": [
+        197,
+        206,
+        56,
+        232,
+        123,
+        214,
+        158,
+        94
+      ]
+    },
+    {
+      "name": "proposalCreated",
+      "discriminator": [
+        186,
+        8,
+        160,
+        108,
+        81,
+        13,
+        51,
+        206
+      ]
+    },
+    {
+      "name": "proposalVoted",
+      "discriminator": [
+        237,
+        153,
+        165,
+        162,
+        162,
+        46,
+        243,
+        224
+      ]
+    },
+    {
+      "name": "proposalCancelled",
+      "discriminator": [
+        253,
+        59,
+        104,
+        46,
+        129,
+        78,
+        9,
+        14
+      ]
+    },
+    {
+      "name": "partnerStatusChanged",
+      "discriminator": [
+        65,
+        183,
+        135,
+        148,
+        30,
+        81,
+        87,
+        4
+      ]
+    },
+    {
+      "name": "keyIssued",
+      "discriminator": [
+        38,
+        190,
+        95,
+        234,
+        113,
+        26,
+        194,
+        209
+      ]
+    },
+    {
+      "name": "keyRevoked",
+      "discriminator": [
+        7,
+        163,
+        155,
+        146,
+        175,
+        188,
+        197,
+        243
+      ]
+    },
+    {
+      "name": "trafficModelChanged",
+      "discriminator": [
+        169,
+        79,
+        60,
+        63,
+        145,
+        247,
+        164,
+        210
+      ]
+    },
+    {
+      "name": "roleChanged",
+      "discriminator": [
+        85,
+        88,
+        130,
+        5,
+        125,
+        143,
+        206,
+        240
+      ]
+    },
+    {
+      "name": "categoryChanged",
+      "discriminator": [
+        46,
+        15,
+        104,
+        148,
+        239,
+        211,
+        75,
+        71
+      ]
+    },
+    {
+      "name": "policyChanged",
+      "discriminator": [
+        248,
+        184,
+        113,
+        45,
+        123,
+        255,
+        43,
+        248
+      ]
+    },
+    {
+      "name": "councilChanged",
+      "discriminator": [
+        184,
+        245,
+        160,
+        245,
+        229,
+        134,
+        165,
+        116
+      ]
+    },
+    {
+      "name": "reviewRecorded",
+      "discriminator": [
+        196,
+        49,
+        155,
+        134,
+        95,
+        203,
+        1,
+        68
+      ]
+    },
+    {
+      "name": "deviationReported",
+      "discriminator": [
+        212,
+        193,
+        182,
+        169,
+        75,
+        88,
+        115,
+        201
       ]
     }
   ],
@@ -294,6 +1379,176 @@ export type LumeRegistry = {
       "code": 6030,
       "name": "invalidEnumValue",
       "msg": "An enumerated argument has an unknown value"
+    },
+    {
+      "code": 6031,
+      "name": "notCouncilMember",
+      "msg": "The signer is not a member of the current council"
+    },
+    {
+      "code": 6032,
+      "name": "notPartnerAuthority",
+      "msg": "The signer is not this partner's authority"
+    },
+    {
+      "code": 6033,
+      "name": "roleNotGranted",
+      "msg": "The signer does not hold the role this instruction needs (or it was revoked)"
+    },
+    {
+      "code": 6034,
+      "name": "wrongAdmissionStage",
+      "msg": "The partner is not at the admission stage this step needs (legal, then technical, then council approval)"
+    },
+    {
+      "code": 6035,
+      "name": "wrongPartnerStatus",
+      "msg": "The partner's status does not allow this change"
+    },
+    {
+      "code": 6036,
+      "name": "invalidText",
+      "msg": "A name, host or code is empty or contains characters it may not contain"
+    },
+    {
+      "code": 6037,
+      "name": "invalidTrafficModel",
+      "msg": "The traffic model needs known categories and non-zero rate and bandwidth ceilings"
+    },
+    {
+      "code": 6038,
+      "name": "invalidCategories",
+      "msg": "Categories must be non-empty and within the partner's traffic model"
+    },
+    {
+      "code": 6039,
+      "name": "tooManyEndpoints",
+      "msg": "The partner already has the maximum of 64 active endpoints"
+    },
+    {
+      "code": 6040,
+      "name": "tooManyKeys",
+      "msg": "The partner already has the maximum of 32 active keys"
+    },
+    {
+      "code": 6041,
+      "name": "invalidEndpoint",
+      "msg": "The endpoint does not belong to this partner, or is not active"
+    },
+    {
+      "code": 6042,
+      "name": "invalidKey",
+      "msg": "The key does not belong to this partner, or is not in a state that allows this"
+    },
+    {
+      "code": 6043,
+      "name": "invalidKeyWindow",
+      "msg": "A key needs a non-zero public key, valid_until after valid_from and in the future, and endpoints the partner has"
+    },
+    {
+      "code": 6044,
+      "name": "actionNotAllowedForProposer",
+      "msg": "A partner may only request endpoint, key and traffic-model changes for its own partner"
+    },
+    {
+      "code": 6045,
+      "name": "partnerRequired",
+      "msg": "This action applies to a partner: pass the partner account"
+    },
+    {
+      "code": 6046,
+      "name": "partnerNotExpected",
+      "msg": "This action does not apply to a partner: leave the partner account out"
+    },
+    {
+      "code": 6047,
+      "name": "proposalNotOpen",
+      "msg": "The proposal is not open for votes"
+    },
+    {
+      "code": 6048,
+      "name": "proposalStale",
+      "msg": "The proposal belongs to an earlier council (the council changed since): propose again"
+    },
+    {
+      "code": 6049,
+      "name": "proposalExpired",
+      "msg": "The proposal's voting period has ended"
+    },
+    {
+      "code": 6050,
+      "name": "alreadyVoted",
+      "msg": "This council member already voted on the proposal"
+    },
+    {
+      "code": 6051,
+      "name": "notProposer",
+      "msg": "Only the proposer may cancel a proposal"
+    },
+    {
+      "code": 6052,
+      "name": "proposalHasApprovals",
+      "msg": "A proposal cannot be cancelled once it has approvals"
+    },
+    {
+      "code": 6053,
+      "name": "proposalNotApproved",
+      "msg": "The proposal has not reached its threshold (or was already executed)"
+    },
+    {
+      "code": 6054,
+      "name": "timeLockActive",
+      "msg": "The proposal's time lock has not passed yet"
+    },
+    {
+      "code": 6055,
+      "name": "executionWindowClosed",
+      "msg": "The proposal was approved too long ago to be executed: propose again"
+    },
+    {
+      "code": 6056,
+      "name": "endpointSetChanged",
+      "msg": "The partner's endpoint set changed since the proposal: approve the current set"
+    },
+    {
+      "code": 6057,
+      "name": "noEndpoints",
+      "msg": "A partner needs at least one endpoint to be admitted"
+    },
+    {
+      "code": 6058,
+      "name": "roleAlreadyActive",
+      "msg": "The role is already granted to this holder"
+    },
+    {
+      "code": 6059,
+      "name": "roleNotActive",
+      "msg": "The role is not currently granted to this holder"
+    },
+    {
+      "code": 6060,
+      "name": "categoryExists",
+      "msg": "A category with this name already exists"
+    },
+    {
+      "code": 6061,
+      "name": "unknownCategory",
+      "msg": "No category has this index"
+    },
+    {
+      "code": 6062,
+      "name": "suspensionNotLapsed",
+      "msg": "There is no guardian suspension that has run out"
+    },
+    {
+      "code": 6063,
+      "name": "reviewNotDue",
+      "msg": "The partner's review date plus grace has not passed"
+    },
+    {
+      "code": 6064,
+      "name": "alreadyReported",
+      "msg": "This node already reported this partner in the current window"
     }
   ],
   "types": [
@@ -353,6 +1608,436 @@ export type LumeRegistry = {
               "How long a replaced infrastructure key stays valid after rotation."
             ],
             "type": "u32"
+          }
+        ]
+      }
+    },
+    {
+      "name": "trafficModel",
+      "docs": [
+        "The traffic a partner declares and the council approves."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "allowedCategories",
+            "docs": [
+              "Request categories the partner may use (bit `i` = catalogue category `i`)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "maxRequestsPerSecond",
+            "docs": [
+              "Ceiling on requests per second across the partner's endpoints."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "burst",
+            "docs": [
+              "Largest burst of requests above the rate (token-bucket size)."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "maxBandwidthKbps",
+            "docs": [
+              "Ceiling on bandwidth, in kilobits per second."
+            ],
+            "type": "u32"
+          }
+        ]
+      }
+    },
+    {
+      "name": "protocol",
+      "docs": [
+        "Network protocol of an endpoint."
+      ],
+      "type": {
+        "kind": "enum",
+        "variants": [
+          {
+            "name": "https"
+          },
+          {
+            "name": "wss"
+          },
+          {
+            "name": "quic"
+          },
+          {
+            "name": "tcp"
+          }
+        ]
+      }
+    },
+    {
+      "name": "revocationReason",
+      "docs": [
+        "Why a key was revoked."
+      ],
+      "type": {
+        "kind": "enum",
+        "variants": [
+          {
+            "name": "unspecified"
+          },
+          {
+            "name": "compromised"
+          },
+          {
+            "name": "superseded"
+          },
+          {
+            "name": "decommissioned"
+          },
+          {
+            "name": "partnerRevoked"
+          }
+        ]
+      }
+    },
+    {
+      "name": "role",
+      "docs": [
+        "What a role grant allows."
+      ],
+      "type": {
+        "kind": "enum",
+        "variants": [
+          {
+            "name": "legalVerifier",
+            "docs": [
+              "Records the legal verification of an applicant (`attest_legal`)."
+            ]
+          },
+          {
+            "name": "technicalAuditor",
+            "docs": [
+              "Records the technical verification of an applicant (`attest_technical`)."
+            ]
+          },
+          {
+            "name": "auditor",
+            "docs": [
+              "Records periodic re-evaluations (`record_review`)."
+            ]
+          },
+          {
+            "name": "guardian",
+            "docs": [
+              "Suspends a partner at once in an emergency (`guardian_suspend`)."
+            ]
+          },
+          {
+            "name": "reportingNode",
+            "docs": [
+              "Reports traffic that deviates from a partner's model (`report_deviation`)."
+            ]
+          }
+        ]
+      }
+    },
+    {
+      "name": "proposalAction",
+      "docs": [
+        "What a proposal does when executed. Partner actions apply to the",
+        "proposal's `partner`."
+      ],
+      "type": {
+        "kind": "enum",
+        "variants": [
+          {
+            "name": "approvePartner",
+            "docs": [
+              "Admit an applicant that passed both verifications, with exactly the",
+              "endpoint set it had at this version."
+            ],
+            "fields": [
+              {
+                "name": "endpointSetVersion",
+                "type": "u32"
+              }
+            ]
+          },
+          {
+            "name": "rejectApplication",
+            "docs": [
+              "Refuse an application (final)."
+            ],
+            "fields": [
+              {
+                "name": "reason",
+                "type": "string"
+              }
+            ]
+          },
+          {
+            "name": "addEndpoint",
+            "fields": [
+              {
+                "name": "host",
+                "type": "string"
+              },
+              {
+                "name": "port",
+                "type": "u16"
+              },
+              {
+                "name": "protocol",
+                "type": {
+                  "defined": {
+                    "name": "protocol"
+                  }
+                }
+              },
+              {
+                "name": "categories",
+                "type": "u64"
+              }
+            ]
+          },
+          {
+            "name": "removeEndpoint",
+            "fields": [
+              {
+                "name": "index",
+                "type": "u16"
+              }
+            ]
+          },
+          {
+            "name": "setEndpointCategories",
+            "fields": [
+              {
+                "name": "index",
+                "type": "u16"
+              },
+              {
+                "name": "categories",
+                "type": "u64"
+              }
+            ]
+          },
+          {
+            "name": "issueKey",
+            "docs": [
+              "Issue a key; naming the key it `replaces` starts that key's rotation grace."
+            ],
+            "fields": [
+              {
+                "name": "publicKey",
+                "type": {
+                  "array": [
+                    "u8",
+                    32
+                  ]
+                }
+              },
+              {
+                "name": "endpoints",
+                "docs": [
+                  "Endpoint indices the key may serve; empty = all of the partner's endpoints."
+                ],
+                "type": {
+                  "vec": "u16"
+                }
+              },
+              {
+                "name": "validFrom",
+                "type": "i64"
+              },
+              {
+                "name": "validUntil",
+                "type": "i64"
+              },
+              {
+                "name": "replaces",
+                "type": {
+                  "option": "u16"
+                }
+              }
+            ]
+          },
+          {
+            "name": "revokeKey",
+            "fields": [
+              {
+                "name": "index",
+                "type": "u16"
+              },
+              {
+                "name": "reason",
+                "type": {
+                  "defined": {
+                    "name": "revocationReason"
+                  }
+                }
+              }
+            ]
+          },
+          {
+            "name": "suspendPartner",
+            "docs": [
+              "Suspend (reversible); also ratifies a guardian's suspension."
+            ],
+            "fields": [
+              {
+                "name": "reason",
+                "type": "string"
+              }
+            ]
+          },
+          {
+            "name": "reinstatePartner"
+          },
+          {
+            "name": "revokePartner",
+            "docs": [
+              "Revoke for good."
+            ],
+            "fields": [
+              {
+                "name": "reason",
+                "type": "string"
+              }
+            ]
+          },
+          {
+            "name": "setTrafficModel",
+            "fields": [
+              {
+                "name": "model",
+                "type": {
+                  "defined": {
+                    "name": "trafficModel"
+                  }
+                }
+              }
+            ]
+          },
+          {
+            "name": "grantRole",
+            "fields": [
+              {
+                "name": "role",
+                "type": {
+                  "defined": {
+                    "name": "role"
+                  }
+                }
+              },
+              {
+                "name": "holder",
+                "type": "pubkey"
+              }
+            ]
+          },
+          {
+            "name": "revokeRole",
+            "fields": [
+              {
+                "name": "role",
+                "type": {
+                  "defined": {
+                    "name": "role"
+                  }
+                }
+              },
+              {
+                "name": "holder",
+                "type": "pubkey"
+              }
+            ]
+          },
+          {
+            "name": "addCategory",
+            "fields": [
+              {
+                "name": "name",
+                "type": "string"
+              }
+            ]
+          },
+          {
+            "name": "renameCategory",
+            "fields": [
+              {
+                "name": "index",
+                "type": "u8"
+              },
+              {
+                "name": "name",
+                "type": "string"
+              }
+            ]
+          },
+          {
+            "name": "setPolicy",
+            "fields": [
+              {
+                "name": "policy",
+                "type": {
+                  "defined": {
+                    "name": "policy"
+                  }
+                }
+              },
+              {
+                "name": "timeLockSeconds",
+                "type": "u32"
+              }
+            ]
+          },
+          {
+            "name": "setCouncil",
+            "docs": [
+              "Replace the council; every open proposal of the old council becomes void."
+            ],
+            "fields": [
+              {
+                "name": "members",
+                "type": {
+                  "vec": "pubkey"
+                }
+              },
+              {
+                "name": "threshold",
+                "type": "u8"
+              }
+            ]
+          }
+        ]
+      }
+    },
+    {
+      "name": "reviewOutcome",
+      "docs": [
+        "Result of a periodic re-evaluation."
+      ],
+      "type": {
+        "kind": "enum",
+        "variants": [
+          {
+            "name": "passed",
+            "docs": [
+              "Traffic matches the declared model: the partner is (again) active."
+            ]
+          },
+          {
+            "name": "concerns",
+            "docs": [
+              "Deviations need a closer look: the partner goes under audit."
+            ]
+          },
+          {
+            "name": "failed",
+            "docs": [
+              "Serious findings: the partner goes under audit; the council decides on suspension."
+            ]
           }
         ]
       }
@@ -562,6 +2247,1018 @@ export type LumeRegistry = {
       }
     },
     {
+      "name": "fixedStr63",
+      "docs": [
+        "UTF-8 text of at most 63 bytes: `len` bytes of `bytes` are used."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "len",
+            "type": "u8"
+          },
+          {
+            "name": "bytes",
+            "type": {
+              "array": [
+                "u8",
+                63
+              ]
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "fixedStr15",
+      "docs": [
+        "UTF-8 text of at most 15 bytes: `len` bytes of `bytes` are used."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "len",
+            "type": "u8"
+          },
+          {
+            "name": "bytes",
+            "type": {
+              "array": [
+                "u8",
+                15
+              ]
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "fixedStr127",
+      "docs": [
+        "UTF-8 text of at most 127 bytes: `len` bytes of `bytes` are used."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "len",
+            "type": "u8"
+          },
+          {
+            "name": "bytes",
+            "type": {
+              "array": [
+                "u8",
+                127
+              ]
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "evidence",
+      "docs": [
+        "A pointer to an off-chain evidence bundle: its SHA-256 and where to fetch it."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "hash",
+            "docs": [
+              "SHA-256 of the bundle's bytes."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "uri",
+            "docs": [
+              "Where the bundle can be fetched (https://, ipfs://, ar://, ...)."
+            ],
+            "type": {
+              "defined": {
+                "name": "fixedStr127"
+              }
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "admissionStage",
+      "docs": [
+        "How far the admission procedure has come."
+      ],
+      "type": {
+        "kind": "enum",
+        "variants": [
+          {
+            "name": "applied",
+            "docs": [
+              "Applied; waiting for the legal verification."
+            ]
+          },
+          {
+            "name": "legalVerified",
+            "docs": [
+              "An accredited legal verifier attested the organisation."
+            ]
+          },
+          {
+            "name": "technicallyVerified",
+            "docs": [
+              "An accredited technical auditor attested the infrastructure."
+            ]
+          },
+          {
+            "name": "admitted",
+            "docs": [
+              "The council admitted the partner (an executed ApprovePartner proposal)."
+            ]
+          },
+          {
+            "name": "rejected",
+            "docs": [
+              "The council rejected the application."
+            ]
+          }
+        ]
+      }
+    },
+    {
+      "name": "partnerStatus",
+      "docs": [
+        "Whether the partner may use the network now."
+      ],
+      "type": {
+        "kind": "enum",
+        "variants": [
+          {
+            "name": "pending",
+            "docs": [
+              "Not admitted yet: requests are refused."
+            ]
+          },
+          {
+            "name": "active",
+            "docs": [
+              "Admitted and in good standing."
+            ]
+          },
+          {
+            "name": "underAudit",
+            "docs": [
+              "Deviation reports or a review put the partner under audit; requests still pass."
+            ]
+          },
+          {
+            "name": "reviewOverdue",
+            "docs": [
+              "The review date plus grace passed without a review: requests are refused."
+            ]
+          },
+          {
+            "name": "suspended",
+            "docs": [
+              "Suspended by the council or a guardian: reversible, requests are refused."
+            ]
+          },
+          {
+            "name": "revoked",
+            "docs": [
+              "Revoked for good, or the application was rejected: final."
+            ]
+          }
+        ]
+      }
+    },
+    {
+      "name": "partner",
+      "docs": [
+        "A partner organisation (PDA `[\"partner\", partner_id]`)."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "layoutVersion",
+            "type": "u8"
+          },
+          {
+            "name": "bump",
+            "type": "u8"
+          },
+          {
+            "name": "partnerId",
+            "docs": [
+              "Number given at application (`Registry.partner_count` then)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "authority",
+            "docs": [
+              "The partner's own admin key: applies, declares endpoints, requests changes."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "legalName",
+            "docs": [
+              "Registered legal name."
+            ],
+            "type": {
+              "defined": {
+                "name": "fixedStr63"
+              }
+            }
+          },
+          {
+            "name": "jurisdiction",
+            "docs": [
+              "Jurisdiction code (ISO 3166, e.g. \"DE\" or \"US-CA\")."
+            ],
+            "type": {
+              "defined": {
+                "name": "fixedStr15"
+              }
+            }
+          },
+          {
+            "name": "legalEntityIdHash",
+            "docs": [
+              "SHA-256 of the legal entity identifier (e.g. LEI or registry number)."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "applicationEvidence",
+            "docs": [
+              "Owners, licences and compliance documents submitted with the application."
+            ],
+            "type": {
+              "defined": {
+                "name": "evidence"
+              }
+            }
+          },
+          {
+            "name": "stage",
+            "type": {
+              "defined": {
+                "name": "admissionStage"
+              }
+            }
+          },
+          {
+            "name": "status",
+            "type": {
+              "defined": {
+                "name": "partnerStatus"
+              }
+            }
+          },
+          {
+            "name": "statusBeforeSuspension",
+            "docs": [
+              "Status to return to when a suspension ends."
+            ],
+            "type": {
+              "defined": {
+                "name": "partnerStatus"
+              }
+            }
+          },
+          {
+            "name": "trafficModel",
+            "docs": [
+              "Declared (and, once admitted, approved) traffic model."
+            ],
+            "type": {
+              "defined": {
+                "name": "trafficModel"
+              }
+            }
+          },
+          {
+            "name": "legalVerifier",
+            "type": "pubkey"
+          },
+          {
+            "name": "legalEvidence",
+            "type": {
+              "defined": {
+                "name": "evidence"
+              }
+            }
+          },
+          {
+            "name": "legalAttestedAt",
+            "type": "i64"
+          },
+          {
+            "name": "technicalAuditor",
+            "type": "pubkey"
+          },
+          {
+            "name": "technicalEvidence",
+            "type": {
+              "defined": {
+                "name": "evidence"
+              }
+            }
+          },
+          {
+            "name": "technicalAttestedAt",
+            "type": "i64"
+          },
+          {
+            "name": "admittedAt",
+            "type": "i64"
+          },
+          {
+            "name": "nextReviewAt",
+            "docs": [
+              "Next mandatory review; the partner becomes overdue after it plus the policy's grace."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "lastReviewAt",
+            "type": "i64"
+          },
+          {
+            "name": "suspendedByGuardian",
+            "docs": [
+              "The guardian whose emergency suspension is in force (default address if none)."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "suspensionExpiresAt",
+            "docs": [
+              "When a guardian suspension lapses unless ratified (0 = no lapse)."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "deviationWindowStart",
+            "docs": [
+              "Start of the current deviation-counting window and the reports in it."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "deviationCount",
+            "type": "u16"
+          },
+          {
+            "name": "endpointSetVersion",
+            "docs": [
+              "Incremented on every change to the endpoint set."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "activeEndpoints",
+            "docs": [
+              "Endpoints currently active, and the index the next one gets."
+            ],
+            "type": "u16"
+          },
+          {
+            "name": "nextEndpointIndex",
+            "type": "u16"
+          },
+          {
+            "name": "keySetVersion",
+            "docs": [
+              "Incremented on every change to the key set."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "activeKeys",
+            "type": "u16"
+          },
+          {
+            "name": "nextKeyIndex",
+            "type": "u16"
+          },
+          {
+            "name": "revision",
+            "docs": [
+              "Incremented on every change to this partner or its endpoints and keys."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "lastProposalId",
+            "docs": [
+              "The proposal behind the latest council-approved change (0 = none yet)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "createdAt",
+            "type": "i64"
+          },
+          {
+            "name": "updatedAt",
+            "type": "i64"
+          },
+          {
+            "name": "reserved",
+            "type": {
+              "array": [
+                "u8",
+                64
+              ]
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "endpointStatus",
+      "docs": [
+        "Whether an endpoint may carry traffic (together with its partner's status)."
+      ],
+      "type": {
+        "kind": "enum",
+        "variants": [
+          {
+            "name": "active"
+          },
+          {
+            "name": "removed"
+          }
+        ]
+      }
+    },
+    {
+      "name": "endpoint",
+      "docs": [
+        "An endpoint (PDA `[\"endpoint\", partner, index]`)."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "layoutVersion",
+            "type": "u8"
+          },
+          {
+            "name": "bump",
+            "type": "u8"
+          },
+          {
+            "name": "partner",
+            "type": "pubkey"
+          },
+          {
+            "name": "index",
+            "type": "u16"
+          },
+          {
+            "name": "host",
+            "docs": [
+              "DNS name or IP literal."
+            ],
+            "type": {
+              "defined": {
+                "name": "fixedStr63"
+              }
+            }
+          },
+          {
+            "name": "port",
+            "type": "u16"
+          },
+          {
+            "name": "protocol",
+            "type": {
+              "defined": {
+                "name": "protocol"
+              }
+            }
+          },
+          {
+            "name": "categories",
+            "docs": [
+              "Request categories this endpoint may carry (within the partner's traffic model)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "status",
+            "type": {
+              "defined": {
+                "name": "endpointStatus"
+              }
+            }
+          },
+          {
+            "name": "addedInVersion",
+            "docs": [
+              "Partner endpoint-set version after this endpoint was added."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "proposalId",
+            "docs": [
+              "The proposal that added or last changed it (0 = declared with the application)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "addedAt",
+            "type": "i64"
+          },
+          {
+            "name": "removedAt",
+            "type": "i64"
+          },
+          {
+            "name": "reserved",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "keyStatus",
+      "docs": [
+        "Life cycle of an infrastructure key."
+      ],
+      "type": {
+        "kind": "enum",
+        "variants": [
+          {
+            "name": "active",
+            "docs": [
+              "Valid within its window."
+            ]
+          },
+          {
+            "name": "rotating",
+            "docs": [
+              "Replaced by a newer key; valid until `grace_until`."
+            ]
+          },
+          {
+            "name": "revoked",
+            "docs": [
+              "Revoked: never valid again."
+            ]
+          }
+        ]
+      }
+    },
+    {
+      "name": "infraKey",
+      "docs": [
+        "An infrastructure key (PDA `[\"key\", partner, index]`)."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "layoutVersion",
+            "type": "u8"
+          },
+          {
+            "name": "bump",
+            "type": "u8"
+          },
+          {
+            "name": "partner",
+            "type": "pubkey"
+          },
+          {
+            "name": "index",
+            "type": "u16"
+          },
+          {
+            "name": "publicKey",
+            "docs": [
+              "The ed25519 public key requests are signed with."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "endpointCount",
+            "docs": [
+              "0: the key serves all of the partner's endpoints; otherwise the number of",
+              "entries of `endpoints` it is bound to."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "endpoints",
+            "type": {
+              "array": [
+                "u16",
+                16
+              ]
+            }
+          },
+          {
+            "name": "validFrom",
+            "type": "i64"
+          },
+          {
+            "name": "validUntil",
+            "type": "i64"
+          },
+          {
+            "name": "status",
+            "type": {
+              "defined": {
+                "name": "keyStatus"
+              }
+            }
+          },
+          {
+            "name": "graceUntil",
+            "docs": [
+              "End of the rotation grace period (status Rotating)."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "replacedBy",
+            "docs": [
+              "Index of the key that replaced this one (status Rotating), else u16::MAX."
+            ],
+            "type": "u16"
+          },
+          {
+            "name": "revocationReason",
+            "type": {
+              "defined": {
+                "name": "revocationReason"
+              }
+            }
+          },
+          {
+            "name": "revokedAt",
+            "type": "i64"
+          },
+          {
+            "name": "issuedByProposal",
+            "docs": [
+              "The proposal that issued it, and the one that revoked it (0 = none)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "revokedByProposal",
+            "type": "u64"
+          },
+          {
+            "name": "issuedAt",
+            "type": "i64"
+          },
+          {
+            "name": "reserved",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "proposerRole",
+      "type": {
+        "kind": "enum",
+        "variants": [
+          {
+            "name": "councilMember"
+          },
+          {
+            "name": "partnerAuthority"
+          }
+        ]
+      }
+    },
+    {
+      "name": "proposalStatus",
+      "type": {
+        "kind": "enum",
+        "variants": [
+          {
+            "name": "open",
+            "docs": [
+              "Collecting votes."
+            ]
+          },
+          {
+            "name": "approved",
+            "docs": [
+              "Reached the threshold; executable once the time lock has passed."
+            ]
+          },
+          {
+            "name": "executed"
+          },
+          {
+            "name": "rejected",
+            "docs": [
+              "Enough members rejected it that the threshold can no longer be reached."
+            ]
+          },
+          {
+            "name": "cancelled",
+            "docs": [
+              "Withdrawn by its proposer before any approval."
+            ]
+          }
+        ]
+      }
+    },
+    {
+      "name": "proposal",
+      "docs": [
+        "A council proposal (PDA `[\"proposal\", proposal_id]`)."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "layoutVersion",
+            "type": "u8"
+          },
+          {
+            "name": "bump",
+            "type": "u8"
+          },
+          {
+            "name": "proposalId",
+            "type": "u64"
+          },
+          {
+            "name": "proposer",
+            "type": "pubkey"
+          },
+          {
+            "name": "proposerRole",
+            "type": {
+              "defined": {
+                "name": "proposerRole"
+              }
+            }
+          },
+          {
+            "name": "partner",
+            "docs": [
+              "The partner a partner action applies to (default address otherwise)."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "councilEpoch",
+            "docs": [
+              "Council epoch the proposal belongs to; a council change voids it."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "status",
+            "type": {
+              "defined": {
+                "name": "proposalStatus"
+              }
+            }
+          },
+          {
+            "name": "approvals",
+            "docs": [
+              "Bit `i`: council member `i` approved / rejected."
+            ],
+            "type": "u16"
+          },
+          {
+            "name": "rejections",
+            "type": "u16"
+          },
+          {
+            "name": "approvalCount",
+            "type": "u8"
+          },
+          {
+            "name": "rejectionCount",
+            "type": "u8"
+          },
+          {
+            "name": "createdAt",
+            "type": "i64"
+          },
+          {
+            "name": "expiresAt",
+            "docs": [
+              "Votes are accepted until then."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "approvedAt",
+            "docs": [
+              "When the threshold was reached; execution opens after the time lock."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "executedAt",
+            "type": "i64"
+          },
+          {
+            "name": "executedBy",
+            "type": "pubkey"
+          },
+          {
+            "name": "evidence",
+            "docs": [
+              "Supporting documents for the council."
+            ],
+            "type": {
+              "defined": {
+                "name": "evidence"
+              }
+            }
+          },
+          {
+            "name": "actionKind",
+            "docs": [
+              "`ProposalAction` variant index, and its encoded length."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "actionLen",
+            "type": "u16"
+          },
+          {
+            "name": "action",
+            "type": {
+              "defined": {
+                "name": "proposalAction"
+              }
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "roleGrant",
+      "docs": [
+        "A role granted to an address (PDA `[\"role\", role, holder]`)."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "layoutVersion",
+            "type": "u8"
+          },
+          {
+            "name": "bump",
+            "type": "u8"
+          },
+          {
+            "name": "role",
+            "type": {
+              "defined": {
+                "name": "role"
+              }
+            }
+          },
+          {
+            "name": "holder",
+            "type": "pubkey"
+          },
+          {
+            "name": "active",
+            "type": "bool"
+          },
+          {
+            "name": "grantedByProposal",
+            "type": "u64"
+          },
+          {
+            "name": "grantedAt",
+            "type": "i64"
+          },
+          {
+            "name": "revokedByProposal",
+            "type": "u64"
+          },
+          {
+            "name": "revokedAt",
+            "type": "i64"
+          },
+          {
+            "name": "reserved",
+            "type": {
+              "array": [
+                "u8",
+                16
+              ]
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "deviationReport",
+      "docs": [
+        "A deviation report (PDA `[\"deviation\", partner, reporter, window_start]`)."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "layoutVersion",
+            "type": "u8"
+          },
+          {
+            "name": "bump",
+            "type": "u8"
+          },
+          {
+            "name": "partner",
+            "type": "pubkey"
+          },
+          {
+            "name": "reporter",
+            "type": "pubkey"
+          },
+          {
+            "name": "windowStart",
+            "docs": [
+              "The partner's deviation window this report counts in."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "category",
+            "docs": [
+              "Catalogue index of the request category concerned."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "observed",
+            "docs": [
+              "The observed figure (requests per second, kbit/s, ... as the evidence explains)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "evidenceHash",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "reportedAt",
+            "type": "i64"
+          }
+        ]
+      }
+    },
+    {
       "name": "changeHeader",
       "docs": [
         "Where a change sits in the registry's history."
@@ -650,6 +3347,1097 @@ export type LumeRegistry = {
             "type": {
               "vec": "string"
             }
+          }
+        ]
+      }
+    },
+    {
+      "name": "partnerApplied",
+      "docs": [
+        "A partner organisation applied."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "change",
+            "docs": [
+              "Position of this change in the registry's history."
+            ],
+            "type": {
+              "defined": {
+                "name": "changeHeader"
+              }
+            }
+          },
+          {
+            "name": "partner",
+            "type": "pubkey"
+          },
+          {
+            "name": "partnerId",
+            "type": "u64"
+          },
+          {
+            "name": "authority",
+            "type": "pubkey"
+          },
+          {
+            "name": "legalName",
+            "type": "string"
+          },
+          {
+            "name": "jurisdiction",
+            "type": "string"
+          },
+          {
+            "name": "legalEntityIdHash",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "evidenceHash",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "evidenceUri",
+            "type": "string"
+          },
+          {
+            "name": "trafficModel",
+            "type": {
+              "defined": {
+                "name": "trafficModel"
+              }
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "endpointAdded",
+      "docs": [
+        "An endpoint joined a partner's set: declared with the application",
+        "(`proposal_id` 0) or added by an executed proposal."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "change",
+            "docs": [
+              "Position of this change in the registry's history."
+            ],
+            "type": {
+              "defined": {
+                "name": "changeHeader"
+              }
+            }
+          },
+          {
+            "name": "partner",
+            "type": "pubkey"
+          },
+          {
+            "name": "index",
+            "type": "u16"
+          },
+          {
+            "name": "host",
+            "type": "string"
+          },
+          {
+            "name": "port",
+            "type": "u16"
+          },
+          {
+            "name": "protocol",
+            "type": {
+              "defined": {
+                "name": "protocol"
+              }
+            }
+          },
+          {
+            "name": "categories",
+            "type": "u64"
+          },
+          {
+            "name": "endpointSetVersion",
+            "type": "u32"
+          },
+          {
+            "name": "proposalId",
+            "type": "u64"
+          },
+          {
+            "name": "revision",
+            "type": "u32"
+          }
+        ]
+      }
+    },
+    {
+      "name": "endpointRemoved",
+      "docs": [
+        "An endpoint was removed from a partner's set."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "change",
+            "docs": [
+              "Position of this change in the registry's history."
+            ],
+            "type": {
+              "defined": {
+                "name": "changeHeader"
+              }
+            }
+          },
+          {
+            "name": "partner",
+            "type": "pubkey"
+          },
+          {
+            "name": "index",
+            "type": "u16"
+          },
+          {
+            "name": "endpointSetVersion",
+            "type": "u32"
+          },
+          {
+            "name": "proposalId",
+            "type": "u64"
+          },
+          {
+            "name": "revision",
+            "type": "u32"
+          }
+        ]
+      }
+    },
+    {
+      "name": "endpointCategoriesChanged",
+      "docs": [
+        "The request categories of an endpoint changed."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "change",
+            "docs": [
+              "Position of this change in the registry's history."
+            ],
+            "type": {
+              "defined": {
+                "name": "changeHeader"
+              }
+            }
+          },
+          {
+            "name": "partner",
+            "type": "pubkey"
+          },
+          {
+            "name": "index",
+            "type": "u16"
+          },
+          {
+            "name": "oldCategories",
+            "type": "u64"
+          },
+          {
+            "name": "newCategories",
+            "type": "u64"
+          },
+          {
+            "name": "endpointSetVersion",
+            "type": "u32"
+          },
+          {
+            "name": "proposalId",
+            "type": "u64"
+          },
+          {
+            "name": "revision",
+            "type": "u32"
+          }
+        ]
+      }
+    },
+    {
+      "name": "attestationKind",
+      "docs": [
+        "Which verification an attestation records."
+      ],
+      "type": {
+        "kind": "enum",
+        "variants": [
+          {
+            "name": "legal"
+          },
+          {
+            "name": "technical"
+          }
+        ]
+      }
+    },
+    {
+      "name": "verificationAttested",
+      "docs": [
+        "An accredited verifier recorded a verification of an applicant."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "change",
+            "docs": [
+              "Position of this change in the registry's history."
+            ],
+            "type": {
+              "defined": {
+                "name": "changeHeader"
+              }
+            }
+          },
+          {
+            "name": "partner",
+            "type": "pubkey"
+          },
+          {
+            "name": "kind",
+            "type": {
+              "defined": {
+                "name": "attestationKind"
+              }
+            }
+          },
+          {
+            "name": "verifier",
+            "type": "pubkey"
+          },
+          {
+            "name": "evidenceHash",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "evidenceUri",
+            "type": "string"
+          },
+          {
+            "name": "stage",
+            "type": {
+              "defined": {
+                "name": "admissionStage"
+              }
+            }
+          },
+          {
+            "name": "revision",
+            "type": "u32"
+          }
+        ]
+      }
+    },
+    {
+      "name": "proposalCreated",
+      "docs": [
+        "A proposal was created; `action` is the typed action as proposed."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "change",
+            "docs": [
+              "Position of this change in the registry's history."
+            ],
+            "type": {
+              "defined": {
+                "name": "changeHeader"
+              }
+            }
+          },
+          {
+            "name": "proposal",
+            "type": "pubkey"
+          },
+          {
+            "name": "proposalId",
+            "type": "u64"
+          },
+          {
+            "name": "proposer",
+            "type": "pubkey"
+          },
+          {
+            "name": "proposerRole",
+            "type": {
+              "defined": {
+                "name": "proposerRole"
+              }
+            }
+          },
+          {
+            "name": "partner",
+            "type": "pubkey"
+          },
+          {
+            "name": "councilEpoch",
+            "type": "u32"
+          },
+          {
+            "name": "expiresAt",
+            "type": "i64"
+          },
+          {
+            "name": "evidenceHash",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "evidenceUri",
+            "type": "string"
+          },
+          {
+            "name": "action",
+            "type": {
+              "defined": {
+                "name": "proposalAction"
+              }
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "proposalVoted",
+      "docs": [
+        "A council member approved or rejected a proposal."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "change",
+            "docs": [
+              "Position of this change in the registry's history."
+            ],
+            "type": {
+              "defined": {
+                "name": "changeHeader"
+              }
+            }
+          },
+          {
+            "name": "proposalId",
+            "type": "u64"
+          },
+          {
+            "name": "member",
+            "type": "pubkey"
+          },
+          {
+            "name": "approve",
+            "type": "bool"
+          },
+          {
+            "name": "approvalCount",
+            "type": "u8"
+          },
+          {
+            "name": "rejectionCount",
+            "type": "u8"
+          },
+          {
+            "name": "status",
+            "type": {
+              "defined": {
+                "name": "proposalStatus"
+              }
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "proposalCancelled",
+      "docs": [
+        "The proposer withdrew a proposal before any approval."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "change",
+            "docs": [
+              "Position of this change in the registry's history."
+            ],
+            "type": {
+              "defined": {
+                "name": "changeHeader"
+              }
+            }
+          },
+          {
+            "name": "proposalId",
+            "type": "u64"
+          },
+          {
+            "name": "proposer",
+            "type": "pubkey"
+          }
+        ]
+      }
+    },
+    {
+      "name": "statusCause",
+      "docs": [
+        "Why a partner's status changed."
+      ],
+      "type": {
+        "kind": "enum",
+        "variants": [
+          {
+            "name": "admitted",
+            "docs": [
+              "An executed ApprovePartner proposal."
+            ]
+          },
+          {
+            "name": "applicationRejected",
+            "docs": [
+              "An executed RejectApplication proposal."
+            ]
+          },
+          {
+            "name": "councilSuspension",
+            "docs": [
+              "An executed SuspendPartner proposal (also ratifies a guardian suspension)."
+            ]
+          },
+          {
+            "name": "reinstated",
+            "docs": [
+              "An executed ReinstatePartner proposal."
+            ]
+          },
+          {
+            "name": "revoked",
+            "docs": [
+              "An executed RevokePartner proposal."
+            ]
+          },
+          {
+            "name": "guardianSuspension",
+            "docs": [
+              "A guardian's emergency suspension."
+            ]
+          },
+          {
+            "name": "guardianSuspensionLapsed",
+            "docs": [
+              "A guardian suspension ran out without ratification."
+            ]
+          },
+          {
+            "name": "reviewOverdue",
+            "docs": [
+              "The review date plus grace passed without a review."
+            ]
+          },
+          {
+            "name": "review",
+            "docs": [
+              "An auditor's review."
+            ]
+          },
+          {
+            "name": "deviationThreshold",
+            "docs": [
+              "Deviation reports reached the policy's threshold within its window."
+            ]
+          }
+        ]
+      }
+    },
+    {
+      "name": "partnerStatusChanged",
+      "docs": [
+        "A partner's status changed (with the cause, and the proposal or actor behind it)."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "change",
+            "docs": [
+              "Position of this change in the registry's history."
+            ],
+            "type": {
+              "defined": {
+                "name": "changeHeader"
+              }
+            }
+          },
+          {
+            "name": "partner",
+            "type": "pubkey"
+          },
+          {
+            "name": "oldStatus",
+            "type": {
+              "defined": {
+                "name": "partnerStatus"
+              }
+            }
+          },
+          {
+            "name": "newStatus",
+            "type": {
+              "defined": {
+                "name": "partnerStatus"
+              }
+            }
+          },
+          {
+            "name": "cause",
+            "type": {
+              "defined": {
+                "name": "statusCause"
+              }
+            }
+          },
+          {
+            "name": "actor",
+            "docs": [
+              "Who acted: executor of the proposal, guardian, auditor, or the crank's signer."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "proposalId",
+            "type": "u64"
+          },
+          {
+            "name": "until",
+            "docs": [
+              "End of a guardian suspension, next review date, ... (0 when not applicable)."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "reason",
+            "type": "string"
+          },
+          {
+            "name": "revision",
+            "type": "u32"
+          }
+        ]
+      }
+    },
+    {
+      "name": "keyIssued",
+      "docs": [
+        "An infrastructure key was issued (possibly rotating out an older one)."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "change",
+            "docs": [
+              "Position of this change in the registry's history."
+            ],
+            "type": {
+              "defined": {
+                "name": "changeHeader"
+              }
+            }
+          },
+          {
+            "name": "partner",
+            "type": "pubkey"
+          },
+          {
+            "name": "index",
+            "type": "u16"
+          },
+          {
+            "name": "publicKey",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "endpoints",
+            "type": {
+              "vec": "u16"
+            }
+          },
+          {
+            "name": "validFrom",
+            "type": "i64"
+          },
+          {
+            "name": "validUntil",
+            "type": "i64"
+          },
+          {
+            "name": "replaces",
+            "type": {
+              "option": "u16"
+            }
+          },
+          {
+            "name": "replacedGraceUntil",
+            "type": "i64"
+          },
+          {
+            "name": "keySetVersion",
+            "type": "u32"
+          },
+          {
+            "name": "proposalId",
+            "type": "u64"
+          },
+          {
+            "name": "revision",
+            "type": "u32"
+          }
+        ]
+      }
+    },
+    {
+      "name": "keyRevoked",
+      "docs": [
+        "An infrastructure key was revoked."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "change",
+            "docs": [
+              "Position of this change in the registry's history."
+            ],
+            "type": {
+              "defined": {
+                "name": "changeHeader"
+              }
+            }
+          },
+          {
+            "name": "partner",
+            "type": "pubkey"
+          },
+          {
+            "name": "index",
+            "type": "u16"
+          },
+          {
+            "name": "reason",
+            "type": {
+              "defined": {
+                "name": "revocationReason"
+              }
+            }
+          },
+          {
+            "name": "keySetVersion",
+            "type": "u32"
+          },
+          {
+            "name": "proposalId",
+            "type": "u64"
+          },
+          {
+            "name": "revision",
+            "type": "u32"
+          }
+        ]
+      }
+    },
+    {
+      "name": "trafficModelChanged",
+      "docs": [
+        "A partner's traffic model changed."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "change",
+            "docs": [
+              "Position of this change in the registry's history."
+            ],
+            "type": {
+              "defined": {
+                "name": "changeHeader"
+              }
+            }
+          },
+          {
+            "name": "partner",
+            "type": "pubkey"
+          },
+          {
+            "name": "oldModel",
+            "type": {
+              "defined": {
+                "name": "trafficModel"
+              }
+            }
+          },
+          {
+            "name": "newModel",
+            "type": {
+              "defined": {
+                "name": "trafficModel"
+              }
+            }
+          },
+          {
+            "name": "proposalId",
+            "type": "u64"
+          },
+          {
+            "name": "revision",
+            "type": "u32"
+          }
+        ]
+      }
+    },
+    {
+      "name": "roleChanged",
+      "docs": [
+        "A role was granted or revoked."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "change",
+            "docs": [
+              "Position of this change in the registry's history."
+            ],
+            "type": {
+              "defined": {
+                "name": "changeHeader"
+              }
+            }
+          },
+          {
+            "name": "role",
+            "type": {
+              "defined": {
+                "name": "role"
+              }
+            }
+          },
+          {
+            "name": "holder",
+            "type": "pubkey"
+          },
+          {
+            "name": "active",
+            "type": "bool"
+          },
+          {
+            "name": "proposalId",
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "categoryChanged",
+      "docs": [
+        "A request category was added or renamed."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "change",
+            "docs": [
+              "Position of this change in the registry's history."
+            ],
+            "type": {
+              "defined": {
+                "name": "changeHeader"
+              }
+            }
+          },
+          {
+            "name": "index",
+            "type": "u8"
+          },
+          {
+            "name": "name",
+            "type": "string"
+          },
+          {
+            "name": "oldName",
+            "type": "string"
+          },
+          {
+            "name": "proposalId",
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "policyChanged",
+      "docs": [
+        "The monitoring policy or the time lock changed."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "change",
+            "docs": [
+              "Position of this change in the registry's history."
+            ],
+            "type": {
+              "defined": {
+                "name": "changeHeader"
+              }
+            }
+          },
+          {
+            "name": "oldPolicy",
+            "type": {
+              "defined": {
+                "name": "policy"
+              }
+            }
+          },
+          {
+            "name": "newPolicy",
+            "type": {
+              "defined": {
+                "name": "policy"
+              }
+            }
+          },
+          {
+            "name": "oldTimeLockSeconds",
+            "type": "u32"
+          },
+          {
+            "name": "newTimeLockSeconds",
+            "type": "u32"
+          },
+          {
+            "name": "proposalId",
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "councilChanged",
+      "docs": [
+        "The council changed; every open proposal of the previous epoch is void."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "change",
+            "docs": [
+              "Position of this change in the registry's history."
+            ],
+            "type": {
+              "defined": {
+                "name": "changeHeader"
+              }
+            }
+          },
+          {
+            "name": "members",
+            "type": {
+              "vec": "pubkey"
+            }
+          },
+          {
+            "name": "threshold",
+            "type": "u8"
+          },
+          {
+            "name": "councilEpoch",
+            "type": "u32"
+          },
+          {
+            "name": "proposalId",
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "reviewRecorded",
+      "docs": [
+        "An auditor recorded a periodic re-evaluation."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "change",
+            "docs": [
+              "Position of this change in the registry's history."
+            ],
+            "type": {
+              "defined": {
+                "name": "changeHeader"
+              }
+            }
+          },
+          {
+            "name": "partner",
+            "type": "pubkey"
+          },
+          {
+            "name": "auditor",
+            "type": "pubkey"
+          },
+          {
+            "name": "outcome",
+            "type": {
+              "defined": {
+                "name": "reviewOutcome"
+              }
+            }
+          },
+          {
+            "name": "evidenceHash",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "evidenceUri",
+            "type": "string"
+          },
+          {
+            "name": "nextReviewAt",
+            "type": "i64"
+          },
+          {
+            "name": "status",
+            "type": {
+              "defined": {
+                "name": "partnerStatus"
+              }
+            }
+          },
+          {
+            "name": "revision",
+            "type": "u32"
+          }
+        ]
+      }
+    },
+    {
+      "name": "deviationReported",
+      "docs": [
+        "A reporting node reported traffic outside a partner's declared model."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "change",
+            "docs": [
+              "Position of this change in the registry's history."
+            ],
+            "type": {
+              "defined": {
+                "name": "changeHeader"
+              }
+            }
+          },
+          {
+            "name": "partner",
+            "type": "pubkey"
+          },
+          {
+            "name": "reporter",
+            "type": "pubkey"
+          },
+          {
+            "name": "category",
+            "type": "u8"
+          },
+          {
+            "name": "observed",
+            "type": "u64"
+          },
+          {
+            "name": "evidenceHash",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "windowStart",
+            "type": "i64"
+          },
+          {
+            "name": "deviationCount",
+            "docs": [
+              "Reports in the current window, this one included."
+            ],
+            "type": "u16"
+          },
+          {
+            "name": "status",
+            "type": {
+              "defined": {
+                "name": "partnerStatus"
+              }
+            }
+          },
+          {
+            "name": "revision",
+            "type": "u32"
           }
         ]
       }

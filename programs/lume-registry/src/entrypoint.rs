@@ -13,6 +13,7 @@ mod bpf {
 
 /// Runs one instruction. The program id must be the one the program was built
 /// for: every PDA and owner check depends on it.
+#[inline(always)]
 pub fn process_instruction(program_id: &Address, accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     if program_id != &crate::ID {
         return Err(RegistryError::UnexpectedAccountAddress.into());

@@ -4,10 +4,13 @@
 //! written by `history::record`; the fields below follow it.
 
 use crate::errors::RegistryError;
-use crate::interface::borsh_writer::{BorshWriter, List, TextList};
-use crate::interface::pod::{PodI64, PodU32, PodU64};
+use crate::interface::borsh_writer::{BorshWriter, List, RawAction, Text, TextList};
+use crate::interface::pod::{PodBool, PodI64, PodU16, PodU32, PodU64, Stored};
 use crate::state::registry::MAX_CATEGORY_NAME;
-use crate::state::Policy;
+use crate::state::{
+    AdmissionStage, PartnerStatus, Policy, ProposalStatus, ProposerRole, Protocol, RevocationReason, Role,
+    TrafficModel,
+};
 use pinocchio::address::Address;
 
 /// An event type: its discriminator and how to encode the fields after the
@@ -93,13 +96,311 @@ crate::event! {
     }
 }
 
+crate::pod_enum! {
+    /// Which verification an attestation records.
+    pub enum AttestationKind {
+        Legal = 0,
+        Technical = 1,
+    }
+}
+
+crate::pod_enum! {
+    /// Why a partner's status changed.
+    pub enum StatusCause {
+        /// An executed ApprovePartner proposal.
+        Admitted = 0,
+        /// An executed RejectApplication proposal.
+        ApplicationRejected = 1,
+        /// An executed SuspendPartner proposal (also ratifies a guardian suspension).
+        CouncilSuspension = 2,
+        /// An executed ReinstatePartner proposal.
+        Reinstated = 3,
+        /// An executed RevokePartner proposal.
+        Revoked = 4,
+        /// A guardian's emergency suspension.
+        GuardianSuspension = 5,
+        /// A guardian suspension ran out without ratification.
+        GuardianSuspensionLapsed = 6,
+        /// The review date plus grace passed without a review.
+        ReviewOverdue = 7,
+        /// An auditor's review.
+        Review = 8,
+        /// Deviation reports reached the policy's threshold within its window.
+        DeviationThreshold = 9,
+    }
+}
+
+crate::pod_enum! {
+    /// Result of a periodic re-evaluation.
+    pub enum ReviewOutcome {
+        /// Traffic matches the declared model: the partner is (again) active.
+        Passed = 0,
+        /// Deviations need a closer look: the partner goes under audit.
+        Concerns = 1,
+        /// Serious findings: the partner goes under audit; the council decides on suspension.
+        Failed = 2,
+    }
+}
+
+crate::event! {
+    /// A partner organisation applied.
+    pub struct PartnerApplied<'a> {
+        pub partner: Address,
+        pub partner_id: PodU64,
+        pub authority: Address,
+        pub legal_name: Text<'a>,
+        pub jurisdiction: Text<'a>,
+        pub legal_entity_id_hash: [u8; 32],
+        pub evidence_hash: [u8; 32],
+        pub evidence_uri: Text<'a>,
+        pub traffic_model: TrafficModel,
+    }
+}
+
+crate::event! {
+    /// An endpoint joined a partner's set: declared with the application
+    /// (`proposal_id` 0) or added by an executed proposal.
+    pub struct EndpointAdded<'a> {
+        pub partner: Address,
+        pub index: PodU16,
+        pub host: Text<'a>,
+        pub port: PodU16,
+        pub protocol: Stored<Protocol>,
+        pub categories: PodU64,
+        pub endpoint_set_version: PodU32,
+        pub proposal_id: PodU64,
+        pub revision: PodU32,
+    }
+}
+
+crate::event! {
+    /// An endpoint was removed from a partner's set.
+    pub struct EndpointRemoved {
+        pub partner: Address,
+        pub index: PodU16,
+        pub endpoint_set_version: PodU32,
+        pub proposal_id: PodU64,
+        pub revision: PodU32,
+    }
+}
+
+crate::event! {
+    /// The request categories of an endpoint changed.
+    pub struct EndpointCategoriesChanged {
+        pub partner: Address,
+        pub index: PodU16,
+        pub old_categories: PodU64,
+        pub new_categories: PodU64,
+        pub endpoint_set_version: PodU32,
+        pub proposal_id: PodU64,
+        pub revision: PodU32,
+    }
+}
+
+crate::event! {
+    /// An accredited verifier recorded a verification of an applicant.
+    pub struct VerificationAttested<'a> {
+        pub partner: Address,
+        pub kind: AttestationKind,
+        pub verifier: Address,
+        pub evidence_hash: [u8; 32],
+        pub evidence_uri: Text<'a>,
+        pub stage: Stored<AdmissionStage>,
+        pub revision: PodU32,
+    }
+}
+
+crate::event! {
+    /// A proposal was created; `action` is the typed action as proposed.
+    pub struct ProposalCreated<'a> {
+        pub proposal: Address,
+        pub proposal_id: PodU64,
+        pub proposer: Address,
+        pub proposer_role: Stored<ProposerRole>,
+        pub partner: Address,
+        pub council_epoch: PodU32,
+        pub expires_at: PodI64,
+        pub evidence_hash: [u8; 32],
+        pub evidence_uri: Text<'a>,
+        pub action: RawAction<'a>,
+    }
+}
+
+crate::event! {
+    /// A council member approved or rejected a proposal.
+    pub struct ProposalVoted {
+        pub proposal_id: PodU64,
+        pub member: Address,
+        pub approve: PodBool,
+        pub approval_count: u8,
+        pub rejection_count: u8,
+        pub status: Stored<ProposalStatus>,
+    }
+}
+
+crate::event! {
+    /// The proposer withdrew a proposal before any approval.
+    pub struct ProposalCancelled {
+        pub proposal_id: PodU64,
+        pub proposer: Address,
+    }
+}
+
+crate::event! {
+    /// A partner's status changed (with the cause, and the proposal or actor behind it).
+    pub struct PartnerStatusChanged<'a> {
+        pub partner: Address,
+        pub old_status: Stored<PartnerStatus>,
+        pub new_status: Stored<PartnerStatus>,
+        pub cause: StatusCause,
+        /// Who acted: executor of the proposal, guardian, auditor, or the crank's signer.
+        pub actor: Address,
+        pub proposal_id: PodU64,
+        /// End of a guardian suspension, next review date, ... (0 when not applicable).
+        pub until: PodI64,
+        pub reason: Text<'a>,
+        pub revision: PodU32,
+    }
+}
+
+crate::event! {
+    /// An infrastructure key was issued (possibly rotating out an older one).
+    pub struct KeyIssued<'a> {
+        pub partner: Address,
+        pub index: PodU16,
+        pub public_key: [u8; 32],
+        pub endpoints: List<'a, PodU16>,
+        pub valid_from: PodI64,
+        pub valid_until: PodI64,
+        pub replaces: Option<PodU16>,
+        pub replaced_grace_until: PodI64,
+        pub key_set_version: PodU32,
+        pub proposal_id: PodU64,
+        pub revision: PodU32,
+    }
+}
+
+crate::event! {
+    /// An infrastructure key was revoked.
+    pub struct KeyRevoked {
+        pub partner: Address,
+        pub index: PodU16,
+        pub reason: Stored<RevocationReason>,
+        pub key_set_version: PodU32,
+        pub proposal_id: PodU64,
+        pub revision: PodU32,
+    }
+}
+
+crate::event! {
+    /// A partner's traffic model changed.
+    pub struct TrafficModelChanged {
+        pub partner: Address,
+        pub old_model: TrafficModel,
+        pub new_model: TrafficModel,
+        pub proposal_id: PodU64,
+        pub revision: PodU32,
+    }
+}
+
+crate::event! {
+    /// A role was granted or revoked.
+    pub struct RoleChanged {
+        pub role: Stored<Role>,
+        pub holder: Address,
+        pub active: PodBool,
+        pub proposal_id: PodU64,
+    }
+}
+
+crate::event! {
+    /// A request category was added or renamed.
+    pub struct CategoryChanged<'a> {
+        pub index: u8,
+        pub name: Text<'a>,
+        pub old_name: Text<'a>,
+        pub proposal_id: PodU64,
+    }
+}
+
+crate::event! {
+    /// The monitoring policy or the time lock changed.
+    pub struct PolicyChanged {
+        pub old_policy: Policy,
+        pub new_policy: Policy,
+        pub old_time_lock_seconds: PodU32,
+        pub new_time_lock_seconds: PodU32,
+        pub proposal_id: PodU64,
+    }
+}
+
+crate::event! {
+    /// The council changed; every open proposal of the previous epoch is void.
+    pub struct CouncilChanged<'a> {
+        pub members: List<'a, Address>,
+        pub threshold: u8,
+        pub council_epoch: PodU32,
+        pub proposal_id: PodU64,
+    }
+}
+
+crate::event! {
+    /// An auditor recorded a periodic re-evaluation.
+    pub struct ReviewRecorded<'a> {
+        pub partner: Address,
+        pub auditor: Address,
+        pub outcome: ReviewOutcome,
+        pub evidence_hash: [u8; 32],
+        pub evidence_uri: Text<'a>,
+        pub next_review_at: PodI64,
+        pub status: Stored<PartnerStatus>,
+        pub revision: PodU32,
+    }
+}
+
+crate::event! {
+    /// A reporting node reported traffic outside a partner's declared model.
+    pub struct DeviationReported {
+        pub partner: Address,
+        pub reporter: Address,
+        pub category: u8,
+        pub observed: PodU64,
+        pub evidence_hash: [u8; 32],
+        pub window_start: PodI64,
+        /// Reports in the current window, this one included.
+        pub deviation_count: PodU16,
+        pub status: Stored<PartnerStatus>,
+        pub revision: PodU32,
+    }
+}
+
 /// Every event type, for the IDL.
 #[cfg(feature = "idl-build")]
 pub fn idl_events(defs: &mut crate::interface::idl::TypeDefs) -> Vec<crate::interface::idl::Value> {
-    use crate::interface::idl::{json, IdlType};
-    fn entry<E: Event + IdlType>(name: &str, defs: &mut crate::interface::idl::TypeDefs) -> crate::interface::idl::Value {
+    use crate::interface::idl::{json, IdlType, TypeDefs, Value};
+    fn entry<E: Event + IdlType>(name: &str, defs: &mut TypeDefs) -> Value {
         E::register(defs);
         json!({ "name": name, "discriminator": E::DISCRIMINATOR })
     }
-    vec![entry::<RegistryInitialized>("RegistryInitialized", defs)]
+    vec![
+        entry::<RegistryInitialized>("RegistryInitialized", defs),
+        entry::<PartnerApplied>("PartnerApplied", defs),
+        entry::<EndpointAdded>("EndpointAdded", defs),
+        entry::<EndpointRemoved>("EndpointRemoved", defs),
+        entry::<EndpointCategoriesChanged>("EndpointCategoriesChanged", defs),
+        entry::<VerificationAttested>("VerificationAttested", defs),
+        entry::<ProposalCreated>("ProposalCreated", defs),
+        entry::<ProposalVoted>("ProposalVoted", defs),
+        entry::<ProposalCancelled>("ProposalCancelled", defs),
+        entry::<PartnerStatusChanged>("PartnerStatusChanged", defs),
+        entry::<KeyIssued>("KeyIssued", defs),
+        entry::<KeyRevoked>("KeyRevoked", defs),
+        entry::<TrafficModelChanged>("TrafficModelChanged", defs),
+        entry::<RoleChanged>("RoleChanged", defs),
+        entry::<CategoryChanged>("CategoryChanged", defs),
+        entry::<PolicyChanged>("PolicyChanged", defs),
+        entry::<CouncilChanged>("CouncilChanged", defs),
+        entry::<ReviewRecorded>("ReviewRecorded", defs),
+        entry::<DeviationReported>("DeviationReported", defs),
+    ]
 }

@@ -28,7 +28,7 @@ const EVENT_BUFFER: usize = 3072;
 /// `inline(never)`: the event buffer lives in this function's own 4 KiB stack
 /// frame, not in the caller's.
 #[inline(never)]
-pub fn record<E: Event>(history: &mut HistoryChain, now: &Now, event: &E) -> Result<(), RegistryError> {
+pub fn record<E: Event>(history: &mut HistoryChain, now: &Now, event: &E) -> Result<(), pinocchio::error::ProgramError> {
     let change_index = history
         .change_count
         .get()
@@ -45,9 +45,15 @@ pub fn record<E: Event>(history: &mut HistoryChain, now: &Now, event: &E) -> Res
     writer.write(&E::DISCRIMINATOR)?;
     writer.write(header.bytes())?;
     event.encode_fields(&mut writer)?;
-    let bytes = writer.written();
+    extend(history, writer.written(), change_index);
+    Ok(())
+}
+
+/// Logs the encoded event and folds it into the chain (one copy for all
+/// event types).
+#[inline(never)]
+fn extend(history: &mut HistoryChain, bytes: &[u8], change_index: u64) {
     runtime::log_data(bytes);
     history.head = runtime::sha256(&[&history.head, bytes]);
     history.change_count = PodU64::new(change_index);
-    Ok(())
 }

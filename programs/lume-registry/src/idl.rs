@@ -3,7 +3,7 @@
 
 use crate::errors::RegistryError;
 use crate::interface::idl::{base58, json, IdlType, TypeDefs, Value};
-use crate::state::{AccountType, Registry};
+use crate::state::{AccountType, DeviationReport, Endpoint, InfraKey, Partner, Proposal, Registry, RoleGrant};
 
 /// Lists an account or event type: `{ name, discriminator }`, registering its
 /// body in `defs`.
@@ -16,7 +16,15 @@ fn named<T: IdlType>(name: &str, discriminator: [u8; 8], defs: &mut TypeDefs) ->
 pub fn build() -> Value {
     let mut defs = TypeDefs::default();
     let instructions = crate::instructions::idl_instructions(&mut defs);
-    let accounts = vec![named::<Registry>("Registry", Registry::DISCRIMINATOR, &mut defs)];
+    let accounts = vec![
+        named::<Registry>("Registry", Registry::DISCRIMINATOR, &mut defs),
+        named::<Partner>("Partner", Partner::DISCRIMINATOR, &mut defs),
+        named::<Endpoint>("Endpoint", Endpoint::DISCRIMINATOR, &mut defs),
+        named::<InfraKey>("InfraKey", InfraKey::DISCRIMINATOR, &mut defs),
+        named::<Proposal>("Proposal", Proposal::DISCRIMINATOR, &mut defs),
+        named::<RoleGrant>("RoleGrant", RoleGrant::DISCRIMINATOR, &mut defs),
+        named::<DeviationReport>("DeviationReport", DeviationReport::DISCRIMINATOR, &mut defs),
+    ];
     let events = crate::events::idl_events(&mut defs);
     json!({
         "address": base58(&crate::ID),

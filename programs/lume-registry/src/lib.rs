@@ -7,6 +7,7 @@
 #![cfg_attr(target_arch = "bpf", no_std)]
 
 pub mod checks;
+pub mod context;
 pub mod entrypoint;
 pub mod errors;
 pub mod events;

@@ -82,7 +82,7 @@ pub fn sha256(parts: &[&[u8]; 2]) -> [u8; 32] {
 }
 
 /// The `Clock` sysvar fields the registry uses.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 pub struct Now {
     pub slot: u64,
     pub unix_timestamp: i64,

@@ -7,7 +7,7 @@ use crate::errors::RegistryError;
 use crate::events::RegistryInitialized;
 use crate::history;
 use crate::interface::borsh_reader::{BoundedStrList, BoundedVec};
-use crate::interface::pod::{FixedStr, PodI64, PodU32};
+use crate::interface::pod::{PodI64, PodU32};
 use crate::runtime;
 use crate::state::account::init;
 use crate::state::registry::{MAX_CATEGORY_NAME, REGISTRY_LAYOUT_VERSION};
@@ -87,7 +87,7 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     registry.policy = args.policy;
     registry.category_count = args.categories.len() as u8;
     for (slot, name) in registry.categories.iter_mut().zip(args.categories.iter()) {
-        *slot = FixedStr::from_bytes(name).ok_or(RegistryError::InvalidCategoryName)?;
+        slot.assign(name)?;
     }
     registry.created_at = PodI64::new(now.unix_timestamp);
 

@@ -1,7 +1,27 @@
 //! The instruction table. Each instruction is a module with `Accounts`,
 //! `Args` and `process`; this table gives dispatch and the IDL the same list.
 
+mod action_checks;
+mod actions;
+mod attestation;
+mod endpoint_ops;
+mod vote;
+
+pub mod apply;
+pub mod approve;
+pub mod attest_legal;
+pub mod attest_technical;
+pub mod cancel;
+pub mod declare_endpoint;
+pub mod execute;
+pub mod guardian_suspend;
 pub mod initialize_registry;
+pub mod lift_guardian_suspension;
+pub mod mark_review_overdue;
+pub mod propose;
+pub mod record_review;
+pub mod reject;
+pub mod report_deviation;
 
 /// Declares the program's instructions: dispatch by Anchor discriminator
 /// (`sha256("global:<name>")[..8]`) and, with `idl-build`, their IDL entries.
@@ -50,4 +70,18 @@ macro_rules! instructions {
 
 instructions! {
     initialize_registry,
+    apply,
+    declare_endpoint,
+    attest_legal,
+    attest_technical,
+    propose,
+    approve,
+    reject,
+    cancel,
+    execute,
+    record_review,
+    mark_review_overdue,
+    report_deviation,
+    guardian_suspend,
+    lift_guardian_suspension,
 }

@@ -227,3 +227,29 @@ impl<'a, T: BorshDecode<'a>> BorshDecode<'a> for Option<T> {
         }
     }
 }
+
+/// A decoded value together with the exact bytes it was decoded from (a
+/// proposal keeps its action's Borsh bytes to store and re-read them).
+pub struct Captured<'a, T> {
+    pub value: T,
+    pub raw: &'a [u8],
+}
+
+impl<'a, T: BorshDecode<'a>> BorshDecode<'a> for Captured<'a, T> {
+    fn decode(reader: &mut BorshReader<'a>) -> Result<Self, RegistryError> {
+        let before = reader.data;
+        let value = T::decode(reader)?;
+        let consumed = before.len() - reader.data.len();
+        Ok(Self { value, raw: &before[..consumed] })
+    }
+}
+
+#[cfg(feature = "idl-build")]
+impl<'a, T: crate::interface::idl::IdlType> crate::interface::idl::IdlType for Captured<'a, T> {
+    fn idl_type() -> crate::interface::idl::Value {
+        T::idl_type()
+    }
+    fn register(defs: &mut crate::interface::idl::TypeDefs) {
+        T::register(defs);
+    }
+}

@@ -114,6 +114,17 @@ impl<const LEN: usize> BorshEncode for TextList<'_, LEN> {
     }
 }
 
+/// The stored Borsh bytes of a proposal action, written as they are (they
+/// already are a `ProposalAction` in Borsh).
+#[derive(Clone, Copy)]
+pub struct RawAction<'a>(pub &'a [u8]);
+
+impl BorshEncode for RawAction<'_> {
+    fn encode<const N: usize>(&self, writer: &mut BorshWriter<N>) -> Result<(), RegistryError> {
+        writer.write(self.0)
+    }
+}
+
 impl<E: crate::interface::pod::PodEnum> BorshEncode for crate::interface::pod::Stored<E> {
     #[inline(always)]
     fn encode<const N: usize>(&self, writer: &mut BorshWriter<N>) -> Result<(), RegistryError> {
@@ -149,6 +160,14 @@ mod idl {
         }
         fn register(defs: &mut TypeDefs) {
             T::register(defs);
+        }
+    }
+    impl IdlType for RawAction<'_> {
+        fn idl_type() -> Value {
+            <crate::state::ProposalAction as IdlType>::idl_type()
+        }
+        fn register(defs: &mut TypeDefs) {
+            <crate::state::ProposalAction as IdlType>::register(defs);
         }
     }
     impl<const N: usize> IdlType for TextList<'_, N> {

@@ -82,6 +82,7 @@ macro_rules! instruction_args {
         impl<'a> Args<'a> {
             /// Decodes the arguments; every byte must be consumed.
             #[inline(always)]
+            #[allow(unused_mut)]
             pub fn decode(data: &'a [u8]) -> Result<Self, $crate::errors::RegistryError> {
                 #[allow(unused_imports)]
                 use $crate::interface::borsh_reader::BorshDecode;
@@ -92,6 +93,7 @@ macro_rules! instruction_args {
             }
 
             #[cfg(feature = "idl-build")]
+            #[allow(unused_variables)]
             pub fn idl_args(defs: &mut $crate::interface::idl::TypeDefs) -> Vec<$crate::interface::idl::Value> {
                 #[allow(unused_imports)]
                 use $crate::interface::idl::{docs, field, IdlType};

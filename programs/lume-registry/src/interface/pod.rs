@@ -137,6 +137,19 @@ impl<const N: usize> FixedStr<N> {
         Some(slot)
     }
 
+    /// Overwrites the slot in place (no temporary copy); fails when `value`
+    /// does not fit. Bytes past the new length are zeroed.
+    #[inline(never)]
+    pub fn assign(&mut self, value: &[u8]) -> Result<(), crate::errors::RegistryError> {
+        if value.len() > N || N > u8::MAX as usize {
+            return Err(crate::errors::RegistryError::StringTooLong);
+        }
+        self.len = value.len() as u8;
+        self.bytes[..value.len()].copy_from_slice(value);
+        self.bytes[value.len()..].fill(0);
+        Ok(())
+    }
+
     /// The stored bytes (never more than `N`, even if `len` was tampered with).
     pub fn as_bytes(&self) -> &[u8] {
         let len = (self.len as usize).min(N);
