@@ -1,0 +1,333 @@
+// A registry initialized in a test runtime, with a council of keypairs and short-hands for
+// every instruction, so lifecycle tests read as the steps they check. Every send goes
+// through Anchor's client (built from the IDL) and returns the runtime's TxResult (logs,
+// compute units, custom error code) without throwing.
+import anchor from "@coral-xyz/anchor";
+import { Keypair, PublicKey, type AccountMeta, type Transaction } from "@solana/web3.js";
+import {
+  DEFAULT_POLICY,
+  PROGRAM_ID,
+  initializeAccounts,
+  registryAddress,
+  registryClient,
+  registryErrorCode,
+  type PolicyArgs,
+  type RegistryProgram,
+} from "./program.js";
+import type { TestRuntime, TxResult } from "./types.js";
+
+const { BN } = anchor;
+type BNType = InstanceType<typeof BN>;
+
+export const ROLES = ["legalVerifier", "technicalAuditor", "auditor", "guardian", "reportingNode"] as const;
+export type RoleName = (typeof ROLES)[number];
+
+/** A ProposalAction as Anchor's client encodes it, e.g. `{ approvePartner: { endpointSetVersion: 1 } }`. */
+export type ProposalActionArg = Record<string, Record<string, unknown>>;
+
+export interface TrafficModelArg {
+  allowedCategories: BNType;
+  maxRequestsPerSecond: number;
+  burst: number;
+  maxBandwidthKbps: number;
+}
+
+export interface EndpointArg {
+  host: string;
+  port: number;
+  protocol: { https: Record<string, never> } | { wss: Record<string, never> } | { quic: Record<string, never> } | { tcp: Record<string, never> };
+  categories: BNType;
+}
+
+const u16 = (n: number): Buffer => {
+  const b = Buffer.alloc(2);
+  b.writeUInt16LE(n);
+  return b;
+};
+const u64 = (n: number | bigint): Buffer => {
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64LE(BigInt(n));
+  return b;
+};
+const i64 = (n: number | bigint): Buffer => {
+  const b = Buffer.alloc(8);
+  b.writeBigInt64LE(BigInt(n));
+  return b;
+};
+const pda = (...seeds: Buffer[]): PublicKey => PublicKey.findProgramAddressSync(seeds, PROGRAM_ID)[0];
+
+/** Addresses of every account the program owns. */
+export const addresses = {
+  registry: registryAddress,
+  partner: (id: number | bigint) => pda(Buffer.from("partner"), u64(id)),
+  endpoint: (partner: PublicKey, index: number) => pda(Buffer.from("endpoint"), partner.toBuffer(), u16(index)),
+  key: (partner: PublicKey, index: number) => pda(Buffer.from("key"), partner.toBuffer(), u16(index)),
+  proposal: (id: number | bigint) => pda(Buffer.from("proposal"), u64(id)),
+  role: (role: RoleName, holder: PublicKey) => pda(Buffer.from("role"), Buffer.from([ROLES.indexOf(role)]), holder.toBuffer()),
+  deviation: (partner: PublicKey, reporter: PublicKey, windowStart: number | bigint) =>
+    pda(Buffer.from("deviation"), partner.toBuffer(), reporter.toBuffer(), i64(windowStart)),
+};
+
+export const DEFAULT_TRAFFIC_MODEL = (): TrafficModelArg => ({
+  allowedCategories: new BN(0b111),
+  maxRequestsPerSecond: 500,
+  burst: 100,
+  maxBandwidthKbps: 100_000,
+});
+
+export const DEFAULT_ENDPOINT = (host = "api.partner.example"): EndpointArg => ({
+  host,
+  port: 443,
+  protocol: { https: {} },
+  categories: new BN(0b011),
+});
+
+export interface FixtureOptions {
+  councilSize?: number;
+  threshold?: number;
+  timeLockSeconds?: number;
+  policy?: PolicyArgs;
+  categories?: string[];
+}
+
+export interface PartnerHandle {
+  id: number;
+  address: PublicKey;
+  authority: Keypair;
+}
+
+export class RegistryFixture {
+  readonly program: RegistryProgram;
+
+  private constructor(
+    readonly rt: TestRuntime,
+    readonly upgradeAuthority: Keypair,
+    readonly council: Keypair[],
+    readonly options: Required<FixtureOptions>,
+  ) {
+    this.program = registryClient(rt);
+  }
+
+  /** Initializes the registry in `rt` (which must have the program deployed with `upgradeAuthority`). */
+  static async create(rt: TestRuntime, upgradeAuthority: Keypair, options: FixtureOptions = {}): Promise<RegistryFixture> {
+    const resolved: Required<FixtureOptions> = {
+      councilSize: options.councilSize ?? 3,
+      threshold: options.threshold ?? 2,
+      timeLockSeconds: options.timeLockSeconds ?? 3_600,
+      policy: options.policy ?? { ...DEFAULT_POLICY },
+      categories: options.categories ?? ["api-read", "api-write", "content-fetch", "price-feed"],
+    };
+    const council = Array.from({ length: resolved.councilSize }, () => Keypair.generate());
+    const fixture = new RegistryFixture(rt, upgradeAuthority, council, resolved);
+    await fixture.fund(upgradeAuthority, ...council);
+    const result = await fixture.send(
+      fixture.program.methods
+        .initializeRegistry(council.map((k) => k.publicKey), resolved.threshold, resolved.timeLockSeconds, resolved.policy, resolved.categories)
+        .accountsStrict(initializeAccounts(upgradeAuthority.publicKey))
+        .transaction(),
+      [upgradeAuthority],
+    );
+    fixture.assertOk(result, "initialize_registry");
+    return fixture;
+  }
+
+  /** Gives each keypair 10 SOL. */
+  async fund(...keys: Keypair[]): Promise<void> {
+    for (const key of keys) await this.rt.airdrop(key.publicKey, 10_000_000_000n);
+  }
+
+  /** A funded new keypair. */
+  async newSigner(): Promise<Keypair> {
+    const key = Keypair.generate();
+    await this.fund(key);
+    return key;
+  }
+
+  /** Sends a transaction built by Anchor; never throws for on-chain failures. */
+  async send(tx: Promise<Transaction>, signers: Keypair[]): Promise<TxResult> {
+    return this.rt.sendRaw(await tx, signers);
+  }
+
+  assertOk(result: TxResult, what: string): void {
+    if (!result.ok) throw new Error(`${what} failed: ${result.err?.description}\n${result.logs.join("\n")}`);
+  }
+
+  /** Throws unless `result` failed with the registry error `name`. */
+  assertError(result: TxResult, name: string): void {
+    const expected = registryErrorCode(name);
+    if (result.ok) throw new Error(`expected ${name}, but the transaction succeeded`);
+    if (result.err?.code !== expected) {
+      throw new Error(`expected ${name} (${expected}), got ${result.err?.code ?? result.err?.description}\n${result.logs.join("\n")}`);
+    }
+  }
+
+  async registry() {
+    return this.program.account.registry.fetch(registryAddress());
+  }
+  async partner(address: PublicKey) {
+    return this.program.account.partner.fetch(address);
+  }
+  async proposal(id: number | bigint) {
+    return this.program.account.proposal.fetch(addresses.proposal(id));
+  }
+
+  /** Moves the clock forward by `seconds`. */
+  async warp(seconds: number): Promise<void> {
+    const clock = await this.rt.getClock();
+    await this.rt.warpTo(clock.unixTimestamp + BigInt(seconds));
+  }
+
+  // --- admission -------------------------------------------------------------------------
+
+  applyTx(authority: PublicKey, id: number, overrides: Partial<{ legalName: string; jurisdiction: string; trafficModel: TrafficModelArg; evidenceUri: string }> = {}) {
+    return this.program.methods
+      .apply(
+        overrides.legalName ?? `Partner ${id} GmbH`,
+        overrides.jurisdiction ?? "DE",
+        Array.from(Buffer.alloc(32, id + 1)),
+        Array.from(Buffer.alloc(32, 0xee)),
+        overrides.evidenceUri ?? `https://evidence.example/${id}`,
+        overrides.trafficModel ?? DEFAULT_TRAFFIC_MODEL(),
+      )
+      .accountsStrict({
+        registry: registryAddress(),
+        partner: addresses.partner(id),
+        authority,
+        systemProgram: anchor.web3.SystemProgram.programId,
+      })
+      .transaction();
+  }
+
+  /** Applies with a fresh authority; returns the new partner. */
+  async apply(overrides: Parameters<RegistryFixture["applyTx"]>[2] = {}): Promise<PartnerHandle> {
+    const authority = await this.newSigner();
+    const id = (await this.registry()).partnerCount.toNumber();
+    this.assertOk(await this.send(this.applyTx(authority.publicKey, id, overrides), [authority]), "apply");
+    return { id, address: addresses.partner(id), authority };
+  }
+
+  async declareEndpoint(partner: PartnerHandle, endpoint: EndpointArg = DEFAULT_ENDPOINT()): Promise<TxResult> {
+    const index = (await this.partner(partner.address)).nextEndpointIndex;
+    return this.send(
+      this.program.methods
+        .declareEndpoint(endpoint.host, endpoint.port, endpoint.protocol, endpoint.categories)
+        .accountsStrict({
+          registry: registryAddress(),
+          partner: partner.address,
+          endpoint: addresses.endpoint(partner.address, index),
+          authority: partner.authority.publicKey,
+          systemProgram: anchor.web3.SystemProgram.programId,
+        })
+        .transaction(),
+      [partner.authority],
+    );
+  }
+
+  async attest(kind: "legal" | "technical", partner: PublicKey, verifier: Keypair, role: RoleName = kind === "legal" ? "legalVerifier" : "technicalAuditor"): Promise<TxResult> {
+    const accounts = {
+      registry: registryAddress(),
+      partner,
+      verifier: verifier.publicKey,
+      roleGrant: addresses.role(role, verifier.publicKey),
+    };
+    const builder =
+      kind === "legal"
+        ? this.program.methods.attestLegal(Array.from(Buffer.alloc(32, 0xab)), "https://verifier.example/report.pdf")
+        : this.program.methods.attestTechnical(Array.from(Buffer.alloc(32, 0xcd)), "https://auditor.example/audit.pdf");
+    return this.send(builder.accountsStrict(accounts).transaction(), [verifier]);
+  }
+
+  // --- proposals -------------------------------------------------------------------------
+
+  /** Proposes `action`; returns the result and the proposal id it got (if it succeeded). */
+  async propose(proposer: Keypair, action: ProposalActionArg, partner: PublicKey | null = null): Promise<{ result: TxResult; id: number }> {
+    const id = (await this.registry()).proposalCount.toNumber();
+    const result = await this.send(
+      this.program.methods
+        .propose(action as never, Array.from(Buffer.alloc(32)), "")
+        .accountsStrict({
+          registry: registryAddress(),
+          proposal: addresses.proposal(id),
+          proposer: proposer.publicKey,
+          partner: partner ?? PROGRAM_ID,
+          systemProgram: anchor.web3.SystemProgram.programId,
+        })
+        .transaction(),
+      [proposer],
+    );
+    return { result, id };
+  }
+
+  async vote(kind: "approve" | "reject", member: Keypair, id: number): Promise<TxResult> {
+    const accounts = { registry: registryAddress(), proposal: addresses.proposal(id), member: member.publicKey };
+    const builder = kind === "approve" ? this.program.methods.approve() : this.program.methods.reject();
+    return this.send(builder.accountsStrict(accounts).transaction(), [member]);
+  }
+
+  async cancel(proposer: Keypair, id: number): Promise<TxResult> {
+    return this.send(
+      this.program.methods
+        .cancel()
+        .accountsStrict({ registry: registryAddress(), proposal: addresses.proposal(id), proposer: proposer.publicKey })
+        .transaction(),
+      [proposer],
+    );
+  }
+
+  /** Executes proposal `id`, passing `remaining` (writable) after the fixed accounts. */
+  async execute(id: number, remaining: PublicKey[] = [], executor?: Keypair): Promise<TxResult> {
+    const signer = executor ?? this.council[0]!;
+    const metas: AccountMeta[] = remaining.map((pubkey) => ({ pubkey, isSigner: false, isWritable: true }));
+    return this.send(
+      this.program.methods
+        .execute()
+        .accountsStrict({
+          registry: registryAddress(),
+          proposal: addresses.proposal(id),
+          executor: signer.publicKey,
+          systemProgram: anchor.web3.SystemProgram.programId,
+        })
+        .remainingAccounts(metas)
+        .transaction(),
+      [signer],
+    );
+  }
+
+  /** Proposes by council member 0, approves up to the threshold, waits out the time lock. */
+  async approved(action: ProposalActionArg, partner: PublicKey | null = null, proposer?: Keypair): Promise<number> {
+    const { result, id } = await this.propose(proposer ?? this.council[0]!, action, partner);
+    this.assertOk(result, "propose");
+    for (const member of this.council.slice(0, this.options.threshold)) {
+      this.assertOk(await this.vote("approve", member, id), "approve");
+    }
+    await this.warp(this.options.timeLockSeconds);
+    return id;
+  }
+
+  /** `approved` then `execute`; returns the execute result. */
+  async pass(action: ProposalActionArg, partner: PublicKey | null = null, remaining: PublicKey[] = []): Promise<TxResult> {
+    const id = await this.approved(action, partner);
+    return this.execute(id, remaining);
+  }
+
+  /** Grants `role` to a fresh funded keypair through the council; returns it. */
+  async grantRole(role: RoleName, holder?: Keypair): Promise<Keypair> {
+    const key = holder ?? (await this.newSigner());
+    const result = await this.pass({ grantRole: { role: { [role]: {} }, holder: key.publicKey } }, null, [addresses.role(role, key.publicKey)]);
+    this.assertOk(result, `grant ${role}`);
+    return key;
+  }
+
+  /** A partner walked through the whole admission: applied, one endpoint, both attestations, approved. */
+  async admittedPartner(): Promise<PartnerHandle> {
+    const partner = await this.apply();
+    this.assertOk(await this.declareEndpoint(partner), "declare_endpoint");
+    const legal = await this.grantRole("legalVerifier");
+    const technical = await this.grantRole("technicalAuditor");
+    this.assertOk(await this.attest("legal", partner.address, legal), "attest_legal");
+    this.assertOk(await this.attest("technical", partner.address, technical), "attest_technical");
+    const version = (await this.partner(partner.address)).endpointSetVersion;
+    this.assertOk(await this.pass({ approvePartner: { endpointSetVersion: version } }, partner.address, [partner.address]), "approve partner");
+    return partner;
+  }
+}
