@@ -1,0 +1,138 @@
+/**
+ * Compute units of every registry instruction, and the binary size, measured by running
+ * the real bytecode through one full lifecycle in both runtimes (solana-bankrun: Solana
+ * 1.18; litesvm: Agave 4.3). CU are deterministic: they are reported exactly, with the
+ * issue's budgets beside them (every instruction < 5,000; approve < 1,000; binary < 100 KB).
+ *
+ *   npm run bench:program            # prints the table, writes bench/results/program-cu.json
+ */
+import { mkdirSync, statSync, writeFileSync } from "node:fs";
+import anchor from "@coral-xyz/anchor";
+import { Keypair } from "@solana/web3.js";
+import { startRuntime, RUNTIME_KINDS } from "../tests/support/runtimes.js";
+import { PROGRAM_SO_PATH, registryProgramSpec } from "../tests/support/program.js";
+import { addresses, DEFAULT_ENDPOINT, RegistryFixture } from "../tests/support/registry-fixture.js";
+import type { RuntimeKind, TxResult } from "../tests/support/types.js";
+
+const { BN } = anchor;
+const BUDGET = 5_000;
+const APPROVE_BUDGET = 1_000;
+const BINARY_BUDGET = 100 * 1024;
+
+type Figures = Record<string, number>;
+
+async function measure(kind: RuntimeKind): Promise<Figures> {
+  const upgradeAuthority = Keypair.generate();
+  const rt = await startRuntime(kind, { programs: [registryProgramSpec(upgradeAuthority.publicKey)] });
+  const figures: Figures = {};
+  const record = (name: string, result: TxResult): void => {
+    if (!result.ok) throw new Error(`${name} failed in ${kind}: ${result.err?.description}\n${result.logs.join("\n")}`);
+    figures[name] = result.computeUnits;
+  };
+
+  const f = await RegistryFixture.create(rt, upgradeAuthority);
+  figures["initialize_registry"] = rt.lastComputeUnits() ?? 0;
+
+  const legal = await f.grantRole("legalVerifier");
+  figures["execute: GrantRole"] = rt.lastComputeUnits() ?? 0;
+  const technical = await f.grantRole("technicalAuditor");
+  const auditor = await f.grantRole("auditor");
+  const guardian = await f.grantRole("guardian");
+
+  const authority = await f.newSigner();
+  record("apply", await f.send(f.applyTx(authority.publicKey, 0), [authority]));
+  const partner = { id: 0, address: addresses.partner(0), authority };
+  record("declare_endpoint", await f.declareEndpoint(partner));
+  record("attest_legal", await f.attest("legal", partner.address, legal));
+  record("attest_technical", await f.attest("technical", partner.address, technical));
+
+  const { result: proposed, id } = await f.propose(f.council[0]!, { approvePartner: { endpointSetVersion: 1 } }, partner.address);
+  record("propose (ApprovePartner)", proposed);
+  record("approve", await f.vote("approve", f.council[0]!, id));
+  record("approve (reaching threshold)", await f.vote("approve", f.council[1]!, id));
+  await f.warp(f.options.timeLockSeconds);
+  record("execute: ApprovePartner", await f.execute(id, [partner.address]));
+
+  const endpoint = DEFAULT_ENDPOINT("edge-2.partner.example");
+  record(
+    "execute: AddEndpoint",
+    await f.pass({ addEndpoint: { ...endpoint } }, partner.address, [partner.address, addresses.endpoint(partner.address, 1)]),
+  );
+  const keyPair = Keypair.generate();
+  const clock = await rt.getClock();
+  const issueKey = (replaces: number | null, key: Keypair) => ({
+    issueKey: {
+      publicKey: Array.from(key.publicKey.toBuffer()),
+      endpoints: [0],
+      validFrom: new BN(clock.unixTimestamp.toString()),
+      validUntil: new BN((clock.unixTimestamp + 365n * 86_400n).toString()),
+      replaces,
+    },
+  });
+  record("execute: IssueKey", await f.pass(issueKey(null, keyPair), partner.address, [partner.address, addresses.key(partner.address, 0)]));
+  record(
+    "execute: IssueKey (rotation)",
+    await f.pass(issueKey(0, Keypair.generate()), partner.address, [
+      partner.address,
+      addresses.key(partner.address, 1),
+      addresses.key(partner.address, 0),
+    ]),
+  );
+  record(
+    "execute: RevokeKey",
+    await f.pass({ revokeKey: { index: 0, reason: { compromised: {} } } }, partner.address, [partner.address, addresses.key(partner.address, 0)]),
+  );
+  record(
+    "record_review",
+    await f.send(
+      f.program.methods
+        .recordReview({ passed: {} }, Array.from(Buffer.alloc(32, 1)), "https://audit.example/r1")
+        .accountsStrict({ registry: addresses.registry(), partner: partner.address, auditor: auditor.publicKey, roleGrant: addresses.role("auditor", auditor.publicKey) })
+        .transaction(),
+      [auditor],
+    ),
+  );
+  record(
+    "guardian_suspend",
+    await f.send(
+      f.program.methods
+        .guardianSuspend("traffic to undeclared hosts")
+        .accountsStrict({ registry: addresses.registry(), partner: partner.address, guardian: guardian.publicKey, roleGrant: addresses.role("guardian", guardian.publicKey) })
+        .transaction(),
+      [guardian],
+    ),
+  );
+  record("execute: SuspendPartner (ratify)", await f.pass({ suspendPartner: { reason: "ratified" } }, partner.address, [partner.address]));
+  record("execute: ReinstatePartner", await f.pass({ reinstatePartner: {} }, partner.address, [partner.address]));
+  record("execute: AddCategory", await f.pass({ addCategory: { name: "dns-resolve" } }, null, []));
+  record(
+    "execute: SetCouncil",
+    await f.pass({ setCouncil: { members: f.council.map((k) => k.publicKey), threshold: 2 } }, null, []),
+  );
+  return figures;
+}
+
+const results: Record<string, Figures> = {};
+for (const kind of RUNTIME_KINDS) results[kind] = await measure(kind);
+const binaryBytes = statSync(PROGRAM_SO_PATH).size;
+
+const names = Object.keys(results.bankrun ?? {});
+const lines = [
+  "| instruction | bankrun (1.18) | litesvm (Agave 4.3) | budget |",
+  "|---|---:|---:|---:|",
+  ...names.map((name) => {
+    const budget = name.startsWith("approve") ? APPROVE_BUDGET : BUDGET;
+    const cells = RUNTIME_KINDS.map((k) => {
+      const cu = results[k]?.[name] ?? 0;
+      return `${cu.toLocaleString("en-US")}${cu > budget ? " ⚠" : ""}`;
+    });
+    return `| ${name} | ${cells.join(" | ")} | < ${budget.toLocaleString("en-US")} |`;
+  }),
+  `| binary size | ${binaryBytes.toLocaleString("en-US")} bytes |  | < ${BINARY_BUDGET.toLocaleString("en-US")}${binaryBytes > BINARY_BUDGET ? " ⚠" : ""} |`,
+];
+console.log(lines.join("\n"));
+mkdirSync("bench/results", { recursive: true });
+writeFileSync(
+  "bench/results/program-cu.json",
+  JSON.stringify({ binaryBytes, computeUnits: results }, null, 2) + "\n",
+);
