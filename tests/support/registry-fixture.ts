@@ -131,6 +131,38 @@ export class RegistryFixture {
     return fixture;
   }
 
+  /**
+   * Like `create`, with `extraMembers` (e.g. PDAs of other programs that approve through
+   * CPI) appended to the council after the keypair members; `council` holds the keypairs.
+   */
+  static async createWithMembers(
+    rt: TestRuntime,
+    upgradeAuthority: Keypair,
+    extraMembers: PublicKey[],
+    options: FixtureOptions = {},
+  ): Promise<RegistryFixture> {
+    const resolved: Required<FixtureOptions> = {
+      councilSize: options.councilSize ?? 3,
+      threshold: options.threshold ?? 2,
+      timeLockSeconds: options.timeLockSeconds ?? 3_600,
+      policy: options.policy ?? { ...DEFAULT_POLICY },
+      categories: options.categories ?? ["api-read", "api-write", "content-fetch", "price-feed"],
+    };
+    const council = Array.from({ length: resolved.councilSize }, () => Keypair.generate());
+    const fixture = new RegistryFixture(rt, upgradeAuthority, council, resolved);
+    await fixture.fund(upgradeAuthority, ...council);
+    const members = [...council.map((k) => k.publicKey), ...extraMembers];
+    const result = await fixture.send(
+      fixture.program.methods
+        .initializeRegistry(members, resolved.threshold, resolved.timeLockSeconds, resolved.policy, resolved.categories)
+        .accountsStrict(initializeAccounts(upgradeAuthority.publicKey))
+        .transaction(),
+      [upgradeAuthority],
+    );
+    fixture.assertOk(result, "initialize_registry");
+    return fixture;
+  }
+
   /** Gives each keypair 10 SOL. */
   async fund(...keys: Keypair[]): Promise<void> {
     for (const key of keys) await this.rt.airdrop(key.publicKey, 10_000_000_000n);
@@ -329,5 +361,138 @@ export class RegistryFixture {
     const version = (await this.partner(partner.address)).endpointSetVersion;
     this.assertOk(await this.pass({ approvePartner: { endpointSetVersion: version } }, partner.address, [partner.address]), "approve partner");
     return partner;
+  }
+
+  // --- reads and monitoring ----------------------------------------------------------------
+
+  /** The runtime clock's unix timestamp. */
+  async now(): Promise<number> {
+    return Number((await this.rt.getClock()).unixTimestamp);
+  }
+
+  /** Anchor events decoded from a transaction's logs. */
+  events(result: TxResult): { name: string; data: unknown }[] {
+    const parser = new anchor.EventParser(this.program.programId, this.program.coder);
+    return [...parser.parseLogs(result.logs)].map((e) => ({ name: e.name, data: e.data }));
+  }
+
+  /** The data of the one event `result` emitted, checking its name (camelCase, as Anchor gives it). */
+  event(result: TxResult, name: string): Record<string, any> {
+    const events = this.events(result);
+    if (events.length !== 1 || events[0]!.name !== name) {
+      throw new Error(`expected one ${name} event, got [${events.map((e) => e.name).join(", ")}]`);
+    }
+    return events[0]!.data as Record<string, any>;
+  }
+
+  async endpoint(partner: PublicKey, index: number) {
+    return this.program.account.endpoint.fetch(addresses.endpoint(partner, index));
+  }
+  async key(partner: PublicKey, index: number) {
+    return this.program.account.infraKey.fetch(addresses.key(partner, index));
+  }
+  async roleGrant(role: RoleName, holder: PublicKey) {
+    return this.program.account.roleGrant.fetch(addresses.role(role, holder));
+  }
+
+  /** Makes the fixture's `approved`/`pass` use a new council (after an executed SetCouncil). */
+  adoptCouncil(members: Keypair[], threshold: number): void {
+    this.council.splice(0, this.council.length, ...members);
+    this.options.threshold = threshold;
+  }
+
+  /** `record_review` by `auditor` (its grant for `role`, or `roleGrant` if given). */
+  async recordReview(
+    auditor: Keypair,
+    partner: PublicKey,
+    outcome: "passed" | "concerns" | "failed",
+    options: { evidenceUri?: string; roleGrant?: PublicKey } = {},
+  ): Promise<TxResult> {
+    return this.send(
+      this.program.methods
+        .recordReview({ [outcome]: {} } as never, Array.from(Buffer.alloc(32, 0x5e)), options.evidenceUri ?? "https://audit.example/review.pdf")
+        .accountsStrict({
+          registry: registryAddress(),
+          partner,
+          auditor: auditor.publicKey,
+          roleGrant: options.roleGrant ?? addresses.role("auditor", auditor.publicKey),
+        })
+        .transaction(),
+      [auditor],
+    );
+  }
+
+  /** `mark_review_overdue`, run by any signer. */
+  async markReviewOverdue(caller: Keypair, partner: PublicKey): Promise<TxResult> {
+    return this.send(
+      this.program.methods
+        .markReviewOverdue()
+        .accountsStrict({ registry: registryAddress(), partner, caller: caller.publicKey })
+        .transaction(),
+      [caller],
+    );
+  }
+
+  /** `guardian_suspend` by `guardian` (its guardian grant, or `roleGrant` if given). */
+  async guardianSuspend(guardian: Keypair, partner: PublicKey, reason = "emergency", roleGrant?: PublicKey): Promise<TxResult> {
+    return this.send(
+      this.program.methods
+        .guardianSuspend(reason)
+        .accountsStrict({
+          registry: registryAddress(),
+          partner,
+          guardian: guardian.publicKey,
+          roleGrant: roleGrant ?? addresses.role("guardian", guardian.publicKey),
+        })
+        .transaction(),
+      [guardian],
+    );
+  }
+
+  /** `lift_guardian_suspension`, run by any signer. */
+  async liftGuardianSuspension(caller: Keypair, partner: PublicKey): Promise<TxResult> {
+    return this.send(
+      this.program.methods
+        .liftGuardianSuspension()
+        .accountsStrict({ registry: registryAddress(), partner, caller: caller.publicKey })
+        .transaction(),
+      [caller],
+    );
+  }
+
+  /**
+   * The deviation window a report sent now counts in: the partner's current window, or a
+   * new one starting now once the current one is over (as `report_deviation` decides).
+   */
+  async deviationWindowStart(partner: PublicKey): Promise<number> {
+    const [data, registry, now] = await Promise.all([this.partner(partner), this.registry(), this.now()]);
+    const start = data.deviationWindowStart.toNumber();
+    return now >= start + registry.policy.deviationWindowSeconds ? now : start;
+  }
+
+  /** `report_deviation` by `reporter`; the report PDA is the current window's unless given. */
+  async reportDeviation(
+    reporter: Keypair,
+    partner: PublicKey,
+    category: number,
+    observed: number,
+    options: { report?: PublicKey; roleGrant?: PublicKey } = {},
+  ): Promise<{ result: TxResult; report: PublicKey }> {
+    const report = options.report ?? addresses.deviation(partner, reporter.publicKey, await this.deviationWindowStart(partner));
+    const result = await this.send(
+      this.program.methods
+        .reportDeviation(category, new BN(observed), Array.from(Buffer.alloc(32, 0xde)))
+        .accountsStrict({
+          registry: registryAddress(),
+          partner,
+          report,
+          reporter: reporter.publicKey,
+          roleGrant: options.roleGrant ?? addresses.role("reportingNode", reporter.publicKey),
+          systemProgram: anchor.web3.SystemProgram.programId,
+        })
+        .transaction(),
+      [reporter],
+    );
+    return { result, report };
   }
 }

@@ -50,7 +50,10 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     partner.last_review_at = PodI64::new(now.unix_timestamp);
     partner.next_review_at = PodI64::new(next_review);
     // Suspension outranks reviews: only the council or the lapse lifts it.
-    let status = match (partner.status.get(), args.outcome) {
+    // While suspended, the outcome decides the status the partner returns to.
+    let suspended = partner.status.is(PartnerStatus::Suspended);
+    let current = if suspended { partner.status_before_suspension.get() } else { partner.status.get() };
+    let status = match (current, args.outcome) {
         (Some(PartnerStatus::UnderAudit | PartnerStatus::ReviewOverdue), ReviewOutcome::Passed) => PartnerStatus::Active,
         (Some(PartnerStatus::Active | PartnerStatus::ReviewOverdue), ReviewOutcome::Concerns | ReviewOutcome::Failed) => {
             PartnerStatus::UnderAudit
@@ -58,7 +61,11 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
         (Some(current), _) => current,
         (None, _) => return Err(RegistryError::InvalidAccountData.into()),
     };
-    partner.status = Stored::new(status);
+    if suspended {
+        partner.status_before_suspension = Stored::new(status);
+    } else {
+        partner.status = Stored::new(status);
+    }
     let revision = touch(&mut partner, now.unix_timestamp)?;
 
     let event = ReviewRecorded {
@@ -68,7 +75,7 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
         evidence_hash: args.evidence_hash,
         evidence_uri: Text(args.evidence_uri.as_bytes()),
         next_review_at: PodI64::new(next_review),
-        status: Stored::new(status),
+        status: partner.status,
         revision: PodU32::new(revision),
     };
     history::record(&mut registry.history, &now, &event)

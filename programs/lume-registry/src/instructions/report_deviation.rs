@@ -83,8 +83,13 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
 
     let count = increment_u16(partner.deviation_count.get())?;
     partner.deviation_count = PodU16::new(count);
-    if count >= registry.policy.deviation_threshold.get() && partner.status.is(PartnerStatus::Active) {
-        partner.status = Stored::new(PartnerStatus::UnderAudit);
+    if count >= registry.policy.deviation_threshold.get() {
+        if partner.status.is(PartnerStatus::Active) {
+            partner.status = Stored::new(PartnerStatus::UnderAudit);
+        } else if partner.status.is(PartnerStatus::Suspended) && partner.status_before_suspension.is(PartnerStatus::Active) {
+            // A suspended partner returns under audit, not active.
+            partner.status_before_suspension = Stored::new(PartnerStatus::UnderAudit);
+        }
     }
     let revision = touch(&mut partner, now.unix_timestamp)?;
     let event = DeviationReported {

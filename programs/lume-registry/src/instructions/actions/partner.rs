@@ -47,6 +47,10 @@ pub fn approve(execution: &mut Execution, endpoint_set_version: u32) -> ProgramR
     if !partner.stage.is(AdmissionStage::TechnicallyVerified) {
         return Err(RegistryError::WrongAdmissionStage.into());
     }
+    // A revoked applicant stays revoked: revocation is final.
+    if !partner.status.is(PartnerStatus::Pending) {
+        return Err(RegistryError::WrongPartnerStatus.into());
+    }
     if partner.endpoint_set_version.get() != endpoint_set_version {
         return Err(RegistryError::EndpointSetChanged.into());
     }

@@ -1,0 +1,37 @@
+// `npm start` (after `npm run build`): the local stack until Ctrl-C.
+//   tsx migrations/demo.ts [--demo-dir .lume/demo] [--rpc-port 8899] [--ws-port 8900]
+import { parseArgs } from "node:util";
+import { runMain } from "../app/src/cli/run-main.js";
+import { untilStopSignal } from "../app/src/cli/signals.js";
+import { portArg } from "../app/src/cli/port-arg.js";
+import { DEFAULT_RPC_PORT, DEFAULT_WS_PORT } from "../app/src/localnet/localnet.js";
+import { DEFAULT_DEMO_DIR } from "./demo-keys.js";
+import { startStack } from "./stack.js";
+import { stackBanner } from "./stack-banner.js";
+
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      "demo-dir": { type: "string", default: DEFAULT_DEMO_DIR },
+      "rpc-port": { type: "string" },
+      "ws-port": { type: "string" },
+    },
+  });
+  // Listen before starting, so a Ctrl-C during startup still stops what was started.
+  const stopSignal = untilStopSignal();
+  const started = Date.now();
+  const stack = await startStack({
+    demoDir: values["demo-dir"],
+    rpcPort: portArg(values["rpc-port"], DEFAULT_RPC_PORT, "--rpc-port"),
+    wsPort: portArg(values["ws-port"], DEFAULT_WS_PORT, "--ws-port"),
+  });
+  console.log(`(up in ${Date.now() - started} ms)`);
+  console.log(stackBanner(stack));
+  const signal = await stopSignal;
+  await stack.stop();
+  const ports = [stack.localnet.rpcUrl, stack.localnet.wsUrl].map((u) => new URL(u).port).join(" and ");
+  console.log(`\nStopped (${signal}): local chain closed, ports ${ports} freed.`);
+}
+
+runMain(main);

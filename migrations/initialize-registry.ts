@@ -1,0 +1,76 @@
+// Initializes the registry once: the step `migrations/deploy.ts` runs after the program is
+// deployed. Idempotent: an existing registry is returned as it is, never re-initialized.
+import type { AnchorProvider } from "@coral-xyz/anchor";
+import { SystemProgram } from "@solana/web3.js";
+import { UserError } from "../app/src/cli/user-error.js";
+import { registryErrorOf } from "../app/src/sdk/errors.js";
+import { programDataAddress, registryAddress } from "../app/src/sdk/pda.js";
+import { decodeProgramData } from "../app/src/sdk/program-data.js";
+import { registryProgram, type RegistryProgram } from "../app/src/sdk/program.js";
+import { fetchRegistry, summarizeRegistry, type RegistrySummary } from "../app/src/sdk/registry-state.js";
+import type { RegistryConfig } from "./registry-config.js";
+
+export type EnsureRegistryResult =
+  | { status: "initialized"; signature: string; registry: RegistrySummary }
+  | { status: "already-initialized"; registry: RegistrySummary };
+
+export class DeployError extends UserError {}
+
+async function existing(program: RegistryProgram): Promise<RegistrySummary | null> {
+  const account = await fetchRegistry(program);
+  return account === null ? null : summarizeRegistry(account, registryAddress(program.programId));
+}
+
+/** Fails early, with the fix, where initialize_registry would fail with a bare error code. */
+async function checkDeployment(program: RegistryProgram, provider: AnchorProvider): Promise<void> {
+  const { connection, wallet } = provider;
+  const programId = program.programId;
+  const programAccount = await connection.getAccountInfo(programId);
+  if (programAccount === null || !programAccount.executable) {
+    throw new DeployError(
+      `program ${programId.toBase58()} is not deployed on ${connection.rpcEndpoint}: ` +
+        "start the local chain (`npm run localnet`) or deploy the program first",
+    );
+  }
+  const programData = await connection.getAccountInfo(programDataAddress(programId));
+  const authority = programData === null ? null : decodeProgramData(programData.data).upgradeAuthority;
+  if (authority === null || !authority.equals(wallet.publicKey)) {
+    throw new DeployError(
+      `only the program's upgrade authority may initialize the registry: the wallet is ${wallet.publicKey.toBase58()}, ` +
+        `the upgrade authority is ${authority?.toBase58() ?? "none (the program is immutable)"}; pass its keypair with --wallet`,
+    );
+  }
+}
+
+export async function ensureRegistry(provider: AnchorProvider, config: RegistryConfig): Promise<EnsureRegistryResult> {
+  const program = registryProgram(provider);
+  const before = await existing(program);
+  if (before !== null) return { status: "already-initialized", registry: before };
+
+  await checkDeployment(program, provider);
+  let signature: string;
+  try {
+    signature = await program.methods
+      .initializeRegistry(config.council, config.threshold, config.timeLockSeconds, config.policy, config.categories)
+      .accountsStrict({
+        registry: registryAddress(program.programId),
+        authority: provider.wallet.publicKey,
+        program: program.programId,
+        programData: programDataAddress(program.programId),
+        systemProgram: SystemProgram.programId,
+      })
+      .rpc();
+  } catch (err) {
+    const error = registryErrorOf(err, program.programId);
+    if (error?.name === "AlreadyInitialized") {
+      // Another deploy got there between our read and our send: its registry stands.
+      const raced = await existing(program);
+      if (raced !== null) return { status: "already-initialized", registry: raced };
+    }
+    if (error !== undefined) throw new DeployError(`initialize_registry failed: ${error.name} (${error.code}): ${error.msg}`);
+    throw err;
+  }
+  const after = await existing(program);
+  if (after === null) throw new DeployError(`initialize_registry ${signature} confirmed, but the registry account is missing`);
+  return { status: "initialized", signature, registry: after };
+}

@@ -1,0 +1,44 @@
+// What `npm start` prints once the stack is up: what runs, where to connect, what is not there yet.
+import { formatRegistry } from "../app/src/cli/format-registry.js";
+import type { Stack } from "./stack.js";
+
+/** The last line printed when everything is up (tests wait for it). */
+export const READY_LINE = "Ready. Ctrl-C stops everything.";
+
+export const GRAPHQL_URL = "http://127.0.0.1:4000/graphql";
+
+export function stackBanner(stack: Stack): string {
+  const { localnet, keys, registry } = stack;
+  const address = registry.registry.address;
+  const rpcQuery = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "getAccountInfo", params: [address, { encoding: "base64" }] });
+  return [
+    "",
+    "Lume Registry: local stack",
+    "",
+    "State: reset. The local chain lives in memory, so this run started from an empty ledger,",
+    "deployed the program and initialized the registry again.",
+    keys.created
+      ? `Demo keys: created now in ${keys.dir}/ and kept there, so later runs reuse the same deployer, council and addresses.`
+      : `Demo keys: reused from ${keys.dir}/, so the deployer, the council and every address are those of the last run.`,
+    "",
+    `  Solana JSON-RPC     ${localnet.rpcUrl}`,
+    `  Solana PubSub (WS)  ${localnet.wsUrl}`,
+    `  program             ${localnet.programId.toBase58()} (upgrade authority: demo deployer ${keys.deployer.publicKey.toBase58()})`,
+    `  demo keys           ${keys.dir}/deployer.json, ${keys.dir}/council-{1..${keys.council.length}}.json`,
+    `  registry config     ${stack.configPath}`,
+    "",
+    formatRegistry(registry.registry),
+    "",
+    "Try:",
+    `  solana config set --url ${localnet.rpcUrl}`,
+    `  solana account ${address}`,
+    `  curl -s ${localnet.rpcUrl} -H 'content-type: application/json' -d '${rpcQuery}'`,
+    "",
+    "Not running yet:",
+    `  - the indexer and its GraphQL API (${GRAPHQL_URL}): not implemented yet; the indexer issue adds them here.`,
+    "  - the partner lifecycle demo (apply, attestations, proposals, approvals, execution, a key revocation,",
+    "    a suspension): not run by `npm start` yet; it comes with the program's next instructions.",
+    "",
+    READY_LINE,
+  ].join("\n");
+}

@@ -1,0 +1,136 @@
+// The registry driven over JSON-RPC, as the app, CLI and indexer will drive it: web3.js
+// Connection, Anchor's AnchorProvider and Program, on a private surfnet.
+import assert from "node:assert/strict";
+import anchor from "@coral-xyz/anchor";
+import type { Keypair } from "@solana/web3.js";
+import { registryErrorOf } from "../../app/src/sdk/errors.js";
+import { registryAddress } from "../../app/src/sdk/pda.js";
+import {
+  PROGRAM_ID,
+  defaultInitializeArgs,
+  discriminator,
+  initializeAccounts,
+  registryErrorCode,
+  type InitializeArgs,
+} from "../support/program.js";
+import { useRegistrySurfnet } from "../support/surfnet.js";
+import type { SurfnetSuite } from "../support/surfnet.js";
+
+const { BN } = anchor;
+const { bs58 } = anchor.utils.bytes;
+
+function initialize(net: SurfnetSuite, signer: Keypair, args: InitializeArgs, options: { skipPreflight?: boolean } = {}) {
+  return net
+    .program(signer)
+    .methods.initializeRegistry(args.council, args.threshold, args.timeLockSeconds, args.policy, args.categories)
+    .accountsStrict(initializeAccounts(signer.publicKey))
+    .rpc(options);
+}
+
+async function rejection(action: Promise<unknown>): Promise<unknown> {
+  return action.then(
+    () => assert.fail("the transaction succeeded"),
+    (err: unknown) => err,
+  );
+}
+
+describe("registry over JSON-RPC (surfnet)", function () {
+  this.timeout(60_000);
+  const net = useRegistrySurfnet();
+  const args = defaultInitializeArgs();
+  let signature: string;
+
+  it("refuses anyone but the upgrade authority: NotUpgradeAuthority (6014), decoded from the RPC error", async () => {
+    const impostor = net.fundedKeypair();
+    const err = await rejection(initialize(net, impostor, args));
+    // Preflight simulation failed: web3.js's SendTransactionError carries the program logs.
+    const decoded = registryErrorOf(err);
+    assert.equal(decoded?.name, "NotUpgradeAuthority");
+    assert.equal(decoded.code, 6014);
+    assert.equal(decoded.code, registryErrorCode("NotUpgradeAuthority"));
+    assert.match(decoded.msg, /upgrade authority/);
+    assert.ok(decoded.logs.includes(`Program ${PROGRAM_ID.toBase58()} failed: custom program error: 0x177e`), decoded.logs.join("\n"));
+  });
+
+  it("records a refused initialize that skipped preflight, with the same error on chain", async () => {
+    const impostor = net.fundedKeypair();
+    const err = await rejection(initialize(net, impostor, args, { skipPreflight: true }));
+    // Anchor rethrows the confirmation's TransactionError as is: { InstructionError: [0, { Custom: 6014 }] }.
+    assert.equal(registryErrorOf(err)?.name, "NotUpgradeAuthority");
+    const [failed] = await net.connection.getSignaturesForAddress(impostor.publicKey, { limit: 1 });
+    assert.ok(failed, "no signature recorded for the impostor");
+    assert.deepEqual(failed.err, { InstructionError: [0, { Custom: 6014 }] });
+    assert.equal(await net.connection.getAccountInfo(registryAddress()), null);
+  });
+
+  it("initializes the registry through Anchor's Program as the upgrade authority", async () => {
+    signature = await initialize(net, net.upgradeAuthority, args);
+    assert.match(signature, /^[1-9A-HJ-NP-Za-km-z]{64,88}$/);
+  });
+
+  it("getAccountInfo returns the Registry account, decoded by Anchor's coder", async () => {
+    const account = await net.connection.getAccountInfo(registryAddress());
+    assert.ok(account, "no registry account");
+    assert.ok(account.owner.equals(PROGRAM_ID));
+    assert.deepEqual(account.data.subarray(0, 8), discriminator("account", "Registry"));
+    assert.equal(account.lamports, await net.connection.getMinimumBalanceForRentExemption(account.data.length));
+
+    const program = net.program(net.upgradeAuthority);
+    const registry = program.coder.accounts.decode<Awaited<ReturnType<typeof program.account.registry.fetch>>>("registry", account.data);
+    assert.equal(registry.layoutVersion, 1);
+    assert.equal(registry.threshold, args.threshold);
+    assert.equal(registry.timeLockSeconds, args.timeLockSeconds);
+    assert.equal(registry.councilEpoch, 1);
+    assert.ok(registry.initializedBy.equals(net.upgradeAuthority.publicKey));
+    assert.deepEqual(registry.council.slice(0, registry.councilLen).map(String), args.council.map(String));
+    assert.deepEqual(registry.policy, args.policy);
+    const categories = registry.categories.slice(0, registry.categoryCount).map((c) => Buffer.from(c.bytes.slice(0, c.len)).toString());
+    assert.deepEqual(categories, args.categories);
+    assert.ok(registry.history.changeCount.eq(new BN(1)));
+    // The program reads the surfnet's Clock: wall-clock time at start.
+    const createdAt = registry.createdAt.toNumber();
+    assert.ok(Math.abs(createdAt - Date.now() / 1000) < 600, `createdAt ${createdAt}`);
+  });
+
+  it("getTransaction shows the program's logs, its event and the compute units consumed", async () => {
+    const tx = await net.connection.getTransaction(signature, { commitment: "confirmed", maxSupportedTransactionVersion: 0 });
+    assert.ok(tx?.meta, "transaction not found");
+    assert.equal(tx.meta.err, null);
+    const logs = tx.meta.logMessages ?? [];
+    const id = PROGRAM_ID.toBase58();
+    assert.equal(logs[0], `Program ${id} invoke [1]`);
+    assert.equal(logs.at(-1), `Program ${id} success`);
+    assert.equal(logs.filter((l) => l.startsWith("Program data: ")).length, 1);
+    const consumed = logs.map((l) => new RegExp(`^Program ${id} consumed (\\d+) of`).exec(l)?.[1]).find(Boolean);
+    const units = tx.meta.computeUnitsConsumed;
+    assert.ok(units !== undefined && units > 0 && units < 5_000, `${units} CU`);
+    // The meta's total adds nothing beyond the program's own count for this one-instruction transaction.
+    assert.equal(units, Number(consumed));
+    console.log(`      initialize_registry over RPC: ${units} CU`);
+  });
+
+  it("getProgramAccounts with a memcmp filter on the Registry discriminator finds the registry", async () => {
+    const registries = await net.connection.getProgramAccounts(PROGRAM_ID, {
+      filters: [{ memcmp: { offset: 0, bytes: bs58.encode(discriminator("account", "Registry")) } }],
+    });
+    assert.deepEqual(registries.map((r) => r.pubkey.toBase58()), [registryAddress().toBase58()]);
+    const none = await net.connection.getProgramAccounts(PROGRAM_ID, {
+      filters: [{ memcmp: { offset: 0, bytes: bs58.encode(discriminator("account", "Partner")) } }],
+    });
+    assert.deepEqual(none, []);
+  });
+
+  it("getSignaturesForAddress lists the transactions that named the registry address, newest first", async () => {
+    const signatures = await net.connection.getSignaturesForAddress(registryAddress());
+    // The initialization, then the refused one that skipped preflight (it names the address too).
+    assert.equal(signatures.length, 2);
+    assert.equal(signatures[0]?.signature, signature);
+    assert.equal(signatures[0]?.err, null);
+    assert.deepEqual(signatures[1]?.err, { InstructionError: [0, { Custom: 6014 }] });
+  });
+
+  it("refuses a second initialization: AlreadyInitialized", async () => {
+    const err = await rejection(initialize(net, net.upgradeAuthority, defaultInitializeArgs()));
+    assert.equal(registryErrorOf(err)?.name, "AlreadyInitialized");
+  });
+});
