@@ -360,6 +360,8 @@ forEachRuntime(
       assert.equal(names(registry)[63], "c63");
       f.assertError(await f.execute(sixtyFifth), "TooManyCategories");
       assert.equal((await f.registry()).categoryCount, 64);
+      // A full catalogue is refused up front, when the addition is proposed.
+      f.assertError((await f.propose(f.council[0]!, { addCategory: { name: "c65" } })).result, "TooManyCategories");
 
       // With 64 categories, every bit of the mask is a known category.
       const model = { ...DEFAULT_TRAFFIC_MODEL(), allowedCategories: new BN(1).shln(63) };

@@ -38,7 +38,12 @@ pub fn check_action_arguments(action: &ProposalAction, registry: &Registry) -> R
             }
             Ok(())
         }
-        ProposalAction::AddCategory { name } => check_category_name(registry, name.as_bytes(), None),
+        ProposalAction::AddCategory { name } => {
+            if registry.category_count as usize >= crate::state::MAX_CATEGORIES {
+                return Err(RegistryError::TooManyCategories);
+            }
+            check_category_name(registry, name.as_bytes(), None)
+        }
         ProposalAction::RenameCategory { index, name } => {
             if *index >= registry.category_count {
                 return Err(RegistryError::UnknownCategory);
