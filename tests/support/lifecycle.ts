@@ -1,0 +1,96 @@
+// Small helpers shared by the lifecycle tests (admission, proposals, council CPI): decoded
+// events, fixed-size strings, compute-unit reports and raw instructions for attacks that
+// Anchor's client would not build (missing signatures, substituted accounts).
+import assert from "node:assert/strict";
+import { Transaction, type Keypair, type PublicKey, type TransactionInstruction } from "@solana/web3.js";
+import { programEvents } from "./history.js";
+import { eventsFromLogs } from "./idl.js";
+import type { RegistryFixture } from "./registry-fixture.js";
+import type { TestRuntime, TxResult } from "./types.js";
+
+/** An event or account field as Anchor decodes it (IDL-driven, so untyped here). */
+export type Decoded = any;
+
+/** A `FixedStr<N>` (`{ len, bytes }`) as text. */
+export function text(value: { len: number; bytes: number[] }): string {
+  return Buffer.from(value.bytes.slice(0, value.len)).toString("utf8");
+}
+
+/** The single event `result` emitted, which must be `name` (camelCase, as Anchor names it). */
+export function onlyEvent(f: RegistryFixture, result: TxResult, name: string): Decoded {
+  const events = eventsFromLogs(f.program, result.logs);
+  assert.deepEqual(
+    events.map((e) => e.name),
+    [name],
+    `expected exactly one ${name} event`,
+  );
+  // Anchor's parser saw every event the registry logged (no CPI blind spot here).
+  assert.equal(programEvents(result.logs).length, 1);
+  return (events[0] as { data: Decoded }).data;
+}
+
+/**
+ * The registry's events in `logs` decoded by Anchor's coder, including those it logged as
+ * the callee of another program's CPI. Anchor 0.32's `EventParser` (and so
+ * `eventsFromLogs`) only follows CPIs made by the program itself: when another program
+ * invokes the registry it pushes a placeholder instead of the callee's id and drops the
+ * registry's events. Indexers must not rely on it for CPI-driven votes.
+ */
+export function registryEvents(f: RegistryFixture, logs: readonly string[]): { name: string; data: Decoded }[] {
+  return programEvents(logs).map((bytes) => {
+    const event = f.program.coder.events.decode(bytes.toString("base64"));
+    assert.ok(event, "an event the IDL does not describe");
+    return { name: event.name, data: event.data };
+  });
+}
+
+/** Like `onlyEvent`, for an instruction the registry ran as a CPI callee (see `registryEvents`). */
+export function onlyCpiEvent(f: RegistryFixture, result: TxResult, name: string): Decoded {
+  const events = registryEvents(f, result.logs);
+  assert.deepEqual(
+    events.map((e) => e.name),
+    [name],
+    `expected exactly one ${name} event`,
+  );
+  return (events[0] as { data: Decoded }).data;
+}
+
+/** Asserts an event's change header: its index is the registry's change count after it. */
+export async function assertChangeHeader(f: RegistryFixture, event: Decoded): Promise<void> {
+  const registry = await f.registry();
+  const clock = await f.rt.getClock();
+  assert.equal(event.change.changeIndex.toString(), registry.history.changeCount.toString());
+  assert.equal(event.change.unixTimestamp.toString(), clock.unixTimestamp.toString());
+  assert.equal(event.change.slot.toString(), clock.slot.toString());
+}
+
+/** Reports the compute units of a successful instruction (figures for the README table). */
+export function reportCu(rt: TestRuntime, label: string, result: TxResult): void {
+  assert.ok(result.ok, `${label} failed`);
+  assert.ok(result.computeUnits > 0);
+  console.log(`      ${label}: ${result.computeUnits} CU [${rt.name}]`);
+}
+
+/** Sends raw instructions (built by Anchor's `.instruction()` and then tampered with). */
+export function sendInstructions(rt: TestRuntime, instructions: TransactionInstruction[], signers: Keypair[]): Promise<TxResult> {
+  return rt.sendRaw(new Transaction().add(...instructions), signers);
+}
+
+/** The same instruction with `key` no longer marked as a signer. */
+export function unsigned(ix: TransactionInstruction, key: PublicKey): TransactionInstruction {
+  ix.keys = ix.keys.map((meta) => (meta.pubkey.equals(key) ? { ...meta, isSigner: false } : meta));
+  return ix;
+}
+
+/** The same instruction with account `index` replaced by `key` (flags kept). */
+export function substituted(ix: TransactionInstruction, index: number, key: PublicKey): TransactionInstruction {
+  const meta = ix.keys[index];
+  assert.ok(meta, `no account at ${index}`);
+  ix.keys[index] = { ...meta, pubkey: key };
+  return ix;
+}
+
+/** Current unix time of the runtime's Clock. */
+export async function unixNow(rt: TestRuntime): Promise<bigint> {
+  return (await rt.getClock()).unixTimestamp;
+}
