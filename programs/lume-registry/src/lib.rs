@@ -14,8 +14,9 @@ pub mod events;
 pub mod history;
 pub mod instructions;
 pub mod interface;
+// memcpy & co. for the BPF target (see programs/sbpf-mem).
 #[cfg(target_arch = "bpf")]
-mod mem;
+use sbpf_mem as _;
 pub mod runtime;
 pub mod state;
 pub mod system;

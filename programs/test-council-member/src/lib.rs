@@ -18,7 +18,7 @@ use pinocchio::{
 };
 
 #[cfg(target_arch = "bpf")]
-mod mem;
+use sbpf_mem as _;
 
 /// This program's id (fixed; the tests deploy it there).
 pub const ID: Address = solana_address::address!("DYb4x13xNvpEUsXcXD48ncJApHX2a1gwWUuiw2QoTr69");
