@@ -1,12 +1,12 @@
 // `npm start` (after `npm run build`): the local stack until Ctrl-C.
-//   tsx migrations/demo.ts [--demo-dir .lume/demo] [--rpc-port 8899] [--ws-port 8900]
+//   tsx migrations/demo.ts [--demo-dir .lume/demo] [--rpc-port 8899] [--ws-port 8900] [--graphql-port 4000]
 import { parseArgs } from "node:util";
 import { runMain } from "../app/src/cli/run-main.js";
 import { untilStopSignal } from "../app/src/cli/signals.js";
 import { portArg } from "../app/src/cli/port-arg.js";
 import { DEFAULT_RPC_PORT, DEFAULT_WS_PORT } from "../app/src/localnet/localnet.js";
 import { DEFAULT_DEMO_DIR } from "./demo-keys.js";
-import { startStack } from "./stack.js";
+import { DEFAULT_GRAPHQL_PORT, startStack } from "./stack.js";
 import { stackBanner } from "./stack-banner.js";
 
 
@@ -16,6 +16,7 @@ async function main(): Promise<void> {
       "demo-dir": { type: "string", default: DEFAULT_DEMO_DIR },
       "rpc-port": { type: "string" },
       "ws-port": { type: "string" },
+      "graphql-port": { type: "string" },
     },
   });
   // Listen before starting, so a Ctrl-C during startup still stops what was started.
@@ -25,13 +26,15 @@ async function main(): Promise<void> {
     demoDir: values["demo-dir"],
     rpcPort: portArg(values["rpc-port"], DEFAULT_RPC_PORT, "--rpc-port"),
     wsPort: portArg(values["ws-port"], DEFAULT_WS_PORT, "--ws-port"),
+    graphqlPort: portArg(values["graphql-port"], DEFAULT_GRAPHQL_PORT, "--graphql-port"),
+    log: (line) => console.log(`  demo: ${line}`),
   });
   console.log(`(up in ${Date.now() - started} ms)`);
   console.log(stackBanner(stack));
   const signal = await stopSignal;
   await stack.stop();
-  const ports = [stack.localnet.rpcUrl, stack.localnet.wsUrl].map((u) => new URL(u).port).join(" and ");
-  console.log(`\nStopped (${signal}): local chain closed, ports ${ports} freed.`);
+  const ports = [stack.localnet.rpcUrl, stack.localnet.wsUrl, stack.indexer.api.url].map((u) => new URL(u).port).join(", ");
+  console.log(`\nStopped (${signal}): indexer and local chain closed, ports ${ports} freed.`);
 }
 
 runMain(main);

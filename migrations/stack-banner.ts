@@ -1,5 +1,6 @@
 // What `npm start` prints once the stack is up: what runs, where to connect, what is not there yet.
 import { formatRegistry } from "../app/src/cli/format-registry.js";
+import { SAMPLE_QUERY } from "../indexer/src/service.js";
 import type { Stack } from "./stack.js";
 
 /** The last line printed when everything is up (tests wait for it). */
@@ -34,11 +35,20 @@ export function stackBanner(stack: Stack): string {
     `  solana account ${address}`,
     `  curl -s ${localnet.rpcUrl} -H 'content-type: application/json' -d '${rpcQuery}'`,
     "",
-    "Not running yet:",
-    `  - the indexer and its GraphQL API (${GRAPHQL_URL}): not implemented yet; the indexer issue adds them here.`,
-    "  - the partner lifecycle demo (apply, attestations, proposals, approvals, execution, a key revocation,",
-    "    a suspension): not run by `npm start` yet; it comes with the program's next instructions.",
+    `  GraphQL + GraphiQL   ${stack.indexer.api.url} (subscriptions over WebSocket: ${stack.indexer.api.wsUrl})`,
+    `  indexer             ${stack.indexerDbPath} (SQLite; /healthz and /metrics beside /graphql)`,
     "",
+    "Query the indexer:",
+    `  curl -s ${stack.indexer.api.url} -H 'content-type: application/json' -d '${JSON.stringify({ query: SAMPLE_QUERY })}'`,
+    `  npm run indexer -- verify --rpc-url ${localnet.rpcUrl} --db ${stack.indexerDbPath}`,
+    "",
+    ...(stack.partners.length === 0
+      ? []
+      : [
+          "Demo partners (applied, verified, admitted by council vote; one key revoked, one partner suspended):",
+          ...stack.partners.map((p) => `  ${p.status.padEnd(10)} ${p.name.padEnd(26)} ${p.address.toBase58()}`),
+          "",
+        ]),
     READY_LINE,
   ].join("\n");
 }

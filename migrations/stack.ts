@@ -1,14 +1,18 @@
 // The one-command local stack behind `npm start`: a fresh local chain on 8899/8900 with the
 // registry program deployed (the demo deployer as upgrade authority), and the registry
-// initialized over JSON-RPC with the demo council. The indexer and GraphQL join it later.
-import { writeFileSync } from "node:fs";
+// initialized over JSON-RPC with the demo council, then the indexer (a fresh SQLite file in the
+// demo directory: the chain is reset on every run) serving GraphQL on 127.0.0.1:4000.
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import anchor from "@coral-xyz/anchor";
 import { Connection } from "@solana/web3.js";
 import { startRegistryLocalnet, type RegistryLocalnet } from "../app/src/localnet/registry-localnet.js";
+import { startIndexerService, type IndexerService } from "../indexer/src/service.js";
 import { loadOrCreateDemoKeys, type DemoKeys } from "./demo-keys.js";
 import { DEFAULT_CONFIG_PATH } from "./deploy-defaults.js";
+import { runDemoLifecycle, type DemoPartner } from "./demo-lifecycle.js";
 import { ensureRegistry, type EnsureRegistryResult } from "./initialize-registry.js";
+import { fetchRegistry, registryProgram, summarizeRegistry } from "../app/src/sdk/index.js";
 import { loadRegistryConfig, registryConfigToJson, type RegistryConfig } from "./registry-config.js";
 
 export interface StackOptions {
@@ -17,7 +21,15 @@ export interface StackOptions {
   wsPort?: number;
   /** The config whose policy, threshold and categories the demo uses (its council is replaced). */
   baseConfigPath?: string;
+  /** GraphQL port (default 4000; 0 picks a free one). */
+  graphqlPort?: number;
+  /** Walk the demo partners through the lifecycle (default true). */
+  demoPartners?: boolean;
+  /** Progress lines while the demo runs. */
+  log?: (line: string) => void;
 }
+
+export const DEFAULT_GRAPHQL_PORT = 4000;
 
 export interface Stack {
   localnet: RegistryLocalnet;
@@ -26,6 +38,11 @@ export interface Stack {
   /** Where the demo's effective config was written (usable with migrations/deploy.ts). */
   configPath: string;
   registry: EnsureRegistryResult;
+  /** The demo partners walked through the lifecycle (empty with `demoPartners: false`). */
+  partners: DemoPartner[];
+  indexer: IndexerService;
+  /** Where the indexer's SQLite file lives (recreated on every run). */
+  indexerDbPath: string;
   stop(): Promise<void>;
 }
 
@@ -47,8 +64,46 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     // Through the forwarded port, as every other client will connect.
     const connection = new Connection(localnet.rpcUrl, { commitment: "confirmed", wsEndpoint: localnet.wsUrl });
     const provider = new anchor.AnchorProvider(connection, new anchor.Wallet(keys.deployer), { commitment: "confirmed" });
-    const registry = await ensureRegistry(provider, config);
-    return { localnet, keys, config, configPath, registry, stop: () => localnet.stop() };
+    const program = registryProgram(provider);
+    const initialized = await ensureRegistry(provider, config);
+    const partners =
+      options.demoPartners === false
+        ? []
+        : await runDemoLifecycle({
+            program,
+            connection,
+            surfnet: localnet.surfnet,
+            council: keys.council,
+            threshold: config.threshold,
+            timeLockSeconds: config.timeLockSeconds,
+            log: options.log,
+          });
+    // The summary as it stands after the demo (counters, history head).
+    const account = await fetchRegistry(program);
+    const registry: EnsureRegistryResult = account ? { ...initialized, registry: summarizeRegistry(account) } : initialized;
+    const indexerDbPath = join(keys.dir, "indexer.sqlite");
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(`${indexerDbPath}${suffix}`, { force: true });
+    const indexer = await startIndexerService({
+      rpcUrl: localnet.rpcUrl,
+      wsUrl: localnet.wsUrl,
+      dbPath: indexerDbPath,
+      host: "127.0.0.1",
+      port: options.graphqlPort ?? DEFAULT_GRAPHQL_PORT,
+    });
+    return {
+      localnet,
+      keys,
+      config,
+      configPath,
+      registry,
+      partners,
+      indexer,
+      indexerDbPath,
+      stop: async () => {
+        await indexer.stop();
+        await localnet.stop();
+      },
+    };
   } catch (err) {
     await localnet.stop();
     throw err;

@@ -12,7 +12,7 @@ import { Connection } from "@solana/web3.js";
 import { DEFAULT_RPC_PORT, DEFAULT_WS_PORT } from "../../app/src/localnet/localnet.js";
 import { REGISTRY_SO_PATH } from "../../app/src/localnet/registry-localnet.js";
 import { readKeypairFile } from "../../app/src/sdk/keypair-file.js";
-import { programDataAddress, registryAddress } from "../../app/src/sdk/pda.js";
+import { programDataAddress, registryAddress, registryAddresses } from "../../app/src/sdk/pda.js";
 import { decodeProgramData } from "../../app/src/sdk/program-data.js";
 import { registryProgram } from "../../app/src/sdk/program.js";
 import { fetchRegistry, summarizeRegistry } from "../../app/src/sdk/registry-state.js";
@@ -24,6 +24,7 @@ import { closeWebSocket, nextEvent, subscribed } from "../support/subscriptions.
 
 const RPC_URL = `http://127.0.0.1:${DEFAULT_RPC_PORT}`;
 const WS_URL = `ws://127.0.0.1:${DEFAULT_WS_PORT}`;
+const GRAPHQL_PORT = Number(new URL(GRAPHQL_URL).port);
 
 /** Resolves whether 127.0.0.1:`port` can be bound right now. */
 function portIsFree(port: number): Promise<boolean> {
@@ -40,7 +41,7 @@ describe("the one-command stack (npm start) on 127.0.0.1:8899/8900", function ()
   let stack: RunningScript | undefined;
 
   before(async function () {
-    for (const port of [DEFAULT_RPC_PORT, DEFAULT_WS_PORT]) {
+    for (const port of [DEFAULT_RPC_PORT, DEFAULT_WS_PORT, GRAPHQL_PORT]) {
       assert.ok(await portIsFree(port), `127.0.0.1:${port} is busy: stop the running \`npm start\` / \`npm run localnet\` (or other validator) before the tests`);
     }
     // `npm start` builds first; `npm test` has just built (pretest), so the build runs here only if it has not.
@@ -82,7 +83,16 @@ describe("the one-command stack (npm start) on 127.0.0.1:8899/8900", function ()
       assert.equal(registry.threshold, config.threshold);
       assert.deepEqual(registry.categories, config.categories);
       assert.equal(registry.initializedBy, deployer.publicKey.toBase58());
-      assert.equal(registry.changeCount, "1");
+      // Initialization plus the demo lifecycle: three partners admitted, one key revoked, one suspended.
+      assert.ok(Number(registry.changeCount) > 20, `changeCount ${registry.changeCount}`);
+      const statuses = [];
+      for (let id = 0; id < 3; id++) {
+        const partner = await program.account.partner.fetch(registryAddresses().partner(id));
+        statuses.push(Object.keys(partner.stage)[0] + "/" + Object.keys(partner.status)[0]);
+      }
+      assert.deepEqual(statuses, ["admitted/active", "admitted/active", "admitted/suspended"]);
+      const revokedKey = await program.account.infraKey.fetch(registryAddresses().key(registryAddresses().partner(1), 0));
+      assert.ok("revoked" in revokedKey.status);
 
       // The local deploy's upgrade authority is the deploy wallet.
       const programData = await connection.getAccountInfo(programDataAddress(PROGRAM_ID));
@@ -110,11 +120,29 @@ describe("the one-command stack (npm start) on 127.0.0.1:8899/8900", function ()
     }
   }
 
+  /** The indexer serves the demo registry over GraphQL (the sample query the banner prints). */
+  async function checkGraphql(): Promise<void> {
+    const council = [1, 2, 3].map((i) => readKeypairFile(join(demoDir, `council-${i}.json`)).publicKey.toBase58());
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const response = await fetch(GRAPHQL_URL, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ registry { council changeCount } status { degraded eventCount } }" }) });
+      const body = (await response.json()) as { data: { registry: { council: string[]; changeCount: string } | null; status: { degraded: string | null; eventCount: number } } };
+      const changeCount = Number(body.data.registry?.changeCount ?? 0);
+      if ((changeCount > 1 && body.data.status.eventCount === changeCount) || Date.now() > deadline) {
+        assert.deepEqual(body.data.registry?.council, council);
+        assert.ok(changeCount > 20, `changeCount ${changeCount}`);
+        assert.deepEqual(body.data.status, { degraded: null, eventCount: changeCount });
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
   async function stopWithCtrlC(running: RunningScript): Promise<string> {
     const result = await running.stop("SIGINT");
     assert.equal(result.code, 0, `exit ${result.code ?? result.signal}\n${result.stdout}\n${result.stderr}`);
     assert.match(result.stdout, /Stopped \(SIGINT\)/);
-    for (const port of [DEFAULT_RPC_PORT, DEFAULT_WS_PORT]) assert.ok(await portIsFree(port), `port ${port} still held after Ctrl-C`);
+    for (const port of [DEFAULT_RPC_PORT, DEFAULT_WS_PORT, GRAPHQL_PORT]) assert.ok(await portIsFree(port), `port ${port} still held after Ctrl-C`);
     return result.stdout;
   }
 
@@ -125,10 +153,29 @@ describe("the one-command stack (npm start) on 127.0.0.1:8899/8900", function ()
     assert.ok(running.stdout.includes(`Solana JSON-RPC     ${RPC_URL}`));
     assert.ok(running.stdout.includes(`Solana PubSub (WS)  ${WS_URL}`));
     assert.ok(running.stdout.includes(`curl -s ${RPC_URL}`));
-    assert.ok(running.stdout.includes(GRAPHQL_URL) && /not implemented yet/.test(running.stdout));
-    assert.match(running.stdout, /partner lifecycle demo .*comes with the program's next instructions/s);
+    assert.ok(running.stdout.includes(`GraphQL + GraphiQL   ${GRAPHQL_URL}`));
+    assert.ok(!/indexer.*not implemented yet/.test(running.stdout));
+    assert.ok(running.stdout.includes(`curl -s ${GRAPHQL_URL}`));
+    await checkGraphql();
+    assert.match(running.stdout, /Demo partners/);
+    assert.match(running.stdout, /suspended\s+Kestrel Analytics Inc/);
     await checkRegistryOverRpc();
     await stopWithCtrlC(running);
+  });
+
+  it("refuses to start with a clear error when the GraphQL port is busy, and frees the chain's ports", async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen({ port: GRAPHQL_PORT, host: "127.0.0.1" }, () => resolve()));
+    try {
+      stack = RunningScript.start("migrations/demo.ts", ["--demo-dir", demoDir]);
+      const result = await stack.finished(120_000);
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, /error: port 4000 on 127\.0\.0\.1 is already in use \(GraphQL\)/);
+      assert.doesNotMatch(result.stderr, /\n\s+at /, `no stack trace:\n${result.stderr}`);
+      for (const port of [DEFAULT_RPC_PORT, DEFAULT_WS_PORT]) assert.ok(await portIsFree(port), `port ${port} still held`);
+    } finally {
+      await new Promise<void>((resolve) => blocker.close(() => resolve()));
+    }
   });
 
   it("works again on a second run, reusing the demo keys (same council and addresses)", async () => {

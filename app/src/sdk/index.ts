@@ -6,3 +6,5 @@ export * from "./pda.js";
 export * from "./program-data.js";
 export * from "./program.js";
 export * from "./registry-state.js";
+export * from "./snapshot.js";
+export * from "./actions.js";

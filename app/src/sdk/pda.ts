@@ -15,3 +15,38 @@ export function registryAddress(programId: PublicKey = LUME_REGISTRY_PROGRAM_ID)
 export function programDataAddress(programId: PublicKey = LUME_REGISTRY_PROGRAM_ID): PublicKey {
   return PublicKey.findProgramAddressSync([programId.toBuffer()], BPF_LOADER_UPGRADEABLE_ID)[0];
 }
+
+export const ROLE_NAMES = ["legalVerifier", "technicalAuditor", "auditor", "guardian", "reportingNode"] as const;
+export type RoleName = (typeof ROLE_NAMES)[number];
+
+function u16le(n: number): Buffer {
+  const b = Buffer.alloc(2);
+  b.writeUInt16LE(n);
+  return b;
+}
+function u64le(n: number | bigint): Buffer {
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64LE(BigInt(n));
+  return b;
+}
+function i64le(n: number | bigint): Buffer {
+  const b = Buffer.alloc(8);
+  b.writeBigInt64LE(BigInt(n));
+  return b;
+}
+
+/** Every account the program owns, by its seeds (see the README's account list). */
+export function registryAddresses(programId: PublicKey = LUME_REGISTRY_PROGRAM_ID) {
+  const pda = (...seeds: Buffer[]): PublicKey => PublicKey.findProgramAddressSync(seeds, programId)[0];
+  return {
+    registry: () => registryAddress(programId),
+    partner: (id: number | bigint) => pda(Buffer.from("partner"), u64le(id)),
+    endpoint: (partner: PublicKey, index: number) => pda(Buffer.from("endpoint"), partner.toBuffer(), u16le(index)),
+    key: (partner: PublicKey, index: number) => pda(Buffer.from("key"), partner.toBuffer(), u16le(index)),
+    proposal: (id: number | bigint) => pda(Buffer.from("proposal"), u64le(id)),
+    role: (role: RoleName, holder: PublicKey) => pda(Buffer.from("role"), Buffer.from([ROLE_NAMES.indexOf(role)]), holder.toBuffer()),
+    deviation: (partner: PublicKey, reporter: PublicKey, windowStart: number | bigint) =>
+      pda(Buffer.from("deviation"), partner.toBuffer(), reporter.toBuffer(), i64le(windowStart)),
+  };
+}
+export type RegistryAddresses = ReturnType<typeof registryAddresses>;

@@ -1,0 +1,6 @@
+// The node request verifier: envelope format, signing helpers and the verifier itself.
+export * from "./envelope.js";
+export * from "./verifier.js";
+export type { RegistrySnapshot } from "../sdk/snapshot.js";
+export { loadRegistrySnapshot } from "../sdk/snapshot.js";
+export * from "./refresh.js";

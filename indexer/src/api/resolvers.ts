@@ -1,0 +1,241 @@
+// Resolvers: thin over the store. Shapes follow schema.graphql.ts.
+import { GraphQLError } from "graphql";
+import { registryAddress } from "../../../app/src/sdk/pda.js";
+import type { Indexer } from "../indexer.js";
+import type { AccountRow, EventRow } from "../store/store.js";
+import { authorize, categoryNames, keyToBase58 } from "./authorize.js";
+import { registrySnapshot } from "./snapshot.js";
+import { registryChanged } from "./subscriptions.js";
+
+export const MAX_PAGE = 100;
+
+export interface Context {
+  indexer: Indexer;
+}
+
+function pageSize(first: number | null | undefined, fallback: number): number {
+  const n = first ?? fallback;
+  if (!Number.isInteger(n) || n < 0 || n > MAX_PAGE) throw new GraphQLError(`first must be between 0 and ${MAX_PAGE}`, { extensions: { code: "BAD_USER_INPUT" } });
+  return n;
+}
+
+const encodeCursor = (id: number) => Buffer.from(`partner:${id}`).toString("base64url");
+function decodeCursor(cursor: string): number {
+  const match = /^partner:(\d+)$/.exec(Buffer.from(cursor, "base64url").toString());
+  if (match === null) throw new GraphQLError("invalid cursor", { extensions: { code: "BAD_USER_INPUT" } });
+  return Number(match[1]);
+}
+
+function registryRow(indexer: Indexer): AccountRow | null {
+  const row = indexer.store.account(registryAddress(indexer.programId).toBase58());
+  return row === undefined || row.closed ? null : row;
+}
+
+function registryView(row: AccountRow) {
+  const d = row.data;
+  return {
+    address: row.pubkey,
+    slot: row.slot,
+    council: (d.council as string[]).slice(0, d.councilLen),
+    councilEpoch: d.councilEpoch,
+    threshold: d.threshold,
+    timeLockSeconds: d.timeLockSeconds,
+    policy: d.policy,
+    categories: (d.categories as string[]).slice(0, d.categoryCount),
+    partnerCount: d.partnerCount,
+    proposalCount: d.proposalCount,
+    changeCount: d.history.changeCount,
+    historyHead: d.history.head,
+    createdAt: d.createdAt,
+  };
+}
+
+function categoriesOf(indexer: Indexer): string[] {
+  const row = registryRow(indexer);
+  return row === null ? [] : registryView(row).categories;
+}
+
+function partnerView(row: AccountRow, indexer: Indexer) {
+  const d = row.data;
+  return {
+    address: row.pubkey,
+    slot: row.slot,
+    closed: row.closed,
+    partnerId: Number(d.partnerId),
+    authority: d.authority,
+    legalName: d.legalName,
+    jurisdiction: d.jurisdiction,
+    stage: d.stage,
+    status: d.status,
+    trafficModel: d.trafficModel,
+    allowedCategories: categoryNames(d.trafficModel.allowedCategories, categoriesOf(indexer)),
+    revision: d.revision,
+    endpointSetVersion: d.endpointSetVersion,
+    keySetVersion: d.keySetVersion,
+    admittedAt: d.admittedAt,
+    nextReviewAt: d.nextReviewAt,
+    data: d,
+  };
+}
+
+function endpointView(row: AccountRow, categories: string[]) {
+  const d = row.data;
+  return { address: row.pubkey, slot: row.slot, index: d.index, host: d.host, port: d.port, protocol: d.protocol, categories: categoryNames(d.categories, categories), status: d.status };
+}
+
+function keyView(row: AccountRow) {
+  const d = row.data;
+  return {
+    address: row.pubkey,
+    slot: row.slot,
+    index: d.index,
+    publicKey: keyToBase58(d.publicKey),
+    status: d.status,
+    validFrom: d.validFrom,
+    validUntil: d.validUntil,
+    graceUntil: d.graceUntil,
+    endpoints: (d.endpoints as number[]).slice(0, d.endpointCount),
+    revocationReason: d.revocationReason,
+  };
+}
+
+function proposalView(row: AccountRow) {
+  const d = row.data;
+  return {
+    address: row.pubkey,
+    slot: row.slot,
+    proposalId: Number(d.proposalId),
+    proposer: d.proposer,
+    partner: d.partner,
+    status: d.status,
+    action: d.action,
+    approvalCount: d.approvalCount,
+    rejectionCount: d.rejectionCount,
+    createdAt: d.createdAt,
+    expiresAt: d.expiresAt,
+  };
+}
+
+const historyView = (e: EventRow) => ({ ...e, raw: undefined });
+
+/** The latest chain time the index has seen (timeTravel on a local chain moves it past the wall clock). */
+function chainNow(indexer: Indexer): number {
+  // The Clock the program stamped on its latest change (block times do not follow a time travel).
+  const row = indexer.store.db
+    .prepare("SELECT max(CAST(json_extract(data, '$.change.unixTimestamp') AS INTEGER)) AS t FROM events")
+    .get() as { t: number | null };
+  return Math.max(Math.floor(Date.now() / 1000), row.t ?? 0);
+}
+
+export function resolvers() {
+  return {
+    Query: {
+      registry: (_: unknown, __: unknown, { indexer }: Context) => {
+        const row = registryRow(indexer);
+        return row === null ? null : registryView(row);
+      },
+      council: (_: unknown, __: unknown, { indexer }: Context) => {
+        const row = registryRow(indexer);
+        return row === null ? [] : registryView(row).council;
+      },
+      partners: (
+        _: unknown,
+        args: { first?: number; after?: string; status?: string; stage?: string; category?: string; jurisdiction?: string; search?: string },
+        { indexer }: Context,
+      ) => {
+        const first = pageSize(args.first, 20);
+        const after = args.after ? decodeCursor(args.after) : -1;
+        const categories = categoriesOf(indexer);
+        const categoryIndex = args.category === undefined || args.category === null ? undefined : categories.indexOf(args.category);
+        const search = args.search?.toLowerCase();
+        const hosts = new Map<string, string[]>();
+        if (search) {
+          for (const e of indexer.store.accounts("endpoint")) hosts.set(e.data.partner, [...(hosts.get(e.data.partner) ?? []), String(e.data.host).toLowerCase()]);
+        }
+        const all = indexer.store
+          .accounts("partner")
+          .filter((p) => !p.closed)
+          .filter((p) => !args.status || p.data.status === args.status)
+          .filter((p) => !args.stage || p.data.stage === args.stage)
+          .filter((p) => !args.jurisdiction || p.data.jurisdiction === args.jurisdiction)
+          .filter((p) => categoryIndex === undefined || (categoryIndex >= 0 && ((BigInt(p.data.trafficModel.allowedCategories) >> BigInt(categoryIndex)) & 1n) === 1n))
+          .filter((p) => !search || String(p.data.legalName).toLowerCase().includes(search) || (hosts.get(p.pubkey) ?? []).some((h) => h.includes(search)))
+          .sort((a, b) => Number(a.data.partnerId) - Number(b.data.partnerId));
+        const rest = all.filter((p) => Number(p.data.partnerId) > after);
+        const page = rest.slice(0, first);
+        const edges = page.map((p) => ({ cursor: encodeCursor(Number(p.data.partnerId)), node: partnerView(p, indexer) }));
+        return {
+          edges,
+          totalCount: all.length,
+          pageInfo: {
+            hasNextPage: rest.length > page.length,
+            hasPreviousPage: rest.length < all.length,
+            startCursor: edges[0]?.cursor ?? null,
+            endCursor: edges.at(-1)?.cursor ?? null,
+          },
+        };
+      },
+      partner: (_: unknown, args: { address?: string; id?: number }, { indexer }: Context) => {
+        let row: AccountRow | undefined;
+        if (args.address) row = indexer.store.account(args.address);
+        else if (args.id !== undefined && args.id !== null) row = indexer.store.accountsWhere("partner", "partnerId", String(args.id))[0];
+        return row === undefined || row.kind !== "partner" ? null : partnerView(row, indexer);
+      },
+      proposals: (_: unknown, args: { status?: string; first?: number }, { indexer }: Context) =>
+        indexer.store
+          .accounts("proposal")
+          .filter((p) => !args.status || p.data.status === args.status)
+          .map(proposalView)
+          .sort((a, b) => a.proposalId - b.proposalId)
+          .slice(0, pageSize(args.first, 100)),
+      history: (_: unknown, args: { partner?: string; fromSlot?: number; toSlot?: number; afterChangeIndex?: number; first?: number }, { indexer }: Context) =>
+        indexer.store
+          .events({
+            ...(args.partner ? { partner: args.partner } : {}),
+            ...(args.fromSlot != null ? { fromSlot: args.fromSlot } : {}),
+            ...(args.toSlot != null ? { toSlot: args.toSlot } : {}),
+            ...(args.afterChangeIndex != null ? { afterChangeIndex: args.afterChangeIndex } : {}),
+            limit: pageSize(args.first, 100),
+          })
+          .map(historyView),
+      transaction: (_: unknown, args: { signature: string }, { indexer }: Context) => indexer.store.transaction(args.signature) ?? null,
+      authorize: (_: unknown, args: { partner: string; key: string; endpoint: string; category: string }, { indexer }: Context) => {
+        const row = registryRow(indexer);
+        return authorize(indexer, args, row === null ? null : registryView(row), chainNow(indexer));
+      },
+      status: (_: unknown, __: unknown, { indexer }: Context) => indexer.status(),
+      snapshot: (_: unknown, __: unknown, { indexer }: Context) => {
+        const snapshot = registrySnapshot(indexer);
+        return snapshot === null
+          ? null
+          : { degraded: indexer.degradation, slot: snapshot.slot, changeCount: snapshot.changeCount, historyHead: snapshot.historyHead, snapshot };
+      },
+    },
+    Subscription: {
+      registryChanged: {
+        subscribe: (_: unknown, args: { fromChangeIndex?: number; partner?: string; names?: string[] }, { indexer }: Context) =>
+          registryChanged(indexer, args.fromChangeIndex ?? null, args.partner ?? null, args.names ?? null),
+        resolve: (event: EventRow) => historyView(event),
+      },
+    },
+    Partner: {
+      endpoints: (p: { address: string }, _: unknown, { indexer }: Context) =>
+        indexer.store.accountsWhere("endpoint", "partner", p.address).map((e) => endpointView(e, categoriesOf(indexer))).sort((a, b) => a.index - b.index),
+      keys: (p: { address: string }, _: unknown, { indexer }: Context) =>
+        indexer.store.accountsWhere("infraKey", "partner", p.address).map(keyView).sort((a, b) => a.index - b.index),
+      proposals: (p: { address: string }, _: unknown, { indexer }: Context) =>
+        indexer.store.accountsWhere("proposal", "partner", p.address).map(proposalView).sort((a, b) => a.proposalId - b.proposalId),
+      history: (p: { address: string }, _: unknown, { indexer }: Context) => indexer.store.events({ partner: p.address }).map(historyView),
+    },
+    Proposal: {
+      votes: (p: { proposalId: number }, _: unknown, { indexer }: Context) =>
+        indexer.store
+          .events()
+          .filter((e) => e.name === "proposalVoted" && Number(e.data?.proposalId) === p.proposalId)
+          .map(historyView),
+    },
+    HistoryEvent: {
+      transaction: (e: { signature: string }, _: unknown, { indexer }: Context) => indexer.store.transaction(e.signature) ?? null,
+    },
+  };
+}

@@ -1,0 +1,185 @@
+// The GraphQL schema (schema-first; resolvers in resolvers.ts stay thin over the store).
+export const typeDefs = /* GraphQL */ `
+  "Any JSON value (decoded account or event fields; u64/i64 as decimal strings)."
+  scalar JSON
+
+  type Query {
+    "The registry configuration account."
+    registry: Registry
+    "The current council members."
+    council: [String!]!
+    "Partners ordered by id, filtered, Relay-style cursor pagination (first ≤ 100)."
+    partners(first: Int = 20, after: String, status: String, stage: String, category: String, jurisdiction: String, search: String): PartnerConnection!
+    "One partner by address or id."
+    partner(address: String, id: Int): Partner
+    "Proposals, optionally by status (open, approved, executed, rejected, cancelled)."
+    proposals(status: String, first: Int = 100): [Proposal!]!
+    "Registry history (events in change order) by partner and/or slot range."
+    history(partner: String, fromSlot: Int, toSlot: Int, afterChangeIndex: Int, first: Int = 100): [HistoryEvent!]!
+    transaction(signature: String!): Transaction
+    "May this partner's key serve this endpoint for this category, per the indexed state?"
+    authorize(partner: String!, key: String!, endpoint: String!, category: String!): Authorization!
+    status: IndexerStatus!
+    "What a node needs to authorize requests (the SDK's RegistrySnapshot), with the history head to check against the chain."
+    snapshot: NodeSnapshot
+  }
+
+  type NodeSnapshot {
+    "Non-null while the index may be missing changes: nodes must not rely on the snapshot then."
+    degraded: String
+    slot: Int!
+    changeCount: Int!
+    historyHead: String!
+    "RegistrySnapshot (app/src/sdk/snapshot.ts), formatVersion 1."
+    snapshot: JSON!
+  }
+
+  type Subscription {
+    "Every registry change, in order; resume with fromChangeIndex (the last index you saw)."
+    registryChanged(fromChangeIndex: Int, partner: String, names: [String!]): HistoryEvent!
+  }
+
+  type Registry {
+    address: String!
+    slot: Int!
+    council: [String!]!
+    councilEpoch: Int!
+    threshold: Int!
+    timeLockSeconds: Int!
+    policy: JSON!
+    categories: [String!]!
+    partnerCount: String!
+    proposalCount: String!
+    changeCount: String!
+    historyHead: String!
+    createdAt: String!
+  }
+
+  type PartnerConnection {
+    edges: [PartnerEdge!]!
+    pageInfo: PageInfo!
+    totalCount: Int!
+  }
+  type PartnerEdge {
+    cursor: String!
+    node: Partner!
+  }
+  type PageInfo {
+    hasNextPage: Boolean!
+    hasPreviousPage: Boolean!
+    startCursor: String
+    endCursor: String
+  }
+
+  type Partner {
+    address: String!
+    slot: Int!
+    closed: Boolean!
+    partnerId: Int!
+    authority: String!
+    legalName: String!
+    jurisdiction: String!
+    stage: String!
+    status: String!
+    trafficModel: JSON!
+    allowedCategories: [String!]!
+    revision: Int!
+    endpointSetVersion: Int!
+    keySetVersion: Int!
+    admittedAt: String!
+    nextReviewAt: String!
+    endpoints: [Endpoint!]!
+    keys: [InfraKey!]!
+    proposals: [Proposal!]!
+    history: [HistoryEvent!]!
+    data: JSON!
+  }
+
+  type Endpoint {
+    address: String!
+    slot: Int!
+    index: Int!
+    host: String!
+    port: Int!
+    protocol: String!
+    categories: [String!]!
+    status: String!
+  }
+
+  type InfraKey {
+    address: String!
+    slot: Int!
+    index: Int!
+    "The key as base58."
+    publicKey: String!
+    status: String!
+    validFrom: String!
+    validUntil: String!
+    graceUntil: String!
+    "Endpoint indices the key may serve; empty = all."
+    endpoints: [Int!]!
+    revocationReason: String!
+  }
+
+  type Proposal {
+    address: String!
+    slot: Int!
+    proposalId: Int!
+    proposer: String!
+    partner: String!
+    status: String!
+    action: JSON!
+    approvalCount: Int!
+    rejectionCount: Int!
+    createdAt: String!
+    expiresAt: String!
+    "The votes, from history (who, when, in which transaction)."
+    votes: [HistoryEvent!]!
+  }
+
+  type HistoryEvent {
+    changeIndex: Int!
+    slot: Int!
+    signature: String!
+    blockTime: Int
+    name: String!
+    partner: String
+    data: JSON
+    transaction: Transaction
+  }
+
+  type Transaction {
+    signature: String!
+    slot: Int!
+    blockTime: Int
+    ok: Boolean!
+    signers: [String!]!
+    instructions: JSON!
+  }
+
+  type Authorization {
+    allowed: Boolean!
+    reason: String!
+    "The indexed slot the answer is based on."
+    slot: Int!
+    degraded: Boolean!
+  }
+
+  type Checkpoint {
+    source: String!
+    slot: Int!
+    signature: String
+  }
+
+  type IndexerStatus {
+    indexedSlot: Int!
+    chainSlot: Int!
+    lag: Int!
+    degraded: String
+    eventCount: Int!
+    contiguousChangeIndex: Int!
+    onChainChangeCount: Int
+    decodeErrors: Int!
+    checkpoints: [Checkpoint!]!
+  }
+`;

@@ -1,0 +1,121 @@
+// The HTTP side: graphql-yoga (GraphiQL included) at /graphql, graphql-ws subscriptions on the
+// same path, /healthz and /metrics. Plugins are composed here, in one place.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
+import { GraphQLError } from "graphql";
+import { useServer } from "graphql-ws/use/ws";
+import { createSchema, createYoga } from "graphql-yoga";
+import { WebSocketServer } from "ws";
+import { UserError } from "../../../app/src/cli/user-error.js";
+import type { Indexer } from "../indexer.js";
+import { resolvers, type Context } from "./resolvers.js";
+import { typeDefs } from "./schema.graphql.js";
+
+/** graphql-armor's defaults, written out (RELIABILITY.md); change them only with a note why. */
+export const ARMOR_LIMITS = {
+  maxDepth: { n: 6, ignoreIntrospection: true },
+  maxAliases: { n: 15 },
+  costLimit: { maxCost: 5000, objectCost: 2, scalarCost: 1, depthCostFactor: 1.5, ignoreIntrospection: true },
+  maxDirectives: { n: 50 },
+  // GraphiQL's introspection query is ~1,300 tokens; 1,000 would lock auditors out of the docs.
+  maxTokens: { n: 2000 },
+  blockFieldSuggestion: { enabled: true },
+} as const;
+
+export interface ApiServer {
+  url: string;
+  wsUrl: string;
+  port: number;
+  server: Server;
+  close(): Promise<void>;
+}
+
+export class PortInUseError extends UserError {}
+
+export async function startApiServer(indexer: Indexer, options: { host?: string; port?: number } = {}): Promise<ApiServer> {
+  const host = options.host ?? "127.0.0.1";
+  const yoga = createYoga<{}, Context>({
+    schema: createSchema<Context>({ typeDefs, resolvers: resolvers() as never }),
+    context: () => ({ indexer }),
+    plugins: [EnvelopArmorPlugin(ARMOR_LIMITS)],
+    graphiql: { subscriptionsProtocol: "WS" },
+    landingPage: false,
+    logging: false,
+    maskedErrors: true,
+  });
+
+  const server = createServer(async (req, res) => {
+    if (req.url === "/healthz") {
+      const status = indexer.status();
+      res.writeHead(status.degraded === null ? 200 : 503, { "content-type": "application/json" });
+      res.end(JSON.stringify({ ok: status.degraded === null, ...status }));
+      return;
+    }
+    if (req.url === "/metrics") {
+      res.writeHead(200, { "content-type": indexer.metrics.registry.contentType });
+      res.end(await indexer.metrics.registry.metrics());
+      return;
+    }
+    await yoga(req, res);
+  });
+  server.requestTimeout = 15_000;
+
+  const port = options.port ?? 4000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (err: NodeJS.ErrnoException) =>
+      reject(err.code === "EADDRINUSE" ? new PortInUseError(`port ${port} on ${host} is already in use (GraphQL): stop what runs there, or pick another port ("npm start -- --graphql-port N", "lume-indexer start --port N")`) : err),
+    );
+    server.listen(port, host, () => resolve());
+  });
+  // The WebSocket side only once the port is ours (a busy port is one clear error, nothing else).
+  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+  const wsServer = useServer(
+    {
+      execute: (args: any) => args.rootValue.execute(args),
+      subscribe: (args: any) => args.rootValue.subscribe(args),
+      onSubscribe: async (ctx, _id, params) => {
+        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params });
+        // A rejected document is answered with its error; the socket stays open.
+        let document;
+        try {
+          document = parse(params.query);
+        } catch (err) {
+          return [err instanceof GraphQLError ? err : new GraphQLError((err as Error).message)];
+        }
+        const args = {
+          schema,
+          operationName: params.operationName,
+          document,
+          variableValues: params.variables,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe },
+        };
+        let errors: readonly GraphQLError[];
+        try {
+          errors = validate(args.schema, args.document);
+        } catch (err) {
+          // graphql-armor's limits throw from inside validation.
+          errors = [err instanceof GraphQLError ? err : new GraphQLError((err as Error).message)];
+        }
+        if (errors.length) return [...errors];
+        return args;
+      },
+    },
+    wss,
+  );
+
+  const actual = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${host}:${actual}${yoga.graphqlEndpoint}`,
+    wsUrl: `ws://${host}:${actual}${yoga.graphqlEndpoint}`,
+    port: actual,
+    server,
+    close: async () => {
+      await wsServer.dispose();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

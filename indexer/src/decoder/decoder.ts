@@ -1,0 +1,142 @@
+// Decodes raw chain data with the program's IDL (Anchor's coders, via the SDK's typed Program):
+// accounts by discriminator, events from `Program data:` logs, instruction arguments. Anything
+// unknown or malformed is counted and reported, never thrown.
+import type { BorshInstructionCoder, Provider } from "@coral-xyz/anchor";
+import { Connection, PublicKey } from "@solana/web3.js";
+import { registryProgram, type RegistryProgram } from "../../../app/src/sdk/program.js";
+import type { RawAccountUpdate, RawTransaction } from "../source/types.js";
+import { normalize, type Json } from "./normalize.js";
+
+export interface DecodedAccount {
+  pubkey: string;
+  slot: number;
+  /** camelCase account type, e.g. "partner"; null for a closed account. */
+  kind: string | null;
+  data: Json;
+  raw: Buffer | null;
+}
+
+export interface DecodedEvent {
+  signature: string;
+  slot: number;
+  changeIndex: number;
+  name: string;
+  data: Json;
+  raw: Buffer;
+}
+
+export interface DecodedTransaction {
+  signature: string;
+  slot: number;
+  blockTime: number | null;
+  ok: boolean;
+  err: Json;
+  signers: string[];
+  instructions: { name: string; args: Json }[];
+  events: DecodedEvent[];
+}
+
+export interface DecodeFailure {
+  what: "account" | "event" | "instruction";
+  where: string;
+  slot: number;
+  message: string;
+}
+
+const INVOKE = /^Program (\S+) invoke \[\d+\]$/;
+const EXIT = /^Program (\S+) (success|failed)/;
+const DATA = "Program data: ";
+
+/** `Program data:` entries logged while `programId` itself was executing (CPI-aware). */
+export function programDataEntries(logs: readonly string[], programId: string): Buffer[] {
+  const stack: string[] = [];
+  const out: Buffer[] = [];
+  for (const line of logs) {
+    const invoke = INVOKE.exec(line);
+    if (invoke) stack.push(invoke[1]!);
+    else if (EXIT.test(line)) stack.pop();
+    else if (line.startsWith(DATA) && stack[stack.length - 1] === programId) out.push(Buffer.from(line.slice(DATA.length), "base64"));
+  }
+  return out;
+}
+
+export class RegistryDecoder {
+  readonly program: RegistryProgram;
+  private readonly accountKinds: { name: string; discriminator: Buffer }[];
+  /** Failures so far, by kind (exported as a metric). */
+  failures = 0;
+  onFailure: (failure: DecodeFailure) => void = () => {};
+
+  constructor(programId?: PublicKey) {
+    // The coders need no connection; Program wants a provider-shaped object.
+    const provider = { connection: new Connection("http://127.0.0.1:1") } as unknown as Provider;
+    this.program = registryProgram(provider, programId);
+    this.accountKinds = this.program.idl.accounts.map((a) => ({ name: a.name, discriminator: Buffer.from(a.discriminator) }));
+  }
+
+  get programId(): string {
+    return this.program.programId.toBase58();
+  }
+
+  private fail(failure: DecodeFailure): void {
+    this.failures += 1;
+    this.onFailure(failure);
+  }
+
+  /** The account's type from its discriminator, or undefined. */
+  accountKind(data: Buffer): string | undefined {
+    return this.accountKinds.find((k) => data.length >= 8 && data.subarray(0, 8).equals(k.discriminator))?.name;
+  }
+
+  /** Decoded account, or undefined (counted) when it is unknown or malformed. */
+  account(update: RawAccountUpdate): DecodedAccount | undefined {
+    if (update.data === null || update.lamports === 0) return { pubkey: update.pubkey, slot: update.slot, kind: null, data: null, raw: null };
+    const kind = this.accountKind(update.data);
+    if (kind === undefined) {
+      this.fail({ what: "account", where: update.pubkey, slot: update.slot, message: "unknown account discriminator" });
+      return undefined;
+    }
+    try {
+      const decoded: unknown = this.program.coder.accounts.decode(kind as never, update.data);
+      return { pubkey: update.pubkey, slot: update.slot, kind, data: normalize(decoded), raw: update.data };
+    } catch (err) {
+      this.fail({ what: "account", where: update.pubkey, slot: update.slot, message: `${kind}: ${(err as Error).message}` });
+      return undefined;
+    }
+  }
+
+  /** Decodes one event's bytes (discriminator + Borsh body). */
+  event(raw: Buffer, signature: string, slot: number): DecodedEvent | undefined {
+    try {
+      const decoded = this.program.coder.events.decode(raw.toString("base64"));
+      if (decoded === null) throw new Error("unknown event discriminator");
+      return { signature, slot, changeIndex: Number(raw.readBigUInt64LE(8)), name: decoded.name, data: normalize(decoded.data), raw };
+    } catch (err) {
+      this.fail({ what: "event", where: signature, slot, message: (err as Error).message });
+      // Kept undecoded: the history chain needs every event's bytes.
+      if (raw.length < 16) return undefined;
+      return { signature, slot, changeIndex: Number(raw.readBigUInt64LE(8)), name: "unknown", data: null, raw };
+    }
+  }
+
+  /** A transaction with its instructions and (when it succeeded) its events. */
+  transaction(tx: RawTransaction): DecodedTransaction {
+    const ok = tx.err === null || tx.err === undefined;
+    const instructions = tx.instructions.map((data) => {
+      try {
+        const decoded = (this.program.coder.instruction as unknown as BorshInstructionCoder).decode(data);
+        if (decoded === null) throw new Error("unknown instruction discriminator");
+        return { name: decoded.name, args: normalize(decoded.data) };
+      } catch (err) {
+        this.fail({ what: "instruction", where: tx.signature, slot: tx.slot, message: (err as Error).message });
+        return { name: "unknown", args: data.toString("hex") };
+      }
+    });
+    const events = ok
+      ? programDataEntries(tx.logs, this.programId)
+          .map((raw) => this.event(raw, tx.signature, tx.slot))
+          .filter((e): e is DecodedEvent => e !== undefined)
+      : [];
+    return { signature: tx.signature, slot: tx.slot, blockTime: tx.blockTime, ok, err: ok ? null : normalize(tx.err), signers: tx.signers, instructions, events };
+  }
+}

@@ -1,0 +1,253 @@
+// The pipeline, one visible path: source → decoder → store → (API subscribers). Implements the
+// sources' sink: decodes each batch, writes it in one transaction, then publishes the new
+// events in change-index order, only once they are contiguous.
+import { EventEmitter } from "node:events";
+import { PublicKey } from "@solana/web3.js";
+import type { Logger } from "pino";
+import { LUME_REGISTRY_PROGRAM_ID } from "../../app/src/sdk/idl.js";
+import { registryAddress } from "../../app/src/sdk/pda.js";
+import { RegistryDecoder, type DecodedAccount } from "./decoder/decoder.js";
+import { IndexerMetrics } from "./metrics.js";
+import { HeliusSource } from "./source/helius-source.js";
+import { RpcSource } from "./source/rpc-source.js";
+import type { ChainSource, IngestSink, RawAccountUpdate, RawTransaction } from "./source/types.js";
+import { IndexerStore, type AccountRow, type EventRow } from "./store/store.js";
+
+export interface IndexerOptions {
+  rpcUrl: string;
+  wsUrl?: string;
+  dbPath: string;
+  programId?: PublicKey;
+  commitment?: "processed" | "confirmed" | "finalized";
+  staleAfterMs?: number;
+  logger?: Logger;
+  /** Stream from Helius Enhanced WebSockets instead of standard PubSub (backfill stays RPC). */
+  heliusWsUrl?: string;
+  /** A source built by the caller (tests); default: RPC, or Helius with `heliusWsUrl`. */
+  source?: ChainSource;
+}
+
+export interface IndexerStatus {
+  indexedSlot: number;
+  chainSlot: number;
+  lag: number;
+  degraded: string | null;
+  eventCount: number;
+  contiguousChangeIndex: number;
+  onChainChangeCount: number | null;
+  decodeErrors: number;
+  checkpoints: { source: string; slot: number; signature: string | null }[];
+}
+
+export class Indexer implements IngestSink {
+  readonly store: IndexerStore;
+  readonly decoder: RegistryDecoder;
+  readonly source: ChainSource;
+  readonly metrics = new IndexerMetrics();
+  /** "events" (EventRow, contiguous, in order), "accounts" (AccountRow[]). */
+  readonly bus = new EventEmitter();
+  readonly programId: PublicKey;
+  private chainSlotSeen = 0;
+  private degradedReason: string | null = null;
+  private published: number;
+  private gapTimer: ReturnType<typeof setTimeout> | undefined;
+  private stopped = false;
+
+  constructor(readonly options: IndexerOptions) {
+    this.programId = options.programId ?? LUME_REGISTRY_PROGRAM_ID;
+    this.store = new IndexerStore(options.dbPath);
+    this.decoder = new RegistryDecoder(this.programId);
+    this.decoder.onFailure = (f) => {
+      this.metrics.decodeErrors.inc();
+      options.logger?.warn({ what: f.what, account: f.where, slot: f.slot, err: f.message }, "could not decode");
+    };
+    this.published = this.store.contiguousChangeIndex();
+    this.bus.setMaxListeners(0);
+    const log = (msg: string, fields?: Record<string, unknown>) => options.logger?.warn(fields ?? {}, msg);
+    this.source =
+      options.source ??
+      (options.heliusWsUrl !== undefined
+        ? new HeliusSource({
+            rpcUrl: options.rpcUrl,
+            enhancedWsUrl: options.heliusWsUrl,
+            programId: this.programId,
+            commitment: options.commitment,
+            staleAfterMs: options.staleAfterMs,
+            resumeSignature: () => this.resumeSignature(),
+            log,
+          })
+        : undefined) ??
+      new RpcSource({
+        rpcUrl: options.rpcUrl,
+        wsUrl: options.wsUrl,
+        programId: this.programId,
+        commitment: options.commitment,
+        staleAfterMs: options.staleAfterMs,
+        resumeSignature: () => this.resumeSignature(),
+        log,
+      });
+  }
+
+  /** Resume transactions after the checkpoint only if the stored history has no hole. */
+  private resumeSignature(): string | null {
+    if (this.store.contiguousChangeIndex() !== this.store.eventCount()) return null;
+    return this.store.checkpoint(`${this.source.name}:transactions`)?.signature ?? null;
+  }
+
+  /** Backfills, then follows the chain until `stop()`. */
+  async start(): Promise<void> {
+    await this.source.start(this);
+    this.checkGaps();
+  }
+
+  /** One backfill pass (no streaming). */
+  async backfill(progress?: (done: number, total: number) => void): Promise<void> {
+    await this.source.backfill(this, progress);
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.gapTimer !== undefined) clearTimeout(this.gapTimer);
+    await this.source.stop();
+    this.store.close();
+  }
+
+  // --- the sink ---------------------------------------------------------------------------
+
+  accounts(source: string, updates: RawAccountUpdate[], snapshot?: { slot: number }): void {
+    if (this.stopped) return;
+    this.guarded("account batch", () => this.applyAccounts(source, updates, snapshot));
+  }
+
+  transactions(source: string, transactions: RawTransaction[]): void {
+    if (this.stopped || transactions.length === 0) return;
+    this.guarded("transaction batch", () => this.applyTransactions(source, transactions));
+  }
+
+  /**
+   * A batch that cannot be stored (database busy, disk full) must not crash the process or be
+   * lost silently: it rolled back, so report degraded and fetch it again with a re-backfill.
+   */
+  private guarded(what: string, apply: () => void): void {
+    try {
+      apply();
+    } catch (err) {
+      this.options.logger?.error({ err: String(err) }, `could not store a ${what}; re-backfilling`);
+      this.degraded(`could not store a ${what}: ${(err as Error).message}`);
+      setTimeout(() => void this.source.repair(`store failure: ${(err as Error).message}`).then(() => this.publish()), 1_000).unref();
+    }
+  }
+
+  private applyAccounts(source: string, updates: RawAccountUpdate[], snapshot?: { slot: number }): void {
+    const decoded = updates.map((u) => this.decoder.account(u)).filter((a): a is DecodedAccount => a !== undefined);
+    const changed = this.store.applyAccounts(`${source}:accounts`, decoded, {
+      ...(snapshot ? { snapshotSlot: snapshot.slot } : {}),
+      finalized: this.options.commitment === "finalized",
+    });
+    this.metrics.accountUpdates.inc(changed.length);
+    this.updateSlots();
+    if (changed.length > 0) this.bus.emit("accounts", changed);
+    this.scheduleGapCheck();
+  }
+
+  private applyTransactions(source: string, transactions: RawTransaction[]): void {
+    const decoded = transactions.map((t) => this.decoder.transaction(t));
+    const added = this.store.applyTransactions(`${source}:transactions`, decoded);
+    this.metrics.events.inc(added.length);
+    this.updateSlots();
+    this.publish();
+    this.scheduleGapCheck();
+  }
+
+  chainSlot(slot: number): void {
+    if (slot > this.chainSlotSeen) this.chainSlotSeen = slot;
+    this.updateSlots();
+  }
+
+  degraded(reason: string | null): void {
+    this.degradedReason = reason;
+    this.metrics.degraded.set(reason === null ? 0 : 1);
+    if (reason !== null) this.options.logger?.warn({ reason }, "degraded");
+    else this.options.logger?.info("caught up: healthy");
+  }
+
+  // --- state -------------------------------------------------------------------------------
+
+  /** Null when healthy; otherwise why answers may be stale (nodes must fail closed). */
+  get degradation(): string | null {
+    if (this.degradedReason !== null) return this.degradedReason;
+    const onChain = this.onChainChangeCount();
+    if (onChain !== null && this.store.contiguousChangeIndex() < onChain) return `history incomplete: ${this.store.contiguousChangeIndex()} of ${onChain} changes stored`;
+    return null;
+  }
+
+  private updateSlots(): void {
+    const indexed = this.store.indexedSlot();
+    this.metrics.indexedSlot.set(indexed);
+    this.metrics.chainSlot.set(this.chainSlotSeen);
+    this.metrics.lag.set(Math.max(0, this.chainSlotSeen - indexed));
+  }
+
+  /** The change count of the stored registry account (what the chain says exists). */
+  onChainChangeCount(): number | null {
+    const registry = this.store.account(registryAddress(this.programId).toBase58());
+    return registry?.data?.history?.changeCount === undefined ? null : Number(registry.data.history.changeCount);
+  }
+
+  /** Publishes stored events past the last published one, stopping at the first hole. */
+  private publish(): void {
+    const contiguous = this.store.contiguousChangeIndex();
+    if (contiguous <= this.published) return;
+    const events = this.store.events({ afterChangeIndex: this.published, limit: contiguous - this.published });
+    this.published = contiguous;
+    for (const event of events) this.bus.emit("event", event);
+  }
+
+  private scheduleGapCheck(): void {
+    if (this.gapTimer !== undefined || this.stopped) return;
+    // Transactions trail their account notifications a little; look after they had time to land.
+    this.gapTimer = setTimeout(() => {
+      this.gapTimer = undefined;
+      this.checkGaps();
+    }, 1_500);
+  }
+
+  /** A hole in the history, or fewer events than the registry counts, is a gap: re-backfill. */
+  private checkGaps(): void {
+    if (this.stopped) return;
+    const contiguous = this.store.contiguousChangeIndex();
+    const onChain = this.onChainChangeCount();
+    const hole = contiguous !== this.store.eventCount();
+    if (hole || (onChain !== null && contiguous < onChain)) {
+      const reason = hole ? `hole in history after change ${contiguous}` : `history behind the registry (${contiguous} < ${onChain})`;
+      void this.source.repair(reason).then(() => this.publish());
+    }
+  }
+
+  status(): IndexerStatus {
+    const indexedSlot = this.store.indexedSlot();
+    return {
+      indexedSlot,
+      chainSlot: this.chainSlotSeen,
+      lag: Math.max(0, this.chainSlotSeen - indexedSlot),
+      degraded: this.degradation,
+      eventCount: this.store.eventCount(),
+      contiguousChangeIndex: this.store.contiguousChangeIndex(),
+      onChainChangeCount: this.onChainChangeCount(),
+      decodeErrors: this.decoder.failures,
+      checkpoints: this.store.checkpoints(),
+    };
+  }
+
+  /** Accounts changed events, typed. */
+  onAccounts(listener: (rows: AccountRow[]) => void): () => void {
+    this.bus.on("accounts", listener);
+    return () => this.bus.off("accounts", listener);
+  }
+
+  onEvent(listener: (event: EventRow) => void): () => void {
+    this.bus.on("event", listener);
+    return () => this.bus.off("event", listener);
+  }
+}

@@ -1,0 +1,173 @@
+// The Helius source: Enhanced WebSockets (`transactionSubscribe` through helius-sdk) for every
+// transaction that touches the program, with full logs and message, then the program accounts
+// each one touched, re-read over RPC. Backfill is the RPC source's (getProgramAccounts +
+// signatures). Helius' stream has no slot feed and has been seen to stop delivering
+// (helius-rust-sdk#120), so a poll of the registry account every `staleAfterMs` lets the
+// pipeline's gap check notice changes the stream missed; a closed stream reconnects and
+// re-backfills.
+import { Connection, PublicKey, VersionedTransaction, type Commitment } from "@solana/web3.js";
+import { makeEnhancedWsClient, type EnhancedWsClient } from "helius-sdk/websockets/enhancedWs";
+import type { TransactionNotificationResult } from "helius-sdk/websockets/types";
+import { WebSocket as NodeWebSocket } from "ws";
+import { registryAddress } from "../../../app/src/sdk/pda.js";
+import { RpcSource } from "./rpc-source.js";
+import type { ChainSource, IngestSink, RawAccountUpdate, RawTransaction } from "./types.js";
+
+export interface HeliusSourceOptions {
+  /** Helius RPC URL (https://mainnet.helius-rpc.com/?api-key=…), used for backfill and account reads. */
+  rpcUrl: string;
+  /** Enhanced WebSocket URL (wss://atlas-mainnet.helius-rpc.com/?api-key=…). */
+  enhancedWsUrl: string;
+  programId: PublicKey;
+  commitment?: "processed" | "confirmed" | "finalized";
+  staleAfterMs?: number;
+  resumeSignature?: () => string | null;
+  log?: (msg: string, fields?: Record<string, unknown>) => void;
+}
+
+/** The shape of `transaction` in a transactionNotification with encoding base64, details full. */
+interface FullTransaction {
+  transaction: [string, "base64"];
+  meta: { err: unknown; logMessages?: string[] | null } | null;
+  blockTime?: number | null;
+}
+
+// helius-sdk opens sockets with the global WebSocket, which Node 20 does not have.
+(globalThis as { WebSocket?: unknown }).WebSocket ??= NodeWebSocket;
+
+export class HeliusSource implements ChainSource {
+  readonly name = "helius";
+  private readonly rpc: RpcSource;
+  private readonly connection: Connection;
+  private client: EnhancedWsClient | undefined;
+  private sink: IngestSink | undefined;
+  private stopped = false;
+  private poller: ReturnType<typeof setInterval> | undefined;
+  private reconnecting: Promise<void> | undefined;
+  private repairing: Promise<void> | undefined;
+
+  constructor(private readonly options: HeliusSourceOptions) {
+    this.rpc = new RpcSource({
+      rpcUrl: options.rpcUrl,
+      programId: options.programId,
+      commitment: options.commitment,
+      resumeSignature: options.resumeSignature,
+      log: options.log,
+    });
+    this.connection = new Connection(options.rpcUrl, options.commitment ?? "confirmed");
+  }
+
+  async start(sink: IngestSink): Promise<void> {
+    this.sink = sink;
+    await this.subscribe(sink);
+    await this.backfill(sink);
+    this.poller = setInterval(() => void this.pollRegistry(sink), this.options.staleAfterMs ?? 15_000);
+  }
+
+  backfill(sink: IngestSink, progress?: (done: number, total: number) => void): Promise<void> {
+    return this.rpc.backfill(sink, progress);
+  }
+
+  /** Degraded until a re-backfill completes (called by the pipeline's gap check too). */
+  repair(reason: string): Promise<void> {
+    if (this.repairing !== undefined || this.stopped || this.sink === undefined) return this.repairing ?? Promise.resolve();
+    const sink = this.sink;
+    sink.degraded(reason);
+    this.repairing = (async () => {
+      try {
+        await this.backfill(sink);
+        sink.degraded(null);
+      } catch (err) {
+        this.options.log?.("re-backfill failed; will retry", { err: String(err) });
+      } finally {
+        this.repairing = undefined;
+      }
+    })();
+    return this.repairing;
+  }
+
+  private async subscribe(sink: IngestSink): Promise<void> {
+    const client = makeEnhancedWsClient(this.options.enhancedWsUrl);
+    this.client = client;
+    const subscription = await client.transactionSubscribe(
+      { accountInclude: [this.options.programId.toBase58()], failed: true, vote: false },
+      { commitment: this.options.commitment ?? "confirmed", encoding: "base64", transactionDetails: "full", maxSupportedTransactionVersion: 0 },
+    );
+    void (async () => {
+      try {
+        for await (const notification of subscription) await this.handle(sink, notification);
+      } catch (err) {
+        this.options.log?.("Helius stream failed", { err: String(err) });
+      }
+      if (!this.stopped && this.client === client) void this.reconnect(sink, "Helius websocket closed");
+    })();
+  }
+
+  private reconnect(sink: IngestSink, reason: string): Promise<void> {
+    if (this.reconnecting !== undefined) return this.reconnecting;
+    sink.degraded(reason);
+    this.reconnecting = (async () => {
+      for (let delay = 250; !this.stopped; delay = Math.min(delay * 2, 10_000)) {
+        try {
+          this.client?.close();
+          await this.subscribe(sink);
+          await this.backfill(sink);
+          sink.degraded(null);
+          return;
+        } catch (err) {
+          this.options.log?.("Helius reconnect failed; retrying", { err: String(err), delayMs: delay });
+          await new Promise((r) => setTimeout(r, delay));
+        }
+      }
+    })().finally(() => (this.reconnecting = undefined));
+    return this.reconnecting;
+  }
+
+  /** One notification: the transaction, then the program accounts it touched, re-read over RPC. */
+  private async handle(sink: IngestSink, notification: TransactionNotificationResult): Promise<void> {
+    const full = notification.transaction as FullTransaction;
+    const tx = VersionedTransaction.deserialize(Buffer.from(full.transaction[0], "base64"));
+    const keys = tx.message.staticAccountKeys;
+    const raw: RawTransaction = {
+      signature: notification.signature,
+      slot: notification.slot,
+      blockTime: full.blockTime ?? null,
+      err: full.meta?.err ?? null,
+      logs: full.meta?.logMessages ?? [],
+      signers: keys.slice(0, tx.message.header.numRequiredSignatures).map((k) => k.toBase58()),
+      instructions: tx.message.compiledInstructions.filter((ix) => keys[ix.programIdIndex]?.equals(this.options.programId)).map((ix) => Buffer.from(ix.data)),
+    };
+    sink.transactions(this.name, [raw]);
+    if (raw.err !== null) return;
+    const writable = keys.filter((_, i) => tx.message.isAccountWritable(i));
+    const { context, value } = await this.connection.getMultipleAccountsInfoAndContext(writable, this.options.commitment as Commitment);
+    const updates: RawAccountUpdate[] = [];
+    value.forEach((account, i) => {
+      if (account !== null && account.owner.equals(this.options.programId)) {
+        updates.push({ pubkey: writable[i]!.toBase58(), slot: context.slot, lamports: account.lamports, data: account.data });
+      }
+    });
+    sink.chainSlot(context.slot);
+    if (updates.length > 0) sink.accounts(this.name, updates);
+  }
+
+  /** The registry account, re-read: its change count tells the pipeline whether the stream missed anything. */
+  private async pollRegistry(sink: IngestSink): Promise<void> {
+    try {
+      const address = registryAddress(this.options.programId);
+      const { context, value } = await this.connection.getAccountInfoAndContext(address, this.options.commitment as Commitment);
+      sink.chainSlot(context.slot);
+      if (value !== null) sink.accounts(this.name, [{ pubkey: address.toBase58(), slot: context.slot, lamports: value.lamports, data: value.data }]);
+    } catch (err) {
+      this.options.log?.("registry poll failed", { err: String(err) });
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.poller !== undefined) clearInterval(this.poller);
+    this.client?.close();
+    this.client = undefined;
+    await this.reconnecting?.catch(() => undefined);
+  }
+}

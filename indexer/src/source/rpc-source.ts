@@ -1,0 +1,278 @@
+// The RPC source (`@solana/web3.js`): getProgramAccounts + getSignaturesForAddress backfill, then
+// programSubscribe, logsSubscribe and slotSubscribe. A reconnected websocket or a slot stream
+// that stays silent past `staleAfterMs` counts as a gap: the source reports degraded,
+// resubscribes and re-backfills.
+import { Connection, PublicKey, type Commitment, type VersionedTransactionResponse } from "@solana/web3.js";
+import { registryAddress } from "../../../app/src/sdk/pda.js";
+import type { ChainSource, IngestSink, RawAccountUpdate, RawTransaction } from "./types.js";
+
+export interface RpcSourceOptions {
+  rpcUrl: string;
+  wsUrl?: string;
+  programId: PublicKey;
+  commitment?: Commitment;
+  /** No slot notification for this long while the chain moves on → gap (default 15 s). */
+  staleAfterMs?: number;
+  /** The newest transaction already stored whose history is complete, to resume after it. */
+  resumeSignature?: () => string | null;
+  log?: (msg: string, fields?: Record<string, unknown>) => void;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Retries `fn` with doubling backoff from 125 ms (RPC nodes lag, and `confirmed` reads race). */
+async function retry<T>(fn: () => Promise<T>, attempts = 8): Promise<T> {
+  let delay = 125;
+  for (let i = 0; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (i + 1 >= attempts) throw err;
+      await sleep(delay);
+      delay *= 2;
+    }
+  }
+}
+
+interface WebSocketInternals {
+  _rpcWebSocket: { on(event: string, cb: () => void): void; close(code?: number): void; setAutoReconnect(on: boolean): void };
+  _rpcWebSocketIdleTimeout: ReturnType<typeof setTimeout> | null;
+}
+
+export class RpcSource implements ChainSource {
+  readonly name = "rpc";
+  readonly connection: Connection;
+  private readonly commitment: Commitment;
+  private readonly registry: PublicKey;
+  private subscriptions: { kind: "account" | "logs" | "slot"; id: number }[] = [];
+  private sink: IngestSink | undefined;
+  private watchdog: ReturnType<typeof setInterval> | undefined;
+  private lastSlotAt = Date.now();
+  private stopped = false;
+  private pendingAccounts: RawAccountUpdate[] = [];
+  private flushScheduled = false;
+  private repairing: Promise<void> | undefined;
+  private opened = 0;
+  private latestSlot = 0;
+
+  constructor(private readonly options: RpcSourceOptions) {
+    this.commitment = options.commitment ?? "confirmed";
+    this.connection = new Connection(options.rpcUrl, { commitment: this.commitment, ...(options.wsUrl ? { wsEndpoint: options.wsUrl } : {}) });
+    this.registry = registryAddress(options.programId);
+  }
+
+  private log(msg: string, fields?: Record<string, unknown>): void {
+    this.options.log?.(msg, fields);
+  }
+
+  async start(sink: IngestSink): Promise<void> {
+    this.sink = sink;
+    this.watchWebSocket();
+    this.subscribe(sink);
+    await this.backfill(sink);
+    const staleAfter = this.options.staleAfterMs ?? 15_000;
+    this.lastSlotAt = Date.now();
+    this.watchdog = setInterval(() => {
+      if (Date.now() - this.lastSlotAt > staleAfter) void this.repair(`no slot notification for ${Date.now() - this.lastSlotAt} ms`, true);
+    }, Math.max(50, Math.min(1_000, staleAfter / 4)));
+  }
+
+  /** web3.js reconnects on its own and resubscribes; a second "open" means we may have missed updates. */
+  private watchWebSocket(): void {
+    const ws = (this.connection as unknown as WebSocketInternals)._rpcWebSocket;
+    ws.on("open", () => {
+      this.opened += 1;
+      if (this.opened > 1 && !this.stopped) void this.repair("websocket reconnected", false);
+    });
+  }
+
+  private subscribe(sink: IngestSink): void {
+    const accountId = this.connection.onProgramAccountChange(
+      this.options.programId,
+      (info, ctx) => {
+        // surfpool 1.5 stamps every program notification with one stale slot (seen: 34 while the
+        // chain was at 99,765), so a notification never counts as older than the slot stream.
+        const slot = Math.max(ctx.slot, this.latestSlot);
+        this.pendingAccounts.push({ pubkey: info.accountId.toBase58(), slot, lamports: info.accountInfo.lamports, data: info.accountInfo.data });
+        this.scheduleFlush();
+      },
+      { commitment: this.commitment },
+    );
+    const logsId = this.connection.onLogs(
+      this.options.programId,
+      (logs, ctx) => {
+        this.latestSlot = Math.max(this.latestSlot, ctx.slot);
+        void this.fetchTransactions([logs.signature]).then(
+          (txs) => sink.transactions(this.name, txs),
+          (err: unknown) => {
+            this.log("could not fetch a notified transaction; re-backfilling", { signature: logs.signature, slot: ctx.slot, err: String(err) });
+            void this.repair(`transaction ${logs.signature} unavailable`, false);
+          },
+        );
+      },
+      this.commitment,
+    );
+    const slotId = this.connection.onSlotChange((info) => {
+      this.lastSlotAt = Date.now();
+      this.latestSlot = Math.max(this.latestSlot, info.slot);
+      sink.chainSlot(info.slot);
+    });
+    this.subscriptions = [
+      { kind: "account", id: accountId },
+      { kind: "logs", id: logsId },
+      { kind: "slot", id: slotId },
+    ];
+  }
+
+  private async unsubscribe(): Promise<void> {
+    const subs = this.subscriptions;
+    this.subscriptions = [];
+    await Promise.all(
+      subs.map(({ kind, id }) =>
+        (kind === "account"
+          ? this.connection.removeProgramAccountChangeListener(id)
+          : kind === "logs"
+            ? this.connection.removeOnLogsListener(id)
+            : this.connection.removeSlotChangeListener(id)
+        ).catch(() => undefined),
+      ),
+    );
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      const batch = this.pendingAccounts;
+      this.pendingAccounts = [];
+      if (batch.length > 0 && !this.stopped) this.sink?.accounts(this.name, batch);
+    });
+  }
+
+  /** Reports degraded, optionally resubscribes, re-backfills, then reports healthy again. */
+  repair(reason: string, resubscribe = false): Promise<void> {
+    if (this.repairing !== undefined || this.stopped || this.sink === undefined) return this.repairing ?? Promise.resolve();
+    const sink = this.sink;
+    this.log("gap suspected, re-backfilling", { reason });
+    sink.degraded(reason);
+    this.repairing = (async () => {
+      try {
+        // On a dead socket web3.js reconnects and resubscribes by itself (then "open" repairs);
+        // unsubscribing on a closing socket would make it retry in a tight loop.
+        const connected = (this.connection as unknown as { _rpcWebSocketConnected: boolean })._rpcWebSocketConnected;
+        if (resubscribe && connected) {
+          await this.unsubscribe();
+          this.subscribe(sink);
+        }
+        const slot = await retry(() => this.connection.getSlot(this.commitment));
+        sink.chainSlot(slot);
+        this.lastSlotAt = Date.now();
+        await this.backfill(sink);
+        sink.degraded(null);
+      } catch (err) {
+        this.log("re-backfill failed; will retry", { err: String(err) });
+      } finally {
+        this.repairing = undefined;
+      }
+    })();
+    return this.repairing;
+  }
+
+  async backfill(sink: IngestSink, progress?: (done: number, total: number) => void): Promise<void> {
+    await this.backfillAccounts(sink);
+    await this.backfillTransactions(sink, this.options.resumeSignature?.() ?? null, progress);
+  }
+
+  /** Every program account at one slot: a full snapshot (accounts missing from it are closed). */
+  async backfillAccounts(sink: IngestSink): Promise<number> {
+    const { context, value } = await retry(() =>
+      this.connection.getProgramAccounts(this.options.programId, { commitment: this.commitment, withContext: true }),
+    );
+    const updates = value.map((a) => ({ pubkey: a.pubkey.toBase58(), slot: context.slot, lamports: a.account.lamports, data: a.account.data }));
+    sink.accounts(this.name, updates, { slot: context.slot });
+    sink.chainSlot(context.slot);
+    return updates.length;
+  }
+
+  /** Signatures touching the registry after `until` (all when null), oldest first. */
+  async signaturesSince(until: string | null): Promise<string[]> {
+    const out: string[] = [];
+    let before: string | undefined;
+    for (;;) {
+      const page = await retry(() =>
+        this.connection.getSignaturesForAddress(
+          this.registry,
+          { limit: 1000, ...(before ? { before } : {}), ...(until ? { until } : {}) },
+          this.commitment === "processed" ? "confirmed" : (this.commitment as "confirmed" | "finalized"),
+        ),
+      );
+      out.push(...page.map((s) => s.signature));
+      if (page.length < 1000) break;
+      before = page[page.length - 1]!.signature;
+    }
+    return out.reverse();
+  }
+
+  /** Fetches transactions and their registry instructions and logs. */
+  async fetchTransactions(signatures: string[]): Promise<RawTransaction[]> {
+    const finality = this.commitment === "processed" ? "confirmed" : (this.commitment as "confirmed" | "finalized");
+    return Promise.all(
+      signatures.map(async (signature) => {
+        const tx = await retry(async () => {
+          const found = await this.connection.getTransaction(signature, { commitment: finality, maxSupportedTransactionVersion: 0 });
+          if (found === null) throw new Error(`transaction ${signature} not found`);
+          return found;
+        });
+        return this.rawTransaction(signature, tx);
+      }),
+    );
+  }
+
+  private rawTransaction(signature: string, tx: VersionedTransactionResponse): RawTransaction {
+    const message = tx.transaction.message;
+    const keys = message.staticAccountKeys;
+    const programId = this.options.programId;
+    return {
+      signature,
+      slot: tx.slot,
+      blockTime: tx.blockTime ?? null,
+      err: tx.meta?.err ?? null,
+      logs: tx.meta?.logMessages ?? [],
+      signers: keys.slice(0, message.header.numRequiredSignatures).map((k) => k.toBase58()),
+      instructions: message.compiledInstructions.filter((ix) => keys[ix.programIdIndex]?.equals(programId)).map((ix) => Buffer.from(ix.data)),
+    };
+  }
+
+  async backfillTransactions(sink: IngestSink, until: string | null, progress?: (done: number, total: number) => void): Promise<number> {
+    const signatures = await this.signaturesSince(until);
+    progress?.(0, signatures.length);
+    const chunk = 50;
+    for (let i = 0; i < signatures.length; i += chunk) {
+      const txs = await this.fetchTransactions(signatures.slice(i, i + chunk));
+      sink.transactions(this.name, txs);
+      progress?.(Math.min(i + chunk, signatures.length), signatures.length);
+    }
+    return signatures.length;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.watchdog !== undefined) clearInterval(this.watchdog);
+    await this.repairing?.catch(() => undefined);
+    await this.unsubscribe();
+    const internals = this.connection as unknown as WebSocketInternals & Record<string, unknown>;
+    // Give web3.js a moment to send the unsubscribes, then forget whatever is left: closing the
+    // socket under a pending unsubscribe makes web3.js retry it in a tight loop forever.
+    for (let i = 0; i < 20 && Object.keys(internals._subscriptionsByHash as object).length > 0; i++) await sleep(25);
+    internals._subscriptionsByHash = {};
+    internals._subscriptionCallbacksByServerSubscriptionId = {};
+    internals._subscriptionHashByClientSubscriptionId = {};
+    internals._subscriptionStateChangeCallbacksByHash = {};
+    internals._subscriptionDisposeFunctionsByClientSubscriptionId = {};
+    if (internals._rpcWebSocketIdleTimeout !== null) clearTimeout(internals._rpcWebSocketIdleTimeout);
+    internals._rpcWebSocketIdleTimeout = null;
+    internals._rpcWebSocket.setAutoReconnect(false);
+    internals._rpcWebSocket.close(1000);
+  }
+}

@@ -1,0 +1,44 @@
+// What every source hands the pipeline: raw account states and raw transactions, each with the
+// slot it reflects. Sources never decode; the decoder stage does.
+
+/** One account as the chain had it at `slot`; `data === null` means the account is gone (closed). */
+export interface RawAccountUpdate {
+  pubkey: string;
+  slot: number;
+  lamports: number;
+  data: Buffer | null;
+}
+
+/** One transaction that touched the registry (success or failure). */
+export interface RawTransaction {
+  signature: string;
+  slot: number;
+  blockTime: number | null;
+  err: unknown;
+  logs: string[];
+  signers: string[];
+  /** The registry program's top-level instructions (data bytes). */
+  instructions: Buffer[];
+}
+
+/** Where a source delivers; the pipeline implements it. */
+export interface IngestSink {
+  /** A batch of account states; `complete` is true for a full snapshot (getProgramAccounts) at `slot`. */
+  accounts(source: string, updates: RawAccountUpdate[], snapshot?: { slot: number }): void;
+  transactions(source: string, transactions: RawTransaction[]): void;
+  /** The chain's slot moved (from the slot stream or a poll). */
+  chainSlot(slot: number): void;
+  /** Something may have been missed until the next re-backfill completes. */
+  degraded(reason: string | null): void;
+}
+
+/** A source of chain data: backfills, then streams until stopped. */
+export interface ChainSource {
+  readonly name: string;
+  start(sink: IngestSink): Promise<void>;
+  /** Re-reads everything (accounts snapshot + missing transactions). */
+  backfill(sink: IngestSink, progress?: (done: number, total: number) => void): Promise<void>;
+  /** Reports degraded, re-backfills, reports healthy (the pipeline calls it on a detected gap). */
+  repair(reason: string): Promise<void>;
+  stop(): Promise<void>;
+}

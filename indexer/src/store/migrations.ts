@@ -1,0 +1,48 @@
+// Schema migrations, applied in order; `PRAGMA user_version` records how many ran. Never edit a
+// shipped entry: append a new one.
+export const MIGRATIONS: readonly string[] = [
+  // 1: accounts (latest state per address, with the slot it reflects), transactions, events
+  // (the history chain's entries, by change index), a checkpoint per source.
+  `
+  CREATE TABLE accounts (
+    pubkey TEXT PRIMARY KEY,
+    kind TEXT,
+    slot INTEGER NOT NULL,
+    finalized INTEGER NOT NULL DEFAULT 0,
+    closed INTEGER NOT NULL DEFAULT 0,
+    data TEXT,
+    raw BLOB,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX accounts_kind ON accounts(kind);
+  CREATE TABLE transactions (
+    signature TEXT PRIMARY KEY,
+    slot INTEGER NOT NULL,
+    block_time INTEGER,
+    ok INTEGER NOT NULL,
+    err TEXT,
+    signers TEXT NOT NULL,
+    instructions TEXT NOT NULL,
+    event_count INTEGER NOT NULL
+  );
+  CREATE INDEX transactions_slot ON transactions(slot);
+  CREATE TABLE events (
+    change_index INTEGER PRIMARY KEY,
+    signature TEXT NOT NULL,
+    slot INTEGER NOT NULL,
+    block_time INTEGER,
+    name TEXT NOT NULL,
+    partner TEXT,
+    data TEXT,
+    raw BLOB NOT NULL
+  );
+  CREATE INDEX events_partner ON events(partner, change_index);
+  CREATE INDEX events_slot ON events(slot);
+  CREATE TABLE checkpoints (
+    source TEXT PRIMARY KEY,
+    slot INTEGER NOT NULL,
+    signature TEXT,
+    updated_at INTEGER NOT NULL
+  );
+  `,
+];

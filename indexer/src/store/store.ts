@@ -1,0 +1,290 @@
+// The SQLite store: WAL + synchronous=NORMAL (the checkpoint is written in the same transaction
+// as the data it covers, so a commit lost to a power cut is simply fetched again), versioned
+// migrations, one transaction per batch, slot-ordered idempotent upserts.
+import Database from "better-sqlite3";
+import type { DecodedAccount, DecodedEvent, DecodedTransaction } from "../decoder/decoder.js";
+import type { Json } from "../decoder/normalize.js";
+import { MIGRATIONS } from "./migrations.js";
+
+export interface AccountRow {
+  pubkey: string;
+  kind: string | null;
+  slot: number;
+  finalized: boolean;
+  closed: boolean;
+  data: any;
+}
+
+export interface EventRow {
+  changeIndex: number;
+  signature: string;
+  slot: number;
+  blockTime: number | null;
+  name: string;
+  partner: string | null;
+  data: any;
+  raw: Buffer;
+}
+
+export interface TransactionRow {
+  signature: string;
+  slot: number;
+  blockTime: number | null;
+  ok: boolean;
+  err: Json;
+  signers: string[];
+  instructions: { name: string; args: Json }[];
+}
+
+export interface Checkpoint {
+  source: string;
+  slot: number;
+  signature: string | null;
+}
+
+interface RawAccountRow {
+  pubkey: string;
+  kind: string | null;
+  slot: number;
+  finalized: number;
+  closed: number;
+  data: string | null;
+}
+
+interface RawEventRow {
+  change_index: number;
+  signature: string;
+  slot: number;
+  block_time: number | null;
+  name: string;
+  partner: string | null;
+  data: string | null;
+  raw: Buffer;
+}
+
+function accountRow(r: RawAccountRow): AccountRow {
+  return { pubkey: r.pubkey, kind: r.kind, slot: r.slot, finalized: r.finalized === 1, closed: r.closed === 1, data: r.data === null ? null : JSON.parse(r.data) };
+}
+
+function eventRow(r: RawEventRow): EventRow {
+  return {
+    changeIndex: r.change_index,
+    signature: r.signature,
+    slot: r.slot,
+    blockTime: r.block_time,
+    name: r.name,
+    partner: r.partner,
+    data: r.data === null ? null : JSON.parse(r.data),
+    raw: r.raw,
+  };
+}
+
+/** The partner an event is about, if any (for history by partner). */
+function eventPartner(event: DecodedEvent): string | null {
+  const data = event.data as Record<string, Json> | null;
+  const partner = data?.partner;
+  return typeof partner === "string" && partner !== "11111111111111111111111111111111" ? partner : null;
+}
+
+export class IndexerStore {
+  readonly db: Database.Database;
+
+  constructor(readonly path: string) {
+    this.db = new Database(path);
+    this.db.pragma("journal_mode = WAL");
+    this.db.pragma("synchronous = NORMAL");
+    this.db.pragma("busy_timeout = 5000");
+    this.migrate();
+  }
+
+  /** Applies every migration above `PRAGMA user_version`, each in its own transaction. */
+  private migrate(): void {
+    const current = this.db.pragma("user_version", { simple: true }) as number;
+    MIGRATIONS.forEach((sql, i) => {
+      const version = i + 1;
+      if (version <= current) return;
+      this.db.transaction(() => {
+        this.db.exec(sql);
+        this.db.pragma(`user_version = ${version}`);
+      })();
+    });
+  }
+
+  get schemaVersion(): number {
+    return this.db.pragma("user_version", { simple: true }) as number;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  private writeCheckpoint(source: string, slot: number, signature: string | null): void {
+    this.db
+      .prepare(
+        `INSERT INTO checkpoints(source, slot, signature, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT(source) DO UPDATE SET
+           slot = max(checkpoints.slot, excluded.slot),
+           signature = CASE WHEN excluded.slot >= checkpoints.slot THEN coalesce(excluded.signature, checkpoints.signature) ELSE checkpoints.signature END,
+           updated_at = excluded.updated_at`,
+      )
+      .run(source, slot, signature, Date.now());
+  }
+
+  /**
+   * Upserts account states in one transaction. An update older than the stored row is ignored
+   * (so repeats and out-of-order notifications are harmless); a `snapshot` (a full
+   * getProgramAccounts at a slot) marks accounts missing from it as closed. Returns the rows
+   * that changed.
+   */
+  applyAccounts(source: string, accounts: DecodedAccount[], options: { snapshotSlot?: number; finalized?: boolean } = {}): AccountRow[] {
+    const upsert = this.db.prepare(
+      `INSERT INTO accounts(pubkey, kind, slot, finalized, closed, data, raw, updated_at)
+       VALUES (@pubkey, @kind, @slot, @finalized, @closed, @data, @raw, @now)
+       ON CONFLICT(pubkey) DO UPDATE SET
+         kind = coalesce(excluded.kind, accounts.kind), slot = excluded.slot, finalized = excluded.finalized,
+         closed = excluded.closed, data = coalesce(excluded.data, accounts.data), raw = coalesce(excluded.raw, accounts.raw),
+         updated_at = excluded.updated_at
+       WHERE excluded.slot > accounts.slot OR (excluded.slot = accounts.slot AND excluded.raw IS NOT accounts.raw)`,
+    );
+    const changed: AccountRow[] = [];
+    this.db.transaction(() => {
+      let maxSlot = options.snapshotSlot ?? 0;
+      for (const a of accounts) {
+        const info = upsert.run({
+          pubkey: a.pubkey,
+          kind: a.kind,
+          slot: a.slot,
+          finalized: options.finalized === true ? 1 : 0,
+          closed: a.kind === null ? 1 : 0,
+          data: a.kind === null ? null : JSON.stringify(a.data),
+          raw: a.raw,
+          now: Date.now(),
+        });
+        maxSlot = Math.max(maxSlot, a.slot);
+        if (info.changes > 0) changed.push({ pubkey: a.pubkey, kind: a.kind, slot: a.slot, finalized: options.finalized === true, closed: a.kind === null, data: a.data });
+      }
+      if (options.snapshotSlot !== undefined) {
+        const seen = new Set(accounts.map((a) => a.pubkey));
+        const stale = this.db.prepare("SELECT pubkey, kind FROM accounts WHERE closed = 0 AND slot < ?").all(options.snapshotSlot) as { pubkey: string; kind: string }[];
+        const close = this.db.prepare("UPDATE accounts SET closed = 1, slot = ?, updated_at = ? WHERE pubkey = ?");
+        for (const row of stale) {
+          if (seen.has(row.pubkey)) continue;
+          close.run(options.snapshotSlot, Date.now(), row.pubkey);
+          changed.push({ pubkey: row.pubkey, kind: row.kind, slot: options.snapshotSlot, finalized: false, closed: true, data: null });
+        }
+      }
+      if (maxSlot > 0) this.writeCheckpoint(source, maxSlot, null);
+    })();
+    return changed;
+  }
+
+  /** Stores transactions and their events (idempotent by signature and change index); returns the new events. */
+  applyTransactions(source: string, transactions: DecodedTransaction[]): EventRow[] {
+    const insertTx = this.db.prepare(
+      `INSERT OR IGNORE INTO transactions(signature, slot, block_time, ok, err, signers, instructions, event_count)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const insertEvent = this.db.prepare(
+      `INSERT OR IGNORE INTO events(change_index, signature, slot, block_time, name, partner, data, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const added: EventRow[] = [];
+    this.db.transaction(() => {
+      let newest: DecodedTransaction | undefined;
+      for (const tx of transactions) {
+        insertTx.run(tx.signature, tx.slot, tx.blockTime, tx.ok ? 1 : 0, JSON.stringify(tx.err), JSON.stringify(tx.signers), JSON.stringify(tx.instructions), tx.events.length);
+        for (const e of tx.events) {
+          const partner = eventPartner(e);
+          const data = e.data === null ? null : JSON.stringify(e.data);
+          if (insertEvent.run(e.changeIndex, e.signature, e.slot, tx.blockTime, e.name, partner, data, e.raw).changes > 0) {
+            added.push({ changeIndex: e.changeIndex, signature: e.signature, slot: e.slot, blockTime: tx.blockTime, name: e.name, partner, data: e.data, raw: e.raw });
+          }
+        }
+        if (newest === undefined || tx.slot >= newest.slot) newest = tx;
+      }
+      if (newest !== undefined) this.writeCheckpoint(source, newest.slot, newest.signature);
+    })();
+    return added.sort((a, b) => a.changeIndex - b.changeIndex);
+  }
+
+  checkpoint(source: string): Checkpoint | undefined {
+    return this.db.prepare("SELECT source, slot, signature FROM checkpoints WHERE source = ?").get(source) as Checkpoint | undefined;
+  }
+
+  checkpoints(): Checkpoint[] {
+    return this.db.prepare("SELECT source, slot, signature FROM checkpoints ORDER BY source").all() as Checkpoint[];
+  }
+
+  /** The highest slot any stored row reflects. */
+  indexedSlot(): number {
+    const row = this.db.prepare("SELECT max(slot) AS slot FROM checkpoints").get() as { slot: number | null };
+    return row.slot ?? 0;
+  }
+
+  account(pubkey: string): AccountRow | undefined {
+    const row = this.db.prepare("SELECT pubkey, kind, slot, finalized, closed, data FROM accounts WHERE pubkey = ?").get(pubkey) as RawAccountRow | undefined;
+    return row === undefined ? undefined : accountRow(row);
+  }
+
+  accounts(kind?: string): AccountRow[] {
+    const rows = (
+      kind === undefined
+        ? this.db.prepare("SELECT pubkey, kind, slot, finalized, closed, data FROM accounts ORDER BY pubkey").all()
+        : this.db.prepare("SELECT pubkey, kind, slot, finalized, closed, data FROM accounts WHERE kind = ? ORDER BY pubkey").all(kind)
+    ) as RawAccountRow[];
+    return rows.map(accountRow);
+  }
+
+  /** Accounts of `kind` whose JSON field `field` equals `value` (e.g. endpoints of a partner). */
+  accountsWhere(kind: string, field: string, value: string | number): AccountRow[] {
+    const rows = this.db
+      .prepare(`SELECT pubkey, kind, slot, finalized, closed, data FROM accounts WHERE kind = ? AND json_extract(data, ?) = ? ORDER BY pubkey`)
+      .all(kind, `$.${field}`, value) as RawAccountRow[];
+    return rows.map(accountRow);
+  }
+
+  /** The raw bytes of an account as stored (for verify). */
+  accountRaw(pubkey: string): Buffer | null {
+    const row = this.db.prepare("SELECT raw FROM accounts WHERE pubkey = ?").get(pubkey) as { raw: Buffer | null } | undefined;
+    return row?.raw ?? null;
+  }
+
+  events(filter: { partner?: string; fromSlot?: number; toSlot?: number; afterChangeIndex?: number; limit?: number } = {}): EventRow[] {
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    if (filter.partner !== undefined) (where.push("partner = ?"), params.push(filter.partner));
+    if (filter.fromSlot !== undefined) (where.push("slot >= ?"), params.push(filter.fromSlot));
+    if (filter.toSlot !== undefined) (where.push("slot <= ?"), params.push(filter.toSlot));
+    if (filter.afterChangeIndex !== undefined) (where.push("change_index > ?"), params.push(filter.afterChangeIndex));
+    const sql = `SELECT * FROM events ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY change_index LIMIT ?`;
+    return (this.db.prepare(sql).all(...params, filter.limit ?? -1) as RawEventRow[]).map(eventRow);
+  }
+
+  /** Highest change index such that every index 1..n is stored (0 when none). */
+  contiguousChangeIndex(): number {
+    const row = this.db.prepare("SELECT count(*) AS n, max(change_index) AS m FROM events").get() as { n: number; m: number | null };
+    if (row.m === null) return 0;
+    if (row.m === row.n) return row.n;
+    // First hole: the lowest index whose successor is missing.
+    const hole = this.db
+      .prepare("SELECT min(e.change_index) AS h FROM events e WHERE NOT EXISTS (SELECT 1 FROM events f WHERE f.change_index = e.change_index + 1)")
+      .get() as { h: number | null };
+    const first = this.db.prepare("SELECT min(change_index) AS f FROM events").get() as { f: number };
+    return first.f === 1 ? (hole.h ?? 0) : 0;
+  }
+
+  eventCount(): number {
+    return (this.db.prepare("SELECT count(*) AS n FROM events").get() as { n: number }).n;
+  }
+
+  transaction(signature: string): TransactionRow | undefined {
+    const r = this.db.prepare("SELECT * FROM transactions WHERE signature = ?").get(signature) as
+      | { signature: string; slot: number; block_time: number | null; ok: number; err: string; signers: string; instructions: string }
+      | undefined;
+    if (r === undefined) return undefined;
+    return { signature: r.signature, slot: r.slot, blockTime: r.block_time, ok: r.ok === 1, err: JSON.parse(r.err), signers: JSON.parse(r.signers), instructions: JSON.parse(r.instructions) };
+  }
+
+  transactionCount(): number {
+    return (this.db.prepare("SELECT count(*) AS n FROM transactions").get() as { n: number }).n;
+  }
+}

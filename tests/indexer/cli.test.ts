@@ -1,0 +1,56 @@
+// lume-indexer as a command: --help, backfill, status, verify (exit 0, then 1 on a tampered index).
+import assert from "node:assert/strict";
+import Database from "better-sqlite3";
+import { runScript } from "../support/scripts.js";
+import { useRegistrySurfnet } from "../support/surfnet.js";
+import { surfnetFixture, tempDir } from "./support.js";
+
+const CLI = "indexer/src/cli.ts";
+
+describe("lume-indexer CLI (surfnet)", function () {
+  this.timeout(120_000);
+  const net = useRegistrySurfnet();
+  const tmp = tempDir();
+  after(() => tmp.remove());
+
+  it("--help lists start, backfill, verify and status", async () => {
+    const result = await runScript(CLI, ["--help"]);
+    assert.equal(result.code, 0);
+    for (const command of ["start", "backfill", "verify", "status"]) assert.match(result.stdout, new RegExp(`^\\s+${command} `, "m"));
+    const start = await runScript(CLI, ["start", "--help"]);
+    assert.match(start.stdout, /--rpc-url <url>/);
+    assert.match(start.stdout, /--port <port>/);
+  });
+
+  it("backfill, status, verify OK; verify exits 1 and prints the differences on a tampered index", async () => {
+    const f = await surfnetFixture(net);
+    await f.admittedPartner();
+    const env = ["--rpc-url", net.surfnet.rpcUrl, "--db", tmp.dbPath];
+    const backfill = await runScript(CLI, ["backfill", ...env]);
+    assert.equal(backfill.code, 0, backfill.stderr);
+    const changes = Number((await f.registry()).history.changeCount);
+    assert.equal(JSON.parse(backfill.stdout).contiguousChangeIndex, changes);
+
+    const status = await runScript(CLI, ["status", "--db", tmp.dbPath]);
+    assert.equal(status.code, 0, status.stderr);
+    assert.equal(JSON.parse(status.stdout).events, changes);
+
+    const ok = await runScript(CLI, ["verify", ...env]);
+    assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+    assert.match(ok.stdout, /verify: OK/);
+
+    const db = new Database(tmp.dbPath);
+    db.prepare("UPDATE accounts SET data = json_set(data, '$.status', 'active') WHERE kind = 'proposal'").run();
+    db.prepare("DELETE FROM events WHERE change_index = 2").run();
+    db.close();
+    const bad = await runScript(CLI, ["verify", ...env]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stdout, /^DIFF account \S+ \(proposal\): stored fields differ from the chain: status/m);
+    assert.match(bad.stdout, /^DIFF history: change 2 missing/m);
+    assert.match(bad.stdout, /verify: \d+ difference\(s\)/);
+
+    const missing = await runScript(CLI, ["verify", "--rpc-url", net.surfnet.rpcUrl, "--db", `${tmp.dir}/nope.sqlite`]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /^error: no index at .*: run `lume-indexer backfill` first/m);
+  });
+});

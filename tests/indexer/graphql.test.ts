@@ -1,0 +1,313 @@
+// The GraphQL API over real HTTP and WebSocket, on an index of a private surfnet: every query,
+// pagination, authorize, subscriptions with resume, and hostile queries.
+import assert from "node:assert/strict";
+import anchor from "@coral-xyz/anchor";
+import { Keypair } from "@solana/web3.js";
+import type { Client } from "graphql-ws";
+import type { ApiServer } from "../../indexer/src/api/server.js";
+import type { Indexer } from "../../indexer/src/indexer.js";
+import { addresses, type PartnerHandle, type RegistryFixture } from "../support/registry-fixture.js";
+import { useRegistrySurfnet } from "../support/surfnet.js";
+import { gql, newIndexer, query, startApiServer, surfnetFixture, tempDir, until, wsClient } from "./support.js";
+
+const { BN } = anchor;
+const YEAR = 365 * 86_400;
+
+const issueKey = (publicKey: Keypair, validFrom: number, endpoints: number[] = []) => ({
+  issueKey: { publicKey: Array.from(publicKey.publicKey.toBuffer()), endpoints, validFrom: new BN(validFrom), validUntil: new BN(validFrom + YEAR), replaces: null },
+});
+
+describe("indexer GraphQL API (surfnet, HTTP + WebSocket)", function () {
+  this.timeout(180_000);
+  // Registered before the surfnet's own `after`, so the indexer stops before the chain does.
+  after(async () => {
+    await api?.close();
+    await indexer?.stop();
+    tmp.remove();
+  });
+  const net = useRegistrySurfnet();
+  const tmp = tempDir();
+  let f: RegistryFixture;
+  let indexer: Indexer;
+  let api: ApiServer;
+  let active: PartnerHandle;
+  let suspended: PartnerHandle;
+  let pending: PartnerHandle;
+  const goodKey = Keypair.generate();
+  const revokedKey = Keypair.generate();
+  const suspendedKey = Keypair.generate();
+
+  before(async function () {
+    this.timeout(180_000);
+    f = await surfnetFixture(net);
+    active = await f.admittedPartner();
+    suspended = await f.admittedPartner();
+    pending = await f.apply({ legalName: "Pending Search Ltd", jurisdiction: "GB" });
+    const now = await f.now();
+    for (const [partner, key, index] of [
+      [active, goodKey, 0],
+      [active, revokedKey, 1],
+      [suspended, suspendedKey, 0],
+    ] as const) {
+      f.assertOk(await f.pass(issueKey(key, now), partner.address, [partner.address, addresses.key(partner.address, index)]), "issue key");
+    }
+    f.assertOk(await f.pass({ revokeKey: { index: 1, reason: { compromised: {} } } }, active.address, [active.address, addresses.key(active.address, 1)]), "revoke key");
+    f.assertOk(await f.pass({ suspendPartner: { reason: "audit" } }, suspended.address, [suspended.address]), "suspend");
+
+    indexer = newIndexer(net, tmp.dbPath);
+    api = await startApiServer(indexer, { port: 0 });
+    await indexer.start();
+    const expected = Number((await f.registry()).history.changeCount);
+    await until("the backfill", () => indexer.status().contiguousChangeIndex === expected);
+  });
+  it("registry and council", async () => {
+    const data = await query(api, "{ registry { address council threshold categories changeCount historyHead slot } council }");
+    const onChain = await f.registry();
+    assert.deepEqual(data.registry.council, f.council.map((k) => k.publicKey.toBase58()));
+    assert.deepEqual(data.council, data.registry.council);
+    assert.equal(data.registry.threshold, 2);
+    assert.deepEqual(data.registry.categories, f.options.categories);
+    assert.equal(data.registry.changeCount, onChain.history.changeCount.toString());
+    assert.equal(data.registry.historyHead, Buffer.from(onChain.history.head).toString("hex"));
+    assert.ok(data.registry.slot > 0);
+  });
+
+  it("partners: Relay cursor pagination in id order, with a page-size cap", async () => {
+    const page1 = await query(api, "{ partners(first: 2) { totalCount edges { cursor node { partnerId } } pageInfo { hasNextPage hasPreviousPage endCursor } } }");
+    assert.equal(page1.partners.totalCount, 3);
+    assert.deepEqual(page1.partners.edges.map((e: any) => e.node.partnerId), [0, 1]);
+    assert.equal(page1.partners.pageInfo.hasNextPage, true);
+    assert.equal(page1.partners.pageInfo.hasPreviousPage, false);
+    const page2 = await query(api, "query($after: String) { partners(first: 2, after: $after) { edges { node { partnerId legalName } } pageInfo { hasNextPage hasPreviousPage } } }", {
+      after: page1.partners.pageInfo.endCursor,
+    });
+    assert.deepEqual(page2.partners.edges.map((e: any) => e.node.partnerId), [2]);
+    assert.deepEqual(page2.partners.pageInfo, { hasNextPage: false, hasPreviousPage: true });
+    const tooMany = await gql(api, "{ partners(first: 1000) { totalCount } }");
+    assert.match(tooMany.errors?.[0]?.message ?? "", /first must be between 0 and 100/);
+    const badCursor = await gql(api, '{ partners(after: "bm9wZQ") { totalCount } }');
+    assert.match(badCursor.errors?.[0]?.message ?? "", /invalid cursor/);
+  });
+
+  it("partners: filters by status, stage, jurisdiction, category and text (name or host)", async () => {
+    const ids = async (args: string) => (await query(api, `{ partners(${args}) { edges { node { partnerId } } } }`)).partners.edges.map((e: any) => e.node.partnerId);
+    assert.deepEqual(await ids('status: "active"'), [0]);
+    assert.deepEqual(await ids('status: "suspended"'), [1]);
+    assert.deepEqual(await ids('stage: "applied"'), [2]);
+    assert.deepEqual(await ids('jurisdiction: "GB"'), [2]);
+    assert.deepEqual(await ids('category: "content-fetch"'), [0, 1, 2]);
+    assert.deepEqual(await ids('category: "price-feed"'), []);
+    assert.deepEqual(await ids('search: "pending search"'), [2]);
+    assert.deepEqual(await ids('search: "api.partner.example"'), [0, 1]);
+  });
+
+  it("partner with endpoints, keys, proposals and history (who approved, in which transaction)", async () => {
+    const data = await query(
+      api,
+      `query($address: String) { partner(address: $address) {
+         partnerId status stage legalName allowedCategories revision
+         endpoints { index host port protocol categories status }
+         keys { index publicKey status endpoints revocationReason }
+         proposals { proposalId status action votes { data transaction { signers } } }
+         history { changeIndex name slot signature transaction { signature instructions } }
+       } }`,
+      { address: active.address.toBase58() },
+    );
+    const p = data.partner;
+    assert.equal(p.status, "active");
+    assert.equal(p.stage, "admitted");
+    assert.deepEqual(p.allowedCategories, ["api-read", "api-write", "content-fetch"]);
+    assert.deepEqual(p.endpoints, [{ index: 0, host: "api.partner.example", port: 443, protocol: "https", categories: ["api-read", "api-write"], status: "active" }]);
+    assert.deepEqual(
+      p.keys.map((k: any) => [k.index, k.publicKey, k.status, k.revocationReason]),
+      [
+        [0, goodKey.publicKey.toBase58(), "active", "unspecified"],
+        [1, revokedKey.publicKey.toBase58(), "revoked", "compromised"],
+      ],
+    );
+    const approval = p.proposals.find((x: any) => x.action.approvePartner !== undefined);
+    assert.equal(approval.status, "executed");
+    assert.equal(approval.votes.length, 2);
+    assert.deepEqual(approval.votes.map((v: any) => v.data.member).sort(), f.council.slice(0, 2).map((k) => k.publicKey.toBase58()).sort());
+    assert.ok(approval.votes.every((v: any) => v.transaction.signers.includes(v.data.member)));
+    const names = p.history.map((e: any) => e.name);
+    for (const name of ["partnerApplied", "endpointAdded", "verificationAttested", "partnerStatusChanged", "keyIssued", "keyRevoked"]) assert.ok(names.includes(name), `${name} in ${names}`);
+    assert.ok(p.history.every((e: any) => e.transaction.signature === e.signature));
+    const byId = await query(api, "{ partner(id: 1) { address status } }");
+    assert.deepEqual(byId.partner, { address: suspended.address.toBase58(), status: "suspended" });
+    assert.equal((await query(api, `{ partner(address: "${Keypair.generate().publicKey.toBase58()}") { partnerId } }`)).partner, null);
+  });
+
+  it("proposals by status; history by slot range; transaction; status", async () => {
+    const executed = await query(api, '{ proposals(status: "executed") { proposalId status approvalCount votes { name } } }');
+    assert.ok(executed.proposals.length >= 10);
+    assert.ok(executed.proposals.every((p: any) => p.status === "executed" && p.approvalCount >= 2 && p.votes.length >= 2));
+    assert.deepEqual((await query(api, '{ proposals(status: "open") { proposalId } }')).proposals, []);
+
+    const all = (await query(api, "{ history(first: 100) { changeIndex slot } }")).history;
+    assert.deepEqual(all.map((e: any) => e.changeIndex), all.map((_: unknown, i: number) => i + 1));
+    const middle = all[Math.floor(all.length / 2)].slot;
+    const ranged = (await query(api, "query($s: Int) { history(fromSlot: $s, toSlot: $s) { slot } }", { s: middle })).history;
+    assert.ok(ranged.length >= 1 && ranged.every((e: any) => e.slot === middle));
+    const partnerHistory = (await query(api, `{ history(partner: "${pending.address.toBase58()}") { name } }`)).history;
+    assert.deepEqual(partnerHistory.map((e: any) => e.name), ["partnerApplied"]);
+
+    const status = (await query(api, "{ status { indexedSlot chainSlot degraded eventCount onChainChangeCount checkpoints { source slot } } }")).status;
+    assert.equal(status.degraded, null);
+    assert.equal(status.eventCount, status.onChainChangeCount);
+    assert.deepEqual(status.checkpoints.map((c: any) => c.source), ["rpc:accounts", "rpc:transactions"]);
+  });
+
+  it("authorize: allowed, revoked key, unknown endpoint, wrong category, suspended partner", async () => {
+    const ask = async (partner: PartnerHandle, key: Keypair, endpoint: string, category: string) =>
+      (
+        await query(api, "query($p: String!, $k: String!, $e: String!, $c: String!) { authorize(partner: $p, key: $k, endpoint: $e, category: $c) { allowed reason slot degraded } }", {
+          p: partner.address.toBase58(),
+          k: key.publicKey.toBase58(),
+          e: endpoint,
+          c: category,
+        })
+      ).authorize;
+    const ok = await ask(active, goodKey, "api.partner.example", "api-read");
+    assert.deepEqual({ allowed: ok.allowed, reason: ok.reason, degraded: ok.degraded }, { allowed: true, reason: "ok", degraded: false });
+    assert.ok(ok.slot > 0);
+    assert.equal((await ask(active, goodKey, "api.partner.example:443", "api-write")).allowed, true);
+    assert.deepEqual([(await ask(active, revokedKey, "api.partner.example", "api-read")).reason], ["key revoked"]);
+    assert.equal((await ask(active, goodKey, "unknown.example", "api-read")).reason, "unknown endpoint");
+    assert.equal((await ask(active, goodKey, "api.partner.example:8443", "api-read")).reason, "unknown endpoint");
+    assert.equal((await ask(active, goodKey, "api.partner.example", "content-fetch")).reason, "category not allowed for the endpoint");
+    assert.equal((await ask(active, goodKey, "api.partner.example", "price-feed")).reason, "category not allowed for the partner");
+    assert.equal((await ask(active, goodKey, "api.partner.example", "no-such-category")).reason, "unknown category");
+    assert.equal((await ask(active, Keypair.generate(), "api.partner.example", "api-read")).reason, "unknown key");
+    assert.equal((await ask(suspended, suspendedKey, "api.partner.example", "api-read")).reason, "partner is suspended");
+    assert.equal((await ask(pending, goodKey, "api.partner.example", "api-read")).reason, "partner is pending");
+    assert.equal((await ask(suspended, suspendedKey, "api.partner.example", "api-read")).allowed, false);
+  });
+
+  it("registryChanged: a subscriber receives a new change live, and a reconnecting one resumes from a change index", async () => {
+    const client: Client = wsClient(api);
+    try {
+      const head = indexer.store.contiguousChangeIndex();
+      const live = client.iterate<{ registryChanged: { changeIndex: number; name: string; slot: number; partner: string | null } }>({
+        query: "subscription { registryChanged { changeIndex name slot partner } }",
+      });
+      // Let the server register the subscription before the change happens.
+      await new Promise((r) => setTimeout(r, 300));
+      const newcomer = await f.apply({ legalName: "Subscribed Oy", jurisdiction: "FI" });
+      const first = await live.next();
+      assert.equal(first.done, false);
+      const event = first.value!.data!.registryChanged;
+      assert.deepEqual([event.changeIndex, event.name, event.partner], [head + 1, "partnerApplied", newcomer.address.toBase58()]);
+      assert.ok(event.slot > 0);
+      await live.return?.();
+
+      // A node that saw change `head - 2` reconnects: it gets head-1, head, head+1 in order, then live ones.
+      const resumed = client.iterate<{ registryChanged: { changeIndex: number } }>({
+        query: "subscription($from: Int) { registryChanged(fromChangeIndex: $from) { changeIndex } }",
+        variables: { from: head - 2 },
+      });
+      const seen: number[] = [];
+      for (let i = 0; i < 3; i++) seen.push((await resumed.next()).value!.data!.registryChanged.changeIndex);
+      assert.deepEqual(seen, [head - 1, head, head + 1]);
+      await f.apply();
+      assert.equal((await resumed.next()).value!.data!.registryChanged.changeIndex, head + 2);
+      await resumed.return?.();
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it("registryChanged narrowed by event name (key revocations) replays only those", async () => {
+    const client: Client = wsClient(api);
+    try {
+      const revocations = client.iterate<{ registryChanged: { name: string; partner: string; data: { index: number; reason: string } } }>({
+        query: 'subscription { registryChanged(fromChangeIndex: 0, names: ["keyRevoked"]) { name partner data } }',
+      });
+      const first = (await revocations.next()).value!.data!.registryChanged;
+      assert.deepEqual([first.name, first.partner, first.data.index, first.data.reason], ["keyRevoked", active.address.toBase58(), 1, "compromised"]);
+      await revocations.return?.();
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it("snapshot: the SDK's RegistrySnapshot, equal to one loaded over RPC, with the chain's history head", async () => {
+    const { loadRegistrySnapshot } = await import("../../app/src/sdk/snapshot.js");
+    const data = await query(api, "{ snapshot { degraded slot changeCount historyHead snapshot } }");
+    const fromChain = await loadRegistrySnapshot(net.connection);
+    const served = data.snapshot;
+    assert.equal(served.degraded, null);
+    assert.equal(served.changeCount, fromChain.changeCount);
+    assert.equal(served.historyHead, fromChain.historyHead);
+    const strip = (s: Record<string, unknown>) => ({ ...s, slot: 0, fetchedAt: 0 });
+    assert.deepEqual(strip(served.snapshot), strip(fromChain as unknown as Record<string, unknown>));
+    assert.ok(served.slot > 0);
+  });
+
+  it("hostile queries get a clean GraphQL error and the server keeps serving", async () => {
+    const deep = await gql(api, "{ partners { edges { node { proposals { votes { transaction { signers } } } } } } }");
+    assert.match(deep.errors?.[0]?.message ?? "", /depth/i);
+    const aliases = Array.from({ length: 20 }, (_, i) => `a${i}: council`).join(" ");
+    const aliased = await gql(api, `{ ${aliases} }`);
+    assert.match(aliased.errors?.[0]?.message ?? "", /alias/i);
+    const fields = "partnerId legalName status stage data endpoints { host port protocol status categories } keys { publicKey status validFrom validUntil } history { changeIndex name slot signature data }";
+    const wide = Array.from({ length: 15 }, (_, i) => `p${i}: partners(first: 100) { edges { cursor node { ${fields} } } pageInfo { hasNextPage endCursor } }`).join(" ");
+    const costly = await gql(api, `{ ${wide} }`);
+    assert.match(costly.errors?.[0]?.message ?? "", /cost/i);
+    const suggestion = await gql(api, "{ registri { address } }");
+    assert.ok(suggestion.errors?.length && !/Did you mean/.test(suggestion.errors[0]!.message), suggestion.errors?.[0]?.message);
+    // The same limits hold for subscriptions over WebSocket.
+    const client: Client = wsClient(api);
+    try {
+      const manyAliases = Array.from({ length: 20 }, (_, i) => `a${i}: name`).join(" ");
+      const hostile = client.iterate({ query: `subscription { registryChanged { ${manyAliases} } }` });
+      await assert.rejects(hostile.next(), (err: unknown) => Array.isArray(err) && /Aliases limit of 15 exceeded/.test(String(err[0]?.message)));
+      // The socket stays open: the same client subscribes fine afterwards.
+      const fine = client.iterate<{ registryChanged: { changeIndex: number } }>({ query: "subscription { registryChanged(fromChangeIndex: 0) { changeIndex } }" });
+      assert.equal((await fine.next()).value?.data?.registryChanged.changeIndex, 1);
+      await fine.return?.();
+    } finally {
+      await client.dispose();
+    }
+    // Still serving.
+    assert.equal((await query(api, "{ registry { threshold } }")).registry.threshold, 2);
+  });
+
+  it("subscriptions over SSE too (graphql-yoga's text/event-stream), for nodes without WebSocket", async () => {
+    const from = indexer.store.contiguousChangeIndex() - 1;
+    const controller = new AbortController();
+    const response = await fetch(api.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "text/event-stream" },
+      body: JSON.stringify({ query: `subscription { registryChanged(fromChangeIndex: ${from}) { changeIndex name } }` }),
+      signal: controller.signal,
+    });
+    assert.match(response.headers.get("content-type") ?? "", /text\/event-stream/);
+    const reader = response.body!.getReader();
+    let text = "";
+    while (!/"changeIndex":\d+/.test(text)) text += new TextDecoder().decode((await reader.read()).value);
+    controller.abort();
+    assert.match(text, new RegExp(`"changeIndex":${from + 1}`));
+    // Subscribers that went away (this one, and the WebSocket ones above) hold no listener.
+    await until("subscribers released", () => indexer.bus.listenerCount("event") === 0);
+  });
+
+  it("GraphiQL's introspection fits the limits (auditors can browse the schema)", async () => {
+    const { getIntrospectionQuery } = await import("graphql");
+    const body = await gql(api, getIntrospectionQuery());
+    assert.equal(body.errors, undefined, JSON.stringify(body.errors));
+    assert.ok(body.data.__schema.types.some((t: { name: string }) => t.name === "Partner"));
+  });
+
+  it("serves GraphiQL, /healthz and /metrics", async () => {
+    const page = await fetch(api.url, { headers: { accept: "text/html" } });
+    assert.match(await page.text(), /graphiql/i);
+    const health = await fetch(api.url.replace("/graphql", "/healthz"));
+    assert.equal(health.status, 200);
+    assert.equal(((await health.json()) as { ok: boolean }).ok, true);
+    const metrics = await (await fetch(api.url.replace("/graphql", "/metrics"))).text();
+    for (const name of ["lume_indexer_indexed_slot", "lume_indexer_chain_slot", "lume_indexer_lag_slots", "lume_indexer_events_total", "lume_indexer_decode_errors_total"]) {
+      assert.match(metrics, new RegExp(`^${name} `, "m"));
+    }
+  });
+});

@@ -1,0 +1,94 @@
+// Gaps are detected and repaired: a dropped websocket, and a hole in the stored history.
+// Until repaired the indexer says it is degraded, and authorize fails closed.
+import assert from "node:assert/strict";
+import type { Indexer } from "../../indexer/src/indexer.js";
+import type { RpcSource } from "../../indexer/src/source/rpc-source.js";
+import type { RegistryFixture } from "../support/registry-fixture.js";
+import { useRegistrySurfnet } from "../support/surfnet.js";
+import { newIndexer, surfnetFixture, tempDir, until } from "./support.js";
+
+describe("indexer gap detection and repair (surfnet)", function () {
+  this.timeout(120_000);
+  let indexer: Indexer;
+  after(async () => {
+    await indexer?.stop();
+    tmp.remove();
+  });
+  const net = useRegistrySurfnet();
+  const tmp = tempDir();
+  let f: RegistryFixture;
+
+  const caughtUp = async () => {
+    const expected = Number((await f.registry()).history.changeCount);
+    await until(`${expected} changes indexed`, () => {
+      const s = indexer.status();
+      return s.contiguousChangeIndex === expected && s.onChainChangeCount === expected && s.degraded === null;
+    });
+  };
+
+  before(async () => {
+    f = await surfnetFixture(net);
+    // A short watchdog (slots come every ~75 ms on a surfnet), so the silent-stream test is quick.
+    indexer = newIndexer(net, tmp.dbPath, 2_000);
+    await indexer.start();
+    await caughtUp();
+  });
+
+  it("a dropped websocket reconnects, and what changed meanwhile is re-backfilled", async () => {
+    const degradedSeen: (string | null)[] = [];
+    const original = indexer.degraded.bind(indexer);
+    indexer.degraded = (reason) => {
+      degradedSeen.push(reason);
+      original(reason);
+    };
+    const socket = (indexer.source as RpcSource).connection as unknown as { _rpcWebSocket: { socket: { close(code: number): void } } };
+    socket._rpcWebSocket.socket.close(4000); // an abnormal close: web3.js reconnects after a second
+    const missed = await f.apply({ legalName: "Sent While Disconnected" });
+    await until("the partner sent while disconnected", () => indexer.store.account(missed.address.toBase58()));
+    await caughtUp();
+    assert.ok(degradedSeen.includes("websocket reconnected"), JSON.stringify(degradedSeen));
+    assert.equal(degradedSeen.at(-1), null);
+    // And it keeps following live changes afterwards.
+    const after = await f.apply({ legalName: "After Reconnect" });
+    await until("a live change after the reconnect", () => indexer.store.account(after.address.toBase58()));
+  });
+
+  it("a silent slot stream trips the watchdog: degraded, resubscribed, re-backfilled, healthy again", async () => {
+    await caughtUp();
+    const source = indexer.source as unknown as { subscriptions: { kind: string; id: number }[]; connection: RpcSource["connection"]; options: { staleAfterMs?: number } };
+    const reasons: (string | null)[] = [];
+    const original = indexer.degraded.bind(indexer);
+    indexer.degraded = (reason) => {
+      reasons.push(reason);
+      original(reason);
+    };
+    // The stream goes quiet (as Helius' and Yellowstone's have been seen to) while the chain moves on.
+    const slot = source.subscriptions.find((s) => s.kind === "slot")!;
+    await source.connection.removeSlotChangeListener(slot.id);
+    source.subscriptions = source.subscriptions.filter((s) => s !== slot);
+    await until("the watchdog to fire", () => reasons.some((r) => r?.startsWith("no slot notification")), 20_000);
+    await until("healthy again", () => reasons.at(-1) === null, 20_000);
+    assert.ok(source.subscriptions.some((s) => s.kind === "slot" && s.id !== slot.id), "resubscribed to slots");
+    const later = await f.apply({ legalName: "After Watchdog" });
+    await until("a live change after the watchdog", () => indexer.store.account(later.address.toBase58()));
+  });
+
+  it("a hole in the stored history makes it degraded (authorize fails closed) until the next check repairs it", async () => {
+    await caughtUp();
+    const lost = indexer.store.events()[1]!;
+    indexer.store.db.prepare("DELETE FROM events WHERE change_index = ?").run(lost.changeIndex);
+    assert.match(indexer.degradation ?? "", /history incomplete/);
+    const { authorize } = await import("../../indexer/src/api/authorize.js");
+    const answer = authorize(indexer, { partner: "x", key: "y", endpoint: "z", category: "api-read" }, { categories: f.options.categories }, 0);
+    assert.equal(answer.allowed, false);
+    assert.equal(answer.degraded, true);
+    assert.match(answer.reason, /indexer degraded .*fail closed/);
+
+    await f.apply(); // any activity runs the gap check
+    await caughtUp();
+    const restored = indexer.store.events({ afterChangeIndex: lost.changeIndex - 1, limit: 1 })[0]!;
+    assert.equal(restored.changeIndex, lost.changeIndex);
+    assert.ok(restored.raw.equals(lost.raw));
+    assert.equal(indexer.degradation, null);
+  });
+});

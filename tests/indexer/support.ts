@@ -1,0 +1,118 @@
+// Indexer tests: a private surfnet per suite driven through RegistryFixture (the same action
+// shapes as the program tests) over real JSON-RPC, an indexer on a SQLite file in a temp dir,
+// and its GraphQL server on an ephemeral port.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import anchor from "@coral-xyz/anchor";
+import { Keypair, SYSVAR_CLOCK_PUBKEY, type Signer, type Transaction } from "@solana/web3.js";
+import { createClient, type Client } from "graphql-ws";
+import WebSocket from "ws";
+import { Indexer } from "../../indexer/src/indexer.js";
+import { startApiServer, type ApiServer } from "../../indexer/src/api/server.js";
+import { TxError } from "../support/errors.js";
+import { RegistryFixture, type FixtureOptions } from "../support/registry-fixture.js";
+import { SOL, type SurfnetSuite } from "../support/surfnet.js";
+import type { ClockState, HarnessProvider, TestRuntime, TxResult } from "../support/types.js";
+
+/** A TestRuntime over a surfnet's JSON-RPC, so RegistryFixture drives the real local chain. */
+export function surfnetRuntime(net: SurfnetSuite): TestRuntime {
+  const payer = net.fundedKeypair(1_000);
+  const provider = net.provider(payer) as unknown as HarnessProvider;
+  const { connection, surfnet } = net;
+  const getClock = async (): Promise<ClockState> => {
+    const data = (await connection.getAccountInfo(SYSVAR_CLOCK_PUBKEY, "processed"))!.data;
+    return {
+      slot: data.readBigUInt64LE(0),
+      epochStartTimestamp: data.readBigInt64LE(8),
+      epoch: data.readBigUInt64LE(16),
+      leaderScheduleEpoch: data.readBigUInt64LE(24),
+      unixTimestamp: data.readBigInt64LE(32),
+    };
+  };
+  const unsupported = (what: string) => () => Promise.reject(new Error(`${what} is not supported on the surfnet runtime`));
+  return {
+    name: "litesvm", // only used for labels
+    provider,
+    payer,
+    getAccount: unsupported("getAccount"),
+    setAccount: unsupported("setAccount"),
+    airdrop: async (address, lamports) => surfnet.fundSol(address, BigInt(lamports)),
+    getClock,
+    setClock: unsupported("setClock"),
+    warpTo: async (unixTimestamp) => {
+      surfnet.timeTravel({ unixTimestamp: Number(unixTimestamp) });
+    },
+    latestBlockhash: async () => (await connection.getLatestBlockhash()).blockhash,
+    expireBlockhash: async () => {},
+    lastComputeUnits: () => undefined,
+    simulateRaw: unsupported("simulateRaw"),
+    async sendRaw(tx: Transaction, signers: Signer[] = []): Promise<TxResult> {
+      const { blockhash, lastValidBlockHeight } = await connection.getLatestBlockhash("confirmed");
+      tx.feePayer ??= payer.publicKey;
+      tx.recentBlockhash = blockhash;
+      const all = tx.feePayer.equals(payer.publicKey) ? [payer, ...signers] : signers;
+      tx.sign(...all.filter((s, i) => all.findIndex((o) => o.publicKey.equals(s.publicKey)) === i));
+      const signature = await connection.sendRawTransaction(tx.serialize(), { skipPreflight: true });
+      await connection.confirmTransaction({ signature, blockhash, lastValidBlockHeight }, "confirmed");
+      const confirmed = await connection.getTransaction(signature, { commitment: "confirmed", maxSupportedTransactionVersion: 0 });
+      const logs = confirmed?.meta?.logMessages ?? [];
+      const computeUnits = confirmed?.meta?.computeUnitsConsumed ?? 0;
+      const err = confirmed?.meta?.err ?? null;
+      if (err === null) return { ok: true, signature, logs, computeUnits, returnData: null, err: null };
+      const custom = /"Custom":(\d+)/.exec(JSON.stringify(err));
+      return {
+        ok: false,
+        signature,
+        logs,
+        computeUnits,
+        returnData: null,
+        err: new TxError({ runtime: "litesvm", action: "send", signature, description: JSON.stringify(err), logs, computeUnits, ...(custom ? { code: Number(custom[1]) } : {}) }),
+      };
+    },
+  };
+}
+
+/** The registry initialized on the suite's surfnet, driven through RegistryFixture. */
+export async function surfnetFixture(net: SurfnetSuite, options: FixtureOptions = {}): Promise<RegistryFixture> {
+  const rt = surfnetRuntime(net);
+  return RegistryFixture.create(rt, net.upgradeAuthority, { timeLockSeconds: 60, ...options });
+}
+
+export function tempDir(): { dir: string; dbPath: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), "lume-indexer-"));
+  return { dir, dbPath: join(dir, "index.sqlite"), remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function newIndexer(net: SurfnetSuite, dbPath: string, staleAfterMs = 15_000): Indexer {
+  return new Indexer({ rpcUrl: net.surfnet.rpcUrl, wsUrl: net.surfnet.wsUrl, dbPath, staleAfterMs });
+}
+
+export async function until<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** POSTs a GraphQL query; returns the parsed body (data and errors). */
+export async function gql(api: ApiServer, query: string, variables: Record<string, unknown> = {}): Promise<{ data?: any; errors?: { message: string }[] }> {
+  const res = await fetch(api.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }) });
+  return (await res.json()) as { data?: any; errors?: { message: string }[] };
+}
+
+/** Like gql, failing on any GraphQL error. */
+export async function query(api: ApiServer, q: string, variables: Record<string, unknown> = {}): Promise<any> {
+  const body = await gql(api, q, variables);
+  if (body.errors?.length) throw new Error(`GraphQL errors: ${body.errors.map((e) => e.message).join("; ")}`);
+  return body.data;
+}
+
+export function wsClient(api: ApiServer): Client {
+  return createClient({ url: api.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
+}
+
+export { SOL, Keypair, anchor, startApiServer };
