@@ -244,6 +244,23 @@ describe("indexer GraphQL API (surfnet, HTTP + WebSocket)", function () {
     assert.ok(served.slot > 0);
   });
 
+  it("feeds a node's request verifier: allowed, revoked key, wrong category, suspended partner", async () => {
+    const { RequestVerifier } = await import("../../app/src/verifier/verifier.js");
+    const { signEnvelope } = await import("../../app/src/verifier/envelope.js");
+    const served = (await query(api, "{ snapshot { degraded snapshot } }")).snapshot;
+    assert.equal(served.degraded, null);
+    // Time travel moved the local chain's clock hours past the wall clock: the node here
+    // lives on chain time, so the snapshot is stamped with it too.
+    const nowMs = (await f.now()) * 1000;
+    const verifier = new RequestVerifier({ ...served.snapshot, fetchedAt: nowMs });
+    const request = (partner: PartnerHandle, key: Keypair, keyIndex: number, category = 0) =>
+      signEnvelope({ partnerId: partner.id, endpointIndex: 0, category, timestampMs: nowMs, payloadHash: Buffer.alloc(32, 7), keyIndex }, key.secretKey.subarray(0, 32));
+    assert.equal(verifier.verify(request(active, goodKey, 0), nowMs).reason, "allowed");
+    assert.equal(verifier.verify(request(active, revokedKey, 1), nowMs).reason, "key_revoked");
+    assert.equal(verifier.verify(request(active, goodKey, 0, 2), nowMs).reason, "category_not_allowed");
+    assert.equal(verifier.verify(request(suspended, suspendedKey, 0), nowMs).reason, "partner_not_active");
+  });
+
   it("hostile queries get a clean GraphQL error and the server keeps serving", async () => {
     const deep = await gql(api, "{ partners { edges { node { proposals { votes { transaction { signers } } } } } } }");
     assert.match(deep.errors?.[0]?.message ?? "", /depth/i);
