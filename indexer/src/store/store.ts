@@ -26,15 +26,8 @@ export interface EventRow {
   raw: Buffer;
 }
 
-export interface TransactionRow {
-  signature: string;
-  slot: number;
-  blockTime: number | null;
-  ok: boolean;
-  err: Json;
-  signers: string[];
-  instructions: { name: string; args: Json }[];
-}
+/** A stored transaction: the decoded one without its events (those have their own table). */
+export type TransactionRow = Omit<DecodedTransaction, "events">;
 
 export interface Checkpoint {
   source: string;
