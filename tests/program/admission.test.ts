@@ -121,6 +121,7 @@ forEachRuntime(
     refuses("a legal name over 63 bytes", "StringTooLong", { legalName: "x".repeat(64) });
     refuses("zero request rate", "InvalidTrafficModel", { trafficModel: model({ maxRequestsPerSecond: 0 }) });
     refuses("zero bandwidth", "InvalidTrafficModel", { trafficModel: model({ maxBandwidthKbps: 0 }) });
+    refuses("zero burst", "InvalidTrafficModel", { trafficModel: model({ burst: 0 }) });
     refuses("no categories", "InvalidTrafficModel", { trafficModel: model({ allowedCategories: new BN(0) }) });
     // The fixture's catalogue has 4 categories: bit 4 names none of them.
     refuses("an unknown category bit", "InvalidTrafficModel", { trafficModel: model({ allowedCategories: new BN(0b1_0001) }) });

@@ -1413,7 +1413,7 @@ export type LumeRegistry = {
     {
       "code": 6037,
       "name": "invalidTrafficModel",
-      "msg": "The traffic model needs known categories and non-zero rate and bandwidth ceilings"
+      "msg": "The traffic model needs known categories and non-zero rate, burst and bandwidth ceilings"
     },
     {
       "code": 6038,

@@ -42,7 +42,7 @@ crate::error_codes! {
         WrongAdmissionStage = 6034 => "The partner is not at the admission stage this step needs (legal, then technical, then council approval)",
         WrongPartnerStatus = 6035 => "The partner's status does not allow this change",
         InvalidText = 6036 => "A name, host or code is empty or contains characters it may not contain",
-        InvalidTrafficModel = 6037 => "The traffic model needs known categories and non-zero rate and bandwidth ceilings",
+        InvalidTrafficModel = 6037 => "The traffic model needs known categories and non-zero rate, burst and bandwidth ceilings",
         InvalidCategories = 6038 => "Categories must be non-empty and within the partner's traffic model",
         TooManyEndpoints = 6039 => "The partner already has the maximum of 64 active endpoints",
         TooManyKeys = 6040 => "The partner already has the maximum of 32 active keys",

@@ -23,7 +23,7 @@ export const APPLICATION_SCHEMA = z.strictObject({
   trafficModel: z.strictObject({
     categories: z.array(category).min(1, "needs at least one category"),
     maxRequestsPerSecond: z.int().min(1).max(0xffff_ffff),
-    burst: z.int().min(0).max(0xffff_ffff),
+    burst: z.int().min(1).max(0xffff_ffff),
     maxBandwidthKbps: z.int().min(1).max(0xffff_ffff),
   }),
   endpoints: z

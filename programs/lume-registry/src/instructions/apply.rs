@@ -97,12 +97,14 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     Ok(())
 }
 
-/// Known categories only, at least one, and non-zero ceilings.
+/// Known categories only, at least one, and non-zero ceilings and burst (a
+/// node's token bucket of size 0 would refuse every request).
 pub(crate) fn check_traffic_model(model: &TrafficModel, catalogue: u64) -> Result<(), RegistryError> {
     let categories = model.allowed_categories.get();
     if categories == 0
         || categories & !catalogue != 0
         || model.max_requests_per_second.get() == 0
+        || model.burst.get() == 0
         || model.max_bandwidth_kbps.get() == 0
     {
         return Err(RegistryError::InvalidTrafficModel);
