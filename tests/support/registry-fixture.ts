@@ -3,6 +3,7 @@
 // through Anchor's client (built from the IDL) and returns the runtime's TxResult (logs,
 // compute units, custom error code) without throwing.
 import anchor from "@coral-xyz/anchor";
+import { ROLE_NAMES, registryAddresses, type RoleName } from "../../app/src/sdk/pda.js";
 import { Keypair, PublicKey, type AccountMeta, type Transaction } from "@solana/web3.js";
 import {
   DEFAULT_POLICY,
@@ -19,8 +20,8 @@ import type { TestRuntime, TxResult } from "./types.js";
 const { BN } = anchor;
 type BNType = InstanceType<typeof BN>;
 
-export const ROLES = ["legalVerifier", "technicalAuditor", "auditor", "guardian", "reportingNode"] as const;
-export type RoleName = (typeof ROLES)[number];
+export const ROLES = ROLE_NAMES;
+export type { RoleName };
 
 /** A ProposalAction as Anchor's client encodes it, e.g. `{ approvePartner: { endpointSetVersion: 1 } }`. */
 export type ProposalActionArg = Record<string, Record<string, unknown>>;
@@ -39,34 +40,8 @@ export interface EndpointArg {
   categories: BNType;
 }
 
-const u16 = (n: number): Buffer => {
-  const b = Buffer.alloc(2);
-  b.writeUInt16LE(n);
-  return b;
-};
-const u64 = (n: number | bigint): Buffer => {
-  const b = Buffer.alloc(8);
-  b.writeBigUInt64LE(BigInt(n));
-  return b;
-};
-const i64 = (n: number | bigint): Buffer => {
-  const b = Buffer.alloc(8);
-  b.writeBigInt64LE(BigInt(n));
-  return b;
-};
-const pda = (...seeds: Buffer[]): PublicKey => PublicKey.findProgramAddressSync(seeds, PROGRAM_ID)[0];
-
-/** Addresses of every account the program owns. */
-export const addresses = {
-  registry: registryAddress,
-  partner: (id: number | bigint) => pda(Buffer.from("partner"), u64(id)),
-  endpoint: (partner: PublicKey, index: number) => pda(Buffer.from("endpoint"), partner.toBuffer(), u16(index)),
-  key: (partner: PublicKey, index: number) => pda(Buffer.from("key"), partner.toBuffer(), u16(index)),
-  proposal: (id: number | bigint) => pda(Buffer.from("proposal"), u64(id)),
-  role: (role: RoleName, holder: PublicKey) => pda(Buffer.from("role"), Buffer.from([ROLES.indexOf(role)]), holder.toBuffer()),
-  deviation: (partner: PublicKey, reporter: PublicKey, windowStart: number | bigint) =>
-    pda(Buffer.from("deviation"), partner.toBuffer(), reporter.toBuffer(), i64(windowStart)),
-};
+/** Addresses of every account the program owns (the SDK's derivations). */
+export const addresses = registryAddresses(PROGRAM_ID);
 
 export const DEFAULT_TRAFFIC_MODEL = (): TrafficModelArg => ({
   allowedCategories: new BN(0b111),
