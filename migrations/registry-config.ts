@@ -6,6 +6,8 @@
 // into a message that names the field.
 import { readFileSync } from "node:fs";
 import { PublicKey } from "@solana/web3.js";
+import type { IdlTypes } from "@coral-xyz/anchor";
+import type { LumeRegistry } from "../app/src/sdk/idl.js";
 import { z } from "zod";
 import { UserError } from "../app/src/cli/user-error.js";
 
@@ -22,15 +24,8 @@ export const CONFIG_LIMITS = {
   maxKeyRotationGraceSeconds: 90 * DAY,
 } as const;
 
-export interface RegistryPolicy {
-  reviewIntervalSeconds: number;
-  reviewGraceSeconds: number;
-  deviationThreshold: number;
-  deviationWindowSeconds: number;
-  guardianSuspensionSeconds: number;
-  proposalLifetimeSeconds: number;
-  keyRotationGraceSeconds: number;
-}
+/** The registry policy as Anchor's client types it from the IDL. */
+export type RegistryPolicy = IdlTypes<LumeRegistry>["policy"];
 
 /** The arguments of initialize_registry, in the order the instruction takes them. */
 export interface RegistryConfig {

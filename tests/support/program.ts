@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Keypair, PublicKey, SystemProgram } from "@solana/web3.js";
-import type { Program } from "@coral-xyz/anchor";
+import type { IdlTypes, Program } from "@coral-xyz/anchor";
 import type { LumeRegistry } from "../../programs/lume-registry/idl/lume_registry.js";
 import { customErrorCode, errorLogs } from "./errors.js";
 import { programFromIdl, LUME_REGISTRY_IDL_PATH } from "./idl.js";
@@ -37,15 +37,8 @@ export function discriminator(namespace: "global" | "account" | "event", name: s
   return createHash("sha256").update(`${namespace}:${name}`).digest().subarray(0, 8);
 }
 
-export interface PolicyArgs {
-  reviewIntervalSeconds: number;
-  reviewGraceSeconds: number;
-  deviationThreshold: number;
-  deviationWindowSeconds: number;
-  guardianSuspensionSeconds: number;
-  proposalLifetimeSeconds: number;
-  keyRotationGraceSeconds: number;
-}
+/** The registry policy as Anchor's client types it from the IDL. */
+export type PolicyArgs = IdlTypes<LumeRegistry>["policy"];
 
 export interface InitializeArgs {
   council: PublicKey[];
