@@ -10,7 +10,7 @@ use crate::interface::borsh_reader::BoundedStr;
 use crate::interface::borsh_writer::Text;
 use crate::interface::pod::{PodI64, PodU32, Stored};
 use crate::runtime;
-use crate::state::{AdmissionStage, Role};
+use crate::state::{AdmissionStage, PartnerStatus, Role};
 use pinocchio::{account::AccountView, ProgramResult};
 
 crate::instruction_accounts! {
@@ -53,6 +53,10 @@ pub fn attest(accounts: &mut [AccountView], data: &[u8], kind: AttestationKind) 
     let partner = &mut *partner_data;
     if !partner.stage.is(from) {
         return Err(RegistryError::WrongAdmissionStage.into());
+    }
+    // Revocation is final: a revoked applicant is attested no further.
+    if partner.status.is(PartnerStatus::Revoked) {
+        return Err(RegistryError::WrongPartnerStatus.into());
     }
     check_token(args.evidence_uri.as_bytes())?;
 

@@ -9,7 +9,7 @@ use crate::history;
 use crate::instructions::endpoint_ops::{add_endpoint, NewEndpoint};
 use crate::interface::borsh_reader::BoundedStr;
 use crate::runtime;
-use crate::state::{seeds, AdmissionStage, Endpoint, Protocol};
+use crate::state::{seeds, AdmissionStage, Endpoint, PartnerStatus, Protocol};
 use pinocchio::{account::AccountView, ProgramResult};
 
 crate::instruction_accounts! {
@@ -51,6 +51,10 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     );
     if !pending {
         return Err(RegistryError::WrongAdmissionStage.into());
+    }
+    // Revocation is final: a revoked applicant declares nothing more.
+    if partner.status.is(PartnerStatus::Revoked) {
+        return Err(RegistryError::WrongPartnerStatus.into());
     }
 
     let index = partner.next_endpoint_index.get();
