@@ -138,7 +138,7 @@ describe("indexer GraphQL API (surfnet, HTTP + WebSocket)", function () {
     assert.equal((await query(api, `{ partner(address: "${Keypair.generate().publicKey.toBase58()}") { partnerId } }`)).partner, null);
   });
 
-  it("proposals by status; history by slot range; transaction; status", async () => {
+  it("proposals by status; history by slot range and by time range; transaction; status", async () => {
     const executed = await query(api, '{ proposals(status: "executed") { proposalId status approvalCount votes { name } } }');
     assert.ok(executed.proposals.length >= 10);
     assert.ok(executed.proposals.every((p: any) => p.status === "executed" && p.approvalCount >= 2 && p.votes.length >= 2));
@@ -149,6 +149,17 @@ describe("indexer GraphQL API (surfnet, HTTP + WebSocket)", function () {
     const middle = all[Math.floor(all.length / 2)].slot;
     const ranged = (await query(api, "query($s: Int) { history(fromSlot: $s, toSlot: $s) { slot } }", { s: middle })).history;
     assert.ok(ranged.length >= 1 && ranged.every((e: any) => e.slot === middle));
+    // By time range (block time, inclusive): exactly the events whose block time lies inside.
+    const timed = (await query(api, "{ history(first: 100) { changeIndex blockTime } }")).history as { changeIndex: number; blockTime: number | null }[];
+    assert.ok(timed.every((e) => typeof e.blockTime === "number"), "every event has a block time");
+    const times = [...new Set(timed.map((e) => e.blockTime!))].sort((a, b) => a - b);
+    assert.ok(times.length >= 2, "events at more than one block time");
+    const [from, to] = [times[0]!, times[times.length - 2]!];
+    const inRange = (await query(api, "query($f: Int, $t: Int) { history(fromTime: $f, toTime: $t) { changeIndex blockTime } }", { f: from, t: to })).history;
+    assert.deepEqual(inRange.map((e: any) => e.changeIndex), timed.filter((e) => e.blockTime! >= from && e.blockTime! <= to).map((e) => e.changeIndex));
+    assert.ok(inRange.length >= 1 && inRange.length < timed.length);
+    const after = (await query(api, "query($f: Int) { history(fromTime: $f) { blockTime } }", { f: times[times.length - 1]! + 1 })).history;
+    assert.deepEqual(after, []);
     const partnerHistory = (await query(api, `{ history(partner: "${pending.address.toBase58()}") { name } }`)).history;
     assert.deepEqual(partnerHistory.map((e: any) => e.name), ["partnerApplied"]);
 

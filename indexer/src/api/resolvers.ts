@@ -188,12 +188,18 @@ export function resolvers() {
           .map(proposalView)
           .sort((a, b) => a.proposalId - b.proposalId)
           .slice(0, pageSize(args.first, 100)),
-      history: (_: unknown, args: { partner?: string; fromSlot?: number; toSlot?: number; afterChangeIndex?: number; first?: number }, { indexer }: Context) =>
+      history: (
+        _: unknown,
+        args: { partner?: string; fromSlot?: number; toSlot?: number; fromTime?: number; toTime?: number; afterChangeIndex?: number; first?: number },
+        { indexer }: Context,
+      ) =>
         indexer.store
           .events({
             ...(args.partner ? { partner: args.partner } : {}),
             ...(args.fromSlot != null ? { fromSlot: args.fromSlot } : {}),
             ...(args.toSlot != null ? { toSlot: args.toSlot } : {}),
+            ...(args.fromTime != null ? { fromTime: args.fromTime } : {}),
+            ...(args.toTime != null ? { toTime: args.toTime } : {}),
             ...(args.afterChangeIndex != null ? { afterChangeIndex: args.afterChangeIndex } : {}),
             limit: pageSize(args.first, 100),
           })

@@ -14,8 +14,8 @@ export const typeDefs = /* GraphQL */ `
     partner(address: String, id: Int): Partner
     "Proposals, optionally by status (open, approved, executed, rejected, cancelled)."
     proposals(status: String, first: Int = 100): [Proposal!]!
-    "Registry history (events in change order) by partner and/or slot range."
-    history(partner: String, fromSlot: Int, toSlot: Int, afterChangeIndex: Int, first: Int = 100): [HistoryEvent!]!
+    "Registry history (events in change order) by partner, slot range and/or time range (block time, unix seconds, inclusive)."
+    history(partner: String, fromSlot: Int, toSlot: Int, fromTime: Int, toTime: Int, afterChangeIndex: Int, first: Int = 100): [HistoryEvent!]!
     transaction(signature: String!): Transaction
     "May this partner's key serve this endpoint for this category, per the indexed state?"
     authorize(partner: String!, key: String!, endpoint: String!, category: String!): Authorization!

@@ -5,6 +5,7 @@ import type { BorshInstructionCoder, Provider } from "@coral-xyz/anchor";
 import { Connection, PublicKey } from "@solana/web3.js";
 import { registryProgram, type RegistryProgram } from "../../../app/src/sdk/program.js";
 import type { RawAccountUpdate, RawTransaction } from "../source/types.js";
+import { compileAccountDecoder, type FastAccountDecoder, type IdlLike } from "./fast-accounts.js";
 import { normalize, type Json } from "./normalize.js";
 
 export interface DecodedAccount {
@@ -62,7 +63,8 @@ export function programDataEntries(logs: readonly string[], programId: string): 
 
 export class RegistryDecoder {
   readonly program: RegistryProgram;
-  private readonly accountKinds: { name: string; discriminator: Buffer }[];
+  /** The hot path: accounts decoded straight from the IDL's layouts (Anchor's coder is the reference). */
+  readonly fast: FastAccountDecoder;
   /** Failures so far, by kind (exported as a metric). */
   failures = 0;
   onFailure: (failure: DecodeFailure) => void = () => {};
@@ -71,7 +73,7 @@ export class RegistryDecoder {
     // The coders need no connection; Program wants a provider-shaped object.
     const provider = { connection: new Connection("http://127.0.0.1:1") } as unknown as Provider;
     this.program = registryProgram(provider, programId);
-    this.accountKinds = this.program.idl.accounts.map((a) => ({ name: a.name, discriminator: Buffer.from(a.discriminator) }));
+    this.fast = compileAccountDecoder(this.program.idl as unknown as IdlLike);
   }
 
   get programId(): string {
@@ -85,7 +87,7 @@ export class RegistryDecoder {
 
   /** The account's type from its discriminator, or undefined. */
   accountKind(data: Buffer): string | undefined {
-    return this.accountKinds.find((k) => data.length >= 8 && data.subarray(0, 8).equals(k.discriminator))?.name;
+    return this.fast.kind(data);
   }
 
   /** Decoded account, or undefined (counted) when it is unknown or malformed. */
@@ -97,12 +99,17 @@ export class RegistryDecoder {
       return undefined;
     }
     try {
-      const decoded: unknown = this.program.coder.accounts.decode(kind as never, update.data);
-      return { pubkey: update.pubkey, slot: update.slot, kind, data: normalize(decoded), raw: update.data };
+      const data = this.fast.decode(kind, update.data) ?? this.anchorAccount(kind, update.data);
+      return { pubkey: update.pubkey, slot: update.slot, kind, data, raw: update.data };
     } catch (err) {
       this.fail({ what: "account", where: update.pubkey, slot: update.slot, message: `${kind}: ${(err as Error).message}` });
       return undefined;
     }
+  }
+
+  /** The reference decoding: Anchor's coder + normalize() (throws on malformed data). */
+  anchorAccount(kind: string, data: Buffer): Json {
+    return normalize(this.program.coder.accounts.decode(kind as never, data));
   }
 
   /** Decodes one event's bytes (discriminator + Borsh body). */

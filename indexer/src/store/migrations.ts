@@ -45,4 +45,6 @@ export const MIGRATIONS: readonly string[] = [
     updated_at INTEGER NOT NULL
   );
   `,
+  // 2: history by time range (block time, unix seconds).
+  `CREATE INDEX events_block_time ON events(block_time, change_index);`,
 ];

@@ -1,0 +1,257 @@
+/**
+ * GraphQL API: (1) partner lookups per second over HTTP on loopback against an indexer whose store
+ * holds 2,000 real-format partners, with two baselines from the same run: the same lookup as a
+ * direct store call, and a trivial `{ __typename }` query through the same server (HTTP + yoga
+ * overhead); (2) chain change → subscription delivery: a private surfnet, the indexer following
+ * it, a graphql-ws `registryChanged` subscriber; each `apply` transaction is timed from the moment
+ * the client sees it confirmed (signatureSubscribe, confirmed) and from its send, to the
+ * subscription's event. Targets (issue 5): ≥ 3,000 lookups/s; p99 < 100 ms after confirmation.
+ *
+ *   npm run bench:graphql [-- <seconds=5> <concurrency=32> <changes=40>]   (writes bench/results/graphql.json)
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import anchor from "@coral-xyz/anchor";
+import { Connection, Keypair, PublicKey } from "@solana/web3.js";
+import { createClient } from "graphql-ws";
+import WebSocket from "ws";
+import { Surfnet } from "../app/src/localnet/surfnet.js";
+import { startApiServer } from "../indexer/src/api/server.js";
+import { Indexer } from "../indexer/src/indexer.js";
+import type { RawAccountUpdate } from "../indexer/src/source/types.js";
+import { PROGRAM_ID, PROGRAM_SO_PATH } from "../tests/support/program.js";
+import { addresses, RegistryFixture } from "../tests/support/registry-fixture.js";
+import { surfnetRuntime } from "../tests/indexer/support.js";
+import { closeWebSocket } from "../tests/support/subscriptions.js";
+import type { SurfnetSuite } from "../tests/support/surfnet.js";
+
+const { BN } = anchor;
+const SECONDS = Number(process.argv[2] ?? 5);
+const CONCURRENCY = Number(process.argv[3] ?? 32);
+const CHANGES = Number(process.argv[4] ?? 40);
+const PARTNERS = 2_000;
+const SOL = 1_000_000_000;
+
+type IdlTypeRef = string | { array?: [IdlTypeRef, number]; vec?: IdlTypeRef; option?: IdlTypeRef; defined?: { name: string } };
+interface IdlTypeDef {
+  name: string;
+  type: { kind: "struct"; fields: { name: string; type: IdlTypeRef }[] } | { kind: "enum"; variants: { name: string }[] };
+}
+
+function zero(type: IdlTypeRef, types: Map<string, IdlTypeDef>): unknown {
+  if (typeof type === "string") {
+    if (type === "pubkey") return PublicKey.default;
+    if (type === "bool") return false;
+    if (type === "string") return "";
+    if (/^[ui](64|128)$/.test(type)) return new BN(0);
+    return 0;
+  }
+  if (type.array) return Array.from({ length: type.array[1] }, () => zero(type.array![0], types));
+  if (type.vec) return [];
+  if (type.option) return null;
+  const def = types.get(type.defined!.name)!;
+  if (def.type.kind === "enum") return { [def.type.variants[0]!.name]: {} };
+  return Object.fromEntries(def.type.fields.map((f) => [f.name, zero(f.type, types)]));
+}
+
+/** 2,000 partner accounts in the indexer's store, through its own ingest path. */
+async function populate(indexer: Indexer): Promise<string[]> {
+  const program = indexer.decoder.program;
+  const types = new Map((program.idl as unknown as { types: IdlTypeDef[] }).types.map((t) => [t.name, t]));
+  const text = (s: string, size: number) => ({ len: s.length, bytes: [...Buffer.from(s.padEnd(size, "\0"))].slice(0, size) });
+  const updates: RawAccountUpdate[] = [];
+  for (let i = 0; i < PARTNERS; i++) {
+    const partner = zero({ defined: { name: "partner" } }, types) as Record<string, any>;
+    partner.layoutVersion = 1;
+    partner.partnerId = new BN(i);
+    partner.authority = Keypair.generate().publicKey;
+    partner.legalName = text(`Partner ${i} GmbH`, 63);
+    partner.jurisdiction = text("DE", 15);
+    partner.status = { active: {} };
+    partner.stage = { admitted: {} };
+    const data = await program.coder.accounts.encode("partner", partner);
+    updates.push({ pubkey: Keypair.generate().publicKey.toBase58(), slot: 1, lamports: 1, data });
+  }
+  indexer.accounts("bench", updates);
+  return updates.map((u) => u.pubkey);
+}
+
+const LOOKUP = "query($a: String) { partner(address: $a) { address partnerId legalName jurisdiction status stage slot } }";
+
+/** `CONCURRENCY` keep-alive loops POSTing for `SECONDS`; returns requests/s. */
+async function load(url: string, body: (i: number) => string, check: (json: any) => boolean): Promise<number> {
+  let done = 0;
+  let failed = 0;
+  const deadline = Date.now() + SECONDS * 1_000;
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async (_, worker) => {
+      let i = worker;
+      while (Date.now() < deadline) {
+        const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: body(i) });
+        const json = await res.json();
+        if (!check(json)) failed += 1;
+        done += 1;
+        i += CONCURRENCY;
+      }
+    }),
+  );
+  if (failed > 0) throw new Error(`${failed} of ${done} requests answered wrongly`);
+  return done / (Number(process.hrtime.bigint() - started) / 1e9);
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+async function lookups(dir: string) {
+  const indexer = new Indexer({ rpcUrl: "http://127.0.0.1:1", dbPath: join(dir, "lookup.sqlite") });
+  const api = await startApiServer(indexer, { port: 0 });
+  try {
+    const pubkeys = await populate(indexer);
+    const lookup = (i: number) => JSON.stringify({ query: LOOKUP, variables: { a: pubkeys[i % PARTNERS] } });
+    // Warm-up (JIT, prepared statements, keep-alive sockets).
+    await load(api.url, lookup, (j) => j.data?.partner?.address !== undefined);
+    const graphql = await load(api.url, lookup, (j) => typeof j.data?.partner?.legalName === "string");
+    const trivial = await load(api.url, () => JSON.stringify({ query: "{ __typename }" }), (j) => j.data?.__typename === "Query");
+    const n = 200_000;
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) if (indexer.store.account(pubkeys[i % PARTNERS]!) === undefined) throw new Error("missing partner");
+    const direct = n / (Number(process.hrtime.bigint() - started) / 1e9);
+    return { graphql, trivial, direct };
+  } finally {
+    await api.close();
+    await indexer.stop();
+  }
+}
+
+async function latency(dir: string) {
+  const surfnet = Surfnet.start();
+  const upgradeAuthority = Keypair.generate();
+  await surfnet.deploy({ programId: PROGRAM_ID, soPath: PROGRAM_SO_PATH, upgradeAuthority: upgradeAuthority.publicKey });
+  surfnet.fundSol(upgradeAuthority.publicKey, 100 * SOL);
+  const connection = new Connection(surfnet.rpcUrl, { commitment: "confirmed", wsEndpoint: surfnet.wsUrl });
+  const provider = (wallet: Keypair) => new anchor.AnchorProvider(connection, new anchor.Wallet(wallet), { commitment: "confirmed" });
+  const net = {
+    surfnet,
+    connection,
+    upgradeAuthority,
+    provider,
+    program: () => {
+      throw new Error("unused");
+    },
+    fundedKeypair: (sol = 10) => {
+      const keypair = Keypair.generate();
+      surfnet.fundSol(keypair.publicKey, sol * SOL);
+      return keypair;
+    },
+  } as unknown as SurfnetSuite;
+  const f = await RegistryFixture.create(surfnetRuntime(net), upgradeAuthority, { timeLockSeconds: 60 });
+  const indexer = new Indexer({ rpcUrl: surfnet.rpcUrl, wsUrl: surfnet.wsUrl, dbPath: join(dir, "latency.sqlite") });
+  await indexer.start();
+  const api = await startApiServer(indexer, { port: 0 });
+  const client = createClient({ url: api.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0 });
+  const delivered = new Map<string, number>();
+  const waiters = new Map<string, () => void>();
+  const unsubscribe = client.subscribe<{ registryChanged: { name: string; partner: string | null } }>(
+    { query: "subscription { registryChanged(names: [\"partnerApplied\"]) { name partner } }" },
+    {
+      next: (msg) => {
+        const partner = msg.data?.registryChanged.partner;
+        if (!partner) return;
+        delivered.set(partner, performance.now());
+        waiters.get(partner)?.();
+      },
+      error: (err) => console.error("subscription error", err),
+      complete: () => {},
+    },
+  );
+  const afterConfirm: number[] = [];
+  const afterSend: number[] = [];
+  try {
+    await new Promise((r) => setTimeout(r, 1_000)); // the subscription is live
+    for (let i = 0; i < CHANGES; i++) {
+      const authority = await f.newSigner();
+      const id = (await f.registry()).partnerCount.toNumber();
+      const partner = addresses.partner(id).toBase58();
+      const tx = await f.applyTx(authority.publicKey, id);
+      const { blockhash } = await connection.getLatestBlockhash("confirmed");
+      tx.feePayer = f.rt.payer.publicKey;
+      tx.recentBlockhash = blockhash;
+      tx.sign(f.rt.payer, authority);
+      const seen = new Promise<void>((resolve) => waiters.set(partner, resolve));
+      // Subscribed to the signature before sending, so a fast confirmation is never missed.
+      const signature = anchor.utils.bytes.bs58.encode(tx.signature!);
+      const confirmed = new Promise<number>((resolve) => connection.onSignature(signature, () => resolve(performance.now()), "confirmed"));
+      await new Promise((r) => setTimeout(r, 50));
+      const sent = performance.now();
+      await connection.sendRawTransaction(tx.serialize(), { skipPreflight: true });
+      const timeout = (what: string) =>
+        new Promise<never>((_, reject) => {
+          setTimeout(() => reject(new Error(`no ${what} for ${partner}`)), 20_000).unref();
+        });
+      const [confirmedAt] = await Promise.all([Promise.race([confirmed, timeout("confirmation")]), Promise.race([seen, timeout("event")])]);
+      const at = delivered.get(partner)!;
+      afterConfirm.push(at - confirmedAt);
+      afterSend.push(at - sent);
+    }
+  } finally {
+    unsubscribe();
+    await client.dispose();
+    await api.close();
+    await indexer.stop();
+    closeWebSocket(connection);
+    surfnet.stop();
+  }
+  const stats = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return { p50: Number(percentile(sorted, 50).toFixed(1)), p99: Number(percentile(sorted, 99).toFixed(1)), max: Number(sorted[sorted.length - 1]!.toFixed(1)) };
+  };
+  return { changes: CHANGES, afterConfirmMs: stats(afterConfirm), afterSendMs: stats(afterSend) };
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "lume-bench-graphql-"));
+  try {
+    // The surfnet part first (a fresh process: the lookup load does not skew its timings).
+    const t = await latency(dir);
+    const l = await lookups(dir);
+    const fmt = (n: number) => Math.round(n).toLocaleString("en").padStart(10);
+    console.log(`GraphQL partner lookup, HTTP on loopback, ${CONCURRENCY} concurrent keep-alive clients, ${SECONDS}s each`);
+    console.log("| measurement                                  |   per second | ratio |");
+    console.log("|----------------------------------------------|-------------:|------:|");
+    console.log(`| partner(address) over GraphQL                | ${fmt(l.graphql)}   |  1.00 |`);
+    console.log(`| baseline: { __typename } over the same server | ${fmt(l.trivial)}   | ${(l.graphql / l.trivial).toFixed(2)} |`);
+    console.log(`| baseline: the same lookup as a store call    | ${fmt(l.direct)}   | ${(l.graphql / l.direct).toFixed(3)} |`);
+    console.log(`target: ≥ 3,000 lookups/s → ${l.graphql >= 3_000 ? "met" : "NOT met"}`);
+    console.log(`\nchain change → registryChanged delivery (graphql-ws, loopback, surfnet), ${t.changes} apply transactions`);
+    console.log("| from                         |  p50 ms |  p99 ms |  max ms |");
+    console.log("|------------------------------|--------:|--------:|--------:|");
+    console.log(`| client sees it confirmed     | ${String(t.afterConfirmMs.p50).padStart(7)} | ${String(t.afterConfirmMs.p99).padStart(7)} | ${String(t.afterConfirmMs.max).padStart(7)} |`);
+    console.log(`| transaction sent             | ${String(t.afterSendMs.p50).padStart(7)} | ${String(t.afterSendMs.p99).padStart(7)} | ${String(t.afterSendMs.max).padStart(7)} |`);
+    console.log(`target: p99 < 100 ms after confirmation → ${t.afterConfirmMs.p99 < 100 ? "met" : "NOT met"} (negative: delivered before the client's own confirmation arrived)`);
+    const figures = {
+      seconds: SECONDS,
+      concurrency: CONCURRENCY,
+      partners: PARTNERS,
+      lookupPerSecond: Math.round(l.graphql),
+      trivialQueryPerSecond: Math.round(l.trivial),
+      directStorePerSecond: Math.round(l.direct),
+      ratioToTrivialQuery: Number((l.graphql / l.trivial).toFixed(3)),
+      ratioToDirectStore: Number((l.graphql / l.direct).toFixed(4)),
+      subscription: t,
+    };
+    mkdirSync("bench/results", { recursive: true });
+    writeFileSync("bench/results/graphql.json", `${JSON.stringify(figures, null, 2)}\n`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+void main()
+  .then(() => process.exit(0))
+  .catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
