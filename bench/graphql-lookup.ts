@@ -13,6 +13,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import anchor from "@coral-xyz/anchor";
+import { zeroOf } from "./idl-zero.js";
 import { Connection, Keypair, PublicKey } from "@solana/web3.js";
 import { createClient } from "graphql-ws";
 import WebSocket from "ws";
@@ -33,36 +34,14 @@ const CHANGES = Number(process.argv[4] ?? 40);
 const PARTNERS = 2_000;
 const SOL = 1_000_000_000;
 
-type IdlTypeRef = string | { array?: [IdlTypeRef, number]; vec?: IdlTypeRef; option?: IdlTypeRef; defined?: { name: string } };
-interface IdlTypeDef {
-  name: string;
-  type: { kind: "struct"; fields: { name: string; type: IdlTypeRef }[] } | { kind: "enum"; variants: { name: string }[] };
-}
-
-function zero(type: IdlTypeRef, types: Map<string, IdlTypeDef>): unknown {
-  if (typeof type === "string") {
-    if (type === "pubkey") return PublicKey.default;
-    if (type === "bool") return false;
-    if (type === "string") return "";
-    if (/^[ui](64|128)$/.test(type)) return new BN(0);
-    return 0;
-  }
-  if (type.array) return Array.from({ length: type.array[1] }, () => zero(type.array![0], types));
-  if (type.vec) return [];
-  if (type.option) return null;
-  const def = types.get(type.defined!.name)!;
-  if (def.type.kind === "enum") return { [def.type.variants[0]!.name]: {} };
-  return Object.fromEntries(def.type.fields.map((f) => [f.name, zero(f.type, types)]));
-}
 
 /** 2,000 partner accounts in the indexer's store, through its own ingest path. */
 async function populate(indexer: Indexer): Promise<string[]> {
   const program = indexer.decoder.program;
-  const types = new Map((program.idl as unknown as { types: IdlTypeDef[] }).types.map((t) => [t.name, t]));
   const text = (s: string, size: number) => ({ len: s.length, bytes: [...Buffer.from(s.padEnd(size, "\0"))].slice(0, size) });
   const updates: RawAccountUpdate[] = [];
   for (let i = 0; i < PARTNERS; i++) {
-    const partner = zero({ defined: { name: "partner" } }, types) as Record<string, any>;
+    const partner = zeroOf(program.idl, "partner");
     partner.layoutVersion = 1;
     partner.partnerId = new BN(i);
     partner.authority = Keypair.generate().publicKey;

@@ -10,6 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import anchor from "@coral-xyz/anchor";
+import { zeroOf } from "./idl-zero.js";
 import { Keypair, PublicKey } from "@solana/web3.js";
 import Database from "better-sqlite3";
 import { Indexer } from "../indexer/src/indexer.js";
@@ -20,38 +21,14 @@ const UPDATES = Number(process.argv[2] ?? 100_000);
 const BATCH = Number(process.argv[3] ?? 1_000);
 const ACCOUNTS = 2_000;
 
-type IdlTypeRef = string | { array?: [IdlTypeRef, number]; vec?: IdlTypeRef; option?: IdlTypeRef; defined?: { name: string } };
-interface IdlTypeDef {
-  name: string;
-  type: { kind: "struct"; fields: { name: string; type: IdlTypeRef }[] } | { kind: "enum"; variants: { name: string }[] };
-}
-
-/** A zero value of any IDL type (what the coder needs to encode a whole account). */
-function zero(type: IdlTypeRef, types: Map<string, IdlTypeDef>): unknown {
-  if (typeof type === "string") {
-    if (type === "pubkey") return PublicKey.default;
-    if (type === "bool") return false;
-    if (type === "string") return "";
-    if (/^[ui](64|128)$/.test(type)) return new BN(0);
-    return 0;
-  }
-  if (type.array) return Array.from({ length: type.array[1] }, () => zero(type.array![0], types));
-  if (type.vec) return [];
-  if (type.option) return null;
-  const def = types.get(type.defined!.name)!;
-  if (def.type.kind === "enum") return { [def.type.variants[0]!.name]: {} };
-  return Object.fromEntries(def.type.fields.map((f) => [f.name, zero(f.type, types)]));
-}
 
 async function encodeAll(indexer: Indexer): Promise<{ pubkeys: string[]; data: Buffer[] }> {
   const program = indexer.decoder.program;
-  const idl = program.idl as unknown as { types: IdlTypeDef[] };
-  const types = new Map(idl.types.map((t) => [t.name, t]));
   const text = (s: string, size: number) => ({ len: s.length, bytes: [...Buffer.from(s.padEnd(size, "\0"))].slice(0, size) });
   const pubkeys: string[] = [];
   const data: Buffer[] = [];
   for (let i = 0; i < ACCOUNTS; i++) {
-    const partner = zero({ defined: { name: "partner" } }, types) as Record<string, any>;
+    const partner = zeroOf(program.idl, "partner");
     partner.layoutVersion = 1;
     partner.partnerId = new BN(i);
     partner.authority = Keypair.generate().publicKey;

@@ -1,0 +1,34 @@
+// A zero value of any type of the registry's IDL, so benches can encode whole accounts with
+// Anchor's coder from a template and fill in only the fields they vary.
+import anchor from "@coral-xyz/anchor";
+import { PublicKey } from "@solana/web3.js";
+
+const { BN } = anchor;
+
+type IdlTypeRef = string | { array?: [IdlTypeRef, number]; vec?: IdlTypeRef; option?: IdlTypeRef; defined?: { name: string } };
+interface IdlTypeDef {
+  name: string;
+  type: { kind: "struct"; fields: { name: string; type: IdlTypeRef }[] } | { kind: "enum"; variants: { name: string }[] };
+}
+
+/** A zero-valued instance of the IDL type `name` (camelCase, as in `program.idl`). */
+export function zeroOf(idl: unknown, name: string): Record<string, any> {
+  const types = new Map((idl as { types: IdlTypeDef[] }).types.map((t) => [t.name, t]));
+  return zero({ defined: { name } }, types) as Record<string, any>;
+}
+
+function zero(type: IdlTypeRef, types: Map<string, IdlTypeDef>): unknown {
+  if (typeof type === "string") {
+    if (type === "pubkey") return PublicKey.default;
+    if (type === "bool") return false;
+    if (type === "string") return "";
+    if (/^[ui](64|128)$/.test(type)) return new BN(0);
+    return 0;
+  }
+  if (type.array) return Array.from({ length: type.array[1] }, () => zero(type.array![0], types));
+  if (type.vec) return [];
+  if (type.option) return null;
+  const def = types.get(type.defined!.name)!;
+  if (def.type.kind === "enum") return { [def.type.variants[0]!.name]: {} };
+  return Object.fromEntries(def.type.fields.map((f) => [f.name, zero(f.type, types)]));
+}
