@@ -12,6 +12,7 @@ import { untilStopSignal } from "../../app/src/cli/signals.js";
 import { UserError } from "../../app/src/cli/user-error.js";
 import { Indexer } from "./indexer.js";
 import { SAMPLE_QUERY, startIndexerService } from "./service.js";
+import { RegistryDecoder } from "./decoder/decoder.js";
 import { IndexerStore } from "./store/store.js";
 import { verify } from "./verify/verify.js";
 
@@ -114,7 +115,7 @@ export function buildProgram(): Command {
     async (flags) => {
       const config = resolveConfig(flags);
       if (!existsSync(config.db)) throw new UserError(`no index at ${config.db}: run \`lume-indexer backfill\` first`);
-      const store = new IndexerStore(config.db);
+      const store = new IndexerStore(config.db, { decodeAccount: new RegistryDecoder().accountData });
       try {
         const report = await verify({ connection: new Connection(config.rpcUrl, config.commitment), store, commitment: config.commitment });
         console.log(`${report.accountsChecked} accounts checked, ${report.eventsReplayed} events replayed at slot ${report.slot}`);
@@ -136,7 +137,7 @@ export function buildProgram(): Command {
     .action((flags) => {
       const config = resolveConfig(flags);
       if (!existsSync(config.db)) throw new UserError(`no index at ${config.db}`);
-      const store = new IndexerStore(config.db);
+      const store = new IndexerStore(config.db, { decodeAccount: new RegistryDecoder().accountData });
       console.log(
         JSON.stringify(
           { db: config.db, schemaVersion: store.schemaVersion, indexedSlot: store.indexedSlot(), events: store.eventCount(), contiguousChangeIndex: store.contiguousChangeIndex(), transactions: store.transactionCount(), accounts: store.accounts().length, checkpoints: store.checkpoints() },

@@ -2,11 +2,12 @@
 // sources' sink: decodes each batch, writes it in one transaction, then publishes the new
 // events in change-index order, only once they are contiguous.
 import { EventEmitter } from "node:events";
-import { PublicKey } from "@solana/web3.js";
+import { Connection, PublicKey } from "@solana/web3.js";
 import type { Logger } from "pino";
 import { LUME_REGISTRY_PROGRAM_ID } from "../../app/src/sdk/idl.js";
 import { registryAddress } from "../../app/src/sdk/pda.js";
-import { RegistryDecoder, type DecodedAccount } from "./decoder/decoder.js";
+import { RegistryDecoder, type IndexedAccount } from "./decoder/decoder.js";
+import { FinalityTracker } from "./finality.js";
 import { IndexerMetrics } from "./metrics.js";
 import { HeliusSource } from "./source/helius-source.js";
 import { RpcSource } from "./source/rpc-source.js";
@@ -20,6 +21,8 @@ export interface IndexerOptions {
   programId?: PublicKey;
   commitment?: "processed" | "confirmed" | "finalized";
   staleAfterMs?: number;
+  /** Milliseconds between polls of the finalized slot that upgrade rows to finalized (default 5 s). */
+  finalityPollMs?: number;
   logger?: Logger;
   /** Stream from Helius Enhanced WebSockets instead of standard PubSub (backfill stays RPC). */
   heliusWsUrl?: string;
@@ -30,7 +33,12 @@ export interface IndexerOptions {
 export interface IndexerStatus {
   indexedSlot: number;
   chainSlot: number;
+  /** Chain slot minus the slot the index is known complete at (0 while a healthy stream idles). */
   lag: number;
+  /** The slot the index is known complete at: its newest row, or the chain slot last seen while healthy. */
+  syncedSlot: number;
+  /** The chain's finalized slot as last polled (null when indexing at finalized commitment). */
+  finalizedSlot: number | null;
   degraded: string | null;
   eventCount: number;
   contiguousChangeIndex: number;
@@ -48,6 +56,9 @@ export class Indexer implements IngestSink {
   readonly bus = new EventEmitter();
   readonly programId: PublicKey;
   private chainSlotSeen = 0;
+  /** The chain slot last seen while the index was healthy: it had everything up to there. */
+  private syncedSlot = 0;
+  private readonly finality: FinalityTracker | undefined;
   private degradedReason: string | null = null;
   private published: number;
   private gapTimer: ReturnType<typeof setTimeout> | undefined;
@@ -55,13 +66,21 @@ export class Indexer implements IngestSink {
 
   constructor(readonly options: IndexerOptions) {
     this.programId = options.programId ?? LUME_REGISTRY_PROGRAM_ID;
-    this.store = new IndexerStore(options.dbPath);
     this.decoder = new RegistryDecoder(this.programId);
+    this.store = new IndexerStore(options.dbPath, { decodeAccount: this.decoder.accountData });
     this.decoder.onFailure = (f) => {
       this.metrics.decodeErrors.inc();
       options.logger?.warn({ what: f.what, account: f.where, slot: f.slot, err: f.message }, "could not decode");
     };
     this.published = this.store.contiguousChangeIndex();
+    // Rows written below finalized commitment are upgraded once the chain finalizes their slot.
+    if (options.commitment !== "finalized") {
+      this.finality = new FinalityTracker(this.store, new Connection(options.rpcUrl, "confirmed"), {
+        intervalMs: options.finalityPollMs,
+        onFinalized: (slot) => this.metrics.finalizedSlot.set(slot),
+        onError: (err) => options.logger?.warn({ err: String(err) }, "could not read the finalized slot"),
+      });
+    }
     this.bus.setMaxListeners(0);
     const log = (msg: string, fields?: Record<string, unknown>) => options.logger?.warn(fields ?? {}, msg);
     this.source =
@@ -97,6 +116,7 @@ export class Indexer implements IngestSink {
   /** Backfills, then follows the chain until `stop()`. */
   async start(): Promise<void> {
     await this.source.start(this);
+    this.finality?.start();
     this.checkGaps();
   }
 
@@ -109,6 +129,7 @@ export class Indexer implements IngestSink {
     if (this.stopped) return;
     this.stopped = true;
     if (this.gapTimer !== undefined) clearTimeout(this.gapTimer);
+    this.finality?.stop();
     await this.source.stop();
     this.store.close();
   }
@@ -140,8 +161,12 @@ export class Indexer implements IngestSink {
   }
 
   private applyAccounts(source: string, updates: RawAccountUpdate[], snapshot?: { slot: number }): void {
-    const decoded = updates.map((u) => this.decoder.account(u)).filter((a): a is DecodedAccount => a !== undefined);
-    const changed = this.store.applyAccounts(`${source}:accounts`, decoded, {
+    const identified: IndexedAccount[] = [];
+    for (const update of updates) {
+      const account = this.decoder.identify(update);
+      if (account !== undefined) identified.push(account);
+    }
+    const changed = this.store.applyAccounts(`${source}:accounts`, identified, {
       ...(snapshot ? { snapshotSlot: snapshot.slot } : {}),
       finalized: this.options.commitment === "finalized",
     });
@@ -162,6 +187,9 @@ export class Indexer implements IngestSink {
 
   chainSlot(slot: number): void {
     if (slot > this.chainSlotSeen) this.chainSlotSeen = slot;
+    // A live, healthy stream has delivered everything up to the chain's slot: an idle registry is
+    // not lagging just because nothing changed.
+    if (!this.stopped && this.degradation === null) this.syncedSlot = this.chainSlotSeen;
     this.updateSlots();
   }
 
@@ -182,11 +210,16 @@ export class Indexer implements IngestSink {
     return null;
   }
 
+  /** How far the index trails the chain: from the last slot it was known complete at. */
+  private lagSlots(indexedSlot: number): number {
+    return Math.max(0, this.chainSlotSeen - Math.max(indexedSlot, this.syncedSlot));
+  }
+
   private updateSlots(): void {
     const indexed = this.store.indexedSlot();
     this.metrics.indexedSlot.set(indexed);
     this.metrics.chainSlot.set(this.chainSlotSeen);
-    this.metrics.lag.set(Math.max(0, this.chainSlotSeen - indexed));
+    this.metrics.lag.set(this.lagSlots(indexed));
   }
 
   /** The change count of the stored registry account (what the chain says exists). */
@@ -230,7 +263,9 @@ export class Indexer implements IngestSink {
     return {
       indexedSlot,
       chainSlot: this.chainSlotSeen,
-      lag: Math.max(0, this.chainSlotSeen - indexedSlot),
+      lag: this.lagSlots(indexedSlot),
+      syncedSlot: Math.max(indexedSlot, this.syncedSlot),
+      finalizedSlot: this.finality?.finalizedSlot ?? null,
       degraded: this.degradation,
       eventCount: this.store.eventCount(),
       contiguousChangeIndex: this.store.contiguousChangeIndex(),

@@ -1,6 +1,7 @@
 // lume-indexer as a command: --help, backfill, status, verify (exit 0, then 1 on a tampered index).
 import assert from "node:assert/strict";
 import Database from "better-sqlite3";
+import { RegistryDecoder } from "../../indexer/src/decoder/decoder.js";
 import { runScript } from "../support/scripts.js";
 import { useRegistrySurfnet } from "../support/surfnet.js";
 import { surfnetFixture, tempDir } from "./support.js";
@@ -40,7 +41,11 @@ describe("lume-indexer CLI (surfnet)", function () {
     assert.match(ok.stdout, /verify: OK/);
 
     const db = new Database(tmp.dbPath);
-    db.prepare("UPDATE accounts SET data = json_set(data, '$.status', 'active') WHERE kind = 'proposal'").run();
+    // Tamper with a stored proposal's status byte, as an attacker with the file would.
+    const statusField = new RegistryDecoder().fast.fixedField("proposal", "status")!;
+    const proposal = db.prepare("SELECT pubkey, raw FROM accounts WHERE kind = 'proposal' LIMIT 1").get() as { pubkey: string; raw: Buffer };
+    proposal.raw.writeUInt8(proposal.raw.readUInt8(statusField.offset) === 0 ? 1 : 0, statusField.offset);
+    db.prepare("UPDATE accounts SET raw = ? WHERE pubkey = ?").run(proposal.raw, proposal.pubkey);
     db.prepare("DELETE FROM events WHERE change_index = 2").run();
     db.close();
     const bad = await runScript(CLI, ["verify", ...env]);

@@ -91,7 +91,7 @@ describe("indexer pipeline (surfnet, SQLite)", function () {
     indexer.accounts("rpc", [{ pubkey: partner, slot: newest.slot - 1, lamports: 1, data: older }]);
     assert.equal(indexer.store.account(partner)?.data.legalName, "Ordering Test BV");
     // The same update again changes nothing.
-    const changed = indexer.store.applyAccounts("rpc:accounts", [indexer.decoder.account({ pubkey: partner, slot: newest.slot, lamports: 1, data: rawNewest })!]);
+    const changed = indexer.store.applyAccounts("rpc:accounts", [indexer.decoder.identify({ pubkey: partner, slot: newest.slot, lamports: 1, data: rawNewest })!]);
     assert.deepEqual(changed, []);
     // A transaction delivered twice (a logs notification, then a backfill) is stored once.
     const count = await caughtUp(indexer, f);
@@ -108,6 +108,24 @@ describe("indexer pipeline (surfnet, SQLite)", function () {
     assert.equal(indexer.store.account(partner)?.data.legalName, "Ordering Test BV");
   });
 
+  it("upgrades rows to finalized once the chain finalizes their slot; an idle healthy stream does not lag", async () => {
+    const partner = await f.apply({ legalName: "Finality Test Oy" });
+    const row = await until("the partner", () => indexer.store.account(partner.address.toBase58()));
+    assert.equal(row.finalized, false, "written at confirmed commitment");
+    const finalized = await until("the partner's slot to be finalized", () => indexer.store.account(partner.address.toBase58())?.finalized === true && indexer.status());
+    assert.ok(finalized.finalizedSlot !== null && finalized.finalizedSlot >= row.slot);
+    const event = indexer.store.events({ partner: partner.address.toBase58() }).at(-1)!;
+    assert.ok(indexer.store.db.prepare("SELECT finalized FROM events WHERE change_index = ?").pluck().get(event.changeIndex) === 1, "the event too");
+    assert.ok(indexer.store.db.prepare("SELECT finalized FROM transactions WHERE signature = ?").pluck().get(event.signature) === 1, "and its transaction");
+    // Nothing changes on the registry for a while; the chain's slot moves on.
+    const idleFrom = indexer.status();
+    await until("the chain slot to move on", () => indexer.status().chainSlot > idleFrom.indexedSlot + 20 && true);
+    const idle = indexer.status();
+    assert.equal(idle.degraded, null);
+    assert.ok(idle.lag <= 2, `lag ${idle.lag} while idle (chain ${idle.chainSlot}, indexed ${idle.indexedSlot})`);
+    assert.ok(idle.syncedSlot > idle.indexedSlot);
+  });
+
   it("verify passes on a faithful index", async () => {
     await caughtUp(indexer, f);
     const report = await verify({ connection: net.connection, store: indexer.store });
@@ -121,13 +139,23 @@ describe("indexer pipeline (surfnet, SQLite)", function () {
   it("verify detects a tampered row and a missing event", async () => {
     await indexer.stop(); // the index is now only a file; tamper with it as an attacker would
     const { IndexerStore } = await import("../../indexer/src/store/store.js");
-    const store = new IndexerStore(tmp.dbPath);
+    const { RegistryDecoder } = await import("../../indexer/src/decoder/decoder.js");
+    const store = new IndexerStore(tmp.dbPath, { decodeAccount: new RegistryDecoder().accountData });
     try {
       const registry = registryAddress().toBase58();
-      store.db.prepare("UPDATE accounts SET data = json_set(data, '$.threshold', 1) WHERE pubkey = ?").run(registry);
+      const raw = store.accountRaw(registry)!;
+      raw.writeUInt8(1, 8 + 2); // threshold (after the discriminator, layout version and bump)
+      store.db.prepare("UPDATE accounts SET raw = ? WHERE pubkey = ?").run(raw, registry);
       let report = await verify({ connection: net.connection, store });
       assert.equal(report.ok, false);
+      assert.ok(report.differences.some((d) => d.includes(registry) && d.includes("stored bytes differ")), report.differences.join("\n"));
       assert.ok(report.differences.some((d) => d.includes(registry) && d.includes("threshold")), report.differences.join("\n"));
+
+      // A lookup key moved to another partner: readers would show the endpoint under the wrong owner.
+      const endpoint = store.db.prepare("SELECT pubkey FROM accounts WHERE kind = 'endpoint' LIMIT 1").get() as { pubkey: string };
+      store.db.prepare("UPDATE accounts SET owner = ? WHERE pubkey = ?").run(registry, endpoint.pubkey);
+      report = await verify({ connection: net.connection, store });
+      assert.ok(report.differences.some((d) => d.includes(endpoint.pubkey) && d.includes("stored owner")), report.differences.join("\n"));
 
       store.db.prepare("DELETE FROM events WHERE change_index = 3").run();
       report = await verify({ connection: net.connection, store });

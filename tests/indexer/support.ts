@@ -85,7 +85,7 @@ export function tempDir(): { dir: string; dbPath: string; remove(): void } {
 }
 
 export function newIndexer(net: SurfnetSuite, dbPath: string, staleAfterMs = 15_000): Indexer {
-  return new Indexer({ rpcUrl: net.surfnet.rpcUrl, wsUrl: net.surfnet.wsUrl, dbPath, staleAfterMs });
+  return new Indexer({ rpcUrl: net.surfnet.rpcUrl, wsUrl: net.surfnet.wsUrl, dbPath, staleAfterMs, finalityPollMs: 500 });
 }
 
 export async function until<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {

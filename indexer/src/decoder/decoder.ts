@@ -5,6 +5,7 @@ import type { BorshInstructionCoder, Provider } from "@coral-xyz/anchor";
 import { Connection, PublicKey } from "@solana/web3.js";
 import { registryProgram, type RegistryProgram } from "../../../app/src/sdk/program.js";
 import type { RawAccountUpdate, RawTransaction } from "../source/types.js";
+import type { AccountDataDecoder } from "../store/account-cache.js";
 import { compileAccountDecoder, type FastAccountDecoder, type IdlLike } from "./fast-accounts.js";
 import { normalize, type Json } from "./normalize.js";
 
@@ -16,6 +17,27 @@ export interface DecodedAccount {
   data: Json;
   raw: Buffer | null;
 }
+
+/**
+ * An account as the store keeps it: identified by its discriminator, size-checked and keyed, its
+ * data decoded only when someone reads it (most states of a busy account are superseded before
+ * anyone asks for them).
+ */
+export interface IndexedAccount {
+  pubkey: string;
+  slot: number;
+  /** camelCase account type, e.g. "partner"; null for a closed account. */
+  kind: string | null;
+  /** The partner the account belongs to (endpoints, keys, proposals, deviation reports). */
+  owner: string | null;
+  /** The account's number: partnerId, proposalId, or an endpoint's / key's index. */
+  seq: number | null;
+  raw: Buffer | null;
+}
+
+/** Per account type, the fields that key it in the store (read at fixed offsets). */
+const OWNER_FIELD = "partner";
+export const SEQ_FIELD: Readonly<Record<string, string>> = { partner: "partnerId", proposal: "proposalId", endpoint: "index", infraKey: "index" };
 
 export interface DecodedEvent {
   signature: string;
@@ -90,6 +112,47 @@ export class RegistryDecoder {
     return this.fast.kind(data);
   }
 
+  /**
+   * The ingest stage: the account's type, owner and number, without decoding the rest; undefined
+   * (counted and reported) when the discriminator is unknown or the data too short for its type.
+   * Anything malformed past that is reported when the data is first decoded (decodeData).
+   */
+  identify(update: RawAccountUpdate): IndexedAccount | undefined {
+    if (update.data === null || update.lamports === 0) return { pubkey: update.pubkey, slot: update.slot, kind: null, owner: null, seq: null, raw: null };
+    const data = update.data;
+    const kind = this.accountKind(data);
+    if (kind === undefined) {
+      this.fail({ what: "account", where: update.pubkey, slot: update.slot, message: "unknown account discriminator" });
+      return undefined;
+    }
+    if (data.length < this.fast.minSize(kind)) {
+      this.fail({ what: "account", where: update.pubkey, slot: update.slot, message: `${kind}: account data too short for its type (${data.length} < ${this.fast.minSize(kind)} bytes)` });
+      return undefined;
+    }
+    const owner = this.fast.fixedField(kind, OWNER_FIELD);
+    const seqField = SEQ_FIELD[kind];
+    const seq = seqField === undefined ? undefined : this.fast.fixedField(kind, seqField);
+    return {
+      pubkey: update.pubkey,
+      slot: update.slot,
+      kind,
+      owner: owner === undefined ? null : (owner.read(data, owner.offset) as string),
+      seq: seq === undefined ? null : Number(seq.read(data, seq.offset)),
+      raw: data,
+    };
+  }
+
+  /** An account's normalized data from its bytes (the fast decoder, else Anchor's coder); throws when malformed. */
+  decodeData(kind: string, raw: Buffer): Json {
+    return this.fast.decode(kind, raw) ?? this.anchorAccount(kind, raw);
+  }
+
+  /** What the store decodes stored accounts with; failures are counted like ingest failures. */
+  readonly accountData: AccountDataDecoder = {
+    decode: (kind, raw) => this.decodeData(kind, raw),
+    malformed: (pubkey, slot, kind, err) => this.fail({ what: "account", where: pubkey, slot, message: `${kind}: ${(err as Error).message}` }),
+  };
+
   /** Decoded account, or undefined (counted) when it is unknown or malformed. */
   account(update: RawAccountUpdate): DecodedAccount | undefined {
     if (update.data === null || update.lamports === 0) return { pubkey: update.pubkey, slot: update.slot, kind: null, data: null, raw: null };
@@ -99,7 +162,7 @@ export class RegistryDecoder {
       return undefined;
     }
     try {
-      const data = this.fast.decode(kind, update.data) ?? this.anchorAccount(kind, update.data);
+      const data = this.decodeData(kind, update.data);
       return { pubkey: update.pubkey, slot: update.slot, kind, data, raw: update.data };
     } catch (err) {
       this.fail({ what: "account", where: update.pubkey, slot: update.slot, message: `${kind}: ${(err as Error).message}` });

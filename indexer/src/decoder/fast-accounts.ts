@@ -158,6 +158,21 @@ class Compiler {
     return reader;
   }
 
+  /** The account's top-level fields up to the first variable-size one, at their offsets past the discriminator. */
+  fixedPrefix(name: string): { minSize: number; fields: Map<string, FixedField> } {
+    const def = this.types.get(name);
+    const fields = new Map<string, FixedField>();
+    let offset = 8;
+    if (def?.type.kind === "struct") {
+      for (const f of this.fields((def.type as { fields?: IdlFields }).fields)) {
+        if (f.reader.size === null) break;
+        fields.set(f.name, { offset, read: f.reader.read });
+        offset += f.reader.size;
+      }
+    }
+    return { minSize: offset, fields };
+  }
+
   /** A fixed array (`count`) or a u32-prefixed vec (`count` null). */
   private sequence(item: Reader, count: number | null): Reader {
     const numeric = item.numeric === true;
@@ -337,9 +352,19 @@ function tooShort(): never {
   throw new RangeError("account data too short for its type");
 }
 
+/** Where a top-level field of an account sits: only fields before the first variable-size one. */
+export interface FixedField {
+  offset: number;
+  read: Read;
+}
+
 export interface FastAccountDecoder {
   /** Account type by discriminator, or undefined. */
   kind(data: Buffer): string | undefined;
+  /** The smallest valid size of a `kind` account (discriminator + every field up to the first variable-size one). */
+  minSize(kind: string): number;
+  /** A top-level field at a fixed offset (from the start of the data, discriminator included), or undefined. */
+  fixedField(kind: string, field: string): FixedField | undefined;
   /** Normalized account data, or undefined when this type is not compiled (use Anchor's coder). Throws on malformed data. */
   decode(kind: string, data: Buffer): Json | undefined;
   /** Account types decoded by Anchor instead (shapes this compiler does not cover). */
@@ -351,11 +376,13 @@ export function compileAccountDecoder(idl: IdlLike): FastAccountDecoder {
   const compiler = new Compiler(idl);
   const byDiscriminator = new Map<string, string>();
   const readers = new Map<string, Read>();
+  const layouts = new Map<string, { minSize: number; fields: Map<string, FixedField> }>();
   const fallbacks: string[] = [];
   for (const account of idl.accounts ?? []) {
     byDiscriminator.set(Buffer.from(account.discriminator).toString("latin1"), account.name);
     try {
       readers.set(account.name, compiler.defined(account.name).read);
+      layouts.set(account.name, compiler.fixedPrefix(account.name));
     } catch (err) {
       if (!(err instanceof Unsupported)) throw err;
       fallbacks.push(account.name);
@@ -364,6 +391,8 @@ export function compileAccountDecoder(idl: IdlLike): FastAccountDecoder {
   return {
     fallbacks,
     kind: (data) => (data.length >= 8 ? byDiscriminator.get(data.toString("latin1", 0, 8)) : undefined),
+    minSize: (kind) => layouts.get(kind)?.minSize ?? 8,
+    fixedField: (kind, field) => layouts.get(kind)?.fields.get(field),
     decode: (kind, data) => readers.get(kind)?.(data, 8),
   };
 }

@@ -47,4 +47,27 @@ export const MIGRATIONS: readonly string[] = [
   `,
   // 2: history by time range (block time, unix seconds).
   `CREATE INDEX events_block_time ON events(block_time, change_index);`,
+  // 3: accounts keep their raw bytes only (decoded when read) plus the keys readers look them up
+  // by: the partner they belong to (owner) and their number (seq). Transactions and events record
+  // whether their slot is finalized; partial indexes find the rows still waiting for it.
+  `
+  ALTER TABLE accounts ADD COLUMN owner TEXT;
+  ALTER TABLE accounts ADD COLUMN seq INTEGER;
+  UPDATE accounts SET
+    owner = CASE WHEN kind IN ('endpoint', 'infraKey', 'proposal', 'deviationReport') THEN json_extract(data, '$.partner') END,
+    seq = CAST(CASE kind
+      WHEN 'partner' THEN json_extract(data, '$.partnerId')
+      WHEN 'proposal' THEN json_extract(data, '$.proposalId')
+      WHEN 'endpoint' THEN json_extract(data, '$.index')
+      WHEN 'infraKey' THEN json_extract(data, '$.index')
+    END AS INTEGER);
+  ALTER TABLE accounts DROP COLUMN data;
+  DROP INDEX accounts_kind;
+  CREATE INDEX accounts_kind_seq ON accounts(kind, seq);
+  CREATE INDEX accounts_owner ON accounts(owner, kind) WHERE owner IS NOT NULL;
+  ALTER TABLE transactions ADD COLUMN finalized INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE events ADD COLUMN finalized INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX transactions_unfinalized ON transactions(slot) WHERE finalized = 0;
+  CREATE INDEX events_unfinalized ON events(slot) WHERE finalized = 0;
+  `,
 ];

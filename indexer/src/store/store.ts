@@ -1,9 +1,11 @@
 // The SQLite store: WAL + synchronous=NORMAL (the checkpoint is written in the same transaction
 // as the data it covers, so a commit lost to a power cut is simply fetched again), versioned
-// migrations, one transaction per batch, slot-ordered idempotent upserts.
+// migrations, one transaction per batch, slot-ordered idempotent upserts. Accounts are stored as
+// their raw bytes plus lookup keys and decoded when read (cached per address and content).
 import Database from "better-sqlite3";
-import type { DecodedAccount, DecodedEvent, DecodedTransaction } from "../decoder/decoder.js";
+import { SEQ_FIELD, type DecodedEvent, type DecodedTransaction, type IndexedAccount } from "../decoder/decoder.js";
 import type { Json } from "../decoder/normalize.js";
+import { AccountDataCache, type AccountDataDecoder } from "./account-cache.js";
 import { MIGRATIONS } from "./migrations.js";
 
 export interface AccountRow {
@@ -12,6 +14,7 @@ export interface AccountRow {
   slot: number;
   finalized: boolean;
   closed: boolean;
+  /** The decoded state (for a closed account: its last state, or null when never seen open). */
   data: any;
 }
 
@@ -41,8 +44,10 @@ interface RawAccountRow {
   slot: number;
   finalized: number;
   closed: number;
-  data: string | null;
+  raw: Buffer | null;
 }
+
+const ACCOUNT_COLUMNS = "pubkey, kind, slot, finalized, closed, raw";
 
 interface RawEventRow {
   change_index: number;
@@ -53,10 +58,6 @@ interface RawEventRow {
   partner: string | null;
   data: string | null;
   raw: Buffer;
-}
-
-function accountRow(r: RawAccountRow): AccountRow {
-  return { pubkey: r.pubkey, kind: r.kind, slot: r.slot, finalized: r.finalized === 1, closed: r.closed === 1, data: r.data === null ? null : JSON.parse(r.data) };
 }
 
 function eventRow(r: RawEventRow): EventRow {
@@ -79,10 +80,37 @@ function eventPartner(event: DecodedEvent): string | null {
   return typeof partner === "string" && partner !== "11111111111111111111111111111111" ? partner : null;
 }
 
+/** A changed row handed to subscribers: decoded only if one of them reads `data`. */
+class ChangedAccountRow implements AccountRow {
+  constructor(
+    readonly pubkey: string,
+    readonly kind: string | null,
+    readonly slot: number,
+    readonly finalized: boolean,
+    readonly closed: boolean,
+    private readonly raw: Buffer | null,
+    private readonly cache: AccountDataCache,
+  ) {}
+
+  get data(): any {
+    return this.kind === null || this.raw === null ? null : (this.cache.data(this.pubkey, this.slot, this.kind, this.raw) ?? null);
+  }
+}
+
+export interface IndexerStoreOptions {
+  /** Decodes an account's bytes (the indexer passes its IDL decoder; tests may pass their own). */
+  decodeAccount: AccountDataDecoder;
+}
+
 export class IndexerStore {
   readonly db: Database.Database;
+  readonly accountData: AccountDataCache;
 
-  constructor(readonly path: string) {
+  constructor(
+    readonly path: string,
+    options: IndexerStoreOptions,
+  ) {
+    this.accountData = new AccountDataCache(options.decodeAccount);
     this.db = new Database(path);
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = NORMAL");
@@ -125,44 +153,72 @@ export class IndexerStore {
 
   /**
    * Upserts account states in one transaction. An update older than the stored row is ignored
-   * (so repeats and out-of-order notifications are harmless); a `snapshot` (a full
-   * getProgramAccounts at a slot) marks accounts missing from it as closed. Returns the rows
-   * that changed.
+   * (so repeats and out-of-order notifications are harmless); a closed account keeps its last
+   * state, marked closed; a `snapshot` (a full getProgramAccounts at a slot) marks accounts
+   * missing from it as closed. Returns the rows that changed.
    */
-  applyAccounts(source: string, accounts: DecodedAccount[], options: { snapshotSlot?: number; finalized?: boolean } = {}): AccountRow[] {
+  applyAccounts(source: string, accounts: IndexedAccount[], options: { snapshotSlot?: number; finalized?: boolean } = {}): AccountRow[] {
+    // kind, owner and seq never change for an address (its seeds fix them), so an update leaves
+    // their indexes alone; only the hot columns are rewritten.
     const upsert = this.db.prepare(
-      `INSERT INTO accounts(pubkey, kind, slot, finalized, closed, data, raw, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO accounts(pubkey, kind, owner, seq, slot, finalized, closed, raw, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)
        ON CONFLICT(pubkey) DO UPDATE SET
-         kind = coalesce(excluded.kind, accounts.kind), slot = excluded.slot, finalized = excluded.finalized,
-         closed = excluded.closed, data = coalesce(excluded.data, accounts.data), raw = coalesce(excluded.raw, accounts.raw),
-         updated_at = excluded.updated_at
+         slot = excluded.slot, finalized = excluded.finalized, closed = 0, raw = excluded.raw, updated_at = excluded.updated_at
        WHERE excluded.slot > accounts.slot OR (excluded.slot = accounts.slot AND excluded.raw IS NOT accounts.raw)`,
     );
+    // A close of an address never stored open leaves nothing to record.
+    const close = this.db.prepare("UPDATE accounts SET closed = 1, slot = ?, finalized = ?, updated_at = ? WHERE pubkey = ? AND slot < ? RETURNING kind, raw");
     const changed: AccountRow[] = [];
     this.db.transaction(() => {
       let maxSlot = options.snapshotSlot ?? 0;
       const now = Date.now();
-      const finalized = options.finalized === true ? 1 : 0;
+      const finalized = options.finalized === true;
+      const finalizedFlag = finalized ? 1 : 0;
       for (const a of accounts) {
-        // Positional parameters: binding a named-parameter object per row costs more than the row.
-        const info = upsert.run(a.pubkey, a.kind, a.slot, finalized, a.kind === null ? 1 : 0, a.kind === null ? null : JSON.stringify(a.data), a.raw, now);
-        maxSlot = Math.max(maxSlot, a.slot);
-        if (info.changes > 0) changed.push({ pubkey: a.pubkey, kind: a.kind, slot: a.slot, finalized: options.finalized === true, closed: a.kind === null, data: a.data });
+        if (a.slot > maxSlot) maxSlot = a.slot;
+        if (a.kind === null) {
+          // Positional parameters: binding a named-parameter object per row costs more than the row.
+          const row = close.get(a.slot, finalizedFlag, now, a.pubkey, a.slot) as { kind: string | null; raw: Buffer | null } | undefined;
+          if (row !== undefined) changed.push(new ChangedAccountRow(a.pubkey, row.kind, a.slot, finalized, true, row.raw, this.accountData));
+          continue;
+        }
+        if (upsert.run(a.pubkey, a.kind, a.owner, a.seq, a.slot, finalizedFlag, a.raw, now).changes > 0) {
+          changed.push(new ChangedAccountRow(a.pubkey, a.kind, a.slot, finalized, false, a.raw, this.accountData));
+        }
       }
       if (options.snapshotSlot !== undefined) {
         const seen = new Set(accounts.map((a) => a.pubkey));
-        const stale = this.db.prepare("SELECT pubkey, kind FROM accounts WHERE closed = 0 AND slot < ?").all(options.snapshotSlot) as { pubkey: string; kind: string }[];
-        const close = this.db.prepare("UPDATE accounts SET closed = 1, slot = ?, updated_at = ? WHERE pubkey = ?");
-        for (const row of stale) {
-          if (seen.has(row.pubkey)) continue;
-          close.run(options.snapshotSlot, Date.now(), row.pubkey);
-          changed.push({ pubkey: row.pubkey, kind: row.kind, slot: options.snapshotSlot, finalized: false, closed: true, data: null });
+        const stale = this.db.prepare("SELECT pubkey FROM accounts WHERE closed = 0 AND slot < ?").all(options.snapshotSlot) as { pubkey: string }[];
+        for (const { pubkey } of stale) {
+          if (seen.has(pubkey)) continue;
+          const row = close.get(options.snapshotSlot, finalizedFlag, now, pubkey, options.snapshotSlot) as { kind: string | null; raw: Buffer | null } | undefined;
+          if (row !== undefined) changed.push(new ChangedAccountRow(pubkey, row.kind, options.snapshotSlot, finalized, true, row.raw, this.accountData));
         }
       }
       if (maxSlot > 0) this.writeCheckpoint(source, maxSlot, null);
     })();
     return changed;
+  }
+
+  /**
+   * Marks every row whose slot is at or below `slot` (the chain's finalized slot) as finalized.
+   * Returns how many rows changed, per table.
+   */
+  markFinalized(slot: number): { accounts: number; transactions: number; events: number } {
+    return this.db.transaction(() => ({
+      // The accounts table holds one row per address (small): a scan is cheaper than an index
+      // the hot upsert would have to maintain.
+      accounts: this.db.prepare("UPDATE accounts SET finalized = 1 WHERE finalized = 0 AND slot <= ?").run(slot).changes,
+      transactions: this.db.prepare("UPDATE transactions SET finalized = 1 WHERE finalized = 0 AND slot <= ?").run(slot).changes,
+      events: this.db.prepare("UPDATE events SET finalized = 1 WHERE finalized = 0 AND slot <= ?").run(slot).changes,
+    }))();
+  }
+
+  /** Rows not yet known to be finalized, per table. */
+  unfinalizedCounts(): { accounts: number; transactions: number; events: number } {
+    const count = (table: string) => (this.db.prepare(`SELECT count(*) AS n FROM ${table} WHERE finalized = 0`).get() as { n: number }).n;
+    return { accounts: count("accounts"), transactions: count("transactions"), events: count("events") };
   }
 
   /** Stores transactions and their events (idempotent by signature and change index); returns the new events. */
@@ -207,26 +263,68 @@ export class IndexerStore {
     return row.slot ?? 0;
   }
 
+  /** A stored row with its data decoded; undefined for malformed data (reported, never shown). */
+  private accountRow(r: RawAccountRow): AccountRow | undefined {
+    let data: Json = null;
+    if (r.kind !== null && r.raw !== null) {
+      const decoded = this.accountData.data(r.pubkey, r.slot, r.kind, r.raw);
+      if (decoded === undefined) return undefined;
+      data = decoded;
+    }
+    return { pubkey: r.pubkey, kind: r.kind, slot: r.slot, finalized: r.finalized === 1, closed: r.closed === 1, data };
+  }
+
+  private accountRows(rows: RawAccountRow[]): AccountRow[] {
+    const out: AccountRow[] = [];
+    for (const r of rows) {
+      const row = this.accountRow(r);
+      if (row !== undefined) out.push(row);
+    }
+    return out;
+  }
+
   account(pubkey: string): AccountRow | undefined {
-    const row = this.db.prepare("SELECT pubkey, kind, slot, finalized, closed, data FROM accounts WHERE pubkey = ?").get(pubkey) as RawAccountRow | undefined;
-    return row === undefined ? undefined : accountRow(row);
+    const row = this.db.prepare(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE pubkey = ?`).get(pubkey) as RawAccountRow | undefined;
+    return row === undefined ? undefined : this.accountRow(row);
   }
 
   accounts(kind?: string): AccountRow[] {
     const rows = (
       kind === undefined
-        ? this.db.prepare("SELECT pubkey, kind, slot, finalized, closed, data FROM accounts ORDER BY pubkey").all()
-        : this.db.prepare("SELECT pubkey, kind, slot, finalized, closed, data FROM accounts WHERE kind = ? ORDER BY pubkey").all(kind)
+        ? this.db.prepare(`SELECT ${ACCOUNT_COLUMNS} FROM accounts ORDER BY pubkey`).all()
+        : this.db.prepare(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE kind = ? ORDER BY pubkey`).all(kind)
     ) as RawAccountRow[];
-    return rows.map(accountRow);
+    return this.accountRows(rows);
   }
 
-  /** Accounts of `kind` whose JSON field `field` equals `value` (e.g. endpoints of a partner). */
+  /** Accounts of `kind` that belong to partner `owner` (its endpoints, keys, proposals, reports). */
+  accountsOf(kind: string, owner: string): AccountRow[] {
+    const rows = this.db.prepare(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE owner = ? AND kind = ? ORDER BY seq, pubkey`).all(owner, kind) as RawAccountRow[];
+    return this.accountRows(rows);
+  }
+
+  /** The account of `kind` with number `seq` (a partner by id, a proposal by id). */
+  accountBySeq(kind: string, seq: number): AccountRow | undefined {
+    const row = this.db.prepare(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE kind = ? AND seq = ? ORDER BY closed, slot DESC LIMIT 1`).get(kind, seq) as RawAccountRow | undefined;
+    return row === undefined ? undefined : this.accountRow(row);
+  }
+
+  /**
+   * Accounts of `kind` whose field equals `value`: by the store's keys when the field is one
+   * (`partner` → owner; partnerId, proposalId, index → seq), else by scanning decoded rows.
+   */
   accountsWhere(kind: string, field: string, value: string | number): AccountRow[] {
-    const rows = this.db
-      .prepare(`SELECT pubkey, kind, slot, finalized, closed, data FROM accounts WHERE kind = ? AND json_extract(data, ?) = ? ORDER BY pubkey`)
-      .all(kind, `$.${field}`, value) as RawAccountRow[];
-    return rows.map(accountRow);
+    if (field === "partner") return this.accountsOf(kind, String(value));
+    if (SEQ_FIELD[kind] === field) {
+      const rows = this.db.prepare(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE kind = ? AND seq = ? ORDER BY pubkey`).all(kind, Number(value)) as RawAccountRow[];
+      return this.accountRows(rows);
+    }
+    return this.accounts(kind).filter((row) => row.data !== null && String((row.data as Record<string, Json>)[field]) === String(value));
+  }
+
+  /** The keys an account is looked up by, as stored (for verify). */
+  accountKeys(pubkey: string): { kind: string | null; owner: string | null; seq: number | null } | undefined {
+    return this.db.prepare("SELECT kind, owner, seq FROM accounts WHERE pubkey = ?").get(pubkey) as { kind: string | null; owner: string | null; seq: number | null } | undefined;
   }
 
   /** The raw bytes of an account as stored (for verify). */

@@ -43,6 +43,14 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
     }
     const raw = store.accountRaw(pubkey);
     if (raw === null || !raw.equals(account.data)) differences.push(`account ${pubkey} (${row.kind}): stored bytes differ from the chain (indexed at slot ${row.slot})`);
+    // The lookup keys readers find it by (its type, partner, number) must be the chain's too.
+    const keys = store.accountKeys(pubkey);
+    const expected = decoder.identify({ pubkey, slot: context.slot, lamports: account.lamports, data: account.data });
+    if (keys !== undefined && expected !== undefined) {
+      for (const key of ["kind", "owner", "seq"] as const) {
+        if (keys[key] !== expected[key]) differences.push(`account ${pubkey} (${row.kind}): stored ${key} ${String(keys[key])} != ${String(expected[key])} on chain`);
+      }
+    }
     const decoded = decoder.account({ pubkey, slot: context.slot, lamports: account.lamports, data: account.data });
     if (decoded !== undefined && JSON.stringify(decoded.data) !== JSON.stringify(row.data)) {
       const fields = Object.keys(decoded.data as object).filter((k) => JSON.stringify((decoded.data as any)[k]) !== JSON.stringify(row.data?.[k]));
