@@ -39,7 +39,8 @@ export class AccountDataCache {
     this.misses += 1;
     let data: Json | undefined;
     try {
-      data = this.decoder.decode(kind, raw);
+      // Shared by every reader from now on: frozen, so no reader can change what another sees.
+      data = deepFreeze(this.decoder.decode(kind, raw));
     } catch (err) {
       this.decoder.malformed(pubkey, slot, kind, err);
       data = undefined;
@@ -48,4 +49,12 @@ export class AccountDataCache {
     this.entries.set(pubkey, { raw, data });
     return data;
   }
+}
+
+function deepFreeze(value: Json): Json {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child as Json);
+  }
+  return value;
 }
