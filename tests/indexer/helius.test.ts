@@ -9,7 +9,7 @@ import { LUME_REGISTRY_PROGRAM_ID } from "../../app/src/sdk/idl.js";
 import type { RegistryFixture } from "../support/registry-fixture.js";
 import { useRegistrySurfnet } from "../support/surfnet.js";
 import { HeliusMock } from "./helius-mock.js";
-import { surfnetFixture, tempDir, until } from "./support.js";
+import { caughtUp, surfnetFixture, tempDir, until } from "./support.js";
 
 describe("indexer Helius source (local Enhanced WebSocket server, surfnet)", function () {
   this.timeout(120_000);
@@ -24,13 +24,6 @@ describe("indexer Helius source (local Enhanced WebSocket server, surfnet)", fun
   const tmp = tempDir();
   let f: RegistryFixture;
 
-  const caughtUp = async () => {
-    const expected = Number((await f.registry()).history.changeCount);
-    await until(`${expected} changes indexed`, () => {
-      const s = indexer!.status();
-      return s.contiguousChangeIndex === expected && s.onChainChangeCount === expected && s.degraded === null;
-    });
-  };
 
   before(async () => {
     f = await surfnetFixture(net);
@@ -39,7 +32,7 @@ describe("indexer Helius source (local Enhanced WebSocket server, surfnet)", fun
     indexer = new Indexer({ rpcUrl: net.surfnet.rpcUrl, dbPath: tmp.dbPath, heliusWsUrl: mock.url, staleAfterMs: 500 });
     assert.ok(indexer.source instanceof HeliusSource);
     await indexer.start();
-    await caughtUp();
+    await caughtUp(indexer!, f);
   });
 
   it("subscribes with transactionSubscribe on the program, then indexes live transactions and the accounts they touched", async () => {
@@ -48,7 +41,7 @@ describe("indexer Helius source (local Enhanced WebSocket server, surfnet)", fun
     const partner = await f.apply({ legalName: "Via Helius KG" });
     const row = await until("the partner, via the Helius stream", () => indexer!.store.account(partner.address.toBase58()));
     assert.equal(row.data.legalName, "Via Helius KG");
-    await caughtUp();
+    await caughtUp(indexer!, f);
     const checkpoint = indexer!.store.checkpoint("helius:transactions");
     assert.ok(checkpoint && checkpoint.slot > 0, "the Helius source has its own checkpoint");
   });
@@ -58,7 +51,7 @@ describe("indexer Helius source (local Enhanced WebSocket server, surfnet)", fun
     mock!.dropConnections();
     const missed = await f.apply({ legalName: "During The Drop" });
     await until("the missed partner", () => indexer!.store.account(missed.address.toBase58()));
-    await caughtUp();
+    await caughtUp(indexer!, f);
     assert.ok(mock!.requests.filter((r) => r.method === "transactionSubscribe").length > subscribes, "re-subscribed");
   });
 
@@ -67,7 +60,7 @@ describe("indexer Helius source (local Enhanced WebSocket server, surfnet)", fun
     try {
       const unseen = await f.apply({ legalName: "Never Streamed" });
       await until("the unstreamed partner, via the poll and re-backfill", () => indexer!.store.account(unseen.address.toBase58()));
-      await caughtUp();
+      await caughtUp(indexer!, f);
     } finally {
       mock!.silent = false;
     }

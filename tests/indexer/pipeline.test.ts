@@ -6,16 +6,7 @@ import { verify } from "../../indexer/src/verify/verify.js";
 import { registryAddress } from "../../app/src/sdk/pda.js";
 import type { RegistryFixture } from "../support/registry-fixture.js";
 import { useRegistrySurfnet } from "../support/surfnet.js";
-import { newIndexer, surfnetFixture, tempDir, until } from "./support.js";
-
-/** Waits until the index holds every change the registry counts, with no hole. */
-async function caughtUp(indexer: Indexer, f: RegistryFixture): Promise<number> {
-  const expected = Number((await f.registry()).history.changeCount);
-  return until(`the index to hold ${expected} changes`, () => {
-    const status = indexer.status();
-    return status.contiguousChangeIndex === expected && status.eventCount === expected && status.onChainChangeCount === expected && expected;
-  });
-}
+import { caughtUp, newIndexer, surfnetFixture, tempDir, until } from "./support.js";
 
 describe("indexer pipeline (surfnet, SQLite)", function () {
   this.timeout(120_000);

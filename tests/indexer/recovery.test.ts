@@ -5,7 +5,7 @@ import type { Indexer } from "../../indexer/src/indexer.js";
 import type { RpcSource } from "../../indexer/src/source/rpc-source.js";
 import type { RegistryFixture } from "../support/registry-fixture.js";
 import { useRegistrySurfnet } from "../support/surfnet.js";
-import { newIndexer, surfnetFixture, tempDir, until } from "./support.js";
+import { caughtUp, newIndexer, surfnetFixture, tempDir, until } from "./support.js";
 
 describe("indexer gap detection and repair (surfnet)", function () {
   this.timeout(120_000);
@@ -18,20 +18,13 @@ describe("indexer gap detection and repair (surfnet)", function () {
   const tmp = tempDir();
   let f: RegistryFixture;
 
-  const caughtUp = async () => {
-    const expected = Number((await f.registry()).history.changeCount);
-    await until(`${expected} changes indexed`, () => {
-      const s = indexer.status();
-      return s.contiguousChangeIndex === expected && s.onChainChangeCount === expected && s.degraded === null;
-    });
-  };
 
   before(async () => {
     f = await surfnetFixture(net);
     // A short watchdog (slots come every ~75 ms on a surfnet), so the silent-stream test is quick.
     indexer = newIndexer(net, tmp.dbPath, 2_000);
     await indexer.start();
-    await caughtUp();
+    await caughtUp(indexer, f);
   });
 
   it("a dropped websocket reconnects, and what changed meanwhile is re-backfilled", async () => {
@@ -45,7 +38,7 @@ describe("indexer gap detection and repair (surfnet)", function () {
     socket._rpcWebSocket.socket.close(4000); // an abnormal close: web3.js reconnects after a second
     const missed = await f.apply({ legalName: "Sent While Disconnected" });
     await until("the partner sent while disconnected", () => indexer.store.account(missed.address.toBase58()));
-    await caughtUp();
+    await caughtUp(indexer, f);
     assert.ok(degradedSeen.includes("websocket reconnected"), JSON.stringify(degradedSeen));
     assert.equal(degradedSeen.at(-1), null);
     // And it keeps following live changes afterwards.
@@ -54,7 +47,7 @@ describe("indexer gap detection and repair (surfnet)", function () {
   });
 
   it("a silent slot stream trips the watchdog: degraded, resubscribed, re-backfilled, healthy again", async () => {
-    await caughtUp();
+    await caughtUp(indexer, f);
     const source = indexer.source as unknown as { subscriptions: { kind: string; id: number }[]; connection: RpcSource["connection"]; options: { staleAfterMs?: number } };
     const reasons: (string | null)[] = [];
     const original = indexer.degraded.bind(indexer);
@@ -74,7 +67,7 @@ describe("indexer gap detection and repair (surfnet)", function () {
   });
 
   it("a hole in the stored history makes it degraded (authorize fails closed) until the next check repairs it", async () => {
-    await caughtUp();
+    await caughtUp(indexer, f);
     const lost = indexer.store.events()[1]!;
     indexer.store.db.prepare("DELETE FROM events WHERE change_index = ?").run(lost.changeIndex);
     assert.match(indexer.degradation ?? "", /history incomplete/);
@@ -85,7 +78,7 @@ describe("indexer gap detection and repair (surfnet)", function () {
     assert.match(answer.reason, /indexer degraded .*fail closed/);
 
     await f.apply(); // any activity runs the gap check
-    await caughtUp();
+    await caughtUp(indexer, f);
     const restored = indexer.store.events({ afterChangeIndex: lost.changeIndex - 1, limit: 1 })[0]!;
     assert.equal(restored.changeIndex, lost.changeIndex);
     assert.ok(restored.raw.equals(lost.raw));

@@ -116,3 +116,13 @@ export function wsClient(api: ApiServer): Client {
 }
 
 export { SOL, Keypair, anchor, startApiServer };
+
+/** Waits until the index holds every change the registry counts, with no hole, and is healthy; returns the count. */
+export async function caughtUp(indexer: Indexer, f: RegistryFixture): Promise<number> {
+  const expected = Number((await f.registry()).history.changeCount);
+  return until(`the index to hold ${expected} changes`, () => {
+    const status = indexer.status();
+    const whole = status.contiguousChangeIndex === expected && status.eventCount === expected && status.onChainChangeCount === expected;
+    return whole && status.degraded === null && expected;
+  });
+}
