@@ -132,6 +132,18 @@ describe("indexer store (SQLite)", () => {
     assert.deepEqual(store.unfinalizedCounts(), { accounts: 0, transactions: 0, events: 0 });
   });
 
+  it("finds events by name and proposal; the latest change's program clock", () => {
+    const voted = (signature: string, changeIndex: number, proposalId: number, unixTimestamp: number): DecodedTransaction => ({
+      signature, slot: changeIndex, blockTime: null, ok: true, err: null, signers: [], instructions: [],
+      events: [{ signature, slot: changeIndex, changeIndex, name: "proposalVoted", data: { proposalId: String(proposalId), change: { unixTimestamp: String(unixTimestamp) } }, raw: Buffer.alloc(16) }],
+    });
+    assert.equal(store.latestChangeTime(), null);
+    store.applyTransactions("rpc:transactions", [voted("s1", 1, 4, 100), voted("s2", 2, 5, 300), voted("s3", 3, 4, 200)]);
+    assert.deepEqual(store.events({ name: "proposalVoted", proposalId: 4 }).map((e) => e.changeIndex), [1, 3]);
+    assert.deepEqual(store.events({ name: "keyRevoked" }), []);
+    assert.equal(store.latestChangeTime(), 200, "the clock at the newest change, by change order");
+  });
+
   it("migrates a version-2 index: JSON data becomes lookup keys, nothing is lost", () => {
     const path = `${tmp.dir}/v2-${Math.random().toString(36).slice(2)}.sqlite`;
     const Database = store.db.constructor as typeof import("better-sqlite3");

@@ -121,10 +121,7 @@ const historyView = (e: EventRow) => ({ ...e, raw: undefined });
 /** The latest chain time the index has seen (timeTravel on a local chain moves it past the wall clock). */
 function chainNow(indexer: Indexer): number {
   // The Clock the program stamped on its latest change (block times do not follow a time travel).
-  const row = indexer.store.db
-    .prepare("SELECT max(CAST(json_extract(data, '$.change.unixTimestamp') AS INTEGER)) AS t FROM events")
-    .get() as { t: number | null };
-  return Math.max(Math.floor(Date.now() / 1000), row.t ?? 0);
+  return Math.max(Math.floor(Date.now() / 1000), indexer.store.latestChangeTime() ?? 0);
 }
 
 export function resolvers() {
@@ -235,10 +232,7 @@ export function resolvers() {
     },
     Proposal: {
       votes: (p: { proposalId: number }, _: unknown, { indexer }: Context) =>
-        indexer.store
-          .events()
-          .filter((e) => e.name === "proposalVoted" && Number(e.data?.proposalId) === p.proposalId)
-          .map(historyView),
+        indexer.store.events({ name: "proposalVoted", proposalId: p.proposalId }).map(historyView),
     },
     HistoryEvent: {
       transaction: (e: { signature: string }, _: unknown, { indexer }: Context) => indexer.store.transaction(e.signature) ?? null,

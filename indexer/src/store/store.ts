@@ -334,10 +334,14 @@ export class IndexerStore {
   }
 
   /** Events in change order; `fromTime`/`toTime` (unix seconds, inclusive) filter on block time, so events without one are left out. */
-  events(filter: { partner?: string; fromSlot?: number; toSlot?: number; fromTime?: number; toTime?: number; afterChangeIndex?: number; limit?: number } = {}): EventRow[] {
+  events(
+    filter: { partner?: string; name?: string; proposalId?: number; fromSlot?: number; toSlot?: number; fromTime?: number; toTime?: number; afterChangeIndex?: number; limit?: number } = {},
+  ): EventRow[] {
     const where: string[] = [];
     const params: (string | number)[] = [];
     if (filter.partner !== undefined) (where.push("partner = ?"), params.push(filter.partner));
+    if (filter.name !== undefined) (where.push("name = ?"), params.push(filter.name));
+    if (filter.proposalId !== undefined) (where.push("CAST(json_extract(data, '$.proposalId') AS INTEGER) = ?"), params.push(filter.proposalId));
     if (filter.fromSlot !== undefined) (where.push("slot >= ?"), params.push(filter.fromSlot));
     if (filter.toSlot !== undefined) (where.push("slot <= ?"), params.push(filter.toSlot));
     if (filter.fromTime !== undefined) (where.push("block_time >= ?"), params.push(filter.fromTime));
@@ -358,6 +362,12 @@ export class IndexerStore {
       .get() as { h: number | null };
     const first = this.db.prepare("SELECT min(change_index) AS f FROM events").get() as { f: number };
     return first.f === 1 ? (hole.h ?? 0) : 0;
+  }
+
+  /** The program's clock at the latest stored change (from the event's `change` header), or null. */
+  latestChangeTime(): number | null {
+    const row = this.db.prepare("SELECT CAST(json_extract(data, '$.change.unixTimestamp') AS INTEGER) AS t FROM events ORDER BY change_index DESC LIMIT 1").get() as { t: number | null } | undefined;
+    return row?.t ?? null;
   }
 
   eventCount(): number {
