@@ -9,6 +9,7 @@ import { createSchema, createYoga } from "graphql-yoga";
 import { WebSocketServer } from "ws";
 import { UserError } from "../../../app/src/cli/user-error.js";
 import type { Indexer } from "../indexer.js";
+import { useRequestBodyLimit } from "./body-limit.js";
 import { resolvers, type Context } from "./resolvers.js";
 import { typeDefs } from "./schema.graphql.js";
 
@@ -38,7 +39,13 @@ export async function startApiServer(indexer: Indexer, options: { host?: string;
   const yoga = createYoga<{}, Context>({
     schema: createSchema<Context>({ typeDefs, resolvers: resolvers() as never }),
     context: () => ({ indexer }),
-    plugins: [EnvelopArmorPlugin(ARMOR_LIMITS)],
+    // The body limit last: it wraps whichever request parser was picked (see body-limit.ts).
+    plugins: [EnvelopArmorPlugin(ARMOR_LIMITS), useRequestBodyLimit()],
+    // yoga's own limit copies every body through a stream; useRequestBodyLimit replaces it.
+    maxRequestBodySize: false,
+    // On by default, written out: parsed documents and validation results (graphql-armor's rules
+    // included) are cached per query text, so a repeated lookup is neither re-parsed nor re-validated.
+    parserAndValidationCache: true,
     graphiql: { subscriptionsProtocol: "WS" },
     landingPage: false,
     logging: false,
