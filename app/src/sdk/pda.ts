@@ -6,17 +6,20 @@ export const BPF_LOADER_UPGRADEABLE_ID = new PublicKey("BPFLoaderUpgradeab1e1111
 
 export const REGISTRY_SEED = Buffer.from("registry");
 
-// Deriving a PDA costs up to 256 SHA-256 + curve checks (~0.1 ms); the indexer's GraphQL
-// resolvers ask for the registry's address on every partner they render.
-const registryAddressCache = new Map<string, PublicKey>();
+// Deriving the registry PDA costs ~0.3 ms (SHA-256 + curve checks per bump tried); the indexer's GraphQL
+// resolvers ask for the registry's address on every partner they render. Keyed by the program id
+// object first (the indexer passes the same one every time: no base58 encoding), then its text.
+const registryAddressByKey = new WeakMap<PublicKey, PublicKey>();
+const registryAddressByText = new Map<string, PublicKey>();
 
 /** The registry configuration account, PDA `["registry"]` (memoized per program id). */
 export function registryAddress(programId: PublicKey = LUME_REGISTRY_PROGRAM_ID): PublicKey {
-  const key = programId.toBase58();
-  let address = registryAddressCache.get(key);
+  let address = registryAddressByKey.get(programId);
   if (address === undefined) {
-    address = PublicKey.findProgramAddressSync([REGISTRY_SEED], programId)[0];
-    registryAddressCache.set(key, address);
+    const text = programId.toBase58();
+    address = registryAddressByText.get(text) ?? PublicKey.findProgramAddressSync([REGISTRY_SEED], programId)[0];
+    registryAddressByText.set(text, address);
+    registryAddressByKey.set(programId, address);
   }
   return address;
 }
