@@ -5,13 +5,16 @@ import type { Indexer } from "../indexer.js";
 import type { AccountRow, EventRow } from "../store/store.js";
 import { authorize, categoryNames, keyToBase58 } from "./authorize.js";
 import { registrySnapshot } from "./snapshot.js";
-import { registryChanged } from "./subscriptions.js";
+import { eventNames, partnerAddress, resumePoint } from "./subscription-args.js";
+import { changeStream, isProposalEvent, KEY_REVOCATION_EVENTS } from "./subscriptions.js";
 
 export const MAX_PAGE = 100;
 
 export interface Context {
   indexer: Indexer;
 }
+
+type ResumeArgs = { fromChangeIndex?: number | null; fromSlot?: number | null };
 
 function pageSize(first: number | null | undefined, fallback: number): number {
   const n = first ?? fallback;
@@ -214,10 +217,37 @@ export function resolvers() {
           : { degraded: indexer.degradation, slot: snapshot.slot, changeCount: snapshot.changeCount, historyHead: snapshot.historyHead, snapshot };
       },
     },
+    // Every subscription is the one change stream (subscriptions.ts) with a filter; all resume
+    // from fromChangeIndex or fromSlot, checked by subscription-args.ts.
     Subscription: {
       registryChanged: {
-        subscribe: (_: unknown, args: { fromChangeIndex?: number; partner?: string; names?: string[] }, { indexer }: Context) =>
-          registryChanged(indexer, args.fromChangeIndex ?? null, args.partner ?? null, args.names ?? null),
+        subscribe: (_: unknown, args: ResumeArgs & { partner?: string; names?: string[] }, { indexer }: Context) => {
+          const from = resumePoint(args);
+          const partner = partnerAddress(args.partner);
+          const names = eventNames(indexer, args.names);
+          return changeStream(indexer, from, (e) => (partner === null || e.partner === partner) && (names === null || names.includes(e.name)));
+        },
+        resolve: (event: EventRow) => historyView(event),
+      },
+      partnerChanged: {
+        subscribe: (_: unknown, args: ResumeArgs & { partner: string }, { indexer }: Context) => {
+          const from = resumePoint(args);
+          const partner = partnerAddress(args.partner);
+          return changeStream(indexer, from, (e) => e.partner === partner);
+        },
+        resolve: (event: EventRow) => historyView(event),
+      },
+      keyRevoked: {
+        subscribe: (_: unknown, args: ResumeArgs & { partner?: string }, { indexer }: Context) => {
+          const from = resumePoint(args);
+          const partner = partnerAddress(args.partner);
+          const names: readonly string[] = KEY_REVOCATION_EVENTS;
+          return changeStream(indexer, from, (e) => names.includes(e.name) && (partner === null || e.partner === partner));
+        },
+        resolve: (event: EventRow) => historyView(event),
+      },
+      proposalChanged: {
+        subscribe: (_: unknown, args: ResumeArgs, { indexer }: Context) => changeStream(indexer, resumePoint(args), isProposalEvent),
         resolve: (event: EventRow) => historyView(event),
       },
     },

@@ -34,9 +34,20 @@ export const typeDefs = /* GraphQL */ `
     snapshot: JSON!
   }
 
+  """
+  Changes as they land, each with its slot. Resume after a reconnect with fromChangeIndex (the last
+  change index you saw: replays the ones after it) or fromSlot (replays every change at or after
+  that slot), never both; then live ones follow, with no gap and no repeat. Over graphql-ws or SSE.
+  """
   type Subscription {
-    "Every registry change, in order; resume with fromChangeIndex (the last index you saw)."
-    registryChanged(fromChangeIndex: Int, partner: String, names: [String!]): HistoryEvent!
+    "Every registry change, in order; partner (base58 address) and names (event names, e.g. keyRevoked) narrow it."
+    registryChanged(fromChangeIndex: Int, fromSlot: Int, partner: String, names: [String!]): HistoryEvent!
+    "Every change of one partner (its application, endpoints, keys, status, reviews, reports)."
+    partnerChanged(partner: String!, fromChangeIndex: Int, fromSlot: Int): HistoryEvent!
+    "Key revocations (keyRevoked events), of every partner or of one."
+    keyRevoked(partner: String, fromChangeIndex: Int, fromSlot: Int): HistoryEvent!
+    "Proposals: proposalCreated, proposalVoted, proposalCancelled, and executions (the action's event, with its proposalId). Expiry leaves no event: a proposal expires by the clock (its expiresAt)."
+    proposalChanged(fromChangeIndex: Int, fromSlot: Int): HistoryEvent!
   }
 
   type Registry {

@@ -1,19 +1,41 @@
-// registryChanged: replays stored events after `fromChangeIndex` (in pages), then follows live
-// ones, with no gap and no repeat: live events that arrive meanwhile are queued, then
-// deduplicated by change index. A Repeater (not an async generator) so that a client going
-// away stops it at once, even while it waits for the next change.
+// The one change stream behind every subscription (registryChanged and the node-facing
+// partnerChanged, keyRevoked, proposalChanged): replays stored events from a resume point (a
+// change index or a slot, in pages), then follows live ones, with no gap and no repeat: live
+// events that arrive meanwhile are queued, then deduplicated by change index. A Repeater (not an
+// async generator) so that a client going away stops it at once, even while it waits.
 import { Repeater } from "graphql-yoga";
 import type { Indexer } from "../indexer.js";
 import type { EventRow } from "../store/store.js";
 
 const REPLAY_PAGE = 500;
 
-/** `partner` and `names` (event names, e.g. ["keyRevoked"]) narrow what is delivered. */
-export function registryChanged(indexer: Indexer, fromChangeIndex: number | null, partner: string | null, names: string[] | null = null): Repeater<EventRow> {
+/** Where a reconnecting client resumes: after a change index it saw, or at a slot. null = live only. */
+export type ResumePoint = { afterChangeIndex: number } | { fromSlot: number } | null;
+
+/** Which events a subscriber wants (the stream itself always walks every change in order). */
+export type EventFilter = (event: EventRow) => boolean;
+
+/** The change index to replay after, and the lowest slot to deliver. */
+function startOf(indexer: Indexer, from: ResumePoint): { last: number; replay: boolean; minSlot: number } {
+  if (from === null) return { last: indexer.store.contiguousChangeIndex(), replay: false, minSlot: 0 };
+  if ("afterChangeIndex" in from) return { last: from.afterChangeIndex, replay: true, minSlot: 0 };
+  // Change indexes follow the chain's order, so the events at or after a slot are exactly those
+  // from the first stored one there on. None stored yet: only live ones qualify (the slot bound
+  // still applies to them, for a slot in the future). Past a hole in the history, the events
+  // that fill it are delivered by the same slot bound.
+  const contiguous = indexer.store.contiguousChangeIndex();
+  const first = indexer.store.events({ fromSlot: from.fromSlot, limit: 1 })[0];
+  return first === undefined
+    ? { last: contiguous, replay: false, minSlot: from.fromSlot }
+    : { last: Math.min(first.changeIndex - 1, contiguous), replay: true, minSlot: from.fromSlot };
+}
+
+export function changeStream(indexer: Indexer, from: ResumePoint, wanted: EventFilter = () => true): Repeater<EventRow> {
   return new Repeater<EventRow>(async (push, stop) => {
     let stopped = false;
     let wake: (() => void) | undefined;
     const pending: EventRow[] = [];
+    // Listen before reading the store, so nothing published in between is lost.
     const off = indexer.onEvent((event) => {
       pending.push(event);
       wake?.();
@@ -22,15 +44,16 @@ export function registryChanged(indexer: Indexer, fromChangeIndex: number | null
       stopped = true;
       wake?.();
     });
-    let last = fromChangeIndex ?? indexer.store.contiguousChangeIndex();
+    const start = startOf(indexer, from);
+    let last = start.last;
     const emit = async (event: EventRow): Promise<void> => {
       if (event.changeIndex <= last) return;
       last = event.changeIndex;
-      if ((partner === null || event.partner === partner) && (names === null || names.includes(event.name))) await push(event);
+      if (event.slot >= start.minSlot && wanted(event)) await push(event);
     };
     try {
       // Replay only the contiguous part: anything past a hole is published once the hole is filled.
-      while (!stopped && fromChangeIndex !== null) {
+      while (!stopped && start.replay) {
         const limit = Math.min(REPLAY_PAGE, indexer.store.contiguousChangeIndex() - last);
         if (limit <= 0) break;
         for (const event of indexer.store.events({ afterChangeIndex: last, limit })) await emit(event);
@@ -44,4 +67,20 @@ export function registryChanged(indexer: Indexer, fromChangeIndex: number | null
       off();
     }
   });
+}
+
+// --- the node-facing filters (event names as the indexer stores them: the IDL's, camelCase) ---
+
+/** KeyRevoked is the program's only key-revocation event (a rotated-out key is not revoked). */
+export const KEY_REVOCATION_EVENTS = ["keyRevoked"] as const;
+
+/** Proposal lifecycle events; an executed proposal shows as its action's event with its proposal id. */
+export const PROPOSAL_EVENTS = ["proposalCreated", "proposalVoted", "proposalCancelled"] as const;
+
+/** True for the events proposalChanged delivers: created, voted, cancelled, and executions. */
+export function isProposalEvent(event: EventRow): boolean {
+  if ((PROPOSAL_EVENTS as readonly string[]).includes(event.name)) return true;
+  // Actions carry proposal_id 0 when no proposal was behind them (e.g. declare_endpoint).
+  const id = event.data?.proposalId;
+  return id !== undefined && id !== null && String(id) !== "0";
 }
