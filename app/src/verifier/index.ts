@@ -4,3 +4,5 @@ export * from "./verifier.js";
 export type { RegistrySnapshot } from "../sdk/snapshot.js";
 export { loadRegistrySnapshot } from "../sdk/snapshot.js";
 export * from "./refresh.js";
+export * from "./indexer-snapshot.js";
+export * from "./indexer-feed.js";

@@ -170,6 +170,14 @@ export class RequestVerifier {
     this.partners = compile(snapshot);
   }
 
+  /**
+   * The current snapshot is still the registry's state as of `fetchedAt` (a live feed saw no
+   * change since): moves its age forward without recompiling it. Never moves it backwards.
+   */
+  confirmSnapshot(fetchedAt: number): void {
+    if (fetchedAt > this.snapshotValue.fetchedAt) this.snapshotValue = { ...this.snapshotValue, fetchedAt };
+  }
+
   /** Decides on one envelope at `nowMs` (unix ms). Never throws. */
   verify(envelope: Uint8Array, nowMs: number = Date.now()): Verdict {
     const e = decodeEnvelope(envelope);

@@ -1,0 +1,46 @@
+// Loading the node snapshot from the indexer's GraphQL `snapshot` query over HTTP (the same
+// RegistrySnapshot loadRegistrySnapshot reads over RPC, with the indexer's health beside it).
+import type { RegistrySnapshot } from "../sdk/snapshot.js";
+
+export interface ServedSnapshot {
+  /** Non-null while the indexer may be missing changes: a node must not rely on the snapshot then. */
+  degraded: string | null;
+  /** The snapshot, its fetchedAt stamped with the node's clock when the request was sent. */
+  snapshot: RegistrySnapshot;
+}
+
+const SNAPSHOT_QUERY = "{ snapshot { degraded snapshot } }";
+
+/** The indexer's snapshot as served, degraded or not. Throws a clear Error when there is none. */
+export async function fetchIndexerSnapshot(graphqlUrl: string, options: { now?: () => number; timeoutMs?: number } = {}): Promise<ServedSnapshot> {
+  const sentAt = (options.now ?? Date.now)();
+  let response: Response;
+  try {
+    response = await fetch(graphqlUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json" },
+      body: JSON.stringify({ query: SNAPSHOT_QUERY }),
+      signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+    });
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    throw new Error(`cannot reach the indexer at ${graphqlUrl}: ${cause?.code ?? cause?.message ?? (err as Error).message}`);
+  }
+  let body: { data?: { snapshot: { degraded: string | null; snapshot: RegistrySnapshot } | null }; errors?: { message: string }[] };
+  try {
+    body = (await response.json()) as typeof body;
+  } catch {
+    throw new Error(`the indexer at ${graphqlUrl} answered HTTP ${response.status} without a GraphQL body`);
+  }
+  if (body.errors?.length) throw new Error(`the indexer at ${graphqlUrl} refused the snapshot query: ${body.errors.map((e) => e.message).join("; ")}`);
+  const served = body.data?.snapshot;
+  if (served === undefined || served === null) throw new Error(`the indexer at ${graphqlUrl} has not indexed the registry yet`);
+  return { degraded: served.degraded, snapshot: { ...served.snapshot, fetchedAt: sentAt } };
+}
+
+/** A snapshot to build a RequestVerifier with; throws while the indexer is degraded. */
+export async function loadIndexerSnapshot(graphqlUrl: string, options: { now?: () => number; timeoutMs?: number } = {}): Promise<RegistrySnapshot> {
+  const served = await fetchIndexerSnapshot(graphqlUrl, options);
+  if (served.degraded !== null) throw new Error(`the indexer at ${graphqlUrl} is degraded (${served.degraded}): its snapshot may miss changes`);
+  return served.snapshot;
+}
