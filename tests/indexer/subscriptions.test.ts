@@ -59,7 +59,7 @@ describe("indexer subscriptions for nodes, and the verifier fed by them (surfnet
   after(async () => {
     for (const feed of feeds) await feed.stop();
     await client?.dispose();
-    await api?.close();
+    await api?.close().catch(() => undefined); // already closed if the fail-closed test failed midway
     await indexer?.stop();
     tmp.remove();
   });
@@ -198,6 +198,25 @@ describe("indexer subscriptions for nodes, and the verifier fed by them (surfnet
         ],
       );
       assert.ok(seen.every((e) => e.changeIndex > from && e.slot > 0));
+    } finally {
+      await stream.return?.();
+    }
+  });
+
+  it("proposalChanged: the first proposal (id 0, which is also the 'no proposal' id) and its execution", async () => {
+    const stream = client.iterate<Record<string, Change>>({ query: `subscription { proposalChanged(fromChangeIndex: 0) { ${FIELDS} } }` });
+    try {
+      // The fixture's first proposal grants the legal-verifier role; declare_endpoint's proposalId 0 before it is no proposal.
+      const seen = await take(stream, "proposalChanged", 4);
+      assert.deepEqual(
+        seen.map((e) => [e.name, Number(e.data!.proposalId)]),
+        [
+          ["proposalCreated", 0],
+          ["proposalVoted", 0],
+          ["proposalVoted", 0],
+          ["roleChanged", 0],
+        ],
+      );
     } finally {
       await stream.return?.();
     }

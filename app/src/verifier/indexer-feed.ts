@@ -175,8 +175,8 @@ class IndexerFollower implements IndexerFeed {
     const min = this.options.retryMinMs ?? 250;
     const wait = Math.min(this.options.retryMaxMs ?? 10_000, min * 2 ** this.failures) * (0.8 + 0.4 * Math.random());
     this.failures += 1;
+    // Not unref'd: a node whose only work is following the indexer must not exit while cut off.
     this.reconnectTimer = setTimeout(() => void this.connect(), wait);
-    this.reconnectTimer.unref?.();
   }
 
   private clearTimers(): void {

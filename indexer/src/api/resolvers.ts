@@ -6,7 +6,7 @@ import type { AccountRow, EventRow } from "../store/store.js";
 import { authorize, categoryNames, keyToBase58 } from "./authorize.js";
 import { registrySnapshot } from "./snapshot.js";
 import { eventNames, partnerAddress, resumePoint } from "./subscription-args.js";
-import { changeStream, isProposalEvent, KEY_REVOCATION_EVENTS } from "./subscriptions.js";
+import { changeStream, KEY_REVOCATION_EVENTS, proposalEvents } from "./subscriptions.js";
 
 export const MAX_PAGE = 100;
 
@@ -247,7 +247,7 @@ export function resolvers() {
         resolve: (event: EventRow) => historyView(event),
       },
       proposalChanged: {
-        subscribe: (_: unknown, args: ResumeArgs, { indexer }: Context) => changeStream(indexer, resumePoint(args), isProposalEvent),
+        subscribe: (_: unknown, args: ResumeArgs, { indexer }: Context) => changeStream(indexer, resumePoint(args), proposalEvents(indexer)),
         resolve: (event: EventRow) => historyView(event),
       },
     },

@@ -77,10 +77,19 @@ export const KEY_REVOCATION_EVENTS = ["keyRevoked"] as const;
 /** Proposal lifecycle events; an executed proposal shows as its action's event with its proposal id. */
 export const PROPOSAL_EVENTS = ["proposalCreated", "proposalVoted", "proposalCancelled"] as const;
 
-/** True for the events proposalChanged delivers: created, voted, cancelled, and executions. */
-export function isProposalEvent(event: EventRow): boolean {
-  if ((PROPOSAL_EVENTS as readonly string[]).includes(event.name)) return true;
-  // Actions carry proposal_id 0 when no proposal was behind them (e.g. declare_endpoint).
-  const id = event.data?.proposalId;
-  return id !== undefined && id !== null && String(id) !== "0";
+/**
+ * The events proposalChanged delivers: created, voted, cancelled, and executions. An executed
+ * action's event carries its proposal's id; 0 also means "no proposal" (e.g. declare_endpoint)
+ * but is a real id too (the first proposal), so for 0 the transaction must have run `execute`.
+ * (Proposal 0 executed through another program's CPI is not recognised: its transaction has no
+ * top-level registry instruction.)
+ */
+export function proposalEvents(indexer: Indexer): EventFilter {
+  return (event) => {
+    if ((PROPOSAL_EVENTS as readonly string[]).includes(event.name)) return true;
+    const id = event.data?.proposalId;
+    if (id === undefined || id === null) return false;
+    if (String(id) !== "0") return true;
+    return indexer.store.transaction(event.signature)?.instructions.some((ix) => ix.name === "execute") ?? false;
+  };
 }
