@@ -61,6 +61,10 @@ export class Indexer implements IngestSink {
   private readonly finality: FinalityTracker | undefined;
   private degradedReason: string | null = null;
   private published: number;
+  /** Events up to this change index may be published: the accounts their transactions wrote are stored. */
+  private settledThrough: number;
+  /** Account reads after transaction batches, in order (events are published behind them). */
+  private settling: Promise<void> = Promise.resolve();
   private gapTimer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
 
@@ -73,6 +77,7 @@ export class Indexer implements IngestSink {
       options.logger?.warn({ what: f.what, account: f.where, slot: f.slot, err: f.message }, "could not decode");
     };
     this.published = this.store.contiguousChangeIndex();
+    this.settledThrough = this.published;
     // Rows written below finalized commitment are upgraded once the chain finalizes their slot.
     if (options.commitment !== "finalized") {
       this.finality = new FinalityTracker(this.store, new Connection(options.rpcUrl, "confirmed"), {
@@ -181,7 +186,29 @@ export class Indexer implements IngestSink {
     const added = this.store.applyTransactions(`${source}:transactions`, decoded);
     this.metrics.events.inc(added.length);
     this.updateSlots();
-    this.publish();
+    const through = added.reduce((max, e) => Math.max(max, e.changeIndex), 0);
+    // Account and transaction notifications race; a node that reloads its snapshot on an event
+    // must find the accounts that event's transaction wrote. So read those first, then publish.
+    const toRead = transactions.filter((t) => (t.err === null || t.err === undefined) && (t.writable?.length ?? 0) > 0);
+    const pubkeys = [...new Set(toRead.flatMap((t) => t.writable!))];
+    const minSlot = toRead.reduce((max, t) => Math.max(max, t.slot), 0);
+    this.settling = this.settling.then(async () => {
+      if (this.stopped) return;
+      if (pubkeys.length > 0 && this.source.readAccounts !== undefined) {
+        try {
+          const read = await this.source.readAccounts(pubkeys, minSlot);
+          this.accounts(source, read.updates);
+        } catch (err) {
+          if (this.stopped) return;
+          // Without the accounts, publishing would show subscribers a state the chain never had.
+          this.options.logger?.warn({ err: String(err), slot: minSlot }, "could not read the accounts of a transaction; re-backfilling");
+          await this.source.repair(`accounts of slot ${minSlot} unavailable: ${(err as Error).message}`);
+        }
+      }
+      if (this.stopped) return;
+      this.settledThrough = Math.max(this.settledThrough, through);
+      this.publish();
+    });
     this.scheduleGapCheck();
   }
 
@@ -228,9 +255,10 @@ export class Indexer implements IngestSink {
     return registry?.data?.history?.changeCount === undefined ? null : Number(registry.data.history.changeCount);
   }
 
-  /** Publishes stored events past the last published one, stopping at the first hole. */
+  /** Publishes stored, settled events past the last published one, stopping at the first hole. */
   private publish(): void {
-    const contiguous = this.store.contiguousChangeIndex();
+    if (this.stopped) return;
+    const contiguous = Math.min(this.store.contiguousChangeIndex(), this.settledThrough);
     if (contiguous <= this.published) return;
     const events = this.store.events({ afterChangeIndex: this.published, limit: contiguous - this.published });
     this.published = contiguous;

@@ -11,7 +11,7 @@ import type { TransactionNotificationResult } from "helius-sdk/websockets/types"
 import { WebSocket as NodeWebSocket } from "ws";
 import { registryAddress } from "../../../app/src/sdk/pda.js";
 import { RpcSource } from "./rpc-source.js";
-import type { ChainSource, IngestSink, RawAccountUpdate, RawTransaction } from "./types.js";
+import type { AccountRead, ChainSource, IngestSink, RawTransaction } from "./types.js";
 
 export interface HeliusSourceOptions {
   /** Helius RPC URL (https://mainnet.helius-rpc.com/?api-key=…), used for backfill and account reads. */
@@ -123,7 +123,11 @@ export class HeliusSource implements ChainSource {
     return this.reconnecting;
   }
 
-  /** One notification: the transaction, then the program accounts it touched, re-read over RPC. */
+  /**
+   * One notification: the transaction, with the accounts it could write. The stream carries no
+   * account data: the pipeline re-reads those accounts over RPC (readAccounts) before it
+   * publishes the transaction's events.
+   */
   private async handle(sink: IngestSink, notification: TransactionNotificationResult): Promise<void> {
     const full = notification.transaction as FullTransaction;
     const tx = VersionedTransaction.deserialize(Buffer.from(full.transaction[0], "base64"));
@@ -136,19 +140,14 @@ export class HeliusSource implements ChainSource {
       logs: full.meta?.logMessages ?? [],
       signers: keys.slice(0, tx.message.header.numRequiredSignatures).map((k) => k.toBase58()),
       instructions: tx.message.compiledInstructions.filter((ix) => keys[ix.programIdIndex]?.equals(this.options.programId)).map((ix) => Buffer.from(ix.data)),
+      writable: keys.filter((_, i) => tx.message.isAccountWritable(i)).map((k) => k.toBase58()),
     };
+    sink.chainSlot(notification.slot);
     sink.transactions(this.name, [raw]);
-    if (raw.err !== null) return;
-    const writable = keys.filter((_, i) => tx.message.isAccountWritable(i));
-    const { context, value } = await this.connection.getMultipleAccountsInfoAndContext(writable, this.options.commitment as Commitment);
-    const updates: RawAccountUpdate[] = [];
-    value.forEach((account, i) => {
-      if (account !== null && account.owner.equals(this.options.programId)) {
-        updates.push({ pubkey: writable[i]!.toBase58(), slot: context.slot, lamports: account.lamports, data: account.data });
-      }
-    });
-    sink.chainSlot(context.slot);
-    if (updates.length > 0) sink.accounts(this.name, updates);
+  }
+
+  readAccounts(pubkeys: string[], minSlot: number): Promise<AccountRead> {
+    return this.rpc.readAccounts(pubkeys, minSlot);
   }
 
   /** The registry account, re-read: its change count tells the pipeline whether the stream missed anything. */

@@ -4,7 +4,7 @@
 // resubscribes and re-backfills.
 import { Connection, PublicKey, type Commitment, type VersionedTransactionResponse } from "@solana/web3.js";
 import { registryAddress } from "../../../app/src/sdk/pda.js";
-import type { ChainSource, IngestSink, RawAccountUpdate, RawTransaction } from "./types.js";
+import type { AccountRead, ChainSource, IngestSink, RawAccountUpdate, RawTransaction } from "./types.js";
 
 export interface RpcSourceOptions {
   rpcUrl: string;
@@ -102,7 +102,7 @@ export class RpcSource implements ChainSource {
       this.options.programId,
       (logs, ctx) => {
         this.latestSlot = Math.max(this.latestSlot, ctx.slot);
-        void this.fetchTransactions([logs.signature]).then(
+        void this.fetchTransactions([logs.signature], true).then(
           (txs) => sink.transactions(this.name, txs),
           (err: unknown) => {
             this.log("could not fetch a notified transaction; re-backfilling", { signature: logs.signature, slot: ctx.slot, err: String(err) });
@@ -214,8 +214,26 @@ export class RpcSource implements ChainSource {
     return out.reverse();
   }
 
-  /** Fetches transactions and their registry instructions and logs. */
-  async fetchTransactions(signatures: string[]): Promise<RawTransaction[]> {
+  /** The program's accounts among `pubkeys` as of `minSlot` or later (missing ones as closed). */
+  async readAccounts(pubkeys: string[], minSlot: number): Promise<AccountRead> {
+    const updates: RawAccountUpdate[] = [];
+    let slot = minSlot;
+    // getMultipleAccounts takes at most 100 addresses per call.
+    for (let at = 0; at < pubkeys.length; at += 100) {
+      const chunk = pubkeys.slice(at, at + 100);
+      const keys = chunk.map((k) => new PublicKey(k));
+      const { context, value } = await retry(() => this.connection.getMultipleAccountsInfoAndContext(keys, { commitment: this.commitment, minContextSlot: minSlot }), 5);
+      slot = Math.max(slot, context.slot);
+      value.forEach((account, i) => {
+        if (account === null) updates.push({ pubkey: chunk[i]!, slot: context.slot, lamports: 0, data: null });
+        else if (account.owner.equals(this.options.programId)) updates.push({ pubkey: chunk[i]!, slot: context.slot, lamports: account.lamports, data: account.data });
+      });
+    }
+    return { slot, updates };
+  }
+
+  /** Fetches transactions and their registry instructions and logs (`live`: with the accounts they could write). */
+  async fetchTransactions(signatures: string[], live = false): Promise<RawTransaction[]> {
     const finality = this.commitment === "processed" ? "confirmed" : (this.commitment as "confirmed" | "finalized");
     return Promise.all(
       signatures.map(async (signature) => {
@@ -224,12 +242,12 @@ export class RpcSource implements ChainSource {
           if (found === null) throw new Error(`transaction ${signature} not found`);
           return found;
         });
-        return this.rawTransaction(signature, tx);
+        return this.rawTransaction(signature, tx, live);
       }),
     );
   }
 
-  private rawTransaction(signature: string, tx: VersionedTransactionResponse): RawTransaction {
+  private rawTransaction(signature: string, tx: VersionedTransactionResponse, live: boolean): RawTransaction {
     const message = tx.transaction.message;
     const keys = message.staticAccountKeys;
     const programId = this.options.programId;
@@ -241,6 +259,14 @@ export class RpcSource implements ChainSource {
       logs: tx.meta?.logMessages ?? [],
       signers: keys.slice(0, message.header.numRequiredSignatures).map((k) => k.toBase58()),
       instructions: message.compiledInstructions.filter((ix) => keys[ix.programIdIndex]?.equals(programId)).map((ix) => Buffer.from(ix.data)),
+      ...(live
+        ? {
+            writable: [
+              ...keys.filter((_, i) => message.isAccountWritable(i)).map((k) => k.toBase58()),
+              ...(tx.meta?.loadedAddresses?.writable ?? []).map((k) => k.toBase58()),
+            ],
+          }
+        : {}),
     };
   }
 

@@ -19,6 +19,18 @@ export interface RawTransaction {
   signers: string[];
   /** The registry program's top-level instructions (data bytes). */
   instructions: Buffer[];
+  /**
+   * Live transactions only: every account the transaction could write (static keys and loaded
+   * addresses), for the pipeline to read before it publishes the events. Backfilled transactions
+   * leave it out: the account snapshot taken before them already holds their effects.
+   */
+  writable?: string[];
+}
+
+/** Accounts read at (or after) a slot; `data === null` for an address that does not exist. */
+export interface AccountRead {
+  slot: number;
+  updates: RawAccountUpdate[];
 }
 
 /** Where a source delivers; the pipeline implements it. */
@@ -38,6 +50,12 @@ export interface ChainSource {
   start(sink: IngestSink): Promise<void>;
   /** Re-reads everything (accounts snapshot + missing transactions). */
   backfill(sink: IngestSink, progress?: (done: number, total: number) => void): Promise<void>;
+  /**
+   * Reads these accounts at `minSlot` or later, keeping those the program owns (and reporting
+   * missing ones as closed): the pipeline stores what a transaction wrote before it tells anyone
+   * about the transaction's events.
+   */
+  readAccounts?(pubkeys: string[], minSlot: number): Promise<AccountRead>;
   /** Reports degraded, re-backfills, reports healthy (the pipeline calls it on a detected gap). */
   repair(reason: string): Promise<void>;
   stop(): Promise<void>;

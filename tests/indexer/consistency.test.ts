@@ -1,0 +1,82 @@
+// Account and transaction notifications travel separately and race. A node that reloads its
+// snapshot when it hears of a change must find the accounts that change wrote, so the pipeline
+// publishes an event only once its transaction's accounts are stored. Here the account stream is
+// held back by a second, and every published event must still find the registry account (which
+// every registry transaction writes) at or past its own change.
+import assert from "node:assert/strict";
+import anchor from "@coral-xyz/anchor";
+import { Keypair } from "@solana/web3.js";
+import { LUME_REGISTRY_PROGRAM_ID } from "../../app/src/sdk/idl.js";
+import { registryAddress } from "../../app/src/sdk/pda.js";
+import { Indexer } from "../../indexer/src/indexer.js";
+import { RpcSource } from "../../indexer/src/source/rpc-source.js";
+import type { ChainSource, IngestSink } from "../../indexer/src/source/types.js";
+import type { EventRow } from "../../indexer/src/store/store.js";
+import { addresses, type RegistryFixture } from "../support/registry-fixture.js";
+import { useRegistrySurfnet } from "../support/surfnet.js";
+import { caughtUp, surfnetFixture, tempDir, until } from "./support.js";
+
+const { BN } = anchor;
+
+/** The RPC source with its live account notifications delivered a second late. */
+class SlowAccountStream implements ChainSource {
+  readonly name = "rpc";
+  constructor(private readonly inner: RpcSource) {}
+  start(sink: IngestSink): Promise<void> {
+    return this.inner.start({
+      accounts: (source, updates, snapshot) => (snapshot ? sink.accounts(source, updates, snapshot) : void setTimeout(() => sink.accounts(source, updates), 1_000)),
+      transactions: (source, txs) => sink.transactions(source, txs),
+      chainSlot: (slot) => sink.chainSlot(slot),
+      degraded: (reason) => sink.degraded(reason),
+    });
+  }
+  backfill: ChainSource["backfill"] = (sink, progress) => this.inner.backfill(sink, progress);
+  readAccounts: NonNullable<ChainSource["readAccounts"]> = (pubkeys, minSlot) => this.inner.readAccounts(pubkeys, minSlot);
+  repair = (reason: string) => this.inner.repair(reason);
+  stop = () => this.inner.stop();
+}
+
+describe("indexer: events are published only with the accounts they wrote (surfnet)", function () {
+  this.timeout(120_000);
+  let indexer: Indexer | undefined;
+  after(async () => {
+    await indexer?.stop();
+    tmp.remove();
+  });
+  const net = useRegistrySurfnet();
+  const tmp = tempDir();
+  let f: RegistryFixture;
+
+  before(async () => {
+    f = await surfnetFixture(net);
+  });
+
+  it("a subscriber hearing of a change finds the registry and the key it wrote already stored", async () => {
+    const inner = new RpcSource({ rpcUrl: net.surfnet.rpcUrl, wsUrl: net.surfnet.wsUrl, programId: LUME_REGISTRY_PROGRAM_ID, staleAfterMs: 15_000 });
+    indexer = new Indexer({ rpcUrl: net.surfnet.rpcUrl, dbPath: tmp.dbPath, source: new SlowAccountStream(inner), finalityPollMs: 60_000 });
+    const partner = await f.admittedPartner();
+    await indexer.start();
+    await caughtUp(indexer, f);
+
+    const registry = registryAddress().toBase58();
+    const seen: { event: EventRow; registryChangeCount: number; keyStatus: string | undefined }[] = [];
+    indexer.onEvent((event) => {
+      const row = indexer!.store.account(registry);
+      const key = event.name === "keyIssued" || event.name === "keyRevoked" ? indexer!.store.account(addresses.key(partner.address, 0).toBase58()) : undefined;
+      seen.push({ event, registryChangeCount: Number(row?.data.history.changeCount), keyStatus: key?.data?.status });
+    });
+    const now = await f.now();
+    const key = Keypair.generate();
+    const issue = { issueKey: { publicKey: Array.from(key.publicKey.toBuffer()), endpoints: [], validFrom: new BN(now), validUntil: new BN(now + 86_400), replaces: null } };
+    f.assertOk(await f.pass(issue, partner.address, [partner.address, addresses.key(partner.address, 0)]), "issue key");
+    f.assertOk(await f.pass({ revokeKey: { index: 0, reason: { compromised: {} } } }, partner.address, [partner.address, addresses.key(partner.address, 0)]), "revoke key");
+    const total = await caughtUp(indexer, f);
+    await until("every change published", () => seen.at(-1)?.event.changeIndex === total);
+
+    assert.ok(seen.length >= 8, `${seen.length} events published`);
+    for (const { event, registryChangeCount } of seen) {
+      assert.ok(registryChangeCount >= event.changeIndex, `change ${event.changeIndex} (${event.name}) published while the stored registry counted ${registryChangeCount}`);
+    }
+    assert.deepEqual(seen.filter((s) => s.keyStatus !== undefined).map((s) => [s.event.name, s.keyStatus]), [["keyIssued", "active"], ["keyRevoked", "revoked"]]);
+  });
+});
