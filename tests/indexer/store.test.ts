@@ -144,6 +144,20 @@ describe("indexer store (SQLite)", () => {
     assert.equal(store.latestChangeTime(), 200, "the clock at the newest change, by change order");
   });
 
+  it("history by block time range: inclusive bounds, events without a block time left out", () => {
+    const at = (signature: string, changeIndex: number, blockTime: number | null): DecodedTransaction => ({
+      signature, slot: changeIndex, blockTime, ok: true, err: null, signers: [], instructions: [],
+      events: [{ signature, slot: changeIndex, changeIndex, name: "partnerApplied", data: null, raw: Buffer.alloc(16) }],
+    });
+    store.applyTransactions("rpc:transactions", [at("s1", 1, 100), at("s2", 2, 200), at("s3", 3, null), at("s4", 4, 300)]);
+    const ids = (filter: { fromTime?: number; toTime?: number }) => store.events(filter).map((e) => e.changeIndex);
+    assert.deepEqual(ids({ fromTime: 100, toTime: 200 }), [1, 2]);
+    assert.deepEqual(ids({ fromTime: 101 }), [2, 4]);
+    assert.deepEqual(ids({ toTime: 299 }), [1, 2]);
+    assert.deepEqual(ids({ fromTime: 301 }), []);
+    assert.deepEqual(ids({}), [1, 2, 3, 4]);
+  });
+
   it("migrates a version-2 index: JSON data becomes lookup keys, nothing is lost", () => {
     const path = `${tmp.dir}/v2-${Math.random().toString(36).slice(2)}.sqlite`;
     const Database = store.db.constructor as typeof import("better-sqlite3");
