@@ -164,8 +164,10 @@ describe("indexer GraphQL API (surfnet, HTTP + WebSocket)", function () {
     const partnerHistory = (await query(api, `{ history(partner: "${pending.address.toBase58()}") { name } }`)).history;
     assert.deepEqual(partnerHistory.map((e: any) => e.name), ["partnerApplied"]);
 
-    const status = (await query(api, "{ status { indexedSlot chainSlot degraded eventCount onChainChangeCount checkpoints { source slot } } }")).status;
+    const status = (await query(api, "{ status { indexedSlot chainSlot lag syncedSlot finalizedSlot degraded eventCount onChainChangeCount checkpoints { source slot } } }")).status;
     assert.equal(status.degraded, null);
+    assert.ok(status.syncedSlot >= status.indexedSlot && status.lag === Math.max(0, status.chainSlot - status.syncedSlot));
+    assert.ok(status.finalizedSlot === null || status.finalizedSlot <= status.chainSlot);
     assert.equal(status.eventCount, status.onChainChangeCount);
     assert.deepEqual(status.checkpoints.map((c: any) => c.source), ["rpc:accounts", "rpc:transactions"]);
   });

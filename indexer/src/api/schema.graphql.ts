@@ -183,9 +183,15 @@ export const typeDefs = /* GraphQL */ `
   }
 
   type IndexerStatus {
+    "The newest slot a stored row reflects."
     indexedSlot: Int!
     chainSlot: Int!
+    "Chain slot minus syncedSlot (0 while a healthy stream idles)."
     lag: Int!
+    "The slot the index is known complete at: its newest row, or the chain slot last seen while healthy."
+    syncedSlot: Int!
+    "The chain's finalized slot as last polled; rows at or below it are marked finalized (null when indexing at finalized)."
+    finalizedSlot: Int
     degraded: String
     eventCount: Int!
     contiguousChangeIndex: Int!
