@@ -36,6 +36,8 @@ describe("indexer GraphQL API (surfnet, HTTP + WebSocket)", function () {
   const goodKey = Keypair.generate();
   const revokedKey = Keypair.generate();
   const suspendedKey = Keypair.generate();
+  let auditor: Keypair;
+  let reportingNode: Keypair;
 
   before(async function () {
     this.timeout(180_000);
@@ -53,6 +55,10 @@ describe("indexer GraphQL API (surfnet, HTTP + WebSocket)", function () {
     }
     f.assertOk(await f.pass({ revokeKey: { index: 1, reason: { compromised: {} } } }, active.address, [active.address, addresses.key(active.address, 1)]), "revoke key");
     f.assertOk(await f.pass({ suspendPartner: { reason: "audit" } }, suspended.address, [suspended.address]), "suspend");
+    auditor = await f.grantRole("auditor");
+    reportingNode = await f.grantRole("reportingNode");
+    f.assertOk(await f.recordReview(auditor, active.address, "passed", { evidenceUri: "https://audit.example/2026-q4.pdf" }), "review");
+    f.assertOk((await f.reportDeviation(reportingNode, active.address, 1, 900)).result, "deviation report");
 
     indexer = newIndexer(net, tmp.dbPath);
     api = await startApiServer(indexer, { port: 0 });
@@ -133,6 +139,28 @@ describe("indexer GraphQL API (surfnet, HTTP + WebSocket)", function () {
     const names = p.history.map((e: any) => e.name);
     for (const name of ["partnerApplied", "endpointAdded", "verificationAttested", "partnerStatusChanged", "keyIssued", "keyRevoked"]) assert.ok(names.includes(name), `${name} in ${names}`);
     assert.ok(p.history.every((e: any) => e.transaction.signature === e.signature));
+
+    // Reviews and deviation reports, for auditors.
+    const monitoring = await query(
+      api,
+      `query($address: String) { partner(address: $address) {
+         reviews { auditor outcome evidenceUri evidenceHash status transaction { signers } }
+         reports { reporter category observed evidenceHash windowStart }
+       } }`,
+      { address: active.address.toBase58() },
+    );
+    assert.deepEqual(
+      monitoring.partner.reviews.map((r: any) => [r.auditor, r.outcome, r.evidenceUri, r.evidenceHash, r.status]),
+      [[auditor.publicKey.toBase58(), "passed", "https://audit.example/2026-q4.pdf", "5e".repeat(32), "active"]],
+    );
+    assert.ok(monitoring.partner.reviews[0].transaction.signers.includes(auditor.publicKey.toBase58()));
+    assert.deepEqual(
+      monitoring.partner.reports.map((r: any) => [r.reporter, r.category, r.observed, r.evidenceHash]),
+      [[reportingNode.publicKey.toBase58(), f.options.categories[1], "900", "de".repeat(32)]],
+    );
+    const others = await query(api, `{ partner(address: "${suspended.address.toBase58()}") { reviews { outcome } reports { reporter } } }`);
+    assert.deepEqual(others.partner, { reviews: [], reports: [] });
+
     const byId = await query(api, "{ partner(id: 1) { address status } }");
     assert.deepEqual(byId.partner, { address: suspended.address.toBase58(), status: "suspended" });
     assert.equal((await query(api, `{ partner(address: "${Keypair.generate().publicKey.toBase58()}") { partnerId } }`)).partner, null);

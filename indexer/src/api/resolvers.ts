@@ -121,6 +121,35 @@ function proposalView(row: AccountRow) {
 
 const historyView = (e: EventRow) => ({ ...e, raw: undefined });
 
+function reviewView(e: EventRow) {
+  const d = e.data;
+  return {
+    changeIndex: e.changeIndex,
+    slot: e.slot,
+    signature: e.signature,
+    auditor: d.auditor,
+    outcome: d.outcome,
+    evidenceHash: d.evidenceHash,
+    evidenceUri: d.evidenceUri,
+    nextReviewAt: d.nextReviewAt,
+    status: d.status,
+  };
+}
+
+function reportView(row: AccountRow, categories: string[]) {
+  const d = row.data;
+  return {
+    address: row.pubkey,
+    slot: row.slot,
+    reporter: d.reporter,
+    windowStart: d.windowStart,
+    category: categories[d.category as number] ?? null,
+    observed: d.observed,
+    evidenceHash: d.evidenceHash,
+    reportedAt: d.reportedAt,
+  };
+}
+
 /** The latest chain time the index has seen (timeTravel on a local chain moves it past the wall clock). */
 function chainNow(indexer: Indexer): number {
   // The Clock the program stamped on its latest change (block times do not follow a time travel).
@@ -258,7 +287,16 @@ export function resolvers() {
         indexer.store.accountsWhere("infraKey", "partner", p.address).map(keyView).sort((a, b) => a.index - b.index),
       proposals: (p: { address: string }, _: unknown, { indexer }: Context) =>
         indexer.store.accountsWhere("proposal", "partner", p.address).map(proposalView).sort((a, b) => a.proposalId - b.proposalId),
+      reviews: (p: { address: string }, _: unknown, { indexer }: Context) =>
+        indexer.store.events({ partner: p.address, name: "reviewRecorded" }).map(reviewView),
+      reports: (p: { address: string }, _: unknown, { indexer }: Context) => {
+        const categories = categoriesOf(indexer);
+        return indexer.store.accountsOf("deviationReport", p.address).map((row) => reportView(row, categories));
+      },
       history: (p: { address: string }, _: unknown, { indexer }: Context) => indexer.store.events({ partner: p.address }).map(historyView),
+    },
+    Review: {
+      transaction: (r: { signature: string }, _: unknown, { indexer }: Context) => indexer.store.transaction(r.signature) ?? null,
     },
     Proposal: {
       votes: (p: { proposalId: number }, _: unknown, { indexer }: Context) =>

@@ -102,8 +102,41 @@ export const typeDefs = /* GraphQL */ `
     endpoints: [Endpoint!]!
     keys: [InfraKey!]!
     proposals: [Proposal!]!
+    "Periodic reviews recorded by auditors (ReviewRecorded events), oldest first."
+    reviews: [Review!]!
+    "Deviation reports filed by reporting nodes (one account per node and window)."
+    reports: [DeviationReport!]!
     history: [HistoryEvent!]!
     data: JSON!
+  }
+
+  type Review {
+    changeIndex: Int!
+    slot: Int!
+    signature: String!
+    auditor: String!
+    "passed, concerns or failed"
+    outcome: String!
+    evidenceHash: String!
+    evidenceUri: String!
+    "Unix seconds (decimal string)."
+    nextReviewAt: String!
+    "The partner's status after the review."
+    status: String!
+    transaction: Transaction
+  }
+
+  type DeviationReport {
+    address: String!
+    slot: Int!
+    reporter: String!
+    "Start of the deviation window (unix seconds, decimal string)."
+    windowStart: String!
+    "The category the deviation was observed in (null if the registry no longer has it)."
+    category: String
+    observed: String!
+    evidenceHash: String!
+    reportedAt: String!
   }
 
   type Endpoint {
