@@ -10,6 +10,7 @@ import { RegistryDecoder, type IndexedAccount } from "./decoder/decoder.js";
 import { FinalityTracker } from "./finality.js";
 import { IndexerMetrics } from "./metrics.js";
 import { HeliusSource } from "./source/helius-source.js";
+import { HeliusWebhookSource, type HeliusWebhookConfig } from "./source/helius-webhook.js";
 import { RpcSource } from "./source/rpc-source.js";
 import type { ChainSource, IngestSink, RawAccountUpdate, RawTransaction } from "./source/types.js";
 import { IndexerStore, type AccountRow, type EventRow } from "./store/store.js";
@@ -26,7 +27,9 @@ export interface IndexerOptions {
   logger?: Logger;
   /** Stream from Helius Enhanced WebSockets instead of standard PubSub (backfill stays RPC). */
   heliusWsUrl?: string;
-  /** A source built by the caller (tests); default: RPC, or Helius with `heliusWsUrl`. */
+  /** Receive Helius raw-transaction webhooks instead of streaming (backfill stays RPC). */
+  heliusWebhook?: HeliusWebhookConfig;
+  /** A source built by the caller (tests); default: RPC, or Helius with `heliusWebhook` / `heliusWsUrl`. */
   source?: ChainSource;
 }
 
@@ -90,6 +93,17 @@ export class Indexer implements IngestSink {
     const log = (msg: string, fields?: Record<string, unknown>) => options.logger?.warn(fields ?? {}, msg);
     this.source =
       options.source ??
+      (options.heliusWebhook !== undefined
+        ? new HeliusWebhookSource({
+            rpcUrl: options.rpcUrl,
+            webhook: options.heliusWebhook,
+            programId: this.programId,
+            commitment: options.commitment,
+            staleAfterMs: options.staleAfterMs,
+            resumeSignature: () => this.resumeSignature(),
+            log,
+          })
+        : undefined) ??
       (options.heliusWsUrl !== undefined
         ? new HeliusSource({
             rpcUrl: options.rpcUrl,

@@ -9,7 +9,7 @@ import { Connection, PublicKey, VersionedTransaction, type Commitment } from "@s
 import { makeEnhancedWsClient, type EnhancedWsClient } from "helius-sdk/websockets/enhancedWs";
 import type { TransactionNotificationResult } from "helius-sdk/websockets/types";
 import { WebSocket as NodeWebSocket } from "ws";
-import { registryAddress } from "../../../app/src/sdk/pda.js";
+import { pollRegistry } from "./registry-poll.js";
 import { RpcSource } from "./rpc-source.js";
 import type { AccountRead, ChainSource, IngestSink, RawTransaction } from "./types.js";
 
@@ -151,15 +151,8 @@ export class HeliusSource implements ChainSource {
   }
 
   /** The registry account, re-read: its change count tells the pipeline whether the stream missed anything. */
-  private async pollRegistry(sink: IngestSink): Promise<void> {
-    try {
-      const address = registryAddress(this.options.programId);
-      const { context, value } = await this.connection.getAccountInfoAndContext(address, this.options.commitment as Commitment);
-      sink.chainSlot(context.slot);
-      if (value !== null) sink.accounts(this.name, [{ pubkey: address.toBase58(), slot: context.slot, lamports: value.lamports, data: value.data }]);
-    } catch (err) {
-      this.options.log?.("registry poll failed", { err: String(err) });
-    }
+  private pollRegistry(sink: IngestSink): Promise<void> {
+    return pollRegistry(this.connection, this.options.programId, this.options.commitment as Commitment, sink, this.name, this.options.log);
   }
 
   async stop(): Promise<void> {

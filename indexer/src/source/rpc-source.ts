@@ -2,8 +2,9 @@
 // programSubscribe, logsSubscribe and slotSubscribe. A reconnected websocket or a slot stream
 // that stays silent past `staleAfterMs` counts as a gap: the source reports degraded,
 // resubscribes and re-backfills.
-import { Connection, PublicKey, type Commitment, type VersionedTransactionResponse } from "@solana/web3.js";
+import { Connection, PublicKey, type Commitment } from "@solana/web3.js";
 import { registryAddress } from "../../../app/src/sdk/pda.js";
+import { toRawTransaction } from "./raw-transaction.js";
 import type { AccountRead, ChainSource, IngestSink, RawAccountUpdate, RawTransaction } from "./types.js";
 
 export interface RpcSourceOptions {
@@ -242,32 +243,9 @@ export class RpcSource implements ChainSource {
           if (found === null) throw new Error(`transaction ${signature} not found`);
           return found;
         });
-        return this.rawTransaction(signature, tx, live);
+        return toRawTransaction(signature, tx, this.options.programId, live);
       }),
     );
-  }
-
-  private rawTransaction(signature: string, tx: VersionedTransactionResponse, live: boolean): RawTransaction {
-    const message = tx.transaction.message;
-    const keys = message.staticAccountKeys;
-    const programId = this.options.programId;
-    return {
-      signature,
-      slot: tx.slot,
-      blockTime: tx.blockTime ?? null,
-      err: tx.meta?.err ?? null,
-      logs: tx.meta?.logMessages ?? [],
-      signers: keys.slice(0, message.header.numRequiredSignatures).map((k) => k.toBase58()),
-      instructions: message.compiledInstructions.filter((ix) => keys[ix.programIdIndex]?.equals(programId)).map((ix) => Buffer.from(ix.data)),
-      ...(live
-        ? {
-            writable: [
-              ...keys.filter((_, i) => message.isAccountWritable(i)).map((k) => k.toBase58()),
-              ...(tx.meta?.loadedAddresses?.writable ?? []).map((k) => k.toBase58()),
-            ],
-          }
-        : {}),
-    };
   }
 
   async backfillTransactions(sink: IngestSink, until: string | null, progress?: (done: number, total: number) => void): Promise<number> {

@@ -1,0 +1,129 @@
+// The Helius webhook source: Helius POSTs every transaction that touches the program (a "raw"
+// webhook on the program id) to a receiver here; each becomes a RawTransaction with the accounts
+// it could write, which the pipeline re-reads over RPC before publishing its events (as for the
+// Helius stream). Backfill and repair are the RPC source's (getProgramAccounts + signatures).
+// Webhooks carry no slot feed and a delivery can be lost for good (Helius gives up after its
+// retries), so the registry account is polled every `staleAfterMs`: the pipeline's gap check
+// compares its change count with the stored history and re-backfills what never arrived.
+import { Connection, PublicKey, type Commitment } from "@solana/web3.js";
+import { parseWebhookBody } from "./helius-webhook-payload.js";
+import { toRawTransaction } from "./raw-transaction.js";
+import { pollRegistry } from "./registry-poll.js";
+import { RpcSource } from "./rpc-source.js";
+import type { AccountRead, ChainSource, IngestSink } from "./types.js";
+import { WebhookReceiver } from "./webhook-receiver.js";
+
+export interface HeliusWebhookConfig {
+  port: number;
+  /** Default 127.0.0.1 (put an HTTPS proxy in front: Helius only posts to public HTTPS URLs). */
+  host?: string;
+  /** Default /helius-webhook. */
+  path?: string;
+  /** The webhook's authHeader: Helius sends it verbatim as the Authorization header. */
+  secret: string;
+  maxBodyBytes?: number;
+}
+
+export interface HeliusWebhookSourceOptions {
+  /** JSON-RPC URL (a Helius RPC URL or any other), for backfill, account reads and the registry poll. */
+  rpcUrl: string;
+  programId: PublicKey;
+  webhook: HeliusWebhookConfig;
+  commitment?: "processed" | "confirmed" | "finalized";
+  staleAfterMs?: number;
+  resumeSignature?: () => string | null;
+  log?: (msg: string, fields?: Record<string, unknown>) => void;
+}
+
+export class HeliusWebhookSource implements ChainSource {
+  readonly name = "helius-webhook";
+  /** Transactions delivered that never touched the program (a webhook shared with other addresses). */
+  ignored = 0;
+  private readonly rpc: RpcSource;
+  private readonly connection: Connection;
+  private receiverInstance: WebhookReceiver | undefined;
+  private sink: IngestSink | undefined;
+  private stopped = false;
+  private poller: ReturnType<typeof setInterval> | undefined;
+  private repairing: Promise<void> | undefined;
+
+  constructor(private readonly options: HeliusWebhookSourceOptions) {
+    this.rpc = new RpcSource({
+      rpcUrl: options.rpcUrl,
+      programId: options.programId,
+      commitment: options.commitment,
+      resumeSignature: options.resumeSignature,
+      log: options.log,
+    });
+    this.connection = new Connection(options.rpcUrl, options.commitment ?? "confirmed");
+  }
+
+  /** The HTTP receiver (its URL and refusal counts), once started. */
+  get receiver(): WebhookReceiver | undefined {
+    return this.receiverInstance;
+  }
+
+  /** Listens first, so deliveries during the backfill are kept (the store ignores repeats). */
+  async start(sink: IngestSink): Promise<void> {
+    this.sink = sink;
+    this.receiverInstance = await WebhookReceiver.listen({ ...this.options.webhook, deliver: (body) => this.deliver(body), log: this.options.log });
+    this.options.log?.("receiving Helius webhooks", { url: this.receiverInstance.url });
+    try {
+      await this.backfill(sink);
+    } catch (err) {
+      await this.receiverInstance.close();
+      throw err;
+    }
+    this.poller = setInterval(
+      () => void pollRegistry(this.connection, this.options.programId, this.options.commitment as Commitment, sink, this.name, this.options.log),
+      this.options.staleAfterMs ?? 15_000,
+    );
+  }
+
+  /** One POSTed batch, handed to the pipeline before the receiver answers 200. */
+  private async deliver(body: unknown): Promise<void> {
+    const sink = this.sink;
+    if (sink === undefined || this.stopped) throw new Error("the indexer is not running");
+    const delivered = parseWebhookBody(body);
+    const programId = this.options.programId;
+    const ours = delivered.filter((t) => t.accounts.some((k) => k.equals(programId)));
+    this.ignored += delivered.length - ours.length;
+    if (ours.length === 0) return;
+    const transactions = ours.map((t) => toRawTransaction(t.signature, t.confirmed, programId, true));
+    sink.chainSlot(Math.max(...transactions.map((t) => t.slot)));
+    sink.transactions(this.name, transactions);
+  }
+
+  backfill(sink: IngestSink, progress?: (done: number, total: number) => void): Promise<void> {
+    return this.rpc.backfill(sink, progress);
+  }
+
+  readAccounts(pubkeys: string[], minSlot: number): Promise<AccountRead> {
+    return this.rpc.readAccounts(pubkeys, minSlot);
+  }
+
+  /** Degraded until a re-backfill completes (the pipeline calls it on a detected gap). */
+  repair(reason: string): Promise<void> {
+    if (this.repairing !== undefined || this.stopped || this.sink === undefined) return this.repairing ?? Promise.resolve();
+    const sink = this.sink;
+    sink.degraded(reason);
+    this.repairing = (async () => {
+      try {
+        await this.backfill(sink);
+        sink.degraded(null);
+      } catch (err) {
+        this.options.log?.("re-backfill failed; will retry", { err: String(err) });
+      } finally {
+        this.repairing = undefined;
+      }
+    })();
+    return this.repairing;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.poller !== undefined) clearInterval(this.poller);
+    await this.receiverInstance?.close();
+    await this.repairing?.catch(() => undefined);
+  }
+}

@@ -1,0 +1,24 @@
+// For sources without a slot feed (Helius' stream, webhooks): the registry account, re-read every
+// `staleAfterMs`. Its slot keeps the pipeline's lag honest and its change count lets the gap
+// check notice changes the source never delivered.
+import { Connection, PublicKey, type Commitment } from "@solana/web3.js";
+import { registryAddress } from "../../../app/src/sdk/pda.js";
+import type { IngestSink } from "./types.js";
+
+export async function pollRegistry(
+  connection: Connection,
+  programId: PublicKey,
+  commitment: Commitment | undefined,
+  sink: IngestSink,
+  sourceName: string,
+  log?: (msg: string, fields?: Record<string, unknown>) => void,
+): Promise<void> {
+  try {
+    const address = registryAddress(programId);
+    const { context, value } = await connection.getAccountInfoAndContext(address, commitment);
+    sink.chainSlot(context.slot);
+    if (value !== null) sink.accounts(sourceName, [{ pubkey: address.toBase58(), slot: context.slot, lamports: value.lamports, data: value.data }]);
+  } catch (err) {
+    log?.("registry poll failed", { err: String(err) });
+  }
+}
