@@ -1,6 +1,7 @@
 // lume-indexer: start | backfill | verify | status. Configuration from flags, then environment
 // (LUME_RPC_URL, LUME_WS_URL, LUME_HELIUS_WS_URL, LUME_INDEXER_DB, LUME_INDEXER_HOST, LUME_INDEXER_PORT,
-// LUME_COMMITMENT), then an optional JSON file (--config) with the same keys in camelCase.
+// LUME_COMMITMENT, LUME_HELIUS_WEBHOOK_*), then an optional JSON file (--config) with the same keys in
+// camelCase. The webhook secret has no flag: command lines are visible to every local user.
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { Command, Option } from "commander";
@@ -11,6 +12,7 @@ import { runMain } from "../../app/src/cli/run-main.js";
 import { untilStopSignal } from "../../app/src/cli/signals.js";
 import { UserError } from "../../app/src/cli/user-error.js";
 import { Indexer } from "./indexer.js";
+import { HeliusWebhookSource, type HeliusWebhookConfig } from "./source/helius-webhook.js";
 import { SAMPLE_QUERY, startIndexerService } from "./service.js";
 import { RegistryDecoder } from "./decoder/decoder.js";
 import { IndexerStore } from "./store/store.js";
@@ -25,6 +27,10 @@ interface Config {
   commitment: "processed" | "confirmed" | "finalized";
   staleAfterMs: number;
   heliusWsUrl?: string;
+  heliusWebhookPort?: number;
+  heliusWebhookHost?: string;
+  heliusWebhookPath?: string;
+  heliusWebhookSecret?: string;
 }
 
 const DEFAULTS: Config = { rpcUrl: "http://127.0.0.1:8899", db: ".lume/indexer/index.sqlite", host: "127.0.0.1", port: 4000, commitment: "confirmed", staleAfterMs: 15_000 };
@@ -47,7 +53,9 @@ function resolveConfig(flags: Record<string, string | undefined>): Config {
   if (!["processed", "confirmed", "finalized"].includes(commitment)) throw new UserError(`commitment must be processed, confirmed or finalized, got ${commitment}`);
   const wsUrl = pick(flags.wsUrl, "LUME_WS_URL", "wsUrl");
   const heliusWsUrl = pick(flags.heliusWsUrl, "LUME_HELIUS_WS_URL", "heliusWsUrl");
+  const webhook = resolveWebhook(flags, pick, heliusWsUrl !== undefined);
   return {
+    ...webhook,
     rpcUrl: pick(flags.rpcUrl, "LUME_RPC_URL", "rpcUrl") ?? DEFAULTS.rpcUrl,
     ...(wsUrl === undefined ? {} : { wsUrl }),
     ...(heliusWsUrl === undefined ? {} : { heliusWsUrl }),
@@ -59,9 +67,49 @@ function resolveConfig(flags: Record<string, string | undefined>): Config {
   };
 }
 
+/** The Helius webhook receiver's settings, if a port is configured; refuses one without a secret. */
+function resolveWebhook(
+  flags: Record<string, string | undefined>,
+  pick: (flag: string | undefined, envName: string, key: keyof Config) => string | undefined,
+  streaming: boolean,
+): Partial<Config> {
+  const portText = pick(flags.heliusWebhookPort, "LUME_HELIUS_WEBHOOK_PORT", "heliusWebhookPort");
+  if (portText === undefined) return {};
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`the Helius webhook port must be 0-65535, got ${portText}`);
+  if (streaming) throw new UserError("choose one Helius source: --helius-ws-url (Enhanced WebSockets) or --helius-webhook-port (webhooks), not both");
+  const secret = pick(undefined, "LUME_HELIUS_WEBHOOK_SECRET", "heliusWebhookSecret");
+  if (secret === undefined || secret.length < 16)
+    throw new UserError(
+      `${secret === undefined ? "no" : "too short a"} Helius webhook secret: set LUME_HELIUS_WEBHOOK_SECRET (or heliusWebhookSecret in the --config file) to the webhook's authHeader, at least 16 characters`,
+    );
+  const host = pick(flags.heliusWebhookHost, "LUME_HELIUS_WEBHOOK_HOST", "heliusWebhookHost");
+  const path = pick(flags.heliusWebhookPath, "LUME_HELIUS_WEBHOOK_PATH", "heliusWebhookPath");
+  if (path !== undefined && !path.startsWith("/")) throw new UserError(`the Helius webhook path must start with /, got ${path}`);
+  return { heliusWebhookPort: port, heliusWebhookSecret: secret, ...(host === undefined ? {} : { heliusWebhookHost: host }), ...(path === undefined ? {} : { heliusWebhookPath: path }) };
+}
+
+/** The IndexerOptions part that picks the source. */
+function sourceOptions(config: Config): { wsUrl?: string; heliusWsUrl?: string; heliusWebhook?: HeliusWebhookConfig } {
+  return {
+    ...(config.wsUrl ? { wsUrl: config.wsUrl } : {}),
+    ...(config.heliusWsUrl ? { heliusWsUrl: config.heliusWsUrl } : {}),
+    ...(config.heliusWebhookPort !== undefined && config.heliusWebhookSecret !== undefined
+      ? {
+          heliusWebhook: {
+            port: config.heliusWebhookPort,
+            secret: config.heliusWebhookSecret,
+            ...(config.heliusWebhookHost === undefined ? {} : { host: config.heliusWebhookHost }),
+            ...(config.heliusWebhookPath === undefined ? {} : { path: config.heliusWebhookPath }),
+          },
+        }
+      : {}),
+  };
+}
+
 function withCommon(command: Command): Command {
   return command
-    .option("--config <file>", "JSON config file (keys: rpcUrl, wsUrl, heliusWsUrl, db, host, port, commitment, staleAfterMs)")
+    .option("--config <file>", "JSON config file (keys: rpcUrl, wsUrl, heliusWsUrl, heliusWebhookPort, heliusWebhookHost, heliusWebhookPath, heliusWebhookSecret, db, host, port, commitment, staleAfterMs)")
     .option("--rpc-url <url>", `Solana JSON-RPC URL (env LUME_RPC_URL, default ${DEFAULTS.rpcUrl})`)
     .option("--ws-url <url>", "Solana PubSub URL (env LUME_WS_URL, default: derived from the RPC URL)")
     .option("--db <path>", `SQLite file (env LUME_INDEXER_DB, default ${DEFAULTS.db})`)
@@ -71,7 +119,7 @@ function withCommon(command: Command): Command {
 
 function openIndexer(config: Config, logger: pino.Logger): Indexer {
   mkdirSync(dirname(config.db), { recursive: true });
-  return new Indexer({ rpcUrl: config.rpcUrl, ...(config.wsUrl ? { wsUrl: config.wsUrl } : {}), ...(config.heliusWsUrl ? { heliusWsUrl: config.heliusWsUrl } : {}), dbPath: config.db, commitment: config.commitment, staleAfterMs: config.staleAfterMs, logger });
+  return new Indexer({ rpcUrl: config.rpcUrl, ...sourceOptions(config), dbPath: config.db, commitment: config.commitment, staleAfterMs: config.staleAfterMs, logger });
 }
 
 export function buildProgram(): Command {
@@ -81,12 +129,16 @@ export function buildProgram(): Command {
   withCommon(program.command("start").description("backfill, then follow the chain and serve GraphQL until Ctrl-C"))
     .option("--host <host>", `GraphQL host (env LUME_INDEXER_HOST, default ${DEFAULTS.host})`)
     .option("--port <port>", `GraphQL port (env LUME_INDEXER_PORT, default ${DEFAULTS.port})`)
+    .option("--helius-webhook-port <port>", "receive Helius raw-transaction webhooks on this port instead of streaming; the secret comes from LUME_HELIUS_WEBHOOK_SECRET (env LUME_HELIUS_WEBHOOK_PORT)")
+    .option("--helius-webhook-host <host>", "the webhook receiver's host (env LUME_HELIUS_WEBHOOK_HOST, default 127.0.0.1)")
+    .option("--helius-webhook-path <path>", "the webhook receiver's path (env LUME_HELIUS_WEBHOOK_PATH, default /helius-webhook)")
     .action(async (flags) => {
       const config = resolveConfig(flags);
       mkdirSync(dirname(config.db), { recursive: true });
       const stopSignal = untilStopSignal();
-      const service = await startIndexerService({ rpcUrl: config.rpcUrl, ...(config.wsUrl ? { wsUrl: config.wsUrl } : {}), ...(config.heliusWsUrl ? { heliusWsUrl: config.heliusWsUrl } : {}), dbPath: config.db, commitment: config.commitment, staleAfterMs: config.staleAfterMs, host: config.host, port: config.port, logger });
+      const service = await startIndexerService({ rpcUrl: config.rpcUrl, ...sourceOptions(config), dbPath: config.db, commitment: config.commitment, staleAfterMs: config.staleAfterMs, host: config.host, port: config.port, logger });
       console.log(`GraphQL (and GraphiQL) on ${service.api.url}; /healthz and /metrics beside it.`);
+      if (service.indexer.source instanceof HeliusWebhookSource) console.log(`Helius webhooks received on ${service.indexer.source.receiver?.url}`);
       console.log(`Try: curl -s ${service.api.url} -H 'content-type: application/json' -d '${JSON.stringify({ query: SAMPLE_QUERY })}'`);
       const signal = await stopSignal;
       await service.stop();
