@@ -5,6 +5,7 @@ import { UserError } from "../user-error.js";
 import { DEFAULT_URL, processIo, type Io } from "./context.js";
 import { registerCouncil } from "./council.js";
 import { registerGovernance } from "./governance.js";
+import { registerNode } from "./node.js";
 import { registerPartner } from "./partner.js";
 import { actionFactory } from "./runner.js";
 
@@ -43,6 +44,7 @@ export function buildLume(options: RunOptions = {}): Command {
   registerCouncil(program, action);
   registerPartner(program, action);
   registerGovernance(program, action);
+  registerNode(program, action);
 
   program
     .command("localnet")
