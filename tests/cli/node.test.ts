@@ -128,6 +128,20 @@ describe("lume node (surfnet, indexer, GraphQL over HTTP and WebSocket)", functi
       assert.match(revoked.stdout, /^  snapshot indexer http:\/\/127\.0\.0\.1:\d+\/graphql, /m);
     });
 
+    it("--indexer: a degraded indexer gives no verdict (its snapshot may miss a revocation): exit 1, why", async () => {
+      // The indexer's own switch, as its source flips it when the chain's stream is lost.
+      indexer.degraded("account stream lost (test)");
+      try {
+        const run = await lume("node", "verify", request(0).toString("hex"), "--indexer", api.url);
+        assert.equal(run.code, 1, run.stdout + run.stderr);
+        assert.equal(run.stdout.trim(), "");
+        assert.match(run.stderr, /^error: the indexer at http:\/\/\S+ is degraded \(account stream lost \(test\)\): its snapshot may miss changes, so no verdict\. Retry later, or verify over RPC \(without --indexer\)$/m);
+        assertNoStack(run);
+      } finally {
+        indexer.degraded(null);
+      }
+    });
+
     it("garbage, a wrong length, a missing file, an unreachable indexer: exit 1, a clear message, no stack trace", async () => {
       const garbage = await lume("node", "verify", "this is not an envelope!");
       assert.equal(garbage.code, 1);
