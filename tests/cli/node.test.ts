@@ -208,6 +208,10 @@ describe("lume node (surfnet, indexer, GraphQL over HTTP and WebSocket)", functi
       const watch = RunningScript.start(LUME, ["node", "watch", "--indexer", api.url]);
       watches.push(watch);
       await watch.waitForOutput("(Ctrl-C to stop)", 30_000);
+      // One change seen live before the drop: the watch must resume after it, not before.
+      await f.apply({ legalName: "Before Drop AS", jurisdiction: "NO" });
+      const seen = await onChainChanges();
+      await watch.waitForOutput(`#${seen} `, 20_000);
       const port = api.port;
       await api.close();
       await watch.waitForOutput("connection lost (", 10_000);
@@ -221,7 +225,10 @@ describe("lume node (surfnet, indexer, GraphQL over HTTP and WebSocket)", functi
       const result = await watch.stop("SIGINT");
       assert.equal(result.code, 0, result.stderr);
       assert.match(result.stdout, /^connection lost \(.+\); reconnecting in \d+ ms$/m);
-      assert.match(result.stdout, new RegExp(`^reconnected to ws://\\S+; resuming after change #${missed - 1}$`, "m"));
+      assert.match(result.stdout, new RegExp(`^reconnected to ws://\\S+; resuming after change #${seen}$`, "m"));
+      // Each change exactly once, in order: the one seen before the drop and the one made while cut off.
+      const printed = result.stdout.split("\n").filter((l) => l.startsWith("#")).map((l) => Number(/^#(\d+) /.exec(l)![1]));
+      assert.deepEqual(printed, [seen, missed]);
       assert.match(result.stdout, new RegExp(`^#${missed} slot \\d+ .* partner applied `, "m"));
     });
 
