@@ -58,7 +58,7 @@ function categoriesOf(indexer: Indexer): string[] {
   return row === null ? [] : registryView(row).categories;
 }
 
-function partnerView(row: AccountRow, indexer: Indexer) {
+function partnerView(row: AccountRow) {
   const d = row.data;
   return {
     address: row.pubkey,
@@ -71,7 +71,6 @@ function partnerView(row: AccountRow, indexer: Indexer) {
     stage: d.stage,
     status: d.status,
     trafficModel: d.trafficModel,
-    allowedCategories: categoryNames(d.trafficModel.allowedCategories, categoriesOf(indexer)),
     revision: d.revision,
     endpointSetVersion: d.endpointSetVersion,
     keySetVersion: d.keySetVersion,
@@ -192,7 +191,7 @@ export function resolvers() {
           .sort((a, b) => Number(a.data.partnerId) - Number(b.data.partnerId));
         const rest = all.filter((p) => Number(p.data.partnerId) > after);
         const page = rest.slice(0, first);
-        const edges = page.map((p) => ({ cursor: encodeCursor(Number(p.data.partnerId)), node: partnerView(p, indexer) }));
+        const edges = page.map((p) => ({ cursor: encodeCursor(Number(p.data.partnerId)), node: partnerView(p) }));
         return {
           edges,
           totalCount: all.length,
@@ -208,7 +207,7 @@ export function resolvers() {
         let row: AccountRow | undefined;
         if (args.address) row = indexer.store.account(args.address);
         else if (args.id !== undefined && args.id !== null) row = indexer.store.accountsWhere("partner", "partnerId", String(args.id))[0];
-        return row === undefined || row.kind !== "partner" ? null : partnerView(row, indexer);
+        return row === undefined || row.kind !== "partner" ? null : partnerView(row);
       },
       proposals: (_: unknown, args: { status?: string; first?: number }, { indexer }: Context) =>
         indexer.store
@@ -281,6 +280,9 @@ export function resolvers() {
       },
     },
     Partner: {
+      // Resolved only when asked for: it needs the registry's category names.
+      allowedCategories: (p: { trafficModel: { allowedCategories: string } }, _: unknown, { indexer }: Context) =>
+        categoryNames(p.trafficModel.allowedCategories, categoriesOf(indexer)),
       endpoints: (p: { address: string }, _: unknown, { indexer }: Context) =>
         indexer.store.accountsWhere("endpoint", "partner", p.address).map((e) => endpointView(e, categoriesOf(indexer))).sort((a, b) => a.index - b.index),
       keys: (p: { address: string }, _: unknown, { indexer }: Context) =>

@@ -105,6 +105,7 @@ export interface IndexerStoreOptions {
 export class IndexerStore {
   readonly db: Database.Database;
   readonly accountData: AccountDataCache;
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(
     readonly path: string,
@@ -131,6 +132,16 @@ export class IndexerStore {
     });
   }
 
+  /** A prepared statement, compiled once per SQL text (preparing costs more than a point lookup). */
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (statement === undefined) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
+
   get schemaVersion(): number {
     return this.db.pragma("user_version", { simple: true }) as number;
   }
@@ -140,8 +151,8 @@ export class IndexerStore {
   }
 
   private writeCheckpoint(source: string, slot: number, signature: string | null): void {
-    this.db
-      .prepare(
+    this
+      .sql(
         `INSERT INTO checkpoints(source, slot, signature, updated_at) VALUES (?, ?, ?, ?)
          ON CONFLICT(source) DO UPDATE SET
            slot = max(checkpoints.slot, excluded.slot),
@@ -160,7 +171,7 @@ export class IndexerStore {
   applyAccounts(source: string, accounts: IndexedAccount[], options: { snapshotSlot?: number; finalized?: boolean } = {}): AccountRow[] {
     // kind, owner and seq never change for an address (its seeds fix them), so an update leaves
     // their indexes alone; only the hot columns are rewritten.
-    const upsert = this.db.prepare(
+    const upsert = this.sql(
       `INSERT INTO accounts(pubkey, kind, owner, seq, slot, finalized, closed, raw, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)
        ON CONFLICT(pubkey) DO UPDATE SET
@@ -168,7 +179,7 @@ export class IndexerStore {
        WHERE excluded.slot > accounts.slot OR (excluded.slot = accounts.slot AND excluded.raw IS NOT accounts.raw)`,
     );
     // A close of an address never stored open leaves nothing to record.
-    const close = this.db.prepare("UPDATE accounts SET closed = 1, slot = ?, finalized = ?, updated_at = ? WHERE pubkey = ? AND slot < ? RETURNING kind, raw");
+    const close = this.sql("UPDATE accounts SET closed = 1, slot = ?, finalized = ?, updated_at = ? WHERE pubkey = ? AND slot < ? RETURNING kind, raw");
     const changed: AccountRow[] = [];
     this.db.transaction(() => {
       let maxSlot = options.snapshotSlot ?? 0;
@@ -189,7 +200,7 @@ export class IndexerStore {
       }
       if (options.snapshotSlot !== undefined) {
         const seen = new Set(accounts.map((a) => a.pubkey));
-        const stale = this.db.prepare("SELECT pubkey FROM accounts WHERE closed = 0 AND slot < ?").all(options.snapshotSlot) as { pubkey: string }[];
+        const stale = this.sql("SELECT pubkey FROM accounts WHERE closed = 0 AND slot < ?").all(options.snapshotSlot) as { pubkey: string }[];
         for (const { pubkey } of stale) {
           if (seen.has(pubkey)) continue;
           const row = close.get(options.snapshotSlot, finalizedFlag, now, pubkey, options.snapshotSlot) as { kind: string | null; raw: Buffer | null } | undefined;
@@ -209,25 +220,25 @@ export class IndexerStore {
     return this.db.transaction(() => ({
       // The accounts table holds one row per address (small): a scan is cheaper than an index
       // the hot upsert would have to maintain.
-      accounts: this.db.prepare("UPDATE accounts SET finalized = 1 WHERE finalized = 0 AND slot <= ?").run(slot).changes,
-      transactions: this.db.prepare("UPDATE transactions SET finalized = 1 WHERE finalized = 0 AND slot <= ?").run(slot).changes,
-      events: this.db.prepare("UPDATE events SET finalized = 1 WHERE finalized = 0 AND slot <= ?").run(slot).changes,
+      accounts: this.sql("UPDATE accounts SET finalized = 1 WHERE finalized = 0 AND slot <= ?").run(slot).changes,
+      transactions: this.sql("UPDATE transactions SET finalized = 1 WHERE finalized = 0 AND slot <= ?").run(slot).changes,
+      events: this.sql("UPDATE events SET finalized = 1 WHERE finalized = 0 AND slot <= ?").run(slot).changes,
     }))();
   }
 
   /** Rows not yet known to be finalized, per table. */
   unfinalizedCounts(): { accounts: number; transactions: number; events: number } {
-    const count = (table: string) => (this.db.prepare(`SELECT count(*) AS n FROM ${table} WHERE finalized = 0`).get() as { n: number }).n;
+    const count = (table: string) => (this.sql(`SELECT count(*) AS n FROM ${table} WHERE finalized = 0`).get() as { n: number }).n;
     return { accounts: count("accounts"), transactions: count("transactions"), events: count("events") };
   }
 
   /** Stores transactions and their events (idempotent by signature and change index); returns the new events. */
   applyTransactions(source: string, transactions: DecodedTransaction[]): EventRow[] {
-    const insertTx = this.db.prepare(
+    const insertTx = this.sql(
       `INSERT OR IGNORE INTO transactions(signature, slot, block_time, ok, err, signers, instructions, event_count)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    const insertEvent = this.db.prepare(
+    const insertEvent = this.sql(
       `INSERT OR IGNORE INTO events(change_index, signature, slot, block_time, name, partner, data, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const added: EventRow[] = [];
@@ -250,16 +261,16 @@ export class IndexerStore {
   }
 
   checkpoint(source: string): Checkpoint | undefined {
-    return this.db.prepare("SELECT source, slot, signature FROM checkpoints WHERE source = ?").get(source) as Checkpoint | undefined;
+    return this.sql("SELECT source, slot, signature FROM checkpoints WHERE source = ?").get(source) as Checkpoint | undefined;
   }
 
   checkpoints(): Checkpoint[] {
-    return this.db.prepare("SELECT source, slot, signature FROM checkpoints ORDER BY source").all() as Checkpoint[];
+    return this.sql("SELECT source, slot, signature FROM checkpoints ORDER BY source").all() as Checkpoint[];
   }
 
   /** The highest slot any stored row reflects. */
   indexedSlot(): number {
-    const row = this.db.prepare("SELECT max(slot) AS slot FROM checkpoints").get() as { slot: number | null };
+    const row = this.sql("SELECT max(slot) AS slot FROM checkpoints").get() as { slot: number | null };
     return row.slot ?? 0;
   }
 
@@ -284,28 +295,28 @@ export class IndexerStore {
   }
 
   account(pubkey: string): AccountRow | undefined {
-    const row = this.db.prepare(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE pubkey = ?`).get(pubkey) as RawAccountRow | undefined;
+    const row = this.sql(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE pubkey = ?`).get(pubkey) as RawAccountRow | undefined;
     return row === undefined ? undefined : this.accountRow(row);
   }
 
   accounts(kind?: string): AccountRow[] {
     const rows = (
       kind === undefined
-        ? this.db.prepare(`SELECT ${ACCOUNT_COLUMNS} FROM accounts ORDER BY pubkey`).all()
-        : this.db.prepare(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE kind = ? ORDER BY pubkey`).all(kind)
+        ? this.sql(`SELECT ${ACCOUNT_COLUMNS} FROM accounts ORDER BY pubkey`).all()
+        : this.sql(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE kind = ? ORDER BY pubkey`).all(kind)
     ) as RawAccountRow[];
     return this.accountRows(rows);
   }
 
   /** Accounts of `kind` that belong to partner `owner` (its endpoints, keys, proposals, reports). */
   accountsOf(kind: string, owner: string): AccountRow[] {
-    const rows = this.db.prepare(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE owner = ? AND kind = ? ORDER BY seq, pubkey`).all(owner, kind) as RawAccountRow[];
+    const rows = this.sql(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE owner = ? AND kind = ? ORDER BY seq, pubkey`).all(owner, kind) as RawAccountRow[];
     return this.accountRows(rows);
   }
 
   /** The account of `kind` with number `seq` (a partner by id, a proposal by id). */
   accountBySeq(kind: string, seq: number): AccountRow | undefined {
-    const row = this.db.prepare(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE kind = ? AND seq = ? ORDER BY closed, slot DESC LIMIT 1`).get(kind, seq) as RawAccountRow | undefined;
+    const row = this.sql(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE kind = ? AND seq = ? ORDER BY closed, slot DESC LIMIT 1`).get(kind, seq) as RawAccountRow | undefined;
     return row === undefined ? undefined : this.accountRow(row);
   }
 
@@ -316,7 +327,7 @@ export class IndexerStore {
   accountsWhere(kind: string, field: string, value: string | number): AccountRow[] {
     if (field === "partner") return this.accountsOf(kind, String(value));
     if (SEQ_FIELD[kind] === field) {
-      const rows = this.db.prepare(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE kind = ? AND seq = ? ORDER BY pubkey`).all(kind, Number(value)) as RawAccountRow[];
+      const rows = this.sql(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE kind = ? AND seq = ? ORDER BY pubkey`).all(kind, Number(value)) as RawAccountRow[];
       return this.accountRows(rows);
     }
     return this.accounts(kind).filter((row) => row.data !== null && String((row.data as Record<string, Json>)[field]) === String(value));
@@ -324,12 +335,12 @@ export class IndexerStore {
 
   /** The keys an account is looked up by, as stored (for verify). */
   accountKeys(pubkey: string): { kind: string | null; owner: string | null; seq: number | null } | undefined {
-    return this.db.prepare("SELECT kind, owner, seq FROM accounts WHERE pubkey = ?").get(pubkey) as { kind: string | null; owner: string | null; seq: number | null } | undefined;
+    return this.sql("SELECT kind, owner, seq FROM accounts WHERE pubkey = ?").get(pubkey) as { kind: string | null; owner: string | null; seq: number | null } | undefined;
   }
 
   /** The raw bytes of an account as stored (for verify). */
   accountRaw(pubkey: string): Buffer | null {
-    const row = this.db.prepare("SELECT raw FROM accounts WHERE pubkey = ?").get(pubkey) as { raw: Buffer | null } | undefined;
+    const row = this.sql("SELECT raw FROM accounts WHERE pubkey = ?").get(pubkey) as { raw: Buffer | null } | undefined;
     return row?.raw ?? null;
   }
 
@@ -348,34 +359,34 @@ export class IndexerStore {
     if (filter.toTime !== undefined) (where.push("block_time <= ?"), params.push(filter.toTime));
     if (filter.afterChangeIndex !== undefined) (where.push("change_index > ?"), params.push(filter.afterChangeIndex));
     const sql = `SELECT * FROM events ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY change_index LIMIT ?`;
-    return (this.db.prepare(sql).all(...params, filter.limit ?? -1) as RawEventRow[]).map(eventRow);
+    return (this.sql(sql).all(...params, filter.limit ?? -1) as RawEventRow[]).map(eventRow);
   }
 
   /** Highest change index such that every index 1..n is stored (0 when none). */
   contiguousChangeIndex(): number {
-    const row = this.db.prepare("SELECT count(*) AS n, max(change_index) AS m FROM events").get() as { n: number; m: number | null };
+    const row = this.sql("SELECT count(*) AS n, max(change_index) AS m FROM events").get() as { n: number; m: number | null };
     if (row.m === null) return 0;
     if (row.m === row.n) return row.n;
     // First hole: the lowest index whose successor is missing.
-    const hole = this.db
-      .prepare("SELECT min(e.change_index) AS h FROM events e WHERE NOT EXISTS (SELECT 1 FROM events f WHERE f.change_index = e.change_index + 1)")
+    const hole = this
+      .sql("SELECT min(e.change_index) AS h FROM events e WHERE NOT EXISTS (SELECT 1 FROM events f WHERE f.change_index = e.change_index + 1)")
       .get() as { h: number | null };
-    const first = this.db.prepare("SELECT min(change_index) AS f FROM events").get() as { f: number };
+    const first = this.sql("SELECT min(change_index) AS f FROM events").get() as { f: number };
     return first.f === 1 ? (hole.h ?? 0) : 0;
   }
 
   /** The program's clock at the latest stored change (from the event's `change` header), or null. */
   latestChangeTime(): number | null {
-    const row = this.db.prepare("SELECT CAST(json_extract(data, '$.change.unixTimestamp') AS INTEGER) AS t FROM events ORDER BY change_index DESC LIMIT 1").get() as { t: number | null } | undefined;
+    const row = this.sql("SELECT CAST(json_extract(data, '$.change.unixTimestamp') AS INTEGER) AS t FROM events ORDER BY change_index DESC LIMIT 1").get() as { t: number | null } | undefined;
     return row?.t ?? null;
   }
 
   eventCount(): number {
-    return (this.db.prepare("SELECT count(*) AS n FROM events").get() as { n: number }).n;
+    return (this.sql("SELECT count(*) AS n FROM events").get() as { n: number }).n;
   }
 
   transaction(signature: string): TransactionRow | undefined {
-    const r = this.db.prepare("SELECT * FROM transactions WHERE signature = ?").get(signature) as
+    const r = this.sql("SELECT * FROM transactions WHERE signature = ?").get(signature) as
       | { signature: string; slot: number; block_time: number | null; ok: number; err: string; signers: string; instructions: string }
       | undefined;
     if (r === undefined) return undefined;
@@ -383,6 +394,6 @@ export class IndexerStore {
   }
 
   transactionCount(): number {
-    return (this.db.prepare("SELECT count(*) AS n FROM transactions").get() as { n: number }).n;
+    return (this.sql("SELECT count(*) AS n FROM transactions").get() as { n: number }).n;
   }
 }
