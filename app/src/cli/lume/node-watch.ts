@@ -159,7 +159,7 @@ export class IndexerWatch {
             this.notice({ type: "connected", indexer: this.wsUrl, after: from }, `watching ${what} at ${this.wsUrl} after change #${from} (Ctrl-C to stop)`);
             first?.connected();
           } else {
-            this.notice({ type: "reconnected", indexer: this.wsUrl, after: from, lostFor: this.lostSince }, `reconnected to ${this.wsUrl}; resuming after change #${from}`);
+            this.notice({ type: "reconnected", indexer: this.wsUrl, after: from, lostSince: this.lostSince }, `reconnected to ${this.wsUrl}; resuming after change #${from}`);
           }
           this.lostSince = null;
         },
