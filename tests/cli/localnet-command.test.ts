@@ -18,7 +18,7 @@ describe("lume localnet", () => {
   });
 
   it("prints help for every command group without a chain", async () => {
-    for (const group of [[], ["propose"], ["partner"], ["partner", "request", "key"], ["governance", "propose"]]) {
+    for (const group of [[], ["propose"], ["partner"], ["partner", "request", "key"], ["governance", "propose"], ["node"], ["node", "verify"], ["node", "watch"]]) {
       const run = await lume([...group, "--help"]);
       assert.equal(run.code, 0, run.err);
       assert.match(run.out, /Usage: lume/);
