@@ -90,8 +90,8 @@ pub struct Now {
 
 /// Reads the Clock through its dedicated syscall, which both the 1.18 runtime
 /// (bankrun) and current Agave provide; no sysvar account is needed, so no
-/// sysvar address can be spoofed.
-#[inline(always)]
+/// sysvar address can be spoofed. Not inlined: one copy for the 14 callers.
+#[inline(never)]
 pub fn now() -> Now {
     // Clock layout: slot u64, epoch_start_timestamp i64, epoch u64,
     // leader_schedule_epoch u64, unix_timestamp i64. The runtime requires the

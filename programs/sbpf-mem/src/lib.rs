@@ -25,11 +25,41 @@ pub unsafe extern "C" fn memset(dst: *mut u8, value: i32, n: usize) -> *mut u8 {
     dst
 }
 
+/// Most calls compare two 32-byte addresses or hashes (`==` on byte arrays
+/// lowers to `memcmp`, and upstream LLVM does not expand it for BPF). Those
+/// take four word loads here; anything else goes to the `sol_memcmp_`
+/// syscall. Not inlined: an inlined syscall sequence at each of the ~120
+/// call sites cost about 100 bytes of code and a relocation apiece (see
+/// docs/toolchain.md); the call costs about the compute units the syscall did.
 #[no_mangle]
+#[inline(never)]
 pub unsafe extern "C" fn memcmp(a: *const u8, b: *const u8, n: usize) -> i32 {
+    if n == 32 {
+        for offset in [0, 8, 16, 24] {
+            // Unaligned word reads: the target allows misaligned access.
+            let word_a = core::ptr::read_unaligned(a.add(offset) as *const u64);
+            let word_b = core::ptr::read_unaligned(b.add(offset) as *const u64);
+            if word_a != word_b {
+                return first_difference(a.add(offset), b.add(offset));
+            }
+        }
+        return 0;
+    }
     let mut result = 0i32;
     sol_memcmp_(a, b, n as u64, &mut result as *mut i32);
     result
+}
+
+/// `memcmp`'s result for two 8-byte words known to differ: the difference of
+/// their first differing bytes (as the syscall returns).
+unsafe fn first_difference(a: *const u8, b: *const u8) -> i32 {
+    for i in 0..8 {
+        let (x, y) = (*a.add(i), *b.add(i));
+        if x != y {
+            return x as i32 - y as i32;
+        }
+    }
+    0
 }
 
 #[no_mangle]

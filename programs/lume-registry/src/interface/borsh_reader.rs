@@ -124,19 +124,27 @@ impl<'a, const MAX: usize> BoundedStr<'a, MAX> {
 }
 
 impl<'a, const MAX: usize> BorshDecode<'a> for BoundedStr<'a, MAX> {
+    #[inline(always)]
     fn decode(reader: &mut BorshReader<'a>) -> Result<Self, RegistryError> {
-        let len = reader.read_len(MAX).map_err(|error| match error {
-            RegistryError::ListTooLong => RegistryError::StringTooLong,
-            other => other,
-        })?;
-        let bytes = reader.take(len)?;
-        // ASCII (the common case) is checked a word at a time; full UTF-8
-        // validation is several times dearer per byte on BPF.
-        if !bytes.is_ascii() && core::str::from_utf8(bytes).is_err() {
-            return Err(RegistryError::InvalidUtf8);
-        }
-        Ok(Self(bytes))
+        Ok(Self(decode_str(reader, MAX)?))
     }
+}
+
+/// The body of `BoundedStr::decode`, shared by every bound (one copy instead
+/// of one per `MAX`).
+#[inline(never)]
+fn decode_str<'a>(reader: &mut BorshReader<'a>, max: usize) -> Result<&'a [u8], RegistryError> {
+    let len = reader.read_len(max).map_err(|error| match error {
+        RegistryError::ListTooLong => RegistryError::StringTooLong,
+        other => other,
+    })?;
+    let bytes = reader.take(len)?;
+    // ASCII (the common case) is checked a word at a time; full UTF-8
+    // validation is several times dearer per byte on BPF.
+    if !bytes.is_ascii() && core::str::from_utf8(bytes).is_err() {
+        return Err(RegistryError::InvalidUtf8);
+    }
+    Ok(bytes)
 }
 
 /// A Borsh `Vec<T>` of at most `MAX` fixed-size items, viewed in place.

@@ -25,15 +25,29 @@ macro_rules! account_type {
 
 #[inline(always)]
 fn check_type<T: AccountType>(account: &AccountView, name: &str) -> Result<(), ProgramError> {
-    crate::checks::check_owner(account, &crate::ID, name)?;
+    Ok(check_owner_and_type(account, name, T::SPACE, u64::from_le_bytes(T::DISCRIMINATOR))?)
+}
+
+/// `check_type` without the type: one copy of the checks for every account
+/// type and call site (inlined, they were repeated dozens of times; see
+/// docs/toolchain.md). Five arguments at most, and an error that fits a
+/// register: BPF calls take no stack arguments.
+#[inline(never)]
+fn check_owner_and_type(account: &AccountView, name: &str, space: usize, discriminator: u64) -> Result<(), RegistryError> {
+    if !account.owned_by(&crate::ID) {
+        crate::runtime::log_pair("account", name);
+        return Err(RegistryError::InvalidAccountOwner);
+    }
     // SAFETY: only the length and the first 8 bytes are read, before any
     // mutable borrow is handed out.
     let data = unsafe { account.borrow_unchecked() };
-    if data.len() < T::SPACE || data[..8] != T::DISCRIMINATOR {
-        crate::runtime::log_pair("account", name);
-        return Err(RegistryError::InvalidAccountData.into());
+    match data.first_chunk::<8>() {
+        Some(tag) if data.len() >= space && u64::from_le_bytes(*tag) == discriminator => Ok(()),
+        _ => {
+            crate::runtime::log_pair("account", name);
+            Err(RegistryError::InvalidAccountData)
+        }
     }
-    Ok(())
 }
 
 /// A read-only view of a program account of type `T` (owner, size and

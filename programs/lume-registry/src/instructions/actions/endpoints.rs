@@ -19,6 +19,7 @@ use pinocchio::{
 };
 
 /// The partner (remaining 0) and the second remaining account.
+#[inline(never)]
 fn partner_and_next<'a>(
     remaining: &'a mut [AccountView],
     partner: &Address,
