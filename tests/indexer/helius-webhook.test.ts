@@ -2,13 +2,15 @@
 // array of getTransaction answers, the authHeader echoed as Authorization), fed by a private
 // surfnet: delivered transactions and the accounts they wrote are indexed; a wrong or missing
 // secret, a malformed or oversized body, another method or path are refused and change nothing;
-// a repeated delivery is harmless; a failed transaction is stored as failed; a delivery that
-// never comes is caught by the registry poll. The CLI refuses a webhook without a secret.
+// a repeated delivery is harmless; a failed transaction is stored as failed; one that never
+// touched the program is skipped; a delivery that never comes is caught by the registry poll.
+// The CLI refuses a webhook without a secret.
 import assert from "node:assert/strict";
+import { request } from "node:http";
 import { Indexer } from "../../indexer/src/indexer.js";
 import { HeliusWebhookSource } from "../../indexer/src/source/helius-webhook.js";
 import { verify } from "../../indexer/src/verify/verify.js";
-import type { Keypair, PublicKey } from "@solana/web3.js";
+import { Keypair, SystemProgram, Transaction, sendAndConfirmTransaction, type PublicKey } from "@solana/web3.js";
 import { LUME_REGISTRY_PROGRAM_ID } from "../../app/src/sdk/idl.js";
 import { registryAddress, registryAddresses } from "../../app/src/sdk/pda.js";
 import type { RegistryFixture } from "../support/registry-fixture.js";
@@ -20,6 +22,21 @@ import { caughtUp, surfnetFixture, tempDir, until } from "./support.js";
 const SECRET = "test-webhook-secret-0123456789";
 const MAX_BODY = 64 * 1024;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** POSTs `body` in 4 KiB writes with chunked transfer encoding (fetch would send a Content-Length). */
+function postChunked(url: string, body: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: "POST", headers: { "content-type": "application/json", authorization: SECRET } }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (c: string) => (text += c));
+      res.on("end", () => resolve({ status: res.statusCode!, body: text }));
+    });
+    req.on("error", reject);
+    for (let i = 0; i < body.length; i += 4096) req.write(body.slice(i, i + 4096));
+    req.end();
+  });
+}
 
 describe("indexer Helius webhook source (local webhook poster, surfnet)", function () {
   this.timeout(120_000);
@@ -116,13 +133,17 @@ describe("indexer Helius webhook source (local webhook poster, surfnet)", functi
       assert.equal(res.status, c.status, `${c.body.slice(0, 40)} → ${JSON.stringify(res.body)}`);
       assert.match(res.body.error!, c.error);
     }
+    // Chunked, with no Content-Length: the cap has to trip part-way through the stream.
+    const chunked = await postChunked(source.receiver!.url, "[" + " ".repeat(MAX_BODY) + "]");
+    assert.equal(chunked.status, 413);
+    assert.match(chunked.body, /body larger than 65536 bytes/);
     const get = await poster.post("", SECRET, { method: "GET" });
     assert.equal(get.status, 405);
     const elsewhere = await poster.post("[]", SECRET, { url: source.receiver!.url.replace(/\/helius-webhook$/, "/other") });
     assert.equal(elsewhere.status, 404);
     assert.match(elsewhere.body.error!, /webhooks are received on \/helius-webhook/);
     assert.equal(source.receiver!.rejections.badRequest, 5);
-    assert.equal(source.receiver!.rejections.tooLarge, 1);
+    assert.equal(source.receiver!.rejections.tooLarge, 2);
     assert.equal(indexer!.store.transactionCount(), transactions, "a refused batch stores nothing, not even its valid part");
     assert.equal(indexer!.store.transaction(signature!), undefined);
 
@@ -166,6 +187,17 @@ describe("indexer Helius webhook source (local webhook poster, surfnet)", functi
     assert.equal(indexer!.store.events({ afterChangeIndex: 0, limit: 10_000 }).filter((e) => e.signature === signature).length, 0);
     const report = await verify({ connection: net.connection, store: indexer!.store });
     assert.deepEqual(report.differences, []);
+  });
+
+  it("a delivered transaction that never touched the program (a webhook shared with other addresses) is answered 200 and skipped", async () => {
+    const payer = net.fundedKeypair(1);
+    const transfer = new Transaction().add(SystemProgram.transfer({ fromPubkey: payer.publicKey, toPubkey: Keypair.generate().publicKey, lamports: 1_000_000 }));
+    const signature = await sendAndConfirmTransaction(net.connection, transfer, [payer], { commitment: "confirmed" });
+    const ignored = source.ignored;
+    const res = await poster.post(JSON.stringify([await poster.rawTransaction(signature)]));
+    assert.equal(res.status, 200);
+    assert.equal(source.ignored, ignored + 1);
+    assert.equal(indexer!.store.transaction(signature), undefined);
   });
 
   /** attest_legal signed by a key without the legal verifier role: lands on chain, failed. */
