@@ -52,7 +52,14 @@ export class WebhookReceiver {
     this.path = options.path ?? DEFAULT_WEBHOOK_PATH;
     this.secretDigest = digest(options.secret);
     this.maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
-    server.on("request", (req, res) => void this.handle(req, res));
+    server.on("request", (req, res) =>
+      this.handle(req, res).catch((err: unknown) => {
+        // Whatever went wrong, answer (Helius retries a 500) rather than leave the request hanging.
+        this.rejections.failed += 1;
+        this.options.log?.("webhook request failed", { err: String(err) });
+        if (!res.headersSent) this.reply(res, 500, "internal error; retry later");
+      }),
+    );
   }
 
   static async listen(options: WebhookReceiverOptions): Promise<WebhookReceiver> {
@@ -74,7 +81,7 @@ export class WebhookReceiver {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = new URL(req.url ?? "/", "http://receiver").pathname;
+    const path = (req.url ?? "/").split("?")[0];
     if (path !== this.path) return this.reply(res, 404, `not found: webhooks are received on ${this.path}`);
     if (req.method !== "POST") return this.reply(res, 405, "only POST is accepted", { allow: "POST" });
     if (!this.authorized(req.headers.authorization)) {
