@@ -12,15 +12,16 @@ use pinocchio::{
     error::ProgramError,
 };
 
-/// The registry, mutable (every change extends its history chain).
-#[inline(always)]
+/// The registry, mutable (every change extends its history chain). Not
+/// inlined: a dozen instructions load it.
+#[inline(never)]
 pub fn registry_mut(account: &mut AccountView) -> Result<RefMut<'_, Registry>, ProgramError> {
     crate::checks::check_address(account, &REGISTRY_ADDRESS, "registry")?;
     load_mut::<Registry>(account, "registry")
 }
 
-/// A partner account, mutable.
-#[inline(always)]
+/// A partner account, mutable (not inlined: several instructions load one).
+#[inline(never)]
 pub fn partner_mut(account: &mut AccountView) -> Result<RefMut<'_, Partner>, ProgramError> {
     load_mut::<Partner>(account, "partner")
 }
@@ -33,7 +34,8 @@ pub fn council_index(registry: &Registry, member: &Address) -> Option<usize> {
 
 /// `holder` signed and holds an active grant of `role` (the grant account is
 /// the program's own `RoleGrant`, created only by an executed proposal).
-#[inline(always)]
+/// Not inlined: four instructions check a role.
+#[inline(never)]
 pub fn require_role(grant: &AccountView, holder: &AccountView, role: Role) -> Result<(), ProgramError> {
     crate::checks::check_signer(holder, "holder")?;
     let grant: Ref<RoleGrant> = load::<RoleGrant>(grant, "role_grant")?;

@@ -45,7 +45,8 @@ pub fn remaining_account(remaining: &mut [AccountView], index: usize) -> Result<
 }
 
 /// The proposal's partner: remaining account 0, which must be the partner the
-/// proposal names.
+/// proposal names. Not inlined: most actions load their partner this way.
+#[inline(never)]
 pub fn target_partner<'a>(partner_account: &'a mut AccountView, expected: &Address) -> Result<RefMut<'a, Partner>, ProgramError> {
     if partner_account.address() != expected {
         crate::runtime::log_pair("account", "partner");
