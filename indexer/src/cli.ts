@@ -1,6 +1,6 @@
 // lume-indexer: start | backfill | verify | status. Configuration from flags, then environment
 // (LUME_RPC_URL, LUME_WS_URL, LUME_HELIUS_WS_URL, LUME_INDEXER_DB, LUME_INDEXER_HOST, LUME_INDEXER_PORT,
-// LUME_COMMITMENT, LUME_HELIUS_WEBHOOK_*), then an optional JSON file (--config) with the same keys in
+// LUME_COMMITMENT, LUME_STALE_AFTER_MS, LUME_FINALITY_POLL_MS, LUME_HELIUS_WEBHOOK_*), then an optional JSON file (--config) with the same keys in
 // camelCase. The webhook secret has no flag: command lines are visible to every local user.
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
@@ -26,6 +26,7 @@ interface Config {
   port: number;
   commitment: "processed" | "confirmed" | "finalized";
   staleAfterMs: number;
+  finalityPollMs: number;
   heliusWsUrl?: string;
   heliusWebhookPort?: number;
   heliusWebhookHost?: string;
@@ -33,9 +34,10 @@ interface Config {
   heliusWebhookSecret?: string;
 }
 
-const DEFAULTS: Config = { rpcUrl: "http://127.0.0.1:8899", db: ".lume/indexer/index.sqlite", host: "127.0.0.1", port: 4000, commitment: "confirmed", staleAfterMs: 15_000 };
+const DEFAULTS: Config = { rpcUrl: "http://127.0.0.1:8899", db: ".lume/indexer/index.sqlite", host: "127.0.0.1", port: 4000, commitment: "confirmed", staleAfterMs: 15_000, finalityPollMs: 5_000 };
 
-function resolveConfig(flags: Record<string, string | undefined>): Config {
+/** Flags, then the environment, then the config file; only `start` receives webhooks (and needs their secret). */
+function resolveConfig(flags: Record<string, string | undefined>, options: { receivesWebhooks?: boolean } = {}): Config {
   let file: Partial<Config> = {};
   if (flags.config !== undefined) {
     if (!existsSync(flags.config)) throw new UserError(`config file ${flags.config} does not exist`);
@@ -53,7 +55,14 @@ function resolveConfig(flags: Record<string, string | undefined>): Config {
   if (!["processed", "confirmed", "finalized"].includes(commitment)) throw new UserError(`commitment must be processed, confirmed or finalized, got ${commitment}`);
   const wsUrl = pick(flags.wsUrl, "LUME_WS_URL", "wsUrl");
   const heliusWsUrl = pick(flags.heliusWsUrl, "LUME_HELIUS_WS_URL", "heliusWsUrl");
-  const webhook = resolveWebhook(flags, pick, heliusWsUrl !== undefined);
+  const webhook = options.receivesWebhooks === true ? resolveWebhook(flags, pick, heliusWsUrl !== undefined) : {};
+  const milliseconds = (flag: string | undefined, envName: string, key: "staleAfterMs" | "finalityPollMs", what: string): number => {
+    const text = pick(flag, envName, key);
+    if (text === undefined) return DEFAULTS[key];
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 100) throw new UserError(`${what} must be a whole number of milliseconds, at least 100, got ${text}`);
+    return value;
+  };
   return {
     ...webhook,
     rpcUrl: pick(flags.rpcUrl, "LUME_RPC_URL", "rpcUrl") ?? DEFAULTS.rpcUrl,
@@ -63,7 +72,8 @@ function resolveConfig(flags: Record<string, string | undefined>): Config {
     host: pick(flags.host, "LUME_INDEXER_HOST", "host") ?? DEFAULTS.host,
     port,
     commitment,
-    staleAfterMs: Number(file.staleAfterMs ?? DEFAULTS.staleAfterMs),
+    staleAfterMs: milliseconds(flags.staleAfterMs, "LUME_STALE_AFTER_MS", "staleAfterMs", "--stale-after-ms"),
+    finalityPollMs: milliseconds(flags.finalityPollMs, "LUME_FINALITY_POLL_MS", "finalityPollMs", "--finality-poll-ms"),
   };
 }
 
@@ -109,17 +119,19 @@ function sourceOptions(config: Config): { wsUrl?: string; heliusWsUrl?: string; 
 
 function withCommon(command: Command): Command {
   return command
-    .option("--config <file>", "JSON config file (keys: rpcUrl, wsUrl, heliusWsUrl, heliusWebhookPort, heliusWebhookHost, heliusWebhookPath, heliusWebhookSecret, db, host, port, commitment, staleAfterMs)")
+    .option("--config <file>", "JSON config file (keys: rpcUrl, wsUrl, heliusWsUrl, heliusWebhookPort, heliusWebhookHost, heliusWebhookPath, heliusWebhookSecret, db, host, port, commitment, staleAfterMs, finalityPollMs)")
     .option("--rpc-url <url>", `Solana JSON-RPC URL (env LUME_RPC_URL, default ${DEFAULTS.rpcUrl})`)
     .option("--ws-url <url>", "Solana PubSub URL (env LUME_WS_URL, default: derived from the RPC URL)")
     .option("--db <path>", `SQLite file (env LUME_INDEXER_DB, default ${DEFAULTS.db})`)
     .option("--helius-ws-url <url>", "stream from Helius Enhanced WebSockets (wss://atlas-…?api-key=…) instead of PubSub (env LUME_HELIUS_WS_URL)")
-    .addOption(new Option("--commitment <level>", "commitment (env LUME_COMMITMENT)").choices(["processed", "confirmed", "finalized"]));
+    .addOption(new Option("--commitment <level>", "commitment (env LUME_COMMITMENT)").choices(["processed", "confirmed", "finalized"]))
+    .option("--stale-after-ms <ms>", `a stream silent this long while the chain moves on counts as a gap: degraded, re-backfill (env LUME_STALE_AFTER_MS, default ${DEFAULTS.staleAfterMs})`)
+    .option("--finality-poll-ms <ms>", `how often rows are upgraded to finalized from the chain's finalized slot (env LUME_FINALITY_POLL_MS, default ${DEFAULTS.finalityPollMs})`);
 }
 
 function openIndexer(config: Config, logger: pino.Logger): Indexer {
   mkdirSync(dirname(config.db), { recursive: true });
-  return new Indexer({ rpcUrl: config.rpcUrl, ...sourceOptions(config), dbPath: config.db, commitment: config.commitment, staleAfterMs: config.staleAfterMs, logger });
+  return new Indexer({ rpcUrl: config.rpcUrl, ...sourceOptions(config), dbPath: config.db, commitment: config.commitment, staleAfterMs: config.staleAfterMs, finalityPollMs: config.finalityPollMs, logger });
 }
 
 export function buildProgram(): Command {
@@ -133,10 +145,20 @@ export function buildProgram(): Command {
     .option("--helius-webhook-host <host>", "the webhook receiver's host (env LUME_HELIUS_WEBHOOK_HOST, default 127.0.0.1)")
     .option("--helius-webhook-path <path>", "the webhook receiver's path (env LUME_HELIUS_WEBHOOK_PATH, default /helius-webhook)")
     .action(async (flags) => {
-      const config = resolveConfig(flags);
+      const config = resolveConfig(flags, { receivesWebhooks: true });
       mkdirSync(dirname(config.db), { recursive: true });
       const stopSignal = untilStopSignal();
-      const service = await startIndexerService({ rpcUrl: config.rpcUrl, ...sourceOptions(config), dbPath: config.db, commitment: config.commitment, staleAfterMs: config.staleAfterMs, host: config.host, port: config.port, logger });
+      const service = await startIndexerService({
+        rpcUrl: config.rpcUrl,
+        ...sourceOptions(config),
+        dbPath: config.db,
+        commitment: config.commitment,
+        staleAfterMs: config.staleAfterMs,
+        finalityPollMs: config.finalityPollMs,
+        host: config.host,
+        port: config.port,
+        logger,
+      });
       console.log(`GraphQL (and GraphiQL) on ${service.api.url}; /healthz and /metrics beside it.`);
       if (service.indexer.source instanceof HeliusWebhookSource) console.log(`Helius webhooks received on ${service.indexer.source.receiver?.url}`);
       console.log(`Try: curl -s ${service.api.url} -H 'content-type: application/json' -d '${JSON.stringify({ query: SAMPLE_QUERY })}'`);

@@ -9,9 +9,8 @@ import { registryAddress } from "../../app/src/sdk/pda.js";
 import { RegistryDecoder, type IndexedAccount } from "./decoder/decoder.js";
 import { FinalityTracker } from "./finality.js";
 import { IndexerMetrics } from "./metrics.js";
-import { HeliusSource } from "./source/helius-source.js";
+import { createSource } from "./source/create-source.js";
 import { HeliusWebhookSource, type HeliusWebhookConfig } from "./source/helius-webhook.js";
-import { RpcSource } from "./source/rpc-source.js";
 import type { ChainSource, IngestSink, RawAccountUpdate, RawTransaction } from "./source/types.js";
 import { IndexerStore, type AccountRow, type EventRow } from "./store/store.js";
 
@@ -91,39 +90,14 @@ export class Indexer implements IngestSink {
     }
     this.bus.setMaxListeners(0);
     const log = (msg: string, fields?: Record<string, unknown>) => options.logger?.warn(fields ?? {}, msg);
-    this.source =
-      options.source ??
-      (options.heliusWebhook !== undefined
-        ? new HeliusWebhookSource({
-            rpcUrl: options.rpcUrl,
-            webhook: options.heliusWebhook,
-            programId: this.programId,
-            commitment: options.commitment,
-            staleAfterMs: options.staleAfterMs,
-            resumeSignature: () => this.resumeSignature(),
-            log,
-          })
-        : undefined) ??
-      (options.heliusWsUrl !== undefined
-        ? new HeliusSource({
-            rpcUrl: options.rpcUrl,
-            enhancedWsUrl: options.heliusWsUrl,
-            programId: this.programId,
-            commitment: options.commitment,
-            staleAfterMs: options.staleAfterMs,
-            resumeSignature: () => this.resumeSignature(),
-            log,
-          })
-        : undefined) ??
-      new RpcSource({
-        rpcUrl: options.rpcUrl,
-        wsUrl: options.wsUrl,
-        programId: this.programId,
-        commitment: options.commitment,
-        staleAfterMs: options.staleAfterMs,
-        resumeSignature: () => this.resumeSignature(),
-        log,
+    this.source = options.source ?? createSource(options, this.programId, () => this.resumeSignature(), log);
+    if (this.source instanceof HeliusWebhookSource) {
+      const webhook = this.source;
+      this.metrics.watchWebhook(() => {
+        const receiver = webhook.receiver;
+        return receiver === undefined ? undefined : { accepted: receiver.accepted, rejections: { ...receiver.rejections } };
       });
+    }
   }
 
   /** Resume transactions after the checkpoint only if the stored history has no hole. */

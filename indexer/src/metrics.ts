@@ -15,4 +15,21 @@ export class IndexerMetrics {
   constructor(defaults = false) {
     if (defaults) collectDefaultMetrics({ register: this.registry });
   }
+
+  /** Exposes the Helius webhook receiver's counts (read when scraped): accepted batches, and refusals by reason. */
+  watchWebhook(read: () => { accepted: number; rejections: Record<string, number> } | undefined): void {
+    new Counter({
+      name: "lume_indexer_webhook_batches_total",
+      help: "Helius webhook deliveries: accepted, or refused by reason (unauthorized, badRequest, tooLarge, failed)",
+      labelNames: ["outcome"],
+      registers: [this.registry],
+      collect() {
+        const counts = read();
+        this.reset();
+        if (counts === undefined) return;
+        this.inc({ outcome: "accepted" }, counts.accepted);
+        for (const [reason, n] of Object.entries(counts.rejections)) this.inc({ outcome: reason }, n);
+      },
+    });
+  }
 }

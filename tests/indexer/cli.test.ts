@@ -1,5 +1,6 @@
 // lume-indexer as a command: --help, backfill, status, verify (exit 0, then 1 on a tampered index).
 import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
 import Database from "better-sqlite3";
 import { RegistryDecoder } from "../../indexer/src/decoder/decoder.js";
 import { runScript } from "../support/scripts.js";
@@ -21,6 +22,27 @@ describe("lume-indexer CLI (surfnet)", function () {
     const start = await runScript(CLI, ["start", "--help"]);
     assert.match(start.stdout, /--rpc-url <url>/);
     assert.match(start.stdout, /--port <port>/);
+    assert.match(start.stdout, /--stale-after-ms <ms>/);
+    assert.match(start.stdout, /--finality-poll-ms <ms>/);
+  });
+
+  it("refuses bad timings in words; only start asks for the webhook secret", async () => {
+    for (const [flag, value] of [["--stale-after-ms", "soon"], ["--finality-poll-ms", "5"]] as const) {
+      const bad = await runScript(CLI, ["backfill", "--rpc-url", "http://127.0.0.1:1", "--db", `${tmp.dir}/never.sqlite`, flag, value]);
+      assert.equal(bad.code, 1);
+      assert.match(bad.stderr, new RegExp(`^error: ${flag} must be a whole number of milliseconds, at least 100, got ${value}$`, "m"));
+      assert.doesNotMatch(bad.stderr, /\n\s+at /, "no stack trace");
+    }
+    // A config file shared with `start` names a webhook port but (rightly) no secret: status still works.
+    const config = `${tmp.dir}/webhook.json`;
+    writeFileSync(config, JSON.stringify({ heliusWebhookPort: 8787, db: `${tmp.dir}/status.sqlite` }));
+    new Database(`${tmp.dir}/status.sqlite`).close();
+    const status = await runScript(CLI, ["status", "--config", config]);
+    assert.equal(status.code, 0, status.stderr);
+    assert.equal(JSON.parse(status.stdout).events, 0);
+    const start = await runScript(CLI, ["start", "--config", config, "--port", "0"]);
+    assert.equal(start.code, 1);
+    assert.match(start.stderr, /no Helius webhook secret/);
   });
 
   it("backfill, status, verify OK; verify exits 1 and prints the differences on a tampered index", async () => {

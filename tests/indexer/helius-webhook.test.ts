@@ -99,6 +99,9 @@ describe("indexer Helius webhook source (local webhook poster, surfnet)", functi
     assert.equal(missing.status, 401);
     assert.match(missing.body.error!, /missing Authorization/);
     assert.equal(source.receiver!.rejections.unauthorized, before.unauthorized + 3);
+    // Operators see refusals on /metrics (the indexer's Prometheus registry).
+    const metrics = await indexer!.metrics.registry.metrics();
+    assert.match(metrics, new RegExp(`^lume_indexer_webhook_batches_total\\{outcome="unauthorized"\\} ${before.unauthorized + 3}$`, "m"));
     await sleep(1_000);
     assert.equal(indexer!.store.transactionCount(), before.transactions);
     assert.equal(indexer!.store.eventCount(), before.events);
