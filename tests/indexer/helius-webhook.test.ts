@@ -184,6 +184,8 @@ describe("indexer Helius webhook source (local webhook poster, surfnet)", functi
     assert.ok(stored, "the failed transaction is stored");
     assert.equal(stored.ok, false);
     assert.notEqual(stored.err, null);
+    // The impostor has no legal-verifier grant: the account check refuses the missing grant account.
+    assert.equal(stored.programError?.name, "InvalidAccountOwner", "the registry's refusal, by name");
     assert.deepEqual(stored.signers.includes(impostor.publicKey.toBase58()), true);
     await sleep(300);
     assert.equal(indexer!.store.eventCount(), events);

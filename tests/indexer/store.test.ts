@@ -116,7 +116,7 @@ describe("indexer store (SQLite)", () => {
 
   it("marks rows finalized once the chain's finalized slot reaches them", () => {
     const tx = (signature: string, slot: number, changeIndex: number): DecodedTransaction => ({
-      signature, slot, blockTime: null, ok: true, err: null, signers: [], instructions: [],
+      signature, slot, blockTime: null, ok: true, err: null, programError: null, signers: [], instructions: [],
       events: [{ signature, slot, changeIndex, name: "partnerApplied", data: { partner: "A" }, raw: Buffer.alloc(16) }],
     });
     store.applyAccounts("rpc:accounts", [account("A", 10, "a"), account("B", 20, "b")]);
@@ -134,7 +134,7 @@ describe("indexer store (SQLite)", () => {
 
   it("finds events by name and proposal; the latest change's program clock", () => {
     const voted = (signature: string, changeIndex: number, proposalId: number, unixTimestamp: number): DecodedTransaction => ({
-      signature, slot: changeIndex, blockTime: null, ok: true, err: null, signers: [], instructions: [],
+      signature, slot: changeIndex, blockTime: null, ok: true, err: null, programError: null, signers: [], instructions: [],
       events: [{ signature, slot: changeIndex, changeIndex, name: "proposalVoted", data: { proposalId: String(proposalId), change: { unixTimestamp: String(unixTimestamp) } }, raw: Buffer.alloc(16) }],
     });
     assert.equal(store.latestChangeTime(), null);
@@ -146,7 +146,7 @@ describe("indexer store (SQLite)", () => {
 
   it("history by block time range: inclusive bounds, events without a block time left out", () => {
     const at = (signature: string, changeIndex: number, blockTime: number | null): DecodedTransaction => ({
-      signature, slot: changeIndex, blockTime, ok: true, err: null, signers: [], instructions: [],
+      signature, slot: changeIndex, blockTime, ok: true, err: null, programError: null, signers: [], instructions: [],
       events: [{ signature, slot: changeIndex, changeIndex, name: "partnerApplied", data: null, raw: Buffer.alloc(16) }],
     });
     store.applyTransactions("rpc:transactions", [at("s1", 1, 100), at("s2", 2, 200), at("s3", 3, null), at("s4", 4, 300)]);
@@ -183,6 +183,7 @@ describe("indexer store (SQLite)", () => {
       blockTime: null,
       ok: true,
       err: null,
+      programError: null,
       signers: [],
       instructions: [],
       events: [{ signature, slot, changeIndex, name: "partnerApplied", data: { partner: "A" }, raw: Buffer.alloc(16) }],

@@ -197,8 +197,18 @@ export const typeDefs = /* GraphQL */ `
     slot: Int!
     blockTime: Int
     ok: Boolean!
+    "The chain's TransactionError of a failed transaction, as JSON."
+    err: JSON
+    "The registry's own error when it refused the transaction (from the IDL)."
+    programError: ProgramError
     signers: [String!]!
     instructions: JSON!
+  }
+
+  type ProgramError {
+    code: Int!
+    name: String!
+    message: String!
   }
 
   type Authorization {

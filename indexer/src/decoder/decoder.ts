@@ -3,6 +3,7 @@
 // unknown or malformed is counted and reported, never thrown.
 import type { BorshInstructionCoder, Provider } from "@coral-xyz/anchor";
 import { Connection, PublicKey } from "@solana/web3.js";
+import { registryErrorOf } from "../../../app/src/sdk/errors.js";
 import { registryProgram, type RegistryProgram } from "../../../app/src/sdk/program.js";
 import type { RawAccountUpdate, RawTransaction } from "../source/types.js";
 import type { AccountDataDecoder } from "../store/account-cache.js";
@@ -54,9 +55,17 @@ export interface DecodedTransaction {
   blockTime: number | null;
   ok: boolean;
   err: Json;
+  /** The registry's own error (from the IDL) when the transaction failed with one. */
+  programError: ProgramError | null;
   signers: string[];
   instructions: { name: string; args: Json }[];
   events: DecodedEvent[];
+}
+
+export interface ProgramError {
+  code: number;
+  name: string;
+  message: string;
 }
 
 export interface DecodeFailure {
@@ -207,6 +216,8 @@ export class RegistryDecoder {
           .map((raw) => this.event(raw, tx.signature, tx.slot))
           .filter((e): e is DecodedEvent => e !== undefined)
       : [];
-    return { signature: tx.signature, slot: tx.slot, blockTime: tx.blockTime, ok, err: ok ? null : normalize(tx.err), signers: tx.signers, instructions, events };
+    const known = ok ? undefined : registryErrorOf({ logs: tx.logs, ...(typeof tx.err === "object" && tx.err !== null ? tx.err : {}) }, this.program.programId);
+    const programError = known === undefined ? null : { code: known.code, name: known.name, message: known.msg };
+    return { signature: tx.signature, slot: tx.slot, blockTime: tx.blockTime, ok, err: ok ? null : normalize(tx.err), programError, signers: tx.signers, instructions, events };
   }
 }

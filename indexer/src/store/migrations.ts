@@ -49,7 +49,7 @@ export const MIGRATIONS: readonly string[] = [
   `CREATE INDEX events_block_time ON events(block_time, change_index);`,
   // 3: accounts keep their raw bytes only (decoded when read) plus the keys readers look them up
   // by: the partner they belong to (owner) and their number (seq). Transactions and events record
-  // whether their slot is finalized; partial indexes find the rows still waiting for it. Events
+  // whether their slot is finalized, and a failed transaction its registry error by name; partial indexes find the rows still waiting for it. Events
   // by name (a proposal's votes, key revocations) without a scan.
   `
   ALTER TABLE accounts ADD COLUMN owner TEXT;
@@ -67,6 +67,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX accounts_kind_seq ON accounts(kind, seq);
   CREATE INDEX accounts_owner ON accounts(owner, kind) WHERE owner IS NOT NULL;
   ALTER TABLE transactions ADD COLUMN finalized INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE transactions ADD COLUMN program_error TEXT;
   ALTER TABLE events ADD COLUMN finalized INTEGER NOT NULL DEFAULT 0;
   CREATE INDEX transactions_unfinalized ON transactions(slot) WHERE finalized = 0;
   CREATE INDEX events_unfinalized ON events(slot) WHERE finalized = 0;

@@ -235,8 +235,8 @@ export class IndexerStore {
   /** Stores transactions and their events (idempotent by signature and change index); returns the new events. */
   applyTransactions(source: string, transactions: DecodedTransaction[]): EventRow[] {
     const insertTx = this.sql(
-      `INSERT OR IGNORE INTO transactions(signature, slot, block_time, ok, err, signers, instructions, event_count)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO transactions(signature, slot, block_time, ok, err, program_error, signers, instructions, event_count)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const insertEvent = this.sql(
       `INSERT OR IGNORE INTO events(change_index, signature, slot, block_time, name, partner, data, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -245,7 +245,8 @@ export class IndexerStore {
     this.db.transaction(() => {
       let newest: DecodedTransaction | undefined;
       for (const tx of transactions) {
-        insertTx.run(tx.signature, tx.slot, tx.blockTime, tx.ok ? 1 : 0, JSON.stringify(tx.err), JSON.stringify(tx.signers), JSON.stringify(tx.instructions), tx.events.length);
+        const programError = tx.programError === null ? null : JSON.stringify(tx.programError);
+        insertTx.run(tx.signature, tx.slot, tx.blockTime, tx.ok ? 1 : 0, JSON.stringify(tx.err), programError, JSON.stringify(tx.signers), JSON.stringify(tx.instructions), tx.events.length);
         for (const e of tx.events) {
           const partner = eventPartner(e);
           const data = e.data === null ? null : JSON.stringify(e.data);
@@ -387,10 +388,19 @@ export class IndexerStore {
 
   transaction(signature: string): TransactionRow | undefined {
     const r = this.sql("SELECT * FROM transactions WHERE signature = ?").get(signature) as
-      | { signature: string; slot: number; block_time: number | null; ok: number; err: string; signers: string; instructions: string }
+      | { signature: string; slot: number; block_time: number | null; ok: number; err: string; program_error: string | null; signers: string; instructions: string }
       | undefined;
     if (r === undefined) return undefined;
-    return { signature: r.signature, slot: r.slot, blockTime: r.block_time, ok: r.ok === 1, err: JSON.parse(r.err), signers: JSON.parse(r.signers), instructions: JSON.parse(r.instructions) };
+    return {
+      signature: r.signature,
+      slot: r.slot,
+      blockTime: r.block_time,
+      ok: r.ok === 1,
+      err: JSON.parse(r.err),
+      programError: r.program_error === null ? null : JSON.parse(r.program_error),
+      signers: JSON.parse(r.signers),
+      instructions: JSON.parse(r.instructions),
+    };
   }
 
   transactionCount(): number {
