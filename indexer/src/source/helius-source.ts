@@ -11,6 +11,7 @@ import type { TransactionNotificationResult } from "helius-sdk/websockets/types"
 import { WebSocket as NodeWebSocket } from "ws";
 import { pollRegistry } from "./registry-poll.js";
 import { RpcSource } from "./rpc-source.js";
+import { BackfillRepair } from "./backfill-repair.js";
 import type { AccountRead, ChainSource, IngestSink, RawTransaction } from "./types.js";
 
 export interface HeliusSourceOptions {
@@ -44,7 +45,7 @@ export class HeliusSource implements ChainSource {
   private stopped = false;
   private poller: ReturnType<typeof setInterval> | undefined;
   private reconnecting: Promise<void> | undefined;
-  private repairing: Promise<void> | undefined;
+  private readonly repairer = new BackfillRepair({ backfill: (sink) => this.backfill(sink), stopped: () => this.stopped, log: (msg, fields) => this.options.log?.(msg, fields) });
 
   constructor(private readonly options: HeliusSourceOptions) {
     this.rpc = new RpcSource({
@@ -70,20 +71,7 @@ export class HeliusSource implements ChainSource {
 
   /** Degraded until a re-backfill completes (called by the pipeline's gap check too). */
   repair(reason: string): Promise<void> {
-    if (this.repairing !== undefined || this.stopped || this.sink === undefined) return this.repairing ?? Promise.resolve();
-    const sink = this.sink;
-    sink.degraded(reason);
-    this.repairing = (async () => {
-      try {
-        await this.backfill(sink);
-        sink.degraded(null);
-      } catch (err) {
-        this.options.log?.("re-backfill failed; will retry", { err: String(err) });
-      } finally {
-        this.repairing = undefined;
-      }
-    })();
-    return this.repairing;
+    return this.repairer.run(this.sink, reason);
   }
 
   private async subscribe(sink: IngestSink): Promise<void> {

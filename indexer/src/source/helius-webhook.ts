@@ -10,6 +10,7 @@ import { parseWebhookBody } from "./helius-webhook-payload.js";
 import { toRawTransaction } from "./raw-transaction.js";
 import { pollRegistry } from "./registry-poll.js";
 import { RpcSource } from "./rpc-source.js";
+import { BackfillRepair } from "./backfill-repair.js";
 import type { AccountRead, ChainSource, IngestSink } from "./types.js";
 import { WebhookReceiver } from "./webhook-receiver.js";
 
@@ -45,7 +46,7 @@ export class HeliusWebhookSource implements ChainSource {
   private sink: IngestSink | undefined;
   private stopped = false;
   private poller: ReturnType<typeof setInterval> | undefined;
-  private repairing: Promise<void> | undefined;
+  private readonly repairer = new BackfillRepair({ backfill: (sink) => this.backfill(sink), stopped: () => this.stopped, log: (msg, fields) => this.options.log?.(msg, fields) });
 
   constructor(private readonly options: HeliusWebhookSourceOptions) {
     this.rpc = new RpcSource({
@@ -104,26 +105,13 @@ export class HeliusWebhookSource implements ChainSource {
 
   /** Degraded until a re-backfill completes (the pipeline calls it on a detected gap). */
   repair(reason: string): Promise<void> {
-    if (this.repairing !== undefined || this.stopped || this.sink === undefined) return this.repairing ?? Promise.resolve();
-    const sink = this.sink;
-    sink.degraded(reason);
-    this.repairing = (async () => {
-      try {
-        await this.backfill(sink);
-        sink.degraded(null);
-      } catch (err) {
-        this.options.log?.("re-backfill failed; will retry", { err: String(err) });
-      } finally {
-        this.repairing = undefined;
-      }
-    })();
-    return this.repairing;
+    return this.repairer.run(this.sink, reason);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.poller !== undefined) clearInterval(this.poller);
     await this.receiverInstance?.close();
-    await this.repairing?.catch(() => undefined);
+    await this.repairer.settled();
   }
 }
