@@ -57,6 +57,8 @@ export class Indexer implements IngestSink {
   /** "events" (EventRow, contiguous, in order), "accounts" (AccountRow[]). */
   readonly bus = new EventEmitter();
   readonly programId: PublicKey;
+  /** Moves on whenever a stored account changes: what is derived from account state can be cached by it. */
+  accountsVersion = 0;
   private chainSlotSeen = 0;
   /** The chain slot last seen while the index was healthy: it had everything up to there. */
   private syncedSlot = 0;
@@ -163,6 +165,7 @@ export class Indexer implements IngestSink {
       ...(snapshot ? { snapshotSlot: snapshot.slot } : {}),
       finalized: this.options.commitment === "finalized",
     });
+    if (changed.length > 0) this.accountsVersion += 1;
     this.metrics.accountUpdates.inc(changed.length);
     this.updateSlots();
     if (changed.length > 0) this.bus.emit("accounts", changed);

@@ -4,7 +4,7 @@ import { registryAddress } from "../../../app/src/sdk/pda.js";
 import type { Indexer } from "../indexer.js";
 import type { AccountRow, EventRow } from "../store/store.js";
 import { authorize, categoryNames, keyToBase58 } from "./authorize.js";
-import { registrySnapshot } from "./snapshot.js";
+import { snapshotCache } from "./snapshot.js";
 import { eventNames, partnerAddress, resumePoint } from "./subscription-args.js";
 import { changeStream, KEY_REVOCATION_EVENTS, proposalEvents } from "./subscriptions.js";
 
@@ -156,6 +156,7 @@ function chainNow(indexer: Indexer): number {
 }
 
 export function resolvers() {
+  const snapshotOf = snapshotCache();
   return {
     Query: {
       registry: (_: unknown, __: unknown, { indexer }: Context) => {
@@ -239,7 +240,7 @@ export function resolvers() {
       },
       status: (_: unknown, __: unknown, { indexer }: Context) => indexer.status(),
       snapshot: (_: unknown, __: unknown, { indexer }: Context) => {
-        const snapshot = registrySnapshot(indexer);
+        const snapshot = snapshotOf(indexer);
         return snapshot === null
           ? null
           : { degraded: indexer.degradation, slot: snapshot.slot, changeCount: snapshot.changeCount, historyHead: snapshot.historyHead, snapshot };

@@ -11,6 +11,23 @@ import type { Indexer } from "../indexer.js";
 
 type Accounts = IdlAccounts<LumeRegistry>;
 
+/**
+ * Every node reloads its snapshot after each change, so a snapshot is built once per account
+ * change and served from this cache in between (stamped with the indexed slot and the time it is
+ * served at). One cache per API server.
+ */
+export function snapshotCache(): (indexer: Indexer) => RegistrySnapshot | null {
+  const built = new WeakMap<Indexer, { version: number; snapshot: RegistrySnapshot | null }>();
+  return (indexer) => {
+    let entry = built.get(indexer);
+    if (entry === undefined || entry.version !== indexer.accountsVersion) {
+      entry = { version: indexer.accountsVersion, snapshot: registrySnapshot(indexer) };
+      built.set(indexer, entry);
+    }
+    return entry.snapshot === null ? null : { ...entry.snapshot, slot: indexer.store.indexedSlot(), fetchedAt: Date.now() };
+  };
+}
+
 /** The snapshot at the indexed slot, or null before the registry is indexed. */
 export function registrySnapshot(indexer: Indexer): RegistrySnapshot | null {
   const { store } = indexer;
