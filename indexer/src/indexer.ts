@@ -8,6 +8,7 @@ import { LUME_REGISTRY_PROGRAM_ID } from "../../app/src/sdk/idl.js";
 import { registryAddress } from "../../app/src/sdk/pda.js";
 import { RegistryDecoder, type IndexedAccount } from "./decoder/decoder.js";
 import { FinalityTracker } from "./finality.js";
+import { HistoryChain } from "./history-chain.js";
 import { IndexerMetrics } from "./metrics.js";
 import { createSource } from "./source/create-source.js";
 import { HeliusWebhookSource, type HeliusWebhookConfig } from "./source/helius-webhook.js";
@@ -71,6 +72,10 @@ export class Indexer implements IngestSink {
   private settling: Promise<void> = Promise.resolve();
   private gapTimer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
+  /** The hash chain over the stored contiguous history, checked against the registry account's head. */
+  private readonly chain = new HistoryChain();
+  /** Set while a history that disagrees with the chain's hash is being rebuilt. */
+  private historyMismatch: string | null = null;
 
   constructor(readonly options: IndexerOptions) {
     this.programId = options.programId ?? LUME_REGISTRY_PROGRAM_ID;
@@ -110,6 +115,10 @@ export class Indexer implements IngestSink {
 
   /** Backfills, then follows the chain until `stop()`. */
   async start(): Promise<void> {
+    // A stored history that disagrees with the stored registry's head is dropped before the
+    // backfill, which then fetches all of it again.
+    this.followChain();
+    this.checkHead(false);
     await this.source.start(this);
     this.finality?.start();
     this.checkGaps();
@@ -223,6 +232,7 @@ export class Indexer implements IngestSink {
   /** Null when healthy; otherwise why answers may be stale (nodes must fail closed). */
   get degradation(): string | null {
     if (this.degradedReason !== null) return this.degradedReason;
+    if (this.historyMismatch !== null) return this.historyMismatch;
     const onChain = this.onChainChangeCount();
     if (onChain !== null && this.store.contiguousChangeIndex() < onChain) return `history incomplete: ${this.store.contiguousChangeIndex()} of ${onChain} changes stored`;
     return null;
@@ -249,11 +259,49 @@ export class Indexer implements IngestSink {
   /** Publishes stored, settled events past the last published one, stopping at the first hole. */
   private publish(): void {
     if (this.stopped) return;
+    this.followChain();
+    this.checkHead(true);
     const contiguous = Math.min(this.store.contiguousChangeIndex(), this.settledThrough);
     if (contiguous <= this.published) return;
     const events = this.store.events({ afterChangeIndex: this.published, limit: contiguous - this.published });
     this.published = contiguous;
     for (const event of events) this.bus.emit("event", event);
+  }
+
+  /** Extends the history hash chain over stored events that became contiguous. */
+  private followChain(): void {
+    const contiguous = this.store.contiguousChangeIndex();
+    while (this.chain.through < contiguous) {
+      const entries = this.store.historyEntries(this.chain.through, Math.min(1_000, contiguous - this.chain.through));
+      if (entries.length === 0) break;
+      for (const entry of entries) this.chain.append(entry.changeIndex, entry.raw);
+    }
+  }
+
+  /**
+   * Once the history covers every change the stored registry counts, its head must be the
+   * registry's. A mismatch means the stored history is not the chain's: drop it and fetch it
+   * again (degraded until the heads agree).
+   */
+  private checkHead(repair: boolean): void {
+    const history = this.store.account(registryAddress(this.programId).toBase58())?.data?.history as { changeCount: string; head: string } | undefined;
+    if (history === undefined || Number(history.changeCount) !== this.chain.through) return;
+    if (history.head === this.chain.head) {
+      if (this.historyMismatch !== null) {
+        this.options.logger?.info("history hash chain agrees with the registry again");
+        this.historyMismatch = null;
+        this.metrics.degraded.set(this.degradedReason === null ? 0 : 1);
+      }
+      return;
+    }
+    if (this.historyMismatch !== null) return; // already rebuilding
+    const reason = `history hash chain mismatch at change ${this.chain.through}: stored ${this.chain.head}, registry ${history.head}; rebuilding the history`;
+    this.historyMismatch = reason;
+    this.metrics.degraded.set(1);
+    this.options.logger?.error({ reason }, "history hash chain mismatch");
+    this.store.resetHistory();
+    this.chain.reset();
+    if (repair) void this.source.repair(reason).then(() => this.publish());
   }
 
   private scheduleGapCheck(): void {

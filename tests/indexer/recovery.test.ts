@@ -1,7 +1,11 @@
 // Gaps are detected and repaired: a dropped websocket, and a hole in the stored history.
 // Until repaired the indexer says it is degraded, and authorize fails closed.
 import assert from "node:assert/strict";
-import type { Indexer } from "../../indexer/src/indexer.js";
+import { pino } from "pino";
+import { RegistryDecoder } from "../../indexer/src/decoder/decoder.js";
+import { Indexer } from "../../indexer/src/indexer.js";
+import { IndexerStore } from "../../indexer/src/store/store.js";
+import { verify } from "../../indexer/src/verify/verify.js";
 import type { RpcSource } from "../../indexer/src/source/rpc-source.js";
 import type { RegistryFixture } from "../support/registry-fixture.js";
 import { useRegistrySurfnet } from "../support/surfnet.js";
@@ -83,5 +87,31 @@ describe("indexer gap detection and repair (surfnet)", function () {
     assert.equal(restored.changeIndex, lost.changeIndex);
     assert.ok(restored.raw.equals(lost.raw));
     assert.equal(indexer.degradation, null);
+  });
+
+  it("a stored history whose hash chain disagrees with the registry's head is dropped and fetched again", async () => {
+    await caughtUp(indexer, f);
+    await indexer.stop();
+    // Corrupt one stored event's bytes in the file (a bad disk, or someone with the file).
+    const store = new IndexerStore(tmp.dbPath, { decodeAccount: new RegistryDecoder().accountData });
+    const victim = store.historyEntries(2, 1)[0]!;
+    const transactions = store.transactionCount();
+    const corrupted = Buffer.from(victim.raw);
+    corrupted[corrupted.length - 1]! ^= 0xff;
+    store.db.prepare("UPDATE events SET raw = ? WHERE change_index = ?").run(corrupted, victim.changeIndex);
+    store.close();
+
+    const lines: string[] = [];
+    const logger = pino({ level: "info" }, { write: (line: string) => void lines.push(line) });
+    indexer = new Indexer({ rpcUrl: net.surfnet.rpcUrl, wsUrl: net.surfnet.wsUrl, dbPath: tmp.dbPath, staleAfterMs: 2_000, logger });
+    await indexer.start();
+    await caughtUp(indexer, f);
+    assert.ok(lines.some((l) => l.includes("history hash chain mismatch at change")), "the mismatch is reported");
+    const stored = indexer.store.historyEntries(victim.changeIndex - 1, 1)[0]!;
+    assert.ok(stored.raw.equals(victim.raw), "the chain's bytes are back");
+    assert.equal(indexer.store.transactionCount(), transactions, "the whole history was fetched again");
+    assert.equal(indexer.degradation, null);
+    const report = await verify({ connection: net.connection, store: indexer.store });
+    assert.deepEqual(report.differences, []);
   });
 });

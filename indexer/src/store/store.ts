@@ -382,6 +382,26 @@ export class IndexerStore {
     return row?.t ?? null;
   }
 
+  /** The raw bytes of stored events after `afterChangeIndex`, in change order (for the history hash chain). */
+  historyEntries(afterChangeIndex: number, limit: number): { changeIndex: number; raw: Buffer }[] {
+    return this.sql("SELECT change_index AS changeIndex, raw FROM events WHERE change_index > ? ORDER BY change_index LIMIT ?").all(afterChangeIndex, limit) as {
+      changeIndex: number;
+      raw: Buffer;
+    }[];
+  }
+
+  /**
+   * Forgets every stored transaction and event and the transaction checkpoints, so the next
+   * backfill fetches the whole history again (accounts are kept: a snapshot refreshes them).
+   */
+  resetHistory(): void {
+    this.db.transaction(() => {
+      this.sql("DELETE FROM events").run();
+      this.sql("DELETE FROM transactions").run();
+      this.sql("DELETE FROM checkpoints WHERE source LIKE '%:transactions'").run();
+    })();
+  }
+
   eventCount(): number {
     return (this.sql("SELECT count(*) AS n FROM events").get() as { n: number }).n;
   }
