@@ -23,7 +23,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import anchor from "@coral-xyz/anchor";
-import { zeroOf } from "./idl-zero.js";
+import { encodedPartner } from "./idl-zero.js";
 import { Connection, Keypair, PublicKey } from "@solana/web3.js";
 import { createClient } from "graphql-ws";
 import WebSocket from "ws";
@@ -38,7 +38,6 @@ import { closeWebSocket } from "../tests/support/subscriptions.js";
 import type { SurfnetSuite } from "../tests/support/surfnet.js";
 import type { LoadResult, LoadSpec } from "./http-load.js";
 
-const { BN } = anchor;
 const execFileAsync = promisify(execFile);
 const SECONDS = Number(process.argv[2] ?? 5);
 const CONCURRENCY = Number(process.argv[3] ?? 32);
@@ -51,19 +50,9 @@ const SOL = 1_000_000_000;
 
 /** 2,000 partner accounts in the indexer's store, through its own ingest path. */
 async function populate(indexer: Indexer): Promise<string[]> {
-  const program = indexer.decoder.program;
-  const text = (s: string, size: number) => ({ len: s.length, bytes: [...Buffer.from(s.padEnd(size, "\0"))].slice(0, size) });
   const updates: RawAccountUpdate[] = [];
   for (let i = 0; i < PARTNERS; i++) {
-    const partner = zeroOf(program.idl, "partner");
-    partner.layoutVersion = 1;
-    partner.partnerId = new BN(i);
-    partner.authority = Keypair.generate().publicKey;
-    partner.legalName = text(`Partner ${i} GmbH`, 63);
-    partner.jurisdiction = text("DE", 15);
-    partner.status = { active: {} };
-    partner.stage = { admitted: {} };
-    const data = await program.coder.accounts.encode("partner", partner);
+    const data = await encodedPartner(indexer.decoder.program, i);
     updates.push({ pubkey: Keypair.generate().publicKey.toBase58(), slot: 1, lamports: 1, data });
   }
   indexer.accounts("bench", updates);

@@ -1,5 +1,6 @@
 // A zero value of any type of the registry's IDL, so benches can encode whole accounts with
-// Anchor's coder from a template and fill in only the fields they vary.
+// Anchor's coder from a template and fill in only the fields they vary (encodedPartner: the
+// partner account the ingest and GraphQL benches use).
 import anchor from "@coral-xyz/anchor";
 import { PublicKey } from "@solana/web3.js";
 
@@ -31,4 +32,22 @@ function zero(type: IdlTypeRef, types: Map<string, IdlTypeDef>): unknown {
   const def = types.get(type.defined!.name)!;
   if (def.type.kind === "enum") return { [def.type.variants[0]!.name]: {} };
   return Object.fromEntries(def.type.fields.map((f) => [f.name, zero(f.type, types)]));
+}
+
+/** The fixed-size text the registry stores ({ len, bytes }), from a string. */
+function fixedText(text: string, size: number): { len: number; bytes: number[] } {
+  return { len: text.length, bytes: [...Buffer.from(text.padEnd(size, "\0"))].slice(0, size) };
+}
+
+/** An admitted, active partner `id` encoded with Anchor's coder: real account bytes for the benches. */
+export async function encodedPartner(program: { idl: unknown; coder: { accounts: { encode(name: string, value: unknown): Promise<Buffer> } } }, id: number): Promise<Buffer> {
+  const partner = zeroOf(program.idl, "partner");
+  partner.layoutVersion = 1;
+  partner.partnerId = new BN(id);
+  partner.authority = PublicKey.unique();
+  partner.legalName = fixedText(`Partner ${id} GmbH`, 63);
+  partner.jurisdiction = fixedText("DE", 15);
+  partner.status = { active: {} };
+  partner.stage = { admitted: {} };
+  return program.coder.accounts.encode("partner", partner);
 }

@@ -12,35 +12,23 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import anchor from "@coral-xyz/anchor";
-import { zeroOf } from "./idl-zero.js";
+import { encodedPartner } from "./idl-zero.js";
 import { Keypair, PublicKey } from "@solana/web3.js";
 import Database from "better-sqlite3";
 import { Indexer } from "../indexer/src/indexer.js";
 import type { RawAccountUpdate } from "../indexer/src/source/types.js";
 
-const { BN } = anchor;
 const UPDATES = Number(process.argv[2] ?? 100_000);
 const BATCH = Number(process.argv[3] ?? 1_000);
 const ACCOUNTS = 2_000;
 
 
 async function encodeAll(indexer: Indexer): Promise<{ pubkeys: string[]; data: Buffer[] }> {
-  const program = indexer.decoder.program;
-  const text = (s: string, size: number) => ({ len: s.length, bytes: [...Buffer.from(s.padEnd(size, "\0"))].slice(0, size) });
   const pubkeys: string[] = [];
   const data: Buffer[] = [];
   for (let i = 0; i < ACCOUNTS; i++) {
-    const partner = zeroOf(program.idl, "partner");
-    partner.layoutVersion = 1;
-    partner.partnerId = new BN(i);
-    partner.authority = Keypair.generate().publicKey;
-    partner.legalName = text(`Partner ${i} GmbH`, 63);
-    partner.jurisdiction = text("DE", 15);
-    partner.status = { active: {} };
-    partner.stage = { admitted: {} };
     pubkeys.push(Keypair.generate().publicKey.toBase58());
-    data.push(await program.coder.accounts.encode("partner", partner));
+    data.push(await encodedPartner(indexer.decoder.program, i));
   }
   return { pubkeys, data };
 }
