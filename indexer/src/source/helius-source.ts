@@ -5,7 +5,7 @@
 // (helius-rust-sdk#120), so a poll of the registry account every `staleAfterMs` lets the
 // pipeline's gap check notice changes the stream missed; a closed stream reconnects and
 // re-backfills.
-import { Connection, PublicKey, VersionedTransaction, type Commitment } from "@solana/web3.js";
+import { PublicKey, VersionedTransaction, type Commitment } from "@solana/web3.js";
 import { makeEnhancedWsClient, type EnhancedWsClient } from "helius-sdk/websockets/enhancedWs";
 import type { TransactionNotificationResult } from "helius-sdk/websockets/types";
 import { WebSocket as NodeWebSocket } from "ws";
@@ -39,7 +39,6 @@ interface FullTransaction {
 export class HeliusSource implements ChainSource {
   readonly name = "helius";
   private readonly rpc: RpcSource;
-  private readonly connection: Connection;
   private client: EnhancedWsClient | undefined;
   private sink: IngestSink | undefined;
   private stopped = false;
@@ -55,7 +54,6 @@ export class HeliusSource implements ChainSource {
       resumeSignature: options.resumeSignature,
       log: options.log,
     });
-    this.connection = new Connection(options.rpcUrl, options.commitment ?? "confirmed");
   }
 
   async start(sink: IngestSink): Promise<void> {
@@ -140,7 +138,7 @@ export class HeliusSource implements ChainSource {
 
   /** The registry account, re-read: its change count tells the pipeline whether the stream missed anything. */
   private pollRegistry(sink: IngestSink): Promise<void> {
-    return pollRegistry(this.connection, this.options.programId, this.options.commitment as Commitment, sink, this.name, this.options.log);
+    return pollRegistry(this.rpc.connection, this.options.programId, this.options.commitment as Commitment, sink, this.name, this.options.log);
   }
 
   async stop(): Promise<void> {

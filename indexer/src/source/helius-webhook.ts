@@ -5,7 +5,7 @@
 // Webhooks carry no slot feed and a delivery can be lost for good (Helius gives up after its
 // retries), so the registry account is polled every `staleAfterMs`: the pipeline's gap check
 // compares its change count with the stored history and re-backfills what never arrived.
-import { Connection, PublicKey, type Commitment } from "@solana/web3.js";
+import { PublicKey, type Commitment } from "@solana/web3.js";
 import { parseWebhookBody } from "./helius-webhook-payload.js";
 import { toRawTransaction } from "./raw-transaction.js";
 import { pollRegistry } from "./registry-poll.js";
@@ -41,7 +41,6 @@ export class HeliusWebhookSource implements ChainSource {
   /** Transactions delivered that never touched the program (a webhook shared with other addresses). */
   ignored = 0;
   private readonly rpc: RpcSource;
-  private readonly connection: Connection;
   private receiverInstance: WebhookReceiver | undefined;
   private sink: IngestSink | undefined;
   private stopped = false;
@@ -56,7 +55,6 @@ export class HeliusWebhookSource implements ChainSource {
       resumeSignature: options.resumeSignature,
       log: options.log,
     });
-    this.connection = new Connection(options.rpcUrl, options.commitment ?? "confirmed");
   }
 
   /** The HTTP receiver (its URL and refusal counts), once started. */
@@ -76,7 +74,7 @@ export class HeliusWebhookSource implements ChainSource {
       throw err;
     }
     this.poller = setInterval(
-      () => void pollRegistry(this.connection, this.options.programId, this.options.commitment as Commitment, sink, this.name, this.options.log),
+      () => void pollRegistry(this.rpc.connection, this.options.programId, this.options.commitment as Commitment, sink, this.name, this.options.log),
       this.options.staleAfterMs ?? 15_000,
     );
   }
