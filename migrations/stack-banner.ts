@@ -41,6 +41,7 @@ export function stackBanner(stack: Stack): string {
     "Query the indexer:",
     `  curl -s ${stack.indexer.api.url} -H 'content-type: application/json' -d '${JSON.stringify({ query: SAMPLE_QUERY })}'`,
     `  npm run indexer -- verify --rpc-url ${localnet.rpcUrl} --db ${stack.indexerDbPath}`,
+    `  npx lume node watch --indexer ${stack.indexer.api.url}     (registry changes as they land; Ctrl-C to stop)`,
     "",
     ...(stack.partners.length === 0
       ? []

@@ -156,6 +156,7 @@ describe("the one-command stack (npm start) on 127.0.0.1:8899/8900", function ()
     assert.ok(running.stdout.includes(`GraphQL + GraphiQL   ${GRAPHQL_URL}`));
     assert.ok(!/indexer.*not implemented yet/.test(running.stdout));
     assert.ok(running.stdout.includes(`curl -s ${GRAPHQL_URL}`));
+    assert.ok(running.stdout.includes(`npx lume node watch --indexer ${GRAPHQL_URL}`));
     await checkGraphql();
     assert.match(running.stdout, /Demo partners/);
     assert.match(running.stdout, /suspended\s+Kestrel Analytics Inc/);
