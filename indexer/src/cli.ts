@@ -88,6 +88,8 @@ function resolveWebhook(
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`the Helius webhook port must be 0-65535, got ${portText}`);
   if (streaming) throw new UserError("choose one Helius source: --helius-ws-url (Enhanced WebSockets) or --helius-webhook-port (webhooks), not both");
+  if (pick(flags.commitment, "LUME_COMMITMENT", "commitment") === "finalized")
+    throw new UserError("Helius webhooks deliver confirmed transactions: use --commitment confirmed with --helius-webhook-port (rows are upgraded to finalized as the chain finalizes them)");
   const secret = pick(undefined, "LUME_HELIUS_WEBHOOK_SECRET", "heliusWebhookSecret");
   if (secret === undefined || secret.length < 16)
     throw new UserError(

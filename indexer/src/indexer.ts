@@ -76,6 +76,8 @@ export class Indexer implements IngestSink {
   private readonly chain = new HistoryChain();
   /** Set while a history that disagrees with the chain's hash is being rebuilt. */
   private historyMismatch: string | null = null;
+  /** Set while the accounts a transaction wrote cannot be read (its events wait meanwhile). */
+  private accountsUnread: string | null = null;
 
   constructor(readonly options: IndexerOptions) {
     this.programId = options.programId ?? LUME_REGISTRY_PROGRAM_ID;
@@ -160,7 +162,7 @@ export class Indexer implements IngestSink {
     } catch (err) {
       this.options.logger?.error({ err: String(err) }, `could not store a ${what}; re-backfilling`);
       this.degraded(`could not store a ${what}: ${(err as Error).message}`);
-      setTimeout(() => void this.source.repair(`store failure: ${(err as Error).message}`).then(() => this.publish()), 1_000).unref();
+      setTimeout(() => this.repairThenPublish(`store failure: ${(err as Error).message}`), 1_000).unref();
     }
   }
 
@@ -183,7 +185,7 @@ export class Indexer implements IngestSink {
 
   private applyTransactions(source: string, transactions: RawTransaction[]): void {
     const decoded = transactions.map((t) => this.decoder.transaction(t));
-    const added = this.store.applyTransactions(`${source}:transactions`, decoded);
+    const added = this.store.applyTransactions(`${source}:transactions`, decoded, { finalized: this.options.commitment === "finalized" });
     this.metrics.events.inc(added.length);
     this.updateSlots();
     const through = added.reduce((max, e) => Math.max(max, e.changeIndex), 0);
@@ -192,24 +194,49 @@ export class Indexer implements IngestSink {
     const toRead = transactions.filter((t) => (t.err === null || t.err === undefined) && (t.writable?.length ?? 0) > 0);
     const pubkeys = [...new Set(toRead.flatMap((t) => t.writable!))];
     const minSlot = toRead.reduce((max, t) => Math.max(max, t.slot), 0);
-    this.settling = this.settling.then(async () => {
-      if (this.stopped) return;
-      if (pubkeys.length > 0 && this.source.readAccounts !== undefined) {
-        try {
-          const read = await this.source.readAccounts(pubkeys, minSlot);
-          this.accounts(source, read.updates);
-        } catch (err) {
-          if (this.stopped) return;
-          // Without the accounts, publishing would show subscribers a state the chain never had.
-          this.options.logger?.warn({ err: String(err), slot: minSlot }, "could not read the accounts of a transaction; re-backfilling");
-          await this.source.repair(`accounts of slot ${minSlot} unavailable: ${(err as Error).message}`);
-        }
-      }
-      if (this.stopped) return;
-      this.settledThrough = Math.max(this.settledThrough, through);
-      this.publish();
-    });
+    this.settling = this.settling
+      .then(async () => {
+        if (pubkeys.length > 0 && this.source.readAccounts !== undefined) await this.readWrittenAccounts(source, pubkeys, minSlot);
+        if (this.stopped) return;
+        this.settledThrough = Math.max(this.settledThrough, through);
+        this.publish();
+      })
+      .catch((err: unknown) => {
+        // The chain of reads must go on; whatever failed here is fetched again by a re-backfill.
+        if (this.stopped) return;
+        this.options.logger?.error({ err: String(err) }, "could not publish a transaction batch; re-backfilling");
+        this.repairThenPublish(`publishing failed: ${(err as Error).message}`);
+      });
     this.scheduleGapCheck();
+  }
+
+  /**
+   * Reads (and stores) the accounts a transaction could write, as of its slot or later. Without
+   * them, publishing its events would show subscribers a state the chain never had, so this
+   * retries, degraded meanwhile, until the read succeeds (or the indexer stops).
+   */
+  private async readWrittenAccounts(source: string, pubkeys: string[], minSlot: number): Promise<void> {
+    for (let delayMs = 250; !this.stopped; delayMs = Math.min(delayMs * 2, 10_000)) {
+      try {
+        const read = await this.source.readAccounts!(pubkeys, minSlot);
+        this.accounts(source, read.updates);
+        this.accountsUnread = null;
+        return;
+      } catch (err) {
+        if (this.stopped) return;
+        this.accountsUnread = `the accounts written at slot ${minSlot} could not be read yet: ${(err as Error).message}`;
+        this.options.logger?.warn({ err: String(err), slot: minSlot, retryInMs: delayMs }, "could not read the accounts of a transaction; retrying");
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
+    }
+  }
+
+  /** A re-backfill, then whatever became publishable (never an unhandled rejection). */
+  private repairThenPublish(reason: string): void {
+    void this.source
+      .repair(reason)
+      .then(() => this.publish())
+      .catch((err: unknown) => this.options.logger?.error({ err: String(err) }, "repair failed"));
   }
 
   chainSlot(slot: number): void {
@@ -233,6 +260,7 @@ export class Indexer implements IngestSink {
   get degradation(): string | null {
     if (this.degradedReason !== null) return this.degradedReason;
     if (this.historyMismatch !== null) return this.historyMismatch;
+    if (this.accountsUnread !== null) return this.accountsUnread;
     const onChain = this.onChainChangeCount();
     if (onChain !== null && this.store.contiguousChangeIndex() < onChain) return `history incomplete: ${this.store.contiguousChangeIndex()} of ${onChain} changes stored`;
     return null;
@@ -301,7 +329,10 @@ export class Indexer implements IngestSink {
     this.options.logger?.error({ reason }, "history hash chain mismatch");
     this.store.resetHistory();
     this.chain.reset();
-    if (repair) void this.source.repair(reason).then(() => this.publish());
+    // Published again as they come back (streams drop what a subscriber already has).
+    this.published = 0;
+    this.settledThrough = 0;
+    if (repair) this.repairThenPublish(reason);
   }
 
   private scheduleGapCheck(): void {
@@ -321,7 +352,7 @@ export class Indexer implements IngestSink {
     const hole = contiguous !== this.store.eventCount();
     if (hole || (onChain !== null && contiguous < onChain)) {
       const reason = hole ? `hole in history after change ${contiguous}` : `history behind the registry (${contiguous} < ${onChain})`;
-      void this.source.repair(reason).then(() => this.publish());
+      this.repairThenPublish(reason);
     }
   }
 
@@ -340,6 +371,11 @@ export class Indexer implements IngestSink {
       decodeErrors: this.decoder.failures,
       checkpoints: this.store.checkpoints(),
     };
+  }
+
+  /** The last change index published to subscribers (stored, contiguous, its accounts stored). */
+  get publishedChangeIndex(): number {
+    return this.published;
   }
 
   /** Accounts changed events, typed. */

@@ -9,6 +9,8 @@ import { Keypair } from "@solana/web3.js";
 import { LUME_REGISTRY_PROGRAM_ID } from "../../app/src/sdk/idl.js";
 import { registryAddress } from "../../app/src/sdk/pda.js";
 import { Indexer } from "../../indexer/src/indexer.js";
+import { resolvers } from "../../indexer/src/api/resolvers.js";
+import { changeStream } from "../../indexer/src/api/subscriptions.js";
 import { RpcSource } from "../../indexer/src/source/rpc-source.js";
 import type { ChainSource, IngestSink } from "../../indexer/src/source/types.js";
 import type { EventRow } from "../../indexer/src/store/store.js";
@@ -34,6 +36,32 @@ class SlowAccountStream implements ChainSource {
   readAccounts: NonNullable<ChainSource["readAccounts"]> = (pubkeys, minSlot) => this.inner.readAccounts(pubkeys, minSlot);
   repair = (reason: string) => this.inner.repair(reason);
   stop = () => this.inner.stop();
+}
+
+/** The RPC source with every read of a transaction's accounts taking `delayMs` longer. */
+class SlowAccountReads implements ChainSource {
+  readonly name = "rpc";
+  constructor(
+    private readonly inner: RpcSource,
+    private readonly delayMs: number,
+  ) {}
+  start = (sink: IngestSink) => this.inner.start(sink);
+  backfill: ChainSource["backfill"] = (sink, progress) => this.inner.backfill(sink, progress);
+  readAccounts: NonNullable<ChainSource["readAccounts"]> = async (pubkeys, minSlot) => {
+    await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    return this.inner.readAccounts(pubkeys, minSlot);
+  };
+  repair = (reason: string) => this.inner.repair(reason);
+  stop = () => this.inner.stop();
+}
+
+/** Collects what a change stream delivers, noting whether the event's partner was stored by then. */
+function collect(indexer: Indexer, stream: AsyncIterableIterator<EventRow>): { seen: { changeIndex: number; partnerStored: boolean }[]; stop(): Promise<unknown> } {
+  const seen: { changeIndex: number; partnerStored: boolean }[] = [];
+  const done = (async () => {
+    for await (const event of stream) seen.push({ changeIndex: event.changeIndex, partnerStored: event.partner !== null && indexer.store.account(event.partner) !== undefined });
+  })();
+  return { seen, stop: async () => (await stream.return?.(), done) };
 }
 
 describe("indexer: events are published only with the accounts they wrote (surfnet)", function () {
@@ -78,5 +106,29 @@ describe("indexer: events are published only with the accounts they wrote (surfn
       assert.ok(registryChangeCount >= event.changeIndex, `change ${event.changeIndex} (${event.name}) published while the stored registry counted ${registryChangeCount}`);
     }
     assert.deepEqual(seen.filter((s) => s.keyStatus !== undefined).map((s) => [s.event.name, s.keyStatus]), [["keyIssued", "active"], ["keyRevoked", "revoked"]]);
+  });
+
+  it("while a change waits for its accounts: live subscribers still get it, replays and snapshots wait for it", async () => {
+    await indexer?.stop();
+    const inner = new RpcSource({ rpcUrl: net.surfnet.rpcUrl, wsUrl: net.surfnet.wsUrl, programId: LUME_REGISTRY_PROGRAM_ID, staleAfterMs: 15_000 });
+    indexer = new Indexer({ rpcUrl: net.surfnet.rpcUrl, dbPath: `${tmp.dir}/slow-reads.sqlite`, source: new SlowAccountReads(inner, 1_500), finalityPollMs: 60_000 });
+    await indexer.start();
+    const before = await caughtUp(indexer, f);
+    const snapshotOf = resolvers().Query.snapshot;
+
+    const applied = await f.apply({ legalName: "Slow Read Oy" });
+    await until("the event stored, its accounts still being read", () => indexer!.store.eventCount() > before);
+    assert.equal(indexer.publishedChangeIndex, before, "not published before its accounts are read");
+    assert.equal(snapshotOf(null, null, { indexer })?.settled, false, "the snapshot says it may miss the change's accounts");
+    const live = collect(indexer, changeStream(indexer, null));
+    const replay = collect(indexer, changeStream(indexer, { afterChangeIndex: before - 1 }));
+    await until("the change published", () => indexer!.publishedChangeIndex > before, 10_000);
+    await until("both streams delivered it", () => live.seen.length > 0 && replay.seen.length > 1);
+    assert.deepEqual(live.seen, [{ changeIndex: before + 1, partnerStored: true }], "a live subscriber that came in meanwhile gets the change");
+    assert.deepEqual(replay.seen.map((e) => e.changeIndex), [before, before + 1]);
+    assert.ok(replay.seen.every((e) => e.partnerStored || e.changeIndex === before), "a replay never runs ahead of the accounts");
+    assert.equal(indexer.store.account(applied.address.toBase58())?.data.legalName, "Slow Read Oy");
+    assert.equal(snapshotOf(null, null, { indexer })?.settled, true);
+    await Promise.all([live.stop(), replay.stop()]);
   });
 });

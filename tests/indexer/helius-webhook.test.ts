@@ -6,7 +6,8 @@
 // touched the program is skipped; a delivery that never comes is caught by the registry poll.
 // The CLI refuses a webhook without a secret.
 import assert from "node:assert/strict";
-import { request } from "node:http";
+import { createServer, request } from "node:http";
+import type { AddressInfo } from "node:net";
 import { Indexer } from "../../indexer/src/indexer.js";
 import { HeliusWebhookSource } from "../../indexer/src/source/helius-webhook.js";
 import { verify } from "../../indexer/src/verify/verify.js";
@@ -252,6 +253,20 @@ describe("indexer Helius webhook source (local webhook poster, surfnet)", functi
       process.env.LUME_HELIUS_WEBHOOK_SECRET = SECRET;
       const both = await runScript("indexer/src/cli.ts", ["start", "--db", `${tmp.dir}/cli.sqlite`, "--helius-webhook-port", "0", "--helius-ws-url", "ws://127.0.0.1:1/"]);
       assert.match(both.stderr, /^error: choose one Helius source/m);
+      const finalized = await runScript("indexer/src/cli.ts", ["start", "--db", `${tmp.dir}/cli.sqlite`, "--helius-webhook-port", "0", "--commitment", "finalized"]);
+      assert.match(finalized.stderr, /^error: Helius webhooks deliver confirmed transactions: use --commitment confirmed/m);
+      // A port that is taken: a sentence, not a stack trace.
+      const taken = createServer();
+      await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", () => resolve()));
+      try {
+        const port = String((taken.address() as AddressInfo).port);
+        const busy = await runScript("indexer/src/cli.ts", ["start", "--rpc-url", net.surfnet.rpcUrl, "--db", `${tmp.dir}/cli.sqlite`, "--port", "0", "--helius-webhook-port", port]);
+        assert.equal(busy.code, 1);
+        assert.match(busy.stderr, new RegExp(`^error: cannot listen for Helius webhooks on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE`, "m"));
+        assert.doesNotMatch(busy.stderr, /\n\s+at /, "no stack trace");
+      } finally {
+        taken.close();
+      }
     } finally {
       process.env.LUME_HELIUS_WEBHOOK_SECRET = env.LUME_HELIUS_WEBHOOK_SECRET;
       if (env.LUME_HELIUS_WEBHOOK_SECRET === undefined) delete process.env.LUME_HELIUS_WEBHOOK_SECRET;

@@ -243,6 +243,11 @@ class IndexerFollower implements IndexerFeed {
         again = this.longerDelay();
         return;
       }
+      // The newest change's accounts are still being stored: its event follows in moments.
+      if (!served.settled) {
+        again = this.debounceMs;
+        return;
+      }
       if (served.snapshot.changeCount >= this.verifier.snapshot.changeCount) {
         this.verifier.updateSnapshot(served.snapshot);
         this.options.onUpdate?.(served.snapshot);

@@ -241,9 +241,11 @@ export function resolvers() {
       status: (_: unknown, __: unknown, { indexer }: Context) => indexer.status(),
       snapshot: (_: unknown, __: unknown, { indexer }: Context) => {
         const snapshot = snapshotOf(indexer);
-        return snapshot === null
-          ? null
-          : { degraded: indexer.degradation, slot: snapshot.slot, changeCount: snapshot.changeCount, historyHead: snapshot.historyHead, snapshot };
+        if (snapshot === null) return null;
+        // The registry account can count a change before the other accounts its transaction
+        // wrote are stored; until the change is published, the snapshot may miss them.
+        const settled = snapshot.changeCount <= indexer.publishedChangeIndex;
+        return { degraded: indexer.degradation, settled, slot: snapshot.slot, changeCount: snapshot.changeCount, historyHead: snapshot.historyHead, snapshot };
       },
     },
     // Every subscription is the one change stream (subscriptions.ts) with a filter; all resume

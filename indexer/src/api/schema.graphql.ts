@@ -27,6 +27,8 @@ export const typeDefs = /* GraphQL */ `
   type NodeSnapshot {
     "Non-null while the index may be missing changes: nodes must not rely on the snapshot then."
     degraded: String
+    "False for the moment the newest change's accounts are still being read (the snapshot may miss them): load again shortly."
+    settled: Boolean!
     slot: Int!
     changeCount: Int!
     historyHead: String!

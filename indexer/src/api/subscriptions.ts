@@ -15,15 +15,23 @@ export type ResumePoint = { afterChangeIndex: number } | { fromSlot: number } | 
 /** Which events a subscriber wants (the stream itself always walks every change in order). */
 export type EventFilter = (event: EventRow) => boolean;
 
+/**
+ * How far a stream may replay from the store: events the indexer has published (stored, with
+ * the accounts their transactions wrote, and contiguous). A later one is delivered live.
+ */
+function replayable(indexer: Indexer): number {
+  return Math.min(indexer.store.contiguousChangeIndex(), indexer.publishedChangeIndex);
+}
+
 /** The change index to replay after, and the lowest slot to deliver. */
 function startOf(indexer: Indexer, from: ResumePoint): { last: number; replay: boolean; minSlot: number } {
-  if (from === null) return { last: indexer.store.contiguousChangeIndex(), replay: false, minSlot: 0 };
+  if (from === null) return { last: replayable(indexer), replay: false, minSlot: 0 };
   if ("afterChangeIndex" in from) return { last: from.afterChangeIndex, replay: true, minSlot: 0 };
   // Change indexes follow the chain's order, so the events at or after a slot are exactly those
   // from the first stored one there on. None stored yet: only live ones qualify (the slot bound
   // still applies to them, for a slot in the future). Past a hole in the history, the events
   // that fill it are delivered by the same slot bound.
-  const contiguous = indexer.store.contiguousChangeIndex();
+  const contiguous = replayable(indexer);
   const first = indexer.store.events({ fromSlot: from.fromSlot, limit: 1 })[0];
   return first === undefined
     ? { last: contiguous, replay: false, minSlot: from.fromSlot }
@@ -54,7 +62,7 @@ export function changeStream(indexer: Indexer, from: ResumePoint, wanted: EventF
     try {
       // Replay only the contiguous part: anything past a hole is published once the hole is filled.
       while (!stopped && start.replay) {
-        const limit = Math.min(REPLAY_PAGE, indexer.store.contiguousChangeIndex() - last);
+        const limit = Math.min(REPLAY_PAGE, replayable(indexer) - last);
         if (limit <= 0) break;
         for (const event of indexer.store.events({ afterChangeIndex: last, limit })) await emit(event);
       }

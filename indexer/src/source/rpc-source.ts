@@ -103,7 +103,7 @@ export class RpcSource implements ChainSource {
       this.options.programId,
       (logs, ctx) => {
         this.latestSlot = Math.max(this.latestSlot, ctx.slot);
-        void this.fetchTransactions([logs.signature], true).then(
+        void this.fetchTransactions([logs.signature], 0).then(
           (txs) => sink.transactions(this.name, txs),
           (err: unknown) => {
             this.log("could not fetch a notified transaction; re-backfilling", { signature: logs.signature, slot: ctx.slot, err: String(err) });
@@ -181,11 +181,12 @@ export class RpcSource implements ChainSource {
   }
 
   async backfill(sink: IngestSink, progress?: (done: number, total: number) => void): Promise<void> {
-    await this.backfillAccounts(sink);
-    await this.backfillTransactions(sink, this.options.resumeSignature?.() ?? null, progress);
+    const snapshotSlot = await this.backfillAccounts(sink);
+    // Transactions that landed after the snapshot are not in it: their accounts are read again.
+    await this.backfillTransactions(sink, this.options.resumeSignature?.() ?? null, progress, snapshotSlot);
   }
 
-  /** Every program account at one slot: a full snapshot (accounts missing from it are closed). */
+  /** Every program account at one slot: a full snapshot (accounts missing from it are closed). Returns the slot. */
   async backfillAccounts(sink: IngestSink): Promise<number> {
     const { context, value } = await retry(() =>
       this.connection.getProgramAccounts(this.options.programId, { commitment: this.commitment, withContext: true }),
@@ -193,7 +194,7 @@ export class RpcSource implements ChainSource {
     const updates = value.map((a) => ({ pubkey: a.pubkey.toBase58(), slot: context.slot, lamports: a.account.lamports, data: a.account.data }));
     sink.accounts(this.name, updates, { slot: context.slot });
     sink.chainSlot(context.slot);
-    return updates.length;
+    return context.slot;
   }
 
   /** Signatures touching the registry after `until` (all when null), oldest first. */
@@ -233,8 +234,11 @@ export class RpcSource implements ChainSource {
     return { slot, updates };
   }
 
-  /** Fetches transactions and their registry instructions and logs (`live`: with the accounts they could write). */
-  async fetchTransactions(signatures: string[], live = false): Promise<RawTransaction[]> {
+  /**
+   * Fetches transactions and their registry instructions and logs; those after `writableAfterSlot`
+   * carry the accounts they could write (the pipeline reads those before publishing).
+   */
+  async fetchTransactions(signatures: string[], writableAfterSlot = Number.POSITIVE_INFINITY): Promise<RawTransaction[]> {
     const finality = this.commitment === "processed" ? "confirmed" : (this.commitment as "confirmed" | "finalized");
     return Promise.all(
       signatures.map(async (signature) => {
@@ -243,17 +247,17 @@ export class RpcSource implements ChainSource {
           if (found === null) throw new Error(`transaction ${signature} not found`);
           return found;
         });
-        return toRawTransaction(signature, tx, this.options.programId, live);
+        return toRawTransaction(signature, tx, this.options.programId, tx.slot > writableAfterSlot);
       }),
     );
   }
 
-  async backfillTransactions(sink: IngestSink, until: string | null, progress?: (done: number, total: number) => void): Promise<number> {
+  async backfillTransactions(sink: IngestSink, until: string | null, progress?: (done: number, total: number) => void, writableAfterSlot = Number.POSITIVE_INFINITY): Promise<number> {
     const signatures = await this.signaturesSince(until);
     progress?.(0, signatures.length);
     const chunk = 50;
     for (let i = 0; i < signatures.length; i += chunk) {
-      const txs = await this.fetchTransactions(signatures.slice(i, i + chunk));
+      const txs = await this.fetchTransactions(signatures.slice(i, i + chunk), writableAfterSlot);
       sink.transactions(this.name, txs);
       progress?.(Math.min(i + chunk, signatures.length), signatures.length);
     }

@@ -5,6 +5,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { UserError } from "../../../app/src/cli/user-error.js";
 import { PayloadError } from "./helius-webhook-payload.js";
 
 export interface WebhookReceiverOptions {
@@ -68,7 +69,8 @@ export class WebhookReceiver {
     const receiver = new WebhookReceiver(server, options);
     const host = options.host ?? "127.0.0.1";
     await new Promise<void>((resolve, reject) => {
-      server.once("error", (err) => reject(new Error(`cannot listen for Helius webhooks on ${host}:${options.port}: ${(err as Error).message}`)));
+      // A busy or forbidden port is the operator's to fix: a message, not a stack trace.
+      server.once("error", (err) => reject(new UserError(`cannot listen for Helius webhooks on ${host}:${options.port}: ${(err as Error).message} (pick another --helius-webhook-port)`)));
       server.listen(options.port, host, () => resolve());
     });
     return receiver;

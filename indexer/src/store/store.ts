@@ -233,24 +233,25 @@ export class IndexerStore {
   }
 
   /** Stores transactions and their events (idempotent by signature and change index); returns the new events. */
-  applyTransactions(source: string, transactions: DecodedTransaction[]): EventRow[] {
+  applyTransactions(source: string, transactions: DecodedTransaction[], options: { finalized?: boolean } = {}): EventRow[] {
+    const finalized = options.finalized === true ? 1 : 0;
     const insertTx = this.sql(
-      `INSERT OR IGNORE INTO transactions(signature, slot, block_time, ok, err, program_error, signers, instructions, event_count)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO transactions(signature, slot, block_time, ok, err, program_error, signers, instructions, event_count, finalized)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const insertEvent = this.sql(
-      `INSERT OR IGNORE INTO events(change_index, signature, slot, block_time, name, partner, data, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO events(change_index, signature, slot, block_time, name, partner, data, raw, finalized) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const added: EventRow[] = [];
     this.db.transaction(() => {
       let newest: DecodedTransaction | undefined;
       for (const tx of transactions) {
         const programError = tx.programError === null ? null : JSON.stringify(tx.programError);
-        insertTx.run(tx.signature, tx.slot, tx.blockTime, tx.ok ? 1 : 0, JSON.stringify(tx.err), programError, JSON.stringify(tx.signers), JSON.stringify(tx.instructions), tx.events.length);
+        insertTx.run(tx.signature, tx.slot, tx.blockTime, tx.ok ? 1 : 0, JSON.stringify(tx.err), programError, JSON.stringify(tx.signers), JSON.stringify(tx.instructions), tx.events.length, finalized);
         for (const e of tx.events) {
           const partner = eventPartner(e);
           const data = e.data === null ? null : JSON.stringify(e.data);
-          if (insertEvent.run(e.changeIndex, e.signature, e.slot, tx.blockTime, e.name, partner, data, e.raw).changes > 0) {
+          if (insertEvent.run(e.changeIndex, e.signature, e.slot, tx.blockTime, e.name, partner, data, e.raw, finalized).changes > 0) {
             added.push({ changeIndex: e.changeIndex, signature: e.signature, slot: e.slot, blockTime: tx.blockTime, name: e.name, partner, data: e.data, raw: e.raw });
           }
         }

@@ -3,7 +3,7 @@
 // endpoint and key the envelope names, so an operator can see why a request was refused.
 import { loadRegistrySnapshot, type RegistrySnapshot, type SnapshotEndpoint, type SnapshotKey, type SnapshotPartner } from "../../sdk/snapshot.js";
 import { decodeEnvelope, type Envelope } from "../../verifier/envelope.js";
-import { fetchIndexerSnapshot } from "../../verifier/indexer-snapshot.js";
+import { fetchSettledSnapshot } from "../../verifier/indexer-snapshot.js";
 import { RequestVerifier, type Verdict } from "../../verifier/verifier.js";
 import { UserError } from "../user-error.js";
 import type { CliContext } from "./context.js";
@@ -43,7 +43,7 @@ export async function loadSnapshotFor(ctx: CliContext, indexer: string | undefin
   const url = indexerUrlArg(indexer);
   let served;
   try {
-    served = await fetchIndexerSnapshot(url);
+    served = await fetchSettledSnapshot(url);
   } catch (err) {
     throw new UserError(`${(err as Error).message}. Is the indexer running (\`npm run indexer -- start\`), and is --indexer its /graphql URL?`);
   }
@@ -51,6 +51,7 @@ export async function loadSnapshotFor(ctx: CliContext, indexer: string | undefin
   if (served.degraded !== null) {
     throw new UserError(`the indexer at ${url} is degraded (${served.degraded}): its snapshot may miss changes, so no verdict. Retry later, or verify over RPC (without --indexer)`);
   }
+  if (!served.settled) throw new UserError(`the indexer at ${url} is still storing the accounts of its newest change: retry in a moment`);
   return { snapshot: served.snapshot, source: `indexer ${url}` };
 }
 
