@@ -29,7 +29,7 @@ export interface HeliusSourceOptions {
 /** The shape of `transaction` in a transactionNotification with encoding base64, details full. */
 interface FullTransaction {
   transaction: [string, "base64"];
-  meta: { err: unknown; logMessages?: string[] | null } | null;
+  meta: { err: unknown; logMessages?: string[] | null; loadedAddresses?: { writable?: string[] } | null } | null;
   blockTime?: number | null;
 }
 
@@ -126,7 +126,8 @@ export class HeliusSource implements ChainSource {
       logs: full.meta?.logMessages ?? [],
       signers: keys.slice(0, tx.message.header.numRequiredSignatures).map((k) => k.toBase58()),
       instructions: tx.message.compiledInstructions.filter((ix) => keys[ix.programIdIndex]?.equals(this.options.programId)).map((ix) => Buffer.from(ix.data)),
-      writable: keys.filter((_, i) => tx.message.isAccountWritable(i)).map((k) => k.toBase58()),
+      // Static keys, then the writable addresses loaded from lookup tables (base58 in the JSON meta).
+      writable: [...keys.filter((_, i) => tx.message.isAccountWritable(i)).map((k) => k.toBase58()), ...(full.meta?.loadedAddresses?.writable ?? [])],
     };
     sink.chainSlot(notification.slot);
     sink.transactions(this.name, [raw]);
