@@ -243,7 +243,8 @@ export class Indexer implements IngestSink {
     if (slot > this.chainSlotSeen) this.chainSlotSeen = slot;
     // A live, healthy stream has delivered everything up to the chain's slot: an idle registry is
     // not lagging just because nothing changed.
-    if (!this.stopped && this.degradation === null) this.syncedSlot = this.chainSlotSeen;
+    // (Not while stored changes still wait for their accounts.)
+    if (!this.stopped && this.degradation === null && this.published >= this.store.contiguousChangeIndex()) this.syncedSlot = this.chainSlotSeen;
     this.updateSlots();
   }
 

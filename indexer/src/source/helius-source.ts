@@ -129,8 +129,8 @@ export class HeliusSource implements ChainSource {
       // Static keys, then the writable addresses loaded from lookup tables (base58 in the JSON meta).
       writable: [...keys.filter((_, i) => tx.message.isAccountWritable(i)).map((k) => k.toBase58()), ...(full.meta?.loadedAddresses?.writable ?? [])],
     };
-    sink.chainSlot(notification.slot);
     sink.transactions(this.name, [raw]);
+    sink.chainSlot(notification.slot);
   }
 
   readAccounts(pubkeys: string[], minSlot: number): Promise<AccountRead> {

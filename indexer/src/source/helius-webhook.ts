@@ -89,8 +89,8 @@ export class HeliusWebhookSource implements ChainSource {
     this.ignored += delivered.length - ours.length;
     if (ours.length === 0) return;
     const transactions = ours.map((t) => toRawTransaction(t.signature, t.confirmed, programId, true));
-    sink.chainSlot(Math.max(...transactions.map((t) => t.slot)));
     sink.transactions(this.name, transactions);
+    sink.chainSlot(Math.max(...transactions.map((t) => t.slot)));
   }
 
   backfill(sink: IngestSink, progress?: (done: number, total: number) => void): Promise<void> {

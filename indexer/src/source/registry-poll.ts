@@ -16,8 +16,9 @@ export async function pollRegistry(
   try {
     const address = registryAddress(programId);
     const { context, value } = await connection.getAccountInfoAndContext(address, commitment);
-    sink.chainSlot(context.slot);
+    // Stored first: the slot then says what the index holds.
     if (value !== null) sink.accounts(sourceName, [{ pubkey: address.toBase58(), slot: context.slot, lamports: value.lamports, data: value.data }]);
+    sink.chainSlot(context.slot);
   } catch (err) {
     log?.("registry poll failed", { err: String(err) });
   }
