@@ -2,7 +2,7 @@
 // Connection, Anchor's AnchorProvider and Program, on a private surfnet.
 import assert from "node:assert/strict";
 import anchor from "@coral-xyz/anchor";
-import type { Keypair } from "@solana/web3.js";
+import { SendTransactionError, type Keypair } from "@solana/web3.js";
 import { registryErrorOf } from "../../app/src/sdk/errors.js";
 import { registryAddress } from "../../app/src/sdk/pda.js";
 import {
@@ -54,9 +54,26 @@ describe("registry over JSON-RPC (surfnet)", function () {
 
   it("records a refused initialize that skipped preflight, with the same error on chain", async () => {
     const impostor = net.fundedKeypair();
-    const err = await rejection(initialize(net, impostor, args, { skipPreflight: true }));
-    // Anchor rethrows the confirmation's TransactionError as is: { InstructionError: [0, { Custom: 6014 }] }.
-    assert.equal(registryErrorOf(err)?.name, "NotUpgradeAuthority");
+    // Sent raw, not with Anchor's rpc(): when a transaction that skipped preflight fails on chain,
+    // Anchor 0.32 wraps the logs with web3.js' old SendTransactionError constructor, which
+    // web3.js 1.98 rejects ("Unknown action 'undefined'"), losing the error altogether.
+    const tx = await net
+      .program(impostor)
+      .methods.initializeRegistry(args.council, args.threshold, args.timeLockSeconds, args.policy, args.categories)
+      .accountsStrict(initializeAccounts(impostor.publicKey))
+      .transaction();
+    const { blockhash, lastValidBlockHeight } = await net.connection.getLatestBlockhash("confirmed");
+    tx.recentBlockhash = blockhash;
+    tx.feePayer = impostor.publicKey;
+    tx.sign(impostor);
+    const sent = await net.connection.sendRawTransaction(tx.serialize(), { skipPreflight: true });
+    // The confirmation's TransactionError ({ InstructionError: [0, { Custom: 6014 }] }), returned
+    // or (as web3.js does for some confirmation strategies) thrown as is.
+    const confirmationError = await net.connection.confirmTransaction({ signature: sent, blockhash, lastValidBlockHeight }, "confirmed").then(
+      ({ value }) => value.err,
+      (err: unknown) => err,
+    );
+    assert.equal(registryErrorOf(confirmationError)?.name, "NotUpgradeAuthority", `not decoded from ${JSON.stringify(confirmationError)}`);
     const [failed] = await net.connection.getSignaturesForAddress(impostor.publicKey, { limit: 1 });
     assert.ok(failed, "no signature recorded for the impostor");
     assert.deepEqual(failed.err, { InstructionError: [0, { Custom: 6014 }] });
@@ -132,5 +149,18 @@ describe("registry over JSON-RPC (surfnet)", function () {
   it("refuses a second initialization: AlreadyInitialized", async () => {
     const err = await rejection(initialize(net, net.upgradeAuthority, defaultInitializeArgs()));
     assert.equal(registryErrorOf(err)?.name, "AlreadyInitialized");
+  });
+
+  it("decodes the code from a confirmation failure Anchor wrapped with logs that lack the failure line", () => {
+    // Anchor re-throws a failed confirmation as a SendTransactionError whose transactionMessage is
+    // the confirmation's text; the logs it fetched may stop before the program's failure line.
+    const wrapped = new SendTransactionError({
+      action: "send",
+      signature: "5".repeat(64),
+      transactionMessage: 'Raw transaction 5 failed ({"err":{"InstructionError":[0,{"Custom":6014}]}})',
+      logs: [`Program ${PROGRAM_ID.toBase58()} invoke [1]`],
+    });
+    assert.equal(registryErrorOf(wrapped)?.name, "NotUpgradeAuthority");
+    assert.equal(registryErrorOf(new Error("socket hang up")), undefined);
   });
 });

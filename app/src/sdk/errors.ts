@@ -44,7 +44,9 @@ function codeFromError(err: unknown): number | undefined {
   if (Array.isArray(instructionError) && isRecord(instructionError[1]) && typeof instructionError[1].Custom === "number") {
     return instructionError[1].Custom;
   }
-  const custom = /"Custom":(\d+)/.exec(typeof err.message === "string" ? err.message : "");
+  // A confirmation error's text, possibly wrapped by Anchor in a SendTransactionError (transactionMessage).
+  const text = [err.message, err.transactionMessage].filter((t): t is string => typeof t === "string").join("\n");
+  const custom = /"Custom":(\d+)/.exec(text);
   return custom?.[1] === undefined ? undefined : Number(custom[1]);
 }
 
