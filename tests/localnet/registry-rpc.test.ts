@@ -5,6 +5,8 @@ import anchor from "@coral-xyz/anchor";
 import { SendTransactionError, type Keypair } from "@solana/web3.js";
 import { registryErrorOf } from "../../app/src/sdk/errors.js";
 import { registryAddress } from "../../app/src/sdk/pda.js";
+import { registryProgram } from "../../app/src/sdk/program.js";
+import { RegistryProvider } from "../../app/src/sdk/provider.js";
 import {
   PROGRAM_ID,
   defaultInitializeArgs,
@@ -80,6 +82,18 @@ describe("registry over JSON-RPC (surfnet)", function () {
     assert.equal(await net.connection.getAccountInfo(registryAddress()), null);
   });
 
+  it("RegistryProvider (the CLI's) keeps the program error of a transaction that failed on chain", async () => {
+    const impostor = net.fundedKeypair();
+    const provider = new RegistryProvider(net.connection, new anchor.Wallet(impostor), { commitment: "confirmed" });
+    const err = await rejection(
+      registryProgram(provider)
+        .methods.initializeRegistry(args.council, args.threshold, args.timeLockSeconds, args.policy, args.categories)
+        .accountsStrict(initializeAccounts(impostor.publicKey))
+        .rpc({ skipPreflight: true }),
+    );
+    assert.equal(registryErrorOf(err)?.name, "NotUpgradeAuthority", `not decoded from: ${String(err)}`);
+  });
+
   it("initializes the registry through Anchor's Program as the upgrade authority", async () => {
     signature = await initialize(net, net.upgradeAuthority, args);
     assert.match(signature, /^[1-9A-HJ-NP-Za-km-z]{64,88}$/);
@@ -139,11 +153,11 @@ describe("registry over JSON-RPC (surfnet)", function () {
 
   it("getSignaturesForAddress lists the transactions that named the registry address, newest first", async () => {
     const signatures = await net.connection.getSignaturesForAddress(registryAddress());
-    // The initialization, then the refused one that skipped preflight (it names the address too).
-    assert.equal(signatures.length, 2);
+    // The initialization, then the two refused ones that skipped preflight (they name the address too).
+    assert.equal(signatures.length, 3);
     assert.equal(signatures[0]?.signature, signature);
     assert.equal(signatures[0]?.err, null);
-    assert.deepEqual(signatures[1]?.err, { InstructionError: [0, { Custom: 6014 }] });
+    for (const refused of signatures.slice(1)) assert.deepEqual(refused.err, { InstructionError: [0, { Custom: 6014 }] });
   });
 
   it("refuses a second initialization: AlreadyInitialized", async () => {

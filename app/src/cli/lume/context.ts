@@ -11,6 +11,7 @@ import { LUME_REGISTRY_PROGRAM_ID } from "../../sdk/idl.js";
 import { expandHome, readKeypairFile } from "../../sdk/keypair-file.js";
 import { registryAddresses, type RegistryAddresses } from "../../sdk/pda.js";
 import { registryProgram, type RegistryProgram } from "../../sdk/program.js";
+import { RegistryProvider } from "../../sdk/provider.js";
 import { UserError } from "../user-error.js";
 import { explainRegistryError } from "./explain.js";
 
@@ -152,7 +153,7 @@ export class CliContext {
         signTransaction: <T>(tx: T) => new anchor.Wallet(ctx.wallet).signTransaction(tx as never) as Promise<T>,
         signAllTransactions: <T>(txs: T[]) => new anchor.Wallet(ctx.wallet).signAllTransactions(txs as never) as Promise<T[]>,
       };
-      const provider = new anchor.AnchorProvider(this.connection, wallet as unknown as anchor.Wallet, { commitment: "confirmed", preflightCommitment: "confirmed" });
+      const provider = new RegistryProvider(this.connection, wallet as unknown as anchor.Wallet, { commitment: "confirmed", preflightCommitment: "confirmed" });
       this.programValue = registryProgram(provider, this.programId);
     }
     return this.programValue;
