@@ -5,25 +5,16 @@
 // (helius-rust-sdk#120), so a poll of the registry account every `staleAfterMs` lets the
 // pipeline's gap check notice changes the stream missed; a closed stream reconnects and
 // re-backfills.
-import { PublicKey, VersionedTransaction, type Commitment } from "@solana/web3.js";
+import { VersionedTransaction } from "@solana/web3.js";
 import { makeEnhancedWsClient, type EnhancedWsClient } from "helius-sdk/websockets/enhancedWs";
 import type { TransactionNotificationResult } from "helius-sdk/websockets/types";
 import { WebSocket as NodeWebSocket } from "ws";
-import { pollRegistry } from "./registry-poll.js";
-import { RpcSource } from "./rpc-source.js";
-import { BackfillRepair } from "./backfill-repair.js";
-import type { AccountRead, ChainSource, IngestSink, RawTransaction } from "./types.js";
+import { RpcBackedSource, type RpcBackedSourceOptions } from "./rpc-backed-source.js";
+import type { IngestSink, RawTransaction } from "./types.js";
 
-export interface HeliusSourceOptions {
-  /** Helius RPC URL (https://mainnet.helius-rpc.com/?api-key=…), used for backfill and account reads. */
-  rpcUrl: string;
+export interface HeliusSourceOptions extends RpcBackedSourceOptions {
   /** Enhanced WebSocket URL (wss://atlas-mainnet.helius-rpc.com/?api-key=…). */
   enhancedWsUrl: string;
-  programId: PublicKey;
-  commitment?: "processed" | "confirmed" | "finalized";
-  staleAfterMs?: number;
-  resumeSignature?: () => string | null;
-  log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
 
 /** The shape of `transaction` in a transactionNotification with encoding base64, details full. */
@@ -36,40 +27,16 @@ interface FullTransaction {
 // helius-sdk opens sockets with the global WebSocket, which Node 20 does not have.
 (globalThis as { WebSocket?: unknown }).WebSocket ??= NodeWebSocket;
 
-export class HeliusSource implements ChainSource {
+export class HeliusSource extends RpcBackedSource<HeliusSourceOptions> {
   readonly name = "helius";
-  private readonly rpc: RpcSource;
   private client: EnhancedWsClient | undefined;
-  private sink: IngestSink | undefined;
-  private stopped = false;
-  private poller: ReturnType<typeof setInterval> | undefined;
   private reconnecting: Promise<void> | undefined;
-  private readonly repairer = new BackfillRepair({ backfill: (sink) => this.backfill(sink), stopped: () => this.stopped, log: (msg, fields) => this.options.log?.(msg, fields) });
-
-  constructor(private readonly options: HeliusSourceOptions) {
-    this.rpc = new RpcSource({
-      rpcUrl: options.rpcUrl,
-      programId: options.programId,
-      commitment: options.commitment,
-      resumeSignature: options.resumeSignature,
-      log: options.log,
-    });
-  }
 
   async start(sink: IngestSink): Promise<void> {
     this.sink = sink;
     await this.subscribe(sink);
     await this.backfill(sink);
-    this.poller = setInterval(() => void this.pollRegistry(sink), this.options.staleAfterMs ?? 15_000);
-  }
-
-  backfill(sink: IngestSink, progress?: (done: number, total: number) => void): Promise<void> {
-    return this.rpc.backfill(sink, progress);
-  }
-
-  /** Degraded until a re-backfill completes (called by the pipeline's gap check too). */
-  repair(reason: string): Promise<void> {
-    return this.repairer.run(this.sink, reason);
+    this.pollRegistryEvery(sink);
   }
 
   private async subscribe(sink: IngestSink): Promise<void> {
@@ -133,20 +100,11 @@ export class HeliusSource implements ChainSource {
     sink.chainSlot(notification.slot);
   }
 
-  readAccounts(pubkeys: string[], minSlot: number): Promise<AccountRead> {
-    return this.rpc.readAccounts(pubkeys, minSlot);
-  }
-
-  /** The registry account, re-read: its change count tells the pipeline whether the stream missed anything. */
-  private pollRegistry(sink: IngestSink): Promise<void> {
-    return pollRegistry(this.rpc.connection, this.options.programId, this.options.commitment as Commitment, sink, this.name, this.options.log);
-  }
-
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.poller !== undefined) clearInterval(this.poller);
+    const stopping = this.stopPollAndRepair();
     this.client?.close();
     this.client = undefined;
     await this.reconnecting?.catch(() => undefined);
+    await stopping;
   }
 }

@@ -5,13 +5,10 @@
 // Webhooks carry no slot feed and a delivery can be lost for good (Helius gives up after its
 // retries), so the registry account is polled every `staleAfterMs`: the pipeline's gap check
 // compares its change count with the stored history and re-backfills what never arrived.
-import { PublicKey, type Commitment } from "@solana/web3.js";
 import { parseWebhookBody } from "./helius-webhook-payload.js";
 import { toRawTransaction } from "./raw-transaction.js";
-import { pollRegistry } from "./registry-poll.js";
-import { RpcSource } from "./rpc-source.js";
-import { BackfillRepair } from "./backfill-repair.js";
-import type { AccountRead, ChainSource, IngestSink } from "./types.js";
+import { RpcBackedSource, type RpcBackedSourceOptions } from "./rpc-backed-source.js";
+import type { IngestSink } from "./types.js";
 import { WebhookReceiver } from "./webhook-receiver.js";
 
 export interface HeliusWebhookConfig {
@@ -25,37 +22,15 @@ export interface HeliusWebhookConfig {
   maxBodyBytes?: number;
 }
 
-export interface HeliusWebhookSourceOptions {
-  /** JSON-RPC URL (a Helius RPC URL or any other), for backfill, account reads and the registry poll. */
-  rpcUrl: string;
-  programId: PublicKey;
+export interface HeliusWebhookSourceOptions extends RpcBackedSourceOptions {
   webhook: HeliusWebhookConfig;
-  commitment?: "processed" | "confirmed" | "finalized";
-  staleAfterMs?: number;
-  resumeSignature?: () => string | null;
-  log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
 
-export class HeliusWebhookSource implements ChainSource {
+export class HeliusWebhookSource extends RpcBackedSource<HeliusWebhookSourceOptions> {
   readonly name = "helius-webhook";
   /** Transactions delivered that never touched the program (a webhook shared with other addresses). */
   ignored = 0;
-  private readonly rpc: RpcSource;
   private receiverInstance: WebhookReceiver | undefined;
-  private sink: IngestSink | undefined;
-  private stopped = false;
-  private poller: ReturnType<typeof setInterval> | undefined;
-  private readonly repairer = new BackfillRepair({ backfill: (sink) => this.backfill(sink), stopped: () => this.stopped, log: (msg, fields) => this.options.log?.(msg, fields) });
-
-  constructor(private readonly options: HeliusWebhookSourceOptions) {
-    this.rpc = new RpcSource({
-      rpcUrl: options.rpcUrl,
-      programId: options.programId,
-      commitment: options.commitment,
-      resumeSignature: options.resumeSignature,
-      log: options.log,
-    });
-  }
 
   /** The HTTP receiver (its URL and refusal counts), once started. */
   get receiver(): WebhookReceiver | undefined {
@@ -73,10 +48,7 @@ export class HeliusWebhookSource implements ChainSource {
       await this.receiverInstance.close();
       throw err;
     }
-    this.poller = setInterval(
-      () => void pollRegistry(this.rpc.connection, this.options.programId, this.options.commitment as Commitment, sink, this.name, this.options.log),
-      this.options.staleAfterMs ?? 15_000,
-    );
+    this.pollRegistryEvery(sink);
   }
 
   /** One POSTed batch, handed to the pipeline before the receiver answers 200. */
@@ -93,23 +65,9 @@ export class HeliusWebhookSource implements ChainSource {
     sink.chainSlot(Math.max(...transactions.map((t) => t.slot)));
   }
 
-  backfill(sink: IngestSink, progress?: (done: number, total: number) => void): Promise<void> {
-    return this.rpc.backfill(sink, progress);
-  }
-
-  readAccounts(pubkeys: string[], minSlot: number): Promise<AccountRead> {
-    return this.rpc.readAccounts(pubkeys, minSlot);
-  }
-
-  /** Degraded until a re-backfill completes (the pipeline calls it on a detected gap). */
-  repair(reason: string): Promise<void> {
-    return this.repairer.run(this.sink, reason);
-  }
-
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.poller !== undefined) clearInterval(this.poller);
+    const stopping = this.stopPollAndRepair();
     await this.receiverInstance?.close();
-    await this.repairer.settled();
+    await stopping;
   }
 }
