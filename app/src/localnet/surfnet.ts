@@ -49,11 +49,34 @@ function sameAuthority(a: PublicKey | null, b: PublicKey | null): boolean {
   return a === null || b === null ? a === b : a.equals(b);
 }
 
+/**
+ * How often the runtime's event buffer is emptied. surfpool buffers a few events per slot in a
+ * bounded channel; once it is full the runtime blocks on it and stops answering JSON-RPC
+ * (about 75 s after start with nobody reading). 250 ms keeps it near empty.
+ */
+const EVENT_DRAIN_INTERVAL_MS = 250;
+/** How many drained events are kept for `drainEvents()`; older ones are dropped. */
+const KEPT_EVENTS = 1_000;
+
 export class Surfnet {
   private stopped = false;
   private connectionCache: Connection | undefined;
+  private kept: SimnetEvent[] = [];
+  private readonly drainTimer: NodeJS.Timeout;
 
-  private constructor(private readonly native: NativeSurfnet) {}
+  private constructor(private readonly native: NativeSurfnet) {
+    // Unref'd: draining must never keep a process alive that has nothing else to do.
+    this.drainTimer = setInterval(() => this.pullEvents(), EVENT_DRAIN_INTERVAL_MS).unref();
+  }
+
+  /** Moves the runtime's buffered events into the bounded JS-side buffer. */
+  private pullEvents(): void {
+    if (this.stopped) return;
+    const events = this.native.drainEvents();
+    if (events.length === 0) return;
+    this.kept.push(...events);
+    if (this.kept.length > KEPT_EVENTS) this.kept = this.kept.slice(-KEPT_EVENTS);
+  }
 
   /** Starts an offline surfnet (about 50 ms); stop it with `stop()`. */
   static start(options: SurfnetOptions = {}): Surfnet {
@@ -142,15 +165,22 @@ export class Surfnet {
     return this.native.timeTravelToEpoch(u64(target.epoch, "epoch"));
   }
 
-  /** The runtime's buffered events (logs, processed transactions, clock updates) since the last call. */
+  /**
+   * The runtime's events (logs, processed transactions, clock updates) since the last call, at
+   * most the newest 1,000: the buffer is emptied in the background so the runtime never blocks.
+   */
   drainEvents(): SimnetEvent[] {
-    return this.native.drainEvents();
+    this.pullEvents();
+    const events = this.kept;
+    this.kept = [];
+    return events;
   }
 
   /** Closes both servers and frees their ports; later calls do nothing. */
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
+    clearInterval(this.drainTimer);
     this.native.stop();
   }
 }
