@@ -23,20 +23,20 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import anchor from "@coral-xyz/anchor";
-import { encodedPartner } from "./idl-zero.js";
-import { Connection, Keypair, PublicKey } from "@solana/web3.js";
+import { Connection, Keypair } from "@solana/web3.js";
 import { createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { Surfnet } from "../app/src/localnet/surfnet.js";
 import { startApiServer } from "../indexer/src/api/server.js";
 import { Indexer } from "../indexer/src/indexer.js";
 import type { RawAccountUpdate } from "../indexer/src/source/types.js";
+import { surfnetRuntime } from "../tests/indexer/support.js";
 import { PROGRAM_ID, PROGRAM_SO_PATH } from "../tests/support/program.js";
 import { addresses, RegistryFixture } from "../tests/support/registry-fixture.js";
-import { surfnetRuntime } from "../tests/indexer/support.js";
 import { closeWebSocket } from "../tests/support/subscriptions.js";
 import type { SurfnetSuite } from "../tests/support/surfnet.js";
 import type { LoadResult, LoadSpec } from "./http-load.js";
+import { encodedPartner } from "./idl-zero.js";
 
 const execFileAsync = promisify(execFile);
 const SECONDS = Number(process.argv[2] ?? 5);
@@ -46,7 +46,6 @@ const PARTNERS = 2_000;
 const ROUNDS = 3;
 const RESULTS = "bench/results/graphql.json";
 const SOL = 1_000_000_000;
-
 
 /** 2,000 partner accounts in the indexer's store, through its own ingest path. */
 async function populate(indexer: Indexer): Promise<string[]> {
@@ -59,7 +58,8 @@ async function populate(indexer: Indexer): Promise<string[]> {
   return updates.map((u) => u.pubkey);
 }
 
-const LOOKUP = "query($a: String) { partner(address: $a) { address partnerId legalName jurisdiction status stage slot } }";
+const LOOKUP =
+  "query($a: String) { partner(address: $a) { address partnerId legalName jurisdiction status stage slot } }";
 
 /**
  * `CONCURRENCY` keep-alive connections POSTing for `SECONDS`, from a separate process
@@ -70,7 +70,9 @@ async function load(url: string, bodies: string[], expect: LoadSpec["expect"], d
   const spec: LoadSpec = { url, seconds: SECONDS, connections: CONCURRENCY, bodies, expect };
   writeFileSync(specPath, JSON.stringify(spec));
   // Asynchronous: this process's event loop has to keep serving while the child runs.
-  const { stdout } = await execFileAsync(process.execPath, ["--import", "tsx", "bench/http-load.ts", specPath], { encoding: "utf8" });
+  const { stdout } = await execFileAsync(process.execPath, ["--import", "tsx", "bench/http-load.ts", specPath], {
+    encoding: "utf8",
+  });
   return JSON.parse(stdout) as LoadResult;
 }
 
@@ -100,7 +102,8 @@ async function lookups(dir: string) {
     }
     const n = 200_000;
     const started = process.hrtime.bigint();
-    for (let i = 0; i < n; i++) if (indexer.store.account(pubkeys[i % PARTNERS]!) === undefined) throw new Error("missing partner");
+    for (let i = 0; i < n; i++)
+      if (indexer.store.account(pubkeys[i % PARTNERS]!) === undefined) throw new Error("missing partner");
     const direct = n / (Number(process.hrtime.bigint() - started) / 1e9);
     return { graphql: median(graphqlRounds), trivial: median(trivialRounds), direct, graphqlRounds, trivialRounds };
   } finally {
@@ -112,10 +115,15 @@ async function lookups(dir: string) {
 async function latency(dir: string) {
   const surfnet = Surfnet.start();
   const upgradeAuthority = Keypair.generate();
-  await surfnet.deploy({ programId: PROGRAM_ID, soPath: PROGRAM_SO_PATH, upgradeAuthority: upgradeAuthority.publicKey });
+  await surfnet.deploy({
+    programId: PROGRAM_ID,
+    soPath: PROGRAM_SO_PATH,
+    upgradeAuthority: upgradeAuthority.publicKey,
+  });
   surfnet.fundSol(upgradeAuthority.publicKey, 100 * SOL);
   const connection = new Connection(surfnet.rpcUrl, { commitment: "confirmed", wsEndpoint: surfnet.wsUrl });
-  const provider = (wallet: Keypair) => new anchor.AnchorProvider(connection, new anchor.Wallet(wallet), { commitment: "confirmed" });
+  const provider = (wallet: Keypair) =>
+    new anchor.AnchorProvider(connection, new anchor.Wallet(wallet), { commitment: "confirmed" });
   const net = {
     surfnet,
     connection,
@@ -138,7 +146,7 @@ async function latency(dir: string) {
   const delivered = new Map<string, number>();
   const waiters = new Map<string, () => void>();
   const unsubscribe = client.subscribe<{ registryChanged: { name: string; partner: string | null } }>(
-    { query: "subscription { registryChanged(names: [\"partnerApplied\"]) { name partner } }" },
+    { query: 'subscription { registryChanged(names: ["partnerApplied"]) { name partner } }' },
     {
       next: (msg) => {
         const partner = msg.data?.registryChanged.partner;
@@ -166,7 +174,9 @@ async function latency(dir: string) {
       const seen = new Promise<void>((resolve) => waiters.set(partner, resolve));
       // Subscribed to the signature before sending, so a fast confirmation is never missed.
       const signature = anchor.utils.bytes.bs58.encode(tx.signature!);
-      const confirmed = new Promise<number>((resolve) => connection.onSignature(signature, () => resolve(performance.now()), "confirmed"));
+      const confirmed = new Promise<number>((resolve) =>
+        connection.onSignature(signature, () => resolve(performance.now()), "confirmed"),
+      );
       await new Promise((r) => setTimeout(r, 50));
       const sent = performance.now();
       await connection.sendRawTransaction(tx.serialize(), { skipPreflight: true });
@@ -174,7 +184,10 @@ async function latency(dir: string) {
         new Promise<never>((_, reject) => {
           setTimeout(() => reject(new Error(`no ${what} for ${partner}`)), 20_000).unref();
         });
-      const [confirmedAt] = await Promise.all([Promise.race([confirmed, timeout("confirmation")]), Promise.race([seen, timeout("event")])]);
+      const [confirmedAt] = await Promise.all([
+        Promise.race([confirmed, timeout("confirmation")]),
+        Promise.race([seen, timeout("event")]),
+      ]);
       const at = delivered.get(partner)!;
       afterConfirm.push(at - confirmedAt);
       afterSend.push(at - sent);
@@ -189,7 +202,11 @@ async function latency(dir: string) {
   }
   const stats = (values: number[]) => {
     const sorted = [...values].sort((a, b) => a - b);
-    return { p50: Number(percentile(sorted, 50).toFixed(1)), p99: Number(percentile(sorted, 99).toFixed(1)), max: Number(sorted[sorted.length - 1]!.toFixed(1)) };
+    return {
+      p50: Number(percentile(sorted, 50).toFixed(1)),
+      p99: Number(percentile(sorted, 99).toFixed(1)),
+      max: Number(sorted[sorted.length - 1]!.toFixed(1)),
+    };
   };
   return { changes: CHANGES, afterConfirmMs: stats(afterConfirm), afterSendMs: stats(afterSend) };
 }
@@ -203,21 +220,39 @@ async function main(): Promise<void> {
     const l = await lookups(dir);
     const fmt = (n: number) => Math.round(n).toLocaleString("en").padStart(10);
     const ms = (r: LoadResult) => `${String(r.latencyMs.p50).padStart(6)} | ${String(r.latencyMs.p99).padStart(6)}`;
-    console.log(`GraphQL partner lookup, HTTP on loopback, ${CONCURRENCY} keep-alive connections from a separate process (autocannon), median of ${ROUNDS} rounds of ${SECONDS}s`);
+    console.log(
+      `GraphQL partner lookup, HTTP on loopback, ${CONCURRENCY} keep-alive connections from a separate process (autocannon), median of ${ROUNDS} rounds of ${SECONDS}s`,
+    );
     console.log("| measurement                                   | per second | ratio | p50 ms | p99 ms |");
     console.log("|-----------------------------------------------|-----------:|------:|-------:|-------:|");
-    console.log(`| partner(address) over GraphQL                 | ${fmt(l.graphql.perSecond)} |  1.00 | ${ms(l.graphql)} |`);
-    console.log(`| baseline: { __typename } over the same server | ${fmt(l.trivial.perSecond)} |  ${(l.graphql.perSecond / l.trivial.perSecond).toFixed(2)} | ${ms(l.trivial)} |`);
-    console.log(`| baseline: the same lookup as a store call     | ${fmt(l.direct)} | ${(l.graphql.perSecond / l.direct).toFixed(3)} |        |        |`);
-    console.log(`rounds, lookups/s: ${l.graphqlRounds.map((r) => Math.round(r.perSecond)).join(", ")}; trivial/s: ${l.trivialRounds.map((r) => Math.round(r.perSecond)).join(", ")}`);
+    console.log(
+      `| partner(address) over GraphQL                 | ${fmt(l.graphql.perSecond)} |  1.00 | ${ms(l.graphql)} |`,
+    );
+    console.log(
+      `| baseline: { __typename } over the same server | ${fmt(l.trivial.perSecond)} |  ${(l.graphql.perSecond / l.trivial.perSecond).toFixed(2)} | ${ms(l.trivial)} |`,
+    );
+    console.log(
+      `| baseline: the same lookup as a store call     | ${fmt(l.direct)} | ${(l.graphql.perSecond / l.direct).toFixed(3)} |        |        |`,
+    );
+    console.log(
+      `rounds, lookups/s: ${l.graphqlRounds.map((r) => Math.round(r.perSecond)).join(", ")}; trivial/s: ${l.trivialRounds.map((r) => Math.round(r.perSecond)).join(", ")}`,
+    );
     console.log(`target: ≥ 3,000 lookups/s → ${l.graphql.perSecond >= 3_000 ? "met" : "NOT met"}`);
     if (t === null) return;
-    console.log(`\nchain change → registryChanged delivery (graphql-ws, loopback, surfnet), ${t.changes} apply transactions`);
+    console.log(
+      `\nchain change → registryChanged delivery (graphql-ws, loopback, surfnet), ${t.changes} apply transactions`,
+    );
     console.log("| from                         |  p50 ms |  p99 ms |  max ms |");
     console.log("|------------------------------|--------:|--------:|--------:|");
-    console.log(`| client sees it confirmed     | ${String(t.afterConfirmMs.p50).padStart(7)} | ${String(t.afterConfirmMs.p99).padStart(7)} | ${String(t.afterConfirmMs.max).padStart(7)} |`);
-    console.log(`| transaction sent             | ${String(t.afterSendMs.p50).padStart(7)} | ${String(t.afterSendMs.p99).padStart(7)} | ${String(t.afterSendMs.max).padStart(7)} |`);
-    console.log(`target: p99 < 100 ms after confirmation → ${t.afterConfirmMs.p99 < 100 ? "met" : "NOT met"} (negative: delivered before the client's own confirmation arrived)`);
+    console.log(
+      `| client sees it confirmed     | ${String(t.afterConfirmMs.p50).padStart(7)} | ${String(t.afterConfirmMs.p99).padStart(7)} | ${String(t.afterConfirmMs.max).padStart(7)} |`,
+    );
+    console.log(
+      `| transaction sent             | ${String(t.afterSendMs.p50).padStart(7)} | ${String(t.afterSendMs.p99).padStart(7)} | ${String(t.afterSendMs.max).padStart(7)} |`,
+    );
+    console.log(
+      `target: p99 < 100 ms after confirmation → ${t.afterConfirmMs.p99 < 100 ? "met" : "NOT met"} (negative: delivered before the client's own confirmation arrived)`,
+    );
     const previous = existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, "utf8")) as { before?: unknown }) : {};
     const figures = {
       seconds: SECONDS,

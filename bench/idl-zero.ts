@@ -6,10 +6,14 @@ import { PublicKey } from "@solana/web3.js";
 
 const { BN } = anchor;
 
-type IdlTypeRef = string | { array?: [IdlTypeRef, number]; vec?: IdlTypeRef; option?: IdlTypeRef; defined?: { name: string } };
+type IdlTypeRef =
+  | string
+  | { array?: [IdlTypeRef, number]; vec?: IdlTypeRef; option?: IdlTypeRef; defined?: { name: string } };
 interface IdlTypeDef {
   name: string;
-  type: { kind: "struct"; fields: { name: string; type: IdlTypeRef }[] } | { kind: "enum"; variants: { name: string }[] };
+  type:
+    | { kind: "struct"; fields: { name: string; type: IdlTypeRef }[] }
+    | { kind: "enum"; variants: { name: string }[] };
 }
 
 /** A zero-valued instance of the IDL type `name` (camelCase, as in `program.idl`). */
@@ -40,7 +44,10 @@ function fixedText(text: string, size: number): { len: number; bytes: number[] }
 }
 
 /** An admitted, active partner `id` encoded with Anchor's coder: real account bytes for the benches. */
-export async function encodedPartner(program: { idl: unknown; coder: { accounts: { encode(name: string, value: unknown): Promise<Buffer> } } }, id: number): Promise<Buffer> {
+export async function encodedPartner(
+  program: { idl: unknown; coder: { accounts: { encode(name: string, value: unknown): Promise<Buffer> } } },
+  id: number,
+): Promise<Buffer> {
   const partner = zeroOf(program.idl, "partner");
   partner.layoutVersion = 1;
   partner.partnerId = new BN(id);

@@ -12,16 +12,15 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { encodedPartner } from "./idl-zero.js";
-import { Keypair, PublicKey } from "@solana/web3.js";
+import { Keypair } from "@solana/web3.js";
 import Database from "better-sqlite3";
 import { Indexer } from "../indexer/src/indexer.js";
 import type { RawAccountUpdate } from "../indexer/src/source/types.js";
+import { encodedPartner } from "./idl-zero.js";
 
 const UPDATES = Number(process.argv[2] ?? 100_000);
 const BATCH = Number(process.argv[3] ?? 1_000);
 const ACCOUNTS = 2_000;
-
 
 async function encodeAll(indexer: Indexer): Promise<{ pubkeys: string[]; data: Buffer[] }> {
   const pubkeys: string[] = [];
@@ -57,14 +56,49 @@ async function main(): Promise<void> {
     const indexer = new Indexer({ rpcUrl: "http://127.0.0.1:1", dbPath: join(dir, "indexer.sqlite") });
     const { pubkeys, data } = await encodeAll(indexer);
     // Every update carries new content (the partner's revision changes), as a real stream would.
-    const revisionOffset = 8 + 2 + 8 + 32 + 64 + 16 + 32 + 32 + 128 + 1 + 1 + 1 + 20 + 32 + 32 + 128 + 8 + 32 + 32 + 128 + 8 + 8 + 8 + 8 + 32 + 8 + 8 + 2 + 4 + 2 + 2 + 4 + 2 + 2;
+    const revisionOffset =
+      8 +
+      2 +
+      8 +
+      32 +
+      64 +
+      16 +
+      32 +
+      32 +
+      128 +
+      1 +
+      1 +
+      1 +
+      20 +
+      32 +
+      32 +
+      128 +
+      8 +
+      32 +
+      32 +
+      128 +
+      8 +
+      8 +
+      8 +
+      8 +
+      32 +
+      8 +
+      8 +
+      2 +
+      4 +
+      2 +
+      2 +
+      4 +
+      2 +
+      2;
     const updates: RawAccountUpdate[] = Array.from({ length: UPDATES }, (_, i) => {
       const bytes = Buffer.from(data[i % ACCOUNTS]!);
       bytes.writeUInt32LE(i, revisionOffset);
       return { pubkey: pubkeys[i % ACCOUNTS]!, slot: 1 + i, lamports: 1, data: bytes };
     });
     const check = indexer.decoder.account(updates[7]!);
-    if ((check?.data as { revision?: number } | undefined)?.revision !== 7) throw new Error("the revision offset is wrong: fix revisionOffset");
+    if ((check?.data as { revision?: number } | undefined)?.revision !== 7)
+      throw new Error("the revision offset is wrong: fix revisionOffset");
 
     const bare = bareBaseline(join(dir, "bare.sqlite"), updates);
     const started = process.hrtime.bigint();
@@ -76,7 +110,8 @@ async function main(): Promise<void> {
     // Reads: the first decodes each account's latest bytes, the second is served from the cache.
     const readAll = (): number => {
       const readStarted = process.hrtime.bigint();
-      for (const pubkey of pubkeys) if (indexer.store.account(pubkey)?.data === undefined) throw new Error(`lost ${pubkey}`);
+      for (const pubkey of pubkeys)
+        if (indexer.store.account(pubkey)?.data === undefined) throw new Error(`lost ${pubkey}`);
       return ACCOUNTS / (Number(process.hrtime.bigint() - readStarted) / 1e9);
     };
     const firstRead = readAll();
@@ -99,7 +134,9 @@ async function main(): Promise<void> {
     console.log(`ingest (identify + store, indexer): ${fmt(figures.pipelinePerSecond)} updates/s`);
     console.log(`bare better-sqlite3 upsert: ${fmt(figures.bareUpsertPerSecond)} updates/s`);
     console.log(`ratio: ${figures.ratio} (target ≥ 0.5; absolute target ≥ 20,000/s on 2 cores)`);
-    console.log(`reads after ingest: first (decodes) ${fmt(figures.firstReadPerSecond)} accounts/s, cached ${fmt(figures.cachedReadPerSecond)} accounts/s`);
+    console.log(
+      `reads after ingest: first (decodes) ${fmt(figures.firstReadPerSecond)} accounts/s, cached ${fmt(figures.cachedReadPerSecond)} accounts/s`,
+    );
     mkdirSync("bench/results", { recursive: true });
     writeFileSync("bench/results/indexer-ingest.json", `${JSON.stringify(figures, null, 2)}\n`);
   } finally {

@@ -9,9 +9,9 @@
 import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import anchor from "@coral-xyz/anchor";
 import { Keypair } from "@solana/web3.js";
-import { startRuntime, RUNTIME_KINDS } from "../tests/support/runtimes.js";
 import { PROGRAM_SO_PATH, registryProgramSpec } from "../tests/support/program.js";
 import { addresses, DEFAULT_ENDPOINT, RegistryFixture } from "../tests/support/registry-fixture.js";
+import { RUNTIME_KINDS, startRuntime } from "../tests/support/runtimes.js";
 import type { RuntimeKind, TxResult } from "../tests/support/types.js";
 
 const { BN } = anchor;
@@ -31,7 +31,7 @@ async function measure(kind: RuntimeKind): Promise<Figures> {
   };
 
   const f = await RegistryFixture.create(rt, upgradeAuthority);
-  figures["initialize_registry"] = rt.lastComputeUnits() ?? 0;
+  figures.initialize_registry = rt.lastComputeUnits() ?? 0;
 
   const legal = await f.grantRole("legalVerifier");
   figures["execute: GrantRole"] = rt.lastComputeUnits() ?? 0;
@@ -46,7 +46,11 @@ async function measure(kind: RuntimeKind): Promise<Figures> {
   record("attest_legal", await f.attest("legal", partner.address, legal));
   record("attest_technical", await f.attest("technical", partner.address, technical));
 
-  const { result: proposed, id } = await f.propose(f.council[0]!, { approvePartner: { endpointSetVersion: 1 } }, partner.address);
+  const { result: proposed, id } = await f.propose(
+    f.council[0]!,
+    { approvePartner: { endpointSetVersion: 1 } },
+    partner.address,
+  );
   record("propose (ApprovePartner)", proposed);
   record("approve", await f.vote("approve", f.council[0]!, id));
   record("approve (reaching threshold)", await f.vote("approve", f.council[1]!, id));
@@ -56,7 +60,10 @@ async function measure(kind: RuntimeKind): Promise<Figures> {
   const endpoint = DEFAULT_ENDPOINT("edge-2.partner.example");
   record(
     "execute: AddEndpoint",
-    await f.pass({ addEndpoint: { ...endpoint } }, partner.address, [partner.address, addresses.endpoint(partner.address, 1)]),
+    await f.pass({ addEndpoint: { ...endpoint } }, partner.address, [
+      partner.address,
+      addresses.endpoint(partner.address, 1),
+    ]),
   );
   const keyPair = Keypair.generate();
   const clock = await rt.getClock();
@@ -69,7 +76,10 @@ async function measure(kind: RuntimeKind): Promise<Figures> {
       replaces,
     },
   });
-  record("execute: IssueKey", await f.pass(issueKey(null, keyPair), partner.address, [partner.address, addresses.key(partner.address, 0)]));
+  record(
+    "execute: IssueKey",
+    await f.pass(issueKey(null, keyPair), partner.address, [partner.address, addresses.key(partner.address, 0)]),
+  );
   record(
     "execute: IssueKey (rotation)",
     await f.pass(issueKey(0, Keypair.generate()), partner.address, [
@@ -80,14 +90,22 @@ async function measure(kind: RuntimeKind): Promise<Figures> {
   );
   record(
     "execute: RevokeKey",
-    await f.pass({ revokeKey: { index: 0, reason: { compromised: {} } } }, partner.address, [partner.address, addresses.key(partner.address, 0)]),
+    await f.pass({ revokeKey: { index: 0, reason: { compromised: {} } } }, partner.address, [
+      partner.address,
+      addresses.key(partner.address, 0),
+    ]),
   );
   record(
     "record_review",
     await f.send(
       f.program.methods
         .recordReview({ passed: {} }, Array.from(Buffer.alloc(32, 1)), "https://audit.example/r1")
-        .accountsStrict({ registry: addresses.registry(), partner: partner.address, auditor: auditor.publicKey, roleGrant: addresses.role("auditor", auditor.publicKey) })
+        .accountsStrict({
+          registry: addresses.registry(),
+          partner: partner.address,
+          auditor: auditor.publicKey,
+          roleGrant: addresses.role("auditor", auditor.publicKey),
+        })
         .transaction(),
       [auditor],
     ),
@@ -97,12 +115,20 @@ async function measure(kind: RuntimeKind): Promise<Figures> {
     await f.send(
       f.program.methods
         .guardianSuspend("traffic to undeclared hosts")
-        .accountsStrict({ registry: addresses.registry(), partner: partner.address, guardian: guardian.publicKey, roleGrant: addresses.role("guardian", guardian.publicKey) })
+        .accountsStrict({
+          registry: addresses.registry(),
+          partner: partner.address,
+          guardian: guardian.publicKey,
+          roleGrant: addresses.role("guardian", guardian.publicKey),
+        })
         .transaction(),
       [guardian],
     ),
   );
-  record("execute: SuspendPartner (ratify)", await f.pass({ suspendPartner: { reason: "ratified" } }, partner.address, [partner.address]));
+  record(
+    "execute: SuspendPartner (ratify)",
+    await f.pass({ suspendPartner: { reason: "ratified" } }, partner.address, [partner.address]),
+  );
   record("execute: ReinstatePartner", await f.pass({ reinstatePartner: {} }, partner.address, [partner.address]));
   record("execute: AddCategory", await f.pass({ addCategory: { name: "dns-resolve" } }, null, []));
   record(
@@ -132,7 +158,4 @@ const lines = [
 ];
 console.log(lines.join("\n"));
 mkdirSync("bench/results", { recursive: true });
-writeFileSync(
-  "bench/results/program-cu.json",
-  JSON.stringify({ binaryBytes, computeUnits: results }, null, 2) + "\n",
-);
+writeFileSync("bench/results/program-cu.json", `${JSON.stringify({ binaryBytes, computeUnits: results }, null, 2)}\n`);

@@ -35,12 +35,25 @@ const snapshot: RegistrySnapshot = {
     legalName: `Partner ${id}`,
     status: "active" as const,
     stage: "admitted" as const,
-    trafficModel: { allowedCategories: [0, 1], maxRequestsPerSecond: 1_000_000_000, burst: 1_000_000_000, maxBandwidthKbps: 1 },
+    trafficModel: {
+      allowedCategories: [0, 1],
+      maxRequestsPerSecond: 1_000_000_000,
+      burst: 1_000_000_000,
+      maxBandwidthKbps: 1,
+    },
     nextReviewAt: 0,
     suspensionExpiresAt: 0,
     endpointSetVersion: 1,
     keySetVersion: 1,
-    endpoints: Array.from({ length: 8 }, (_, index) => ({ index, address: `e${index}`, host: "h", port: 443, protocol: "https" as const, categories: [0, 1], status: "active" as const })),
+    endpoints: Array.from({ length: 8 }, (_, index) => ({
+      index,
+      address: `e${index}`,
+      host: "h",
+      port: 443,
+      protocol: "https" as const,
+      categories: [0, 1],
+      status: "active" as const,
+    })),
     keys: Array.from({ length: 4 }, (_, index) => ({
       index,
       address: `k${index}`,
@@ -55,7 +68,17 @@ const snapshot: RegistrySnapshot = {
 };
 
 const envelopes = Array.from({ length: ENVELOPES }, (_, i) =>
-  signEnvelope({ partnerId: i % 100, endpointIndex: i % 8, category: i % 2, timestampMs: NOW, payloadHash: Buffer.alloc(32, i & 0xff), keyIndex: i % 4 }, privateKey),
+  signEnvelope(
+    {
+      partnerId: i % 100,
+      endpointIndex: i % 8,
+      category: i % 2,
+      timestampMs: NOW,
+      payloadHash: Buffer.alloc(32, i & 0xff),
+      keyIndex: i % 4,
+    },
+    privateKey,
+  ),
 );
 const messages = envelopes.map((e) => e.subarray(0, SIGNED_BYTES));
 const signatures = envelopes.map((e) => e.subarray(SIGNED_BYTES));
@@ -71,7 +94,8 @@ const verifier: number[] = [];
 for (let round = 0; round < ROUNDS; round++) {
   baseline.push(
     perSecond(() => {
-      for (let i = 0; i < ENVELOPES; i++) if (!verify(null, messages[i]!, publicKey, signatures[i]!)) throw new Error("baseline failed");
+      for (let i = 0; i < ENVELOPES; i++)
+        if (!verify(null, messages[i]!, publicKey, signatures[i]!)) throw new Error("baseline failed");
     }),
   );
   // A fresh verifier per round: every envelope's nonce is new to it.
@@ -96,9 +120,15 @@ const result = {
   targets: { verifierPerSecond: 25_000, ratio: 0.6 },
 };
 const fmt = (n: number) => n.toLocaleString("en-US");
-console.log(`request verifier, one core, median of ${ROUNDS} rounds of ${fmt(ENVELOPES)} envelopes (${result.machine})`);
+console.log(
+  `request verifier, one core, median of ${ROUNDS} rounds of ${fmt(ENVELOPES)} envelopes (${result.machine})`,
+);
 console.log(`  bare crypto.verify ed25519   ${fmt(result.baselinePerSecond).padStart(9)} /s`);
-console.log(`  RequestVerifier.verify       ${fmt(result.verifierPerSecond).padStart(9)} /s   (target ≥ 25,000: ${result.verifierPerSecond >= 25_000 ? "met" : "NOT met"})`);
-console.log(`  ratio                        ${result.ratio.toFixed(3).padStart(9)}      (target ≥ 0.6: ${result.ratio >= 0.6 ? "met" : "NOT met"})`);
+console.log(
+  `  RequestVerifier.verify       ${fmt(result.verifierPerSecond).padStart(9)} /s   (target ≥ 25,000: ${result.verifierPerSecond >= 25_000 ? "met" : "NOT met"})`,
+);
+console.log(
+  `  ratio                        ${result.ratio.toFixed(3).padStart(9)}      (target ≥ 0.6: ${result.ratio >= 0.6 ? "met" : "NOT met"})`,
+);
 mkdirSync("bench/results", { recursive: true });
 writeFileSync("bench/results/verifier.json", `${JSON.stringify(result, null, 2)}\n`);

@@ -18,7 +18,9 @@ export interface DemoKeys {
 
 export function loadOrCreateDemoKeys(dir = DEFAULT_DEMO_DIR): DemoKeys {
   const deployer = loadOrCreateKeypairFile(join(dir, "deployer.json"));
-  const council = Array.from({ length: DEMO_COUNCIL_SIZE }, (_, i) => loadOrCreateKeypairFile(join(dir, `council-${i + 1}.json`)));
+  const council = Array.from({ length: DEMO_COUNCIL_SIZE }, (_, i) =>
+    loadOrCreateKeypairFile(join(dir, `council-${i + 1}.json`)),
+  );
   return {
     dir,
     deployer: deployer.keypair,

@@ -4,14 +4,14 @@
 // council and executed after its time lock), then one key revocation and one suspension. Time
 // locks are passed with the local chain's time-travel cheatcode.
 import anchor from "@coral-xyz/anchor";
-import { Keypair, PublicKey, SystemProgram, SYSVAR_CLOCK_PUBKEY, type Connection } from "@solana/web3.js";
+import { type Connection, Keypair, type PublicKey, SYSVAR_CLOCK_PUBKEY, SystemProgram } from "@solana/web3.js";
 import type { Surfnet } from "../app/src/localnet/surfnet.js";
 import {
   executeRemainingAccounts,
-  registryAddresses,
-  roleArg,
   type RegistryProgram,
   type RoleName,
+  registryAddresses,
+  roleArg,
 } from "../app/src/sdk/index.js";
 
 const { BN } = anchor;
@@ -67,11 +67,21 @@ export async function runDemoLifecycle(options: DemoLifecycleOptions): Promise<D
     const proposal = addresses.proposal(id);
     await program.methods
       .propose(action as never, Array.from(Buffer.alloc(32)), "")
-      .accountsStrict({ registry, proposal, proposer: council[0]!.publicKey, partner: partner ?? program.programId, systemProgram: SystemProgram.programId })
+      .accountsStrict({
+        registry,
+        proposal,
+        proposer: council[0]!.publicKey,
+        partner: partner ?? program.programId,
+        systemProgram: SystemProgram.programId,
+      })
       .signers([council[0]!])
       .rpc();
     for (const member of council.slice(0, options.threshold)) {
-      await program.methods.approve().accountsStrict({ registry, proposal, member: member.publicKey }).signers([member]).rpc();
+      await program.methods
+        .approve()
+        .accountsStrict({ registry, proposal, member: member.publicKey })
+        .signers([member])
+        .rpc();
     }
     surfnet.timeTravel({ unixTimestamp: (await now()) + options.timeLockSeconds + 1 });
     const counters = partner ? await program.account.partner.fetch(partner) : null;
@@ -99,29 +109,50 @@ export async function runDemoLifecycle(options: DemoLifecycleOptions): Promise<D
     const id = (await program.account.registry.fetch(registry)).partnerCount.toNumber();
     const partner = addresses.partner(id);
     await program.methods
-      .apply(demo.name, demo.jurisdiction, Array.from(Buffer.alloc(32, id + 1)), Array.from(Buffer.alloc(32, 0xee)), `https://evidence.example/${id}`, {
-        allowedCategories: new BN(0b111),
-        maxRequestsPerSecond: 500,
-        burst: 100,
-        maxBandwidthKbps: 100_000,
-      })
+      .apply(
+        demo.name,
+        demo.jurisdiction,
+        Array.from(Buffer.alloc(32, id + 1)),
+        Array.from(Buffer.alloc(32, 0xee)),
+        `https://evidence.example/${id}`,
+        {
+          allowedCategories: new BN(0b111),
+          maxRequestsPerSecond: 500,
+          burst: 100,
+          maxBandwidthKbps: 100_000,
+        },
+      )
       .accountsStrict({ registry, partner, authority: authority.publicKey, systemProgram: SystemProgram.programId })
       .signers([authority])
       .rpc();
     await program.methods
       .declareEndpoint(demo.host, 443, { https: {} }, new BN(0b011))
-      .accountsStrict({ registry, partner, endpoint: addresses.endpoint(partner, 0), authority: authority.publicKey, systemProgram: SystemProgram.programId })
+      .accountsStrict({
+        registry,
+        partner,
+        endpoint: addresses.endpoint(partner, 0),
+        authority: authority.publicKey,
+        systemProgram: SystemProgram.programId,
+      })
       .signers([authority])
       .rpc();
     const attestation = { registry, partner };
     await program.methods
       .attestLegal(Array.from(Buffer.alloc(32, 0xab)), `https://verifier.example/${id}/legal.pdf`)
-      .accountsStrict({ ...attestation, verifier: legalVerifier.publicKey, roleGrant: addresses.role("legalVerifier", legalVerifier.publicKey) })
+      .accountsStrict({
+        ...attestation,
+        verifier: legalVerifier.publicKey,
+        roleGrant: addresses.role("legalVerifier", legalVerifier.publicKey),
+      })
       .signers([legalVerifier])
       .rpc();
     await program.methods
       .attestTechnical(Array.from(Buffer.alloc(32, 0xcd)), `https://auditor.example/${id}/audit.pdf`)
-      .accountsStrict({ ...attestation, verifier: technicalAuditor.publicKey, roleGrant: addresses.role("technicalAuditor", technicalAuditor.publicKey) })
+      .accountsStrict({
+        ...attestation,
+        verifier: technicalAuditor.publicKey,
+        roleGrant: addresses.role("technicalAuditor", technicalAuditor.publicKey),
+      })
       .signers([technicalAuditor])
       .rpc();
     const { endpointSetVersion } = await program.account.partner.fetch(partner);

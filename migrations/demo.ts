@@ -1,14 +1,13 @@
 // `npm start` (after `npm run build`): the local stack until Ctrl-C.
 //   tsx migrations/demo.ts [--demo-dir .lume/demo] [--rpc-port 8899] [--ws-port 8900] [--graphql-port 4000]
 import { parseArgs } from "node:util";
+import { portArg } from "../app/src/cli/port-arg.js";
 import { runMain } from "../app/src/cli/run-main.js";
 import { untilStopSignal } from "../app/src/cli/signals.js";
-import { portArg } from "../app/src/cli/port-arg.js";
 import { DEFAULT_RPC_PORT, DEFAULT_WS_PORT } from "../app/src/localnet/localnet.js";
 import { DEFAULT_DEMO_DIR } from "./demo-keys.js";
 import { DEFAULT_GRAPHQL_PORT, startStack } from "./stack.js";
 import { stackBanner } from "./stack-banner.js";
-
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -33,7 +32,9 @@ async function main(): Promise<void> {
   console.log(stackBanner(stack));
   const signal = await stopSignal;
   await stack.stop();
-  const ports = [stack.localnet.rpcUrl, stack.localnet.wsUrl, stack.indexer.api.url].map((u) => new URL(u).port).join(", ");
+  const ports = [stack.localnet.rpcUrl, stack.localnet.wsUrl, stack.indexer.api.url]
+    .map((u) => new URL(u).port)
+    .join(", ");
   console.log(`\nStopped (${signal}): indexer and local chain closed, ports ${ports} freed.`);
 }
 

@@ -13,8 +13,8 @@ import { formatRegistry } from "../app/src/cli/format-registry.js";
 import { runMain } from "../app/src/cli/run-main.js";
 import { readAnchorToml } from "../app/src/localnet/anchor-toml.js";
 import { readKeypairFile } from "../app/src/sdk/keypair-file.js";
-import { DeployError, ensureRegistry } from "./initialize-registry.js";
 import { DEFAULT_CONFIG_PATH, DEFAULT_RPC_URL } from "./deploy-defaults.js";
+import { DeployError, ensureRegistry } from "./initialize-registry.js";
 import { loadRegistryConfig } from "./registry-config.js";
 
 async function main(): Promise<void> {
@@ -39,7 +39,9 @@ async function main(): Promise<void> {
   try {
     await connection.getVersion();
   } catch (err) {
-    throw new DeployError(`cannot reach the JSON-RPC endpoint ${url} (${(err as Error).message}): is the local chain running (\`npm run localnet\`)?`);
+    throw new DeployError(
+      `cannot reach the JSON-RPC endpoint ${url} (${(err as Error).message}): is the local chain running (\`npm run localnet\`)?`,
+    );
   }
   const provider = new anchor.AnchorProvider(connection, wallet, { commitment: "confirmed" });
   const result = await ensureRegistry(provider, config);
@@ -50,7 +52,9 @@ async function main(): Promise<void> {
     console.log(`Initialized the registry from ${configPath} (transaction ${result.signature}).`);
     console.log(formatRegistry(result.registry));
   } else {
-    console.log(`The registry already exists on ${url}: left as it is (${configPath} not applied, never re-initialized).`);
+    console.log(
+      `The registry already exists on ${url}: left as it is (${configPath} not applied, never re-initialized).`,
+    );
     console.log(formatRegistry(result.registry));
   }
 }

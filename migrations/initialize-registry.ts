@@ -5,9 +5,9 @@ import { SystemProgram } from "@solana/web3.js";
 import { UserError } from "../app/src/cli/user-error.js";
 import { registryErrorOf } from "../app/src/sdk/errors.js";
 import { programDataAddress, registryAddress } from "../app/src/sdk/pda.js";
+import { type RegistryProgram, registryProgram } from "../app/src/sdk/program.js";
 import { decodeProgramData } from "../app/src/sdk/program-data.js";
-import { registryProgram, type RegistryProgram } from "../app/src/sdk/program.js";
-import { fetchRegistry, summarizeRegistry, type RegistrySummary } from "../app/src/sdk/registry-state.js";
+import { fetchRegistry, type RegistrySummary, summarizeRegistry } from "../app/src/sdk/registry-state.js";
 import type { RegistryConfig } from "./registry-config.js";
 
 export type EnsureRegistryResult =
@@ -67,10 +67,12 @@ export async function ensureRegistry(provider: AnchorProvider, config: RegistryC
       const raced = await existing(program);
       if (raced !== null) return { status: "already-initialized", registry: raced };
     }
-    if (error !== undefined) throw new DeployError(`initialize_registry failed: ${error.name} (${error.code}): ${error.msg}`);
+    if (error !== undefined)
+      throw new DeployError(`initialize_registry failed: ${error.name} (${error.code}): ${error.msg}`);
     throw err;
   }
   const after = await existing(program);
-  if (after === null) throw new DeployError(`initialize_registry ${signature} confirmed, but the registry account is missing`);
+  if (after === null)
+    throw new DeployError(`initialize_registry ${signature} confirmed, but the registry account is missing`);
   return { status: "initialized", signature, registry: after };
 }

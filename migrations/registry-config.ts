@@ -5,11 +5,11 @@
 // initialize_registry.rs), which stay the authority: this only turns a program error code
 // into a message that names the field.
 import { readFileSync } from "node:fs";
-import { PublicKey } from "@solana/web3.js";
 import type { IdlTypes } from "@coral-xyz/anchor";
-import type { LumeRegistry } from "../app/src/sdk/idl.js";
+import { PublicKey } from "@solana/web3.js";
 import { z } from "zod";
 import { UserError } from "../app/src/cli/user-error.js";
+import type { LumeRegistry } from "../app/src/sdk/idl.js";
 
 const DAY = 86_400;
 export const CONFIG_LIMITS = {
@@ -59,7 +59,8 @@ function seconds(min: number, max: number) {
 const pubkey = z.string({ error: "must be a base58 public key (a string)" }).transform((value, ctx) => {
   try {
     const key = new PublicKey(value);
-    if (key.equals(PublicKey.default)) ctx.addIssue({ code: "custom", message: "the all-zero address cannot be a council member" });
+    if (key.equals(PublicKey.default))
+      ctx.addIssue({ code: "custom", message: "the all-zero address cannot be a council member" });
     return key;
   } catch {
     ctx.addIssue({ code: "custom", message: `"${value}" is not a base58 public key` });
@@ -139,7 +140,11 @@ export const registryConfigSchema = z
   .superRefine(
     (c, ctx) => {
       if (c.threshold > c.council.length) {
-        ctx.addIssue({ code: "custom", path: ["threshold"], message: `must be at most the council size (${c.council.length})` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["threshold"],
+          message: `must be at most the council size (${c.council.length})`,
+        });
       }
     },
     { when: (p) => isRecord(p.value) && Array.isArray(p.value.council) && Number.isInteger(p.value.threshold) },
@@ -167,17 +172,17 @@ function issueText(issue: z.core.$ZodIssue): string {
 }
 
 function pathText(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((text, part) => (typeof part === "number" ? `${text}[${part}]` : text ? `${text}.${String(part)}` : String(part)), "");
+  return path.reduce<string>(
+    (text, part) => (typeof part === "number" ? `${text}[${part}]` : text ? `${text}.${String(part)}` : String(part)),
+    "",
+  );
 }
 
 /** Validates a parsed config; `source` names it in errors (a file path). */
 export function parseRegistryConfig(value: unknown, source = "config"): RegistryConfig {
   const result = registryConfigSchema.safeParse(value);
   if (!result.success) {
-    throw new ConfigError(
-      source,
-      result.error.issues.map(issueText),
-    );
+    throw new ConfigError(source, result.error.issues.map(issueText));
   }
   return result.data;
 }

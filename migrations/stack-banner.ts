@@ -11,7 +11,12 @@ export const GRAPHQL_URL = "http://127.0.0.1:4000/graphql";
 export function stackBanner(stack: Stack): string {
   const { localnet, keys, registry } = stack;
   const address = registry.registry.address;
-  const rpcQuery = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "getAccountInfo", params: [address, { encoding: "base64" }] });
+  const rpcQuery = JSON.stringify({
+    jsonrpc: "2.0",
+    id: 1,
+    method: "getAccountInfo",
+    params: [address, { encoding: "base64" }],
+  });
   return [
     "",
     "Lume Registry: local stack",

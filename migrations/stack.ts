@@ -6,14 +6,14 @@ import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import anchor from "@coral-xyz/anchor";
 import { Connection } from "@solana/web3.js";
-import { startRegistryLocalnet, type RegistryLocalnet } from "../app/src/localnet/registry-localnet.js";
-import { startIndexerService, type IndexerService } from "../indexer/src/service.js";
-import { loadOrCreateDemoKeys, type DemoKeys } from "./demo-keys.js";
-import { DEFAULT_CONFIG_PATH } from "./deploy-defaults.js";
-import { runDemoLifecycle, type DemoPartner } from "./demo-lifecycle.js";
-import { ensureRegistry, type EnsureRegistryResult } from "./initialize-registry.js";
+import { type RegistryLocalnet, startRegistryLocalnet } from "../app/src/localnet/registry-localnet.js";
 import { fetchRegistry, registryProgram, summarizeRegistry } from "../app/src/sdk/index.js";
-import { loadRegistryConfig, registryConfigToJson, type RegistryConfig } from "./registry-config.js";
+import { type IndexerService, startIndexerService } from "../indexer/src/service.js";
+import { type DemoKeys, loadOrCreateDemoKeys } from "./demo-keys.js";
+import { type DemoPartner, runDemoLifecycle } from "./demo-lifecycle.js";
+import { DEFAULT_CONFIG_PATH } from "./deploy-defaults.js";
+import { type EnsureRegistryResult, ensureRegistry } from "./initialize-registry.js";
+import { loadRegistryConfig, type RegistryConfig, registryConfigToJson } from "./registry-config.js";
 
 export interface StackOptions {
   demoDir?: string;
@@ -63,7 +63,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   try {
     // Through the forwarded port, as every other client will connect.
     const connection = new Connection(localnet.rpcUrl, { commitment: "confirmed", wsEndpoint: localnet.wsUrl });
-    const provider = new anchor.AnchorProvider(connection, new anchor.Wallet(keys.deployer), { commitment: "confirmed" });
+    const provider = new anchor.AnchorProvider(connection, new anchor.Wallet(keys.deployer), {
+      commitment: "confirmed",
+    });
     const program = registryProgram(provider);
     const initialized = await ensureRegistry(provider, config);
     const partners =
@@ -80,7 +82,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           });
     // The summary as it stands after the demo (counters, history head).
     const account = await fetchRegistry(program);
-    const registry: EnsureRegistryResult = account ? { ...initialized, registry: summarizeRegistry(account) } : initialized;
+    const registry: EnsureRegistryResult = account
+      ? { ...initialized, registry: summarizeRegistry(account) }
+      : initialized;
     const indexerDbPath = join(keys.dir, "indexer.sqlite");
     for (const suffix of ["", "-wal", "-shm"]) rmSync(`${indexerDbPath}${suffix}`, { force: true });
     const indexer = await startIndexerService({

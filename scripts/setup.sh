@@ -24,7 +24,7 @@ as_root() {
 }
 
 # --- Debian packages -------------------------------------------------------
-packages=(rustc-web cargo-web rust-web-src "llvm-$LLVM_MAJOR" "lld-$LLVM_MAJOR")
+packages=(rustc-web cargo-web rust-web-src rustfmt-web rust-web-clippy "llvm-$LLVM_MAJOR" "lld-$LLVM_MAJOR")
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -4,17 +4,17 @@
 // camelCase. The webhook secret has no flag: command lines are visible to every local user.
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { Command, Option } from "commander";
-import cliProgress from "cli-progress";
 import { Connection } from "@solana/web3.js";
+import cliProgress from "cli-progress";
+import { Command, Option } from "commander";
 import { pino } from "pino";
 import { runMain } from "../../app/src/cli/run-main.js";
 import { untilStopSignal } from "../../app/src/cli/signals.js";
 import { UserError } from "../../app/src/cli/user-error.js";
-import { Indexer } from "./indexer.js";
-import { HeliusWebhookSource, type HeliusWebhookConfig } from "./source/helius-webhook.js";
-import { SAMPLE_QUERY, startIndexerService } from "./service.js";
 import { RegistryDecoder } from "./decoder/decoder.js";
+import { Indexer } from "./indexer.js";
+import { SAMPLE_QUERY, startIndexerService } from "./service.js";
+import { type HeliusWebhookConfig, HeliusWebhookSource } from "./source/helius-webhook.js";
 import { IndexerStore } from "./store/store.js";
 import { verify } from "./verify/verify.js";
 
@@ -34,10 +34,21 @@ interface Config {
   heliusWebhookSecret?: string;
 }
 
-const DEFAULTS: Config = { rpcUrl: "http://127.0.0.1:8899", db: ".lume/indexer/index.sqlite", host: "127.0.0.1", port: 4000, commitment: "confirmed", staleAfterMs: 15_000, finalityPollMs: 5_000 };
+const DEFAULTS: Config = {
+  rpcUrl: "http://127.0.0.1:8899",
+  db: ".lume/indexer/index.sqlite",
+  host: "127.0.0.1",
+  port: 4000,
+  commitment: "confirmed",
+  staleAfterMs: 15_000,
+  finalityPollMs: 5_000,
+};
 
 /** Flags, then the environment, then the config file; only `start` receives webhooks (and needs their secret). */
-function resolveConfig(flags: Record<string, string | undefined>, options: { receivesWebhooks?: boolean } = {}): Config {
+function resolveConfig(
+  flags: Record<string, string | undefined>,
+  options: { receivesWebhooks?: boolean } = {},
+): Config {
   let file: Partial<Config> = {};
   if (flags.config !== undefined) {
     if (!existsSync(flags.config)) throw new UserError(`config file ${flags.config} does not exist`);
@@ -48,19 +59,28 @@ function resolveConfig(flags: Record<string, string | undefined>, options: { rec
     }
   }
   const env = process.env;
-  const pick = (flag: string | undefined, envName: string, key: keyof Config): string | undefined => flag ?? env[envName] ?? (file[key] === undefined ? undefined : String(file[key]));
+  const pick = (flag: string | undefined, envName: string, key: keyof Config): string | undefined =>
+    flag ?? env[envName] ?? (file[key] === undefined ? undefined : String(file[key]));
   const port = Number(pick(flags.port, "LUME_INDEXER_PORT", "port") ?? DEFAULTS.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`port must be 0-65535, got ${port}`);
-  const commitment = (pick(flags.commitment, "LUME_COMMITMENT", "commitment") ?? DEFAULTS.commitment) as Config["commitment"];
-  if (!["processed", "confirmed", "finalized"].includes(commitment)) throw new UserError(`commitment must be processed, confirmed or finalized, got ${commitment}`);
+  const commitment = (pick(flags.commitment, "LUME_COMMITMENT", "commitment") ??
+    DEFAULTS.commitment) as Config["commitment"];
+  if (!["processed", "confirmed", "finalized"].includes(commitment))
+    throw new UserError(`commitment must be processed, confirmed or finalized, got ${commitment}`);
   const wsUrl = pick(flags.wsUrl, "LUME_WS_URL", "wsUrl");
   const heliusWsUrl = pick(flags.heliusWsUrl, "LUME_HELIUS_WS_URL", "heliusWsUrl");
   const webhook = options.receivesWebhooks === true ? resolveWebhook(flags, pick, heliusWsUrl !== undefined) : {};
-  const milliseconds = (flag: string | undefined, envName: string, key: "staleAfterMs" | "finalityPollMs", what: string): number => {
+  const milliseconds = (
+    flag: string | undefined,
+    envName: string,
+    key: "staleAfterMs" | "finalityPollMs",
+    what: string,
+  ): number => {
     const text = pick(flag, envName, key);
     if (text === undefined) return DEFAULTS[key];
     const value = Number(text);
-    if (!Number.isInteger(value) || value < 100) throw new UserError(`${what} must be a whole number of milliseconds, at least 100, got ${text}`);
+    if (!Number.isInteger(value) || value < 100)
+      throw new UserError(`${what} must be a whole number of milliseconds, at least 100, got ${text}`);
     return value;
   };
   return {
@@ -86,10 +106,16 @@ function resolveWebhook(
   const portText = pick(flags.heliusWebhookPort, "LUME_HELIUS_WEBHOOK_PORT", "heliusWebhookPort");
   if (portText === undefined) return {};
   const port = Number(portText);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`the Helius webhook port must be 0-65535, got ${portText}`);
-  if (streaming) throw new UserError("choose one Helius source: --helius-ws-url (Enhanced WebSockets) or --helius-webhook-port (webhooks), not both");
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UserError(`the Helius webhook port must be 0-65535, got ${portText}`);
+  if (streaming)
+    throw new UserError(
+      "choose one Helius source: --helius-ws-url (Enhanced WebSockets) or --helius-webhook-port (webhooks), not both",
+    );
   if (pick(flags.commitment, "LUME_COMMITMENT", "commitment") === "finalized")
-    throw new UserError("Helius webhooks deliver confirmed transactions: use --commitment confirmed with --helius-webhook-port (rows are upgraded to finalized as the chain finalizes them)");
+    throw new UserError(
+      "Helius webhooks deliver confirmed transactions: use --commitment confirmed with --helius-webhook-port (rows are upgraded to finalized as the chain finalizes them)",
+    );
   const secret = pick(undefined, "LUME_HELIUS_WEBHOOK_SECRET", "heliusWebhookSecret");
   if (secret === undefined || secret.length < 16)
     throw new UserError(
@@ -97,8 +123,14 @@ function resolveWebhook(
     );
   const host = pick(flags.heliusWebhookHost, "LUME_HELIUS_WEBHOOK_HOST", "heliusWebhookHost");
   const path = pick(flags.heliusWebhookPath, "LUME_HELIUS_WEBHOOK_PATH", "heliusWebhookPath");
-  if (path !== undefined && !path.startsWith("/")) throw new UserError(`the Helius webhook path must start with /, got ${path}`);
-  return { heliusWebhookPort: port, heliusWebhookSecret: secret, ...(host === undefined ? {} : { heliusWebhookHost: host }), ...(path === undefined ? {} : { heliusWebhookPath: path }) };
+  if (path !== undefined && !path.startsWith("/"))
+    throw new UserError(`the Helius webhook path must start with /, got ${path}`);
+  return {
+    heliusWebhookPort: port,
+    heliusWebhookSecret: secret,
+    ...(host === undefined ? {} : { heliusWebhookHost: host }),
+    ...(path === undefined ? {} : { heliusWebhookPath: path }),
+  };
 }
 
 /** The IndexerOptions part that picks the source. */
@@ -121,31 +153,68 @@ function sourceOptions(config: Config): { wsUrl?: string; heliusWsUrl?: string; 
 
 function withCommon(command: Command): Command {
   return command
-    .option("--config <file>", "JSON config file (keys: rpcUrl, wsUrl, heliusWsUrl, heliusWebhookPort, heliusWebhookHost, heliusWebhookPath, heliusWebhookSecret, db, host, port, commitment, staleAfterMs, finalityPollMs)")
+    .option(
+      "--config <file>",
+      "JSON config file (keys: rpcUrl, wsUrl, heliusWsUrl, heliusWebhookPort, heliusWebhookHost, heliusWebhookPath, heliusWebhookSecret, db, host, port, commitment, staleAfterMs, finalityPollMs)",
+    )
     .option("--rpc-url <url>", `Solana JSON-RPC URL (env LUME_RPC_URL, default ${DEFAULTS.rpcUrl})`)
     .option("--ws-url <url>", "Solana PubSub URL (env LUME_WS_URL, default: derived from the RPC URL)")
     .option("--db <path>", `SQLite file (env LUME_INDEXER_DB, default ${DEFAULTS.db})`)
-    .option("--helius-ws-url <url>", "stream from Helius Enhanced WebSockets (wss://atlas-…?api-key=…) instead of PubSub (env LUME_HELIUS_WS_URL)")
-    .addOption(new Option("--commitment <level>", "commitment (env LUME_COMMITMENT)").choices(["processed", "confirmed", "finalized"]))
-    .option("--stale-after-ms <ms>", `a stream silent this long while the chain moves on counts as a gap: degraded, re-backfill (env LUME_STALE_AFTER_MS, default ${DEFAULTS.staleAfterMs})`)
-    .option("--finality-poll-ms <ms>", `how often rows are upgraded to finalized from the chain's finalized slot (env LUME_FINALITY_POLL_MS, default ${DEFAULTS.finalityPollMs})`);
+    .option(
+      "--helius-ws-url <url>",
+      "stream from Helius Enhanced WebSockets (wss://atlas-…?api-key=…) instead of PubSub (env LUME_HELIUS_WS_URL)",
+    )
+    .addOption(
+      new Option("--commitment <level>", "commitment (env LUME_COMMITMENT)").choices([
+        "processed",
+        "confirmed",
+        "finalized",
+      ]),
+    )
+    .option(
+      "--stale-after-ms <ms>",
+      `a stream silent this long while the chain moves on counts as a gap: degraded, re-backfill (env LUME_STALE_AFTER_MS, default ${DEFAULTS.staleAfterMs})`,
+    )
+    .option(
+      "--finality-poll-ms <ms>",
+      `how often rows are upgraded to finalized from the chain's finalized slot (env LUME_FINALITY_POLL_MS, default ${DEFAULTS.finalityPollMs})`,
+    );
 }
 
 function openIndexer(config: Config, logger: pino.Logger): Indexer {
   mkdirSync(dirname(config.db), { recursive: true });
-  return new Indexer({ rpcUrl: config.rpcUrl, ...sourceOptions(config), dbPath: config.db, commitment: config.commitment, staleAfterMs: config.staleAfterMs, finalityPollMs: config.finalityPollMs, logger });
+  return new Indexer({
+    rpcUrl: config.rpcUrl,
+    ...sourceOptions(config),
+    dbPath: config.db,
+    commitment: config.commitment,
+    staleAfterMs: config.staleAfterMs,
+    finalityPollMs: config.finalityPollMs,
+    logger,
+  });
 }
 
 export function buildProgram(): Command {
-  const program = new Command("lume-indexer").description("Lume Registry indexer: chain → SQLite → GraphQL").showHelpAfterError();
+  const program = new Command("lume-indexer")
+    .description("Lume Registry indexer: chain → SQLite → GraphQL")
+    .showHelpAfterError();
   const logger = pino({ level: process.env.LOG_LEVEL ?? "info" }, pino.destination(2));
 
   withCommon(program.command("start").description("backfill, then follow the chain and serve GraphQL until Ctrl-C"))
     .option("--host <host>", `GraphQL host (env LUME_INDEXER_HOST, default ${DEFAULTS.host})`)
     .option("--port <port>", `GraphQL port (env LUME_INDEXER_PORT, default ${DEFAULTS.port})`)
-    .option("--helius-webhook-port <port>", "receive Helius raw-transaction webhooks on this port instead of streaming; the secret comes from LUME_HELIUS_WEBHOOK_SECRET (env LUME_HELIUS_WEBHOOK_PORT)")
-    .option("--helius-webhook-host <host>", "the webhook receiver's host (env LUME_HELIUS_WEBHOOK_HOST, default 127.0.0.1)")
-    .option("--helius-webhook-path <path>", "the webhook receiver's path (env LUME_HELIUS_WEBHOOK_PATH, default /helius-webhook)")
+    .option(
+      "--helius-webhook-port <port>",
+      "receive Helius raw-transaction webhooks on this port instead of streaming; the secret comes from LUME_HELIUS_WEBHOOK_SECRET (env LUME_HELIUS_WEBHOOK_PORT)",
+    )
+    .option(
+      "--helius-webhook-host <host>",
+      "the webhook receiver's host (env LUME_HELIUS_WEBHOOK_HOST, default 127.0.0.1)",
+    )
+    .option(
+      "--helius-webhook-path <path>",
+      "the webhook receiver's path (env LUME_HELIUS_WEBHOOK_PATH, default /helius-webhook)",
+    )
     .action(async (flags) => {
       const config = resolveConfig(flags, { receivesWebhooks: true });
       mkdirSync(dirname(config.db), { recursive: true });
@@ -162,21 +231,32 @@ export function buildProgram(): Command {
         logger,
       });
       console.log(`GraphQL (and GraphiQL) on ${service.api.url}; /healthz and /metrics beside it.`);
-      if (service.indexer.source instanceof HeliusWebhookSource) console.log(`Helius webhooks received on ${service.indexer.source.receiver?.url}`);
-      console.log(`Try: curl -s ${service.api.url} -H 'content-type: application/json' -d '${JSON.stringify({ query: SAMPLE_QUERY })}'`);
+      if (service.indexer.source instanceof HeliusWebhookSource)
+        console.log(`Helius webhooks received on ${service.indexer.source.receiver?.url}`);
+      console.log(
+        `Try: curl -s ${service.api.url} -H 'content-type: application/json' -d '${JSON.stringify({ query: SAMPLE_QUERY })}'`,
+      );
       const signal = await stopSignal;
       await service.stop();
       logger.info({ signal }, "stopped");
     });
 
-  withCommon(program.command("backfill").description("read every account and missing transaction once, then exit")).action(async (flags) => {
+  withCommon(
+    program.command("backfill").description("read every account and missing transaction once, then exit"),
+  ).action(async (flags) => {
     const config = resolveConfig(flags);
     const indexer = openIndexer(config, logger);
-    const bar = new cliProgress.SingleBar({ format: "transactions [{bar}] {value}/{total}", stream: process.stderr }, cliProgress.Presets.shades_classic);
+    const bar = new cliProgress.SingleBar(
+      { format: "transactions [{bar}] {value}/{total}", stream: process.stderr },
+      cliProgress.Presets.shades_classic,
+    );
     let started = false;
     try {
       await indexer.backfill((done, total) => {
-        if (!started) (bar.start(total, 0), (started = true));
+        if (!started) {
+          bar.start(total, 0);
+          started = true;
+        }
         bar.update(done);
       });
     } finally {
@@ -187,23 +267,33 @@ export function buildProgram(): Command {
     console.log(JSON.stringify(status, null, 2));
   });
 
-  withCommon(program.command("verify").description("diff every account with the chain and replay the history hash chain; exit 1 on any difference")).action(
-    async (flags) => {
-      const config = resolveConfig(flags);
-      if (!existsSync(config.db)) throw new UserError(`no index at ${config.db}: run \`lume-indexer backfill\` first`);
-      const store = new IndexerStore(config.db, { decodeAccount: new RegistryDecoder().accountData });
-      try {
-        const report = await verify({ connection: new Connection(config.rpcUrl, config.commitment), store, commitment: config.commitment });
-        console.log(`${report.accountsChecked} accounts checked, ${report.eventsReplayed} events replayed at slot ${report.slot}`);
-        console.log(`head: replayed ${report.replayedHead}, on chain ${report.onChainHead ?? "(no registry)"} (${report.onChainChangeCount ?? 0} changes)`);
-        for (const d of report.differences) console.log(`DIFF ${d}`);
-        console.log(report.ok ? "verify: OK" : `verify: ${report.differences.length} difference(s)`);
-        process.exitCode = report.ok ? 0 : 1;
-      } finally {
-        store.close();
-      }
-    },
-  );
+  withCommon(
+    program
+      .command("verify")
+      .description("diff every account with the chain and replay the history hash chain; exit 1 on any difference"),
+  ).action(async (flags) => {
+    const config = resolveConfig(flags);
+    if (!existsSync(config.db)) throw new UserError(`no index at ${config.db}: run \`lume-indexer backfill\` first`);
+    const store = new IndexerStore(config.db, { decodeAccount: new RegistryDecoder().accountData });
+    try {
+      const report = await verify({
+        connection: new Connection(config.rpcUrl, config.commitment),
+        store,
+        commitment: config.commitment,
+      });
+      console.log(
+        `${report.accountsChecked} accounts checked, ${report.eventsReplayed} events replayed at slot ${report.slot}`,
+      );
+      console.log(
+        `head: replayed ${report.replayedHead}, on chain ${report.onChainHead ?? "(no registry)"} (${report.onChainChangeCount ?? 0} changes)`,
+      );
+      for (const d of report.differences) console.log(`DIFF ${d}`);
+      console.log(report.ok ? "verify: OK" : `verify: ${report.differences.length} difference(s)`);
+      process.exitCode = report.ok ? 0 : 1;
+    } finally {
+      store.close();
+    }
+  });
 
   program
     .command("status")
@@ -216,7 +306,16 @@ export function buildProgram(): Command {
       const store = new IndexerStore(config.db, { decodeAccount: new RegistryDecoder().accountData });
       console.log(
         JSON.stringify(
-          { db: config.db, schemaVersion: store.schemaVersion, indexedSlot: store.indexedSlot(), events: store.eventCount(), contiguousChangeIndex: store.contiguousChangeIndex(), transactions: store.transactionCount(), accounts: store.accounts().length, checkpoints: store.checkpoints() },
+          {
+            db: config.db,
+            schemaVersion: store.schemaVersion,
+            indexedSlot: store.indexedSlot(),
+            events: store.eventCount(),
+            contiguousChangeIndex: store.contiguousChangeIndex(),
+            transactions: store.transactionCount(),
+            accounts: store.accounts().length,
+            checkpoints: store.checkpoints(),
+          },
           null,
           2,
         ),

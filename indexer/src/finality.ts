@@ -2,7 +2,7 @@
 // finalized once the chain's finalized slot reaches the slot they reflect. A confirmed block is
 // finalized in all but pathological cases; a row written from a fork that was later dropped is
 // caught by `verify` and repaired by the next re-backfill, never marked finalized on its own.
-import { Connection } from "@solana/web3.js";
+import type { Connection } from "@solana/web3.js";
 import type { IndexerStore } from "./store/store.js";
 
 export interface FinalityOptions {

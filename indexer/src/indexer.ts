@@ -2,18 +2,18 @@
 // sources' sink: decodes each batch, writes it in one transaction, then publishes the new
 // events in change-index order, only once they are contiguous.
 import { EventEmitter } from "node:events";
-import { Connection, PublicKey } from "@solana/web3.js";
+import { Connection, type PublicKey } from "@solana/web3.js";
 import type { Logger } from "pino";
 import { LUME_REGISTRY_PROGRAM_ID } from "../../app/src/sdk/idl.js";
 import { registryAddress } from "../../app/src/sdk/pda.js";
-import { RegistryDecoder, type IndexedAccount } from "./decoder/decoder.js";
+import { type IndexedAccount, RegistryDecoder } from "./decoder/decoder.js";
 import { FinalityTracker } from "./finality.js";
 import { HistoryChain } from "./history-chain.js";
 import { IndexerMetrics } from "./metrics.js";
 import { createSource } from "./source/create-source.js";
-import { HeliusWebhookSource, type HeliusWebhookConfig } from "./source/helius-webhook.js";
+import { type HeliusWebhookConfig, HeliusWebhookSource } from "./source/helius-webhook.js";
 import type { ChainSource, IngestSink, RawAccountUpdate, RawTransaction } from "./source/types.js";
-import { IndexerStore, type AccountRow, type EventRow } from "./store/store.js";
+import { type AccountRow, type EventRow, IndexerStore } from "./store/store.js";
 
 export interface IndexerOptions {
   rpcUrl: string;
@@ -104,7 +104,9 @@ export class Indexer implements IngestSink {
       const webhook = this.source;
       this.metrics.watchWebhook(() => {
         const receiver = webhook.receiver;
-        return receiver === undefined ? undefined : { accepted: receiver.accepted, rejections: { ...receiver.rejections } };
+        return receiver === undefined
+          ? undefined
+          : { accepted: receiver.accepted, rejections: { ...receiver.rejections } };
       });
     }
   }
@@ -185,7 +187,9 @@ export class Indexer implements IngestSink {
 
   private applyTransactions(source: string, transactions: RawTransaction[]): void {
     const decoded = transactions.map((t) => this.decoder.transaction(t));
-    const added = this.store.applyTransactions(`${source}:transactions`, decoded, { finalized: this.options.commitment === "finalized" });
+    const added = this.store.applyTransactions(`${source}:transactions`, decoded, {
+      finalized: this.options.commitment === "finalized",
+    });
     this.metrics.events.inc(added.length);
     this.updateSlots();
     const through = added.reduce((max, e) => Math.max(max, e.changeIndex), 0);
@@ -196,7 +200,8 @@ export class Indexer implements IngestSink {
     const minSlot = toRead.reduce((max, t) => Math.max(max, t.slot), 0);
     this.settling = this.settling
       .then(async () => {
-        if (pubkeys.length > 0 && this.source.readAccounts !== undefined) await this.readWrittenAccounts(source, pubkeys, minSlot);
+        if (pubkeys.length > 0 && this.source.readAccounts !== undefined)
+          await this.readWrittenAccounts(source, pubkeys, minSlot);
         if (this.stopped) return;
         this.settledThrough = Math.max(this.settledThrough, through);
         this.publish();
@@ -225,7 +230,10 @@ export class Indexer implements IngestSink {
       } catch (err) {
         if (this.stopped) return;
         this.accountsUnread = `the accounts written at slot ${minSlot} could not be read yet: ${(err as Error).message}`;
-        this.options.logger?.warn({ err: String(err), slot: minSlot, retryInMs: delayMs }, "could not read the accounts of a transaction; retrying");
+        this.options.logger?.warn(
+          { err: String(err), slot: minSlot, retryInMs: delayMs },
+          "could not read the accounts of a transaction; retrying",
+        );
         await new Promise((resolve) => setTimeout(resolve, delayMs));
       }
     }
@@ -244,7 +252,8 @@ export class Indexer implements IngestSink {
     // A live, healthy stream has delivered everything up to the chain's slot: an idle registry is
     // not lagging just because nothing changed.
     // (Not while stored changes still wait for their accounts.)
-    if (!this.stopped && this.degradation === null && this.published >= this.store.contiguousChangeIndex()) this.syncedSlot = this.chainSlotSeen;
+    if (!this.stopped && this.degradation === null && this.published >= this.store.contiguousChangeIndex())
+      this.syncedSlot = this.chainSlotSeen;
     this.updateSlots();
   }
 
@@ -263,7 +272,8 @@ export class Indexer implements IngestSink {
     if (this.historyMismatch !== null) return this.historyMismatch;
     if (this.accountsUnread !== null) return this.accountsUnread;
     const onChain = this.onChainChangeCount();
-    if (onChain !== null && this.store.contiguousChangeIndex() < onChain) return `history incomplete: ${this.store.contiguousChangeIndex()} of ${onChain} changes stored`;
+    if (onChain !== null && this.store.contiguousChangeIndex() < onChain)
+      return `history incomplete: ${this.store.contiguousChangeIndex()} of ${onChain} changes stored`;
     return null;
   }
 
@@ -313,7 +323,9 @@ export class Indexer implements IngestSink {
    * again (degraded until the heads agree).
    */
   private checkHead(repair: boolean): void {
-    const history = this.store.account(registryAddress(this.programId).toBase58())?.data?.history as { changeCount: string; head: string } | undefined;
+    const history = this.store.account(registryAddress(this.programId).toBase58())?.data?.history as
+      | { changeCount: string; head: string }
+      | undefined;
     if (history === undefined || Number(history.changeCount) !== this.chain.through) return;
     if (history.head === this.chain.head) {
       if (this.historyMismatch !== null) {
@@ -352,7 +364,9 @@ export class Indexer implements IngestSink {
     const onChain = this.onChainChangeCount();
     const hole = contiguous !== this.store.eventCount();
     if (hole || (onChain !== null && contiguous < onChain)) {
-      const reason = hole ? `hole in history after change ${contiguous}` : `history behind the registry (${contiguous} < ${onChain})`;
+      const reason = hole
+        ? `hole in history after change ${contiguous}`
+        : `history behind the registry (${contiguous} < ${onChain})`;
       this.repairThenPublish(reason);
     }
   }

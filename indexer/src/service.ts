@@ -1,6 +1,6 @@
 // The indexer and its GraphQL server together: what `lume-indexer start` and `npm start` run.
 import type { Logger } from "pino";
-import { startApiServer, type ApiServer } from "./api/server.js";
+import { type ApiServer, startApiServer } from "./api/server.js";
 import { Indexer, type IndexerOptions } from "./indexer.js";
 
 export interface IndexerService {
@@ -9,10 +9,13 @@ export interface IndexerService {
   stop(): Promise<void>;
 }
 
-export const SAMPLE_QUERY = "{ registry { council threshold changeCount } partners(first: 5) { edges { node { partnerId legalName status } } } }";
+export const SAMPLE_QUERY =
+  "{ registry { council threshold changeCount } partners(first: 5) { edges { node { partnerId legalName status } } } }";
 
 /** Starts the API first (a busy port fails fast, before any backfill), then the indexer. */
-export async function startIndexerService(options: IndexerOptions & { host?: string; port?: number; logger?: Logger }): Promise<IndexerService> {
+export async function startIndexerService(
+  options: IndexerOptions & { host?: string; port?: number; logger?: Logger },
+): Promise<IndexerService> {
   const indexer = new Indexer(options);
   let api: ApiServer;
   try {

@@ -8,18 +8,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   CreateProposalArgs,
-  SignOffProposalArgs,
   deserializeBorsh,
   getGovernanceInstructionSchema,
   getNativeTreasuryAddress,
   getProposalTransactionAddress,
   getTokenOwnerRecordAddress,
+  SignOffProposalArgs,
 } from "@solana/spl-governance";
 import { Keypair, PublicKey } from "@solana/web3.js";
+import { SPL_GOVERNANCE_PROGRAM_ID } from "../../app/src/cli/lume/governance.js";
 import { LUME_REGISTRY_IDL } from "../../app/src/sdk/idl.js";
 import { registryAddresses } from "../../app/src/sdk/pda.js";
-import { SPL_GOVERNANCE_PROGRAM_ID } from "../../app/src/cli/lume/governance.js";
-import { decodeGovernance, keyFile, lume, type Ix } from "./lume-helpers.js";
+import { decodeGovernance, type Ix, keyFile, lume } from "./lume-helpers.js";
 
 const schema = getGovernanceInstructionSchema(3);
 
@@ -34,10 +34,18 @@ describe("lume governance propose (SPL Governance instructions)", () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  const base = () => [
-    "--keypair", keyFile(dir, "wallet", wallet), "--json", "governance", "propose",
+  const base = () => ["--keypair", keyFile(dir, "wallet", wallet), "--json", "governance", "propose"];
+  const target = [
+    "--realm",
+    realm.toBase58(),
+    "--governance",
+    governance.toBase58(),
+    "--mint",
+    mint.toBase58(),
+    "--proposal-index",
+    "4",
+    "--dry-run",
   ];
-  const target = ["--realm", realm.toBase58(), "--governance", governance.toBase58(), "--mint", mint.toBase58(), "--proposal-index", "4", "--dry-run"];
 
   it("approve <id>: CreateProposal + InsertTransaction(registry approve, signed by the treasury) + SignOff", async () => {
     const run = await lume([...base(), "approve", "7", ...target]);
@@ -58,7 +66,13 @@ describe("lume governance propose (SPL Governance instructions)", () => {
     assert.equal(ixs[0]!.keys[0]!.pubkey, realm.toBase58());
     assert.equal(ixs[0]!.keys[1]!.pubkey, out.proposal);
     assert.equal(ixs[0]!.keys[2]!.pubkey, governance.toBase58());
-    const proposalTransaction = await getProposalTransactionAddress(SPL_GOVERNANCE_PROGRAM_ID, 3, new PublicKey(out.proposal), 0, 0);
+    const proposalTransaction = await getProposalTransactionAddress(
+      SPL_GOVERNANCE_PROGRAM_ID,
+      3,
+      new PublicKey(out.proposal),
+      0,
+      0,
+    );
     assert.ok(ixs[1]!.keys.some((k) => k.pubkey === proposalTransaction.toBase58()));
 
     // The embedded instruction: the registry's `approve`, the treasury as the signing member.
@@ -81,7 +95,9 @@ describe("lume governance propose (SPL Governance instructions)", () => {
     assert.deepEqual(Buffer.from(embedded.data), Buffer.from(approve.discriminator));
     assert.equal(out.member, treasury.toBase58());
 
-    assert.ok(deserializeBorsh(schema, SignOffProposalArgs, Buffer.from(ixs[2]!.data, "base64")) instanceof SignOffProposalArgs);
+    assert.ok(
+      deserializeBorsh(schema, SignOffProposalArgs, Buffer.from(ixs[2]!.data, "base64")) instanceof SignOffProposalArgs,
+    );
   });
 
   it("--as governance makes the governance account the member; --no-sign-off leaves the draft", async () => {
@@ -96,7 +112,20 @@ describe("lume governance propose (SPL Governance instructions)", () => {
   });
 
   it("refuses a bad address with the flag's name", async () => {
-    const run = await lume([...base(), "approve", "1", "--realm", "nope", "--governance", governance.toBase58(), "--mint", mint.toBase58(), "--proposal-index", "0", "--dry-run"]);
+    const run = await lume([
+      ...base(),
+      "approve",
+      "1",
+      "--realm",
+      "nope",
+      "--governance",
+      governance.toBase58(),
+      "--mint",
+      mint.toBase58(),
+      "--proposal-index",
+      "0",
+      "--dry-run",
+    ]);
     assert.equal(run.code, 1);
     assert.match(run.err, /--realm must be a base58 address, got "nope"/);
   });

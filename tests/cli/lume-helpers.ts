@@ -1,9 +1,15 @@
 // Running `lume` in-process against a private surfnet, with captured output.
-import { writeKeypairFile } from "../../app/src/sdk/keypair-file.js";
-import { runLume, type RunOptions } from "../../app/src/cli/lume/program.js";
-import type { Keypair } from "@solana/web3.js";
+
 import { join } from "node:path";
-import { CreateProposalArgs, InsertTransactionArgs, deserializeBorsh, getGovernanceInstructionSchema } from "@solana/spl-governance";
+import {
+  CreateProposalArgs,
+  deserializeBorsh,
+  getGovernanceInstructionSchema,
+  InsertTransactionArgs,
+} from "@solana/spl-governance";
+import type { Keypair } from "@solana/web3.js";
+import { type RunOptions, runLume } from "../../app/src/cli/lume/program.js";
+import { writeKeypairFile } from "../../app/src/sdk/keypair-file.js";
 
 export interface LumeRun {
   code: number;
@@ -16,7 +22,11 @@ export interface LumeRun {
 export async function lume(argv: string[], options: Omit<RunOptions, "io"> = {}): Promise<LumeRun> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runLume(argv, { retryBaseMs: 10, ...options, io: { out: (s) => out.push(s), err: (s) => err.push(s) } });
+  const code = await runLume(argv, {
+    retryBaseMs: 10,
+    ...options,
+    io: { out: (s) => out.push(s), err: (s) => err.push(s) },
+  });
   const run: LumeRun = {
     code,
     out: out.join("\n"),
@@ -39,13 +49,21 @@ export function keyFile(dir: string, name: string, keypair: Keypair): string {
   return path;
 }
 
-export type Ix = { programId: string; keys: { pubkey: string; isSigner: boolean; isWritable: boolean }[]; data: string };
+export type Ix = {
+  programId: string;
+  keys: { pubkey: string; isSigner: boolean; isWritable: boolean }[];
+  data: string;
+};
 
 /** The CreateProposal and InsertTransaction instructions of `lume governance propose --json`, decoded by spl-governance. */
 export function decodeGovernance(ixs: Ix[]): { create: CreateProposalArgs; insert: InsertTransactionArgs } {
   const schema = getGovernanceInstructionSchema(3);
   return {
     create: deserializeBorsh(schema, CreateProposalArgs, Buffer.from(ixs[0]!.data, "base64")) as CreateProposalArgs,
-    insert: deserializeBorsh(schema, InsertTransactionArgs, Buffer.from(ixs[1]!.data, "base64")) as InsertTransactionArgs,
+    insert: deserializeBorsh(
+      schema,
+      InsertTransactionArgs,
+      Buffer.from(ixs[1]!.data, "base64"),
+    ) as InsertTransactionArgs,
   };
 }

@@ -9,13 +9,13 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import anchor from "@coral-xyz/anchor";
 import { Keypair } from "@solana/web3.js";
+import { signEnvelope } from "../../app/src/verifier/envelope.js";
 import type { ApiServer } from "../../indexer/src/api/server.js";
 import type { Indexer } from "../../indexer/src/indexer.js";
-import { signEnvelope } from "../../app/src/verifier/envelope.js";
+import { newIndexer, startApiServer, surfnetFixture, tempDir, until } from "../indexer/support.js";
 import { addresses, type PartnerHandle, type RegistryFixture } from "../support/registry-fixture.js";
 import { RunningScript, runScript, type ScriptResult } from "../support/scripts.js";
 import { useRegistrySurfnet } from "../support/surfnet.js";
-import { newIndexer, startApiServer, surfnetFixture, tempDir, until } from "../indexer/support.js";
 
 const { BN } = anchor;
 const LUME = "app/src/cli/lume.ts";
@@ -63,10 +63,21 @@ describe("lume node (surfnet, indexer, GraphQL over HTTP and WebSocket)", functi
   const keys = [Keypair.generate(), Keypair.generate()];
 
   /** `lume` with the surfnet's endpoints, as a child process. */
-  const lume = (...args: string[]): Promise<ScriptResult> => runScript(LUME, ["--url", net.surfnet.rpcUrl, "--ws-url", net.surfnet.wsUrl, ...args]);
+  const lume = (...args: string[]): Promise<ScriptResult> =>
+    runScript(LUME, ["--url", net.surfnet.rpcUrl, "--ws-url", net.surfnet.wsUrl, ...args]);
   /** A request of alpha signed with its key `index`, at the wall clock (the node checks at its own clock). */
   const request = (index: number): Buffer =>
-    signEnvelope({ partnerId: alpha.id, endpointIndex: 0, category: 0, timestampMs: Date.now(), payloadHash: Buffer.alloc(32, 7), keyIndex: index }, keys[index]!.secretKey.subarray(0, 32));
+    signEnvelope(
+      {
+        partnerId: alpha.id,
+        endpointIndex: 0,
+        category: 0,
+        timestampMs: Date.now(),
+        payloadHash: Buffer.alloc(32, 7),
+        keyIndex: index,
+      },
+      keys[index]!.secretKey.subarray(0, 32),
+    );
   const onChainChanges = async (): Promise<number> => Number((await f.registry()).history.changeCount);
   const indexed = async (): Promise<void> => {
     const expected = await onChainChanges();
@@ -80,10 +91,27 @@ describe("lume node (surfnet, indexer, GraphQL over HTTP and WebSocket)", functi
     for (const [index, key] of keys.entries()) {
       // Valid from an hour before the wall clock: the chain's clock runs ahead after the time-lock travel.
       const validFrom = Math.floor(Date.now() / 1000) - 3_600;
-      const action = { issueKey: { publicKey: Array.from(key.publicKey.toBuffer()), endpoints: [], validFrom: new BN(validFrom), validUntil: new BN((await f.now()) + YEAR), replaces: null } };
-      f.assertOk(await f.pass(action, alpha.address, [alpha.address, addresses.key(alpha.address, index)]), "issue key");
+      const action = {
+        issueKey: {
+          publicKey: Array.from(key.publicKey.toBuffer()),
+          endpoints: [],
+          validFrom: new BN(validFrom),
+          validUntil: new BN((await f.now()) + YEAR),
+          replaces: null,
+        },
+      };
+      f.assertOk(
+        await f.pass(action, alpha.address, [alpha.address, addresses.key(alpha.address, index)]),
+        "issue key",
+      );
     }
-    f.assertOk(await f.pass({ revokeKey: { index: 1, reason: { compromised: {} } } }, alpha.address, [alpha.address, addresses.key(alpha.address, 1)]), "revoke key");
+    f.assertOk(
+      await f.pass({ revokeKey: { index: 1, reason: { compromised: {} } } }, alpha.address, [
+        alpha.address,
+        addresses.key(alpha.address, 1),
+      ]),
+      "revoke key",
+    );
     indexer = newIndexer(net, tmp.dbPath);
     api = await startApiServer(indexer, { port: 0 });
     await indexer.start();
@@ -95,23 +123,38 @@ describe("lume node (surfnet, indexer, GraphQL over HTTP and WebSocket)", functi
       const run = await lume("node", "verify", request(0).toString("hex"));
       assert.equal(run.code, 0, run.stdout + run.stderr);
       assert.match(run.stdout, /^allowed: request allowed$/m);
-      assert.match(run.stdout, new RegExp(`^  partner  ${alpha.id} Partner ${alpha.id} GmbH, active \\(${alpha.address.toBase58()}\\)$`, "m"));
-      assert.match(run.stdout, /^  endpoint 0 https:\/\/api\.partner\.example:443, active$/m);
+      assert.match(
+        run.stdout,
+        new RegExp(`^  partner  ${alpha.id} Partner ${alpha.id} GmbH, active \\(${alpha.address.toBase58()}\\)$`, "m"),
+      );
+      assert.match(run.stdout, /^ {2}endpoint 0 https:\/\/api\.partner\.example:443, active$/m);
       assert.match(run.stdout, new RegExp(`^  key      0 ${keys[0]!.publicKey.toBase58()}, active, valid `, "m"));
-      assert.match(run.stdout, new RegExp(`^  snapshot RPC ${net.surfnet.rpcUrl.replace(/[.]/g, "\\.")}, slot \\d+, ${await onChainChanges()} changes$`, "m"));
+      assert.match(
+        run.stdout,
+        new RegExp(
+          `^  snapshot RPC ${net.surfnet.rpcUrl.replace(/[.]/g, "\\.")}, slot \\d+, ${await onChainChanges()} changes$`,
+          "m",
+        ),
+      );
       assert.equal(run.stderr.trim(), "");
     });
 
     it("over RPC: a revoked key's envelope (base64) is refused with the reason, exit 1, no error line; --json too", async () => {
       const run = await lume("node", "verify", request(1).toString("base64"));
       assert.equal(run.code, 1, run.stdout + run.stderr);
-      assert.match(run.stdout, new RegExp(`^refused \\(key_revoked\\): key 1 of partner ${alpha.id} was revoked$`, "m"));
-      assert.match(run.stdout, /^  key      1 \S+, revoked, /m);
+      assert.match(
+        run.stdout,
+        new RegExp(`^refused \\(key_revoked\\): key 1 of partner ${alpha.id} was revoked$`, "m"),
+      );
+      assert.match(run.stdout, /^ {2}key {6}1 \S+, revoked, /m);
       assert.equal(run.stderr.trim(), "", "a refusal is an answer, not an error");
       const json = await lume("--json", "node", "verify", request(1).toString("base64url"));
       assert.equal(json.code, 1, json.stderr);
       const report = JSON.parse(json.stdout);
-      assert.deepEqual([report.allowed, report.reason, report.key.status, report.partner.address, report.envelope.keyIndex], [false, "key_revoked", "revoked", alpha.address.toBase58(), 1]);
+      assert.deepEqual(
+        [report.allowed, report.reason, report.key.status, report.partner.address, report.envelope.keyIndex],
+        [false, "key_revoked", "revoked", alpha.address.toBase58(), 1],
+      );
     });
 
     it("--indexer: the same verdicts from the indexer's snapshot (@file with the raw bytes, --json)", async () => {
@@ -120,12 +163,15 @@ describe("lume node (surfnet, indexer, GraphQL over HTTP and WebSocket)", functi
       const good = await lume("--json", "node", "verify", `@${file}`, "--indexer", api.url);
       assert.equal(good.code, 0, good.stdout + good.stderr);
       const allowed = JSON.parse(good.stdout);
-      assert.deepEqual([allowed.allowed, allowed.reason, allowed.snapshot.source], [true, "allowed", `indexer ${api.url}`]);
+      assert.deepEqual(
+        [allowed.allowed, allowed.reason, allowed.snapshot.source],
+        [true, "allowed", `indexer ${api.url}`],
+      );
       assert.equal(allowed.snapshot.changeCount, await onChainChanges());
       const revoked = await lume("node", "verify", request(1).toString("hex"), "--indexer", api.url);
       assert.equal(revoked.code, 1, revoked.stdout + revoked.stderr);
       assert.match(revoked.stdout, /^refused \(key_revoked\): key 1 of partner \d+ was revoked$/m);
-      assert.match(revoked.stdout, /^  snapshot indexer http:\/\/127\.0\.0\.1:\d+\/graphql, /m);
+      assert.match(revoked.stdout, /^ {2}snapshot indexer http:\/\/127\.0\.0\.1:\d+\/graphql, /m);
     });
 
     it("--indexer: a degraded indexer gives no verdict (its snapshot may miss a revocation): exit 1, why", async () => {
@@ -135,7 +181,10 @@ describe("lume node (surfnet, indexer, GraphQL over HTTP and WebSocket)", functi
         const run = await lume("node", "verify", request(0).toString("hex"), "--indexer", api.url);
         assert.equal(run.code, 1, run.stdout + run.stderr);
         assert.equal(run.stdout.trim(), "");
-        assert.match(run.stderr, /^error: the indexer at http:\/\/\S+ is degraded \(account stream lost \(test\)\): its snapshot may miss changes, so no verdict\. Retry later, or verify over RPC \(without --indexer\)$/m);
+        assert.match(
+          run.stderr,
+          /^error: the indexer at http:\/\/\S+ is degraded \(account stream lost \(test\)\): its snapshot may miss changes, so no verdict\. Retry later, or verify over RPC \(without --indexer\)$/m,
+        );
         assertNoStack(run);
       } finally {
         indexer.degraded(null);
@@ -145,7 +194,10 @@ describe("lume node (surfnet, indexer, GraphQL over HTTP and WebSocket)", functi
     it("garbage, a wrong length, a missing file, an unreachable indexer: exit 1, a clear message, no stack trace", async () => {
       const garbage = await lume("node", "verify", "this is not an envelope!");
       assert.equal(garbage.code, 1);
-      assert.match(garbage.stderr, /^error: the envelope "this is not an envelope!" is not hex \(268 digits\), base64, or @file with the raw 134 bytes$/m);
+      assert.match(
+        garbage.stderr,
+        /^error: the envelope "this is not an envelope!" is not hex \(268 digits\), base64, or @file with the raw 134 bytes$/m,
+      );
       assertNoStack(garbage);
       // Hex, but not 134 bytes: the verifier's own verdict.
       const short = await lume("node", "verify", "01abcdef");
@@ -155,9 +207,21 @@ describe("lume node (surfnet, indexer, GraphQL over HTTP and WebSocket)", functi
       assert.equal(missing.code, 1);
       assert.match(missing.stderr, /^error: cannot read the envelope file .*nope\.bin: ENOENT$/m);
       const port = await closedPort();
-      const gone = await lume("node", "verify", request(0).toString("hex"), "--indexer", `http://127.0.0.1:${port}/graphql`);
+      const gone = await lume(
+        "node",
+        "verify",
+        request(0).toString("hex"),
+        "--indexer",
+        `http://127.0.0.1:${port}/graphql`,
+      );
       assert.equal(gone.code, 1);
-      assert.match(gone.stderr, new RegExp(`^error: cannot reach the indexer at http://127\\.0\\.0\\.1:${port}/graphql: ECONNREFUSED\\. Is the indexer running`, "m"));
+      assert.match(
+        gone.stderr,
+        new RegExp(
+          `^error: cannot reach the indexer at http://127\\.0\\.0\\.1:${port}/graphql: ECONNREFUSED\\. Is the indexer running`,
+          "m",
+        ),
+      );
       for (const run of [missing, gone]) assertNoStack(run);
     });
   });
@@ -167,11 +231,23 @@ describe("lume node (surfnet, indexer, GraphQL over HTTP and WebSocket)", functi
       const watch = RunningScript.start(LUME, ["node", "watch", "--indexer", api.url]);
       watches.push(watch);
       await watch.waitForOutput("(Ctrl-C to stop)", 30_000);
-      assert.match(watch.stdout, new RegExp(`^watching registry changes at ws://127\\.0\\.0\\.1:\\d+/graphql after change #${await onChainChanges()} `, "m"));
+      assert.match(
+        watch.stdout,
+        new RegExp(
+          `^watching registry changes at ws://127\\.0\\.0\\.1:\\d+/graphql after change #${await onChainChanges()} `,
+          "m",
+        ),
+      );
       const newcomer = await f.apply({ legalName: "Watched Oy", jurisdiction: "FI" });
       const index = await onChainChanges();
       await watch.waitForOutput(`#${index} `, 20_000);
-      assert.match(watch.stdout, new RegExp(`^#${index} slot \\d+ \\S+Z  partner applied  partner ${newcomer.address.toBase58()}  tx \\w+$`, "m"));
+      assert.match(
+        watch.stdout,
+        new RegExp(
+          `^#${index} slot \\d+ \\S+Z  partner applied  partner ${newcomer.address.toBase58()}  tx \\w+$`,
+          "m",
+        ),
+      );
       const result = await watch.stop("SIGINT");
       assert.deepEqual([result.code, result.signal], [0, null], result.stderr);
       assert.match(result.stdout, /^stopped \(SIGINT\)$/m);
@@ -181,12 +257,38 @@ describe("lume node (surfnet, indexer, GraphQL over HTTP and WebSocket)", functi
     });
 
     it("--json --from 0 --partner: one JSON object per line, that partner's history replayed, then its live changes", async () => {
-      const watch = RunningScript.start(LUME, ["--json", "node", "watch", "--indexer", api.url, "--from", "0", "--partner", String(alpha.id)]);
+      const watch = RunningScript.start(LUME, [
+        "--json",
+        "node",
+        "watch",
+        "--indexer",
+        api.url,
+        "--from",
+        "0",
+        "--partner",
+        String(alpha.id),
+      ]);
       watches.push(watch);
       await watch.waitForOutput('"type":"connected"', 30_000);
       // A change of another partner, then one of alpha's: only alpha's is printed.
       await f.apply({ legalName: "Someone Else BV", jurisdiction: "NL" });
-      f.assertOk(await f.pass({ setTrafficModel: { model: { allowedCategories: new BN(0b111), maxRequestsPerSecond: 400, burst: 80, maxBandwidthKbps: 50_000 } } }, alpha.address, [alpha.address]), "set traffic model");
+      f.assertOk(
+        await f.pass(
+          {
+            setTrafficModel: {
+              model: {
+                allowedCategories: new BN(0b111),
+                maxRequestsPerSecond: 400,
+                burst: 80,
+                maxBandwidthKbps: 50_000,
+              },
+            },
+          },
+          alpha.address,
+          [alpha.address],
+        ),
+        "set traffic model",
+      );
       const last = await onChainChanges();
       await until("the live change", () => jsonLines(watch.stdout).some((l) => l.changeIndex === last), 20_000);
       const result = await watch.stop("SIGINT");
@@ -201,7 +303,10 @@ describe("lume node (surfnet, indexer, GraphQL over HTTP and WebSocket)", functi
       assert.equal(changes.at(-1)!.changeIndex, last);
       // In change order, each once.
       const indices = changes.map((c) => c.changeIndex);
-      assert.deepEqual(indices, [...new Set(indices)].sort((a, b) => a - b));
+      assert.deepEqual(
+        indices,
+        [...new Set(indices)].sort((a, b) => a - b),
+      );
     });
 
     it("says when the connection drops and comes back, and resumes without a gap", async () => {
@@ -227,7 +332,10 @@ describe("lume node (surfnet, indexer, GraphQL over HTTP and WebSocket)", functi
       assert.match(result.stdout, /^connection lost \(.+\); reconnecting in \d+ ms$/m);
       assert.match(result.stdout, new RegExp(`^reconnected to ws://\\S+; resuming after change #${seen}$`, "m"));
       // Each change exactly once, in order: the one seen before the drop and the one made while cut off.
-      const printed = result.stdout.split("\n").filter((l) => l.startsWith("#")).map((l) => Number(/^#(\d+) /.exec(l)![1]));
+      const printed = result.stdout
+        .split("\n")
+        .filter((l) => l.startsWith("#"))
+        .map((l) => Number(/^#(\d+) /.exec(l)![1]));
       assert.deepEqual(printed, [seen, missed]);
       assert.match(result.stdout, new RegExp(`^#${missed} slot \\d+ .* partner applied `, "m"));
     });
@@ -237,10 +345,19 @@ describe("lume node (surfnet, indexer, GraphQL over HTTP and WebSocket)", functi
       const port = await closedPort();
       const gone = await lume("node", "watch", "--indexer", `http://127.0.0.1:${port}/graphql`);
       assert.equal(gone.code, 1);
-      assert.match(gone.stderr, new RegExp(`^error: cannot reach the indexer at http://127\\.0\\.0\\.1:${port}/graphql: ECONNREFUSED\\. Is the indexer running`, "m"));
+      assert.match(
+        gone.stderr,
+        new RegExp(
+          `^error: cannot reach the indexer at http://127\\.0\\.0\\.1:${port}/graphql: ECONNREFUSED\\. Is the indexer running`,
+          "m",
+        ),
+      );
       const bad = await lume("node", "watch", "--indexer", "not a url");
       assert.equal(bad.code, 1);
-      assert.match(bad.stderr, /^error: --indexer must be the indexer's GraphQL URL, e\.g\. http:\/\/127\.0\.0\.1:4000\/graphql, got "not a url"$/m);
+      assert.match(
+        bad.stderr,
+        /^error: --indexer must be the indexer's GraphQL URL, e\.g\. http:\/\/127\.0\.0\.1:4000\/graphql, got "not a url"$/m,
+      );
       const missing = await lume("node", "watch");
       assert.equal(missing.code, 1);
       assert.match(missing.stderr, /required option '--indexer <graphql-url>' not specified/);

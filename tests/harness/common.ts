@@ -1,14 +1,14 @@
 // Shared by the harness's own tests, which drive the real registry program (it only runs at
 // PROGRAM_ID: its entrypoint rejects any other program id).
 import assert from "node:assert/strict";
-import { Keypair, Transaction, TransactionInstruction, type PublicKey } from "@solana/web3.js";
+import { Keypair, type PublicKey, Transaction, TransactionInstruction } from "@solana/web3.js";
 import {
-  PROGRAM_ID,
   defaultInitializeArgs,
+  type InitializeArgs,
   initializeAccounts,
+  PROGRAM_ID,
   registryClient,
   registryErrorCode,
-  type InitializeArgs,
 } from "../support/program.js";
 import type { TestRuntime } from "../support/types.js";
 

@@ -3,10 +3,10 @@
 import assert from "node:assert/strict";
 import anchor from "@coral-xyz/anchor";
 import { Keypair } from "@solana/web3.js";
-import { LUME_REGISTRY_IDL_PATH, eventsFromLogs, loadIdl, programFromIdl } from "../support/idl.js";
-import { PROGRAM_ID, defaultInitializeArgs, discriminator, type LumeRegistry } from "../support/program.js";
+import { eventsFromLogs, LUME_REGISTRY_IDL_PATH, loadIdl, programFromIdl } from "../support/idl.js";
+import { defaultInitializeArgs, discriminator, type LumeRegistry, PROGRAM_ID } from "../support/program.js";
 
-describe("harness: IDL helpers", function () {
+describe("harness: IDL helpers", () => {
   // Program construction only reads the provider; nothing is sent.
   const provider = new anchor.AnchorProvider(
     new anchor.web3.Connection("http://127.0.0.1:1"),
@@ -71,6 +71,12 @@ describe("harness: IDL helpers", function () {
 
     // Another program's data lines are not ours.
     const other = Keypair.generate().publicKey.toBase58();
-    assert.deepEqual(eventsFromLogs(program, logs.map((l) => l.replaceAll(id, other))), []);
+    assert.deepEqual(
+      eventsFromLogs(
+        program,
+        logs.map((l) => l.replaceAll(id, other)),
+      ),
+      [],
+    );
   });
 });

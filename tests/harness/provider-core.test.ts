@@ -32,7 +32,7 @@ function memoTx(): Transaction {
   return new Transaction().add(new TransactionInstruction({ programId, keys: [], data: Buffer.from("x") }));
 }
 
-describe("harness: provider-core signing", function () {
+describe("harness: provider-core signing", () => {
   it("sets fee payer and blockhash and signs with the payer", async () => {
     const engine = new FakeEngine();
     const tx = memoTx();

@@ -3,25 +3,25 @@
 import assert from "node:assert/strict";
 import anchor from "@coral-xyz/anchor";
 import { Keypair } from "@solana/web3.js";
-import { TxError, customErrorCode, errorLogs, forEachRuntime, loadIdl } from "../support/index.js";
+import { customErrorCode, errorLogs, forEachRuntime, loadIdl, TxError } from "../support/index.js";
 import {
   COMMITTED_IDL_PATH,
-  PROGRAM_ID,
   expectRegistryError,
+  PROGRAM_ID,
   registryAddress,
   registryClient,
   registryErrorCode,
   registryProgramSpec,
 } from "../support/program.js";
 import {
-  INVOKE_LOG,
-  UNKNOWN_DISCRIMINATOR,
-  UNKNOWN_INSTRUCTION,
-  UNKNOWN_INSTRUCTION_HEX,
   fundedKeypair,
+  INVOKE_LOG,
   initializeMethod,
   loggedUnits,
   rawRegistryTx,
+  UNKNOWN_DISCRIMINATOR,
+  UNKNOWN_INSTRUCTION,
+  UNKNOWN_INSTRUCTION_HEX,
 } from "./common.js";
 
 const upgradeAuthority = Keypair.generate();

@@ -7,38 +7,38 @@ import { Keypair, PublicKey } from "@solana/web3.js";
 import {
   BPF_LOADER_UPGRADEABLE_ID,
   DEFAULT_UNIX_TIMESTAMP,
-  RUNTIME_KINDS,
-  SYSVAR_CLOCK_PUBKEY,
-  TxError,
   decodeClockSysvar,
   decodeProgramData,
   forEachRuntime,
   programDataAddress,
+  RUNTIME_KINDS,
+  type RuntimeKind,
+  SYSVAR_CLOCK_PUBKEY,
   selectedRuntimeKinds,
   startRuntime,
-  type RuntimeKind,
   type TestRuntime,
+  TxError,
 } from "../support/index.js";
 import {
+  defaultInitializeArgs,
   PROGRAM_ID,
   PROGRAM_SO_PATH,
-  defaultInitializeArgs,
   registryAddress,
   registryClient,
   registryErrorCode,
   registryProgramSpec,
 } from "../support/program.js";
 import {
-  INVOKE_LOG,
-  SIGNATURE_FEE,
-  UNKNOWN_DISCRIMINATOR,
-  UNKNOWN_INSTRUCTION,
-  UNKNOWN_INSTRUCTION_HEX,
   fundedKeypair,
+  INVOKE_LOG,
   initializeMethod,
   lamportsOf,
   loggedUnits,
   rawRegistryTx,
+  SIGNATURE_FEE,
+  UNKNOWN_DISCRIMINATOR,
+  UNKNOWN_INSTRUCTION,
+  UNKNOWN_INSTRUCTION_HEX,
 } from "./common.js";
 
 const upgradeAuthority = Keypair.generate();
@@ -76,8 +76,14 @@ forEachRuntime(
       assert.match(res.err.description, /^Error processing Instruction 0: custom program error: 0x1770$/);
 
       assert.equal(res.logs[0], INVOKE_LOG);
-      assert.ok(res.logs.includes(`Program ${PROGRAM_ID.toBase58()} consumed ${res.computeUnits} of 200000 compute units`), res.logs.join("\n"));
-      assert.equal(res.logs.at(-1), `Program ${PROGRAM_ID.toBase58()} failed: custom program error: ${UNKNOWN_INSTRUCTION_HEX}`);
+      assert.ok(
+        res.logs.includes(`Program ${PROGRAM_ID.toBase58()} consumed ${res.computeUnits} of 200000 compute units`),
+        res.logs.join("\n"),
+      );
+      assert.equal(
+        res.logs.at(-1),
+        `Program ${PROGRAM_ID.toBase58()} failed: custom program error: ${UNKNOWN_INSTRUCTION_HEX}`,
+      );
       assert.deepEqual(res.err.logs, res.logs);
 
       assert.ok(res.computeUnits > 0);
@@ -106,7 +112,10 @@ forEachRuntime(
       assert.equal(sim.raw[0], INVOKE_LOG);
       assert.equal(sim.raw.at(-1), `Program ${PROGRAM_ID.toBase58()} success`);
       assert.ok(sim.raw.includes("Program 11111111111111111111111111111111 invoke [2]"), "CPI to System missing");
-      assert.deepEqual(sim.events.map((e) => e.name), ["registryInitialized"]);
+      assert.deepEqual(
+        sim.events.map((e) => e.name),
+        ["registryInitialized"],
+      );
       assert.equal(h.rt.lastComputeUnits(), undefined);
       assert.equal(await h.rt.getAccount(registryAddress()), null, "simulation changed state");
 
@@ -121,7 +130,9 @@ forEachRuntime(
       const sent = await h.rt.sendRaw(rawRegistryTx(Buffer.alloc(3)));
       const cu = h.rt.lastComputeUnits();
       assert.equal(cu, sent.computeUnits);
-      const sim = await h.rt.simulateRaw(rawRegistryTx(UNKNOWN_DISCRIMINATOR, [{ pubkey: h.rt.payer.publicKey, isSigner: true, isWritable: true }]));
+      const sim = await h.rt.simulateRaw(
+        rawRegistryTx(UNKNOWN_DISCRIMINATOR, [{ pubkey: h.rt.payer.publicKey, isSigner: true, isWritable: true }]),
+      );
       assert.equal(sim.ok, false);
       assert.equal(sim.err?.code, UNKNOWN_INSTRUCTION);
       assert.equal(sim.err?.instructionIndex, 0);
@@ -220,17 +231,29 @@ forEachRuntime(
   { fresh: "test" },
 );
 
-describe("harness: cross-runtime parity", function () {
+describe("harness: cross-runtime parity", () => {
   // Compute units of the same transactions in bankrun (Solana 1.18) and litesvm (Agave 4.3).
   // Only failing calls are compared: they end before the syscall-heavy part of the program
   // and cost exactly the same in both. The successful initialize_registry (CPI to System,
   // Clock sysvar, sha256, sol_log_data) costs 51 CU more in bankrun (4364 vs 4313 when this
   // was written), as the two releases charge that part differently, so it is only printed.
-  const compared = ["unknown discriminator", "unknown discriminator + 1 account", "3 bytes of data", "NotUpgradeAuthority"] as const;
+  const compared = [
+    "unknown discriminator",
+    "unknown discriminator + 1 account",
+    "3 bytes of data",
+    "NotUpgradeAuthority",
+  ] as const;
   type Figures = Record<(typeof compared)[number] | "initialize_registry (success)", number>;
 
-  async function measure(kind: RuntimeKind, payer: Keypair, args: ReturnType<typeof defaultInitializeArgs>): Promise<Figures> {
-    const rt: TestRuntime = await startRuntime(kind, { payer, programs: [registryProgramSpec(upgradeAuthority.publicKey)] });
+  async function measure(
+    kind: RuntimeKind,
+    payer: Keypair,
+    args: ReturnType<typeof defaultInitializeArgs>,
+  ): Promise<Figures> {
+    const rt: TestRuntime = await startRuntime(kind, {
+      payer,
+      programs: [registryProgramSpec(upgradeAuthority.publicKey)],
+    });
     const failing = async (res: Awaited<ReturnType<TestRuntime["sendRaw"]>>, code: number) => {
       assert.equal(res.err?.code, code, `${kind}: ${res.err?.message}`);
       return res.computeUnits;
@@ -239,8 +262,14 @@ describe("harness: cross-runtime parity", function () {
     const authority = await fundedKeypair(rt, upgradeAuthority);
     const payerMeta = [{ pubkey: payer.publicKey, isSigner: true, isWritable: true }];
     const figures: Figures = {
-      "unknown discriminator": await failing(await rt.sendRaw(rawRegistryTx(UNKNOWN_DISCRIMINATOR)), UNKNOWN_INSTRUCTION),
-      "unknown discriminator + 1 account": await failing(await rt.sendRaw(rawRegistryTx(UNKNOWN_DISCRIMINATOR, payerMeta)), UNKNOWN_INSTRUCTION),
+      "unknown discriminator": await failing(
+        await rt.sendRaw(rawRegistryTx(UNKNOWN_DISCRIMINATOR)),
+        UNKNOWN_INSTRUCTION,
+      ),
+      "unknown discriminator + 1 account": await failing(
+        await rt.sendRaw(rawRegistryTx(UNKNOWN_DISCRIMINATOR, payerMeta)),
+        UNKNOWN_INSTRUCTION,
+      ),
       "3 bytes of data": await failing(await rt.sendRaw(rawRegistryTx(Buffer.from([1, 2, 3]))), UNKNOWN_INSTRUCTION),
       NotUpgradeAuthority: await failing(
         await rt.sendRaw(await initializeMethod(rt, impostor, args).transaction(), [impostor]),

@@ -9,9 +9,15 @@ import { useRequestBodyLimit } from "../../indexer/src/api/body-limit.js";
 
 const LIMIT = 200;
 
-async function serve(options: { plugins: Plugin[]; maxRequestBodySize: number | false }): Promise<{ server: Server; port: number }> {
+async function serve(options: {
+  plugins: Plugin[];
+  maxRequestBodySize: number | false;
+}): Promise<{ server: Server; port: number }> {
   const yoga = createYoga({
-    schema: createSchema({ typeDefs: "type Query { echo(s: String): String }", resolvers: { Query: { echo: (_: unknown, a: { s: string }) => a.s } } }),
+    schema: createSchema({
+      typeDefs: "type Query { echo(s: String): String }",
+      resolvers: { Query: { echo: (_: unknown, a: { s: string }) => a.s } },
+    }),
     logging: false,
     ...options,
   });

@@ -18,7 +18,8 @@ describe("lume-indexer CLI (surfnet)", function () {
   it("--help lists start, backfill, verify and status", async () => {
     const result = await runScript(CLI, ["--help"]);
     assert.equal(result.code, 0);
-    for (const command of ["start", "backfill", "verify", "status"]) assert.match(result.stdout, new RegExp(`^\\s+${command} `, "m"));
+    for (const command of ["start", "backfill", "verify", "status"])
+      assert.match(result.stdout, new RegExp(`^\\s+${command} `, "m"));
     const start = await runScript(CLI, ["start", "--help"]);
     assert.match(start.stdout, /--rpc-url <url>/);
     assert.match(start.stdout, /--port <port>/);
@@ -27,10 +28,24 @@ describe("lume-indexer CLI (surfnet)", function () {
   });
 
   it("refuses bad timings in words; only start asks for the webhook secret", async () => {
-    for (const [flag, value] of [["--stale-after-ms", "soon"], ["--finality-poll-ms", "5"]] as const) {
-      const bad = await runScript(CLI, ["backfill", "--rpc-url", "http://127.0.0.1:1", "--db", `${tmp.dir}/never.sqlite`, flag, value]);
+    for (const [flag, value] of [
+      ["--stale-after-ms", "soon"],
+      ["--finality-poll-ms", "5"],
+    ] as const) {
+      const bad = await runScript(CLI, [
+        "backfill",
+        "--rpc-url",
+        "http://127.0.0.1:1",
+        "--db",
+        `${tmp.dir}/never.sqlite`,
+        flag,
+        value,
+      ]);
       assert.equal(bad.code, 1);
-      assert.match(bad.stderr, new RegExp(`^error: ${flag} must be a whole number of milliseconds, at least 100, got ${value}$`, "m"));
+      assert.match(
+        bad.stderr,
+        new RegExp(`^error: ${flag} must be a whole number of milliseconds, at least 100, got ${value}$`, "m"),
+      );
       assert.doesNotMatch(bad.stderr, /\n\s+at /, "no stack trace");
     }
     // A config file shared with `start` names a webhook port but (rightly) no secret: status still works.
@@ -65,7 +80,10 @@ describe("lume-indexer CLI (surfnet)", function () {
     const db = new Database(tmp.dbPath);
     // Tamper with a stored proposal's status byte, as an attacker with the file would.
     const statusField = new RegistryDecoder().fast.fixedField("proposal", "status")!;
-    const proposal = db.prepare("SELECT pubkey, raw FROM accounts WHERE kind = 'proposal' LIMIT 1").get() as { pubkey: string; raw: Buffer };
+    const proposal = db.prepare("SELECT pubkey, raw FROM accounts WHERE kind = 'proposal' LIMIT 1").get() as {
+      pubkey: string;
+      raw: Buffer;
+    };
     proposal.raw.writeUInt8(proposal.raw.readUInt8(statusField.offset) === 0 ? 1 : 0, statusField.offset);
     db.prepare("UPDATE accounts SET raw = ? WHERE pubkey = ?").run(proposal.raw, proposal.pubkey);
     db.prepare("DELETE FROM events WHERE change_index = 2").run();

@@ -8,9 +8,9 @@ import anchor from "@coral-xyz/anchor";
 import { Keypair } from "@solana/web3.js";
 import { LUME_REGISTRY_PROGRAM_ID } from "../../app/src/sdk/idl.js";
 import { registryAddress } from "../../app/src/sdk/pda.js";
-import { Indexer } from "../../indexer/src/indexer.js";
 import { resolvers } from "../../indexer/src/api/resolvers.js";
 import { changeStream } from "../../indexer/src/api/subscriptions.js";
+import { Indexer } from "../../indexer/src/indexer.js";
 import { RpcSource } from "../../indexer/src/source/rpc-source.js";
 import type { ChainSource, IngestSink } from "../../indexer/src/source/types.js";
 import type { EventRow } from "../../indexer/src/store/store.js";
@@ -26,14 +26,18 @@ class SlowAccountStream implements ChainSource {
   constructor(private readonly inner: RpcSource) {}
   start(sink: IngestSink): Promise<void> {
     return this.inner.start({
-      accounts: (source, updates, snapshot) => (snapshot ? sink.accounts(source, updates, snapshot) : void setTimeout(() => sink.accounts(source, updates), 1_000)),
+      accounts: (source, updates, snapshot) =>
+        snapshot
+          ? sink.accounts(source, updates, snapshot)
+          : void setTimeout(() => sink.accounts(source, updates), 1_000),
       transactions: (source, txs) => sink.transactions(source, txs),
       chainSlot: (slot) => sink.chainSlot(slot),
       degraded: (reason) => sink.degraded(reason),
     });
   }
   backfill: ChainSource["backfill"] = (sink, progress) => this.inner.backfill(sink, progress);
-  readAccounts: NonNullable<ChainSource["readAccounts"]> = (pubkeys, minSlot) => this.inner.readAccounts(pubkeys, minSlot);
+  readAccounts: NonNullable<ChainSource["readAccounts"]> = (pubkeys, minSlot) =>
+    this.inner.readAccounts(pubkeys, minSlot);
   repair = (reason: string) => this.inner.repair(reason);
   stop = () => this.inner.stop();
 }
@@ -56,12 +60,25 @@ class SlowAccountReads implements ChainSource {
 }
 
 /** Collects what a change stream delivers, noting whether the event's partner was stored by then. */
-function collect(indexer: Indexer, stream: AsyncIterableIterator<EventRow>): { seen: { changeIndex: number; partnerStored: boolean }[]; stop(): Promise<unknown> } {
+function collect(
+  indexer: Indexer,
+  stream: AsyncIterableIterator<EventRow>,
+): { seen: { changeIndex: number; partnerStored: boolean }[]; stop(): Promise<unknown> } {
   const seen: { changeIndex: number; partnerStored: boolean }[] = [];
   const done = (async () => {
-    for await (const event of stream) seen.push({ changeIndex: event.changeIndex, partnerStored: event.partner !== null && indexer.store.account(event.partner) !== undefined });
+    for await (const event of stream)
+      seen.push({
+        changeIndex: event.changeIndex,
+        partnerStored: event.partner !== null && indexer.store.account(event.partner) !== undefined,
+      });
   })();
-  return { seen, stop: async () => (await stream.return?.(), done) };
+  return {
+    seen,
+    stop: async () => {
+      await stream.return?.();
+      return done;
+    },
+  };
 }
 
 describe("indexer: events are published only with the accounts they wrote (surfnet)", function () {
@@ -80,8 +97,18 @@ describe("indexer: events are published only with the accounts they wrote (surfn
   });
 
   it("a subscriber hearing of a change finds the registry and the key it wrote already stored", async () => {
-    const inner = new RpcSource({ rpcUrl: net.surfnet.rpcUrl, wsUrl: net.surfnet.wsUrl, programId: LUME_REGISTRY_PROGRAM_ID, staleAfterMs: 15_000 });
-    indexer = new Indexer({ rpcUrl: net.surfnet.rpcUrl, dbPath: tmp.dbPath, source: new SlowAccountStream(inner), finalityPollMs: 60_000 });
+    const inner = new RpcSource({
+      rpcUrl: net.surfnet.rpcUrl,
+      wsUrl: net.surfnet.wsUrl,
+      programId: LUME_REGISTRY_PROGRAM_ID,
+      staleAfterMs: 15_000,
+    });
+    indexer = new Indexer({
+      rpcUrl: net.surfnet.rpcUrl,
+      dbPath: tmp.dbPath,
+      source: new SlowAccountStream(inner),
+      finalityPollMs: 60_000,
+    });
     const partner = await f.admittedPartner();
     await indexer.start();
     await caughtUp(indexer, f);
@@ -90,28 +117,64 @@ describe("indexer: events are published only with the accounts they wrote (surfn
     const seen: { event: EventRow; registryChangeCount: number; keyStatus: string | undefined }[] = [];
     indexer.onEvent((event) => {
       const row = indexer!.store.account(registry);
-      const key = event.name === "keyIssued" || event.name === "keyRevoked" ? indexer!.store.account(addresses.key(partner.address, 0).toBase58()) : undefined;
+      const key =
+        event.name === "keyIssued" || event.name === "keyRevoked"
+          ? indexer!.store.account(addresses.key(partner.address, 0).toBase58())
+          : undefined;
       seen.push({ event, registryChangeCount: Number(row?.data.history.changeCount), keyStatus: key?.data?.status });
     });
     const now = await f.now();
     const key = Keypair.generate();
-    const issue = { issueKey: { publicKey: Array.from(key.publicKey.toBuffer()), endpoints: [], validFrom: new BN(now), validUntil: new BN(now + 86_400), replaces: null } };
+    const issue = {
+      issueKey: {
+        publicKey: Array.from(key.publicKey.toBuffer()),
+        endpoints: [],
+        validFrom: new BN(now),
+        validUntil: new BN(now + 86_400),
+        replaces: null,
+      },
+    };
     f.assertOk(await f.pass(issue, partner.address, [partner.address, addresses.key(partner.address, 0)]), "issue key");
-    f.assertOk(await f.pass({ revokeKey: { index: 0, reason: { compromised: {} } } }, partner.address, [partner.address, addresses.key(partner.address, 0)]), "revoke key");
+    f.assertOk(
+      await f.pass({ revokeKey: { index: 0, reason: { compromised: {} } } }, partner.address, [
+        partner.address,
+        addresses.key(partner.address, 0),
+      ]),
+      "revoke key",
+    );
     const total = await caughtUp(indexer, f);
     await until("every change published", () => seen.at(-1)?.event.changeIndex === total);
 
     assert.ok(seen.length >= 8, `${seen.length} events published`);
     for (const { event, registryChangeCount } of seen) {
-      assert.ok(registryChangeCount >= event.changeIndex, `change ${event.changeIndex} (${event.name}) published while the stored registry counted ${registryChangeCount}`);
+      assert.ok(
+        registryChangeCount >= event.changeIndex,
+        `change ${event.changeIndex} (${event.name}) published while the stored registry counted ${registryChangeCount}`,
+      );
     }
-    assert.deepEqual(seen.filter((s) => s.keyStatus !== undefined).map((s) => [s.event.name, s.keyStatus]), [["keyIssued", "active"], ["keyRevoked", "revoked"]]);
+    assert.deepEqual(
+      seen.filter((s) => s.keyStatus !== undefined).map((s) => [s.event.name, s.keyStatus]),
+      [
+        ["keyIssued", "active"],
+        ["keyRevoked", "revoked"],
+      ],
+    );
   });
 
   it("while a change waits for its accounts: live subscribers still get it, replays and snapshots wait for it", async () => {
     await indexer?.stop();
-    const inner = new RpcSource({ rpcUrl: net.surfnet.rpcUrl, wsUrl: net.surfnet.wsUrl, programId: LUME_REGISTRY_PROGRAM_ID, staleAfterMs: 15_000 });
-    indexer = new Indexer({ rpcUrl: net.surfnet.rpcUrl, dbPath: `${tmp.dir}/slow-reads.sqlite`, source: new SlowAccountReads(inner, 1_500), finalityPollMs: 60_000 });
+    const inner = new RpcSource({
+      rpcUrl: net.surfnet.rpcUrl,
+      wsUrl: net.surfnet.wsUrl,
+      programId: LUME_REGISTRY_PROGRAM_ID,
+      staleAfterMs: 15_000,
+    });
+    indexer = new Indexer({
+      rpcUrl: net.surfnet.rpcUrl,
+      dbPath: `${tmp.dir}/slow-reads.sqlite`,
+      source: new SlowAccountReads(inner, 1_500),
+      finalityPollMs: 60_000,
+    });
     await indexer.start();
     const before = await caughtUp(indexer, f);
     const snapshotOf = resolvers().Query.snapshot;
@@ -119,14 +182,28 @@ describe("indexer: events are published only with the accounts they wrote (surfn
     const applied = await f.apply({ legalName: "Slow Read Oy" });
     await until("the event stored, its accounts still being read", () => indexer!.store.eventCount() > before);
     assert.equal(indexer.publishedChangeIndex, before, "not published before its accounts are read");
-    assert.equal(snapshotOf(null, null, { indexer })?.settled, false, "the snapshot says it may miss the change's accounts");
+    assert.equal(
+      snapshotOf(null, null, { indexer })?.settled,
+      false,
+      "the snapshot says it may miss the change's accounts",
+    );
     const live = collect(indexer, changeStream(indexer, null));
     const replay = collect(indexer, changeStream(indexer, { afterChangeIndex: before - 1 }));
     await until("the change published", () => indexer!.publishedChangeIndex > before, 10_000);
     await until("both streams delivered it", () => live.seen.length > 0 && replay.seen.length > 1);
-    assert.deepEqual(live.seen, [{ changeIndex: before + 1, partnerStored: true }], "a live subscriber that came in meanwhile gets the change");
-    assert.deepEqual(replay.seen.map((e) => e.changeIndex), [before, before + 1]);
-    assert.ok(replay.seen.every((e) => e.partnerStored || e.changeIndex === before), "a replay never runs ahead of the accounts");
+    assert.deepEqual(
+      live.seen,
+      [{ changeIndex: before + 1, partnerStored: true }],
+      "a live subscriber that came in meanwhile gets the change",
+    );
+    assert.deepEqual(
+      replay.seen.map((e) => e.changeIndex),
+      [before, before + 1],
+    );
+    assert.ok(
+      replay.seen.every((e) => e.partnerStored || e.changeIndex === before),
+      "a replay never runs ahead of the accounts",
+    );
     assert.equal(indexer.store.account(applied.address.toBase58())?.data.legalName, "Slow Read Oy");
     assert.equal(snapshotOf(null, null, { indexer })?.settled, true);
     await Promise.all([live.stop(), replay.stop()]);

@@ -39,15 +39,31 @@ describe("IDL-compiled account decoder (surfnet accounts, Anchor's coder as refe
   it("decodes every real account exactly as Anchor's coder + normalize()", async () => {
     const f = await surfnetFixture(net);
     const partner = await f.admittedPartner();
-    await f.pass({ addEndpoint: { ...DEFAULT_ENDPOINT("edge-2.partner.example") } }, partner.address, [partner.address, addresses.endpoint(partner.address, 1)]);
+    await f.pass({ addEndpoint: { ...DEFAULT_ENDPOINT("edge-2.partner.example") } }, partner.address, [
+      partner.address,
+      addresses.endpoint(partner.address, 1),
+    ]);
     const now = await f.now();
     await f.pass(
-      { issueKey: { publicKey: Array.from(Keypair.generate().publicKey.toBuffer()), endpoints: [0, 1], validFrom: new BN(now), validUntil: new BN(now + 86_400), replaces: null } },
+      {
+        issueKey: {
+          publicKey: Array.from(Keypair.generate().publicKey.toBuffer()),
+          endpoints: [0, 1],
+          validFrom: new BN(now),
+          validUntil: new BN(now + 86_400),
+          replaces: null,
+        },
+      },
       partner.address,
       [partner.address, addresses.key(partner.address, 0)],
     );
-    for (let i = 0; i < 4; i++) await f.apply({ legalName: `Applicant ${i} — Ünïcode AG`, jurisdiction: i % 2 ? "CH" : "DE" });
-    await f.propose(f.council[0]!, { suspendPartner: { reason: "a pending suspension with a reason" } }, partner.address);
+    for (let i = 0; i < 4; i++)
+      await f.apply({ legalName: `Applicant ${i} — Ünïcode AG`, jurisdiction: i % 2 ? "CH" : "DE" });
+    await f.propose(
+      f.council[0]!,
+      { suspendPartner: { reason: "a pending suspension with a reason" } },
+      partner.address,
+    );
     await f.propose(f.council[0]!, { removeEndpoint: { index: 1 } }, partner.address);
     const node = await f.grantRole("reportingNode");
     await f.reportDeviation(node, partner.address, 1, 42);
@@ -78,7 +94,8 @@ describe("IDL-compiled account decoder (surfnet accounts, Anchor's coder as refe
         }
       }
     }
-    for (const kind of ["registry", "partner", "endpoint", "infraKey", "proposal", "roleGrant", "deviationReport"]) assert.ok(kinds.has(kind), `no ${kind} account to compare`);
+    for (const kind of ["registry", "partner", "endpoint", "infraKey", "proposal", "roleGrant", "deviationReport"])
+      assert.ok(kinds.has(kind), `no ${kind} account to compare`);
     assert.ok(compared >= 20, `compared ${compared}`);
   });
 });

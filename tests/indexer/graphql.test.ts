@@ -14,7 +14,13 @@ const { BN } = anchor;
 const YEAR = 365 * 86_400;
 
 const issueKey = (publicKey: Keypair, validFrom: number, endpoints: number[] = []) => ({
-  issueKey: { publicKey: Array.from(publicKey.publicKey.toBuffer()), endpoints, validFrom: new BN(validFrom), validUntil: new BN(validFrom + YEAR), replaces: null },
+  issueKey: {
+    publicKey: Array.from(publicKey.publicKey.toBuffer()),
+    endpoints,
+    validFrom: new BN(validFrom),
+    validUntil: new BN(validFrom + YEAR),
+    replaces: null,
+  },
 });
 
 describe("indexer GraphQL API (surfnet, HTTP + WebSocket)", function () {
@@ -51,13 +57,28 @@ describe("indexer GraphQL API (surfnet, HTTP + WebSocket)", function () {
       [active, revokedKey, 1],
       [suspended, suspendedKey, 0],
     ] as const) {
-      f.assertOk(await f.pass(issueKey(key, now), partner.address, [partner.address, addresses.key(partner.address, index)]), "issue key");
+      f.assertOk(
+        await f.pass(issueKey(key, now), partner.address, [partner.address, addresses.key(partner.address, index)]),
+        "issue key",
+      );
     }
-    f.assertOk(await f.pass({ revokeKey: { index: 1, reason: { compromised: {} } } }, active.address, [active.address, addresses.key(active.address, 1)]), "revoke key");
-    f.assertOk(await f.pass({ suspendPartner: { reason: "audit" } }, suspended.address, [suspended.address]), "suspend");
+    f.assertOk(
+      await f.pass({ revokeKey: { index: 1, reason: { compromised: {} } } }, active.address, [
+        active.address,
+        addresses.key(active.address, 1),
+      ]),
+      "revoke key",
+    );
+    f.assertOk(
+      await f.pass({ suspendPartner: { reason: "audit" } }, suspended.address, [suspended.address]),
+      "suspend",
+    );
     auditor = await f.grantRole("auditor");
     reportingNode = await f.grantRole("reportingNode");
-    f.assertOk(await f.recordReview(auditor, active.address, "passed", { evidenceUri: "https://audit.example/2026-q4.pdf" }), "review");
+    f.assertOk(
+      await f.recordReview(auditor, active.address, "passed", { evidenceUri: "https://audit.example/2026-q4.pdf" }),
+      "review",
+    );
     f.assertOk((await f.reportDeviation(reportingNode, active.address, 1, 900)).result, "deviation report");
 
     indexer = newIndexer(net, tmp.dbPath);
@@ -67,9 +88,15 @@ describe("indexer GraphQL API (surfnet, HTTP + WebSocket)", function () {
     await until("the backfill", () => indexer.status().contiguousChangeIndex === expected);
   });
   it("registry and council", async () => {
-    const data = await query(api, "{ registry { address council threshold categories changeCount historyHead slot } council }");
+    const data = await query(
+      api,
+      "{ registry { address council threshold categories changeCount historyHead slot } council }",
+    );
     const onChain = await f.registry();
-    assert.deepEqual(data.registry.council, f.council.map((k) => k.publicKey.toBase58()));
+    assert.deepEqual(
+      data.registry.council,
+      f.council.map((k) => k.publicKey.toBase58()),
+    );
     assert.deepEqual(data.council, data.registry.council);
     assert.equal(data.registry.threshold, 2);
     assert.deepEqual(data.registry.categories, f.options.categories);
@@ -79,15 +106,28 @@ describe("indexer GraphQL API (surfnet, HTTP + WebSocket)", function () {
   });
 
   it("partners: Relay cursor pagination in id order, with a page-size cap", async () => {
-    const page1 = await query(api, "{ partners(first: 2) { totalCount edges { cursor node { partnerId } } pageInfo { hasNextPage hasPreviousPage endCursor } } }");
+    const page1 = await query(
+      api,
+      "{ partners(first: 2) { totalCount edges { cursor node { partnerId } } pageInfo { hasNextPage hasPreviousPage endCursor } } }",
+    );
     assert.equal(page1.partners.totalCount, 3);
-    assert.deepEqual(page1.partners.edges.map((e: any) => e.node.partnerId), [0, 1]);
+    assert.deepEqual(
+      page1.partners.edges.map((e: any) => e.node.partnerId),
+      [0, 1],
+    );
     assert.equal(page1.partners.pageInfo.hasNextPage, true);
     assert.equal(page1.partners.pageInfo.hasPreviousPage, false);
-    const page2 = await query(api, "query($after: String) { partners(first: 2, after: $after) { edges { node { partnerId legalName } } pageInfo { hasNextPage hasPreviousPage } } }", {
-      after: page1.partners.pageInfo.endCursor,
-    });
-    assert.deepEqual(page2.partners.edges.map((e: any) => e.node.partnerId), [2]);
+    const page2 = await query(
+      api,
+      "query($after: String) { partners(first: 2, after: $after) { edges { node { partnerId legalName } } pageInfo { hasNextPage hasPreviousPage } } }",
+      {
+        after: page1.partners.pageInfo.endCursor,
+      },
+    );
+    assert.deepEqual(
+      page2.partners.edges.map((e: any) => e.node.partnerId),
+      [2],
+    );
     assert.deepEqual(page2.partners.pageInfo, { hasNextPage: false, hasPreviousPage: true });
     const tooMany = await gql(api, "{ partners(first: 1000) { totalCount } }");
     assert.match(tooMany.errors?.[0]?.message ?? "", /first must be between 0 and 100/);
@@ -96,7 +136,10 @@ describe("indexer GraphQL API (surfnet, HTTP + WebSocket)", function () {
   });
 
   it("partners: filters by status, stage, jurisdiction, category and text (name or host)", async () => {
-    const ids = async (args: string) => (await query(api, `{ partners(${args}) { edges { node { partnerId } } } }`)).partners.edges.map((e: any) => e.node.partnerId);
+    const ids = async (args: string) =>
+      (await query(api, `{ partners(${args}) { edges { node { partnerId } } } }`)).partners.edges.map(
+        (e: any) => e.node.partnerId,
+      );
     assert.deepEqual(await ids('status: "active"'), [0]);
     assert.deepEqual(await ids('status: "suspended"'), [1]);
     assert.deepEqual(await ids('stage: "applied"'), [2]);
@@ -123,7 +166,16 @@ describe("indexer GraphQL API (surfnet, HTTP + WebSocket)", function () {
     assert.equal(p.status, "active");
     assert.equal(p.stage, "admitted");
     assert.deepEqual(p.allowedCategories, ["api-read", "api-write", "content-fetch"]);
-    assert.deepEqual(p.endpoints, [{ index: 0, host: "api.partner.example", port: 443, protocol: "https", categories: ["api-read", "api-write"], status: "active" }]);
+    assert.deepEqual(p.endpoints, [
+      {
+        index: 0,
+        host: "api.partner.example",
+        port: 443,
+        protocol: "https",
+        categories: ["api-read", "api-write"],
+        status: "active",
+      },
+    ]);
     assert.deepEqual(
       p.keys.map((k: any) => [k.index, k.publicKey, k.status, k.revocationReason]),
       [
@@ -134,10 +186,24 @@ describe("indexer GraphQL API (surfnet, HTTP + WebSocket)", function () {
     const approval = p.proposals.find((x: any) => x.action.approvePartner !== undefined);
     assert.equal(approval.status, "executed");
     assert.equal(approval.votes.length, 2);
-    assert.deepEqual(approval.votes.map((v: any) => v.data.member).sort(), f.council.slice(0, 2).map((k) => k.publicKey.toBase58()).sort());
+    assert.deepEqual(
+      approval.votes.map((v: any) => v.data.member).sort(),
+      f.council
+        .slice(0, 2)
+        .map((k) => k.publicKey.toBase58())
+        .sort(),
+    );
     assert.ok(approval.votes.every((v: any) => v.transaction.signers.includes(v.data.member)));
     const names = p.history.map((e: any) => e.name);
-    for (const name of ["partnerApplied", "endpointAdded", "verificationAttested", "partnerStatusChanged", "keyIssued", "keyRevoked"]) assert.ok(names.includes(name), `${name} in ${names}`);
+    for (const name of [
+      "partnerApplied",
+      "endpointAdded",
+      "verificationAttested",
+      "partnerStatusChanged",
+      "keyIssued",
+      "keyRevoked",
+    ])
+      assert.ok(names.includes(name), `${name} in ${names}`);
     assert.ok(p.history.every((e: any) => e.transaction.signature === e.signature));
 
     // Reviews and deviation reports, for auditors.
@@ -158,70 +224,135 @@ describe("indexer GraphQL API (surfnet, HTTP + WebSocket)", function () {
       monitoring.partner.reports.map((r: any) => [r.reporter, r.category, r.observed, r.evidenceHash]),
       [[reportingNode.publicKey.toBase58(), f.options.categories[1], "900", "de".repeat(32)]],
     );
-    const others = await query(api, `{ partner(address: "${suspended.address.toBase58()}") { reviews { outcome } reports { reporter } } }`);
+    const others = await query(
+      api,
+      `{ partner(address: "${suspended.address.toBase58()}") { reviews { outcome } reports { reporter } } }`,
+    );
     assert.deepEqual(others.partner, { reviews: [], reports: [] });
 
     const byId = await query(api, "{ partner(id: 1) { address status } }");
     assert.deepEqual(byId.partner, { address: suspended.address.toBase58(), status: "suspended" });
-    assert.equal((await query(api, `{ partner(address: "${Keypair.generate().publicKey.toBase58()}") { partnerId } }`)).partner, null);
+    assert.equal(
+      (await query(api, `{ partner(address: "${Keypair.generate().publicKey.toBase58()}") { partnerId } }`)).partner,
+      null,
+    );
   });
 
   it("proposals by status; history by slot range and by time range; transaction; status", async () => {
-    const executed = await query(api, '{ proposals(status: "executed") { proposalId status approvalCount votes { name } } }');
+    const executed = await query(
+      api,
+      '{ proposals(status: "executed") { proposalId status approvalCount votes { name } } }',
+    );
     assert.ok(executed.proposals.length >= 10);
-    assert.ok(executed.proposals.every((p: any) => p.status === "executed" && p.approvalCount >= 2 && p.votes.length >= 2));
+    assert.ok(
+      executed.proposals.every((p: any) => p.status === "executed" && p.approvalCount >= 2 && p.votes.length >= 2),
+    );
     assert.deepEqual((await query(api, '{ proposals(status: "open") { proposalId } }')).proposals, []);
 
     const all = (await query(api, "{ history(first: 100) { changeIndex slot } }")).history;
-    assert.deepEqual(all.map((e: any) => e.changeIndex), all.map((_: unknown, i: number) => i + 1));
+    assert.deepEqual(
+      all.map((e: any) => e.changeIndex),
+      all.map((_: unknown, i: number) => i + 1),
+    );
     const middle = all[Math.floor(all.length / 2)].slot;
-    const ranged = (await query(api, "query($s: Int) { history(fromSlot: $s, toSlot: $s) { slot } }", { s: middle })).history;
+    const ranged = (await query(api, "query($s: Int) { history(fromSlot: $s, toSlot: $s) { slot } }", { s: middle }))
+      .history;
     assert.ok(ranged.length >= 1 && ranged.every((e: any) => e.slot === middle));
     // By time range (block time, inclusive): exactly the events whose block time lies inside.
     // (surfpool stamps every transaction of a 1,000-second window with one block time — see
     // docs/localnet.md — so the range semantics are tested on distinct times in store.test.ts.)
-    const timed = (await query(api, "{ history(first: 100) { changeIndex blockTime } }")).history as { changeIndex: number; blockTime: number | null }[];
-    assert.ok(timed.every((e) => typeof e.blockTime === "number"), "every event has a block time");
+    const timed = (await query(api, "{ history(first: 100) { changeIndex blockTime } }")).history as {
+      changeIndex: number;
+      blockTime: number | null;
+    }[];
+    assert.ok(
+      timed.every((e) => typeof e.blockTime === "number"),
+      "every event has a block time",
+    );
     const first = Math.min(...timed.map((e) => e.blockTime!));
-    const inRange = (await query(api, "query($f: Int, $t: Int) { history(fromTime: $f, toTime: $t) { changeIndex blockTime } }", { f: first, t: first })).history;
-    assert.deepEqual(inRange.map((e: any) => e.changeIndex), timed.filter((e) => e.blockTime === first).map((e) => e.changeIndex));
+    const inRange = (
+      await query(api, "query($f: Int, $t: Int) { history(fromTime: $f, toTime: $t) { changeIndex blockTime } }", {
+        f: first,
+        t: first,
+      })
+    ).history;
+    assert.deepEqual(
+      inRange.map((e: any) => e.changeIndex),
+      timed.filter((e) => e.blockTime === first).map((e) => e.changeIndex),
+    );
     assert.ok(inRange.length >= 1);
-    assert.deepEqual((await query(api, "query($t: Int) { history(toTime: $t) { blockTime } }", { t: first - 1 })).history, []);
-    const after = (await query(api, "query($f: Int) { history(fromTime: $f) { blockTime } }", { f: Math.max(...timed.map((e) => e.blockTime!)) + 1 })).history;
+    assert.deepEqual(
+      (await query(api, "query($t: Int) { history(toTime: $t) { blockTime } }", { t: first - 1 })).history,
+      [],
+    );
+    const after = (
+      await query(api, "query($f: Int) { history(fromTime: $f) { blockTime } }", {
+        f: Math.max(...timed.map((e) => e.blockTime!)) + 1,
+      })
+    ).history;
     assert.deepEqual(after, []);
     const partnerHistory = (await query(api, `{ history(partner: "${pending.address.toBase58()}") { name } }`)).history;
-    assert.deepEqual(partnerHistory.map((e: any) => e.name), ["partnerApplied"]);
+    assert.deepEqual(
+      partnerHistory.map((e: any) => e.name),
+      ["partnerApplied"],
+    );
 
-    const status = (await query(api, "{ status { indexedSlot chainSlot lag syncedSlot finalizedSlot degraded eventCount onChainChangeCount checkpoints { source slot } } }")).status;
+    const status = (
+      await query(
+        api,
+        "{ status { indexedSlot chainSlot lag syncedSlot finalizedSlot degraded eventCount onChainChangeCount checkpoints { source slot } } }",
+      )
+    ).status;
     assert.equal(status.degraded, null);
-    assert.ok(status.syncedSlot >= status.indexedSlot && status.lag === Math.max(0, status.chainSlot - status.syncedSlot));
+    assert.ok(
+      status.syncedSlot >= status.indexedSlot && status.lag === Math.max(0, status.chainSlot - status.syncedSlot),
+    );
     assert.ok(status.finalizedSlot === null || status.finalizedSlot <= status.chainSlot);
     assert.equal(status.eventCount, status.onChainChangeCount);
-    assert.deepEqual(status.checkpoints.map((c: any) => c.source), ["rpc:accounts", "rpc:transactions"]);
+    assert.deepEqual(
+      status.checkpoints.map((c: any) => c.source),
+      ["rpc:accounts", "rpc:transactions"],
+    );
   });
 
   it("authorize: allowed, revoked key, unknown endpoint, wrong category, suspended partner", async () => {
     const ask = async (partner: PartnerHandle, key: Keypair, endpoint: string, category: string) =>
       (
-        await query(api, "query($p: String!, $k: String!, $e: String!, $c: String!) { authorize(partner: $p, key: $k, endpoint: $e, category: $c) { allowed reason slot degraded } }", {
-          p: partner.address.toBase58(),
-          k: key.publicKey.toBase58(),
-          e: endpoint,
-          c: category,
-        })
+        await query(
+          api,
+          "query($p: String!, $k: String!, $e: String!, $c: String!) { authorize(partner: $p, key: $k, endpoint: $e, category: $c) { allowed reason slot degraded } }",
+          {
+            p: partner.address.toBase58(),
+            k: key.publicKey.toBase58(),
+            e: endpoint,
+            c: category,
+          },
+        )
       ).authorize;
     const ok = await ask(active, goodKey, "api.partner.example", "api-read");
-    assert.deepEqual({ allowed: ok.allowed, reason: ok.reason, degraded: ok.degraded }, { allowed: true, reason: "ok", degraded: false });
+    assert.deepEqual(
+      { allowed: ok.allowed, reason: ok.reason, degraded: ok.degraded },
+      { allowed: true, reason: "ok", degraded: false },
+    );
     assert.ok(ok.slot > 0);
     assert.equal((await ask(active, goodKey, "api.partner.example:443", "api-write")).allowed, true);
     assert.deepEqual([(await ask(active, revokedKey, "api.partner.example", "api-read")).reason], ["key revoked"]);
     assert.equal((await ask(active, goodKey, "unknown.example", "api-read")).reason, "unknown endpoint");
     assert.equal((await ask(active, goodKey, "api.partner.example:8443", "api-read")).reason, "unknown endpoint");
-    assert.equal((await ask(active, goodKey, "api.partner.example", "content-fetch")).reason, "category not allowed for the endpoint");
-    assert.equal((await ask(active, goodKey, "api.partner.example", "price-feed")).reason, "category not allowed for the partner");
+    assert.equal(
+      (await ask(active, goodKey, "api.partner.example", "content-fetch")).reason,
+      "category not allowed for the endpoint",
+    );
+    assert.equal(
+      (await ask(active, goodKey, "api.partner.example", "price-feed")).reason,
+      "category not allowed for the partner",
+    );
     assert.equal((await ask(active, goodKey, "api.partner.example", "no-such-category")).reason, "unknown category");
     assert.equal((await ask(active, Keypair.generate(), "api.partner.example", "api-read")).reason, "unknown key");
-    assert.equal((await ask(suspended, suspendedKey, "api.partner.example", "api-read")).reason, "partner is suspended");
+    assert.equal(
+      (await ask(suspended, suspendedKey, "api.partner.example", "api-read")).reason,
+      "partner is suspended",
+    );
     assert.equal((await ask(pending, goodKey, "api.partner.example", "api-read")).reason, "partner is pending");
     assert.equal((await ask(suspended, suspendedKey, "api.partner.example", "api-read")).allowed, false);
   });
@@ -230,7 +361,9 @@ describe("indexer GraphQL API (surfnet, HTTP + WebSocket)", function () {
     const client: Client = wsClient(api);
     try {
       const head = indexer.store.contiguousChangeIndex();
-      const live = client.iterate<{ registryChanged: { changeIndex: number; name: string; slot: number; partner: string | null } }>({
+      const live = client.iterate<{
+        registryChanged: { changeIndex: number; name: string; slot: number; partner: string | null };
+      }>({
         query: "subscription { registryChanged { changeIndex name slot partner } }",
       });
       // Let the server register the subscription before the change happens.
@@ -239,7 +372,10 @@ describe("indexer GraphQL API (surfnet, HTTP + WebSocket)", function () {
       const first = await live.next();
       assert.equal(first.done, false);
       const event = first.value!.data!.registryChanged;
-      assert.deepEqual([event.changeIndex, event.name, event.partner], [head + 1, "partnerApplied", newcomer.address.toBase58()]);
+      assert.deepEqual(
+        [event.changeIndex, event.name, event.partner],
+        [head + 1, "partnerApplied", newcomer.address.toBase58()],
+      );
       assert.ok(event.slot > 0);
       await live.return?.();
 
@@ -262,11 +398,16 @@ describe("indexer GraphQL API (surfnet, HTTP + WebSocket)", function () {
   it("registryChanged narrowed by event name (key revocations) replays only those", async () => {
     const client: Client = wsClient(api);
     try {
-      const revocations = client.iterate<{ registryChanged: { name: string; partner: string; data: { index: number; reason: string } } }>({
+      const revocations = client.iterate<{
+        registryChanged: { name: string; partner: string; data: { index: number; reason: string } };
+      }>({
         query: 'subscription { registryChanged(fromChangeIndex: 0, names: ["keyRevoked"]) { name partner data } }',
       });
       const first = (await revocations.next()).value!.data!.registryChanged;
-      assert.deepEqual([first.name, first.partner, first.data.index, first.data.reason], ["keyRevoked", active.address.toBase58(), 1, "compromised"]);
+      assert.deepEqual(
+        [first.name, first.partner, first.data.index, first.data.reason],
+        ["keyRevoked", active.address.toBase58(), 1, "compromised"],
+      );
       await revocations.return?.();
     } finally {
       await client.dispose();
@@ -296,7 +437,17 @@ describe("indexer GraphQL API (surfnet, HTTP + WebSocket)", function () {
     const nowMs = (await f.now()) * 1000;
     const verifier = new RequestVerifier({ ...served.snapshot, fetchedAt: nowMs });
     const request = (partner: PartnerHandle, key: Keypair, keyIndex: number, category = 0) =>
-      signEnvelope({ partnerId: partner.id, endpointIndex: 0, category, timestampMs: nowMs, payloadHash: Buffer.alloc(32, 7), keyIndex }, key.secretKey.subarray(0, 32));
+      signEnvelope(
+        {
+          partnerId: partner.id,
+          endpointIndex: 0,
+          category,
+          timestampMs: nowMs,
+          payloadHash: Buffer.alloc(32, 7),
+          keyIndex,
+        },
+        key.secretKey.subarray(0, 32),
+      );
     assert.equal(verifier.verify(request(active, goodKey, 0), nowMs).reason, "allowed");
     assert.equal(verifier.verify(request(active, revokedKey, 1), nowMs).reason, "key_revoked");
     assert.equal(verifier.verify(request(active, goodKey, 0, 2), nowMs).reason, "category_not_allowed");
@@ -309,20 +460,33 @@ describe("indexer GraphQL API (surfnet, HTTP + WebSocket)", function () {
     const aliases = Array.from({ length: 20 }, (_, i) => `a${i}: council`).join(" ");
     const aliased = await gql(api, `{ ${aliases} }`);
     assert.match(aliased.errors?.[0]?.message ?? "", /alias/i);
-    const fields = "partnerId legalName status stage data endpoints { host port protocol status categories } keys { publicKey status validFrom validUntil } history { changeIndex name slot signature data }";
-    const wide = Array.from({ length: 15 }, (_, i) => `p${i}: partners(first: 100) { edges { cursor node { ${fields} } } pageInfo { hasNextPage endCursor } }`).join(" ");
+    const fields =
+      "partnerId legalName status stage data endpoints { host port protocol status categories } keys { publicKey status validFrom validUntil } history { changeIndex name slot signature data }";
+    const wide = Array.from(
+      { length: 15 },
+      (_, i) =>
+        `p${i}: partners(first: 100) { edges { cursor node { ${fields} } } pageInfo { hasNextPage endCursor } }`,
+    ).join(" ");
     const costly = await gql(api, `{ ${wide} }`);
     assert.match(costly.errors?.[0]?.message ?? "", /cost/i);
     const suggestion = await gql(api, "{ registri { address } }");
-    assert.ok(suggestion.errors?.length && !/Did you mean/.test(suggestion.errors[0]!.message), suggestion.errors?.[0]?.message);
+    assert.ok(
+      suggestion.errors?.length && !/Did you mean/.test(suggestion.errors[0]!.message),
+      suggestion.errors?.[0]?.message,
+    );
     // The same limits hold for subscriptions over WebSocket.
     const client: Client = wsClient(api);
     try {
       const manyAliases = Array.from({ length: 20 }, (_, i) => `a${i}: name`).join(" ");
       const hostile = client.iterate({ query: `subscription { registryChanged { ${manyAliases} } }` });
-      await assert.rejects(hostile.next(), (err: unknown) => Array.isArray(err) && /Aliases limit of 15 exceeded/.test(String(err[0]?.message)));
+      await assert.rejects(
+        hostile.next(),
+        (err: unknown) => Array.isArray(err) && /Aliases limit of 15 exceeded/.test(String(err[0]?.message)),
+      );
       // The socket stays open: the same client subscribes fine afterwards.
-      const fine = client.iterate<{ registryChanged: { changeIndex: number } }>({ query: "subscription { registryChanged(fromChangeIndex: 0) { changeIndex } }" });
+      const fine = client.iterate<{ registryChanged: { changeIndex: number } }>({
+        query: "subscription { registryChanged(fromChangeIndex: 0) { changeIndex } }",
+      });
       assert.equal((await fine.next()).value?.data?.registryChanged.changeIndex, 1);
       await fine.return?.();
     } finally {
@@ -338,7 +502,9 @@ describe("indexer GraphQL API (surfnet, HTTP + WebSocket)", function () {
     const response = await fetch(api.url, {
       method: "POST",
       headers: { "content-type": "application/json", accept: "text/event-stream" },
-      body: JSON.stringify({ query: `subscription { registryChanged(fromChangeIndex: ${from}) { changeIndex name } }` }),
+      body: JSON.stringify({
+        query: `subscription { registryChanged(fromChangeIndex: ${from}) { changeIndex name } }`,
+      }),
       signal: controller.signal,
     });
     assert.match(response.headers.get("content-type") ?? "", /text\/event-stream/);
@@ -365,7 +531,13 @@ describe("indexer GraphQL API (surfnet, HTTP + WebSocket)", function () {
     assert.equal(health.status, 200);
     assert.equal(((await health.json()) as { ok: boolean }).ok, true);
     const metrics = await (await fetch(api.url.replace("/graphql", "/metrics"))).text();
-    for (const name of ["lume_indexer_indexed_slot", "lume_indexer_chain_slot", "lume_indexer_lag_slots", "lume_indexer_events_total", "lume_indexer_decode_errors_total"]) {
+    for (const name of [
+      "lume_indexer_indexed_slot",
+      "lume_indexer_chain_slot",
+      "lume_indexer_lag_slots",
+      "lume_indexer_events_total",
+      "lume_indexer_decode_errors_total",
+    ]) {
       assert.match(metrics, new RegExp(`^${name} `, "m"));
     }
   });

@@ -2,8 +2,8 @@
 // transactionSubscribe → subscription id; transactionNotification { signature, slot,
 // transaction: { transaction: [base64, "base64"], meta } }), fed by a surfnet's own logs.
 import type { AddressInfo } from "node:net";
-import { Connection, PublicKey } from "@solana/web3.js";
-import { WebSocketServer, type WebSocket } from "ws";
+import { Connection, type PublicKey } from "@solana/web3.js";
+import { type WebSocket, WebSocketServer } from "ws";
 import { closeWebSocket } from "../support/subscriptions.js";
 
 interface Subscriber {
@@ -56,17 +56,28 @@ export class HeliusMock {
 
   /** Fetches the transaction in base64 (as Helius sends it) and notifies every subscriber it concerns. */
   private async forward(signature: string): Promise<void> {
-    const { result } = (await (this.chain as unknown as { _rpcRequest(m: string, p: unknown[]): Promise<{ result: any }> })._rpcRequest("getTransaction", [
+    const { result } = (await (
+      this.chain as unknown as { _rpcRequest(m: string, p: unknown[]): Promise<{ result: any }> }
+    )._rpcRequest("getTransaction", [
       signature,
       { encoding: "base64", commitment: "confirmed", maxSupportedTransactionVersion: 0 },
-    ])) as { result: { slot: number; blockTime: number | null; transaction: [string, "base64"]; meta: unknown } | null };
+    ])) as {
+      result: { slot: number; blockTime: number | null; transaction: [string, "base64"]; meta: unknown } | null;
+    };
     if (result === null || this.silent) return;
     for (const s of this.subscribers) {
       if (s.socket.readyState !== s.socket.OPEN) continue;
       const notification = {
         jsonrpc: "2.0",
         method: "transactionNotification",
-        params: { subscription: s.id, result: { signature, slot: result.slot, transaction: { transaction: result.transaction, meta: result.meta, blockTime: result.blockTime } } },
+        params: {
+          subscription: s.id,
+          result: {
+            signature,
+            slot: result.slot,
+            transaction: { transaction: result.transaction, meta: result.meta, blockTime: result.blockTime },
+          },
+        },
       };
       s.socket.send(JSON.stringify(notification));
     }

@@ -2,7 +2,7 @@
 // transactions on a surfnet (getSignaturesForAddress), fetches each with getTransaction
 // (encoding json, maxSupportedTransactionVersion 0: the shape Helius posts) and POSTs them as one
 // JSON array with the webhook's authHeader as the Authorization header.
-import { Connection, PublicKey } from "@solana/web3.js";
+import type { Connection, PublicKey } from "@solana/web3.js";
 
 export interface PostResult {
   status: number;
@@ -28,14 +28,23 @@ export class HeliusWebhookPoster {
 
   /** The program's transactions after the last successful delivery, oldest first. */
   async pending(): Promise<string[]> {
-    const page = await this.chain.getSignaturesForAddress(this.programId, { limit: 1000, ...(this.delivered ? { until: this.delivered } : {}) }, "confirmed");
+    const page = await this.chain.getSignaturesForAddress(
+      this.programId,
+      { limit: 1000, ...(this.delivered ? { until: this.delivered } : {}) },
+      "confirmed",
+    );
     return page.map((s) => s.signature).reverse();
   }
 
   /** A transaction as a raw webhook carries it: getTransaction's JSON, untouched. */
   async rawTransaction(signature: string): Promise<Record<string, any>> {
-    const rpc = this.chain as unknown as { _rpcRequest(method: string, params: unknown[]): Promise<{ result: Record<string, any> | null; error?: unknown }> };
-    const { result, error } = await rpc._rpcRequest("getTransaction", [signature, { encoding: "json", commitment: "confirmed", maxSupportedTransactionVersion: 0 }]);
+    const rpc = this.chain as unknown as {
+      _rpcRequest(method: string, params: unknown[]): Promise<{ result: Record<string, any> | null; error?: unknown }>;
+    };
+    const { result, error } = await rpc._rpcRequest("getTransaction", [
+      signature,
+      { encoding: "json", commitment: "confirmed", maxSupportedTransactionVersion: 0 },
+    ]);
     if (result === null) throw new Error(`transaction ${signature} not found: ${JSON.stringify(error)}`);
     return result;
   }
@@ -45,15 +54,24 @@ export class HeliusWebhookPoster {
     const signatures = await this.pending();
     const batch = await Promise.all(signatures.map((s) => this.rawTransaction(s)));
     const result = await this.post(JSON.stringify(batch), authorization);
-    if (result.status >= 200 && result.status < 300 && signatures.length > 0) this.delivered = signatures[signatures.length - 1];
+    if (result.status >= 200 && result.status < 300 && signatures.length > 0)
+      this.delivered = signatures[signatures.length - 1];
     return { ...result, signatures };
   }
 
   /** POSTs a body as is. */
-  async post(body: string, authorization: string | null = this.secret, init: { method?: string; url?: string } = {}): Promise<PostResult> {
+  async post(
+    body: string,
+    authorization: string | null = this.secret,
+    init: { method?: string; url?: string } = {},
+  ): Promise<PostResult> {
     const headers: Record<string, string> = { "content-type": "application/json" };
     if (authorization !== null) headers.authorization = authorization;
-    const res = await fetch(init.url ?? this.url, { method: init.method ?? "POST", headers, ...(init.method === "GET" ? {} : { body }) });
+    const res = await fetch(init.url ?? this.url, {
+      method: init.method ?? "POST",
+      headers,
+      ...(init.method === "GET" ? {} : { body }),
+    });
     return { status: res.status, body: (await res.json()) as PostResult["body"] };
   }
 }

@@ -8,12 +8,12 @@
 import assert from "node:assert/strict";
 import { createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
+import { Keypair, type PublicKey, SystemProgram, sendAndConfirmTransaction, Transaction } from "@solana/web3.js";
+import { LUME_REGISTRY_PROGRAM_ID } from "../../app/src/sdk/idl.js";
+import { registryAddress, registryAddresses } from "../../app/src/sdk/pda.js";
 import { Indexer } from "../../indexer/src/indexer.js";
 import { HeliusWebhookSource } from "../../indexer/src/source/helius-webhook.js";
 import { verify } from "../../indexer/src/verify/verify.js";
-import { Keypair, SystemProgram, Transaction, sendAndConfirmTransaction, type PublicKey } from "@solana/web3.js";
-import { LUME_REGISTRY_PROGRAM_ID } from "../../app/src/sdk/idl.js";
-import { registryAddress, registryAddresses } from "../../app/src/sdk/pda.js";
 import type { RegistryFixture } from "../support/registry-fixture.js";
 import { runScript } from "../support/scripts.js";
 import { useRegistrySurfnet } from "../support/surfnet.js";
@@ -27,12 +27,16 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** POSTs `body` in 4 KiB writes with chunked transfer encoding (fetch would send a Content-Length). */
 function postChunked(url: string, body: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: "POST", headers: { "content-type": "application/json", authorization: SECRET } }, (res) => {
-      let text = "";
-      res.setEncoding("utf8");
-      res.on("data", (c: string) => (text += c));
-      res.on("end", () => resolve({ status: res.statusCode!, body: text }));
-    });
+    const req = request(
+      url,
+      { method: "POST", headers: { "content-type": "application/json", authorization: SECRET } },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => (text += c));
+        res.on("end", () => resolve({ status: res.statusCode!, body: text }));
+      },
+    );
     req.on("error", reject);
     for (let i = 0; i < body.length; i += 4096) req.write(body.slice(i, i + 4096));
     req.end();
@@ -82,14 +86,23 @@ describe("indexer Helius webhook source (local webhook poster, surfnet)", functi
       stored.instructions.map((i: { name: string }) => i.name),
       ["apply"],
     );
-    const row = await until("the partner account, read after the webhook", () => indexer!.store.account(partner.address.toBase58()));
+    const row = await until("the partner account, read after the webhook", () =>
+      indexer!.store.account(partner.address.toBase58()),
+    );
     assert.equal(row.data.legalName, "Via Webhook KG");
     await caughtUp(indexer!, f);
-    assert.ok(indexer!.store.checkpoint("helius-webhook:transactions")!.slot > 0, "the webhook source has its own checkpoint");
+    assert.ok(
+      indexer!.store.checkpoint("helius-webhook:transactions")!.slot > 0,
+      "the webhook source has its own checkpoint",
+    );
   });
 
   it("a wrong or missing Authorization is refused with 401, counted, and nothing is stored", async () => {
-    const before = { events: indexer!.store.eventCount(), transactions: indexer!.store.transactionCount(), unauthorized: source.receiver!.rejections.unauthorized };
+    const before = {
+      events: indexer!.store.eventCount(),
+      transactions: indexer!.store.transactionCount(),
+      unauthorized: source.receiver!.rejections.unauthorized,
+    };
     const partner = await f.apply({ legalName: "Forged Delivery" });
     const wrong = await poster.deliverPending("not-the-secret");
     assert.equal(wrong.status, 401);
@@ -102,7 +115,10 @@ describe("indexer Helius webhook source (local webhook poster, surfnet)", functi
     assert.equal(source.receiver!.rejections.unauthorized, before.unauthorized + 3);
     // Operators see refusals on /metrics (the indexer's Prometheus registry).
     const metrics = await indexer!.metrics.registry.metrics();
-    assert.match(metrics, new RegExp(`^lume_indexer_webhook_batches_total\\{outcome="unauthorized"\\} ${before.unauthorized + 3}$`, "m"));
+    assert.match(
+      metrics,
+      new RegExp(`^lume_indexer_webhook_batches_total\\{outcome="unauthorized"\\} ${before.unauthorized + 3}$`, "m"),
+    );
     await sleep(1_000);
     assert.equal(indexer!.store.transactionCount(), before.transactions);
     assert.equal(indexer!.store.eventCount(), before.events);
@@ -128,27 +144,41 @@ describe("indexer Helius webhook source (local webhook poster, surfnet)", functi
     const valid = await poster.rawTransaction(signature!);
     const badKey = structuredClone(valid);
     badKey.transaction.message.accountKeys[1] = "not-a-key";
-    cases.push({ body: JSON.stringify([valid, badKey]), status: 400, error: /^transaction 1: accountKeys\[1\] is not a public key/ });
+    cases.push({
+      body: JSON.stringify([valid, badKey]),
+      status: 400,
+      error: /^transaction 1: accountKeys\[1\] is not a public key/,
+    });
     const badIndex = structuredClone(valid);
     badIndex.transaction.message.instructions[0].programIdIndex = 999;
-    cases.push({ body: JSON.stringify([badIndex]), status: 400, error: /^transaction 0: instructions\[0\]\.programIdIndex 999 is past/ });
+    cases.push({
+      body: JSON.stringify([badIndex]),
+      status: 400,
+      error: /^transaction 0: instructions\[0\]\.programIdIndex 999 is past/,
+    });
     for (const c of cases) {
       const res = await poster.post(c.body);
       assert.equal(res.status, c.status, `${c.body.slice(0, 40)} → ${JSON.stringify(res.body)}`);
       assert.match(res.body.error!, c.error);
     }
     // Chunked, with no Content-Length: the cap has to trip part-way through the stream.
-    const chunked = await postChunked(source.receiver!.url, "[" + " ".repeat(MAX_BODY) + "]");
+    const chunked = await postChunked(source.receiver!.url, `[${" ".repeat(MAX_BODY)}]`);
     assert.equal(chunked.status, 413);
     assert.match(chunked.body, /body larger than 65536 bytes/);
     const get = await poster.post("", SECRET, { method: "GET" });
     assert.equal(get.status, 405);
-    const elsewhere = await poster.post("[]", SECRET, { url: source.receiver!.url.replace(/\/helius-webhook$/, "/other") });
+    const elsewhere = await poster.post("[]", SECRET, {
+      url: source.receiver!.url.replace(/\/helius-webhook$/, "/other"),
+    });
     assert.equal(elsewhere.status, 404);
     assert.match(elsewhere.body.error!, /webhooks are received on \/helius-webhook/);
     assert.equal(source.receiver!.rejections.badRequest, 5);
     assert.equal(source.receiver!.rejections.tooLarge, 2);
-    assert.equal(indexer!.store.transactionCount(), transactions, "a refused batch stores nothing, not even its valid part");
+    assert.equal(
+      indexer!.store.transactionCount(),
+      transactions,
+      "a refused batch stores nothing, not even its valid part",
+    );
     assert.equal(indexer!.store.transaction(signature!), undefined);
 
     const delivery = await poster.deliverPending();
@@ -190,14 +220,23 @@ describe("indexer Helius webhook source (local webhook poster, surfnet)", functi
     assert.deepEqual(stored.signers.includes(impostor.publicKey.toBase58()), true);
     await sleep(300);
     assert.equal(indexer!.store.eventCount(), events);
-    assert.equal(indexer!.store.events({ afterChangeIndex: 0, limit: 10_000 }).filter((e) => e.signature === signature).length, 0);
+    assert.equal(
+      indexer!.store.events({ afterChangeIndex: 0, limit: 10_000 }).filter((e) => e.signature === signature).length,
+      0,
+    );
     const report = await verify({ connection: net.connection, store: indexer!.store });
     assert.deepEqual(report.differences, []);
   });
 
   it("a delivered transaction that never touched the program (a webhook shared with other addresses) is answered 200 and skipped", async () => {
     const payer = net.fundedKeypair(1);
-    const transfer = new Transaction().add(SystemProgram.transfer({ fromPubkey: payer.publicKey, toPubkey: Keypair.generate().publicKey, lamports: 1_000_000 }));
+    const transfer = new Transaction().add(
+      SystemProgram.transfer({
+        fromPubkey: payer.publicKey,
+        toPubkey: Keypair.generate().publicKey,
+        lamports: 1_000_000,
+      }),
+    );
     const signature = await sendAndConfirmTransaction(net.connection, transfer, [payer], { commitment: "confirmed" });
     const ignored = source.ignored;
     const res = await poster.post(JSON.stringify([await poster.rawTransaction(signature)]));
@@ -211,7 +250,12 @@ describe("indexer Helius webhook source (local webhook poster, surfnet)", functi
     const tx = await net
       .program(impostor)
       .methods.attestLegal(Array.from(Buffer.alloc(32, 0xab)), "https://verifier.example/report.pdf")
-      .accountsStrict({ registry: registryAddress(), partner, verifier: impostor.publicKey, roleGrant: registryAddresses(LUME_REGISTRY_PROGRAM_ID).role("legalVerifier", impostor.publicKey) })
+      .accountsStrict({
+        registry: registryAddress(),
+        partner,
+        verifier: impostor.publicKey,
+        roleGrant: registryAddresses(LUME_REGISTRY_PROGRAM_ID).role("legalVerifier", impostor.publicKey),
+      })
       .transaction();
     tx.feePayer = impostor.publicKey;
     tx.recentBlockhash = (await net.connection.getLatestBlockhash("confirmed")).blockhash;
@@ -219,19 +263,30 @@ describe("indexer Helius webhook source (local webhook poster, surfnet)", functi
     const signature = await net.connection.sendRawTransaction(tx.serialize(), { skipPreflight: true });
     const status = await until("the failed attestation to confirm", async () => {
       const { value } = await net.connection.getSignatureStatuses([signature]);
-      return value[0]?.confirmationStatus === "confirmed" || value[0]?.confirmationStatus === "finalized" ? value[0] : undefined;
+      return value[0]?.confirmationStatus === "confirmed" || value[0]?.confirmationStatus === "finalized"
+        ? value[0]
+        : undefined;
     });
     assert.notEqual(status.err, null, "attesting without the legal verifier role fails on chain");
     return signature;
   }
 
   it("a delivery that never comes: the registry poll shows the chain moved on and the gap check re-backfills", async () => {
-    const polling = new Indexer({ rpcUrl: net.surfnet.rpcUrl, dbPath: `${tmp.dir}/polling.sqlite`, heliusWebhook: { port: 0, secret: SECRET }, staleAfterMs: 300 });
+    const polling = new Indexer({
+      rpcUrl: net.surfnet.rpcUrl,
+      dbPath: `${tmp.dir}/polling.sqlite`,
+      heliusWebhook: { port: 0, secret: SECRET },
+      staleAfterMs: 300,
+    });
     try {
       await polling.start();
       await caughtUp(polling, f);
       const lost = await f.apply({ legalName: "Never Delivered" });
-      await until("the undelivered partner, via the poll and re-backfill", () => polling.store.account(lost.address.toBase58()), 20_000);
+      await until(
+        "the undelivered partner, via the poll and re-backfill",
+        () => polling.store.account(lost.address.toBase58()),
+        20_000,
+      );
       await caughtUp(polling, f);
       assert.equal((polling.source as HeliusWebhookSource).receiver!.accepted, 0, "nothing came through the receiver");
     } finally {
@@ -243,26 +298,74 @@ describe("indexer Helius webhook source (local webhook poster, surfnet)", functi
     const env = { ...process.env };
     delete process.env.LUME_HELIUS_WEBHOOK_SECRET;
     try {
-      const noSecret = await runScript("indexer/src/cli.ts", ["start", "--rpc-url", net.surfnet.rpcUrl, "--db", `${tmp.dir}/cli.sqlite`, "--port", "0", "--helius-webhook-port", "0"]);
+      const noSecret = await runScript("indexer/src/cli.ts", [
+        "start",
+        "--rpc-url",
+        net.surfnet.rpcUrl,
+        "--db",
+        `${tmp.dir}/cli.sqlite`,
+        "--port",
+        "0",
+        "--helius-webhook-port",
+        "0",
+      ]);
       assert.equal(noSecret.code, 1);
       assert.match(noSecret.stderr, /^error: no Helius webhook secret: set LUME_HELIUS_WEBHOOK_SECRET/m);
       assert.doesNotMatch(noSecret.stderr, /\n\s+at /, "no stack trace");
       process.env.LUME_HELIUS_WEBHOOK_SECRET = "short";
-      const short = await runScript("indexer/src/cli.ts", ["start", "--db", `${tmp.dir}/cli.sqlite`, "--helius-webhook-port", "0"]);
+      const short = await runScript("indexer/src/cli.ts", [
+        "start",
+        "--db",
+        `${tmp.dir}/cli.sqlite`,
+        "--helius-webhook-port",
+        "0",
+      ]);
       assert.match(short.stderr, /^error: too short a Helius webhook secret/m);
       process.env.LUME_HELIUS_WEBHOOK_SECRET = SECRET;
-      const both = await runScript("indexer/src/cli.ts", ["start", "--db", `${tmp.dir}/cli.sqlite`, "--helius-webhook-port", "0", "--helius-ws-url", "ws://127.0.0.1:1/"]);
+      const both = await runScript("indexer/src/cli.ts", [
+        "start",
+        "--db",
+        `${tmp.dir}/cli.sqlite`,
+        "--helius-webhook-port",
+        "0",
+        "--helius-ws-url",
+        "ws://127.0.0.1:1/",
+      ]);
       assert.match(both.stderr, /^error: choose one Helius source/m);
-      const finalized = await runScript("indexer/src/cli.ts", ["start", "--db", `${tmp.dir}/cli.sqlite`, "--helius-webhook-port", "0", "--commitment", "finalized"]);
-      assert.match(finalized.stderr, /^error: Helius webhooks deliver confirmed transactions: use --commitment confirmed/m);
+      const finalized = await runScript("indexer/src/cli.ts", [
+        "start",
+        "--db",
+        `${tmp.dir}/cli.sqlite`,
+        "--helius-webhook-port",
+        "0",
+        "--commitment",
+        "finalized",
+      ]);
+      assert.match(
+        finalized.stderr,
+        /^error: Helius webhooks deliver confirmed transactions: use --commitment confirmed/m,
+      );
       // A port that is taken: a sentence, not a stack trace.
       const taken = createServer();
       await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", () => resolve()));
       try {
         const port = String((taken.address() as AddressInfo).port);
-        const busy = await runScript("indexer/src/cli.ts", ["start", "--rpc-url", net.surfnet.rpcUrl, "--db", `${tmp.dir}/cli.sqlite`, "--port", "0", "--helius-webhook-port", port]);
+        const busy = await runScript("indexer/src/cli.ts", [
+          "start",
+          "--rpc-url",
+          net.surfnet.rpcUrl,
+          "--db",
+          `${tmp.dir}/cli.sqlite`,
+          "--port",
+          "0",
+          "--helius-webhook-port",
+          port,
+        ]);
         assert.equal(busy.code, 1);
-        assert.match(busy.stderr, new RegExp(`^error: cannot listen for Helius webhooks on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE`, "m"));
+        assert.match(
+          busy.stderr,
+          new RegExp(`^error: cannot listen for Helius webhooks on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE`, "m"),
+        );
         assert.doesNotMatch(busy.stderr, /\n\s+at /, "no stack trace");
       } finally {
         taken.close();

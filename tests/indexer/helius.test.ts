@@ -2,10 +2,10 @@
 // protocol, fed by a private surfnet: live transactions and accounts, a dropped connection, a
 // silent stream caught by the registry poll.
 import assert from "node:assert/strict";
+import { LUME_REGISTRY_PROGRAM_ID } from "../../app/src/sdk/idl.js";
 import { Indexer } from "../../indexer/src/indexer.js";
 import { HeliusSource } from "../../indexer/src/source/helius-source.js";
 import { verify } from "../../indexer/src/verify/verify.js";
-import { LUME_REGISTRY_PROGRAM_ID } from "../../app/src/sdk/idl.js";
 import type { RegistryFixture } from "../support/registry-fixture.js";
 import { useRegistrySurfnet } from "../support/surfnet.js";
 import { HeliusMock } from "./helius-mock.js";
@@ -24,7 +24,6 @@ describe("indexer Helius source (local Enhanced WebSocket server, surfnet)", fun
   const tmp = tempDir();
   let f: RegistryFixture;
 
-
   before(async () => {
     f = await surfnetFixture(net);
     await f.apply({ legalName: "Before Start" });
@@ -37,9 +36,14 @@ describe("indexer Helius source (local Enhanced WebSocket server, surfnet)", fun
 
   it("subscribes with transactionSubscribe on the program, then indexes live transactions and the accounts they touched", async () => {
     const subscribe = mock!.requests.find((r) => r.method === "transactionSubscribe");
-    assert.deepEqual((subscribe?.params as [{ accountInclude: string[] }])[0].accountInclude, [LUME_REGISTRY_PROGRAM_ID.toBase58()]);
+    assert.ok(subscribe, "no transactionSubscribe request");
+    assert.deepEqual((subscribe.params as [{ accountInclude: string[] }])[0].accountInclude, [
+      LUME_REGISTRY_PROGRAM_ID.toBase58(),
+    ]);
     const partner = await f.apply({ legalName: "Via Helius KG" });
-    const row = await until("the partner, via the Helius stream", () => indexer!.store.account(partner.address.toBase58()));
+    const row = await until("the partner, via the Helius stream", () =>
+      indexer!.store.account(partner.address.toBase58()),
+    );
     assert.equal(row.data.legalName, "Via Helius KG");
     await caughtUp(indexer!, f);
     const checkpoint = indexer!.store.checkpoint("helius:transactions");
@@ -59,7 +63,9 @@ describe("indexer Helius source (local Enhanced WebSocket server, surfnet)", fun
     mock!.silent = true;
     try {
       const unseen = await f.apply({ legalName: "Never Streamed" });
-      await until("the unstreamed partner, via the poll and re-backfill", () => indexer!.store.account(unseen.address.toBase58()));
+      await until("the unstreamed partner, via the poll and re-backfill", () =>
+        indexer!.store.account(unseen.address.toBase58()),
+      );
       await caughtUp(indexer!, f);
     } finally {
       mock!.silent = false;

@@ -1,9 +1,9 @@
 // The pipeline against a private surfnet: backfill, live updates, restart from the checkpoint,
 // repeated and out-of-order input, and `verify` catching a tampered index.
 import assert from "node:assert/strict";
+import { registryAddress } from "../../app/src/sdk/pda.js";
 import type { Indexer } from "../../indexer/src/indexer.js";
 import { verify } from "../../indexer/src/verify/verify.js";
-import { registryAddress } from "../../app/src/sdk/pda.js";
 import type { RegistryFixture } from "../support/registry-fixture.js";
 import { useRegistrySurfnet } from "../support/surfnet.js";
 import { caughtUp, newIndexer, surfnetFixture, tempDir, until } from "./support.js";
@@ -42,10 +42,16 @@ describe("indexer pipeline (surfnet, SQLite)", function () {
     const after = await caughtUp(indexer, f);
     assert.equal(after, before + 1);
     const applied = indexer.store.events({ afterChangeIndex: before });
-    assert.deepEqual(applied.map((e) => e.name), ["partnerApplied"]);
+    assert.deepEqual(
+      applied.map((e) => e.name),
+      ["partnerApplied"],
+    );
     assert.equal(applied[0]?.partner, second.address.toBase58());
     const tx = indexer.store.transaction(applied[0]!.signature);
-    assert.deepEqual(tx?.instructions.map((i) => i.name), ["apply"]);
+    assert.deepEqual(
+      tx?.instructions.map((i) => i.name),
+      ["apply"],
+    );
     assert.ok(tx.signers.includes(second.authority.publicKey.toBase58()));
     assert.equal(indexer.status().degraded, null);
   });
@@ -82,19 +88,25 @@ describe("indexer pipeline (surfnet, SQLite)", function () {
     indexer.accounts("rpc", [{ pubkey: partner, slot: newest.slot - 1, lamports: 1, data: older }]);
     assert.equal(indexer.store.account(partner)?.data.legalName, "Ordering Test BV");
     // The same update again changes nothing.
-    const changed = indexer.store.applyAccounts("rpc:accounts", [indexer.decoder.identify({ pubkey: partner, slot: newest.slot, lamports: 1, data: rawNewest })!]);
+    const changed = indexer.store.applyAccounts("rpc:accounts", [
+      indexer.decoder.identify({ pubkey: partner, slot: newest.slot, lamports: 1, data: rawNewest })!,
+    ]);
     assert.deepEqual(changed, []);
     // A transaction delivered twice (a logs notification, then a backfill) is stored once.
     const count = await caughtUp(indexer, f);
     const last = indexer.store.events().at(-1)!;
-    const source = indexer.source as unknown as { fetchTransactions(s: string[]): Promise<import("../../indexer/src/source/types.js").RawTransaction[]> };
+    const source = indexer.source as unknown as {
+      fetchTransactions(s: string[]): Promise<import("../../indexer/src/source/types.js").RawTransaction[]>;
+    };
     const again = await source.fetchTransactions([last.signature]);
     indexer.transactions("rpc", again);
     indexer.transactions("rpc", again);
     assert.equal(indexer.store.eventCount(), count);
     // Malformed data is counted, not fatal.
     const errors = indexer.decoder.failures;
-    indexer.accounts("rpc", [{ pubkey: partner, slot: newest.slot + 10_000_000, lamports: 1, data: Buffer.from("not an account at all") }]);
+    indexer.accounts("rpc", [
+      { pubkey: partner, slot: newest.slot + 10_000_000, lamports: 1, data: Buffer.from("not an account at all") },
+    ]);
     assert.equal(indexer.decoder.failures, errors + 1);
     assert.equal(indexer.store.account(partner)?.data.legalName, "Ordering Test BV");
   });
@@ -103,11 +115,24 @@ describe("indexer pipeline (surfnet, SQLite)", function () {
     const partner = await f.apply({ legalName: "Finality Test Oy" });
     const row = await until("the partner", () => indexer.store.account(partner.address.toBase58()));
     assert.equal(row.finalized, false, "written at confirmed commitment");
-    const finalized = await until("the partner's slot to be finalized", () => indexer.store.account(partner.address.toBase58())?.finalized === true && indexer.status());
+    const finalized = await until(
+      "the partner's slot to be finalized",
+      () => indexer.store.account(partner.address.toBase58())?.finalized === true && indexer.status(),
+    );
     assert.ok(finalized.finalizedSlot !== null && finalized.finalizedSlot >= row.slot);
     const event = indexer.store.events({ partner: partner.address.toBase58() }).at(-1)!;
-    assert.ok(indexer.store.db.prepare("SELECT finalized FROM events WHERE change_index = ?").pluck().get(event.changeIndex) === 1, "the event too");
-    assert.ok(indexer.store.db.prepare("SELECT finalized FROM transactions WHERE signature = ?").pluck().get(event.signature) === 1, "and its transaction");
+    assert.ok(
+      indexer.store.db.prepare("SELECT finalized FROM events WHERE change_index = ?").pluck().get(event.changeIndex) ===
+        1,
+      "the event too",
+    );
+    assert.ok(
+      indexer.store.db
+        .prepare("SELECT finalized FROM transactions WHERE signature = ?")
+        .pluck()
+        .get(event.signature) === 1,
+      "and its transaction",
+    );
     // Nothing changes on the registry for a while; the chain's slot moves on.
     const idleFrom = indexer.status();
     await until("the chain slot to move on", () => indexer.status().chainSlot > idleFrom.indexedSlot + 20 && true);
@@ -139,20 +164,40 @@ describe("indexer pipeline (surfnet, SQLite)", function () {
       store.db.prepare("UPDATE accounts SET raw = ? WHERE pubkey = ?").run(raw, registry);
       let report = await verify({ connection: net.connection, store });
       assert.equal(report.ok, false);
-      assert.ok(report.differences.some((d) => d.includes(registry) && d.includes("stored bytes differ")), report.differences.join("\n"));
-      assert.ok(report.differences.some((d) => d.includes(registry) && d.includes("threshold")), report.differences.join("\n"));
+      assert.ok(
+        report.differences.some((d) => d.includes(registry) && d.includes("stored bytes differ")),
+        report.differences.join("\n"),
+      );
+      assert.ok(
+        report.differences.some((d) => d.includes(registry) && d.includes("threshold")),
+        report.differences.join("\n"),
+      );
 
       // A lookup key moved to another partner: readers would show the endpoint under the wrong owner.
-      const endpoint = store.db.prepare("SELECT pubkey FROM accounts WHERE kind = 'endpoint' LIMIT 1").get() as { pubkey: string };
+      const endpoint = store.db.prepare("SELECT pubkey FROM accounts WHERE kind = 'endpoint' LIMIT 1").get() as {
+        pubkey: string;
+      };
       store.db.prepare("UPDATE accounts SET owner = ? WHERE pubkey = ?").run(registry, endpoint.pubkey);
       report = await verify({ connection: net.connection, store });
-      assert.ok(report.differences.some((d) => d.includes(endpoint.pubkey) && d.includes("stored owner")), report.differences.join("\n"));
+      assert.ok(
+        report.differences.some((d) => d.includes(endpoint.pubkey) && d.includes("stored owner")),
+        report.differences.join("\n"),
+      );
 
       store.db.prepare("DELETE FROM events WHERE change_index = 3").run();
       report = await verify({ connection: net.connection, store });
-      assert.ok(report.differences.some((d) => d.includes("change 3 missing")), report.differences.join("\n"));
-      assert.ok(report.differences.some((d) => d.includes("replayed head")), report.differences.join("\n"));
-      assert.ok(report.differences.some((d) => /counts \d+ changes, the index holds \d+ events/.test(d)), report.differences.join("\n"));
+      assert.ok(
+        report.differences.some((d) => d.includes("change 3 missing")),
+        report.differences.join("\n"),
+      );
+      assert.ok(
+        report.differences.some((d) => d.includes("replayed head")),
+        report.differences.join("\n"),
+      );
+      assert.ok(
+        report.differences.some((d) => /counts \d+ changes, the index holds \d+ events/.test(d)),
+        report.differences.join("\n"),
+      );
     } finally {
       store.close();
     }

@@ -4,9 +4,9 @@ import assert from "node:assert/strict";
 import { pino } from "pino";
 import { RegistryDecoder } from "../../indexer/src/decoder/decoder.js";
 import { Indexer } from "../../indexer/src/indexer.js";
+import type { RpcSource } from "../../indexer/src/source/rpc-source.js";
 import { IndexerStore } from "../../indexer/src/store/store.js";
 import { verify } from "../../indexer/src/verify/verify.js";
-import type { RpcSource } from "../../indexer/src/source/rpc-source.js";
 import type { RegistryFixture } from "../support/registry-fixture.js";
 import { useRegistrySurfnet } from "../support/surfnet.js";
 import { caughtUp, newIndexer, surfnetFixture, tempDir, until } from "./support.js";
@@ -21,7 +21,6 @@ describe("indexer gap detection and repair (surfnet)", function () {
   const net = useRegistrySurfnet();
   const tmp = tempDir();
   let f: RegistryFixture;
-
 
   before(async () => {
     f = await surfnetFixture(net);
@@ -38,7 +37,9 @@ describe("indexer gap detection and repair (surfnet)", function () {
       degradedSeen.push(reason);
       original(reason);
     };
-    const socket = (indexer.source as RpcSource).connection as unknown as { _rpcWebSocket: { socket: { close(code: number): void } } };
+    const socket = (indexer.source as RpcSource).connection as unknown as {
+      _rpcWebSocket: { socket: { close(code: number): void } };
+    };
     socket._rpcWebSocket.socket.close(4000); // an abnormal close: web3.js reconnects after a second
     const missed = await f.apply({ legalName: "Sent While Disconnected" });
     await until("the partner sent while disconnected", () => indexer.store.account(missed.address.toBase58()));
@@ -52,7 +53,11 @@ describe("indexer gap detection and repair (surfnet)", function () {
 
   it("a silent slot stream trips the watchdog: degraded, resubscribed, re-backfilled, healthy again", async () => {
     await caughtUp(indexer, f);
-    const source = indexer.source as unknown as { subscriptions: { kind: string; id: number }[]; connection: RpcSource["connection"]; options: { staleAfterMs?: number } };
+    const source = indexer.source as unknown as {
+      subscriptions: { kind: string; id: number }[];
+      connection: RpcSource["connection"];
+      options: { staleAfterMs?: number };
+    };
     const reasons: (string | null)[] = [];
     const original = indexer.degraded.bind(indexer);
     indexer.degraded = (reason) => {
@@ -65,7 +70,10 @@ describe("indexer gap detection and repair (surfnet)", function () {
     source.subscriptions = source.subscriptions.filter((s) => s !== slot);
     await until("the watchdog to fire", () => reasons.some((r) => r?.startsWith("no slot notification")), 20_000);
     await until("healthy again", () => reasons.at(-1) === null, 20_000);
-    assert.ok(source.subscriptions.some((s) => s.kind === "slot" && s.id !== slot.id), "resubscribed to slots");
+    assert.ok(
+      source.subscriptions.some((s) => s.kind === "slot" && s.id !== slot.id),
+      "resubscribed to slots",
+    );
     const later = await f.apply({ legalName: "After Watchdog" });
     await until("a live change after the watchdog", () => indexer.store.account(later.address.toBase58()));
   });
@@ -76,7 +84,12 @@ describe("indexer gap detection and repair (surfnet)", function () {
     indexer.store.db.prepare("DELETE FROM events WHERE change_index = ?").run(lost.changeIndex);
     assert.match(indexer.degradation ?? "", /history incomplete/);
     const { authorize } = await import("../../indexer/src/api/authorize.js");
-    const answer = authorize(indexer, { partner: "x", key: "y", endpoint: "z", category: "api-read" }, { categories: f.options.categories }, 0);
+    const answer = authorize(
+      indexer,
+      { partner: "x", key: "y", endpoint: "z", category: "api-read" },
+      { categories: f.options.categories },
+      0,
+    );
     assert.equal(answer.allowed, false);
     assert.equal(answer.degraded, true);
     assert.match(answer.reason, /indexer degraded .*fail closed/);
@@ -103,10 +116,19 @@ describe("indexer gap detection and repair (surfnet)", function () {
 
     const lines: string[] = [];
     const logger = pino({ level: "info" }, { write: (line: string) => void lines.push(line) });
-    indexer = new Indexer({ rpcUrl: net.surfnet.rpcUrl, wsUrl: net.surfnet.wsUrl, dbPath: tmp.dbPath, staleAfterMs: 2_000, logger });
+    indexer = new Indexer({
+      rpcUrl: net.surfnet.rpcUrl,
+      wsUrl: net.surfnet.wsUrl,
+      dbPath: tmp.dbPath,
+      staleAfterMs: 2_000,
+      logger,
+    });
     await indexer.start();
     await caughtUp(indexer, f);
-    assert.ok(lines.some((l) => l.includes("history hash chain mismatch at change")), "the mismatch is reported");
+    assert.ok(
+      lines.some((l) => l.includes("history hash chain mismatch at change")),
+      "the mismatch is reported",
+    );
     const stored = indexer.store.historyEntries(victim.changeIndex - 1, 1)[0]!;
     assert.ok(stored.raw.equals(victim.raw), "the chain's bytes are back");
     assert.equal(indexer.store.transactionCount(), transactions, "the whole history was fetched again");

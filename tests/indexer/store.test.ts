@@ -1,13 +1,18 @@
 // The SQLite store on its own: pragmas and versioned migrations, slot-ordered idempotent
 // upserts, closed accounts kept, and a batch that fails leaving neither data nor checkpoint.
 import assert from "node:assert/strict";
-import { IndexerStore } from "../../indexer/src/store/store.js";
-import { MIGRATIONS } from "../../indexer/src/store/migrations.js";
 import type { DecodedTransaction, IndexedAccount } from "../../indexer/src/decoder/decoder.js";
 import type { AccountDataDecoder } from "../../indexer/src/store/account-cache.js";
+import { MIGRATIONS } from "../../indexer/src/store/migrations.js";
+import { IndexerStore } from "../../indexer/src/store/store.js";
 import { tempDir } from "./support.js";
 
-const account = (pubkey: string, slot: number, name: string, keys: { kind?: string; owner?: string; seq?: number } = {}): IndexedAccount => ({
+const account = (
+  pubkey: string,
+  slot: number,
+  name: string,
+  keys: { kind?: string; owner?: string; seq?: number } = {},
+): IndexedAccount => ({
   pubkey,
   slot,
   kind: keys.kind ?? "partner",
@@ -72,15 +77,26 @@ describe("indexer store (SQLite)", () => {
   it("marks an account closed (not forgotten) when a snapshot no longer has it, or a notification says so", () => {
     store.applyAccounts("rpc:accounts", [account("A", 10, "a"), account("B", 10, "b")]);
     const changed = store.applyAccounts("rpc:accounts", [account("A", 20, "a")], { snapshotSlot: 20 });
-    assert.deepEqual(changed.map((c) => [c.pubkey, c.closed]), [["A", false], ["B", true]]);
+    assert.deepEqual(
+      changed.map((c) => [c.pubkey, c.closed]),
+      [
+        ["A", false],
+        ["B", true],
+      ],
+    );
     assert.equal(store.account("B")?.closed, true);
     assert.equal(store.account("B")?.data.legalName, "b", "the last state is kept");
-    const closed = store.applyAccounts("rpc:accounts", [{ pubkey: "A", slot: 30, kind: null, owner: null, seq: null, raw: null }]);
+    const closed = store.applyAccounts("rpc:accounts", [
+      { pubkey: "A", slot: 30, kind: null, owner: null, seq: null, raw: null },
+    ]);
     assert.equal(closed[0]?.data.legalName, "a", "subscribers see the last state of what closed");
     assert.equal(store.account("A")?.closed, true);
     assert.equal(store.account("A")?.data.legalName, "a");
     // A close for an address never seen open records nothing; a later re-open is a live row again.
-    assert.deepEqual(store.applyAccounts("rpc:accounts", [{ pubkey: "Z", slot: 31, kind: null, owner: null, seq: null, raw: null }]), []);
+    assert.deepEqual(
+      store.applyAccounts("rpc:accounts", [{ pubkey: "Z", slot: 31, kind: null, owner: null, seq: null, raw: null }]),
+      [],
+    );
     assert.equal(store.account("Z"), undefined);
     store.applyAccounts("rpc:accounts", [account("A", 40, "again")]);
     assert.deepEqual([store.account("A")?.closed, store.account("A")?.data.legalName], [false, "again"]);
@@ -95,7 +111,10 @@ describe("indexer store (SQLite)", () => {
     store.applyAccounts("rpc:accounts", [account("A", 2, "second")]);
     assert.equal(store.account("A")?.data.legalName, "second", "new bytes are decoded afresh");
     assert.equal(store.account("B"), undefined);
-    assert.deepEqual(store.accounts("partner").map((r) => r.pubkey), ["A"]);
+    assert.deepEqual(
+      store.accounts("partner").map((r) => r.pubkey),
+      ["A"],
+    );
     assert.deepEqual(decoder.malformedReports, ["B@1"]);
   });
 
@@ -107,16 +126,36 @@ describe("indexer store (SQLite)", () => {
       account("K1", 5, "k1", { kind: "infraKey", owner: "P1", seq: 1 }),
       account("P1", 5, "p1", { kind: "partner", seq: 7 }),
     ]);
-    assert.deepEqual(store.accountsOf("endpoint", "P1").map((r) => r.pubkey), ["E1", "E2"]);
-    assert.deepEqual(store.accountsWhere("endpoint", "partner", "P2").map((r) => r.pubkey), ["E3"]);
+    assert.deepEqual(
+      store.accountsOf("endpoint", "P1").map((r) => r.pubkey),
+      ["E1", "E2"],
+    );
+    assert.deepEqual(
+      store.accountsWhere("endpoint", "partner", "P2").map((r) => r.pubkey),
+      ["E3"],
+    );
     assert.equal(store.accountBySeq("partner", 7)?.pubkey, "P1");
-    assert.deepEqual(store.accountsWhere("partner", "partnerId", "7").map((r) => r.pubkey), ["P1"]);
-    assert.deepEqual(store.accountsWhere("partner", "legalName", "p1").map((r) => r.pubkey), ["P1"], "other fields: a scan of decoded rows");
+    assert.deepEqual(
+      store.accountsWhere("partner", "partnerId", "7").map((r) => r.pubkey),
+      ["P1"],
+    );
+    assert.deepEqual(
+      store.accountsWhere("partner", "legalName", "p1").map((r) => r.pubkey),
+      ["P1"],
+      "other fields: a scan of decoded rows",
+    );
   });
 
   it("marks rows finalized once the chain's finalized slot reaches them", () => {
     const tx = (signature: string, slot: number, changeIndex: number): DecodedTransaction => ({
-      signature, slot, blockTime: null, ok: true, err: null, programError: null, signers: [], instructions: [],
+      signature,
+      slot,
+      blockTime: null,
+      ok: true,
+      err: null,
+      programError: null,
+      signers: [],
+      instructions: [],
       events: [{ signature, slot, changeIndex, name: "partnerApplied", data: { partner: "A" }, raw: Buffer.alloc(16) }],
     });
     store.applyAccounts("rpc:accounts", [account("A", 10, "a"), account("B", 20, "b")]);
@@ -133,23 +172,65 @@ describe("indexer store (SQLite)", () => {
   });
 
   it("finds events by name and proposal; the latest change's program clock", () => {
-    const voted = (signature: string, changeIndex: number, proposalId: number, unixTimestamp: number): DecodedTransaction => ({
-      signature, slot: changeIndex, blockTime: null, ok: true, err: null, programError: null, signers: [], instructions: [],
-      events: [{ signature, slot: changeIndex, changeIndex, name: "proposalVoted", data: { proposalId: String(proposalId), change: { unixTimestamp: String(unixTimestamp) } }, raw: Buffer.alloc(16) }],
+    const voted = (
+      signature: string,
+      changeIndex: number,
+      proposalId: number,
+      unixTimestamp: number,
+    ): DecodedTransaction => ({
+      signature,
+      slot: changeIndex,
+      blockTime: null,
+      ok: true,
+      err: null,
+      programError: null,
+      signers: [],
+      instructions: [],
+      events: [
+        {
+          signature,
+          slot: changeIndex,
+          changeIndex,
+          name: "proposalVoted",
+          data: { proposalId: String(proposalId), change: { unixTimestamp: String(unixTimestamp) } },
+          raw: Buffer.alloc(16),
+        },
+      ],
     });
     assert.equal(store.latestChangeTime(), null);
-    store.applyTransactions("rpc:transactions", [voted("s1", 1, 4, 100), voted("s2", 2, 5, 300), voted("s3", 3, 4, 200)]);
-    assert.deepEqual(store.events({ name: "proposalVoted", proposalId: 4 }).map((e) => e.changeIndex), [1, 3]);
+    store.applyTransactions("rpc:transactions", [
+      voted("s1", 1, 4, 100),
+      voted("s2", 2, 5, 300),
+      voted("s3", 3, 4, 200),
+    ]);
+    assert.deepEqual(
+      store.events({ name: "proposalVoted", proposalId: 4 }).map((e) => e.changeIndex),
+      [1, 3],
+    );
     assert.deepEqual(store.events({ name: "keyRevoked" }), []);
     assert.equal(store.latestChangeTime(), 200, "the clock at the newest change, by change order");
   });
 
   it("history by block time range: inclusive bounds, events without a block time left out", () => {
     const at = (signature: string, changeIndex: number, blockTime: number | null): DecodedTransaction => ({
-      signature, slot: changeIndex, blockTime, ok: true, err: null, programError: null, signers: [], instructions: [],
-      events: [{ signature, slot: changeIndex, changeIndex, name: "partnerApplied", data: null, raw: Buffer.alloc(16) }],
+      signature,
+      slot: changeIndex,
+      blockTime,
+      ok: true,
+      err: null,
+      programError: null,
+      signers: [],
+      instructions: [],
+      events: [
+        { signature, slot: changeIndex, changeIndex, name: "partnerApplied", data: null, raw: Buffer.alloc(16) },
+      ],
     });
-    store.applyTransactions("rpc:transactions", [at("s1", 1, 100), at("s2", 2, 200), at("s3", 3, null), at("s4", 4, 300)]);
+    store.applyTransactions("rpc:transactions", [
+      at("s1", 1, 100),
+      at("s2", 2, 200),
+      at("s3", 3, null),
+      at("s4", 4, 300),
+    ]);
     const ids = (filter: { fromTime?: number; toTime?: number }) => store.events(filter).map((e) => e.changeIndex);
     assert.deepEqual(ids({ fromTime: 100, toTime: 200 }), [1, 2]);
     assert.deepEqual(ids({ fromTime: 101 }), [2, 4]);
@@ -165,7 +246,9 @@ describe("indexer store (SQLite)", () => {
     old.exec(MIGRATIONS[0]!);
     old.exec(MIGRATIONS[1]!);
     old.pragma("user_version = 2");
-    const insert = old.prepare("INSERT INTO accounts(pubkey, kind, slot, data, raw, updated_at) VALUES (?, ?, 5, ?, ?, 0)");
+    const insert = old.prepare(
+      "INSERT INTO accounts(pubkey, kind, slot, data, raw, updated_at) VALUES (?, ?, 5, ?, ?, 0)",
+    );
     insert.run("P", "partner", JSON.stringify({ partnerId: "3", legalName: "x" }), Buffer.from("partner three"));
     insert.run("E", "endpoint", JSON.stringify({ partner: "P", index: 2 }), Buffer.from("endpoint"));
     old.close();

@@ -6,12 +6,12 @@ import assert from "node:assert/strict";
 import anchor from "@coral-xyz/anchor";
 import { Keypair } from "@solana/web3.js";
 import type { Client } from "graphql-ws";
-import type { ApiServer } from "../../indexer/src/api/server.js";
-import type { Indexer } from "../../indexer/src/indexer.js";
 import { signEnvelope } from "../../app/src/verifier/envelope.js";
 import { followIndexer, type IndexerFeed } from "../../app/src/verifier/indexer-feed.js";
 import { loadIndexerSnapshot } from "../../app/src/verifier/indexer-snapshot.js";
 import { RequestVerifier } from "../../app/src/verifier/verifier.js";
+import type { ApiServer } from "../../indexer/src/api/server.js";
+import type { Indexer } from "../../indexer/src/indexer.js";
 import { addresses, type PartnerHandle, type RegistryFixture } from "../support/registry-fixture.js";
 import { useRegistrySurfnet } from "../support/surfnet.js";
 import { newIndexer, query, startApiServer, surfnetFixture, tempDir, until, wsClient } from "./support.js";
@@ -29,11 +29,22 @@ interface Change {
 const FIELDS = "changeIndex slot name partner data";
 
 /** The next `n` events of a subscription, failing (not hanging) when they do not come. */
-async function take(stream: AsyncIterator<{ data?: Record<string, Change> | null }>, field: string, n: number, timeoutMs = 20_000): Promise<Change[]> {
+async function take(
+  stream: AsyncIterator<{ data?: Record<string, Change> | null }>,
+  field: string,
+  n: number,
+  timeoutMs = 20_000,
+): Promise<Change[]> {
   const out: Change[] = [];
   for (let i = 0; i < n; i++) {
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`only ${out.length} of ${n} ${field} events within ${timeoutMs} ms`)), timeoutMs)));
+    const timeout = new Promise<never>(
+      (_, reject) =>
+        (timer = setTimeout(
+          () => reject(new Error(`only ${out.length} of ${n} ${field} events within ${timeoutMs} ms`)),
+          timeoutMs,
+        )),
+    );
     const next = await Promise.race([stream.next(), timeout]).finally(() => clearTimeout(timer));
     assert.equal(next.done, false, `${field} ended after ${out.length} events`);
     out.push(next.value!.data![field]!);
@@ -46,7 +57,10 @@ async function refusal(client: Client, q: string): Promise<string> {
   const stream = client.iterate({ query: q });
   try {
     const next = await stream.next();
-    return next.value?.errors?.map((e: { message: string }) => e.message).join("; ") ?? `no error: ${JSON.stringify(next.value)}`;
+    return (
+      next.value?.errors?.map((e: { message: string }) => e.message).join("; ") ??
+      `no error: ${JSON.stringify(next.value)}`
+    );
   } catch (err) {
     return Array.isArray(err) ? err.map((e) => e.message).join("; ") : String(err);
   }
@@ -79,14 +93,41 @@ describe("indexer subscriptions for nodes, and the verifier fed by them (surfnet
     // Valid from an hour before the wall clock (the chain's clock runs ahead after time travel),
     // so a node checking requests at wall-clock time accepts it.
     const validFrom = Math.floor(Date.now() / 1000) - 3_600;
-    const action = { issueKey: { publicKey: Array.from(key.publicKey.toBuffer()), endpoints: [], validFrom: new BN(validFrom), validUntil: new BN((await f.now()) + YEAR), replaces: null } };
-    f.assertOk(await f.pass(action, partner.address, [partner.address, addresses.key(partner.address, index)]), "issue key");
+    const action = {
+      issueKey: {
+        publicKey: Array.from(key.publicKey.toBuffer()),
+        endpoints: [],
+        validFrom: new BN(validFrom),
+        validUntil: new BN((await f.now()) + YEAR),
+        replaces: null,
+      },
+    };
+    f.assertOk(
+      await f.pass(action, partner.address, [partner.address, addresses.key(partner.address, index)]),
+      "issue key",
+    );
   };
   const revokeKey = async (partner: PartnerHandle, index: number) =>
-    f.assertOk(await f.pass({ revokeKey: { index, reason: { compromised: {} } } }, partner.address, [partner.address, addresses.key(partner.address, index)]), "revoke key");
+    f.assertOk(
+      await f.pass({ revokeKey: { index, reason: { compromised: {} } } }, partner.address, [
+        partner.address,
+        addresses.key(partner.address, index),
+      ]),
+      "revoke key",
+    );
   /** A request of `partner` signed with its key `index`, at the node's (wall) clock. */
   const request = (partner: PartnerHandle, key: Keypair, keyIndex: number) =>
-    signEnvelope({ partnerId: partner.id, endpointIndex: 0, category: 0, timestampMs: Date.now(), payloadHash: Buffer.alloc(32, 7), keyIndex }, key.secretKey.subarray(0, 32));
+    signEnvelope(
+      {
+        partnerId: partner.id,
+        endpointIndex: 0,
+        category: 0,
+        timestampMs: Date.now(),
+        payloadHash: Buffer.alloc(32, 7),
+        keyIndex,
+      },
+      key.secretKey.subarray(0, 32),
+    );
   const head = () => indexer.store.contiguousChangeIndex();
 
   before(async function () {
@@ -113,14 +154,23 @@ describe("indexer subscriptions for nodes, and the verifier fed by them (surfnet
     const fromSlot = all[Math.floor(all.length / 2)]!.slot;
     const expected = all.filter((e) => e.slot >= fromSlot).map((e) => e.changeIndex);
     assert.ok(expected.length > 1 && expected[0]! > 1, "the slot splits the history");
-    const stream = client.iterate<Record<string, Change>>({ query: `subscription($s: Int) { registryChanged(fromSlot: $s) { ${FIELDS} } }`, variables: { s: fromSlot } });
+    const stream = client.iterate<Record<string, Change>>({
+      query: `subscription($s: Int) { registryChanged(fromSlot: $s) { ${FIELDS} } }`,
+      variables: { s: fromSlot },
+    });
     try {
       const replayed = await take(stream, "registryChanged", expected.length);
-      assert.deepEqual(replayed.map((e) => e.changeIndex), expected);
+      assert.deepEqual(
+        replayed.map((e) => e.changeIndex),
+        expected,
+      );
       assert.ok(replayed.every((e) => e.slot >= fromSlot));
       const newcomer = await f.apply({ legalName: "Slot Resume Oy", jurisdiction: "FI" });
       const [live] = await take(stream, "registryChanged", 1);
-      assert.deepEqual([live!.changeIndex, live!.name, live!.partner], [expected.at(-1)! + 1, "partnerApplied", newcomer.address.toBase58()]);
+      assert.deepEqual(
+        [live!.changeIndex, live!.name, live!.partner],
+        [expected.at(-1)! + 1, "partnerApplied", newcomer.address.toBase58()],
+      );
       assert.ok(live!.slot >= fromSlot);
     } finally {
       await stream.return?.();
@@ -128,7 +178,9 @@ describe("indexer subscriptions for nodes, and the verifier fed by them (surfnet
   });
 
   it("partnerChanged: replays and follows that partner's changes only", async () => {
-    const history = (await query(api, `{ history(partner: "${beta.address.toBase58()}", first: 100) { changeIndex name } }`)).history as Change[];
+    const history = (
+      await query(api, `{ history(partner: "${beta.address.toBase58()}", first: 100) { changeIndex name } }`)
+    ).history as Change[];
     assert.ok(history.length >= 3);
     const stream = client.iterate<Record<string, Change>>({
       query: `subscription($p: String!) { partnerChanged(partner: $p, fromChangeIndex: 0) { ${FIELDS} } }`,
@@ -136,24 +188,51 @@ describe("indexer subscriptions for nodes, and the verifier fed by them (surfnet
     });
     try {
       const replayed = await take(stream, "partnerChanged", history.length);
-      assert.deepEqual(replayed.map((e) => [e.changeIndex, e.name]), history.map((e) => [e.changeIndex, e.name]));
+      assert.deepEqual(
+        replayed.map((e) => [e.changeIndex, e.name]),
+        history.map((e) => [e.changeIndex, e.name]),
+      );
       // Live: another partner's change first, then one of beta's; only beta's arrives.
       const before = head();
       await f.apply({ legalName: "Someone Else BV", jurisdiction: "NL" });
-      f.assertOk(await f.pass({ setTrafficModel: { model: { allowedCategories: new BN(0b111), maxRequestsPerSecond: 400, burst: 80, maxBandwidthKbps: 50_000 } } }, beta.address, [beta.address]), "set traffic model");
+      f.assertOk(
+        await f.pass(
+          {
+            setTrafficModel: {
+              model: {
+                allowedCategories: new BN(0b111),
+                maxRequestsPerSecond: 400,
+                burst: 80,
+                maxBandwidthKbps: 50_000,
+              },
+            },
+          },
+          beta.address,
+          [beta.address],
+        ),
+        "set traffic model",
+      );
       const [live] = await take(stream, "partnerChanged", 1);
       assert.equal(live!.partner, beta.address.toBase58());
-      assert.ok(live!.changeIndex > before + 1, `${live!.changeIndex} comes after the other partner's application (${before + 1})`);
+      assert.ok(
+        live!.changeIndex > before + 1,
+        `${live!.changeIndex} comes after the other partner's application (${before + 1})`,
+      );
     } finally {
       await stream.return?.();
     }
   });
 
   it("keyRevoked: delivers key revocations (replayed and live) and nothing else; narrowed by partner", async () => {
-    const stream = client.iterate<Record<string, Change>>({ query: `subscription { keyRevoked(fromChangeIndex: 0) { ${FIELDS} } }` });
+    const stream = client.iterate<Record<string, Change>>({
+      query: `subscription { keyRevoked(fromChangeIndex: 0) { ${FIELDS} } }`,
+    });
     try {
       const [replayed] = await take(stream, "keyRevoked", 1);
-      assert.deepEqual([replayed!.name, replayed!.partner, replayed!.data!.index, replayed!.data!.reason], ["keyRevoked", alpha.address.toBase58(), 1, "compromised"]);
+      assert.deepEqual(
+        [replayed!.name, replayed!.partner, replayed!.data!.index, replayed!.data!.reason],
+        ["keyRevoked", alpha.address.toBase58(), 1, "compromised"],
+      );
       // Live: an application and a whole proposal (created, voted, executed) go by; only the revocation arrives.
       await f.apply();
       await revokeKey(beta, 0);
@@ -177,7 +256,10 @@ describe("indexer subscriptions for nodes, and the verifier fed by them (surfnet
 
   it("proposalChanged: created, cancelled, voted and executed proposals, nothing else", async () => {
     const from = head();
-    const stream = client.iterate<Record<string, Change>>({ query: `subscription($from: Int) { proposalChanged(fromChangeIndex: $from) { ${FIELDS} } }`, variables: { from } });
+    const stream = client.iterate<Record<string, Change>>({
+      query: `subscription($from: Int) { proposalChanged(fromChangeIndex: $from) { ${FIELDS} } }`,
+      variables: { from },
+    });
     try {
       const withdrawn = await f.propose(f.council[0]!, { addCategory: { name: "withdrawn" } });
       f.assertOk(withdrawn.result, "propose");
@@ -204,7 +286,9 @@ describe("indexer subscriptions for nodes, and the verifier fed by them (surfnet
   });
 
   it("proposalChanged: the first proposal (id 0, which is also the 'no proposal' id) and its execution", async () => {
-    const stream = client.iterate<Record<string, Change>>({ query: `subscription { proposalChanged(fromChangeIndex: 0) { ${FIELDS} } }` });
+    const stream = client.iterate<Record<string, Change>>({
+      query: `subscription { proposalChanged(fromChangeIndex: 0) { ${FIELDS} } }`,
+    });
     try {
       // The fixture's first proposal grants the legal-verifier role; declare_endpoint's proposalId 0 before it is no proposal.
       const seen = await take(stream, "proposalChanged", 4);
@@ -239,17 +323,40 @@ describe("indexer subscriptions for nodes, and the verifier fed by them (surfnet
   });
 
   it("bad input: both resume points, a malformed partner, an unknown event name, a negative index", async () => {
-    assert.match(await refusal(client, "subscription { registryChanged(fromChangeIndex: 1, fromSlot: 1) { changeIndex } }"), /give fromChangeIndex or fromSlot, not both/);
-    assert.match(await refusal(client, "subscription { proposalChanged(fromChangeIndex: 1, fromSlot: 1) { changeIndex } }"), /not both/);
-    assert.match(await refusal(client, 'subscription { partnerChanged(partner: "not a key!") { changeIndex } }'), /partner must be a partner account address in base58 \(32 bytes\), got "not a key!"/);
+    assert.match(
+      await refusal(client, "subscription { registryChanged(fromChangeIndex: 1, fromSlot: 1) { changeIndex } }"),
+      /give fromChangeIndex or fromSlot, not both/,
+    );
+    assert.match(
+      await refusal(client, "subscription { proposalChanged(fromChangeIndex: 1, fromSlot: 1) { changeIndex } }"),
+      /not both/,
+    );
+    assert.match(
+      await refusal(client, 'subscription { partnerChanged(partner: "not a key!") { changeIndex } }'),
+      /partner must be a partner account address in base58 \(32 bytes\), got "not a key!"/,
+    );
     // Valid base58 but not 32 bytes (web3.js would pad it): refused too.
-    assert.match(await refusal(client, 'subscription { keyRevoked(partner: "abc") { changeIndex } }'), /partner must be a partner account address in base58/);
+    assert.match(
+      await refusal(client, 'subscription { keyRevoked(partner: "abc") { changeIndex } }'),
+      /partner must be a partner account address in base58/,
+    );
     assert.match(await refusal(client, 'subscription { registryChanged(partner: "0OIl") { changeIndex } }'), /base58/);
-    assert.match(await refusal(client, 'subscription { registryChanged(names: ["keyRevokd"]) { changeIndex } }'), /unknown event name "keyRevokd"; the registry's events are .*keyRevoked/);
-    assert.match(await refusal(client, "subscription { keyRevoked(fromChangeIndex: -1) { changeIndex } }"), /fromChangeIndex must be 0 or more/);
-    assert.match(await refusal(client, "subscription { partnerChanged { changeIndex } }"), /argument "partner" of type "String!" is required/);
+    assert.match(
+      await refusal(client, 'subscription { registryChanged(names: ["keyRevokd"]) { changeIndex } }'),
+      /unknown event name "keyRevokd"; the registry's events are .*keyRevoked/,
+    );
+    assert.match(
+      await refusal(client, "subscription { keyRevoked(fromChangeIndex: -1) { changeIndex } }"),
+      /fromChangeIndex must be 0 or more/,
+    );
+    assert.match(
+      await refusal(client, "subscription { partnerChanged { changeIndex } }"),
+      /argument "partner" of type "String!" is required/,
+    );
     // Refused subscriptions hold no listener, and the socket still serves.
-    const stream = client.iterate<Record<string, Change>>({ query: "subscription { registryChanged(fromChangeIndex: 0) { changeIndex } }" });
+    const stream = client.iterate<Record<string, Change>>({
+      query: "subscription { registryChanged(fromChangeIndex: 0) { changeIndex } }",
+    });
     assert.equal((await take(stream, "registryChanged", 1))[0]!.changeIndex, 1);
     await stream.return?.();
     await until("subscribers released", () => indexer.bus.listenerCount("event") === 0);
@@ -259,7 +366,12 @@ describe("indexer subscriptions for nodes, and the verifier fed by them (surfnet
     const verifier = new RequestVerifier(await loadIndexerSnapshot(api.url), { maxSnapshotAgeMs: 60_000 });
     const updates: number[] = [];
     // The heartbeat (the only periodic request) is an hour: only the subscription can bring the change.
-    const feed = followIndexer(verifier, { graphqlUrl: api.url, wsUrl: api.wsUrl, heartbeatMs: 3_600_000, onUpdate: (s) => updates.push(s.changeCount) });
+    const feed = followIndexer(verifier, {
+      graphqlUrl: api.url,
+      wsUrl: api.wsUrl,
+      heartbeatMs: 3_600_000,
+      onUpdate: (s) => updates.push(s.changeCount),
+    });
     feeds.push(feed);
     await feed.ready;
     assert.equal(feed.healthy, true);
@@ -269,13 +381,20 @@ describe("indexer subscriptions for nodes, and the verifier fed by them (surfnet
     await revokeKey(alpha, 2);
     const landedAt = Date.now();
     const onChain = Number((await f.registry()).history.changeCount);
-    await until("the verifier refuses the revoked key", () => verifier.verify(request(alpha, alphaKeys[2]!, 2)).reason === "key_revoked", 5_000);
+    await until(
+      "the verifier refuses the revoked key",
+      () => verifier.verify(request(alpha, alphaKeys[2]!, 2)).reason === "key_revoked",
+      5_000,
+    );
     console.log(`      revocation refused ${Date.now() - landedAt} ms after its transaction was confirmed`);
     assert.equal(verifier.snapshot.changeCount, onChain);
     assert.equal(verifier.verify(request(alpha, alphaKeys[0]!, 0)).reason, "allowed");
     // One reload per change at most (create, two votes, execution), and applied change counts never go backwards.
     assert.ok(updates.length >= 2 && updates.length <= 5, `reloads: ${updates.join(", ")}`);
-    assert.deepEqual(updates, [...updates].sort((a, b) => a - b));
+    assert.deepEqual(
+      updates,
+      [...updates].sort((a, b) => a - b),
+    );
     assert.equal(feed.lastChangeIndex, onChain);
     await feed.stop();
   });
@@ -308,7 +427,10 @@ describe("indexer subscriptions for nodes, and the verifier fed by them (surfnet
       const verdict = verifier.verify(request(alpha, alphaKeys[0]!, 0));
       return verdict.reason === "snapshot_stale" && verdict;
     });
-    assert.ok(Date.now() - goneAt <= maxSnapshotAgeMs + 1_500, `failed closed ${Date.now() - goneAt} ms after the indexer went away`);
+    assert.ok(
+      Date.now() - goneAt <= maxSnapshotAgeMs + 1_500,
+      `failed closed ${Date.now() - goneAt} ms after the indexer went away`,
+    );
     assert.match(stale.detail, /failing closed/);
 
     // While the node is cut off, a key is revoked on chain (the indexer itself keeps indexing).

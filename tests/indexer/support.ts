@@ -5,13 +5,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import anchor from "@coral-xyz/anchor";
-import { Keypair, SYSVAR_CLOCK_PUBKEY, type Signer, type Transaction } from "@solana/web3.js";
-import { createClient, type Client } from "graphql-ws";
+import { Keypair, type Signer, SYSVAR_CLOCK_PUBKEY, type Transaction } from "@solana/web3.js";
+import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
+import { type ApiServer, startApiServer } from "../../indexer/src/api/server.js";
 import { Indexer } from "../../indexer/src/indexer.js";
-import { startApiServer, type ApiServer } from "../../indexer/src/api/server.js";
 import { TxError } from "../support/errors.js";
-import { RegistryFixture, type FixtureOptions } from "../support/registry-fixture.js";
+import { type FixtureOptions, RegistryFixture } from "../support/registry-fixture.js";
 import { SOL, type SurfnetSuite } from "../support/surfnet.js";
 import type { ClockState, HarnessProvider, TestRuntime, TxResult } from "../support/types.js";
 
@@ -30,7 +30,8 @@ export function surfnetRuntime(net: SurfnetSuite): TestRuntime {
       unixTimestamp: data.readBigInt64LE(32),
     };
   };
-  const unsupported = (what: string) => () => Promise.reject(new Error(`${what} is not supported on the surfnet runtime`));
+  const unsupported = (what: string) => () =>
+    Promise.reject(new Error(`${what} is not supported on the surfnet runtime`));
   return {
     name: "litesvm", // only used for labels
     provider,
@@ -55,7 +56,10 @@ export function surfnetRuntime(net: SurfnetSuite): TestRuntime {
       tx.sign(...all.filter((s, i) => all.findIndex((o) => o.publicKey.equals(s.publicKey)) === i));
       const signature = await connection.sendRawTransaction(tx.serialize(), { skipPreflight: true });
       await connection.confirmTransaction({ signature, blockhash, lastValidBlockHeight }, "confirmed");
-      const confirmed = await connection.getTransaction(signature, { commitment: "confirmed", maxSupportedTransactionVersion: 0 });
+      const confirmed = await connection.getTransaction(signature, {
+        commitment: "confirmed",
+        maxSupportedTransactionVersion: 0,
+      });
       const logs = confirmed?.meta?.logMessages ?? [];
       const computeUnits = confirmed?.meta?.computeUnitsConsumed ?? 0;
       const err = confirmed?.meta?.err ?? null;
@@ -67,7 +71,15 @@ export function surfnetRuntime(net: SurfnetSuite): TestRuntime {
         logs,
         computeUnits,
         returnData: null,
-        err: new TxError({ runtime: "litesvm", action: "send", signature, description: JSON.stringify(err), logs, computeUnits, ...(custom ? { code: Number(custom[1]) } : {}) }),
+        err: new TxError({
+          runtime: "litesvm",
+          action: "send",
+          signature,
+          description: JSON.stringify(err),
+          logs,
+          computeUnits,
+          ...(custom ? { code: Number(custom[1]) } : {}),
+        }),
       };
     },
   };
@@ -85,10 +97,20 @@ export function tempDir(): { dir: string; dbPath: string; remove(): void } {
 }
 
 export function newIndexer(net: SurfnetSuite, dbPath: string, staleAfterMs = 15_000): Indexer {
-  return new Indexer({ rpcUrl: net.surfnet.rpcUrl, wsUrl: net.surfnet.wsUrl, dbPath, staleAfterMs, finalityPollMs: 500 });
+  return new Indexer({
+    rpcUrl: net.surfnet.rpcUrl,
+    wsUrl: net.surfnet.wsUrl,
+    dbPath,
+    staleAfterMs,
+    finalityPollMs: 500,
+  });
 }
 
-export async function until<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
+export async function until<T>(
+  what: string,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -99,8 +121,16 @@ export async function until<T>(what: string, check: () => T | undefined | false 
 }
 
 /** POSTs a GraphQL query; returns the parsed body (data and errors). */
-export async function gql(api: ApiServer, query: string, variables: Record<string, unknown> = {}): Promise<{ data?: any; errors?: { message: string }[] }> {
-  const res = await fetch(api.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }) });
+export async function gql(
+  api: ApiServer,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<{ data?: any; errors?: { message: string }[] }> {
+  const res = await fetch(api.url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query, variables }),
+  });
   return (await res.json()) as { data?: any; errors?: { message: string }[] };
 }
 
@@ -115,14 +145,17 @@ export function wsClient(api: ApiServer): Client {
   return createClient({ url: api.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
 }
 
-export { SOL, Keypair, anchor, startApiServer };
+export { anchor, Keypair, SOL, startApiServer };
 
 /** Waits until the index holds every change the registry counts, with no hole, and is healthy; returns the count. */
 export async function caughtUp(indexer: Indexer, f: RegistryFixture): Promise<number> {
   const expected = Number((await f.registry()).history.changeCount);
   return until(`the index to hold ${expected} changes`, () => {
     const status = indexer.status();
-    const whole = status.contiguousChangeIndex === expected && status.eventCount === expected && status.onChainChangeCount === expected;
+    const whole =
+      status.contiguousChangeIndex === expected &&
+      status.eventCount === expected &&
+      status.onChainChangeCount === expected;
     return whole && status.degraded === null && expected;
   });
 }

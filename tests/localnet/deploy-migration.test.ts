@@ -4,8 +4,8 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { registryAddress } from "../../app/src/sdk/pda.js";
 import { writeKeypairFile } from "../../app/src/sdk/keypair-file.js";
+import { registryAddress } from "../../app/src/sdk/pda.js";
 import type { EnsureRegistryResult } from "../../migrations/initialize-registry.js";
 import { loadRegistryConfig, registryConfigToJson } from "../../migrations/registry-config.js";
 import { runScript, type ScriptResult } from "../support/scripts.js";
@@ -54,7 +54,12 @@ describe("migrations/deploy.ts (surfnet)", function () {
     writeKeypairFile(other, keypair);
     const run = await runScript(DEPLOY, [...endpoints(), "--wallet", other, "--config", CONFIG]);
     assert.equal(run.code, 1, run.stdout);
-    assert.match(run.stderr, new RegExp(`the wallet is ${keypair.publicKey.toBase58()}, the upgrade authority is ${net.upgradeAuthority.publicKey.toBase58()}`));
+    assert.match(
+      run.stderr,
+      new RegExp(
+        `the wallet is ${keypair.publicKey.toBase58()}, the upgrade authority is ${net.upgradeAuthority.publicKey.toBase58()}`,
+      ),
+    );
     assert.equal(await net.connection.getAccountInfo(registryAddress()), null);
   });
 
@@ -74,7 +79,11 @@ describe("migrations/deploy.ts (surfnet)", function () {
     assert.deepEqual(second.registry, first.registry);
     const after = await net.connection.getAccountInfo(registryAddress());
     assert.deepEqual(after?.data, before?.data);
-    assert.equal((await net.connection.getSignaturesForAddress(registryAddress())).length, 1, "a second transaction was sent");
+    assert.equal(
+      (await net.connection.getSignaturesForAddress(registryAddress())).length,
+      1,
+      "a second transaction was sent",
+    );
   });
 
   it("says so in words when the registry exists (exit 0)", async () => {

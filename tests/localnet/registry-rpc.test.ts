@@ -2,26 +2,31 @@
 // Connection, Anchor's AnchorProvider and Program, on a private surfnet.
 import assert from "node:assert/strict";
 import anchor from "@coral-xyz/anchor";
-import { SendTransactionError, type Keypair } from "@solana/web3.js";
+import { type Keypair, SendTransactionError } from "@solana/web3.js";
 import { registryErrorOf } from "../../app/src/sdk/errors.js";
 import { registryAddress } from "../../app/src/sdk/pda.js";
 import { registryProgram } from "../../app/src/sdk/program.js";
 import { RegistryProvider } from "../../app/src/sdk/provider.js";
 import {
-  PROGRAM_ID,
   defaultInitializeArgs,
   discriminator,
-  initializeAccounts,
-  registryErrorCode,
   type InitializeArgs,
+  initializeAccounts,
+  PROGRAM_ID,
+  registryErrorCode,
 } from "../support/program.js";
-import { useRegistrySurfnet } from "../support/surfnet.js";
 import type { SurfnetSuite } from "../support/surfnet.js";
+import { useRegistrySurfnet } from "../support/surfnet.js";
 
 const { BN } = anchor;
 const { bs58 } = anchor.utils.bytes;
 
-function initialize(net: SurfnetSuite, signer: Keypair, args: InitializeArgs, options: { skipPreflight?: boolean } = {}) {
+function initialize(
+  net: SurfnetSuite,
+  signer: Keypair,
+  args: InitializeArgs,
+  options: { skipPreflight?: boolean } = {},
+) {
   return net
     .program(signer)
     .methods.initializeRegistry(args.council, args.threshold, args.timeLockSeconds, args.policy, args.categories)
@@ -51,7 +56,10 @@ describe("registry over JSON-RPC (surfnet)", function () {
     assert.equal(decoded.code, 6014);
     assert.equal(decoded.code, registryErrorCode("NotUpgradeAuthority"));
     assert.match(decoded.msg, /upgrade authority/);
-    assert.ok(decoded.logs.includes(`Program ${PROGRAM_ID.toBase58()} failed: custom program error: 0x177e`), decoded.logs.join("\n"));
+    assert.ok(
+      decoded.logs.includes(`Program ${PROGRAM_ID.toBase58()} failed: custom program error: 0x177e`),
+      decoded.logs.join("\n"),
+    );
   });
 
   it("records a refused initialize that skipped preflight, with the same error on chain", async () => {
@@ -71,11 +79,17 @@ describe("registry over JSON-RPC (surfnet)", function () {
     const sent = await net.connection.sendRawTransaction(tx.serialize(), { skipPreflight: true });
     // The confirmation's TransactionError ({ InstructionError: [0, { Custom: 6014 }] }), returned
     // or (as web3.js does for some confirmation strategies) thrown as is.
-    const confirmationError = await net.connection.confirmTransaction({ signature: sent, blockhash, lastValidBlockHeight }, "confirmed").then(
-      ({ value }) => value.err,
-      (err: unknown) => err,
+    const confirmationError = await net.connection
+      .confirmTransaction({ signature: sent, blockhash, lastValidBlockHeight }, "confirmed")
+      .then(
+        ({ value }) => value.err,
+        (err: unknown) => err,
+      );
+    assert.equal(
+      registryErrorOf(confirmationError)?.name,
+      "NotUpgradeAuthority",
+      `not decoded from ${JSON.stringify(confirmationError)}`,
     );
-    assert.equal(registryErrorOf(confirmationError)?.name, "NotUpgradeAuthority", `not decoded from ${JSON.stringify(confirmationError)}`);
     const [failed] = await net.connection.getSignaturesForAddress(impostor.publicKey, { limit: 1 });
     assert.ok(failed, "no signature recorded for the impostor");
     assert.deepEqual(failed.err, { InstructionError: [0, { Custom: 6014 }] });
@@ -107,7 +121,10 @@ describe("registry over JSON-RPC (surfnet)", function () {
     assert.equal(account.lamports, await net.connection.getMinimumBalanceForRentExemption(account.data.length));
 
     const program = net.program(net.upgradeAuthority);
-    const registry = program.coder.accounts.decode<Awaited<ReturnType<typeof program.account.registry.fetch>>>("registry", account.data);
+    const registry = program.coder.accounts.decode<Awaited<ReturnType<typeof program.account.registry.fetch>>>(
+      "registry",
+      account.data,
+    );
     assert.equal(registry.layoutVersion, 1);
     assert.equal(registry.threshold, args.threshold);
     assert.equal(registry.timeLockSeconds, args.timeLockSeconds);
@@ -115,7 +132,9 @@ describe("registry over JSON-RPC (surfnet)", function () {
     assert.ok(registry.initializedBy.equals(net.upgradeAuthority.publicKey));
     assert.deepEqual(registry.council.slice(0, registry.councilLen).map(String), args.council.map(String));
     assert.deepEqual(registry.policy, args.policy);
-    const categories = registry.categories.slice(0, registry.categoryCount).map((c) => Buffer.from(c.bytes.slice(0, c.len)).toString());
+    const categories = registry.categories
+      .slice(0, registry.categoryCount)
+      .map((c) => Buffer.from(c.bytes.slice(0, c.len)).toString());
     assert.deepEqual(categories, args.categories);
     assert.ok(registry.history.changeCount.eq(new BN(1)));
     // The program reads the surfnet's Clock: wall-clock time at start.
@@ -124,7 +143,10 @@ describe("registry over JSON-RPC (surfnet)", function () {
   });
 
   it("getTransaction shows the program's logs, its event and the compute units consumed", async () => {
-    const tx = await net.connection.getTransaction(signature, { commitment: "confirmed", maxSupportedTransactionVersion: 0 });
+    const tx = await net.connection.getTransaction(signature, {
+      commitment: "confirmed",
+      maxSupportedTransactionVersion: 0,
+    });
     assert.ok(tx?.meta, "transaction not found");
     assert.equal(tx.meta.err, null);
     const logs = tx.meta.logMessages ?? [];
@@ -144,7 +166,10 @@ describe("registry over JSON-RPC (surfnet)", function () {
     const registries = await net.connection.getProgramAccounts(PROGRAM_ID, {
       filters: [{ memcmp: { offset: 0, bytes: bs58.encode(discriminator("account", "Registry")) } }],
     });
-    assert.deepEqual(registries.map((r) => r.pubkey.toBase58()), [registryAddress().toBase58()]);
+    assert.deepEqual(
+      registries.map((r) => r.pubkey.toBase58()),
+      [registryAddress().toBase58()],
+    );
     const none = await net.connection.getProgramAccounts(PROGRAM_ID, {
       filters: [{ memcmp: { offset: 0, bytes: bs58.encode(discriminator("account", "Partner")) } }],
     });
@@ -157,7 +182,8 @@ describe("registry over JSON-RPC (surfnet)", function () {
     assert.equal(signatures.length, 3);
     assert.equal(signatures[0]?.signature, signature);
     assert.equal(signatures[0]?.err, null);
-    for (const refused of signatures.slice(1)) assert.deepEqual(refused.err, { InstructionError: [0, { Custom: 6014 }] });
+    for (const refused of signatures.slice(1))
+      assert.deepEqual(refused.err, { InstructionError: [0, { Custom: 6014 }] });
   });
 
   it("refuses a second initialization: AlreadyInitialized", async () => {

@@ -13,8 +13,8 @@ import { DEFAULT_RPC_PORT, DEFAULT_WS_PORT } from "../../app/src/localnet/localn
 import { REGISTRY_SO_PATH } from "../../app/src/localnet/registry-localnet.js";
 import { readKeypairFile } from "../../app/src/sdk/keypair-file.js";
 import { programDataAddress, registryAddress, registryAddresses } from "../../app/src/sdk/pda.js";
-import { decodeProgramData } from "../../app/src/sdk/program-data.js";
 import { registryProgram } from "../../app/src/sdk/program.js";
+import { decodeProgramData } from "../../app/src/sdk/program-data.js";
 import { fetchRegistry, summarizeRegistry } from "../../app/src/sdk/registry-state.js";
 import { loadRegistryConfig } from "../../migrations/registry-config.js";
 import { GRAPHQL_URL, READY_LINE } from "../../migrations/stack-banner.js";
@@ -42,7 +42,10 @@ describe("the one-command stack (npm start) on 127.0.0.1:8899/8900", function ()
 
   before(async function () {
     for (const port of [DEFAULT_RPC_PORT, DEFAULT_WS_PORT, GRAPHQL_PORT]) {
-      assert.ok(await portIsFree(port), `127.0.0.1:${port} is busy: stop the running \`npm start\` / \`npm run localnet\` (or other validator) before the tests`);
+      assert.ok(
+        await portIsFree(port),
+        `127.0.0.1:${port} is busy: stop the running \`npm start\` / \`npm run localnet\` (or other validator) before the tests`,
+      );
     }
     // `npm start` builds first; `npm test` has just built (pretest), so the build runs here only if it has not.
     if (!existsSync(REGISTRY_SO_PATH)) {
@@ -73,7 +76,9 @@ describe("the one-command stack (npm start) on 127.0.0.1:8899/8900", function ()
     const council = [1, 2, 3].map((i) => readKeypairFile(join(demoDir, `council-${i}.json`)).publicKey.toBase58());
     const connection = new Connection(RPC_URL, { commitment: "confirmed", wsEndpoint: WS_URL });
     try {
-      const program = registryProgram(new anchor.AnchorProvider(connection, new anchor.Wallet(deployer), { commitment: "confirmed" }));
+      const program = registryProgram(
+        new anchor.AnchorProvider(connection, new anchor.Wallet(deployer), { commitment: "confirmed" }),
+      );
       const account = await fetchRegistry(program);
       assert.ok(account, "no registry on 127.0.0.1:8899");
       const registry = summarizeRegistry(account);
@@ -88,10 +93,12 @@ describe("the one-command stack (npm start) on 127.0.0.1:8899/8900", function ()
       const statuses = [];
       for (let id = 0; id < 3; id++) {
         const partner = await program.account.partner.fetch(registryAddresses().partner(id));
-        statuses.push(Object.keys(partner.stage)[0] + "/" + Object.keys(partner.status)[0]);
+        statuses.push(`${Object.keys(partner.stage)[0]}/${Object.keys(partner.status)[0]}`);
       }
       assert.deepEqual(statuses, ["admitted/active", "admitted/active", "admitted/suspended"]);
-      const revokedKey = await program.account.infraKey.fetch(registryAddresses().key(registryAddresses().partner(1), 0));
+      const revokedKey = await program.account.infraKey.fetch(
+        registryAddresses().key(registryAddresses().partner(1), 0),
+      );
       assert.ok("revoked" in revokedKey.status);
 
       // The local deploy's upgrade authority is the deploy wallet.
@@ -102,7 +109,12 @@ describe("the one-command stack (npm start) on 127.0.0.1:8899/8900", function ()
       const response = await fetch(RPC_URL, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "getAccountInfo", params: [registry.address, { encoding: "base64" }] }),
+        body: JSON.stringify({
+          jsonrpc: "2.0",
+          id: 1,
+          method: "getAccountInfo",
+          params: [registry.address, { encoding: "base64" }],
+        }),
       });
       const body = (await response.json()) as { result: { value: { owner: string } | null } };
       assert.equal(body.result.value?.owner, PROGRAM_ID.toBase58());
@@ -125,8 +137,17 @@ describe("the one-command stack (npm start) on 127.0.0.1:8899/8900", function ()
     const council = [1, 2, 3].map((i) => readKeypairFile(join(demoDir, `council-${i}.json`)).publicKey.toBase58());
     const deadline = Date.now() + 15_000;
     for (;;) {
-      const response = await fetch(GRAPHQL_URL, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ registry { council changeCount } status { degraded eventCount } }" }) });
-      const body = (await response.json()) as { data: { registry: { council: string[]; changeCount: string } | null; status: { degraded: string | null; eventCount: number } } };
+      const response = await fetch(GRAPHQL_URL, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query: "{ registry { council changeCount } status { degraded eventCount } }" }),
+      });
+      const body = (await response.json()) as {
+        data: {
+          registry: { council: string[]; changeCount: string } | null;
+          status: { degraded: string | null; eventCount: number };
+        };
+      };
       const changeCount = Number(body.data.registry?.changeCount ?? 0);
       if ((changeCount > 1 && body.data.status.eventCount === changeCount) || Date.now() > deadline) {
         assert.deepEqual(body.data.registry?.council, council);
@@ -142,7 +163,8 @@ describe("the one-command stack (npm start) on 127.0.0.1:8899/8900", function ()
     const result = await running.stop("SIGINT");
     assert.equal(result.code, 0, `exit ${result.code ?? result.signal}\n${result.stdout}\n${result.stderr}`);
     assert.match(result.stdout, /Stopped \(SIGINT\)/);
-    for (const port of [DEFAULT_RPC_PORT, DEFAULT_WS_PORT, GRAPHQL_PORT]) assert.ok(await portIsFree(port), `port ${port} still held after Ctrl-C`);
+    for (const port of [DEFAULT_RPC_PORT, DEFAULT_WS_PORT, GRAPHQL_PORT])
+      assert.ok(await portIsFree(port), `port ${port} still held after Ctrl-C`);
     return result.stdout;
   }
 
@@ -173,7 +195,8 @@ describe("the one-command stack (npm start) on 127.0.0.1:8899/8900", function ()
       assert.equal(result.code, 1);
       assert.match(result.stderr, /error: port 4000 on 127\.0\.0\.1 is already in use \(GraphQL\)/);
       assert.doesNotMatch(result.stderr, /\n\s+at /, `no stack trace:\n${result.stderr}`);
-      for (const port of [DEFAULT_RPC_PORT, DEFAULT_WS_PORT]) assert.ok(await portIsFree(port), `port ${port} still held`);
+      for (const port of [DEFAULT_RPC_PORT, DEFAULT_WS_PORT])
+        assert.ok(await portIsFree(port), `port ${port} still held`);
     } finally {
       await new Promise<void>((resolve) => blocker.close(() => resolve()));
     }

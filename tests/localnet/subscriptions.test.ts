@@ -4,7 +4,13 @@ import assert from "node:assert/strict";
 import anchor from "@coral-xyz/anchor";
 import type { Context, KeyedAccountInfo, Logs } from "@solana/web3.js";
 import { registryAddress } from "../../app/src/sdk/pda.js";
-import { PROGRAM_ID, defaultInitializeArgs, discriminator, initializeAccounts, programDataEntries } from "../support/program.js";
+import {
+  defaultInitializeArgs,
+  discriminator,
+  initializeAccounts,
+  PROGRAM_ID,
+  programDataEntries,
+} from "../support/program.js";
 import { nextEvent, subscribed } from "../support/subscriptions.js";
 import { useRegistrySurfnet } from "../support/surfnet.js";
 
@@ -43,7 +49,10 @@ describe("registry subscriptions over PubSub (surfnet)", function () {
       const [changed, changeContext] = await accountChange;
       assert.ok(changed.accountId.equals(registryAddress()));
       assert.ok(changed.accountInfo.owner.equals(PROGRAM_ID));
-      const registry = program.coder.accounts.decode<{ threshold: number; councilLen: number }>("registry", changed.accountInfo.data);
+      const registry = program.coder.accounts.decode<{ threshold: number; councilLen: number }>(
+        "registry",
+        changed.accountInfo.data,
+      );
       assert.equal(registry.threshold, args.threshold);
       assert.equal(registry.councilLen, args.council.length);
 
@@ -52,19 +61,33 @@ describe("registry subscriptions over PubSub (surfnet)", function () {
       assert.equal(logged.err, null);
       assert.equal(programDataEntries(logged.logs).length, 1);
       const events = [...new anchor.EventParser(PROGRAM_ID, program.coder).parseLogs(logged.logs)];
-      assert.deepEqual(events.map((e) => e.name), ["registryInitialized"]);
-      const event = events[0]?.data as { authority: anchor.web3.PublicKey; council: anchor.web3.PublicKey[]; categories: string[]; threshold: number };
+      assert.deepEqual(
+        events.map((e) => e.name),
+        ["registryInitialized"],
+      );
+      const event = events[0]?.data as {
+        authority: anchor.web3.PublicKey;
+        council: anchor.web3.PublicKey[];
+        categories: string[];
+        threshold: number;
+      };
       assert.ok(event.authority.equals(net.upgradeAuthority.publicKey));
       assert.deepEqual(event.council.map(String), args.council.map(String));
       assert.deepEqual(event.categories, args.categories);
       assert.equal(event.threshold, args.threshold);
 
-      const tx = await connection.getTransaction(signature, { commitment: "confirmed", maxSupportedTransactionVersion: 0 });
+      const tx = await connection.getTransaction(signature, {
+        commitment: "confirmed",
+        maxSupportedTransactionVersion: 0,
+      });
       assert.ok(tx, "transaction not found");
       assert.equal(logsContext.slot, tx.slot);
       // surfpool sometimes stamps the account notification with the slot before the
       // transaction's (seen: 32 vs 33); a validator uses the transaction's slot.
-      assert.ok(Math.abs(changeContext.slot - tx.slot) <= 1, `account change at ${changeContext.slot}, transaction at ${tx.slot}`);
+      assert.ok(
+        Math.abs(changeContext.slot - tx.slot) <= 1,
+        `account change at ${changeContext.slot}, transaction at ${tx.slot}`,
+      );
     } finally {
       await connection.removeProgramAccountChangeListener(ids[0]!);
       await connection.removeOnLogsListener(ids[1]!);

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { createServer, type Server } from "node:net";
 import { Connection, Keypair, PublicKey, SYSVAR_CLOCK_PUBKEY } from "@solana/web3.js";
-import { readAnchorToml, localnetProgramId } from "../../app/src/localnet/anchor-toml.js";
+import { localnetProgramId, readAnchorToml } from "../../app/src/localnet/anchor-toml.js";
 import { LocalnetError } from "../../app/src/localnet/errors.js";
 import { startLocalnet } from "../../app/src/localnet/localnet.js";
 import { Surfnet } from "../../app/src/localnet/surfnet.js";
@@ -11,7 +11,7 @@ import { LUME_REGISTRY_PROGRAM_ID } from "../../app/src/sdk/idl.js";
 import { programDataAddress } from "../../app/src/sdk/pda.js";
 import { decodeProgramData } from "../../app/src/sdk/program-data.js";
 import { fetchRegistry } from "../../app/src/sdk/registry-state.js";
-import { PROGRAM_ID, PROGRAM_SO_PATH, defaultInitializeArgs, initializeAccounts } from "../support/program.js";
+import { defaultInitializeArgs, initializeAccounts, PROGRAM_ID, PROGRAM_SO_PATH } from "../support/program.js";
 import { closeWebSocket, nextEvent, subscribed } from "../support/subscriptions.js";
 import { SOL, useRegistrySurfnet } from "../support/surfnet.js";
 
@@ -151,7 +151,9 @@ describe("surfnet module (surfpool embedded runtime)", function () {
       await assert.rejects(
         startLocalnet({ programs: [], rpcPort: 0, wsPort: portOf(busy) }),
         (err: unknown) =>
-          err instanceof LocalnetError && err.message.includes(`127.0.0.1:${portOf(busy)} (PubSub) is already in use`) && /Stop it/.test(err.message),
+          err instanceof LocalnetError &&
+          err.message.includes(`127.0.0.1:${portOf(busy)} (PubSub) is already in use`) &&
+          /Stop it/.test(err.message),
       );
     } finally {
       busy.close();

@@ -7,15 +7,24 @@ import anchor from "@coral-xyz/anchor";
 import { Keypair, PublicKey, SystemProgram } from "@solana/web3.js";
 import { forEachRuntime } from "../support/for-each-runtime.js";
 import { HistoryReplay, recordingRuntime } from "../support/history.js";
-import { assertChangeHeader, onlyEvent, reportCu, sendInstructions, substituted, text, unixNow, unsigned } from "../support/lifecycle.js";
-import { rentExemptLamports } from "../support/loader.js";
-import { PROGRAM_ID, discriminator, registryAddress, registryProgramSpec } from "../support/program.js";
 import {
+  assertChangeHeader,
+  onlyEvent,
+  reportCu,
+  sendInstructions,
+  substituted,
+  text,
+  unixNow,
+  unsigned,
+} from "../support/lifecycle.js";
+import { rentExemptLamports } from "../support/loader.js";
+import { discriminator, PROGRAM_ID, registryAddress, registryProgramSpec } from "../support/program.js";
+import {
+  addresses,
   DEFAULT_ENDPOINT,
   DEFAULT_TRAFFIC_MODEL,
-  RegistryFixture,
-  addresses,
   type PartnerHandle,
+  RegistryFixture,
   type TrafficModelArg,
 } from "../support/registry-fixture.js";
 
@@ -37,7 +46,10 @@ function useRegistry(handle: { rt: import("../support/types.js").TestRuntime }) 
   return state;
 }
 
-const model = (overrides: Partial<TrafficModelArg> = {}): TrafficModelArg => ({ ...DEFAULT_TRAFFIC_MODEL(), ...overrides });
+const model = (overrides: Partial<TrafficModelArg> = {}): TrafficModelArg => ({
+  ...DEFAULT_TRAFFIC_MODEL(),
+  ...overrides,
+});
 
 forEachRuntime(
   "apply",
@@ -48,8 +60,18 @@ forEachRuntime(
       const { f } = s;
       for (const id of [0, 1]) {
         const authority = await f.newSigner();
-        const traffic = model({ allowedCategories: new BN(0b1010), maxRequestsPerSecond: 250 + id, burst: 40, maxBandwidthKbps: 20_000 });
-        const overrides = { legalName: `Acme Networks ${id} GmbH`, jurisdiction: "DE-BY", trafficModel: traffic, evidenceUri: `ipfs://bafy-evidence-${id}` };
+        const traffic = model({
+          allowedCategories: new BN(0b1010),
+          maxRequestsPerSecond: 250 + id,
+          burst: 40,
+          maxBandwidthKbps: 20_000,
+        });
+        const overrides = {
+          legalName: `Acme Networks ${id} GmbH`,
+          jurisdiction: "DE-BY",
+          trafficModel: traffic,
+          evidenceUri: `ipfs://bafy-evidence-${id}`,
+        };
         const result = await f.send(f.applyTx(authority.publicKey, id, overrides), [authority]);
         f.assertOk(result, "apply");
         reportCu(f.rt, `apply #${id}`, result);
@@ -58,7 +80,13 @@ forEachRuntime(
         const address = addresses.partner(id);
         const p = await f.partner(address);
         assert.equal(p.layoutVersion, 1);
-        assert.equal(p.bump, PublicKey.findProgramAddressSync([Buffer.from("partner"), new BN(id).toArrayLike(Buffer, "le", 8)], PROGRAM_ID)[1]);
+        assert.equal(
+          p.bump,
+          PublicKey.findProgramAddressSync(
+            [Buffer.from("partner"), new BN(id).toArrayLike(Buffer, "le", 8)],
+            PROGRAM_ID,
+          )[1],
+        );
         assert.ok(p.partnerId.eq(new BN(id)));
         assert.ok(p.authority.equals(authority.publicKey));
         assert.equal(text(p.legalName), overrides.legalName);
@@ -73,8 +101,10 @@ forEachRuntime(
         assert.equal(p.trafficModel.maxRequestsPerSecond, 250 + id);
         assert.equal(p.trafficModel.burst, 40);
         assert.equal(p.trafficModel.maxBandwidthKbps, 20_000);
-        for (const key of [p.legalVerifier, p.technicalAuditor, p.suspendedByGuardian]) assert.ok(key.equals(PublicKey.default));
-        for (const zero of [p.legalAttestedAt, p.technicalAttestedAt, p.admittedAt, p.nextReviewAt, p.lastProposalId]) assert.ok(zero.isZero());
+        for (const key of [p.legalVerifier, p.technicalAuditor, p.suspendedByGuardian])
+          assert.ok(key.equals(PublicKey.default));
+        for (const zero of [p.legalAttestedAt, p.technicalAttestedAt, p.admittedAt, p.nextReviewAt, p.lastProposalId])
+          assert.ok(zero.isZero());
         assert.equal(p.endpointSetVersion, 0);
         assert.equal(p.activeEndpoints, 0);
         assert.equal(p.nextEndpointIndex, 0);
@@ -124,8 +154,12 @@ forEachRuntime(
     refuses("zero burst", "InvalidTrafficModel", { trafficModel: model({ burst: 0 }) });
     refuses("no categories", "InvalidTrafficModel", { trafficModel: model({ allowedCategories: new BN(0) }) });
     // The fixture's catalogue has 4 categories: bit 4 names none of them.
-    refuses("an unknown category bit", "InvalidTrafficModel", { trafficModel: model({ allowedCategories: new BN(0b1_0001) }) });
-    refuses("the top category bit", "InvalidTrafficModel", { trafficModel: model({ allowedCategories: new BN(1).shln(63) }) });
+    refuses("an unknown category bit", "InvalidTrafficModel", {
+      trafficModel: model({ allowedCategories: new BN(0b1_0001) }),
+    });
+    refuses("the top category bit", "InvalidTrafficModel", {
+      trafficModel: model({ allowedCategories: new BN(1).shln(63) }),
+    });
 
     it("InvalidPda for a partner account that is not ['partner', partner_count]", async () => {
       const { f } = s;
@@ -188,7 +222,12 @@ forEachRuntime(
       const { f } = s;
       const authority = await f.newSigner();
       const id = (await f.registry()).partnerCount.toNumber();
-      await f.rt.setAccount(addresses.partner(id), { lamports: 10_000_000n, owner: SystemProgram.programId, data: Buffer.alloc(16, 1), executable: false });
+      await f.rt.setAccount(addresses.partner(id), {
+        lamports: 10_000_000n,
+        owner: SystemProgram.programId,
+        data: Buffer.alloc(16, 1),
+        executable: false,
+      });
       f.assertError(await f.send(f.applyTx(authority.publicKey, id), [authority]), "AlreadyInitialized");
     });
 
@@ -215,7 +254,12 @@ forEachRuntime(
       const { f } = s;
       const hosts = ["edge-1.partner.example", "203.0.113.7"];
       for (const [index, host] of hosts.entries()) {
-        const endpoint = { host, port: 8443 + index, protocol: index === 0 ? { https: {} } : { quic: {} }, categories: new BN(index === 0 ? 0b011 : 0b100) } as const;
+        const endpoint = {
+          host,
+          port: 8443 + index,
+          protocol: index === 0 ? { https: {} } : { quic: {} },
+          categories: new BN(index === 0 ? 0b011 : 0b100),
+        } as const;
         const before = await f.partner(partner.address);
         const result = await f.declareEndpoint(partner, endpoint);
         f.assertOk(result, "declare_endpoint");
@@ -274,9 +318,18 @@ forEachRuntime(
     it("InvalidCategories outside the traffic model, or none", async () => {
       const { f } = s;
       // The traffic model allows 0b111; bit 3 exists in the catalogue but not in the model.
-      f.assertError(await f.declareEndpoint(partner, { ...DEFAULT_ENDPOINT(), categories: new BN(0b1000) }), "InvalidCategories");
-      f.assertError(await f.declareEndpoint(partner, { ...DEFAULT_ENDPOINT(), categories: new BN(0b1001) }), "InvalidCategories");
-      f.assertError(await f.declareEndpoint(partner, { ...DEFAULT_ENDPOINT(), categories: new BN(0) }), "InvalidCategories");
+      f.assertError(
+        await f.declareEndpoint(partner, { ...DEFAULT_ENDPOINT(), categories: new BN(0b1000) }),
+        "InvalidCategories",
+      );
+      f.assertError(
+        await f.declareEndpoint(partner, { ...DEFAULT_ENDPOINT(), categories: new BN(0b1001) }),
+        "InvalidCategories",
+      );
+      f.assertError(
+        await f.declareEndpoint(partner, { ...DEFAULT_ENDPOINT(), categories: new BN(0) }),
+        "InvalidCategories",
+      );
     });
 
     it("InvalidText for an empty host, a host with a space, or port 0", async () => {
@@ -290,8 +343,8 @@ forEachRuntime(
     /** declare_endpoint for `partner` as Anchor builds it, for tampering. */
     const declareIx = async (index: number) =>
       (
-        await f().program.methods
-          .declareEndpoint("edge.partner.example", 443, { https: {} }, new BN(1))
+        await f()
+          .program.methods.declareEndpoint("edge.partner.example", 443, { https: {} }, new BN(1))
           .accountsStrict({
             registry: registryAddress(),
             partner: partner.address,
@@ -342,14 +395,21 @@ forEachRuntime(
       const { f } = s;
       let count = (await f.partner(partner.address)).activeEndpoints;
       while (count < 64) {
-        f.assertOk(await f.declareEndpoint(partner, DEFAULT_ENDPOINT(`edge-${count}.partner.example`)), `endpoint ${count}`);
+        f.assertOk(
+          await f.declareEndpoint(partner, DEFAULT_ENDPOINT(`edge-${count}.partner.example`)),
+          `endpoint ${count}`,
+        );
         count += 1;
       }
       const p = await f.partner(partner.address);
       assert.equal(p.activeEndpoints, 64);
       assert.equal(p.endpointSetVersion, 64);
       f.assertError(await f.declareEndpoint(partner, DEFAULT_ENDPOINT("edge-64.partner.example")), "TooManyEndpoints");
-      assert.equal(await f.rt.getAccount(addresses.endpoint(partner.address, 64)), null, "the 65th endpoint account was not left behind");
+      assert.equal(
+        await f.rt.getAccount(addresses.endpoint(partner.address, 64)),
+        null,
+        "the 65th endpoint account was not left behind",
+      );
     });
 
     it("WrongAdmissionStage once the partner is admitted or rejected", async () => {
@@ -357,7 +417,10 @@ forEachRuntime(
       const admitted = await f.admittedPartner();
       f.assertError(await f.declareEndpoint(admitted), "WrongAdmissionStage");
       const rejected = await f.apply();
-      f.assertOk(await f.pass({ rejectApplication: { reason: "incomplete" } }, rejected.address, [rejected.address]), "reject");
+      f.assertOk(
+        await f.pass({ rejectApplication: { reason: "incomplete" } }, rejected.address, [rejected.address]),
+        "reject",
+      );
       f.assertError(await f.declareEndpoint(rejected), "WrongAdmissionStage");
     });
   },
@@ -381,13 +444,23 @@ forEachRuntime(
     });
 
     /** attest_<kind> as Anchor builds it, with the fixture's accounts, for tampering. */
-    const attestIx = async (kind: "legal" | "technical", verifier: Keypair, roleGrant: PublicKey, partnerAddress = partner.address) => {
+    const attestIx = async (
+      kind: "legal" | "technical",
+      verifier: Keypair,
+      roleGrant: PublicKey,
+      partnerAddress = partner.address,
+    ) => {
       const builder =
         kind === "legal"
           ? s.f.program.methods.attestLegal(Array.from(Buffer.alloc(32, 1)), "https://verifier.example/r")
           : s.f.program.methods.attestTechnical(Array.from(Buffer.alloc(32, 2)), "https://auditor.example/r");
       const tx = await builder
-        .accountsStrict({ registry: registryAddress(), partner: partnerAddress, verifier: verifier.publicKey, roleGrant })
+        .accountsStrict({
+          registry: registryAddress(),
+          partner: partnerAddress,
+          verifier: verifier.publicKey,
+          roleGrant,
+        })
         .transaction();
       return tx.instructions[0]!;
     };
@@ -416,7 +489,10 @@ forEachRuntime(
       const { f } = s;
       const revoked = await f.grantRole("legalVerifier");
       const role = addresses.role("legalVerifier", revoked.publicKey);
-      f.assertOk(await f.pass({ revokeRole: { role: { legalVerifier: {} }, holder: revoked.publicKey } }, null, [role]), "revoke");
+      f.assertOk(
+        await f.pass({ revokeRole: { role: { legalVerifier: {} }, holder: revoked.publicKey } }, null, [role]),
+        "revoke",
+      );
       const grant = await f.program.account.roleGrant.fetch(role);
       assert.equal(grant.active, false);
       f.assertError(await f.attest("legal", partner.address, revoked), "RoleNotGranted");
@@ -439,15 +515,27 @@ forEachRuntime(
       const grantAddress = addresses.role("legalVerifier", legal.publicKey);
       const fakeGrant = Keypair.generate().publicKey;
       await f.rt.setAccount(fakeGrant, { ...(await f.rt.getAccount(grantAddress))!, owner: SystemProgram.programId });
-      f.assertError(await sendInstructions(f.rt, [await attestIx("legal", legal, fakeGrant)], [legal]), "InvalidAccountOwner");
+      f.assertError(
+        await sendInstructions(f.rt, [await attestIx("legal", legal, fakeGrant)], [legal]),
+        "InvalidAccountOwner",
+      );
       const fakePartner = Keypair.generate().publicKey;
-      await f.rt.setAccount(fakePartner, { ...(await f.rt.getAccount(partner.address))!, owner: SystemProgram.programId });
-      f.assertError(await sendInstructions(f.rt, [await attestIx("legal", legal, grantAddress, fakePartner)], [legal]), "InvalidAccountOwner");
+      await f.rt.setAccount(fakePartner, {
+        ...(await f.rt.getAccount(partner.address))!,
+        owner: SystemProgram.programId,
+      });
+      f.assertError(
+        await sendInstructions(f.rt, [await attestIx("legal", legal, grantAddress, fakePartner)], [legal]),
+        "InvalidAccountOwner",
+      );
     });
 
     it("MissingSignature when the verifier did not sign", async () => {
       const { f } = s;
-      const ix = unsigned(await attestIx("legal", legal, addresses.role("legalVerifier", legal.publicKey)), legal.publicKey);
+      const ix = unsigned(
+        await attestIx("legal", legal, addresses.role("legalVerifier", legal.publicKey)),
+        legal.publicKey,
+      );
       f.assertError(await sendInstructions(f.rt, [ix], []), "MissingSignature");
     });
 
@@ -463,8 +551,13 @@ forEachRuntime(
         const p = await f.partner(partner.address);
         const stage = kind === "legal" ? { legalVerified: {} } : { technicallyVerified: {} };
         const [who, evidence, at] =
-          kind === "legal" ? [p.legalVerifier, p.legalEvidence, p.legalAttestedAt] : [p.technicalAuditor, p.technicalEvidence, p.technicalAttestedAt];
-        const [hash, uri] = kind === "legal" ? [0xab, "https://verifier.example/report.pdf"] : [0xcd, "https://auditor.example/audit.pdf"];
+          kind === "legal"
+            ? [p.legalVerifier, p.legalEvidence, p.legalAttestedAt]
+            : [p.technicalAuditor, p.technicalEvidence, p.technicalAttestedAt];
+        const [hash, uri] =
+          kind === "legal"
+            ? [0xab, "https://verifier.example/report.pdf"]
+            : [0xcd, "https://auditor.example/audit.pdf"];
         assert.deepEqual(p.stage, stage);
         assert.deepEqual(p.status, { pending: {} }, "only the council admits");
         assert.ok(who.equals(verifier.publicKey));
@@ -518,9 +611,11 @@ forEachRuntime(
     const applicant = async (endpoints: number, stage: "applied" | "legal" | "technical"): Promise<PartnerHandle> => {
       const { f } = s;
       const partner = await f.apply();
-      for (let i = 0; i < endpoints; i++) f.assertOk(await f.declareEndpoint(partner, DEFAULT_ENDPOINT(`edge-${i}.example`)), "declare");
+      for (let i = 0; i < endpoints; i++)
+        f.assertOk(await f.declareEndpoint(partner, DEFAULT_ENDPOINT(`edge-${i}.example`)), "declare");
       if (stage !== "applied") f.assertOk(await f.attest("legal", partner.address, legal), "attest_legal");
-      if (stage === "technical") f.assertOk(await f.attest("technical", partner.address, technical), "attest_technical");
+      if (stage === "technical")
+        f.assertOk(await f.attest("technical", partner.address, technical), "attest_technical");
       return partner;
     };
 
@@ -535,7 +630,10 @@ forEachRuntime(
     it("NoEndpoints for a verified partner without endpoints", async () => {
       const { f } = s;
       const partner = await applicant(0, "technical");
-      f.assertError(await f.pass({ approvePartner: { endpointSetVersion: 0 } }, partner.address, [partner.address]), "NoEndpoints");
+      f.assertError(
+        await f.pass({ approvePartner: { endpointSetVersion: 0 } }, partner.address, [partner.address]),
+        "NoEndpoints",
+      );
     });
 
     it("EndpointSetChanged when an endpoint is declared after the proposal; the current set is then admitted", async () => {
@@ -582,8 +680,14 @@ forEachRuntime(
 
       // Admitted once: the stale proposal stays unexecutable, and a new one is refused.
       f.assertError(await f.execute(stale, [partner.address]), "WrongAdmissionStage");
-      f.assertError(await f.pass({ approvePartner: { endpointSetVersion: 2 } }, partner.address, [partner.address]), "WrongAdmissionStage");
-      f.assertError(await f.pass({ rejectApplication: { reason: "too late" } }, partner.address, [partner.address]), "WrongAdmissionStage");
+      f.assertError(
+        await f.pass({ approvePartner: { endpointSetVersion: 2 } }, partner.address, [partner.address]),
+        "WrongAdmissionStage",
+      );
+      f.assertError(
+        await f.pass({ rejectApplication: { reason: "too late" } }, partner.address, [partner.address]),
+        "WrongAdmissionStage",
+      );
     });
 
     it("MissingAccounts without the partner, UnexpectedAccountAddress with another one", async () => {
@@ -623,8 +727,14 @@ forEachRuntime(
       // Final: nothing moves the application on again.
       f.assertError(await f.attest("technical", partner.address, technical), "WrongAdmissionStage");
       f.assertError(await f.declareEndpoint(partner), "WrongAdmissionStage");
-      f.assertError(await f.pass({ approvePartner: { endpointSetVersion: 1 } }, partner.address, [partner.address]), "WrongAdmissionStage");
-      f.assertError(await f.pass({ rejectApplication: { reason: "again" } }, partner.address, [partner.address]), "WrongAdmissionStage");
+      f.assertError(
+        await f.pass({ approvePartner: { endpointSetVersion: 1 } }, partner.address, [partner.address]),
+        "WrongAdmissionStage",
+      );
+      f.assertError(
+        await f.pass({ rejectApplication: { reason: "again" } }, partner.address, [partner.address]),
+        "WrongAdmissionStage",
+      );
     });
 
     it("InvalidText for a RejectApplication without a reason (refused at propose)", async () => {

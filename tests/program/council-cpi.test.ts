@@ -6,11 +6,11 @@
 import assert from "node:assert/strict";
 import { Keypair, PublicKey, Transaction, TransactionInstruction } from "@solana/web3.js";
 import { forEachRuntime } from "../support/for-each-runtime.js";
-import { eventsFromLogs } from "../support/idl.js";
 import { HistoryReplay, programEvents, recordingRuntime } from "../support/history.js";
+import { eventsFromLogs } from "../support/idl.js";
 import { assertChangeHeader, onlyCpiEvent, reportCu, sendInstructions, unsigned } from "../support/lifecycle.js";
 import { PROGRAM_ID, registryAddress, registryProgramSpec } from "../support/program.js";
-import { RegistryFixture, addresses, type ProposalActionArg } from "../support/registry-fixture.js";
+import { addresses, type ProposalActionArg, RegistryFixture } from "../support/registry-fixture.js";
 import type { ProgramSpec } from "../support/types.js";
 
 /** The test-only program (fixed id: `ID` in programs/test-council-member/src/lib.rs). */
@@ -72,7 +72,10 @@ forEachRuntime(
       reportCu(f.rt, "approve through CPI (whole transaction)", result);
       const inner = result.logs.find((l) => l.startsWith(`Program ${PROGRAM_ID.toBase58()} consumed`));
       console.log(`      approve inside the CPI: ${/consumed (\d+)/.exec(inner ?? "")?.[1]} CU [${f.rt.name}]`);
-      assert.ok(result.logs.some((l) => l === `Program ${PROGRAM_ID.toBase58()} invoke [2]`), "the registry ran as a CPI");
+      assert.ok(
+        result.logs.some((l) => l === `Program ${PROGRAM_ID.toBase58()} invoke [2]`),
+        "the registry ran as a CPI",
+      );
       assert.equal(programEvents(result.logs).length, 1);
       // Anchor's own EventParser does not follow a CPI made by another program into the
       // registry: it misses this event (see registryEvents in tests/support/lifecycle.ts).
@@ -109,14 +112,19 @@ forEachRuntime(
       const { id } = await f.propose(f.council[0]!, addCategory("no-signature"));
       // Directly: nobody can sign for the PDA in a transaction.
       const direct = unsigned(
-        await f.program.methods.approve().accountsStrict({ registry: registryAddress(), proposal: addresses.proposal(id), member: MEMBER_PDA }).instruction(),
+        await f.program.methods
+          .approve()
+          .accountsStrict({ registry: registryAddress(), proposal: addresses.proposal(id), member: MEMBER_PDA })
+          .instruction(),
         MEMBER_PDA,
       );
       f.assertError(await sendInstructions(f.rt, [direct], []), "MissingSignature");
       // Through the program, but without invoke_signed's seeds.
       f.assertError(await send(memberVote(addresses.proposal(id), "approveUnsigned")), "MissingSignature");
       // With seeds that do not derive the PDA (wrong bump) the runtime refuses the CPI itself.
-      const forged = await send(memberVote(addresses.proposal(id), "approve", MEMBER_BUMP === 255 ? 254 : MEMBER_BUMP + 1));
+      const forged = await send(
+        memberVote(addresses.proposal(id), "approve", MEMBER_BUMP === 255 ? 254 : MEMBER_BUMP + 1),
+      );
       assert.equal(forged.ok, false);
       assert.equal(forged.err?.code, undefined, "not a registry error: the signature was never granted");
       const p = await f.proposal(id);

@@ -38,5 +38,4 @@ describe("the built program binary", () => {
       assert.ok(imported.has(name), `${name} missing: was code depending on it optimised away?`);
     }
   });
-
 });

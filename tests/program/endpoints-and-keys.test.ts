@@ -7,7 +7,7 @@ import anchor from "@coral-xyz/anchor";
 import { Keypair, PublicKey } from "@solana/web3.js";
 import { forEachRuntime, type RuntimeHandle } from "../support/for-each-runtime.js";
 import { PROGRAM_ID, registryProgramSpec } from "../support/program.js";
-import { DEFAULT_ENDPOINT, RegistryFixture, addresses, type PartnerHandle } from "../support/registry-fixture.js";
+import { addresses, DEFAULT_ENDPOINT, type PartnerHandle, RegistryFixture } from "../support/registry-fixture.js";
 import type { TxResult } from "../support/types.js";
 
 const { BN } = anchor;
@@ -57,7 +57,14 @@ forEachRuntime(
         const before = await f.partner(p.address);
         assert.equal(before.nextEndpointIndex, 1);
         const id = await f.approved(
-          { addEndpoint: { host: "edge-2.partner.example", port: 8443, protocol: { wss: {} }, categories: new BN(0b101) } },
+          {
+            addEndpoint: {
+              host: "edge-2.partner.example",
+              port: 8443,
+              protocol: { wss: {} },
+              categories: new BN(0b101),
+            },
+          },
           p.address,
         );
         const now = await f.now();
@@ -77,7 +84,13 @@ forEachRuntime(
         assert.equal(endpoint.addedInVersion, before.endpointSetVersion + 1);
         assert.equal(endpoint.proposalId.toNumber(), id);
         assert.equal(endpoint.addedAt.toNumber(), now);
-        assert.equal(endpoint.bump, PublicKey.findProgramAddressSync([Buffer.from("endpoint"), p.address.toBuffer(), Buffer.from([1, 0])], PROGRAM_ID)[1]);
+        assert.equal(
+          endpoint.bump,
+          PublicKey.findProgramAddressSync(
+            [Buffer.from("endpoint"), p.address.toBuffer(), Buffer.from([1, 0])],
+            PROGRAM_ID,
+          )[1],
+        );
 
         const after = await f.partner(p.address);
         assert.equal(after.endpointSetVersion, before.endpointSetVersion + 1);
@@ -103,12 +116,19 @@ forEachRuntime(
 
       it("AddEndpoint refuses categories outside the traffic model (at execution), empty ones and bad hosts (at proposal)", async () => {
         // The model allows 0b111; bit 3 is a catalogue category the partner did not declare.
-        const id = await f.approved({ addEndpoint: { ...DEFAULT_ENDPOINT("edge-x.partner.example"), categories: new BN(0b1000) } }, p.address);
+        const id = await f.approved(
+          { addEndpoint: { ...DEFAULT_ENDPOINT("edge-x.partner.example"), categories: new BN(0b1000) } },
+          p.address,
+        );
         f.assertError(await f.execute(id, [p.address, addresses.endpoint(p.address, 2)]), "InvalidCategories");
         const proposal = await f.proposal(id);
         assert.equal(variant(proposal.status), "approved", "a failed execution changes nothing");
 
-        const empty = await f.propose(f.council[0]!, { addEndpoint: { ...DEFAULT_ENDPOINT(), categories: new BN(0) } }, p.address);
+        const empty = await f.propose(
+          f.council[0]!,
+          { addEndpoint: { ...DEFAULT_ENDPOINT(), categories: new BN(0) } },
+          p.address,
+        );
         f.assertError(empty.result, "InvalidCategories");
         const spaced = await f.propose(f.council[0]!, { addEndpoint: { ...DEFAULT_ENDPOINT("bad host") } }, p.address);
         f.assertError(spaced.result, "InvalidText");
@@ -119,7 +139,10 @@ forEachRuntime(
       it("AddEndpoint refuses an endpoint account other than the next index's PDA", async () => {
         const id = await f.approved({ addEndpoint: { ...DEFAULT_ENDPOINT("edge-3.partner.example") } }, p.address);
         f.assertError(await f.execute(id, [p.address, addresses.endpoint(p.address, 5)]), "InvalidPda");
-        f.assertError(await f.execute(id, [other.address, addresses.endpoint(other.address, 1)]), "UnexpectedAccountAddress");
+        f.assertError(
+          await f.execute(id, [other.address, addresses.endpoint(other.address, 1)]),
+          "UnexpectedAccountAddress",
+        );
         f.assertOk(await f.execute(id, [p.address, addresses.endpoint(p.address, 2)]), "execute with the right PDA");
         assert.equal((await f.partner(p.address)).nextEndpointIndex, 3);
       });
@@ -150,12 +173,22 @@ forEachRuntime(
         assert.equal(event.proposalId.toNumber(), id);
         assert.equal(event.revision, after.revision);
 
-        const outside = await f.approved({ setEndpointCategories: { index: 1, categories: new BN(0b1001) } }, p.address);
+        const outside = await f.approved(
+          { setEndpointCategories: { index: 1, categories: new BN(0b1001) } },
+          p.address,
+        );
         f.assertError(await f.execute(outside, [p.address, addresses.endpoint(p.address, 1)]), "InvalidCategories");
-        const empty = await f.propose(f.council[0]!, { setEndpointCategories: { index: 1, categories: new BN(0) } }, p.address);
+        const empty = await f.propose(
+          f.council[0]!,
+          { setEndpointCategories: { index: 1, categories: new BN(0) } },
+          p.address,
+        );
         f.assertError(empty.result, "InvalidCategories");
         // The endpoint account must be the one the action names.
-        const mismatch = await f.approved({ setEndpointCategories: { index: 1, categories: new BN(0b001) } }, p.address);
+        const mismatch = await f.approved(
+          { setEndpointCategories: { index: 1, categories: new BN(0b001) } },
+          p.address,
+        );
         f.assertError(await f.execute(mismatch, [p.address, addresses.endpoint(p.address, 0)]), "InvalidEndpoint");
       });
 
@@ -168,7 +201,7 @@ forEachRuntime(
         logCu(h, "execute RemoveEndpoint", result);
 
         const account = await h.rt.getAccount(addresses.endpoint(p.address, 1));
-        assert.ok(account && account.owner.equals(PROGRAM_ID), "a removed endpoint stays on-chain as history");
+        assert.ok(account?.owner.equals(PROGRAM_ID), "a removed endpoint stays on-chain as history");
         const endpoint = await f.endpoint(p.address, 1);
         assert.equal(variant(endpoint.status), "removed");
         assert.equal(endpoint.removedAt.toNumber(), now);
@@ -194,7 +227,10 @@ forEachRuntime(
         f.assertError(await f.execute(twice, [p.address, addresses.endpoint(p.address, 1)]), "InvalidEndpoint");
         const foreign = await f.approved({ removeEndpoint: { index: 0 } }, p.address);
         f.assertError(await f.execute(foreign, [p.address, addresses.endpoint(other.address, 0)]), "InvalidEndpoint");
-        const recategorize = await f.approved({ setEndpointCategories: { index: 1, categories: new BN(0b001) } }, p.address);
+        const recategorize = await f.approved(
+          { setEndpointCategories: { index: 1, categories: new BN(0b001) } },
+          p.address,
+        );
         f.assertError(await f.execute(recategorize, [p.address, addresses.endpoint(p.address, 1)]), "InvalidEndpoint");
         assert.equal(variant((await f.endpoint(other.address, 0)).status), "active");
       });
@@ -213,7 +249,10 @@ forEachRuntime(
       it("IssueKey creates the key PDA bound to endpoints with its window; the key-set version moves by exactly one", async () => {
         const before = await f.partner(p.address);
         assert.equal(before.nextKeyIndex, 0);
-        const id = await f.approved(issueKey({ publicKey: firstKey, endpoints: [0, 2], validFrom, validUntil }), p.address);
+        const id = await f.approved(
+          issueKey({ publicKey: firstKey, endpoints: [0, 2], validFrom, validUntil }),
+          p.address,
+        );
         const now = await f.now();
         const result = await f.execute(id, [p.address, addresses.key(p.address, 0)]);
         f.assertOk(result, "execute IssueKey");
@@ -258,11 +297,19 @@ forEachRuntime(
       });
 
       it("IssueKey refuses an invalid window or a zero key when proposed (InvalidKeyWindow)", async () => {
-        const reversed = await f.propose(f.council[0]!, issueKey({ validFrom: validUntil, validUntil: validFrom }), p.address);
+        const reversed = await f.propose(
+          f.council[0]!,
+          issueKey({ validFrom: validUntil, validUntil: validFrom }),
+          p.address,
+        );
         f.assertError(reversed.result, "InvalidKeyWindow");
         const empty = await f.propose(f.council[0]!, issueKey({ validFrom, validUntil: validFrom }), p.address);
         f.assertError(empty.result, "InvalidKeyWindow");
-        const zero = await f.propose(f.council[0]!, issueKey({ publicKey: PublicKey.default, validFrom, validUntil }), p.address);
+        const zero = await f.propose(
+          f.council[0]!,
+          issueKey({ publicKey: PublicKey.default, validFrom, validUntil }),
+          p.address,
+        );
         f.assertError(zero.result, "InvalidKeyWindow");
       });
 
@@ -324,11 +371,20 @@ forEachRuntime(
 
       it("IssueKey refuses to rotate a key that is not active, or another partner's key (InvalidKey)", async () => {
         const rotating = await f.approved(issueKey({ validFrom, validUntil, replaces: 0 }), p.address);
-        f.assertError(await f.execute(rotating, [p.address, addresses.key(p.address, 4), addresses.key(p.address, 0)]), "InvalidKey");
+        f.assertError(
+          await f.execute(rotating, [p.address, addresses.key(p.address, 4), addresses.key(p.address, 0)]),
+          "InvalidKey",
+        );
         const otherKey = await f.approved(issueKey({ validFrom, validUntil }), other.address);
-        f.assertOk(await f.execute(otherKey, [other.address, addresses.key(other.address, 0)]), "issue other partner's key");
+        f.assertOk(
+          await f.execute(otherKey, [other.address, addresses.key(other.address, 0)]),
+          "issue other partner's key",
+        );
         const foreign = await f.approved(issueKey({ validFrom, validUntil, replaces: 0 }), p.address);
-        f.assertError(await f.execute(foreign, [p.address, addresses.key(p.address, 4), addresses.key(other.address, 0)]), "InvalidKey");
+        f.assertError(
+          await f.execute(foreign, [p.address, addresses.key(p.address, 4), addresses.key(other.address, 0)]),
+          "InvalidKey",
+        );
         assert.equal(variant((await f.key(other.address, 0)).status), "active");
       });
 
@@ -417,9 +473,15 @@ forEachRuntime(
         f.assertError(foreign.result, "ActionNotAllowedForProposer");
         const suspend = await f.propose(p.authority, { suspendPartner: { reason: "self" } }, p.address);
         f.assertError(suspend.result, "ActionNotAllowedForProposer");
-        const grant = await f.propose(p.authority, { grantRole: { role: { auditor: {} }, holder: p.authority.publicKey } });
+        const grant = await f.propose(p.authority, {
+          grantRole: { role: { auditor: {} }, holder: p.authority.publicKey },
+        });
         f.assertError(grant.result, "NotCouncilMember");
-        const endpoint = await f.propose(p.authority, { addEndpoint: { ...DEFAULT_ENDPOINT("edge-9.partner.example") } }, p.address);
+        const endpoint = await f.propose(
+          p.authority,
+          { addEndpoint: { ...DEFAULT_ENDPOINT("edge-9.partner.example") } },
+          p.address,
+        );
         f.assertOk(endpoint.result, "a partner may request an endpoint for itself");
       });
     });
@@ -439,7 +501,8 @@ forEachRuntime(
 
     it("a partner holds 64 active endpoints; AddEndpoint beyond that is TooManyEndpoints until one is removed", async () => {
       p = await f.apply();
-      for (let i = 0; i < 64; i++) f.assertOk(await f.declareEndpoint(p, DEFAULT_ENDPOINT(`edge-${i}.partner.example`)), `declare ${i}`);
+      for (let i = 0; i < 64; i++)
+        f.assertOk(await f.declareEndpoint(p, DEFAULT_ENDPOINT(`edge-${i}.partner.example`)), `declare ${i}`);
       f.assertError(await f.declareEndpoint(p, DEFAULT_ENDPOINT("edge-64.partner.example")), "TooManyEndpoints");
       const legal = await f.grantRole("legalVerifier");
       const technical = await f.grantRole("technicalAuditor");
@@ -449,7 +512,10 @@ forEachRuntime(
 
       const add = await f.approved({ addEndpoint: { ...DEFAULT_ENDPOINT("edge-64.partner.example") } }, p.address);
       f.assertError(await f.execute(add, [p.address, addresses.endpoint(p.address, 64)]), "TooManyEndpoints");
-      f.assertOk(await f.pass({ removeEndpoint: { index: 10 } }, p.address, [p.address, addresses.endpoint(p.address, 10)]), "remove 10");
+      f.assertOk(
+        await f.pass({ removeEndpoint: { index: 10 } }, p.address, [p.address, addresses.endpoint(p.address, 10)]),
+        "remove 10",
+      );
       f.assertOk(await f.execute(add, [p.address, addresses.endpoint(p.address, 64)]), "add the 65th endpoint ever");
       const partner = await f.partner(p.address);
       assert.equal(partner.activeEndpoints, 64);
@@ -465,14 +531,19 @@ forEachRuntime(
       for (let i = 0; i < 33; i++) {
         const { result, id } = await f.propose(f.council[0]!, issueKey(window), p.address);
         f.assertOk(result, `propose key ${i}`);
-        for (const member of f.council.slice(0, f.options.threshold)) f.assertOk(await f.vote("approve", member, id), "approve");
+        for (const member of f.council.slice(0, f.options.threshold))
+          f.assertOk(await f.vote("approve", member, id), "approve");
         ids.push(id);
       }
       const rotation = await f.approved(issueKey({ ...window, replaces: 0 }), p.address);
-      for (let i = 0; i < 32; i++) f.assertOk(await f.execute(ids[i]!, [p.address, addresses.key(p.address, i)]), `issue key ${i}`);
+      for (let i = 0; i < 32; i++)
+        f.assertOk(await f.execute(ids[i]!, [p.address, addresses.key(p.address, i)]), `issue key ${i}`);
       assert.equal((await f.partner(p.address)).activeKeys, 32);
       f.assertError(await f.execute(ids[32]!, [p.address, addresses.key(p.address, 32)]), "TooManyKeys");
-      f.assertOk(await f.execute(rotation, [p.address, addresses.key(p.address, 32), addresses.key(p.address, 0)]), "rotation at the limit");
+      f.assertOk(
+        await f.execute(rotation, [p.address, addresses.key(p.address, 32), addresses.key(p.address, 0)]),
+        "rotation at the limit",
+      );
       const partner = await f.partner(p.address);
       assert.equal(partner.activeKeys, 32);
       assert.equal(partner.keySetVersion, 33);

@@ -5,8 +5,14 @@ import assert from "node:assert/strict";
 import anchor from "@coral-xyz/anchor";
 import { Keypair, PublicKey } from "@solana/web3.js";
 import { forEachRuntime, type RuntimeHandle } from "../support/for-each-runtime.js";
-import { DEFAULT_POLICY, PROGRAM_ID, registryProgramSpec, type PolicyArgs } from "../support/program.js";
-import { DEFAULT_TRAFFIC_MODEL, RegistryFixture, ROLES, addresses, type PartnerHandle } from "../support/registry-fixture.js";
+import { DEFAULT_POLICY, type PolicyArgs, PROGRAM_ID, registryProgramSpec } from "../support/program.js";
+import {
+  addresses,
+  DEFAULT_TRAFFIC_MODEL,
+  type PartnerHandle,
+  RegistryFixture,
+  ROLES,
+} from "../support/registry-fixture.js";
 import type { TxResult } from "../support/types.js";
 
 const { BN } = anchor;
@@ -14,7 +20,9 @@ const upgradeAuthority = Keypair.generate();
 
 const variant = (value: object): string => Object.keys(value)[0]!;
 const names = (registry: { categoryCount: number; categories: { len: number; bytes: number[] }[] }): string[] =>
-  registry.categories.slice(0, registry.categoryCount).map((c) => Buffer.from(c.bytes.slice(0, c.len)).toString("utf8"));
+  registry.categories
+    .slice(0, registry.categoryCount)
+    .map((c) => Buffer.from(c.bytes.slice(0, c.len)).toString("utf8"));
 
 function logCu(h: RuntimeHandle, label: string, result: TxResult): void {
   console.log(`      ${label}: ${result.computeUnits} CU [${h.rt.name}]`);
@@ -46,7 +54,10 @@ forEachRuntime(
         assert.equal(grant.layoutVersion, 1);
         assert.equal(
           grant.bump,
-          PublicKey.findProgramAddressSync([Buffer.from("role"), Buffer.from([ROLES.indexOf("guardian")]), guardian.publicKey.toBuffer()], PROGRAM_ID)[1],
+          PublicKey.findProgramAddressSync(
+            [Buffer.from("role"), Buffer.from([ROLES.indexOf("guardian")]), guardian.publicKey.toBuffer()],
+            PROGRAM_ID,
+          )[1],
         );
         assert.equal(variant(grant.role), "guardian");
         assert.ok(grant.holder.equals(guardian.publicKey));
@@ -68,13 +79,18 @@ forEachRuntime(
       });
 
       it("GrantRole refuses the default address (at proposal) and a role account that is not the grant's PDA", async () => {
-        const zero = await f.propose(f.council[0]!, { grantRole: { role: { auditor: {} }, holder: PublicKey.default } });
+        const zero = await f.propose(f.council[0]!, {
+          grantRole: { role: { auditor: {} }, holder: PublicKey.default },
+        });
         f.assertError(zero.result, "InvalidCouncilMember");
         const holder = Keypair.generate().publicKey;
         const id = await f.approved({ grantRole: { role: { auditor: {} }, holder } });
         f.assertError(await f.execute(id, [addresses.role("guardian", holder)]), "InvalidPda");
         // An existing grant of another holder or role cannot stand in for it.
-        f.assertError(await f.execute(id, [addresses.role("guardian", guardian.publicKey)]), "UnexpectedAccountAddress");
+        f.assertError(
+          await f.execute(id, [addresses.role("guardian", guardian.publicKey)]),
+          "UnexpectedAccountAddress",
+        );
         f.assertOk(await f.execute(id, [addresses.role("auditor", holder)]), "the right PDA");
       });
 
@@ -117,14 +133,22 @@ forEachRuntime(
         assert.equal(grant.active, true);
         assert.equal(grant.grantedByProposal.toNumber(), id);
         assert.equal(f.event(result, "roleChanged").active, true);
-        f.assertOk(await f.guardianSuspend(guardian, p.address, "reactivated guardian"), "guardian_suspend after re-grant");
+        f.assertOk(
+          await f.guardianSuspend(guardian, p.address, "reactivated guardian"),
+          "guardian_suspend after re-grant",
+        );
         f.assertOk(await f.pass({ reinstatePartner: {} }, p.address, [p.address]), "reinstate");
       });
 
       it("a revoked auditor cannot record reviews", async () => {
         const auditor = await f.grantRole("auditor");
         f.assertOk(await f.recordReview(auditor, p.address, "passed"), "review while granted");
-        f.assertOk(await f.pass({ revokeRole: { role: { auditor: {} }, holder: auditor.publicKey } }, null, [addresses.role("auditor", auditor.publicKey)]), "revoke");
+        f.assertOk(
+          await f.pass({ revokeRole: { role: { auditor: {} }, holder: auditor.publicKey } }, null, [
+            addresses.role("auditor", auditor.publicKey),
+          ]),
+          "revoke",
+        );
         f.assertError(await f.recordReview(auditor, p.address, "passed"), "RoleNotGranted");
       });
     });
@@ -148,14 +172,23 @@ forEachRuntime(
 
         const bit = 1 << before.categoryCount;
         const model = { ...DEFAULT_TRAFFIC_MODEL(), allowedCategories: new BN(0b111 | bit) };
-        f.assertOk(await f.pass({ setTrafficModel: { model } }, p.address, [p.address]), "traffic model with the new category");
+        f.assertOk(
+          await f.pass({ setTrafficModel: { model } }, p.address, [p.address]),
+          "traffic model with the new category",
+        );
       });
 
       it("AddCategory refuses a duplicate name (CategoryExists) and invalid names, at proposal and at execution", async () => {
         f.assertError((await f.propose(f.council[0]!, { addCategory: { name: "api-read" } })).result, "CategoryExists");
-        f.assertError((await f.propose(f.council[0]!, { addCategory: { name: "has space" } })).result, "InvalidCategoryName");
+        f.assertError(
+          (await f.propose(f.council[0]!, { addCategory: { name: "has space" } })).result,
+          "InvalidCategoryName",
+        );
         f.assertError((await f.propose(f.council[0]!, { addCategory: { name: "" } })).result, "InvalidCategoryName");
-        f.assertError((await f.propose(f.council[0]!, { addCategory: { name: "x".repeat(32) } })).result, "StringTooLong");
+        f.assertError(
+          (await f.propose(f.council[0]!, { addCategory: { name: "x".repeat(32) } })).result,
+          "StringTooLong",
+        );
         // Two proposals for the same new name: the second to execute finds it taken.
         const first = await f.approved({ addCategory: { name: "geo-lookup" } });
         const second = await f.approved({ addCategory: { name: "geo-lookup" } });
@@ -180,10 +213,22 @@ forEachRuntime(
         assert.equal(event.oldName, "content-fetch");
         assert.equal(event.proposalId.toNumber(), id);
 
-        f.assertError((await f.propose(f.council[0]!, { renameCategory: { index: registry.categoryCount, name: "nope" } })).result, "UnknownCategory");
-        f.assertError((await f.propose(f.council[0]!, { renameCategory: { index: 255, name: "nope" } })).result, "UnknownCategory");
-        f.assertError((await f.propose(f.council[0]!, { renameCategory: { index: 0, name: "api-write" } })).result, "CategoryExists");
-        f.assertOk((await f.propose(f.council[0]!, { renameCategory: { index: 0, name: "api-read" } })).result, "renaming to its own name");
+        f.assertError(
+          (await f.propose(f.council[0]!, { renameCategory: { index: registry.categoryCount, name: "nope" } })).result,
+          "UnknownCategory",
+        );
+        f.assertError(
+          (await f.propose(f.council[0]!, { renameCategory: { index: 255, name: "nope" } })).result,
+          "UnknownCategory",
+        );
+        f.assertError(
+          (await f.propose(f.council[0]!, { renameCategory: { index: 0, name: "api-write" } })).result,
+          "CategoryExists",
+        );
+        f.assertOk(
+          (await f.propose(f.council[0]!, { renameCategory: { index: 0, name: "api-read" } })).result,
+          "renaming to its own name",
+        );
       });
     });
 
@@ -241,8 +286,13 @@ forEachRuntime(
           [{}, 31 * 86_400],
         ];
         for (const [change, timeLockSeconds] of invalid) {
-          const { result } = await f.propose(f.council[0]!, { setPolicy: { policy: { ...DEFAULT_POLICY, ...change }, timeLockSeconds } });
-          assert.doesNotThrow(() => f.assertError(result, "InvalidPolicy"), `policy change ${JSON.stringify(change)}, time lock ${timeLockSeconds}`);
+          const { result } = await f.propose(f.council[0]!, {
+            setPolicy: { policy: { ...DEFAULT_POLICY, ...change }, timeLockSeconds },
+          });
+          assert.doesNotThrow(
+            () => f.assertError(result, "InvalidPolicy"),
+            `policy change ${JSON.stringify(change)}, time lock ${timeLockSeconds}`,
+          );
         }
       });
     });
@@ -289,10 +339,16 @@ forEachRuntime(
         assert.equal(registry.councilLen, 3);
         assert.equal(registry.threshold, 2);
         assert.equal(registry.councilEpoch, before.councilEpoch + 1);
-        assert.deepEqual(registry.council.slice(0, 3).map(String), newCouncil.map((k) => k.publicKey.toBase58()));
+        assert.deepEqual(
+          registry.council.slice(0, 3).map(String),
+          newCouncil.map((k) => k.publicKey.toBase58()),
+        );
         assert.ok(registry.council.slice(3).every((k) => k.equals(PublicKey.default)));
         const event = f.event(result, "councilChanged");
-        assert.deepEqual(event.members.map(String), newCouncil.map((k) => k.publicKey.toBase58()));
+        assert.deepEqual(
+          event.members.map(String),
+          newCouncil.map((k) => k.publicKey.toBase58()),
+        );
         assert.equal(event.threshold, 2);
         assert.equal(event.councilEpoch, registry.councilEpoch);
         assert.equal(event.proposalId.toNumber(), id);
@@ -366,7 +422,10 @@ forEachRuntime(
       // With 64 categories, every bit of the mask is a known category.
       const model = { ...DEFAULT_TRAFFIC_MODEL(), allowedCategories: new BN(1).shln(63) };
       const authority = await f.newSigner();
-      f.assertOk(await f.send(f.applyTx(authority.publicKey, 0, { trafficModel: model }), [authority]), "apply with category 63");
+      f.assertOk(
+        await f.send(f.applyTx(authority.publicKey, 0, { trafficModel: model }), [authority]),
+        "apply with category 63",
+      );
       assert.ok((await f.partner(addresses.partner(0))).trafficModel.allowedCategories.eq(new BN(1).shln(63)));
     });
   },

@@ -7,7 +7,7 @@ import anchor from "@coral-xyz/anchor";
 import { Keypair } from "@solana/web3.js";
 import { forEachRuntime } from "../support/for-each-runtime.js";
 import { extendHistory, programDataEntries, registryProgramSpec } from "../support/program.js";
-import { DEFAULT_ENDPOINT, RegistryFixture, addresses } from "../support/registry-fixture.js";
+import { addresses, DEFAULT_ENDPOINT, RegistryFixture } from "../support/registry-fixture.js";
 import type { TestRuntime, TxResult } from "../support/types.js";
 
 const { BN } = anchor;
@@ -31,7 +31,8 @@ function recording(rt: TestRuntime, sink: TxResult[]): TestRuntime {
   });
 }
 
-const fold = (entries: Buffer[]): Buffer => entries.reduce((head, entry) => extendHistory(head, entry), Buffer.alloc(32));
+const fold = (entries: Buffer[]): Buffer =>
+  entries.reduce((head, entry) => extendHistory(head, entry), Buffer.alloc(32));
 
 forEachRuntime(
   "history hash chain",
@@ -59,7 +60,11 @@ forEachRuntime(
       // Roles, an admission, and a second applicant.
       const auditor = await f.grantRole("auditor");
       const guardian = await f.grantRole("guardian");
-      const nodes = [await f.grantRole("reportingNode"), await f.grantRole("reportingNode"), await f.grantRole("reportingNode")];
+      const nodes = [
+        await f.grantRole("reportingNode"),
+        await f.grantRole("reportingNode"),
+        await f.grantRole("reportingNode"),
+      ];
       const p = await f.admittedPartner();
       const q = await f.apply({ legalName: "Second Applicant SARL", jurisdiction: "FR" });
       f.assertOk(await f.declareEndpoint(q, DEFAULT_ENDPOINT("api.second.example")), "declare");
@@ -68,23 +73,64 @@ forEachRuntime(
       // Endpoint and key changes.
       const now = await f.now();
       const remaining = (...extra: ReturnType<typeof addresses.key>[]) => [p.address, ...extra];
-      f.assertOk(await f.pass({ addEndpoint: { ...DEFAULT_ENDPOINT("edge-2.partner.example") } }, p.address, remaining(addresses.endpoint(p.address, 1))), "add endpoint");
-      f.assertOk(await f.pass({ setEndpointCategories: { index: 1, categories: new BN(0b100) } }, p.address, remaining(addresses.endpoint(p.address, 1))), "categories");
+      f.assertOk(
+        await f.pass(
+          { addEndpoint: { ...DEFAULT_ENDPOINT("edge-2.partner.example") } },
+          p.address,
+          remaining(addresses.endpoint(p.address, 1)),
+        ),
+        "add endpoint",
+      );
+      f.assertOk(
+        await f.pass(
+          { setEndpointCategories: { index: 1, categories: new BN(0b100) } },
+          p.address,
+          remaining(addresses.endpoint(p.address, 1)),
+        ),
+        "categories",
+      );
       const key = (replaces: number | null) => ({
-        issueKey: { publicKey: Array.from(Keypair.generate().publicKey.toBuffer()), endpoints: [0, 1], validFrom: new BN(now), validUntil: new BN(now + 365 * DAY), replaces },
+        issueKey: {
+          publicKey: Array.from(Keypair.generate().publicKey.toBuffer()),
+          endpoints: [0, 1],
+          validFrom: new BN(now),
+          validUntil: new BN(now + 365 * DAY),
+          replaces,
+        },
       });
       f.assertOk(await f.pass(key(null), p.address, remaining(addresses.key(p.address, 0))), "issue key");
       // A partner-requested rotation, approved by the council.
       const rotation = await f.approved(key(0), p.address, p.authority);
-      f.assertOk(await f.execute(rotation, remaining(addresses.key(p.address, 1), addresses.key(p.address, 0))), "rotate key");
-      f.assertOk(await f.pass({ revokeKey: { index: 0, reason: { superseded: {} } } }, p.address, remaining(addresses.key(p.address, 0))), "revoke key");
-      f.assertOk(await f.pass({ removeEndpoint: { index: 1 } }, p.address, remaining(addresses.endpoint(p.address, 1))), "remove endpoint");
-      const model = { allowedCategories: new BN(0b1111), maxRequestsPerSecond: 900, burst: 90, maxBandwidthKbps: 80_000 };
+      f.assertOk(
+        await f.execute(rotation, remaining(addresses.key(p.address, 1), addresses.key(p.address, 0))),
+        "rotate key",
+      );
+      f.assertOk(
+        await f.pass(
+          { revokeKey: { index: 0, reason: { superseded: {} } } },
+          p.address,
+          remaining(addresses.key(p.address, 0)),
+        ),
+        "revoke key",
+      );
+      f.assertOk(
+        await f.pass({ removeEndpoint: { index: 1 } }, p.address, remaining(addresses.endpoint(p.address, 1))),
+        "remove endpoint",
+      );
+      const model = {
+        allowedCategories: new BN(0b1111),
+        maxRequestsPerSecond: 900,
+        burst: 90,
+        maxBandwidthKbps: 80_000,
+      };
       f.assertOk(await f.pass({ setTrafficModel: { model } }, p.address, [p.address]), "traffic model");
       await checkpoint();
 
       // Failed transactions change nothing and are not part of the history.
-      f.assertError(await f.pass({ removeEndpoint: { index: 1 } }, p.address, remaining(addresses.endpoint(p.address, 1))), "InvalidEndpoint");
+      f.assertError(
+        await f.pass({ removeEndpoint: { index: 1 } }, p.address, remaining(addresses.endpoint(p.address, 1))),
+        "InvalidEndpoint",
+      );
       f.assertError(await f.liftGuardianSuspension(auditor, p.address), "SuspensionNotLapsed");
 
       // Monitoring, guardian suspension and its ratification.
@@ -117,14 +163,25 @@ forEachRuntime(
       f.assertOk(await f.pass({ renameCategory: { index: 4, name: "dns-query" } }), "rename category");
       const policy = { ...(await f.registry()).policy, deviationThreshold: 4 };
       f.assertOk(await f.pass({ setPolicy: { policy, timeLockSeconds: f.options.timeLockSeconds } }), "policy");
-      f.assertOk(await f.pass({ revokeRole: { role: { guardian: {} }, holder: guardian.publicKey } }, null, [addresses.role("guardian", guardian.publicKey)]), "revoke role");
+      f.assertOk(
+        await f.pass({ revokeRole: { role: { guardian: {} }, holder: guardian.publicKey } }, null, [
+          addresses.role("guardian", guardian.publicKey),
+        ]),
+        "revoke role",
+      );
       const council = [f.council[1]!, await f.newSigner(), await f.newSigner(), await f.newSigner()];
       f.assertOk(await f.pass({ setCouncil: { members: council.map((k) => k.publicKey), threshold: 3 } }), "council");
       f.adoptCouncil(council, 3);
 
       // The new council ends both partners.
-      f.assertOk(await f.pass({ rejectApplication: { reason: "incomplete evidence" } }, q.address, [q.address]), "reject application");
-      f.assertOk(await f.pass({ revokePartner: { reason: "repeated deviations" } }, p.address, [p.address]), "revoke partner");
+      f.assertOk(
+        await f.pass({ rejectApplication: { reason: "incomplete evidence" } }, q.address, [q.address]),
+        "reject application",
+      );
+      f.assertOk(
+        await f.pass({ revokePartner: { reason: "repeated deviations" } }, p.address, [p.address]),
+        "revoke partner",
+      );
       await checkpoint();
 
       entries = replayed();
@@ -135,8 +192,13 @@ forEachRuntime(
       assert.ok(entries.length >= 30, `${entries.length} changes`);
       assert.equal(registry.history.changeCount.toNumber(), entries.length);
       assert.deepEqual(Buffer.from(registry.history.head), fold(entries));
-      assert.ok(sent.some((r) => !r.ok), "the sequence includes failed transactions");
-      console.log(`      ${entries.length} changes in ${sent.filter((r) => r.ok).length} transactions (${sent.filter((r) => !r.ok).length} failed ones left out) [${h.rt.name}]`);
+      assert.ok(
+        sent.some((r) => !r.ok),
+        "the sequence includes failed transactions",
+      );
+      console.log(
+        `      ${entries.length} changes in ${sent.filter((r) => r.ok).length} transactions (${sent.filter((r) => !r.ok).length} failed ones left out) [${h.rt.name}]`,
+      );
     });
 
     it("every event decodes with Anchor's EventParser, every kind occurs, and change_index runs 1..N without gaps", () => {
@@ -145,9 +207,13 @@ forEachRuntime(
       assert.equal(events.length, entries.length);
       let previous = { slot: 0, time: 0 };
       events.forEach((event, i) => {
-        const change = (event.data as { change: { changeIndex: anchor.BN; slot: anchor.BN; unixTimestamp: anchor.BN } }).change;
+        const change = (event.data as { change: { changeIndex: anchor.BN; slot: anchor.BN; unixTimestamp: anchor.BN } })
+          .change;
         assert.equal(change.changeIndex.toNumber(), i + 1, `event ${i} (${event.name})`);
-        assert.ok(change.slot.toNumber() >= previous.slot && change.unixTimestamp.toNumber() >= previous.time, "slots and times never go back");
+        assert.ok(
+          change.slot.toNumber() >= previous.slot && change.unixTimestamp.toNumber() >= previous.time,
+          "slots and times never go back",
+        );
         previous = { slot: change.slot.toNumber(), time: change.unixTimestamp.toNumber() };
         // The parser decoded exactly the bytes that were hashed.
         const decoded = f.program.coder.events.decode(entries[i]!.toString("base64"));

@@ -3,9 +3,9 @@ import { readFileSync } from "node:fs";
 import {
   COMMITTED_IDL_PATH,
   COMMITTED_TYPES_PATH,
+  discriminator,
   GENERATED_IDL_PATH,
   GENERATED_TYPES_PATH,
-  discriminator,
 } from "../support/program.js";
 
 describe("the committed IDL", () => {
@@ -29,7 +29,8 @@ describe("the committed IDL", () => {
       events: { name: string; discriminator: number[] }[];
     };
     assert.ok(idl.instructions.length > 0);
-    for (const ix of idl.instructions) assert.deepEqual(ix.discriminator, [...discriminator("global", ix.name)], ix.name);
+    for (const ix of idl.instructions)
+      assert.deepEqual(ix.discriminator, [...discriminator("global", ix.name)], ix.name);
     for (const a of idl.accounts) assert.deepEqual(a.discriminator, [...discriminator("account", a.name)], a.name);
     for (const e of idl.events) assert.deepEqual(e.discriminator, [...discriminator("event", e.name)], e.name);
   });

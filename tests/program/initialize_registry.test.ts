@@ -5,17 +5,17 @@ import { forEachRuntime } from "../support/for-each-runtime.js";
 import { eventsFromLogs } from "../support/idl.js";
 import { rentExemptLamports } from "../support/loader.js";
 import {
-  PROGRAM_ID,
   defaultInitializeArgs,
   discriminator,
   expectRegistryError,
   extendHistory,
+  type InitializeArgs,
   initializeAccounts,
+  PROGRAM_ID,
   programDataEntries,
   registryAddress,
   registryClient,
   registryProgramSpec,
-  type InitializeArgs,
 } from "../support/program.js";
 import type { TestRuntime, TxResult } from "../support/types.js";
 
@@ -126,7 +126,10 @@ forEachRuntime(
     });
 
     it("cannot be initialized a second time", async () => {
-      await expectRegistryError(initializeRpc(handle.rt, upgradeAuthority, defaultInitializeArgs()), "AlreadyInitialized");
+      await expectRegistryError(
+        initializeRpc(handle.rt, upgradeAuthority, defaultInitializeArgs()),
+        "AlreadyInitialized",
+      );
     });
   },
   () => ({ programs: [registryProgramSpec(upgradeAuthority.publicKey)] }),
@@ -138,7 +141,10 @@ function rawInitialize(rt: TestRuntime, data: Buffer, keys: TransactionInstructi
   return rt.sendRaw(new Transaction().add(ix), signers);
 }
 
-function initializeMetas(authority: PublicKey, overrides: Partial<Record<keyof ReturnType<typeof initializeAccounts>, PublicKey>> = {}) {
+function initializeMetas(
+  authority: PublicKey,
+  overrides: Partial<Record<keyof ReturnType<typeof initializeAccounts>, PublicKey>> = {},
+) {
   const a = { ...initializeAccounts(authority), ...overrides };
   return [
     { pubkey: a.registry, isSigner: false, isWritable: true },
@@ -206,15 +212,25 @@ forEachRuntime(
     it("InvalidPda when the registry account is not the canonical PDA", async () => {
       const rt = handle.rt;
       const data = registryClient(rt).coder.instruction.encode("initializeRegistry", defaultInitializeArgs());
-      const result = await rawInitialize(rt, data, initializeMetas(upgradeAuthority.publicKey, { registry: Keypair.generate().publicKey }), [upgradeAuthority]);
+      const result = await rawInitialize(
+        rt,
+        data,
+        initializeMetas(upgradeAuthority.publicKey, { registry: Keypair.generate().publicKey }),
+        [upgradeAuthority],
+      );
       assert.equal(result.err?.code, codeOf("InvalidPda"));
     });
 
     it("UnexpectedAccountAddress for a substituted system program or program account", async () => {
       const rt = handle.rt;
       const data = registryClient(rt).coder.instruction.encode("initializeRegistry", defaultInitializeArgs());
-      for (const override of [{ systemProgram: Keypair.generate().publicKey }, { program: Keypair.generate().publicKey }]) {
-        const result = await rawInitialize(rt, data, initializeMetas(upgradeAuthority.publicKey, override), [upgradeAuthority]);
+      for (const override of [
+        { systemProgram: Keypair.generate().publicKey },
+        { program: Keypair.generate().publicKey },
+      ]) {
+        const result = await rawInitialize(rt, data, initializeMetas(upgradeAuthority.publicKey, override), [
+          upgradeAuthority,
+        ]);
         assert.equal(result.err?.code, codeOf("UnexpectedAccountAddress"));
       }
     });
@@ -227,7 +243,9 @@ forEachRuntime(
       // Same bytes (naming our authority), but owned by the System program.
       await rt.setAccount(fake, { ...real, owner: SystemProgram.programId, executable: false });
       const data = registryClient(rt).coder.instruction.encode("initializeRegistry", defaultInitializeArgs());
-      const result = await rawInitialize(rt, data, initializeMetas(upgradeAuthority.publicKey, { programData: fake }), [upgradeAuthority]);
+      const result = await rawInitialize(rt, data, initializeMetas(upgradeAuthority.publicKey, { programData: fake }), [
+        upgradeAuthority,
+      ]);
       assert.equal(result.err?.code, codeOf("InvalidAccountOwner"));
     });
 
@@ -239,14 +257,18 @@ forEachRuntime(
       // A perfect copy at another address: the program account does not point at it.
       await rt.setAccount(fake, { ...real, executable: false });
       const data = registryClient(rt).coder.instruction.encode("initializeRegistry", defaultInitializeArgs());
-      const result = await rawInitialize(rt, data, initializeMetas(upgradeAuthority.publicKey, { programData: fake }), [upgradeAuthority]);
+      const result = await rawInitialize(rt, data, initializeMetas(upgradeAuthority.publicKey, { programData: fake }), [
+        upgradeAuthority,
+      ]);
       assert.equal(result.err?.code, codeOf("InvalidProgramData"));
     });
 
     it("MissingAccounts when accounts are left out", async () => {
       const rt = handle.rt;
       const data = registryClient(rt).coder.instruction.encode("initializeRegistry", defaultInitializeArgs());
-      const result = await rawInitialize(rt, data, initializeMetas(upgradeAuthority.publicKey).slice(0, 4), [upgradeAuthority]);
+      const result = await rawInitialize(rt, data, initializeMetas(upgradeAuthority.publicKey).slice(0, 4), [
+        upgradeAuthority,
+      ]);
       assert.equal(result.err?.code, codeOf("MissingAccounts"));
     });
   },

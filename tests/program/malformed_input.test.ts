@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import fc from "fast-check";
 import { Keypair, SystemProgram, Transaction, TransactionInstruction } from "@solana/web3.js";
+import fc from "fast-check";
 import { forEachRuntime } from "../support/for-each-runtime.js";
 import {
   COMMITTED_IDL_PATH,
-  PROGRAM_ID,
   defaultInitializeArgs,
   discriminator,
   initializeAccounts,
+  PROGRAM_ID,
   registryClient,
   registryErrorCode,
   registryProgramSpec,
@@ -40,7 +40,10 @@ function send(rt: TestRuntime, data: Buffer): Promise<TxResult> {
 function assertDocumentedFailure(result: TxResult, data: Buffer): void {
   assert.equal(result.ok, false, `accepted ${data.toString("hex")}`);
   const code = result.err?.code;
-  assert.ok(code !== undefined && idlErrorCodes.has(code), `undocumented failure for ${data.toString("hex")}: ${result.err?.description}\n${result.logs.join("\n")}`);
+  assert.ok(
+    code !== undefined && idlErrorCodes.has(code),
+    `undocumented failure for ${data.toString("hex")}: ${result.err?.description}\n${result.logs.join("\n")}`,
+  );
   assert.ok(!result.logs.some((l) => l.includes("panicked")), "the program panicked");
 }
 
@@ -55,7 +58,12 @@ forEachRuntime(
       registryClient(handle.rt).coder.instruction.encode("initializeRegistry", defaultInitializeArgs());
 
     it("UnknownInstruction for an unknown discriminator or fewer than 8 bytes", async () => {
-      for (const data of [Buffer.alloc(0), Buffer.from([1, 2, 3]), Buffer.alloc(8, 0xab), discriminator("global", "initialize")]) {
+      for (const data of [
+        Buffer.alloc(0),
+        Buffer.from([1, 2, 3]),
+        Buffer.alloc(8, 0xab),
+        discriminator("global", "initialize"),
+      ]) {
         const result = await send(handle.rt, data);
         assert.equal(result.err?.code, registryErrorCode("UnknownInstruction"), data.toString("hex"));
       }

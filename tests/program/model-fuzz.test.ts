@@ -8,14 +8,22 @@
 // tests/support/README.md).
 import assert from "node:assert/strict";
 import anchor from "@coral-xyz/anchor";
+import { Keypair, type PublicKey } from "@solana/web3.js";
 import fc from "fast-check";
-import { Keypair, PublicKey } from "@solana/web3.js";
 import { HistoryReplay, recordingRuntime } from "../support/history.js";
-import { registryProgramSpec, registryErrorCode } from "../support/program.js";
-import { RegistryFixture, addresses, DEFAULT_ENDPOINT, type ProposalActionArg } from "../support/registry-fixture.js";
+import { registryErrorCode, registryProgramSpec } from "../support/program.js";
+import { addresses, DEFAULT_ENDPOINT, type ProposalActionArg, RegistryFixture } from "../support/registry-fixture.js";
+import {
+  DAY,
+  type ModelAction,
+  type ModelPartner,
+  type Outcome,
+  type Prediction,
+  RegistryModel,
+  type RoleName,
+} from "../support/registry-model.js";
 import { selectedRuntimeKinds, startRuntime } from "../support/runtimes.js";
 import type { RuntimeKind, TxResult } from "../support/types.js";
-import { DAY, RegistryModel, type ModelAction, type ModelPartner, type Outcome, type Prediction, type RoleName } from "../support/registry-model.js";
 
 const { BN } = anchor;
 const upgradeAuthority = Keypair.generate();
@@ -60,8 +68,25 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
   { arbitrary: fc.record({ k: fc.constant("overdue" as const), p: n(7) }), weight: 1 },
 );
 
-const ACTION_KINDS = ["approvePartner", "addEndpoint", "removeEndpoint", "issueKey", "revokeKey", "suspendPartner", "reinstatePartner", "revokePartner", "setCouncil", "grantRole", "revokeRole"] as const;
-const ROLE_ARG: Record<RoleName, object> = { legalVerifier: { legalVerifier: {} }, technicalAuditor: { technicalAuditor: {} }, auditor: { auditor: {} }, guardian: { guardian: {} } };
+const ACTION_KINDS = [
+  "approvePartner",
+  "addEndpoint",
+  "removeEndpoint",
+  "issueKey",
+  "revokeKey",
+  "suspendPartner",
+  "reinstatePartner",
+  "revokePartner",
+  "setCouncil",
+  "grantRole",
+  "revokeRole",
+] as const;
+const ROLE_ARG: Record<RoleName, object> = {
+  legalVerifier: { legalVerifier: {} },
+  technicalAuditor: { technicalAuditor: {} },
+  auditor: { auditor: {} },
+  guardian: { guardian: {} },
+};
 const OUTCOMES: Outcome[] = ["passed", "concerns", "failed"];
 const KEY_VALID_UNTIL = 2 ** 40;
 
@@ -82,19 +107,30 @@ class Run {
     const replay = new HistoryReplay();
     const f = await RegistryFixture.create(recordingRuntime(rt, replay), upgradeAuthority);
     const actors = new Map<string, Keypair>();
-    f.council.forEach((k, i) => actors.set(`C${i}`, k));
+    for (const [i, k] of f.council.entries()) actors.set(`C${i}`, k);
     for (const name of ["A0", "A1", "A2", "O"]) actors.set(name, await f.newSigner());
-    const grants: [RoleName, string][] = [["legalVerifier", "L"], ["technicalAuditor", "T"], ["auditor", "U"], ["guardian", "G"]];
+    const grants: [RoleName, string][] = [
+      ["legalVerifier", "L"],
+      ["technicalAuditor", "T"],
+      ["auditor", "U"],
+      ["guardian", "G"],
+    ];
     for (const [role, name] of grants) actors.set(name, await f.grantRole(role));
     const registry = await f.registry();
-    const model = new RegistryModel(["C0", "C1", "C2"], f.options.threshold, {
-      timeLockSeconds: registry.timeLockSeconds,
-      proposalLifetimeSeconds: registry.policy.proposalLifetimeSeconds,
-      reviewIntervalSeconds: registry.policy.reviewIntervalSeconds,
-      reviewGraceSeconds: registry.policy.reviewGraceSeconds,
-      guardianSuspensionSeconds: registry.policy.guardianSuspensionSeconds,
-      keyRotationGraceSeconds: registry.policy.keyRotationGraceSeconds,
-    }, registry.history.changeCount.toNumber(), grants);
+    const model = new RegistryModel(
+      ["C0", "C1", "C2"],
+      f.options.threshold,
+      {
+        timeLockSeconds: registry.timeLockSeconds,
+        proposalLifetimeSeconds: registry.policy.proposalLifetimeSeconds,
+        reviewIntervalSeconds: registry.policy.reviewIntervalSeconds,
+        reviewGraceSeconds: registry.policy.reviewGraceSeconds,
+        guardianSuspensionSeconds: registry.policy.guardianSuspensionSeconds,
+        keyRotationGraceSeconds: registry.policy.keyRotationGraceSeconds,
+      },
+      registry.history.changeCount.toNumber(),
+      grants,
+    );
     // The setup's proposals exist on-chain; the model numbers its own after them.
     model.councilEpoch = registry.councilEpoch;
     const run = new Run(f, replay, actors, model);
@@ -151,7 +187,10 @@ class Run {
         const signer = command.own ? owner : `A${(Number(owner.slice(1)) + 1) % 3}`;
         const categories = [0b011, 0b001, 0b1000, 0b100][command.cat]!;
         prediction = next.declareEndpoint(p, signer, categories);
-        result = await f.declareEndpoint({ id: p, address: this.partnerAddress(p), authority: this.key(signer) }, { ...DEFAULT_ENDPOINT(), categories: new BN(categories) });
+        result = await f.declareEndpoint(
+          { id: p, address: this.partnerAddress(p), authority: this.key(signer) },
+          { ...DEFAULT_ENDPOINT(), categories: new BN(categories) },
+        );
         label = `declare_endpoint p${p} by ${signer} cat ${categories}`;
         break;
       }
@@ -186,7 +225,8 @@ class Run {
       }
       case "cancel": {
         const id = this.pick(command.id);
-        const who = command.who === 0 ? this.model.proposals[id]!.proposer : ["C0", "C1", "C2", "A0", "O"][command.who - 1]!;
+        const who =
+          command.who === 0 ? this.model.proposals[id]!.proposer : ["C0", "C1", "C2", "A0", "O"][command.who - 1]!;
         prediction = next.cancel(who, id);
         result = await f.cancel(this.key(who), this.proposalBase + id);
         label = `cancel #${id} by ${who}`;
@@ -195,7 +235,11 @@ class Run {
       case "execute": {
         const id = this.pick(command.id);
         prediction = next.execute(id, now);
-        result = await f.execute(this.proposalBase + id, this.remaining(this.model.proposals[id]!.action, this.model.proposals[id]!.partner), this.key("O"));
+        result = await f.execute(
+          this.proposalBase + id,
+          this.remaining(this.model.proposals[id]!.action, this.model.proposals[id]!.partner),
+          this.key("O"),
+        );
         label = `execute #${id} (${this.model.proposals[id]!.action.kind})`;
         break;
       }
@@ -207,9 +251,15 @@ class Run {
       }
       case "gsuspend": {
         const p = command.p % partners;
-        const [who, grantRole]: [string, RoleName] = command.who <= 1 ? ["G", "guardian"] : command.who === 2 ? ["U", "auditor"] : ["O", "guardian"];
+        const [who, grantRole]: [string, RoleName] =
+          command.who <= 1 ? ["G", "guardian"] : command.who === 2 ? ["U", "auditor"] : ["O", "guardian"];
         prediction = next.guardianSuspend(p, who, grantRole, now);
-        result = await f.guardianSuspend(this.key(who), this.partnerAddress(p), "fuzz", addresses.role(grantRole, this.key(who).publicKey));
+        result = await f.guardianSuspend(
+          this.key(who),
+          this.partnerAddress(p),
+          "fuzz",
+          addresses.role(grantRole, this.key(who).publicKey),
+        );
         label = `guardian_suspend p${p} by ${who}`;
         break;
       }
@@ -225,7 +275,9 @@ class Run {
         const [who, grantRole]: [string, RoleName] = command.who <= 1 ? ["U", "auditor"] : ["G", "guardian"];
         const outcome = OUTCOMES[command.outcome]!;
         prediction = next.recordReview(p, who, grantRole, outcome, now);
-        result = await f.recordReview(this.key(who), this.partnerAddress(p), outcome, { roleGrant: addresses.role(grantRole, this.key(who).publicKey) });
+        result = await f.recordReview(this.key(who), this.partnerAddress(p), outcome, {
+          roleGrant: addresses.role(grantRole, this.key(who).publicKey),
+        });
         label = `record_review p${p} ${outcome} by ${who}`;
         break;
       }
@@ -241,11 +293,17 @@ class Run {
     const outcome = `${command.k === "propose" || command.k === "execute" ? label.split(" ")[command.k === "propose" ? 0 : 2]! : command.k} -> ${prediction.ok ? "ok" : prediction.error}`;
     OUTCOME_COUNTS.set(outcome, (OUTCOME_COUNTS.get(outcome) ?? 0) + 1);
     if (prediction.ok) {
-      if (!result.ok) throw new Error(`${label}: model expects success, program failed with ${result.err?.code ?? result.err?.description}\n${result.logs.join("\n")}`);
+      if (!result.ok)
+        throw new Error(
+          `${label}: model expects success, program failed with ${result.err?.code ?? result.err?.description}\n${result.logs.join("\n")}`,
+        );
     } else {
       const code = registryErrorCode(prediction.error);
       if (result.ok) throw new Error(`${label}: model expects ${prediction.error}, program succeeded`);
-      if (result.err?.code !== code) throw new Error(`${label}: model expects ${prediction.error} (${code}), program failed with ${result.err?.code ?? result.err?.description}\n${result.logs.slice(-6).join("\n")}`);
+      if (result.err?.code !== code)
+        throw new Error(
+          `${label}: model expects ${prediction.error} (${code}), program failed with ${result.err?.code ?? result.err?.description}\n${result.logs.slice(-6).join("\n")}`,
+        );
     }
     const before = this.model;
     if (prediction.ok) this.model = next;
@@ -278,7 +336,11 @@ class Run {
   }
 
   /** The model's action and Anchor's argument for a propose command. */
-  private action(command: Extract<Command, { k: "propose" }>): { action: ModelAction; arg: ProposalActionArg; partner: number | null } {
+  private action(command: Extract<Command, { k: "propose" }>): {
+    action: ModelAction;
+    arg: ProposalActionArg;
+    partner: number | null;
+  } {
     const kind = ACTION_KINDS[command.act]!;
     const x = command.x;
     const partners = this.model.partners.length;
@@ -289,12 +351,20 @@ class Run {
     switch (kind) {
       case "approvePartner": {
         const version = partner!.endpointSetVersion + (x % 5 === 0 ? 1 : 0);
-        return { action: { kind, endpointSetVersion: version }, arg: { approvePartner: { endpointSetVersion: version } }, partner: p };
+        return {
+          action: { kind, endpointSetVersion: version },
+          arg: { approvePartner: { endpointSetVersion: version } },
+          partner: p,
+        };
       }
       case "addEndpoint": {
         const categories = x % 5 === 0 ? 0b1000 : 0b001;
         const host = `h${x}.example`;
-        return { action: { kind, host, categories }, arg: { addEndpoint: { host, port: 443, protocol: { https: {} }, categories: new BN(categories) } }, partner: p };
+        return {
+          action: { kind, host, categories },
+          arg: { addEndpoint: { host, port: 443, protocol: { https: {} }, categories: new BN(categories) } },
+          partner: p,
+        };
       }
       case "removeEndpoint": {
         const index = x % (partner!.endpoints.length + 1);
@@ -306,7 +376,9 @@ class Run {
         const publicKey = Array.from(Keypair.generate().publicKey.toBytes());
         return {
           action: { kind, publicKey, validUntil: KEY_VALID_UNTIL, replaces },
-          arg: { issueKey: { publicKey, endpoints: [], validFrom: new BN(0), validUntil: new BN(KEY_VALID_UNTIL), replaces } },
+          arg: {
+            issueKey: { publicKey, endpoints: [], validFrom: new BN(0), validUntil: new BN(KEY_VALID_UNTIL), replaces },
+          },
           partner: p,
         };
       }
@@ -325,13 +397,21 @@ class Run {
         const mask = (x % 7) + 1;
         const members = ["C0", "C1", "C2"].filter((_, i) => mask & (1 << i));
         const threshold = 1 + ((x >> 3) % members.length);
-        return { action: { kind, members, threshold }, arg: { setCouncil: { members: members.map((m) => this.key(m).publicKey), threshold } }, partner: null };
+        return {
+          action: { kind, members, threshold },
+          arg: { setCouncil: { members: members.map((m) => this.key(m).publicKey), threshold } },
+          partner: null,
+        };
       }
       case "grantRole":
       case "revokeRole": {
         const role: RoleName = x % 2 === 0 ? "guardian" : "auditor";
         const holder = ["G", "U", "O"][(x >> 1) % 3]!;
-        return { action: { kind, role, holder }, arg: { [kind]: { role: ROLE_ARG[role], holder: this.key(holder).publicKey } }, partner: null };
+        return {
+          action: { kind, role, holder },
+          arg: { [kind]: { role: ROLE_ARG[role], holder: this.key(holder).publicKey } },
+          partner: null,
+        };
       }
     }
   }
@@ -354,7 +434,11 @@ class Run {
       case "removeEndpoint":
         return [partner!, addresses.endpoint(partner!, action.index)];
       case "issueKey":
-        return [partner!, addresses.key(partner!, model!.keys.length), ...(action.replaces === null ? [] : [addresses.key(partner!, action.replaces)])];
+        return [
+          partner!,
+          addresses.key(partner!, model!.keys.length),
+          ...(action.replaces === null ? [] : [addresses.key(partner!, action.replaces)]),
+        ];
       case "revokeKey":
         return [partner!, addresses.key(partner!, action.index)];
       case "setCouncil":
@@ -367,7 +451,10 @@ class Run {
     }
   }
 
-  private onChainPartners = new Map<number, { status: string; endpointSetVersion: number; keySetVersion: number; endpoints: number; keys: number }>();
+  private onChainPartners = new Map<
+    number,
+    { status: string; endpointSetVersion: number; keySetVersion: number; endpoints: number; keys: number }
+  >();
   private executed = new Map<number, number>();
 
   /** Decoded accounts = model; invariants. `before`: the model before the step. */
@@ -379,7 +466,11 @@ class Run {
     assert.equal(registry.history.changeCount.toNumber(), m.changeCount, "change count (model)");
     assert.equal(registry.councilEpoch, m.councilEpoch, "council epoch");
     assert.equal(registry.threshold, m.threshold, "threshold");
-    assert.deepEqual(registry.council.slice(0, registry.councilLen).map((k: PublicKey) => k.toBase58()), m.council.map((c) => this.key(c).publicKey.toBase58()), "council");
+    assert.deepEqual(
+      registry.council.slice(0, registry.councilLen).map((k: PublicKey) => k.toBase58()),
+      m.council.map((c) => this.key(c).publicKey.toBase58()),
+      "council",
+    );
     assert.equal(registry.partnerCount.toNumber(), m.partners.length, "partner count");
     assert.equal(registry.proposalCount.toNumber(), this.proposalBase + m.proposals.length, "proposal count");
     for (const partner of m.partners) await this.checkPartner(partner);
@@ -388,14 +479,27 @@ class Run {
       assert.equal((await f.roleGrant(role, this.key(holder).publicKey)).active, active, `role ${key}`);
     }
     // Proposals: the ones the step may have touched (all of them at the end of a run).
-    const ids = before === undefined ? m.proposals.map((p) => p.id) : m.proposals.map((p) => p.id).filter((id) => JSON.stringify(before.proposals[id]) !== JSON.stringify(m.proposals[id]) || id === m.proposals.length - 1);
+    const ids =
+      before === undefined
+        ? m.proposals.map((p) => p.id)
+        : m.proposals
+            .map((p) => p.id)
+            .filter(
+              (id) =>
+                JSON.stringify(before.proposals[id]) !== JSON.stringify(m.proposals[id]) ||
+                id === m.proposals.length - 1,
+            );
     for (const id of ids) {
       const expected = m.proposals[id]!;
       const actual = await f.proposal(this.proposalBase + id);
       assert.equal(variant(actual.status), expected.status, `proposal #${id} status`);
       assert.equal(actual.approvalCount, expected.approvals.length, `proposal #${id} approvals`);
       assert.equal(actual.rejectionCount, expected.rejections.length, `proposal #${id} rejections`);
-      assert.equal(actual.approvals, expected.approvals.reduce((bits, i) => bits | (1 << i), 0), `proposal #${id} approval bits`);
+      assert.equal(
+        actual.approvals,
+        expected.approvals.reduce((bits, i) => bits | (1 << i), 0),
+        `proposal #${id} approval bits`,
+      );
       assert.equal(actual.councilEpoch, expected.epoch, `proposal #${id} epoch`);
       assert.equal(actual.expiresAt.toNumber(), expected.expiresAt, `proposal #${id} expires_at`);
       // Executes at most once: once executed, it stays executed at the same time.
@@ -413,7 +517,12 @@ class Run {
     const name = `partner ${expected.id}`;
     assert.equal(variant(actual.stage), expected.stage, `${name} stage`);
     assert.equal(variant(actual.status), expected.status, `${name} status`);
-    if (expected.status === "suspended") assert.equal(variant(actual.statusBeforeSuspension), expected.statusBeforeSuspension, `${name} status before suspension`);
+    if (expected.status === "suspended")
+      assert.equal(
+        variant(actual.statusBeforeSuspension),
+        expected.statusBeforeSuspension,
+        `${name} status before suspension`,
+      );
     assert.equal(actual.suspensionExpiresAt.toNumber(), expected.suspensionExpiresAt, `${name} suspension_expires_at`);
     assert.equal(actual.nextReviewAt.toNumber(), expected.nextReviewAt, `${name} next_review_at`);
     assert.equal(actual.endpointSetVersion, expected.endpointSetVersion, `${name} endpoint set version`);
@@ -434,12 +543,22 @@ class Run {
     // Invariants against the previous on-chain state (independent of the model).
     assert.equal(actual.activeEndpoints, activeAccounts, `${name}: active_endpoints = Active endpoint accounts`);
     const previous = this.onChainPartners.get(expected.id);
-    const now = { status: variant(actual.status), endpointSetVersion: actual.endpointSetVersion, keySetVersion: actual.keySetVersion, endpoints: activeAccounts + 1000 * actual.nextEndpointIndex, keys: actual.nextKeyIndex };
+    const now = {
+      status: variant(actual.status),
+      endpointSetVersion: actual.endpointSetVersion,
+      keySetVersion: actual.keySetVersion,
+      endpoints: activeAccounts + 1000 * actual.nextEndpointIndex,
+      keys: actual.nextKeyIndex,
+    };
     if (previous !== undefined) {
       if (previous.status === "revoked") assert.equal(now.status, "revoked", `${name}: revoked is final`);
       const endpointStep = now.endpointSetVersion - previous.endpointSetVersion;
       assert.ok(endpointStep === 0 || endpointStep === 1, `${name}: endpoint set version moved by ${endpointStep}`);
-      assert.equal(endpointStep === 1, now.endpoints !== previous.endpoints, `${name}: endpoint set version moves iff the set changes`);
+      assert.equal(
+        endpointStep === 1,
+        now.endpoints !== previous.endpoints,
+        `${name}: endpoint set version moves iff the set changes`,
+      );
       const keyStep = now.keySetVersion - previous.keySetVersion;
       assert.ok(keyStep === 0 || keyStep === 1, `${name}: key set version moved by ${keyStep}`);
     }
@@ -485,7 +604,7 @@ const REGRESSIONS: { title: string; commands: Command[] }[] = [
 ];
 
 for (const kind of selectedRuntimeKinds()) {
-  describe(`model-based fuzzing [${kind}]`, function () {
+  describe(`model-based fuzzing [${kind}]`, () => {
     for (const regression of REGRESSIONS) {
       it(`regression: ${regression.title}`, async () => {
         await runCommands(kind, regression.commands);

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { Keypair, PublicKey } from "@solana/web3.js";
 import { forEachRuntime, type RuntimeHandle } from "../support/for-each-runtime.js";
 import { PROGRAM_ID, registryProgramSpec } from "../support/program.js";
-import { RegistryFixture, addresses, type PartnerHandle } from "../support/registry-fixture.js";
+import { addresses, type PartnerHandle, RegistryFixture } from "../support/registry-fixture.js";
 import type { TxResult } from "../support/types.js";
 
 const DAY = 86_400;
@@ -61,8 +61,18 @@ forEachRuntime(
       });
 
       it("needs an active auditor grant held by the signer (RoleNotGranted)", async () => {
-        f.assertError(await f.recordReview(guardian, p.address, "passed", { roleGrant: addresses.role("guardian", guardian.publicKey) }), "RoleNotGranted");
-        f.assertError(await f.recordReview(guardian, p.address, "passed", { roleGrant: addresses.role("auditor", auditor.publicKey) }), "RoleNotGranted");
+        f.assertError(
+          await f.recordReview(guardian, p.address, "passed", {
+            roleGrant: addresses.role("guardian", guardian.publicKey),
+          }),
+          "RoleNotGranted",
+        );
+        f.assertError(
+          await f.recordReview(guardian, p.address, "passed", {
+            roleGrant: addresses.role("auditor", auditor.publicKey),
+          }),
+          "RoleNotGranted",
+        );
       });
 
       it("refuses an applicant not yet admitted (WrongPartnerStatus) and a malformed evidence URI (InvalidText)", async () => {
@@ -200,8 +210,22 @@ forEachRuntime(
       });
 
       it("needs an active reporting-node grant (RoleNotGranted), a known category (UnknownCategory) and an admitted partner", async () => {
-        f.assertError((await f.reportDeviation(auditor, p.address, 0, 900, { roleGrant: addresses.role("auditor", auditor.publicKey) })).result, "RoleNotGranted");
-        f.assertError((await f.reportDeviation(auditor, p.address, 0, 900, { roleGrant: addresses.role("reportingNode", nodes[0]!.publicKey) })).result, "RoleNotGranted");
+        f.assertError(
+          (
+            await f.reportDeviation(auditor, p.address, 0, 900, {
+              roleGrant: addresses.role("auditor", auditor.publicKey),
+            })
+          ).result,
+          "RoleNotGranted",
+        );
+        f.assertError(
+          (
+            await f.reportDeviation(auditor, p.address, 0, 900, {
+              roleGrant: addresses.role("reportingNode", nodes[0]!.publicKey),
+            })
+          ).result,
+          "RoleNotGranted",
+        );
         const count = (await f.registry()).categoryCount;
         f.assertError((await f.reportDeviation(nodes[0]!, p.address, count, 900)).result, "UnknownCategory");
         f.assertError((await f.reportDeviation(nodes[0]!, p.address, 255, 900)).result, "UnknownCategory");
@@ -222,7 +246,15 @@ forEachRuntime(
         assert.equal(data.layoutVersion, 1);
         assert.equal(
           data.bump,
-          PublicKey.findProgramAddressSync([Buffer.from("deviation"), p.address.toBuffer(), nodes[0]!.publicKey.toBuffer(), Buffer.from(new BigInt64Array([BigInt(now)]).buffer)], PROGRAM_ID)[1],
+          PublicKey.findProgramAddressSync(
+            [
+              Buffer.from("deviation"),
+              p.address.toBuffer(),
+              nodes[0]!.publicKey.toBuffer(),
+              Buffer.from(new BigInt64Array([BigInt(now)]).buffer),
+            ],
+            PROGRAM_ID,
+          )[1],
         );
         assert.ok(data.partner.equals(p.address));
         assert.ok(data.reporter.equals(nodes[0]!.publicKey));
@@ -255,9 +287,15 @@ forEachRuntime(
         f.assertError((await f.reportDeviation(nodes[0]!, p.address, 2, 3_000)).result, "AlreadyReported");
         const start = (await f.partner(p.address)).deviationWindowStart.toNumber();
         const wrong = addresses.deviation(p.address, nodes[0]!.publicKey, start + 1);
-        f.assertError((await f.reportDeviation(nodes[0]!, p.address, 2, 3_000, { report: wrong })).result, "InvalidPda");
+        f.assertError(
+          (await f.reportDeviation(nodes[0]!, p.address, 2, 3_000, { report: wrong })).result,
+          "InvalidPda",
+        );
         const foreign = addresses.deviation(p.address, nodes[1]!.publicKey, start);
-        f.assertError((await f.reportDeviation(nodes[0]!, p.address, 2, 3_000, { report: foreign })).result, "InvalidPda");
+        f.assertError(
+          (await f.reportDeviation(nodes[0]!, p.address, 2, 3_000, { report: foreign })).result,
+          "InvalidPda",
+        );
         assert.equal((await f.partner(p.address)).deviationCount, 1);
       });
 
@@ -296,7 +334,7 @@ forEachRuntime(
         assert.equal(event.deviationCount, 1);
         assert.equal(event.windowStart.toNumber(), start + windowSeconds);
         const old = await h.rt.getAccount(addresses.deviation(p.address, nodes[0]!.publicKey, start));
-        assert.ok(old && old.owner.equals(PROGRAM_ID), "earlier reports stay on-chain");
+        assert.ok(old?.owner.equals(PROGRAM_ID), "earlier reports stay on-chain");
         assert.equal(variant(partner.status), "underAudit", "only a review clears an audit");
       });
 
@@ -320,7 +358,8 @@ forEachRuntime(
       it("reaching the threshold during a guardian suspension makes the partner return under audit", async () => {
         const r = await f.admittedPartner();
         f.assertOk(await f.guardianSuspend(guardian, r.address, "investigating"), "guardian_suspend");
-        for (const node of nodes.slice(0, threshold)) f.assertOk((await f.reportDeviation(node, r.address, 0, 990)).result, "report");
+        for (const node of nodes.slice(0, threshold))
+          f.assertOk((await f.reportDeviation(node, r.address, 0, 990)).result, "report");
         const partner = await f.partner(r.address);
         assert.equal(partner.deviationCount, threshold);
         assert.equal(variant(partner.status), "suspended");
@@ -332,7 +371,12 @@ forEachRuntime(
 
       it("a revoked reporting node is refused (RoleNotGranted)", async () => {
         const node = nodes[3]!;
-        f.assertOk(await f.pass({ revokeRole: { role: { reportingNode: {} }, holder: node.publicKey } }, null, [addresses.role("reportingNode", node.publicKey)]), "revoke");
+        f.assertOk(
+          await f.pass({ revokeRole: { role: { reportingNode: {} }, holder: node.publicKey } }, null, [
+            addresses.role("reportingNode", node.publicKey),
+          ]),
+          "revoke",
+        );
         await f.warp(windowSeconds);
         f.assertError((await f.reportDeviation(node, p.address, 0, 900)).result, "RoleNotGranted");
       });

@@ -6,7 +6,14 @@ import anchor from "@coral-xyz/anchor";
 import { Keypair, PublicKey } from "@solana/web3.js";
 import { forEachRuntime, type RuntimeHandle } from "../support/for-each-runtime.js";
 import { registryProgramSpec } from "../support/program.js";
-import { DEFAULT_ENDPOINT, DEFAULT_TRAFFIC_MODEL, RegistryFixture, addresses, type PartnerHandle, type ProposalActionArg } from "../support/registry-fixture.js";
+import {
+  addresses,
+  DEFAULT_ENDPOINT,
+  DEFAULT_TRAFFIC_MODEL,
+  type PartnerHandle,
+  type ProposalActionArg,
+  RegistryFixture,
+} from "../support/registry-fixture.js";
 import type { TxResult } from "../support/types.js";
 
 const { BN } = anchor;
@@ -24,7 +31,15 @@ async function checkStatusEvent(
   f: RegistryFixture,
   result: TxResult,
   partner: PublicKey,
-  expected: { old: string; new: string; cause: string; actor: PublicKey; proposalId: number; until: number; reason: string },
+  expected: {
+    old: string;
+    new: string;
+    cause: string;
+    actor: PublicKey;
+    proposalId: number;
+    until: number;
+    reason: string;
+  },
 ): Promise<void> {
   const event = f.event(result, "partnerStatusChanged");
   const data = await f.partner(partner);
@@ -125,7 +140,12 @@ forEachRuntime(
 
       it("SetTrafficModel replaces the model and emits TrafficModelChanged with the old and new model", async () => {
         const before = await f.partner(p.address);
-        const model = { allowedCategories: new BN(0b1011), maxRequestsPerSecond: 2_000, burst: 400, maxBandwidthKbps: 250_000 };
+        const model = {
+          allowedCategories: new BN(0b1011),
+          maxRequestsPerSecond: 2_000,
+          burst: 400,
+          maxBandwidthKbps: 250_000,
+        };
         const id = await f.approved({ setTrafficModel: { model } }, p.address);
         const result = await f.execute(id, [p.address]);
         f.assertOk(result, "execute SetTrafficModel");
@@ -155,22 +175,35 @@ forEachRuntime(
         assert.equal(event.revision, partner.revision);
 
         // The new category (bit 3) is now allowed on endpoints.
-        const add = await f.pass({ addEndpoint: { ...DEFAULT_ENDPOINT("feeds.partner.example"), categories: new BN(0b1000) } }, p.address, [
+        const add = await f.pass(
+          { addEndpoint: { ...DEFAULT_ENDPOINT("feeds.partner.example"), categories: new BN(0b1000) } },
           p.address,
-          addresses.endpoint(p.address, partner.nextEndpointIndex),
-        ]);
+          [p.address, addresses.endpoint(p.address, partner.nextEndpointIndex)],
+        );
         f.assertOk(add, "endpoint in the new category");
       });
 
       it("SetTrafficModel refuses unknown categories and zero ceilings when proposed (InvalidTrafficModel)", async () => {
         const unknown = { ...DEFAULT_TRAFFIC_MODEL(), allowedCategories: new BN(1 << 4) }; // the catalogue has 4 categories
-        f.assertError((await f.propose(f.council[0]!, { setTrafficModel: { model: unknown } }, p.address)).result, "InvalidTrafficModel");
+        f.assertError(
+          (await f.propose(f.council[0]!, { setTrafficModel: { model: unknown } }, p.address)).result,
+          "InvalidTrafficModel",
+        );
         const none = { ...DEFAULT_TRAFFIC_MODEL(), allowedCategories: new BN(0) };
-        f.assertError((await f.propose(f.council[0]!, { setTrafficModel: { model: none } }, p.address)).result, "InvalidTrafficModel");
+        f.assertError(
+          (await f.propose(f.council[0]!, { setTrafficModel: { model: none } }, p.address)).result,
+          "InvalidTrafficModel",
+        );
         const noRate = { ...DEFAULT_TRAFFIC_MODEL(), maxRequestsPerSecond: 0 };
-        f.assertError((await f.propose(f.council[0]!, { setTrafficModel: { model: noRate } }, p.address)).result, "InvalidTrafficModel");
+        f.assertError(
+          (await f.propose(f.council[0]!, { setTrafficModel: { model: noRate } }, p.address)).result,
+          "InvalidTrafficModel",
+        );
         const noBandwidth = { ...DEFAULT_TRAFFIC_MODEL(), maxBandwidthKbps: 0 };
-        f.assertError((await f.propose(f.council[0]!, { setTrafficModel: { model: noBandwidth } }, p.address)).result, "InvalidTrafficModel");
+        f.assertError(
+          (await f.propose(f.council[0]!, { setTrafficModel: { model: noBandwidth } }, p.address)).result,
+          "InvalidTrafficModel",
+        );
       });
     });
 
@@ -181,7 +214,13 @@ forEachRuntime(
         p = await f.admittedPartner();
         guardian = await f.grantRole("guardian");
         const now = await f.now();
-        const key = { publicKey: Array.from(Keypair.generate().publicKey.toBuffer()), endpoints: [], validFrom: new BN(now), validUntil: new BN(now + 365 * DAY), replaces: null };
+        const key = {
+          publicKey: Array.from(Keypair.generate().publicKey.toBuffer()),
+          endpoints: [],
+          validFrom: new BN(now),
+          validUntil: new BN(now + 365 * DAY),
+          replaces: null,
+        };
         f.assertOk(await f.pass({ issueKey: key }, p.address, [p.address, addresses.key(p.address, 0)]), "issue key");
       });
 
@@ -221,7 +260,13 @@ forEachRuntime(
         const add = await f.approved({ addEndpoint: { ...DEFAULT_ENDPOINT("late.partner.example") } }, p.address);
         f.assertError(await f.execute(add, [p.address, addresses.endpoint(p.address, 1)]), "WrongPartnerStatus");
         const now = await f.now();
-        const key = { publicKey: Array.from(Keypair.generate().publicKey.toBuffer()), endpoints: [], validFrom: new BN(now), validUntil: new BN(now + 365 * DAY), replaces: null };
+        const key = {
+          publicKey: Array.from(Keypair.generate().publicKey.toBuffer()),
+          endpoints: [],
+          validFrom: new BN(now),
+          validUntil: new BN(now + 365 * DAY),
+          replaces: null,
+        };
         const issue = await f.approved({ issueKey: key }, p.address);
         f.assertError(await f.execute(issue, [p.address, addresses.key(p.address, 1)]), "WrongPartnerStatus");
         f.assertError(await f.guardianSuspend(guardian, p.address), "WrongPartnerStatus");
@@ -231,7 +276,10 @@ forEachRuntime(
       });
 
       it("a revoked partner's keys can still be revoked", async () => {
-        const result = await f.pass({ revokeKey: { index: 0, reason: { partnerRevoked: {} } } }, p.address, [p.address, addresses.key(p.address, 0)]);
+        const result = await f.pass({ revokeKey: { index: 0, reason: { partnerRevoked: {} } } }, p.address, [
+          p.address,
+          addresses.key(p.address, 0),
+        ]);
         f.assertOk(result, "revoke key of revoked partner");
         const key = await f.key(p.address, 0);
         assert.equal(variant(key.status), "revoked");
@@ -246,7 +294,9 @@ forEachRuntime(
         const technical = await f.grantRole("technicalAuditor");
         f.assertOk(await f.attest("legal", applicant.address, legal), "attest legal");
         f.assertOk(await f.attest("technical", applicant.address, technical), "attest technical");
-        const revoke = await f.pass({ revokePartner: { reason: "sanctioned entity" } }, applicant.address, [applicant.address]);
+        const revoke = await f.pass({ revokePartner: { reason: "sanctioned entity" } }, applicant.address, [
+          applicant.address,
+        ]);
         f.assertOk(revoke, "revoke applicant");
         assert.equal(variant(f.event(revoke, "partnerStatusChanged").oldStatus), "pending");
         const admit = await f.approved({ approvePartner: { endpointSetVersion: 1 } }, applicant.address);
@@ -275,8 +325,19 @@ forEachRuntime(
       });
 
       it("guardian_suspend needs an active guardian grant held by the signer (RoleNotGranted)", async () => {
-        f.assertError(await f.guardianSuspend(auditor, p.address, "no role", addresses.role("auditor", auditor.publicKey)), "RoleNotGranted");
-        f.assertError(await f.guardianSuspend(auditor, p.address, "someone else's grant", addresses.role("guardian", guardian.publicKey)), "RoleNotGranted");
+        f.assertError(
+          await f.guardianSuspend(auditor, p.address, "no role", addresses.role("auditor", auditor.publicKey)),
+          "RoleNotGranted",
+        );
+        f.assertError(
+          await f.guardianSuspend(
+            auditor,
+            p.address,
+            "someone else's grant",
+            addresses.role("guardian", guardian.publicKey),
+          ),
+          "RoleNotGranted",
+        );
         f.assertError(await f.guardianSuspend(guardian, p.address, "bad\u0001reason"), "InvalidText");
         assert.equal(variant((await f.partner(p.address)).status), "active");
       });

@@ -9,15 +9,24 @@ import anchor from "@coral-xyz/anchor";
 import { Keypair, PublicKey, SystemProgram, type TransactionInstruction } from "@solana/web3.js";
 import { forEachRuntime, type RuntimeHandle } from "../support/for-each-runtime.js";
 import { HistoryReplay, recordingRuntime } from "../support/history.js";
-import { assertChangeHeader, onlyEvent, reportCu, sendInstructions, substituted, text, unixNow, unsigned } from "../support/lifecycle.js";
-import { PROGRAM_ID, discriminator, registryAddress, registryProgramSpec } from "../support/program.js";
 import {
+  assertChangeHeader,
+  onlyEvent,
+  reportCu,
+  sendInstructions,
+  substituted,
+  text,
+  unixNow,
+  unsigned,
+} from "../support/lifecycle.js";
+import { discriminator, PROGRAM_ID, registryAddress, registryProgramSpec } from "../support/program.js";
+import {
+  addresses,
   DEFAULT_ENDPOINT,
   DEFAULT_TRAFFIC_MODEL,
-  RegistryFixture,
-  addresses,
   type PartnerHandle,
   type ProposalActionArg,
+  RegistryFixture,
 } from "../support/registry-fixture.js";
 
 const { BN } = anchor;
@@ -37,7 +46,9 @@ function useRegistry(handle: RuntimeHandle) {
 }
 
 const addCategory = (name: string): ProposalActionArg => ({ addCategory: { name } });
-const addEndpoint = (host = "edge-9.partner.example"): ProposalActionArg => ({ addEndpoint: { ...DEFAULT_ENDPOINT(host) } });
+const addEndpoint = (host = "edge-9.partner.example"): ProposalActionArg => ({
+  addEndpoint: { ...DEFAULT_ENDPOINT(host) },
+});
 const issueKey = (validFrom: number, validUntil: number): ProposalActionArg => ({
   issueKey: {
     publicKey: Array.from(Keypair.generate().publicKey.toBuffer()),
@@ -47,12 +58,19 @@ const issueKey = (validFrom: number, validUntil: number): ProposalActionArg => (
     replaces: null,
   },
 });
-const setTrafficModel = (): ProposalActionArg => ({ setTrafficModel: { model: { ...DEFAULT_TRAFFIC_MODEL(), maxRequestsPerSecond: 900 } } });
+const setTrafficModel = (): ProposalActionArg => ({
+  setTrafficModel: { model: { ...DEFAULT_TRAFFIC_MODEL(), maxRequestsPerSecond: 900 } },
+});
 
 /** Raw instructions as Anchor builds them, for tampering with accounts and signers. */
 function raw(f: RegistryFixture) {
   return {
-    propose: async (proposer: PublicKey, id: number, action: ProposalActionArg, partner: PublicKey | null = null): Promise<TransactionInstruction> =>
+    propose: async (
+      proposer: PublicKey,
+      id: number,
+      action: ProposalActionArg,
+      partner: PublicKey | null = null,
+    ): Promise<TransactionInstruction> =>
       f.program.methods
         .propose(action as never, Array.from(Buffer.alloc(32)), "")
         .accountsStrict({
@@ -69,7 +87,11 @@ function raw(f: RegistryFixture) {
         .instruction(),
     cancel: async (proposer: PublicKey, proposal: PublicKey): Promise<TransactionInstruction> =>
       f.program.methods.cancel().accountsStrict({ registry: registryAddress(), proposal, proposer }).instruction(),
-    execute: async (proposal: PublicKey, executor: PublicKey, remaining: PublicKey[] = []): Promise<TransactionInstruction> =>
+    execute: async (
+      proposal: PublicKey,
+      executor: PublicKey,
+      remaining: PublicKey[] = [],
+    ): Promise<TransactionInstruction> =>
       f.program.methods
         .execute()
         .accountsStrict({ registry: registryAddress(), proposal, executor, systemProgram: SystemProgram.programId })
@@ -107,7 +129,11 @@ forEachRuntime(
       const proposer = f.council[1]!;
       const result = await f.send(
         f.program.methods
-          .propose(addCategory("search-index") as never, Array.from(Buffer.alloc(32, 0x42)), "https://council.example/minutes/7")
+          .propose(
+            addCategory("search-index") as never,
+            Array.from(Buffer.alloc(32, 0x42)),
+            "https://council.example/minutes/7",
+          )
           .accountsStrict({
             registry: registryAddress(),
             proposal: addresses.proposal(id),
@@ -125,7 +151,13 @@ forEachRuntime(
 
       const p = await f.proposal(id);
       assert.equal(p.layoutVersion, 1);
-      assert.equal(p.bump, PublicKey.findProgramAddressSync([Buffer.from("proposal"), new BN(id).toArrayLike(Buffer, "le", 8)], PROGRAM_ID)[1]);
+      assert.equal(
+        p.bump,
+        PublicKey.findProgramAddressSync(
+          [Buffer.from("proposal"), new BN(id).toArrayLike(Buffer, "le", 8)],
+          PROGRAM_ID,
+        )[1],
+      );
       assert.equal(p.proposalId.toNumber(), id);
       assert.ok(p.proposer.equals(proposer.publicKey));
       assert.deepEqual(p.proposerRole, { councilMember: {} });
@@ -166,13 +198,19 @@ forEachRuntime(
     it("NotCouncilMember for a council action proposed by someone outside the council", async () => {
       const { f } = s;
       f.assertError((await f.propose(outsider, addCategory("geo"))).result, "NotCouncilMember");
-      f.assertError((await f.propose(outsider, { grantRole: { role: { guardian: {} }, holder: outsider.publicKey } })).result, "NotCouncilMember");
+      f.assertError(
+        (await f.propose(outsider, { grantRole: { role: { guardian: {} }, holder: outsider.publicKey } })).result,
+        "NotCouncilMember",
+      );
     });
 
     it("ActionNotAllowedForProposer for a partner action by someone who is not that partner's authority", async () => {
       const { f } = s;
       f.assertError((await f.propose(outsider, addEndpoint(), partner.address)).result, "ActionNotAllowedForProposer");
-      f.assertError((await f.propose(outsider, { suspendPartner: { reason: "x" } }, partner.address)).result, "ActionNotAllowedForProposer");
+      f.assertError(
+        (await f.propose(outsider, { suspendPartner: { reason: "x" } }, partner.address)).result,
+        "ActionNotAllowedForProposer",
+      );
     });
 
     for (const [name, action] of [
@@ -200,7 +238,10 @@ forEachRuntime(
     it("ActionNotAllowedForProposer for a partner's authority acting on another partner", async () => {
       const { f } = s;
       for (const action of [addEndpoint(), issueKey(1_750_000_000, 1_850_000_000), setTrafficModel()]) {
-        f.assertError((await f.propose(partner.authority, action, other.address)).result, "ActionNotAllowedForProposer");
+        f.assertError(
+          (await f.propose(partner.authority, action, other.address)).result,
+          "ActionNotAllowedForProposer",
+        );
       }
     });
 
@@ -214,7 +255,10 @@ forEachRuntime(
         { rejectApplication: { reason: "self" } },
       ];
       for (const action of actions) {
-        f.assertError((await f.propose(partner.authority, action, partner.address)).result, "ActionNotAllowedForProposer");
+        f.assertError(
+          (await f.propose(partner.authority, action, partner.address)).result,
+          "ActionNotAllowedForProposer",
+        );
       }
     });
 
@@ -222,7 +266,8 @@ forEachRuntime(
       const { f } = s;
       f.assertError((await f.propose(partner.authority, addCategory("mine"))).result, "NotCouncilMember");
       f.assertError(
-        (await f.propose(partner.authority, { setCouncil: { members: [partner.authority.publicKey], threshold: 1 } })).result,
+        (await f.propose(partner.authority, { setCouncil: { members: [partner.authority.publicKey], threshold: 1 } }))
+          .result,
         "NotCouncilMember",
       );
     });
@@ -250,17 +295,31 @@ forEachRuntime(
       const r = raw(f);
       const next = (await f.registry()).proposalCount.toNumber();
       const proposer = f.council[0]!;
-      f.assertError(await sendInstructions(f.rt, [await r.propose(proposer.publicKey, next + 1, addCategory("geo"))], [proposer]), "InvalidPda");
-      const existing = substituted(await r.propose(proposer.publicKey, next, addCategory("geo")), 1, addresses.proposal(0));
+      f.assertError(
+        await sendInstructions(f.rt, [await r.propose(proposer.publicKey, next + 1, addCategory("geo"))], [proposer]),
+        "InvalidPda",
+      );
+      const existing = substituted(
+        await r.propose(proposer.publicKey, next, addCategory("geo")),
+        1,
+        addresses.proposal(0),
+      );
       f.assertError(await sendInstructions(f.rt, [existing], [proposer]), "AlreadyInitialized");
-      const random = substituted(await r.propose(proposer.publicKey, next, addCategory("geo")), 1, Keypair.generate().publicKey);
+      const random = substituted(
+        await r.propose(proposer.publicKey, next, addCategory("geo")),
+        1,
+        Keypair.generate().publicKey,
+      );
       f.assertError(await sendInstructions(f.rt, [random], [proposer]), "InvalidPda");
     });
 
     it("MissingSignature when the proposer did not sign", async () => {
       const { f } = s;
       const next = (await f.registry()).proposalCount.toNumber();
-      const ix = unsigned(await raw(f).propose(f.council[0]!.publicKey, next, addCategory("geo")), f.council[0]!.publicKey);
+      const ix = unsigned(
+        await raw(f).propose(f.council[0]!.publicKey, next, addCategory("geo")),
+        f.council[0]!.publicKey,
+      );
       f.assertError(await sendInstructions(f.rt, [ix], []), "MissingSignature");
     });
 
@@ -270,7 +329,11 @@ forEachRuntime(
       const cases: [ProposalActionArg, PublicKey | null, string][] = [
         [{ addEndpoint: { ...DEFAULT_ENDPOINT(), categories: new BN(0) } }, partner.address, "InvalidCategories"],
         [{ addEndpoint: { ...DEFAULT_ENDPOINT(), port: 0 } }, partner.address, "InvalidText"],
-        [{ setTrafficModel: { model: { ...DEFAULT_TRAFFIC_MODEL(), maxRequestsPerSecond: 0 } } }, partner.address, "InvalidTrafficModel"],
+        [
+          { setTrafficModel: { model: { ...DEFAULT_TRAFFIC_MODEL(), maxRequestsPerSecond: 0 } } },
+          partner.address,
+          "InvalidTrafficModel",
+        ],
         [issueKey(1_800_000_000, 1_800_000_000), partner.address, "InvalidKeyWindow"],
         [{ grantRole: { role: { guardian: {} }, holder: PublicKey.default } }, null, "InvalidCouncilMember"],
         [addCategory("api-read"), null, "CategoryExists"],
@@ -279,14 +342,24 @@ forEachRuntime(
         [{ setCouncil: { members: [c.publicKey], threshold: 2 } }, null, "InvalidThreshold"],
         [{ setCouncil: { members: [], threshold: 1 } }, null, "CouncilEmpty"],
         [{ setCouncil: { members: [c.publicKey, c.publicKey], threshold: 1 } }, null, "DuplicateCouncilMember"],
-        [{ setCouncil: { members: Array.from({ length: 17 }, () => Keypair.generate().publicKey), threshold: 1 } }, null, "ListTooLong"],
+        [
+          { setCouncil: { members: Array.from({ length: 17 }, () => Keypair.generate().publicKey), threshold: 1 } },
+          null,
+          "ListTooLong",
+        ],
       ];
       for (const [action, target, code] of cases) f.assertError((await f.propose(c, action, target)).result, code);
       const next = (await f.registry()).proposalCount.toNumber();
       const badUri = await f.send(
         f.program.methods
           .propose(addCategory("geo") as never, Array.from(Buffer.alloc(32)), "has space")
-          .accountsStrict({ registry: registryAddress(), proposal: addresses.proposal(next), proposer: c.publicKey, partner: PROGRAM_ID, systemProgram: SystemProgram.programId })
+          .accountsStrict({
+            registry: registryAddress(),
+            proposal: addresses.proposal(next),
+            proposer: c.publicKey,
+            partner: PROGRAM_ID,
+            systemProgram: SystemProgram.programId,
+          })
           .transaction(),
         [c],
       );
@@ -295,13 +368,18 @@ forEachRuntime(
 
     it("a partner's change request still needs the council: its authority cannot vote, and it executes only once approved", async () => {
       const { f } = s;
-      const { result, id } = await f.propose(partner.authority, addEndpoint("edge-requested.partner.example"), partner.address);
+      const { result, id } = await f.propose(
+        partner.authority,
+        addEndpoint("edge-requested.partner.example"),
+        partner.address,
+      );
       f.assertOk(result, "propose");
       f.assertError(await f.vote("approve", partner.authority, id), "NotCouncilMember");
       const index = (await f.partner(partner.address)).nextEndpointIndex;
       const remaining = [partner.address, addresses.endpoint(partner.address, index)];
       f.assertError(await f.execute(id, remaining), "ProposalNotApproved");
-      for (const member of f.council.slice(0, f.options.threshold)) f.assertOk(await f.vote("approve", member, id), "approve");
+      for (const member of f.council.slice(0, f.options.threshold))
+        f.assertOk(await f.vote("approve", member, id), "approve");
       await f.warp(f.options.timeLockSeconds);
       const executed = await f.execute(id, remaining, partner.authority);
       f.assertOk(executed, "execute AddEndpoint");
@@ -374,7 +452,10 @@ forEachRuntime(
       const { id: fresh } = await f.propose(f.council[0]!, addCategory("twice"));
       const r = raw(f);
       const member = f.council[1]!;
-      const twice = [await r.vote("approve", member.publicKey, addresses.proposal(fresh)), await r.vote("approve", member.publicKey, addresses.proposal(fresh))];
+      const twice = [
+        await r.vote("approve", member.publicKey, addresses.proposal(fresh)),
+        await r.vote("approve", member.publicKey, addresses.proposal(fresh)),
+      ];
       f.assertError(await sendInstructions(f.rt, twice, [member]), "AlreadyVoted");
       assert.equal((await f.proposal(fresh)).approvalCount, 0);
       assert.equal((await f.proposal(id)).approvalCount, 1);
@@ -510,7 +591,10 @@ forEachRuntime(
       const { id: withdrawn } = await f.propose(f.council[1]!, addCategory("withdrawn"));
       f.assertError(await f.cancel(f.council[0]!, withdrawn), "NotProposer");
       f.assertError(await f.cancel(outsider, withdrawn), "NotProposer");
-      const unsignedCancel = unsigned(await raw(f).cancel(f.council[1]!.publicKey, addresses.proposal(withdrawn)), f.council[1]!.publicKey);
+      const unsignedCancel = unsigned(
+        await raw(f).cancel(f.council[1]!.publicKey, addresses.proposal(withdrawn)),
+        f.council[1]!.publicKey,
+      );
       f.assertError(await sendInstructions(f.rt, [unsignedCancel], []), "MissingSignature");
       // A rejection does not prevent withdrawal.
       f.assertOk(await f.vote("reject", f.council[2]!, withdrawn), "reject");
@@ -606,7 +690,10 @@ forEachRuntime(
     it("a new threshold applies to the new epoch's proposals", async () => {
       const { f } = s;
       const [c0, c1, newcomer] = f.council as [Keypair, Keypair, Keypair];
-      f.assertOk(await f.pass({ setCouncil: { members: [c0.publicKey, c1.publicKey, newcomer.publicKey], threshold: 3 } }), "SetCouncil");
+      f.assertOk(
+        await f.pass({ setCouncil: { members: [c0.publicKey, c1.publicKey, newcomer.publicKey], threshold: 3 } }),
+        "SetCouncil",
+      );
       f.adoptCouncil([c0, c1, newcomer], 3);
       assert.equal((await f.registry()).councilEpoch, 3);
       const { id } = await f.propose(c0, addCategory("needs-all"));
@@ -666,7 +753,10 @@ forEachRuntime(
       f.assertError(await exec([partner.address], [{ slot: 1, key: partner.address }]), "InvalidAccountData");
       const proposalCopy = await systemOwnedCopy(f, addresses.proposal(suspend));
       f.assertError(await exec([partner.address], [{ slot: 1, key: proposalCopy }]), "InvalidAccountOwner");
-      f.assertError(await exec([partner.address], [{ slot: 3, key: Keypair.generate().publicKey }]), "UnexpectedAccountAddress");
+      f.assertError(
+        await exec([partner.address], [{ slot: 3, key: Keypair.generate().publicKey }]),
+        "UnexpectedAccountAddress",
+      );
     });
 
     it("AccountNotWritable for a read-only proposal", async () => {
@@ -696,7 +786,10 @@ forEachRuntime(
         [partner.address, "InvalidAccountData"],
         [await systemOwnedCopy(f, addresses.proposal(id)), "InvalidAccountOwner"],
       ] as const) {
-        f.assertError(await sendInstructions(f.rt, [await r.vote("approve", member.publicKey, target)], [member]), code);
+        f.assertError(
+          await sendInstructions(f.rt, [await r.vote("approve", member.publicKey, target)], [member]),
+          code,
+        );
       }
       const registryCopy = Keypair.generate().publicKey;
       await f.rt.setAccount(registryCopy, (await f.rt.getAccount(registryAddress()))!);
@@ -715,10 +808,19 @@ forEachRuntime(
       f.assertError(await f.execute(add, [other.address, addresses.endpoint(partner.address, next)]), "InvalidPda");
       f.assertOk(await f.execute(add, [other.address, addresses.endpoint(other.address, next)]), "execute AddEndpoint");
 
-      const categories = await f.approved({ setEndpointCategories: { index: 0, categories: new BN(0b001) } }, other.address);
+      const categories = await f.approved(
+        { setEndpointCategories: { index: 0, categories: new BN(0b001) } },
+        other.address,
+      );
       f.assertError(await f.execute(categories, [other.address, other.address]), "InvalidAccountData");
-      f.assertError(await f.execute(categories, [other.address, addresses.endpoint(partner.address, 0)]), "InvalidEndpoint");
-      f.assertOk(await f.execute(categories, [other.address, addresses.endpoint(other.address, 0)]), "execute SetEndpointCategories");
+      f.assertError(
+        await f.execute(categories, [other.address, addresses.endpoint(partner.address, 0)]),
+        "InvalidEndpoint",
+      );
+      f.assertOk(
+        await f.execute(categories, [other.address, addresses.endpoint(other.address, 0)]),
+        "execute SetEndpointCategories",
+      );
     });
 
     it("role actions: the registry or a proposal as the role grant is InvalidAccountData; another holder's grant UnexpectedAccountAddress", async () => {
@@ -728,7 +830,10 @@ forEachRuntime(
       f.assertError(await f.execute(grant, [registryAddress()]), "InvalidAccountData");
       f.assertError(await f.execute(grant, [addresses.proposal(grant)]), "InvalidAccountData");
       const someoneElse = await f.grantRole("guardian");
-      f.assertError(await f.execute(grant, [addresses.role("guardian", someoneElse.publicKey)]), "UnexpectedAccountAddress");
+      f.assertError(
+        await f.execute(grant, [addresses.role("guardian", someoneElse.publicKey)]),
+        "UnexpectedAccountAddress",
+      );
       f.assertError(await f.execute(grant, [addresses.role("auditor", holder)]), "InvalidPda");
       const result = await f.execute(grant, [addresses.role("guardian", holder)]);
       f.assertOk(result, "execute GrantRole");

@@ -1,35 +1,28 @@
 // TestRuntime on solana-bankrun 0.4.0 (Solana 1.18 runtime) with anchor-bankrun's provider.
 import anchor from "@coral-xyz/anchor";
-import { Keypair, PublicKey, type Signer, type Transaction } from "@solana/web3.js";
+import type { Keypair, PublicKey, Signer, Transaction } from "@solana/web3.js";
 import { BankrunProvider } from "anchor-bankrun";
 import {
-  Clock,
-  start,
   type AddedAccount,
   type BanksTransactionResultWithMeta,
+  Clock,
   type ProgramTestContext,
+  start,
 } from "solana-bankrun";
 import { RuntimeConnection } from "./connection.js";
-import { TxError, parseErrorDescription } from "./errors.js";
+import { parseErrorDescription, TxError } from "./errors.js";
 import { upgradeableProgramAccounts } from "./loader.js";
 import {
+  type AnyTransaction,
   prepareTransaction,
+  type SimulationResponse,
   sendAllVia,
   sendAndConfirmVia,
   simulateVia,
-  type AnyTransaction,
-  type SimulationResponse,
   type TxEngine,
 } from "./provider-core.js";
 import { signatureOf, toNumberLamports } from "./tx-utils.js";
-import type {
-  AccountState,
-  ClockState,
-  ClockUpdate,
-  RuntimeOptions,
-  TestRuntime,
-  TxResult,
-} from "./types.js";
+import type { AccountState, ClockState, ClockUpdate, RuntimeOptions, TestRuntime, TxResult } from "./types.js";
 
 /**
  * anchor-bankrun's BankrunProvider, with sends routed through the runtime so that compute
@@ -52,9 +45,7 @@ export class HarnessBankrunProvider extends BankrunProvider {
     return sendAndConfirmVia(this.engine, tx, signers);
   }
 
-  override async sendAll<T extends AnyTransaction>(
-    txWithSigners: { tx: T; signers?: Signer[] }[],
-  ): Promise<string[]> {
+  override async sendAll<T extends AnyTransaction>(txWithSigners: { tx: T; signers?: Signer[] }[]): Promise<string[]> {
     return sendAllVia(this.engine, txWithSigners);
   }
 
@@ -187,8 +178,7 @@ class BankrunRuntime implements TestRuntime, TxEngine {
 
   async execute(tx: AnyTransaction, mode: "send" | "simulate"): Promise<TxResult> {
     const client = this.context.banksClient;
-    const res =
-      mode === "send" ? await client.tryProcessTransaction(tx) : await client.simulateTransaction(tx);
+    const res = mode === "send" ? await client.tryProcessTransaction(tx) : await client.simulateTransaction(tx);
     const result = toTxResult(res, signatureOf(tx), mode);
     if (mode === "send") {
       this.lastCu = result.computeUnits;
@@ -208,17 +198,12 @@ function toBankrunAccount(account: AccountState): AddedAccount["info"] {
   };
 }
 
-function toTxResult(
-  res: BanksTransactionResultWithMeta,
-  signature: string,
-  mode: "send" | "simulate",
-): TxResult {
+function toTxResult(res: BanksTransactionResultWithMeta, signature: string, mode: "send" | "simulate"): TxResult {
   const meta = res.meta;
   const logs = meta?.logMessages ?? [];
   const computeUnits = Number(meta?.computeUnitsConsumed ?? 0n);
   const rd = meta?.returnData ?? null;
-  const returnData =
-    rd !== null && rd.data.length > 0 ? { programId: rd.programId, data: Buffer.from(rd.data) } : null;
+  const returnData = rd !== null && rd.data.length > 0 ? { programId: rd.programId, data: Buffer.from(rd.data) } : null;
   const err =
     res.result === null
       ? null

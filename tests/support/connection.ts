@@ -30,9 +30,7 @@ export class RuntimeConnection {
     return toAccountInfo(await this.reader.getAccount(address));
   }
 
-  async getAccountInfoAndContext(
-    address: PublicKey,
-  ): Promise<RpcResponseAndContext<AccountInfo<Buffer> | null>> {
+  async getAccountInfoAndContext(address: PublicKey): Promise<RpcResponseAndContext<AccountInfo<Buffer> | null>> {
     return { context: { slot: Number(await this.reader.slot()) }, value: await this.getAccountInfo(address) };
   }
 

@@ -1,5 +1,5 @@
 // Runs one mocha describe body against every selected runtime, each with a fresh instance.
-import { selectedRuntimeKinds, startRuntime, type StartOptions } from "./runtimes.js";
+import { type StartOptions, selectedRuntimeKinds, startRuntime } from "./runtimes.js";
 import type { RuntimeKind, TestRuntime } from "./types.js";
 
 /** Handed to the describe body; `rt` is valid inside hooks and tests, not while defining them. */
@@ -20,7 +20,7 @@ export function forEachRuntime(
   { fresh = "suite" }: ForEachRuntimeOptions = {},
 ): void {
   for (const kind of selectedRuntimeKinds()) {
-    describe(`${title} [${kind}]`, function () {
+    describe(`${title} [${kind}]`, () => {
       let current: TestRuntime | undefined;
       const handle: RuntimeHandle = {
         kind,

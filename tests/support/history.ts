@@ -5,7 +5,7 @@
 // transactions), and compare it with the head and change count stored on-chain.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { PublicKey } from "@solana/web3.js";
+import type { PublicKey } from "@solana/web3.js";
 import { PROGRAM_ID, registryAddress, registryClient } from "./program.js";
 import type { TestRuntime, TxResult } from "./types.js";
 

@@ -1,7 +1,7 @@
 // Loads an Anchor IDL (spec 0.1.0) from disk and builds a typed-enough Program on a provider.
 import { readFileSync } from "node:fs";
-import anchor from "@coral-xyz/anchor";
 import type { Idl, Program, Provider } from "@coral-xyz/anchor";
+import anchor from "@coral-xyz/anchor";
 import type { PublicKey } from "@solana/web3.js";
 
 /** Path of the registry program's IDL (written by the program build). */
@@ -26,10 +26,7 @@ export function programFromIdl<T extends Idl = Idl>(
 }
 
 /** Anchor events emitted in `logs` by `program` (neither runtime offers log subscriptions). */
-export function eventsFromLogs<T extends Idl>(
-  program: Program<T>,
-  logs: string[],
-): { name: string; data: unknown }[] {
+export function eventsFromLogs<T extends Idl>(program: Program<T>, logs: string[]): { name: string; data: unknown }[] {
   const parser = new anchor.EventParser(program.programId, program.coder);
   return [...parser.parseLogs(logs)].map((e) => ({ name: e.name, data: e.data }));
 }

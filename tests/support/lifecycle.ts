@@ -2,7 +2,7 @@
 // events, fixed-size strings, compute-unit reports and raw instructions for attacks that
 // Anchor's client would not build (missing signatures, substituted accounts).
 import assert from "node:assert/strict";
-import { Transaction, type Keypair, type PublicKey, type TransactionInstruction } from "@solana/web3.js";
+import { type Keypair, type PublicKey, Transaction, type TransactionInstruction } from "@solana/web3.js";
 import { programEvents } from "./history.js";
 import { eventsFromLogs } from "./idl.js";
 import type { RegistryFixture } from "./registry-fixture.js";
@@ -72,7 +72,11 @@ export function reportCu(rt: TestRuntime, label: string, result: TxResult): void
 }
 
 /** Sends raw instructions (built by Anchor's `.instruction()` and then tampered with). */
-export function sendInstructions(rt: TestRuntime, instructions: TransactionInstruction[], signers: Keypair[]): Promise<TxResult> {
+export function sendInstructions(
+  rt: TestRuntime,
+  instructions: TransactionInstruction[],
+  signers: Keypair[],
+): Promise<TxResult> {
   return rt.sendRaw(new Transaction().add(...instructions), signers);
 }
 

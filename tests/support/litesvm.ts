@@ -1,38 +1,26 @@
 // TestRuntime on npm litesvm 1.5.0 (Agave 4.3), which takes @solana/kit transactions; the
 // provider below bridges the web3.js 1.x transactions that Anchor builds.
-import anchor from "@coral-xyz/anchor";
+
 import type { Provider, Wallet } from "@coral-xyz/anchor";
+import anchor from "@coral-xyz/anchor";
 import { address, getTransactionDecoder, lamports } from "@solana/kit";
-import {
-  PublicKey,
-  type Connection,
-  type Keypair,
-  type Signer,
-  type Transaction,
-} from "@solana/web3.js";
+import { type Connection, type Keypair, PublicKey, type Signer, type Transaction } from "@solana/web3.js";
 import { Clock, FailedTransactionMetadata, LiteSVM, type TransactionMetadata } from "litesvm";
 import { RuntimeConnection } from "./connection.js";
 import { TxError } from "./errors.js";
 import { describeLiteSvmError } from "./litesvm-errors.js";
 import { upgradeableProgramAccounts } from "./loader.js";
 import {
+  type AnyTransaction,
   prepareTransaction,
+  type SimulationResponse,
   sendAllVia,
   sendAndConfirmVia,
   simulateVia,
-  type AnyTransaction,
-  type SimulationResponse,
   type TxEngine,
 } from "./provider-core.js";
 import { signatureOf } from "./tx-utils.js";
-import type {
-  AccountState,
-  ClockState,
-  ClockUpdate,
-  RuntimeOptions,
-  TestRuntime,
-  TxResult,
-} from "./types.js";
+import type { AccountState, ClockState, ClockUpdate, RuntimeOptions, TestRuntime, TxResult } from "./types.js";
 
 const transactionDecoder = getTransactionDecoder();
 
@@ -58,9 +46,7 @@ export class LiteSvmProvider implements Provider {
     return sendAndConfirmVia(this.engine, tx, signers);
   }
 
-  async sendAll<T extends AnyTransaction>(
-    txWithSigners: { tx: T; signers?: Signer[] }[],
-  ): Promise<string[]> {
+  async sendAll<T extends AnyTransaction>(txWithSigners: { tx: T; signers?: Signer[] }[]): Promise<string[]> {
     return sendAllVia(this.engine, txWithSigners);
   }
 
@@ -186,9 +172,7 @@ class LiteSvmRuntime implements TestRuntime, TxEngine {
     // signature) is rejected as AlreadyProcessed.
     this.svm.expireBlockhash();
     const result =
-      res instanceof FailedTransactionMetadata
-        ? failedResult(res, signature, mode)
-        : okResult(res, signature);
+      res instanceof FailedTransactionMetadata ? failedResult(res, signature, mode) : okResult(res, signature);
     this.lastCu = result.computeUnits;
     return result;
   }
@@ -207,11 +191,7 @@ function okResult(meta: TransactionMetadata, signature: string): TxResult {
   };
 }
 
-function failedResult(
-  failed: FailedTransactionMetadata,
-  signature: string,
-  mode: "send" | "simulate",
-): TxResult {
+function failedResult(failed: FailedTransactionMetadata, signature: string, mode: "send" | "simulate"): TxResult {
   const meta = failed.meta();
   const logs = meta.logs();
   const computeUnits = Number(meta.computeUnitsConsumed());

@@ -4,9 +4,7 @@ import { readFileSync } from "node:fs";
 import { PublicKey } from "@solana/web3.js";
 import type { AccountState, GenesisAccount, ProgramSpec } from "./types.js";
 
-export const BPF_LOADER_UPGRADEABLE_ID = new PublicKey(
-  "BPFLoaderUpgradeab1e11111111111111111111111",
-);
+export const BPF_LOADER_UPGRADEABLE_ID = new PublicKey("BPFLoaderUpgradeab1e11111111111111111111111");
 
 // UpgradeableLoaderState is bincode: a u32 LE variant tag, then the variant's fields.
 const STATE_PROGRAM = 2;

@@ -2,11 +2,11 @@
 // a typed Anchor client, and a valid default configuration to initialize with.
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { Keypair, PublicKey, SystemProgram } from "@solana/web3.js";
 import type { IdlTypes, Program } from "@coral-xyz/anchor";
+import { Keypair, PublicKey, SystemProgram } from "@solana/web3.js";
 import type { LumeRegistry } from "../../programs/lume-registry/idl/lume_registry.js";
 import { customErrorCode, errorLogs } from "./errors.js";
-import { programFromIdl, LUME_REGISTRY_IDL_PATH } from "./idl.js";
+import { LUME_REGISTRY_IDL_PATH, programFromIdl } from "./idl.js";
 import { programDataAddress } from "./loader.js";
 import type { ProgramSpec, TestRuntime } from "./types.js";
 
@@ -62,8 +62,16 @@ export const DEFAULT_POLICY: PolicyArgs = {
 
 export const DEFAULT_CATEGORIES = ["api-read", "api-write", "content-fetch", "price-feed", "search-index"];
 
-export function defaultInitializeArgs(council: PublicKey[] = [1, 2, 3].map(() => Keypair.generate().publicKey)): InitializeArgs {
-  return { council, threshold: 2, timeLockSeconds: DAY, policy: { ...DEFAULT_POLICY }, categories: [...DEFAULT_CATEGORIES] };
+export function defaultInitializeArgs(
+  council: PublicKey[] = [1, 2, 3].map(() => Keypair.generate().publicKey),
+): InitializeArgs {
+  return {
+    council,
+    threshold: 2,
+    timeLockSeconds: DAY,
+    policy: { ...DEFAULT_POLICY },
+    categories: [...DEFAULT_CATEGORIES],
+  };
 }
 
 /** The accounts `initialize_registry` takes, signed by `authority`. */
@@ -99,7 +107,9 @@ export async function expectRegistryError(action: Promise<unknown>, name: string
   } catch (err) {
     const code = customErrorCode(err);
     if (code !== expected) {
-      throw new Error(`expected ${name} (${expected}), got ${code ?? "no custom code"}: ${String(err)}\n${errorLogs(err).join("\n")}`);
+      throw new Error(
+        `expected ${name} (${expected}), got ${code ?? "no custom code"}: ${String(err)}\n${errorLogs(err).join("\n")}`,
+      );
     }
     return;
   }

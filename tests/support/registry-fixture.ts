@@ -3,17 +3,17 @@
 // through Anchor's client (built from the IDL) and returns the runtime's TxResult (logs,
 // compute units, custom error code) without throwing.
 import anchor from "@coral-xyz/anchor";
-import { ROLE_NAMES, registryAddresses, type RoleName } from "../../app/src/sdk/pda.js";
-import { Keypair, PublicKey, type AccountMeta, type Transaction } from "@solana/web3.js";
+import { type AccountMeta, Keypair, type PublicKey, type Transaction } from "@solana/web3.js";
+import { ROLE_NAMES, type RoleName, registryAddresses } from "../../app/src/sdk/pda.js";
 import {
   DEFAULT_POLICY,
-  PROGRAM_ID,
   initializeAccounts,
+  type PolicyArgs,
+  PROGRAM_ID,
+  type RegistryProgram,
   registryAddress,
   registryClient,
   registryErrorCode,
-  type PolicyArgs,
-  type RegistryProgram,
 } from "./program.js";
 import type { TestRuntime, TxResult } from "./types.js";
 
@@ -36,7 +36,11 @@ export interface TrafficModelArg {
 export interface EndpointArg {
   host: string;
   port: number;
-  protocol: { https: Record<string, never> } | { wss: Record<string, never> } | { quic: Record<string, never> } | { tcp: Record<string, never> };
+  protocol:
+    | { https: Record<string, never> }
+    | { wss: Record<string, never> }
+    | { quic: Record<string, never> }
+    | { tcp: Record<string, never> };
   categories: BNType;
 }
 
@@ -84,7 +88,11 @@ export class RegistryFixture {
   }
 
   /** Initializes the registry in `rt` (which must have the program deployed with `upgradeAuthority`). */
-  static async create(rt: TestRuntime, upgradeAuthority: Keypair, options: FixtureOptions = {}): Promise<RegistryFixture> {
+  static async create(
+    rt: TestRuntime,
+    upgradeAuthority: Keypair,
+    options: FixtureOptions = {},
+  ): Promise<RegistryFixture> {
     const resolved: Required<FixtureOptions> = {
       councilSize: options.councilSize ?? 3,
       threshold: options.threshold ?? 2,
@@ -97,7 +105,13 @@ export class RegistryFixture {
     await fixture.fund(upgradeAuthority, ...council);
     const result = await fixture.send(
       fixture.program.methods
-        .initializeRegistry(council.map((k) => k.publicKey), resolved.threshold, resolved.timeLockSeconds, resolved.policy, resolved.categories)
+        .initializeRegistry(
+          council.map((k) => k.publicKey),
+          resolved.threshold,
+          resolved.timeLockSeconds,
+          resolved.policy,
+          resolved.categories,
+        )
         .accountsStrict(initializeAccounts(upgradeAuthority.publicKey))
         .transaction(),
       [upgradeAuthority],
@@ -164,7 +178,9 @@ export class RegistryFixture {
     const expected = registryErrorCode(name);
     if (result.ok) throw new Error(`expected ${name}, but the transaction succeeded`);
     if (result.err?.code !== expected) {
-      throw new Error(`expected ${name} (${expected}), got ${result.err?.code ?? result.err?.description}\n${result.logs.join("\n")}`);
+      throw new Error(
+        `expected ${name} (${expected}), got ${result.err?.code ?? result.err?.description}\n${result.logs.join("\n")}`,
+      );
     }
   }
 
@@ -186,7 +202,16 @@ export class RegistryFixture {
 
   // --- admission -------------------------------------------------------------------------
 
-  applyTx(authority: PublicKey, id: number, overrides: Partial<{ legalName: string; jurisdiction: string; trafficModel: TrafficModelArg; evidenceUri: string }> = {}) {
+  applyTx(
+    authority: PublicKey,
+    id: number,
+    overrides: Partial<{
+      legalName: string;
+      jurisdiction: string;
+      trafficModel: TrafficModelArg;
+      evidenceUri: string;
+    }> = {},
+  ) {
     return this.program.methods
       .apply(
         overrides.legalName ?? `Partner ${id} GmbH`,
@@ -230,7 +255,12 @@ export class RegistryFixture {
     );
   }
 
-  async attest(kind: "legal" | "technical", partner: PublicKey, verifier: Keypair, role: RoleName = kind === "legal" ? "legalVerifier" : "technicalAuditor"): Promise<TxResult> {
+  async attest(
+    kind: "legal" | "technical",
+    partner: PublicKey,
+    verifier: Keypair,
+    role: RoleName = kind === "legal" ? "legalVerifier" : "technicalAuditor",
+  ): Promise<TxResult> {
     const accounts = {
       registry: registryAddress(),
       partner,
@@ -247,7 +277,11 @@ export class RegistryFixture {
   // --- proposals -------------------------------------------------------------------------
 
   /** Proposes `action`; returns the result and the proposal id it got (if it succeeded). */
-  async propose(proposer: Keypair, action: ProposalActionArg, partner: PublicKey | null = null): Promise<{ result: TxResult; id: number }> {
+  async propose(
+    proposer: Keypair,
+    action: ProposalActionArg,
+    partner: PublicKey | null = null,
+  ): Promise<{ result: TxResult; id: number }> {
     const id = (await this.registry()).proposalCount.toNumber();
     const result = await this.send(
       this.program.methods
@@ -312,7 +346,11 @@ export class RegistryFixture {
   }
 
   /** `approved` then `execute`; returns the execute result. */
-  async pass(action: ProposalActionArg, partner: PublicKey | null = null, remaining: PublicKey[] = []): Promise<TxResult> {
+  async pass(
+    action: ProposalActionArg,
+    partner: PublicKey | null = null,
+    remaining: PublicKey[] = [],
+  ): Promise<TxResult> {
     const id = await this.approved(action, partner);
     return this.execute(id, remaining);
   }
@@ -320,7 +358,9 @@ export class RegistryFixture {
   /** Grants `role` to a fresh funded keypair through the council; returns it. */
   async grantRole(role: RoleName, holder?: Keypair): Promise<Keypair> {
     const key = holder ?? (await this.newSigner());
-    const result = await this.pass({ grantRole: { role: { [role]: {} }, holder: key.publicKey } }, null, [addresses.role(role, key.publicKey)]);
+    const result = await this.pass({ grantRole: { role: { [role]: {} }, holder: key.publicKey } }, null, [
+      addresses.role(role, key.publicKey),
+    ]);
     this.assertOk(result, `grant ${role}`);
     return key;
   }
@@ -334,7 +374,10 @@ export class RegistryFixture {
     this.assertOk(await this.attest("legal", partner.address, legal), "attest_legal");
     this.assertOk(await this.attest("technical", partner.address, technical), "attest_technical");
     const version = (await this.partner(partner.address)).endpointSetVersion;
-    this.assertOk(await this.pass({ approvePartner: { endpointSetVersion: version } }, partner.address, [partner.address]), "approve partner");
+    this.assertOk(
+      await this.pass({ approvePartner: { endpointSetVersion: version } }, partner.address, [partner.address]),
+      "approve partner",
+    );
     return partner;
   }
 
@@ -385,7 +428,11 @@ export class RegistryFixture {
   ): Promise<TxResult> {
     return this.send(
       this.program.methods
-        .recordReview({ [outcome]: {} } as never, Array.from(Buffer.alloc(32, 0x5e)), options.evidenceUri ?? "https://audit.example/review.pdf")
+        .recordReview(
+          { [outcome]: {} } as never,
+          Array.from(Buffer.alloc(32, 0x5e)),
+          options.evidenceUri ?? "https://audit.example/review.pdf",
+        )
         .accountsStrict({
           registry: registryAddress(),
           partner,
@@ -409,7 +456,12 @@ export class RegistryFixture {
   }
 
   /** `guardian_suspend` by `guardian` (its guardian grant, or `roleGrant` if given). */
-  async guardianSuspend(guardian: Keypair, partner: PublicKey, reason = "emergency", roleGrant?: PublicKey): Promise<TxResult> {
+  async guardianSuspend(
+    guardian: Keypair,
+    partner: PublicKey,
+    reason = "emergency",
+    roleGrant?: PublicKey,
+  ): Promise<TxResult> {
     return this.send(
       this.program.methods
         .guardianSuspend(reason)
@@ -453,7 +505,8 @@ export class RegistryFixture {
     observed: number,
     options: { report?: PublicKey; roleGrant?: PublicKey } = {},
   ): Promise<{ result: TxResult; report: PublicKey }> {
-    const report = options.report ?? addresses.deviation(partner, reporter.publicKey, await this.deviationWindowStart(partner));
+    const report =
+      options.report ?? addresses.deviation(partner, reporter.publicKey, await this.deviationWindowStart(partner));
     const result = await this.send(
       this.program.methods
         .reportDeviation(category, new BN(observed), Array.from(Buffer.alloc(32, 0xde)))

@@ -28,7 +28,16 @@ export type ModelAction =
   | { kind: "grantRole"; role: RoleName; holder: string }
   | { kind: "revokeRole"; role: RoleName; holder: string };
 
-const PARTNER_ACTIONS = new Set(["approvePartner", "addEndpoint", "removeEndpoint", "issueKey", "revokeKey", "suspendPartner", "reinstatePartner", "revokePartner"]);
+const PARTNER_ACTIONS = new Set([
+  "approvePartner",
+  "addEndpoint",
+  "removeEndpoint",
+  "issueKey",
+  "revokeKey",
+  "suspendPartner",
+  "reinstatePartner",
+  "revokePartner",
+]);
 const PARTNER_MAY_REQUEST = new Set(["addEndpoint", "removeEndpoint", "issueKey", "revokeKey"]);
 
 export interface ModelPartner {
@@ -154,7 +163,8 @@ export class RegistryModel {
   declareEndpoint(p: number, signer: string, categories: number): Prediction {
     const partner = this.partners[p]!;
     if (partner.authority !== signer) return fail("NotPartnerAuthority");
-    if (!["applied", "legalVerified", "technicallyVerified"].includes(partner.stage)) return fail("WrongAdmissionStage");
+    if (!["applied", "legalVerified", "technicallyVerified"].includes(partner.stage))
+      return fail("WrongAdmissionStage");
     // Revocation is final (issue 3): a rejected or revoked applicant changes no more.
     if (partner.status === "revoked") return fail("WrongPartnerStatus");
     if (categories === 0 || (categories & ~partner.allowedCategories) !== 0) return fail("InvalidCategories");
@@ -173,7 +183,8 @@ export class RegistryModel {
     const denied = this.requireRole(verifier, grantRole, role);
     if (denied) return fail(denied);
     const partner = this.partners[p]!;
-    const [from, to]: [Stage, Stage] = kind === "legal" ? ["applied", "legalVerified"] : ["legalVerified", "technicallyVerified"];
+    const [from, to]: [Stage, Stage] =
+      kind === "legal" ? ["applied", "legalVerified"] : ["legalVerified", "technicallyVerified"];
     if (partner.stage !== from) return fail("WrongAdmissionStage");
     if (partner.status === "revoked") return fail("WrongPartnerStatus");
     partner.stage = to;
@@ -187,7 +198,8 @@ export class RegistryModel {
     if (PARTNER_ACTIONS.has(action.kind)) {
       if (p === null) return fail("PartnerRequired");
       const partner = this.partners[p]!;
-      if (!member && (partner.authority !== proposer || !PARTNER_MAY_REQUEST.has(action.kind))) return fail("ActionNotAllowedForProposer");
+      if (!member && (partner.authority !== proposer || !PARTNER_MAY_REQUEST.has(action.kind)))
+        return fail("ActionNotAllowedForProposer");
     } else {
       if (p !== null) return fail("PartnerNotExpected");
       if (!member) return fail("NotCouncilMember");
@@ -276,7 +288,8 @@ export class RegistryModel {
       case "addEndpoint": {
         const p = partner!;
         if (p.status === "revoked") return fail("WrongPartnerStatus");
-        if (action.categories === 0 || (action.categories & ~p.allowedCategories) !== 0) return fail("InvalidCategories");
+        if (action.categories === 0 || (action.categories & ~p.allowedCategories) !== 0)
+          return fail("InvalidCategories");
         this.addEndpoint(p);
         return ok();
       }
@@ -292,7 +305,8 @@ export class RegistryModel {
       }
       case "issueKey": {
         const p = partner!;
-        if (!["active", "underAudit", "reviewOverdue", "suspended"].includes(p.status)) return fail("WrongPartnerStatus");
+        if (!["active", "underAudit", "reviewOverdue", "suspended"].includes(p.status))
+          return fail("WrongPartnerStatus");
         if (action.validUntil <= now) return fail("InvalidKeyWindow");
         if (action.replaces !== null) {
           const old = p.keys[action.replaces];
@@ -374,7 +388,8 @@ export class RegistryModel {
 
   liftGuardianSuspension(p: number, now: number): Prediction {
     const partner = this.partners[p]!;
-    if (partner.status !== "suspended" || partner.suspensionExpiresAt === 0 || now < partner.suspensionExpiresAt) return fail("SuspensionNotLapsed");
+    if (partner.status !== "suspended" || partner.suspensionExpiresAt === 0 || now < partner.suspensionExpiresAt)
+      return fail("SuspensionNotLapsed");
     partner.status = partner.statusBeforeSuspension;
     partner.suspensionExpiresAt = 0;
     return this.changed(ok());

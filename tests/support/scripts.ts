@@ -1,6 +1,6 @@
 // Runs the project's TypeScript entry points as a person would (`tsx <script>`), in a child
 // node with tsx's loader, and reads what they print.
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 
 export interface ScriptResult {
   code: number | null;
@@ -53,9 +53,13 @@ export class RunningScript {
     return new Promise((resolve, reject) => {
       const check = (): void => {
         if (this.stdout.includes(text)) finish();
-        else if (!this.running) finish(new Error(`the script exited before printing "${text}":\n${this.stdout}\n${this.stderr}`));
+        else if (!this.running)
+          finish(new Error(`the script exited before printing "${text}":\n${this.stdout}\n${this.stderr}`));
       };
-      const timer = setTimeout(() => finish(new Error(`no "${text}" within ${timeoutMs} ms:\n${this.stdout}\n${this.stderr}`)), timeoutMs);
+      const timer = setTimeout(
+        () => finish(new Error(`no "${text}" within ${timeoutMs} ms:\n${this.stdout}\n${this.stderr}`)),
+        timeoutMs,
+      );
       const finish = (err?: Error): void => {
         clearTimeout(timer);
         this.waiters.delete(check);

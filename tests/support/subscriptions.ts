@@ -32,7 +32,11 @@ export function subscribed(connection: Connection, id: number, timeoutMs = 10_00
 }
 
 /** A promise for the first value `register` hands its callback, with a timeout. */
-export function nextEvent<T>(register: (callback: (value: T) => void) => void, what: string, timeoutMs = 10_000): Promise<T> {
+export function nextEvent<T>(
+  register: (callback: (value: T) => void) => void,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ${what} within ${timeoutMs} ms`)), timeoutMs);
     register((value) => {

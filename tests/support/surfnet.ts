@@ -3,9 +3,9 @@
 // fresh upgrade authority, stopped in teardown.
 import anchor from "@coral-xyz/anchor";
 import { Connection, Keypair } from "@solana/web3.js";
-import { Surfnet } from "../../app/src/localnet/surfnet.js";
 import { DEFAULT_RPC_PORT, DEFAULT_WS_PORT } from "../../app/src/localnet/localnet.js";
-import { registryProgram, type RegistryProgram } from "../../app/src/sdk/program.js";
+import { Surfnet } from "../../app/src/localnet/surfnet.js";
+import { type RegistryProgram, registryProgram } from "../../app/src/sdk/program.js";
 import { PROGRAM_ID, PROGRAM_SO_PATH } from "./program.js";
 import { closeWebSocket } from "./subscriptions.js";
 
@@ -39,10 +39,15 @@ export function useRegistrySurfnet(): SurfnetSuite {
       throw new Error(`a private surfnet got a default port (${ports.join(", ")})`);
     }
     const upgradeAuthority = Keypair.generate();
-    await surfnet.deploy({ programId: PROGRAM_ID, soPath: PROGRAM_SO_PATH, upgradeAuthority: upgradeAuthority.publicKey });
+    await surfnet.deploy({
+      programId: PROGRAM_ID,
+      soPath: PROGRAM_SO_PATH,
+      upgradeAuthority: upgradeAuthority.publicKey,
+    });
     surfnet.fundSol(upgradeAuthority.publicKey, 100 * SOL);
     const connection = new Connection(surfnet.rpcUrl, { commitment: "confirmed", wsEndpoint: surfnet.wsUrl });
-    const provider = (wallet: Keypair) => new anchor.AnchorProvider(connection, new anchor.Wallet(wallet), { commitment: "confirmed" });
+    const provider = (wallet: Keypair) =>
+      new anchor.AnchorProvider(connection, new anchor.Wallet(wallet), { commitment: "confirmed" });
     Object.assign(suite, {
       surfnet,
       connection,

@@ -3,7 +3,7 @@
 import { generateKeyPairSync, type KeyObject } from "node:crypto";
 import anchor from "@coral-xyz/anchor";
 import type { RegistrySnapshot, SnapshotKey, SnapshotPartner } from "../../app/src/sdk/snapshot.js";
-import { signEnvelope, type EnvelopeFields } from "../../app/src/verifier/envelope.js";
+import { type EnvelopeFields, signEnvelope } from "../../app/src/verifier/envelope.js";
 
 export const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
 export const NOW_S = NOW / 1000;
@@ -59,9 +59,33 @@ export function scenario(): Scenario {
     endpointSetVersion: 3,
     keySetVersion: 2,
     endpoints: [
-      { index: 0, address: "ep-0", host: "api.p7.example", port: 443, protocol: "https", categories: [0, 1], status: "active" },
-      { index: 1, address: "ep-1", host: "feed.p7.example", port: 443, protocol: "wss", categories: [2, 3], status: "active" },
-      { index: 2, address: "ep-2", host: "old.p7.example", port: 443, protocol: "https", categories: [0], status: "removed" },
+      {
+        index: 0,
+        address: "ep-0",
+        host: "api.p7.example",
+        port: 443,
+        protocol: "https",
+        categories: [0, 1],
+        status: "active",
+      },
+      {
+        index: 1,
+        address: "ep-1",
+        host: "feed.p7.example",
+        port: 443,
+        protocol: "wss",
+        categories: [2, 3],
+        status: "active",
+      },
+      {
+        index: 2,
+        address: "ep-2",
+        host: "old.p7.example",
+        port: 443,
+        protocol: "https",
+        categories: [0],
+        status: "removed",
+      },
     ],
     keys: [snapshotKeyOf(keys[0]!, 0), snapshotKeyOf(keys[1]!, 1, { endpoints: [1] })],
   };

@@ -37,11 +37,15 @@ describe("request verifier: properties", () => {
       return b;
     });
     fc.assert(
-      fc.property(fc.oneof(fc.uint8Array({ maxLength: 400 }), sized), fc.integer({ min: -1e15, max: 1e15 }), (bytes, now) => {
-        const verdict = verifier.verify(bytes, now);
-        assert.equal(typeof verdict.allowed, "boolean");
-        assert.equal(verdict.allowed, false);
-      }),
+      fc.property(
+        fc.oneof(fc.uint8Array({ maxLength: 400 }), sized),
+        fc.integer({ min: -1e15, max: 1e15 }),
+        (bytes, now) => {
+          const verdict = verifier.verify(bytes, now);
+          assert.equal(typeof verdict.allowed, "boolean");
+          assert.equal(verdict.allowed, false);
+        },
+      ),
       { numRuns: 3_000 },
     );
   });

@@ -1,8 +1,8 @@
 // The request verifier, reason by reason, on a synthetic snapshot.
 import assert from "node:assert/strict";
-import { ENVELOPE_BYTES, decodeEnvelope, encodeEnvelope, signEnvelope } from "../../app/src/verifier/envelope.js";
-import { REASON_CODES, RequestVerifier, type ReasonCode } from "../../app/src/verifier/verifier.js";
+import { decodeEnvelope, ENVELOPE_BYTES, encodeEnvelope, signEnvelope } from "../../app/src/verifier/envelope.js";
 import { keepSnapshotFresh } from "../../app/src/verifier/refresh.js";
+import { REASON_CODES, type ReasonCode, RequestVerifier } from "../../app/src/verifier/verifier.js";
 import { NOW, NOW_S, newKey, request, scenario, snapshotKeyOf } from "./fixture.js";
 
 const DAY = 86_400;
@@ -19,7 +19,13 @@ function expect(verifier: RequestVerifier, envelope: Uint8Array, reason: ReasonC
 describe("request verifier: envelope", () => {
   it("round-trips every field through encode/decode (134 bytes)", () => {
     const { keys } = scenario();
-    const bytes = request(keys[0]!, { partnerId: 2 ** 40, endpointIndex: 65_535, category: 255, keyIndex: 513, timestampMs: NOW + 5 });
+    const bytes = request(keys[0]!, {
+      partnerId: 2 ** 40,
+      endpointIndex: 65_535,
+      category: 255,
+      keyIndex: 513,
+      timestampMs: NOW + 5,
+    });
     assert.equal(bytes.length, ENVELOPE_BYTES);
     const e = decodeEnvelope(bytes);
     assert.ok(!("error" in e));
@@ -32,8 +38,33 @@ describe("request verifier: envelope", () => {
   });
 
   it("refuses to encode out-of-range fields", () => {
-    assert.throws(() => encodeEnvelope({ partnerId: -1, endpointIndex: 0, category: 0, nonce: Buffer.alloc(16), timestampMs: 0, payloadHash: Buffer.alloc(32), keyIndex: 0 }, Buffer.alloc(64)));
-    assert.throws(() => signEnvelope({ partnerId: 1, endpointIndex: 70_000, category: 0, timestampMs: 0, payloadHash: Buffer.alloc(32), keyIndex: 0 }, newKey().privateKey));
+    assert.throws(() =>
+      encodeEnvelope(
+        {
+          partnerId: -1,
+          endpointIndex: 0,
+          category: 0,
+          nonce: Buffer.alloc(16),
+          timestampMs: 0,
+          payloadHash: Buffer.alloc(32),
+          keyIndex: 0,
+        },
+        Buffer.alloc(64),
+      ),
+    );
+    assert.throws(() =>
+      signEnvelope(
+        {
+          partnerId: 1,
+          endpointIndex: 70_000,
+          category: 0,
+          timestampMs: 0,
+          payloadHash: Buffer.alloc(32),
+          keyIndex: 0,
+        },
+        newKey().privateKey,
+      ),
+    );
   });
 });
 
@@ -127,10 +158,13 @@ describe("request verifier: reason codes", () => {
   });
 
   it("key_not_yet_valid and key_expired", () => {
-    const { snapshot, partner, keys } = scenario();
+    const { snapshot, partner } = scenario();
     const third = newKey();
     const fourth = newKey();
-    partner.keys.push(snapshotKeyOf(third, 2, { validFrom: NOW_S + 10 }), snapshotKeyOf(fourth, 3, { validFrom: NOW_S - 100, validUntil: NOW_S }));
+    partner.keys.push(
+      snapshotKeyOf(third, 2, { validFrom: NOW_S + 10 }),
+      snapshotKeyOf(fourth, 3, { validFrom: NOW_S - 100, validUntil: NOW_S }),
+    );
     const v = new RequestVerifier(snapshot);
     expect(v, request(third, { keyIndex: 2 }), "key_not_yet_valid");
     expect(v, request(fourth, { keyIndex: 3 }), "key_expired");
@@ -187,7 +221,10 @@ describe("request verifier: reason codes", () => {
   });
 
   it("covers every reason code", () => {
-    assert.deepEqual([...REASON_CODES].filter((r) => !seen.has(r)), []);
+    assert.deepEqual(
+      [...REASON_CODES].filter((r) => !seen.has(r)),
+      [],
+    );
   });
 });
 

@@ -1,7 +1,7 @@
 // A local chain on Solana's default ports: a surfnet with programs deployed, its dynamic
 // JSON-RPC and PubSub ports forwarded to fixed loopback ports.
 import type { PublicKey } from "@solana/web3.js";
-import { Surfnet, type DeployOptions } from "./surfnet.js";
+import { type DeployOptions, Surfnet } from "./surfnet.js";
 import { startTcpForwarder, type TcpForwarder } from "./tcp-forward.js";
 
 /** Solana's defaults (solana-test-validator, the CLI's `-u localhost`, Anchor's localnet). */

@@ -14,7 +14,6 @@ import { startRegistryLocalnet } from "./registry-localnet.js";
 /** Used when Anchor.toml's provider wallet does not exist on this machine. */
 const FALLBACK_AUTHORITY_PATH = ".lume/localnet/upgrade-authority.json";
 
-
 /** The upgrade authority: --upgrade-authority, else Anchor.toml's wallet, else a kept local key. */
 function upgradeAuthority(flag: string | undefined): { path: string; keypair: Keypair } {
   if (flag !== undefined) return { path: flag, keypair: readKeypairFile(flag) };

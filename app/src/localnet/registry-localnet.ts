@@ -1,8 +1,8 @@
 // The project's local chain: the registry program from `npm run build`, deployed at its
 // Anchor.toml id with a chosen upgrade authority, which is funded to pay for initialization.
 import type { PublicKey } from "@solana/web3.js";
-import { readAnchorToml, localnetProgramId } from "./anchor-toml.js";
-import { startLocalnet, type Localnet } from "./localnet.js";
+import { localnetProgramId, readAnchorToml } from "./anchor-toml.js";
+import { type Localnet, startLocalnet } from "./localnet.js";
 
 export const REGISTRY_PROGRAM_NAME = "lume_registry";
 export const REGISTRY_SO_PATH = "target/deploy/lume_registry.so";

@@ -2,7 +2,7 @@
 // JSON-RPC and PubSub on dynamic loopback ports, with its cheatcodes.
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { Connection, Keypair, PublicKey } from "@solana/web3.js";
+import { Connection, Keypair, type PublicKey } from "@solana/web3.js";
 import { programDataAddress } from "../sdk/pda.js";
 import { decodeProgramData, withUpgradeAuthority } from "../sdk/program-data.js";
 import { LocalnetError } from "./errors.js";
@@ -41,7 +41,8 @@ export type SimnetEvent = NativeSimnetEvent;
 /** f64 is what crosses into the native side; anything above 2^53 would silently round. */
 function u64(value: number | bigint, what: string): number {
   const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`${what} must be a non-negative integer below 2^53, got ${value}`);
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new RangeError(`${what} must be a non-negative integer below 2^53, got ${value}`);
   return n;
 }
 
@@ -160,7 +161,8 @@ export class Surfnet {
 
   /** Cheatcode: moves the clock forward (only forward) to a time, slot or epoch. */
   timeTravel(target: TimeTravelTarget): EpochInfo {
-    if ("unixTimestamp" in target) return this.native.timeTravelToTimestamp(u64(target.unixTimestamp * 1000, "unixTimestamp * 1000"));
+    if ("unixTimestamp" in target)
+      return this.native.timeTravelToTimestamp(u64(target.unixTimestamp * 1000, "unixTimestamp * 1000"));
     if ("slot" in target) return this.native.timeTravelToSlot(u64(target.slot, "slot"));
     return this.native.timeTravelToEpoch(u64(target.epoch, "epoch"));
   }

@@ -4,7 +4,7 @@
 import type { IdlTypes } from "@coral-xyz/anchor";
 import { PublicKey } from "@solana/web3.js";
 import type { LumeRegistry } from "./idl.js";
-import { ROLE_NAMES, type RegistryAddresses, type RoleName } from "./pda.js";
+import { type RegistryAddresses, ROLE_NAMES, type RoleName } from "./pda.js";
 import { enumName, maskToIndices } from "./snapshot.js";
 
 export type ProposalAction = IdlTypes<LumeRegistry>["proposalAction"];
@@ -61,7 +61,10 @@ export function describeAction(action: object, catalogue: readonly string[] = []
     case "setEndpointCategories":
       return `set the categories of endpoint #${a.index} to ${categories(a.categories, catalogue)}`;
     case "issueKey": {
-      const bound = (a.endpoints as number[]).length === 0 ? "all endpoints" : `endpoints ${(a.endpoints as number[]).map((e) => `#${e}`).join(", ")}`;
+      const bound =
+        (a.endpoints as number[]).length === 0
+          ? "all endpoints"
+          : `endpoints ${(a.endpoints as number[]).map((e) => `#${e}`).join(", ")}`;
       const replaces = a.replaces === null || a.replaces === undefined ? "" : `, replacing key #${a.replaces}`;
       return `issue key ${new PublicKey(Buffer.from(a.publicKey as number[])).toBase58()} for ${bound}, valid ${time(a.validFrom)} to ${time(a.validUntil)}${replaces}`;
     }
@@ -114,7 +117,8 @@ export function executeRemainingAccounts(
 ): PublicKey[] {
   const kind = actionKind(action);
   const a = (action as Loose)[kind] as Loose;
-  if (kind === "grantRole" || kind === "revokeRole") return [addresses.role(enumName<RoleName>(a.role), a.holder as PublicKey)];
+  if (kind === "grantRole" || kind === "revokeRole")
+    return [addresses.role(enumName<RoleName>(a.role), a.holder as PublicKey)];
   if (!PARTNER_ACTIONS.has(kind)) return [];
   if (partner === null) throw new Error(`a ${kind} proposal needs its partner`);
   const need = (): PartnerCounters => {

@@ -4,7 +4,7 @@
 // SendTransactionError message, so "custom program error:" appears more than once and
 // Anchor's ProgramError.parse gives up, leaving a bare SendTransactionError.
 import type { PublicKey } from "@solana/web3.js";
-import { LUME_REGISTRY_ERRORS, LUME_REGISTRY_PROGRAM_ID, type IdlErrorInfo } from "./idl.js";
+import { type IdlErrorInfo, LUME_REGISTRY_ERRORS, LUME_REGISTRY_PROGRAM_ID } from "./idl.js";
 
 export interface RegistryErrorInfo extends IdlErrorInfo {
   logs: string[];
@@ -16,7 +16,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function logsOf(err: unknown): string[] {
   if (!isRecord(err)) return [];
-  const logs = Array.isArray(err.logs) ? err.logs : isRecord(err.transactionError) ? err.transactionError.logs : undefined;
+  const logs = Array.isArray(err.logs)
+    ? err.logs
+    : isRecord(err.transactionError)
+      ? err.transactionError.logs
+      : undefined;
   return Array.isArray(logs) ? logs.filter((l): l is string => typeof l === "string") : [];
 }
 
@@ -41,7 +45,11 @@ function codeFromError(err: unknown): number | undefined {
     return inner.errorCode.number; // AnchorError
   }
   const instructionError = err.InstructionError;
-  if (Array.isArray(instructionError) && isRecord(instructionError[1]) && typeof instructionError[1].Custom === "number") {
+  if (
+    Array.isArray(instructionError) &&
+    isRecord(instructionError[1]) &&
+    typeof instructionError[1].Custom === "number"
+  ) {
     return instructionError[1].Custom;
   }
   // A confirmation error's text, possibly wrapped by Anchor in a SendTransactionError (transactionMessage).
@@ -54,7 +62,10 @@ function codeFromError(err: unknown): number | undefined {
  * The registry error named in `err` (thrown by `rpc()`, `sendTransaction` or a confirmation),
  * or undefined when the failure was something else.
  */
-export function registryErrorOf(err: unknown, programId: PublicKey = LUME_REGISTRY_PROGRAM_ID): RegistryErrorInfo | undefined {
+export function registryErrorOf(
+  err: unknown,
+  programId: PublicKey = LUME_REGISTRY_PROGRAM_ID,
+): RegistryErrorInfo | undefined {
   const logs = logsOf(err);
   const code = codeFromLogs(logs, programId) ?? codeFromError(err);
   const info = code === undefined ? undefined : LUME_REGISTRY_ERRORS.get(code);

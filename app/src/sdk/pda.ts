@@ -57,7 +57,8 @@ export function registryAddresses(programId: PublicKey = LUME_REGISTRY_PROGRAM_I
     endpoint: (partner: PublicKey, index: number) => pda(Buffer.from("endpoint"), partner.toBuffer(), u16le(index)),
     key: (partner: PublicKey, index: number) => pda(Buffer.from("key"), partner.toBuffer(), u16le(index)),
     proposal: (id: number | bigint) => pda(Buffer.from("proposal"), u64le(id)),
-    role: (role: RoleName, holder: PublicKey) => pda(Buffer.from("role"), Buffer.from([ROLE_NAMES.indexOf(role)]), holder.toBuffer()),
+    role: (role: RoleName, holder: PublicKey) =>
+      pda(Buffer.from("role"), Buffer.from([ROLE_NAMES.indexOf(role)]), holder.toBuffer()),
     deviation: (partner: PublicKey, reporter: PublicKey, windowStart: number | bigint) =>
       pda(Buffer.from("deviation"), partner.toBuffer(), reporter.toBuffer(), i64le(windowStart)),
   };

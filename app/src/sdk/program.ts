@@ -1,6 +1,7 @@
 // The typed Anchor client of the registry program.
-import anchor from "@coral-xyz/anchor";
+
 import type { Program, Provider } from "@coral-xyz/anchor";
+import anchor from "@coral-xyz/anchor";
 import type { PublicKey } from "@solana/web3.js";
 import { LUME_REGISTRY_IDL, type LumeRegistry } from "./idl.js";
 

@@ -4,7 +4,13 @@
 // "Unknown action 'undefined'": the program's error is lost. Here that case is re-thrown with the
 // current constructor, from the transaction's own record, so registryErrorOf can read it.
 import anchor from "@coral-xyz/anchor";
-import { SendTransactionError, Transaction, type ConfirmOptions, type Signer, type VersionedTransaction } from "@solana/web3.js";
+import {
+  type ConfirmOptions,
+  SendTransactionError,
+  type Signer,
+  Transaction,
+  type VersionedTransaction,
+} from "@solana/web3.js";
 
 const { bs58 } = anchor.utils.bytes;
 
@@ -14,14 +20,24 @@ function signatureOf(tx: Transaction | VersionedTransaction): string | undefined
 }
 
 export class RegistryProvider extends anchor.AnchorProvider {
-  override async sendAndConfirm(tx: Transaction | VersionedTransaction, signers?: Signer[], opts?: ConfirmOptions): Promise<string> {
+  override async sendAndConfirm(
+    tx: Transaction | VersionedTransaction,
+    signers?: Signer[],
+    opts?: ConfirmOptions,
+  ): Promise<string> {
     try {
       return await super.sendAndConfirm(tx, signers, opts);
     } catch (err) {
       if (!(err instanceof Error) || !err.message.startsWith("Unknown action")) throw err;
       // The wallet signed `tx` in place, so its signature names the failed transaction.
       const signature = signatureOf(tx);
-      const failed = signature === undefined ? null : await this.connection.getTransaction(signature, { commitment: "confirmed", maxSupportedTransactionVersion: 0 });
+      const failed =
+        signature === undefined
+          ? null
+          : await this.connection.getTransaction(signature, {
+              commitment: "confirmed",
+              maxSupportedTransactionVersion: 0,
+            });
       if (signature === undefined || failed === null) throw err;
       throw new SendTransactionError({
         action: "send",

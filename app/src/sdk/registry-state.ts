@@ -1,6 +1,6 @@
 // The registry account, read through Anchor's coder and flattened for display and JSON.
 import type { IdlAccounts } from "@coral-xyz/anchor";
-import { PublicKey } from "@solana/web3.js";
+import type { PublicKey } from "@solana/web3.js";
 import type { LumeRegistry } from "./idl.js";
 import { registryAddress } from "./pda.js";
 import type { RegistryProgram } from "./program.js";

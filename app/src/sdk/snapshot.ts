@@ -1,8 +1,9 @@
 // A registry snapshot: everything a node needs to decide on a partner's request, in plain
 // JSON-friendly values (base58 addresses, numbers, category indices). The verifier consumes it;
 // `loadRegistrySnapshot` builds it from JSON-RPC, and the indexer can serve the same shape.
-import anchor from "@coral-xyz/anchor";
+
 import type { IdlAccounts } from "@coral-xyz/anchor";
+import anchor from "@coral-xyz/anchor";
 import type { Connection, PublicKey } from "@solana/web3.js";
 import { LUME_REGISTRY_IDL, LUME_REGISTRY_PROGRAM_ID, type LumeRegistry } from "./idl.js";
 import { registryAddress } from "./pda.js";
@@ -157,7 +158,9 @@ export function snapshotPartner(address: PublicKey, p: Accounts["partner"]): Sna
 }
 
 /** The 8-byte Anchor discriminator of account type `name` (as the IDL spells it). */
-export function accountDiscriminator(name: "Registry" | "Partner" | "Endpoint" | "InfraKey" | "Proposal" | "RoleGrant" | "DeviationReport"): Buffer {
+export function accountDiscriminator(
+  name: "Registry" | "Partner" | "Endpoint" | "InfraKey" | "Proposal" | "RoleGrant" | "DeviationReport",
+): Buffer {
   const entry = LUME_REGISTRY_IDL.accounts.find((a) => a.name.toLowerCase() === name.toLowerCase());
   if (entry === undefined) throw new Error(`the IDL has no account ${name}`);
   return Buffer.from(entry.discriminator);
@@ -173,7 +176,10 @@ export interface LoadSnapshotOptions {
  * Reads the registry, every partner, endpoint and key with `getProgramAccounts` (memcmp on
  * each account type's discriminator) and decodes them with Anchor's coder.
  */
-export async function loadRegistrySnapshot(connection: Connection, options: LoadSnapshotOptions = {}): Promise<RegistrySnapshot> {
+export async function loadRegistrySnapshot(
+  connection: Connection,
+  options: LoadSnapshotOptions = {},
+): Promise<RegistrySnapshot> {
   const programId = options.programId ?? LUME_REGISTRY_PROGRAM_ID;
   // Program's coder: it knows the camelCase account names ("partner", "infraKey").
   const idl = { ...LUME_REGISTRY_IDL, address: programId.toBase58() };

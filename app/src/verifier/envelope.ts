@@ -1,7 +1,7 @@
 // The request envelope, version 1 (docs/request-envelope.md): a fixed 134-byte record, all
 // integers little-endian, signed with ed25519 by one of the partner's infrastructure keys over
 // every byte before the signature.
-import { createPrivateKey, createPublicKey, randomBytes, sign, type KeyObject } from "node:crypto";
+import { createPrivateKey, createPublicKey, type KeyObject, randomBytes, sign } from "node:crypto";
 
 export const ENVELOPE_VERSION = 1;
 export const NONCE_BYTES = 16;
@@ -42,7 +42,8 @@ export interface Envelope extends EnvelopeFields {
 export class EnvelopeFormatError extends Error {}
 
 function checkInt(name: string, value: number, max: number): void {
-  if (!Number.isSafeInteger(value) || value < 0 || value > max) throw new EnvelopeFormatError(`${name} must be an integer in [0, ${max}], got ${value}`);
+  if (!Number.isSafeInteger(value) || value < 0 || value > max)
+    throw new EnvelopeFormatError(`${name} must be an integer in [0, ${max}], got ${value}`);
 }
 
 /** The signed part (bytes [0, 70)) of an envelope with `fields`. */
@@ -53,7 +54,8 @@ export function encodeUnsigned(fields: EnvelopeFields): Buffer {
   checkInt("timestampMs", fields.timestampMs, Number.MAX_SAFE_INTEGER);
   checkInt("keyIndex", fields.keyIndex, 0xffff);
   if (fields.nonce.length !== NONCE_BYTES) throw new EnvelopeFormatError(`nonce must be ${NONCE_BYTES} bytes`);
-  if (fields.payloadHash.length !== PAYLOAD_HASH_BYTES) throw new EnvelopeFormatError(`payloadHash must be ${PAYLOAD_HASH_BYTES} bytes`);
+  if (fields.payloadHash.length !== PAYLOAD_HASH_BYTES)
+    throw new EnvelopeFormatError(`payloadHash must be ${PAYLOAD_HASH_BYTES} bytes`);
   const b = Buffer.alloc(SIGNED_BYTES);
   const L = ENVELOPE_LAYOUT;
   b.writeUInt8(ENVELOPE_VERSION, L.version);
@@ -78,7 +80,8 @@ export function decodeEnvelope(bytes: Uint8Array): Envelope | { error: string } 
   if (!(bytes instanceof Uint8Array)) return { error: "not a byte array" };
   if (bytes.length < 1) return { error: "empty envelope" };
   if (bytes[0] !== ENVELOPE_VERSION) return { error: `unsupported envelope version ${bytes[0]}` };
-  if (bytes.length !== ENVELOPE_BYTES) return { error: `a version-1 envelope is ${ENVELOPE_BYTES} bytes, got ${bytes.length}` };
+  if (bytes.length !== ENVELOPE_BYTES)
+    return { error: `a version-1 envelope is ${ENVELOPE_BYTES} bytes, got ${bytes.length}` };
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const L = ENVELOPE_LAYOUT;
   const partnerId = b.readBigUInt64LE(L.partnerId);
@@ -104,8 +107,13 @@ const SPKI_ED25519_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
 
 /** A private KeyObject from a 32-byte seed or a 64-byte Solana secret key (seed || public key). */
 export function ed25519PrivateKey(secret: Uint8Array): KeyObject {
-  if (secret.length !== 32 && secret.length !== 64) throw new EnvelopeFormatError("an ed25519 secret key is 32 (seed) or 64 (Solana) bytes");
-  return createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, secret.subarray(0, 32)]), format: "der", type: "pkcs8" });
+  if (secret.length !== 32 && secret.length !== 64)
+    throw new EnvelopeFormatError("an ed25519 secret key is 32 (seed) or 64 (Solana) bytes");
+  return createPrivateKey({
+    key: Buffer.concat([PKCS8_ED25519_PREFIX, secret.subarray(0, 32)]),
+    format: "der",
+    type: "pkcs8",
+  });
 }
 
 /** A public KeyObject from 32 raw bytes. */
@@ -115,7 +123,10 @@ export function ed25519PublicKey(publicKey: Uint8Array): KeyObject {
 }
 
 /** Encodes and signs an envelope; `nonce` defaults to 16 random bytes. */
-export function signEnvelope(fields: Omit<EnvelopeFields, "nonce"> & { nonce?: Uint8Array }, privateKey: KeyObject | Uint8Array): Buffer {
+export function signEnvelope(
+  fields: Omit<EnvelopeFields, "nonce"> & { nonce?: Uint8Array },
+  privateKey: KeyObject | Uint8Array,
+): Buffer {
   const key = privateKey instanceof Uint8Array ? ed25519PrivateKey(privateKey) : privateKey;
   const full: EnvelopeFields = { ...fields, nonce: fields.nonce ?? randomBytes(NONCE_BYTES) };
   const unsigned = encodeUnsigned(full);

@@ -8,7 +8,7 @@
 // the indexer is degraded) nothing confirms it any more, so the snapshot ages and the verifier
 // refuses every request past its maxSnapshotAgeMs, while the feed reconnects with backoff,
 // re-loads the snapshot and resumes from the last change index it saw.
-import { createClient, type Client } from "graphql-ws";
+import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
 import type { RegistrySnapshot } from "../sdk/snapshot.js";
 import { fetchIndexerSnapshot } from "./indexer-snapshot.js";
@@ -55,9 +55,11 @@ interface Status {
 /** graphql-ws reports close events, GraphQL error lists and Errors: one readable Error. */
 function asError(err: unknown, what: string): Error {
   if (err instanceof Error) return err;
-  if (Array.isArray(err)) return new Error(`${what}: ${err.map((e) => (e as { message?: string }).message ?? String(e)).join("; ")}`);
+  if (Array.isArray(err))
+    return new Error(`${what}: ${err.map((e) => (e as { message?: string }).message ?? String(e)).join("; ")}`);
   const close = err as { code?: number; reason?: string; message?: string };
-  if (typeof close?.code === "number") return new Error(`${what}: socket closed (code ${close.code}${close.reason ? `, ${close.reason}` : ""})`);
+  if (typeof close?.code === "number")
+    return new Error(`${what}: socket closed (code ${close.code}${close.reason ? `, ${close.reason}` : ""})`);
   return new Error(`${what}: ${close?.message ?? String(err)}`);
 }
 
@@ -142,7 +144,8 @@ class IndexerFollower implements IndexerFeed {
       { query: CHANGES, variables: { from: this.lastChangeIndex } },
       {
         next: (message) => {
-          if (message.errors?.length) return this.lost(session, asError([...message.errors], "the registryChanged subscription"));
+          if (message.errors?.length)
+            return this.lost(session, asError([...message.errors], "the registryChanged subscription"));
           const index = message.data?.registryChanged.changeIndex;
           if (index !== undefined && session === this.session) this.changed(index);
         },
@@ -280,7 +283,8 @@ class IndexerFollower implements IndexerFeed {
       this.updateHealth("heartbeat answered");
       const head = Math.max(status.contiguousChangeIndex, status.onChainChangeCount ?? 0);
       if (head > this.lastChangeIndex) this.lastChangeIndex = head;
-      if (status.degraded !== null || this.lastChangeIndex > this.verifier.snapshot.changeCount) this.scheduleReload(this.debounceMs);
+      if (status.degraded !== null || this.lastChangeIndex > this.verifier.snapshot.changeCount)
+        this.scheduleReload(this.debounceMs);
       else if (!this.reloading && this.reloadTimer === undefined) this.verifier.confirmSnapshot(sentAt);
     } catch (err) {
       this.lost(session, asError(err, "the heartbeat"));

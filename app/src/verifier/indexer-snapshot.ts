@@ -14,7 +14,10 @@ export interface ServedSnapshot {
 const SNAPSHOT_QUERY = "{ snapshot { degraded settled snapshot } }";
 
 /** The indexer's snapshot as served, degraded or not. Throws a clear Error when there is none. */
-export async function fetchIndexerSnapshot(graphqlUrl: string, options: { now?: () => number; timeoutMs?: number } = {}): Promise<ServedSnapshot> {
+export async function fetchIndexerSnapshot(
+  graphqlUrl: string,
+  options: { now?: () => number; timeoutMs?: number } = {},
+): Promise<ServedSnapshot> {
   const sentAt = (options.now ?? Date.now)();
   let response: Response;
   try {
@@ -26,22 +29,34 @@ export async function fetchIndexerSnapshot(graphqlUrl: string, options: { now?: 
     });
   } catch (err) {
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    throw new Error(`cannot reach the indexer at ${graphqlUrl}: ${cause?.code ?? cause?.message ?? (err as Error).message}`);
+    throw new Error(
+      `cannot reach the indexer at ${graphqlUrl}: ${cause?.code ?? cause?.message ?? (err as Error).message}`,
+    );
   }
-  let body: { data?: { snapshot: { degraded: string | null; settled: boolean; snapshot: RegistrySnapshot } | null }; errors?: { message: string }[] };
+  let body: {
+    data?: { snapshot: { degraded: string | null; settled: boolean; snapshot: RegistrySnapshot } | null };
+    errors?: { message: string }[];
+  };
   try {
     body = (await response.json()) as typeof body;
   } catch {
     throw new Error(`the indexer at ${graphqlUrl} answered HTTP ${response.status} without a GraphQL body`);
   }
-  if (body.errors?.length) throw new Error(`the indexer at ${graphqlUrl} refused the snapshot query: ${body.errors.map((e) => e.message).join("; ")}`);
+  if (body.errors?.length)
+    throw new Error(
+      `the indexer at ${graphqlUrl} refused the snapshot query: ${body.errors.map((e) => e.message).join("; ")}`,
+    );
   const served = body.data?.snapshot;
-  if (served === undefined || served === null) throw new Error(`the indexer at ${graphqlUrl} has not indexed the registry yet`);
+  if (served === undefined || served === null)
+    throw new Error(`the indexer at ${graphqlUrl} has not indexed the registry yet`);
   return { degraded: served.degraded, settled: served.settled, snapshot: { ...served.snapshot, fetchedAt: sentAt } };
 }
 
 /** The served snapshot once settled (the newest change's accounts stored), waiting up to ~2 s for it. */
-export async function fetchSettledSnapshot(graphqlUrl: string, options: { now?: () => number; timeoutMs?: number } = {}): Promise<ServedSnapshot> {
+export async function fetchSettledSnapshot(
+  graphqlUrl: string,
+  options: { now?: () => number; timeoutMs?: number } = {},
+): Promise<ServedSnapshot> {
   for (let attempt = 0; ; attempt++) {
     const served = await fetchIndexerSnapshot(graphqlUrl, options);
     if (served.settled || served.degraded !== null || attempt >= 20) return served;
@@ -50,9 +65,14 @@ export async function fetchSettledSnapshot(graphqlUrl: string, options: { now?: 
 }
 
 /** A snapshot to build a RequestVerifier with; throws while the indexer is degraded. */
-export async function loadIndexerSnapshot(graphqlUrl: string, options: { now?: () => number; timeoutMs?: number } = {}): Promise<RegistrySnapshot> {
+export async function loadIndexerSnapshot(
+  graphqlUrl: string,
+  options: { now?: () => number; timeoutMs?: number } = {},
+): Promise<RegistrySnapshot> {
   const served = await fetchSettledSnapshot(graphqlUrl, options);
-  if (served.degraded !== null) throw new Error(`the indexer at ${graphqlUrl} is degraded (${served.degraded}): its snapshot may miss changes`);
-  if (!served.settled) throw new Error(`the indexer at ${graphqlUrl} is still storing the accounts of its newest change: try again`);
+  if (served.degraded !== null)
+    throw new Error(`the indexer at ${graphqlUrl} is degraded (${served.degraded}): its snapshot may miss changes`);
+  if (!served.settled)
+    throw new Error(`the indexer at ${graphqlUrl} is still storing the accounts of its newest change: try again`);
   return served.snapshot;
 }

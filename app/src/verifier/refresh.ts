@@ -18,7 +18,11 @@ export interface Refresher {
   stop(): void;
 }
 
-export function keepSnapshotFresh(verifier: RequestVerifier, load: () => Promise<RegistrySnapshot>, options: RefreshOptions = {}): Refresher {
+export function keepSnapshotFresh(
+  verifier: RequestVerifier,
+  load: () => Promise<RegistrySnapshot>,
+  options: RefreshOptions = {},
+): Refresher {
   let stopped = false;
   let running: Promise<void> | null = null;
   const refreshNow = (): Promise<void> => {

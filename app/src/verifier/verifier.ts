@@ -85,7 +85,8 @@ function compile(snapshot: RegistrySnapshot): Map<number, CompiledPartner> {
   const out = new Map<number, CompiledPartner>();
   for (const partner of snapshot.partners) {
     const endpoints = new Map<number, CompiledEndpoint>();
-    for (const endpoint of partner.endpoints) endpoints.set(endpoint.index, { endpoint, categories: new Set(endpoint.categories) });
+    for (const endpoint of partner.endpoints)
+      endpoints.set(endpoint.index, { endpoint, categories: new Set(endpoint.categories) });
     const keys = new Map<number, CompiledKey>();
     for (const key of partner.keys) {
       let publicKey: KeyObject | null = null;
@@ -107,7 +108,10 @@ function compile(snapshot: RegistrySnapshot): Map<number, CompiledPartner> {
     out.set(partner.id, {
       partner,
       allowedCategories: new Set(partner.trafficModel.allowedCategories),
-      overdueAtMs: partner.nextReviewAt > 0 ? (partner.nextReviewAt + snapshot.reviewGraceSeconds) * 1000 : Number.POSITIVE_INFINITY,
+      overdueAtMs:
+        partner.nextReviewAt > 0
+          ? (partner.nextReviewAt + snapshot.reviewGraceSeconds) * 1000
+          : Number.POSITIVE_INFINITY,
       endpoints,
       keys,
       ratePerMs: maxRequestsPerSecond / 1000,
@@ -185,43 +189,68 @@ export class RequestVerifier {
 
     const age = nowMs - this.snapshotValue.fetchedAt;
     if (!(age <= this.maxSnapshotAgeMs)) {
-      return reject("snapshot_stale", `the registry snapshot is ${age} ms old (limit ${this.maxSnapshotAgeMs} ms): failing closed`);
+      return reject(
+        "snapshot_stale",
+        `the registry snapshot is ${age} ms old (limit ${this.maxSnapshotAgeMs} ms): failing closed`,
+      );
     }
 
     const p = this.partners.get(e.partnerId);
     if (p === undefined) return reject("unknown_partner", `no partner ${e.partnerId} in the registry`);
     const status = p.partner.status;
     if (status === "reviewOverdue") return reject("partner_overdue", `partner ${e.partnerId} missed its review`);
-    if (status !== "active" && status !== "underAudit") return reject("partner_not_active", `partner ${e.partnerId} is ${status}`);
+    if (status !== "active" && status !== "underAudit")
+      return reject("partner_not_active", `partner ${e.partnerId} is ${status}`);
     if (nowMs >= p.overdueAtMs) {
-      return reject("partner_overdue", `partner ${e.partnerId}'s review date plus grace passed at ${new Date(p.overdueAtMs).toISOString()}`);
+      return reject(
+        "partner_overdue",
+        `partner ${e.partnerId}'s review date plus grace passed at ${new Date(p.overdueAtMs).toISOString()}`,
+      );
     }
 
     const ep = p.endpoints.get(e.endpointIndex);
-    if (ep === undefined) return reject("unknown_endpoint", `partner ${e.partnerId} has no endpoint ${e.endpointIndex}`);
-    if (ep.endpoint.status !== "active") return reject("endpoint_removed", `endpoint ${e.endpointIndex} of partner ${e.partnerId} was removed`);
+    if (ep === undefined)
+      return reject("unknown_endpoint", `partner ${e.partnerId} has no endpoint ${e.endpointIndex}`);
+    if (ep.endpoint.status !== "active")
+      return reject("endpoint_removed", `endpoint ${e.endpointIndex} of partner ${e.partnerId} was removed`);
     if (!ep.categories.has(e.category)) {
-      return reject("category_not_allowed", `endpoint ${e.endpointIndex} does not serve category ${this.categoryName(e.category)}`);
+      return reject(
+        "category_not_allowed",
+        `endpoint ${e.endpointIndex} does not serve category ${this.categoryName(e.category)}`,
+      );
     }
     if (!p.allowedCategories.has(e.category)) {
-      return reject("category_not_allowed", `partner ${e.partnerId}'s traffic model does not allow category ${this.categoryName(e.category)}`);
+      return reject(
+        "category_not_allowed",
+        `partner ${e.partnerId}'s traffic model does not allow category ${this.categoryName(e.category)}`,
+      );
     }
 
     const k = p.keys.get(e.keyIndex);
-    if (k === undefined || k.publicKey === null) return reject("unknown_key", `partner ${e.partnerId} has no usable key ${e.keyIndex}`);
-    if (k.key.status === "revoked") return reject("key_revoked", `key ${e.keyIndex} of partner ${e.partnerId} was revoked`);
+    if (k === undefined || k.publicKey === null)
+      return reject("unknown_key", `partner ${e.partnerId} has no usable key ${e.keyIndex}`);
+    if (k.key.status === "revoked")
+      return reject("key_revoked", `key ${e.keyIndex} of partner ${e.partnerId} was revoked`);
     if (k.key.status === "rotating" && nowMs >= k.graceUntilMs) {
-      return reject("key_grace_expired", `key ${e.keyIndex} was replaced and its rotation grace ended at ${new Date(k.graceUntilMs).toISOString()}`);
+      return reject(
+        "key_grace_expired",
+        `key ${e.keyIndex} was replaced and its rotation grace ended at ${new Date(k.graceUntilMs).toISOString()}`,
+      );
     }
-    if (nowMs < k.validFromMs) return reject("key_not_yet_valid", `key ${e.keyIndex} is valid from ${new Date(k.validFromMs).toISOString()}`);
-    if (nowMs >= k.validUntilMs) return reject("key_expired", `key ${e.keyIndex} expired at ${new Date(k.validUntilMs).toISOString()}`);
+    if (nowMs < k.validFromMs)
+      return reject("key_not_yet_valid", `key ${e.keyIndex} is valid from ${new Date(k.validFromMs).toISOString()}`);
+    if (nowMs >= k.validUntilMs)
+      return reject("key_expired", `key ${e.keyIndex} expired at ${new Date(k.validUntilMs).toISOString()}`);
     if (k.endpoints !== null && !k.endpoints.has(e.endpointIndex)) {
       return reject("key_not_bound_to_endpoint", `key ${e.keyIndex} is not bound to endpoint ${e.endpointIndex}`);
     }
 
     const skew = e.timestampMs - nowMs;
     if (skew > this.maxClockSkewMs || skew < -this.maxClockSkewMs) {
-      return reject("timestamp_skew", `the request's timestamp is ${skew} ms from now (limit ±${this.maxClockSkewMs} ms)`);
+      return reject(
+        "timestamp_skew",
+        `the request's timestamp is ${skew} ms from now (limit ±${this.maxClockSkewMs} ms)`,
+      );
     }
 
     let valid = false;
@@ -230,13 +259,22 @@ export class RequestVerifier {
     } catch {
       valid = false;
     }
-    if (!valid) return reject("bad_signature", `the signature does not verify with key ${e.keyIndex} of partner ${e.partnerId}`);
+    if (!valid)
+      return reject("bad_signature", `the signature does not verify with key ${e.keyIndex} of partner ${e.partnerId}`);
 
-    if (!this.nonces.remember(`${e.partnerId}:${Buffer.from(e.nonce.buffer, e.nonce.byteOffset, e.nonce.byteLength).toString("base64")}`, nowMs)) {
+    if (
+      !this.nonces.remember(
+        `${e.partnerId}:${Buffer.from(e.nonce.buffer, e.nonce.byteOffset, e.nonce.byteLength).toString("base64")}`,
+        nowMs,
+      )
+    ) {
       return reject("replayed_nonce", "this nonce was already used within the replay window");
     }
     if (!this.take(e.partnerId, p, nowMs)) {
-      return reject("rate_limited", `partner ${e.partnerId} exceeds ${p.partner.trafficModel.maxRequestsPerSecond} requests/s (burst ${p.capacity})`);
+      return reject(
+        "rate_limited",
+        `partner ${e.partnerId} exceeds ${p.partner.trafficModel.maxRequestsPerSecond} requests/s (burst ${p.capacity})`,
+      );
     }
     return ok;
   }

@@ -41,10 +41,13 @@ export function authorize(
   const status = String(partner.data.status);
   if (!SERVING.has(status)) return no(`partner is ${status}`);
 
-  const categoryIndex = /^\d+$/.test(args.category) ? Number(args.category) : registry.categories.indexOf(args.category);
+  const categoryIndex = /^\d+$/.test(args.category)
+    ? Number(args.category)
+    : registry.categories.indexOf(args.category);
   if (categoryIndex < 0 || categoryIndex >= registry.categories.length) return no("unknown category");
   const bit = 1n << BigInt(categoryIndex);
-  if ((BigInt(partner.data.trafficModel.allowedCategories) & bit) === 0n) return no("category not allowed for the partner");
+  if ((BigInt(partner.data.trafficModel.allowedCategories) & bit) === 0n)
+    return no("category not allowed for the partner");
 
   const [host, port] = args.endpoint.includes(":") ? args.endpoint.split(":") : [args.endpoint, undefined];
   const endpoint = store
@@ -56,7 +59,9 @@ export function authorize(
 
   let keyHex: string;
   try {
-    keyHex = /^[0-9a-f]{64}$/i.test(args.key) ? args.key.toLowerCase() : new PublicKey(args.key).toBuffer().toString("hex");
+    keyHex = /^[0-9a-f]{64}$/i.test(args.key)
+      ? args.key.toLowerCase()
+      : new PublicKey(args.key).toBuffer().toString("hex");
   } catch {
     return no("unknown key");
   }
@@ -67,6 +72,7 @@ export function authorize(
   if (nowSeconds >= Number(key.data.validUntil)) return no("key expired");
   if (key.data.status === "rotating" && nowSeconds >= Number(key.data.graceUntil)) return no("key rotated out");
   const allowed = (key.data.endpoints as number[]).slice(0, key.data.endpointCount as number);
-  if (allowed.length > 0 && !allowed.includes(endpoint.data.index as number)) return no("key not valid for this endpoint");
+  if (allowed.length > 0 && !allowed.includes(endpoint.data.index as number))
+    return no("key not valid for this endpoint");
   return { allowed: true, reason: "ok", slot, degraded: false };
 }

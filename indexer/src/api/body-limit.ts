@@ -12,8 +12,12 @@ import type { Plugin } from "graphql-yoga";
 /** yoga's default (25 MB); hostile documents are bounded much earlier by graphql-armor's token limit. */
 export const MAX_REQUEST_BODY_BYTES = 25_000_000;
 
-const tooLarge = () => new GraphQLError("Request body too large", { extensions: { http: { status: 413 }, code: "REQUEST_ENTITY_TOO_LARGE" } });
-const badLength = () => new GraphQLError("Content-Length header is invalid.", { extensions: { http: { status: 400 }, code: "BAD_REQUEST" } });
+const tooLarge = () =>
+  new GraphQLError("Request body too large", {
+    extensions: { http: { status: 413 }, code: "REQUEST_ENTITY_TOO_LARGE" },
+  });
+const badLength = () =>
+  new GraphQLError("Content-Length header is invalid.", { extensions: { http: { status: 400 }, code: "BAD_REQUEST" } });
 
 /** Goes last in yoga's `plugins`, after any request parser, with `maxRequestBodySize: false`. */
 export function useRequestBodyLimit(limit: number = MAX_REQUEST_BODY_BYTES): Plugin {
@@ -41,7 +45,15 @@ export function useRequestBodyLimit(limit: number = MAX_REQUEST_BODY_BYTES): Plu
             },
           }),
         );
-        return parse(new fetchAPI.Request(req.url, { method: req.method, headers: req.headers, signal: req.signal, body: counted, duplex: "half" } as RequestInit));
+        return parse(
+          new fetchAPI.Request(req.url, {
+            method: req.method,
+            headers: req.headers,
+            signal: req.signal,
+            body: counted,
+            duplex: "half",
+          } as RequestInit),
+        );
       });
     },
   };

@@ -18,7 +18,8 @@ type ResumeArgs = { fromChangeIndex?: number | null; fromSlot?: number | null };
 
 function pageSize(first: number | null | undefined, fallback: number): number {
   const n = first ?? fallback;
-  if (!Number.isInteger(n) || n < 0 || n > MAX_PAGE) throw new GraphQLError(`first must be between 0 and ${MAX_PAGE}`, { extensions: { code: "BAD_USER_INPUT" } });
+  if (!Number.isInteger(n) || n < 0 || n > MAX_PAGE)
+    throw new GraphQLError(`first must be between 0 and ${MAX_PAGE}`, { extensions: { code: "BAD_USER_INPUT" } });
   return n;
 }
 
@@ -82,7 +83,16 @@ function partnerView(row: AccountRow) {
 
 function endpointView(row: AccountRow, categories: string[]) {
   const d = row.data;
-  return { address: row.pubkey, slot: row.slot, index: d.index, host: d.host, port: d.port, protocol: d.protocol, categories: categoryNames(d.categories, categories), status: d.status };
+  return {
+    address: row.pubkey,
+    slot: row.slot,
+    index: d.index,
+    host: d.host,
+    port: d.port,
+    protocol: d.protocol,
+    categories: categoryNames(d.categories, categories),
+    status: d.status,
+  };
 }
 
 function keyView(row: AccountRow) {
@@ -169,17 +179,27 @@ export function resolvers() {
       },
       partners: (
         _: unknown,
-        args: { first?: number; after?: string; status?: string; stage?: string; category?: string; jurisdiction?: string; search?: string },
+        args: {
+          first?: number;
+          after?: string;
+          status?: string;
+          stage?: string;
+          category?: string;
+          jurisdiction?: string;
+          search?: string;
+        },
         { indexer }: Context,
       ) => {
         const first = pageSize(args.first, 20);
         const after = args.after ? decodeCursor(args.after) : -1;
         const categories = categoriesOf(indexer);
-        const categoryIndex = args.category === undefined || args.category === null ? undefined : categories.indexOf(args.category);
+        const categoryIndex =
+          args.category === undefined || args.category === null ? undefined : categories.indexOf(args.category);
         const search = args.search?.toLowerCase();
         const hosts = new Map<string, string[]>();
         if (search) {
-          for (const e of indexer.store.accounts("endpoint")) hosts.set(e.data.partner, [...(hosts.get(e.data.partner) ?? []), String(e.data.host).toLowerCase()]);
+          for (const e of indexer.store.accounts("endpoint"))
+            hosts.set(e.data.partner, [...(hosts.get(e.data.partner) ?? []), String(e.data.host).toLowerCase()]);
         }
         const all = indexer.store
           .accounts("partner")
@@ -187,8 +207,18 @@ export function resolvers() {
           .filter((p) => !args.status || p.data.status === args.status)
           .filter((p) => !args.stage || p.data.stage === args.stage)
           .filter((p) => !args.jurisdiction || p.data.jurisdiction === args.jurisdiction)
-          .filter((p) => categoryIndex === undefined || (categoryIndex >= 0 && ((BigInt(p.data.trafficModel.allowedCategories) >> BigInt(categoryIndex)) & 1n) === 1n))
-          .filter((p) => !search || String(p.data.legalName).toLowerCase().includes(search) || (hosts.get(p.pubkey) ?? []).some((h) => h.includes(search)))
+          .filter(
+            (p) =>
+              categoryIndex === undefined ||
+              (categoryIndex >= 0 &&
+                ((BigInt(p.data.trafficModel.allowedCategories) >> BigInt(categoryIndex)) & 1n) === 1n),
+          )
+          .filter(
+            (p) =>
+              !search ||
+              String(p.data.legalName).toLowerCase().includes(search) ||
+              (hosts.get(p.pubkey) ?? []).some((h) => h.includes(search)),
+          )
           .sort((a, b) => Number(a.data.partnerId) - Number(b.data.partnerId));
         const rest = all.filter((p) => Number(p.data.partnerId) > after);
         const page = rest.slice(0, first);
@@ -207,7 +237,8 @@ export function resolvers() {
       partner: (_: unknown, args: { address?: string; id?: number }, { indexer }: Context) => {
         let row: AccountRow | undefined;
         if (args.address) row = indexer.store.account(args.address);
-        else if (args.id !== undefined && args.id !== null) row = indexer.store.accountsWhere("partner", "partnerId", String(args.id))[0];
+        else if (args.id !== undefined && args.id !== null)
+          row = indexer.store.accountsWhere("partner", "partnerId", String(args.id))[0];
         return row === undefined || row.kind !== "partner" ? null : partnerView(row);
       },
       proposals: (_: unknown, args: { status?: string; first?: number }, { indexer }: Context) =>
@@ -219,7 +250,15 @@ export function resolvers() {
           .slice(0, pageSize(args.first, 100)),
       history: (
         _: unknown,
-        args: { partner?: string; fromSlot?: number; toSlot?: number; fromTime?: number; toTime?: number; afterChangeIndex?: number; first?: number },
+        args: {
+          partner?: string;
+          fromSlot?: number;
+          toSlot?: number;
+          fromTime?: number;
+          toTime?: number;
+          afterChangeIndex?: number;
+          first?: number;
+        },
         { indexer }: Context,
       ) =>
         indexer.store
@@ -233,8 +272,13 @@ export function resolvers() {
             limit: pageSize(args.first, 100),
           })
           .map(historyView),
-      transaction: (_: unknown, args: { signature: string }, { indexer }: Context) => indexer.store.transaction(args.signature) ?? null,
-      authorize: (_: unknown, args: { partner: string; key: string; endpoint: string; category: string }, { indexer }: Context) => {
+      transaction: (_: unknown, args: { signature: string }, { indexer }: Context) =>
+        indexer.store.transaction(args.signature) ?? null,
+      authorize: (
+        _: unknown,
+        args: { partner: string; key: string; endpoint: string; category: string },
+        { indexer }: Context,
+      ) => {
         const row = registryRow(indexer);
         return authorize(indexer, args, row === null ? null : registryView(row), chainNow(indexer));
       },
@@ -245,7 +289,14 @@ export function resolvers() {
         // The registry account can count a change before the other accounts its transaction
         // wrote are stored; until the change is published, the snapshot may miss them.
         const settled = snapshot.changeCount <= indexer.publishedChangeIndex;
-        return { degraded: indexer.degradation, settled, slot: snapshot.slot, changeCount: snapshot.changeCount, historyHead: snapshot.historyHead, snapshot };
+        return {
+          degraded: indexer.degradation,
+          settled,
+          slot: snapshot.slot,
+          changeCount: snapshot.changeCount,
+          historyHead: snapshot.historyHead,
+          snapshot,
+        };
       },
     },
     // Every subscription is the one change stream (subscriptions.ts) with a filter; all resume
@@ -256,7 +307,11 @@ export function resolvers() {
           const from = resumePoint(args);
           const partner = partnerAddress(args.partner);
           const names = eventNames(indexer, args.names);
-          return changeStream(indexer, from, (e) => (partner === null || e.partner === partner) && (names === null || names.includes(e.name)));
+          return changeStream(
+            indexer,
+            from,
+            (e) => (partner === null || e.partner === partner) && (names === null || names.includes(e.name)),
+          );
         },
         resolve: (event: EventRow) => historyView(event),
       },
@@ -273,12 +328,17 @@ export function resolvers() {
           const from = resumePoint(args);
           const partner = partnerAddress(args.partner);
           const names: readonly string[] = KEY_REVOCATION_EVENTS;
-          return changeStream(indexer, from, (e) => names.includes(e.name) && (partner === null || e.partner === partner));
+          return changeStream(
+            indexer,
+            from,
+            (e) => names.includes(e.name) && (partner === null || e.partner === partner),
+          );
         },
         resolve: (event: EventRow) => historyView(event),
       },
       proposalChanged: {
-        subscribe: (_: unknown, args: ResumeArgs, { indexer }: Context) => changeStream(indexer, resumePoint(args), proposalEvents(indexer)),
+        subscribe: (_: unknown, args: ResumeArgs, { indexer }: Context) =>
+          changeStream(indexer, resumePoint(args), proposalEvents(indexer)),
         resolve: (event: EventRow) => historyView(event),
       },
     },
@@ -287,28 +347,40 @@ export function resolvers() {
       allowedCategories: (p: { trafficModel: { allowedCategories: string } }, _: unknown, { indexer }: Context) =>
         categoryNames(p.trafficModel.allowedCategories, categoriesOf(indexer)),
       endpoints: (p: { address: string }, _: unknown, { indexer }: Context) =>
-        indexer.store.accountsWhere("endpoint", "partner", p.address).map((e) => endpointView(e, categoriesOf(indexer))).sort((a, b) => a.index - b.index),
+        indexer.store
+          .accountsWhere("endpoint", "partner", p.address)
+          .map((e) => endpointView(e, categoriesOf(indexer)))
+          .sort((a, b) => a.index - b.index),
       keys: (p: { address: string }, _: unknown, { indexer }: Context) =>
-        indexer.store.accountsWhere("infraKey", "partner", p.address).map(keyView).sort((a, b) => a.index - b.index),
+        indexer.store
+          .accountsWhere("infraKey", "partner", p.address)
+          .map(keyView)
+          .sort((a, b) => a.index - b.index),
       proposals: (p: { address: string }, _: unknown, { indexer }: Context) =>
-        indexer.store.accountsWhere("proposal", "partner", p.address).map(proposalView).sort((a, b) => a.proposalId - b.proposalId),
+        indexer.store
+          .accountsWhere("proposal", "partner", p.address)
+          .map(proposalView)
+          .sort((a, b) => a.proposalId - b.proposalId),
       reviews: (p: { address: string }, _: unknown, { indexer }: Context) =>
         indexer.store.events({ partner: p.address, name: "reviewRecorded" }).map(reviewView),
       reports: (p: { address: string }, _: unknown, { indexer }: Context) => {
         const categories = categoriesOf(indexer);
         return indexer.store.accountsOf("deviationReport", p.address).map((row) => reportView(row, categories));
       },
-      history: (p: { address: string }, _: unknown, { indexer }: Context) => indexer.store.events({ partner: p.address }).map(historyView),
+      history: (p: { address: string }, _: unknown, { indexer }: Context) =>
+        indexer.store.events({ partner: p.address }).map(historyView),
     },
     Review: {
-      transaction: (r: { signature: string }, _: unknown, { indexer }: Context) => indexer.store.transaction(r.signature) ?? null,
+      transaction: (r: { signature: string }, _: unknown, { indexer }: Context) =>
+        indexer.store.transaction(r.signature) ?? null,
     },
     Proposal: {
       votes: (p: { proposalId: number }, _: unknown, { indexer }: Context) =>
         indexer.store.events({ name: "proposalVoted", proposalId: p.proposalId }).map(historyView),
     },
     HistoryEvent: {
-      transaction: (e: { signature: string }, _: unknown, { indexer }: Context) => indexer.store.transaction(e.signature) ?? null,
+      transaction: (e: { signature: string }, _: unknown, { indexer }: Context) =>
+        indexer.store.transaction(e.signature) ?? null,
     },
   };
 }

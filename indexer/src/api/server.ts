@@ -3,14 +3,14 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
-import { GraphQLError } from "graphql";
+import { type DocumentNode, GraphQLError } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { createSchema, createYoga } from "graphql-yoga";
 import { WebSocketServer } from "ws";
 import { UserError } from "../../../app/src/cli/user-error.js";
 import type { Indexer } from "../indexer.js";
 import { useRequestBodyLimit } from "./body-limit.js";
-import { resolvers, type Context } from "./resolvers.js";
+import { type Context, resolvers } from "./resolvers.js";
 import { typeDefs } from "./schema.graphql.js";
 
 /** graphql-armor's defaults, written out (RELIABILITY.md); change them only with a note why. */
@@ -34,9 +34,12 @@ export interface ApiServer {
 
 export class PortInUseError extends UserError {}
 
-export async function startApiServer(indexer: Indexer, options: { host?: string; port?: number } = {}): Promise<ApiServer> {
+export async function startApiServer(
+  indexer: Indexer,
+  options: { host?: string; port?: number } = {},
+): Promise<ApiServer> {
   const host = options.host ?? "127.0.0.1";
-  const yoga = createYoga<{}, Context>({
+  const yoga = createYoga<object, Context>({
     schema: createSchema<Context>({ typeDefs, resolvers: resolvers() as never }),
     context: () => ({ indexer }),
     // The body limit last: it wraps whichever request parser was picked (see body-limit.ts).
@@ -71,7 +74,13 @@ export async function startApiServer(indexer: Indexer, options: { host?: string;
   const port = options.port ?? 4000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", (err: NodeJS.ErrnoException) =>
-      reject(err.code === "EADDRINUSE" ? new PortInUseError(`port ${port} on ${host} is already in use (GraphQL): stop what runs there, or pick another port ("npm start -- --graphql-port N", "lume-indexer start --port N")`) : err),
+      reject(
+        err.code === "EADDRINUSE"
+          ? new PortInUseError(
+              `port ${port} on ${host} is already in use (GraphQL): stop what runs there, or pick another port ("npm start -- --graphql-port N", "lume-indexer start --port N")`,
+            )
+          : err,
+      ),
     );
     server.listen(port, host, () => resolve());
   });
@@ -82,9 +91,14 @@ export async function startApiServer(indexer: Indexer, options: { host?: string;
       execute: (args: any) => args.rootValue.execute(args),
       subscribe: (args: any) => args.rootValue.subscribe(args),
       onSubscribe: async (ctx, _id, params) => {
-        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params });
+        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+          ...ctx,
+          req: ctx.extra.request,
+          socket: ctx.extra.socket,
+          params,
+        });
         // A rejected document is answered with its error; the socket stays open.
-        let document;
+        let document: DocumentNode;
         try {
           document = parse(params.query);
         } catch (err) {

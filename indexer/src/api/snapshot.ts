@@ -2,11 +2,19 @@
 // request verifier consumes), built with the SDK's own per-account mappers from the stored
 // account bytes. It carries the registry's history head and change count, so a node can check
 // it against the chain's registry account without trusting the indexer.
-import { PublicKey } from "@solana/web3.js";
+
 import type { IdlAccounts } from "@coral-xyz/anchor";
+import { PublicKey } from "@solana/web3.js";
 import type { LumeRegistry } from "../../../app/src/sdk/idl.js";
 import { registryAddress } from "../../../app/src/sdk/pda.js";
-import { SNAPSHOT_FORMAT_VERSION, snapshotEndpoint, snapshotKey, snapshotPartner, type RegistrySnapshot, type SnapshotPartner } from "../../../app/src/sdk/snapshot.js";
+import {
+  type RegistrySnapshot,
+  SNAPSHOT_FORMAT_VERSION,
+  type SnapshotPartner,
+  snapshotEndpoint,
+  snapshotKey,
+  snapshotPartner,
+} from "../../../app/src/sdk/snapshot.js";
 import type { Indexer } from "../indexer.js";
 
 type Accounts = IdlAccounts<LumeRegistry>;
@@ -24,7 +32,9 @@ export function snapshotCache(): (indexer: Indexer) => RegistrySnapshot | null {
       entry = { version: indexer.accountsVersion, snapshot: registrySnapshot(indexer) };
       built.set(indexer, entry);
     }
-    return entry.snapshot === null ? null : { ...entry.snapshot, slot: indexer.store.indexedSlot(), fetchedAt: Date.now() };
+    return entry.snapshot === null
+      ? null
+      : { ...entry.snapshot, slot: indexer.store.indexedSlot(), fetchedAt: Date.now() };
   };
 }
 
@@ -37,11 +47,16 @@ export function registrySnapshot(indexer: Indexer): RegistrySnapshot | null {
     return raw === null ? null : coder.decode<T>(kind as never, raw);
   };
   const registryKey = registryAddress(indexer.programId).toBase58();
-  const registry = store.account(registryKey)?.closed === false ? decode<Accounts["registry"]>("registry", registryKey) : null;
+  const registry =
+    store.account(registryKey)?.closed === false ? decode<Accounts["registry"]>("registry", registryKey) : null;
   if (registry === null) return null;
   const live = (kind: string) => store.accounts(kind).filter((row) => !row.closed);
   const partners = new Map<string, SnapshotPartner>();
-  for (const row of live("partner")) partners.set(row.pubkey, snapshotPartner(new PublicKey(row.pubkey), decode<Accounts["partner"]>("partner", row.pubkey)!));
+  for (const row of live("partner"))
+    partners.set(
+      row.pubkey,
+      snapshotPartner(new PublicKey(row.pubkey), decode<Accounts["partner"]>("partner", row.pubkey)!),
+    );
   for (const row of live("endpoint")) {
     const e = decode<Accounts["endpoint"]>("endpoint", row.pubkey)!;
     partners.get(e.partner.toBase58())?.endpoints.push(snapshotEndpoint(new PublicKey(row.pubkey), e));
@@ -61,7 +76,9 @@ export function registrySnapshot(indexer: Indexer): RegistrySnapshot | null {
     slot: store.indexedSlot(),
     changeCount: registry.history.changeCount.toNumber(),
     historyHead: Buffer.from(registry.history.head).toString("hex"),
-    categories: registry.categories.slice(0, registry.categoryCount).map((c) => Buffer.from(c.bytes.slice(0, c.len)).toString("utf8")),
+    categories: registry.categories
+      .slice(0, registry.categoryCount)
+      .map((c) => Buffer.from(c.bytes.slice(0, c.len)).toString("utf8")),
     reviewGraceSeconds: registry.policy.reviewGraceSeconds,
     partners: list,
     fetchedAt: Date.now(),

@@ -14,9 +14,11 @@ export function resumePoint(args: { fromChangeIndex?: number | null; fromSlot?: 
   const { fromChangeIndex, fromSlot } = args;
   const hasIndex = fromChangeIndex !== undefined && fromChangeIndex !== null;
   const hasSlot = fromSlot !== undefined && fromSlot !== null;
-  if (hasIndex && hasSlot) throw badInput("give fromChangeIndex or fromSlot, not both: they are two ways to say where to resume");
+  if (hasIndex && hasSlot)
+    throw badInput("give fromChangeIndex or fromSlot, not both: they are two ways to say where to resume");
   if (hasIndex) {
-    if (fromChangeIndex < 0) throw badInput(`fromChangeIndex must be 0 or more (the last change index you saw), got ${fromChangeIndex}`);
+    if (fromChangeIndex < 0)
+      throw badInput(`fromChangeIndex must be 0 or more (the last change index you saw), got ${fromChangeIndex}`);
     return { afterChangeIndex: fromChangeIndex };
   }
   if (hasSlot) {
@@ -40,8 +42,14 @@ export function partnerAddress(partner: string | null | undefined): string | nul
 /** Event names as the history stores them (the IDL's, camelCase), plus "unknown" for undecodable events. */
 export function eventNames(indexer: Indexer, names: string[] | null | undefined): string[] | null {
   if (names === undefined || names === null) return null;
-  const known = new Set(["unknown", ...(indexer.decoder.program.idl.events ?? []).map((e) => e.name.charAt(0).toLowerCase() + e.name.slice(1))]);
+  const known = new Set([
+    "unknown",
+    ...(indexer.decoder.program.idl.events ?? []).map((e) => e.name.charAt(0).toLowerCase() + e.name.slice(1)),
+  ]);
   const unknown = names.filter((n) => !known.has(n));
-  if (unknown.length > 0) throw badInput(`unknown event name ${unknown.map((n) => `"${n}"`).join(", ")}; the registry's events are ${[...known].join(", ")}`);
+  if (unknown.length > 0)
+    throw badInput(
+      `unknown event name ${unknown.map((n) => `"${n}"`).join(", ")}; the registry's events are ${[...known].join(", ")}`,
+    );
   return names;
 }

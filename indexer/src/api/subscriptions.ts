@@ -38,7 +38,11 @@ function startOf(indexer: Indexer, from: ResumePoint): { last: number; replay: b
     : { last: Math.min(first.changeIndex - 1, contiguous), replay: true, minSlot: from.fromSlot };
 }
 
-export function changeStream(indexer: Indexer, from: ResumePoint, wanted: EventFilter = () => true): Repeater<EventRow> {
+export function changeStream(
+  indexer: Indexer,
+  from: ResumePoint,
+  wanted: EventFilter = () => true,
+): Repeater<EventRow> {
   return new Repeater<EventRow>(async (push, stop) => {
     let stopped = false;
     let wake: (() => void) | undefined;

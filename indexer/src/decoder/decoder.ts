@@ -2,13 +2,13 @@
 // accounts by discriminator, events from `Program data:` logs, instruction arguments. Anything
 // unknown or malformed is counted and reported, never thrown.
 import type { BorshInstructionCoder, Provider } from "@coral-xyz/anchor";
-import { Connection, PublicKey } from "@solana/web3.js";
+import { Connection, type PublicKey } from "@solana/web3.js";
 import { registryErrorOf } from "../../../app/src/sdk/errors.js";
-import { registryProgram, type RegistryProgram } from "../../../app/src/sdk/program.js";
+import { type RegistryProgram, registryProgram } from "../../../app/src/sdk/program.js";
 import type { RawAccountUpdate, RawTransaction } from "../source/types.js";
 import type { AccountDataDecoder } from "../store/account-cache.js";
 import { compileAccountDecoder, type FastAccountDecoder, type IdlLike } from "./fast-accounts.js";
-import { normalize, type Json } from "./normalize.js";
+import { type Json, normalize } from "./normalize.js";
 
 export interface DecodedAccount {
   pubkey: string;
@@ -38,7 +38,12 @@ export interface IndexedAccount {
 
 /** Per account type, the fields that key it in the store (read at fixed offsets). */
 const OWNER_FIELD = "partner";
-export const SEQ_FIELD: Readonly<Record<string, string>> = { partner: "partnerId", proposal: "proposalId", endpoint: "index", infraKey: "index" };
+export const SEQ_FIELD: Readonly<Record<string, string>> = {
+  partner: "partnerId",
+  proposal: "proposalId",
+  endpoint: "index",
+  infraKey: "index",
+};
 
 export interface DecodedEvent {
   signature: string;
@@ -87,7 +92,8 @@ export function programDataEntries(logs: readonly string[], programId: string): 
     const invoke = INVOKE.exec(line);
     if (invoke) stack.push(invoke[1]!);
     else if (EXIT.test(line)) stack.pop();
-    else if (line.startsWith(DATA) && stack[stack.length - 1] === programId) out.push(Buffer.from(line.slice(DATA.length), "base64"));
+    else if (line.startsWith(DATA) && stack[stack.length - 1] === programId)
+      out.push(Buffer.from(line.slice(DATA.length), "base64"));
   }
   return out;
 }
@@ -127,7 +133,8 @@ export class RegistryDecoder {
    * Anything malformed past that is reported when the data is first decoded (decodeData).
    */
   identify(update: RawAccountUpdate): IndexedAccount | undefined {
-    if (update.data === null || update.lamports === 0) return { pubkey: update.pubkey, slot: update.slot, kind: null, owner: null, seq: null, raw: null };
+    if (update.data === null || update.lamports === 0)
+      return { pubkey: update.pubkey, slot: update.slot, kind: null, owner: null, seq: null, raw: null };
     const data = update.data;
     const kind = this.accountKind(data);
     if (kind === undefined) {
@@ -135,7 +142,12 @@ export class RegistryDecoder {
       return undefined;
     }
     if (data.length < this.fast.minSize(kind)) {
-      this.fail({ what: "account", where: update.pubkey, slot: update.slot, message: `${kind}: account data too short for its type (${data.length} < ${this.fast.minSize(kind)} bytes)` });
+      this.fail({
+        what: "account",
+        where: update.pubkey,
+        slot: update.slot,
+        message: `${kind}: account data too short for its type (${data.length} < ${this.fast.minSize(kind)} bytes)`,
+      });
       return undefined;
     }
     const owner = this.fast.fixedField(kind, OWNER_FIELD);
@@ -159,12 +171,14 @@ export class RegistryDecoder {
   /** What the store decodes stored accounts with; failures are counted like ingest failures. */
   readonly accountData: AccountDataDecoder = {
     decode: (kind, raw) => this.decodeData(kind, raw),
-    malformed: (pubkey, slot, kind, err) => this.fail({ what: "account", where: pubkey, slot, message: `${kind}: ${(err as Error).message}` }),
+    malformed: (pubkey, slot, kind, err) =>
+      this.fail({ what: "account", where: pubkey, slot, message: `${kind}: ${(err as Error).message}` }),
   };
 
   /** Decoded account, or undefined (counted) when it is unknown or malformed. */
   account(update: RawAccountUpdate): DecodedAccount | undefined {
-    if (update.data === null || update.lamports === 0) return { pubkey: update.pubkey, slot: update.slot, kind: null, data: null, raw: null };
+    if (update.data === null || update.lamports === 0)
+      return { pubkey: update.pubkey, slot: update.slot, kind: null, data: null, raw: null };
     const kind = this.accountKind(update.data);
     if (kind === undefined) {
       this.fail({ what: "account", where: update.pubkey, slot: update.slot, message: "unknown account discriminator" });
@@ -174,7 +188,12 @@ export class RegistryDecoder {
       const data = this.decodeData(kind, update.data);
       return { pubkey: update.pubkey, slot: update.slot, kind, data, raw: update.data };
     } catch (err) {
-      this.fail({ what: "account", where: update.pubkey, slot: update.slot, message: `${kind}: ${(err as Error).message}` });
+      this.fail({
+        what: "account",
+        where: update.pubkey,
+        slot: update.slot,
+        message: `${kind}: ${(err as Error).message}`,
+      });
       return undefined;
     }
   }
@@ -189,7 +208,14 @@ export class RegistryDecoder {
     try {
       const decoded = this.program.coder.events.decode(raw.toString("base64"));
       if (decoded === null) throw new Error("unknown event discriminator");
-      return { signature, slot, changeIndex: Number(raw.readBigUInt64LE(8)), name: decoded.name, data: normalize(decoded.data), raw };
+      return {
+        signature,
+        slot,
+        changeIndex: Number(raw.readBigUInt64LE(8)),
+        name: decoded.name,
+        data: normalize(decoded.data),
+        raw,
+      };
     } catch (err) {
       this.fail({ what: "event", where: signature, slot, message: (err as Error).message });
       // Kept undecoded: the history chain needs every event's bytes.
@@ -216,8 +242,23 @@ export class RegistryDecoder {
           .map((raw) => this.event(raw, tx.signature, tx.slot))
           .filter((e): e is DecodedEvent => e !== undefined)
       : [];
-    const known = ok ? undefined : registryErrorOf({ logs: tx.logs, ...(typeof tx.err === "object" && tx.err !== null ? tx.err : {}) }, this.program.programId);
+    const known = ok
+      ? undefined
+      : registryErrorOf(
+          { logs: tx.logs, ...(typeof tx.err === "object" && tx.err !== null ? tx.err : {}) },
+          this.program.programId,
+        );
     const programError = known === undefined ? null : { code: known.code, name: known.name, message: known.msg };
-    return { signature: tx.signature, slot: tx.slot, blockTime: tx.blockTime, ok, err: ok ? null : normalize(tx.err), programError, signers: tx.signers, instructions, events };
+    return {
+      signature: tx.signature,
+      slot: tx.slot,
+      blockTime: tx.blockTime,
+      ok,
+      err: ok ? null : normalize(tx.err),
+      programError,
+      signers: tx.signers,
+      instructions,
+      events,
+    };
   }
 }

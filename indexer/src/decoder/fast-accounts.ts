@@ -11,7 +11,15 @@
 import { PublicKey } from "@solana/web3.js";
 import type { Json } from "./normalize.js";
 
-type IdlType = string | { array?: [IdlType, number]; vec?: IdlType; option?: IdlType; defined?: { name: string; generics?: unknown[] }; generic?: string };
+type IdlType =
+  | string
+  | {
+      array?: [IdlType, number];
+      vec?: IdlType;
+      option?: IdlType;
+      defined?: { name: string; generics?: unknown[] };
+      generic?: string;
+    };
 interface IdlField {
   name?: string;
   type: IdlType;
@@ -20,7 +28,10 @@ type IdlFields = (IdlField | IdlType)[] | undefined;
 interface IdlTypeDef {
   name: string;
   generics?: unknown[];
-  type: { kind: "struct"; fields?: IdlFields } | { kind: "enum"; variants: { name: string; fields?: IdlFields }[] } | { kind: string };
+  type:
+    | { kind: "struct"; fields?: IdlFields }
+    | { kind: "enum"; variants: { name: string; fields?: IdlFields }[] }
+    | { kind: string };
 }
 export interface IdlLike {
   accounts?: { name: string; discriminator: number[] }[];
@@ -116,7 +127,8 @@ const PRIMITIVES: Record<string, Reader> = {
 
 /** normalize()'s rule for a list of raw numbers: 32 bytes → hex, otherwise the numbers. */
 function numberList(values: number[]): Json {
-  if (values.length === 32 && values.every((v) => Number.isInteger(v) && v >= 0 && v <= 255)) return Buffer.from(values).toString("hex");
+  if (values.length === 32 && values.every((v) => Number.isInteger(v) && v >= 0 && v <= 255))
+    return Buffer.from(values).toString("hex");
   return values;
 }
 
@@ -138,7 +150,8 @@ class Compiler {
     if (type.vec !== undefined) return this.sequence(this.type(type.vec), null);
     if (type.option !== undefined) return this.option(this.type(type.option));
     if (type.defined !== undefined) {
-      if (type.defined.generics !== undefined && type.defined.generics.length > 0) throw new Unsupported("generic type");
+      if (type.defined.generics !== undefined && type.defined.generics.length > 0)
+        throw new Unsupported("generic type");
       return this.defined(type.defined.name);
     }
     throw new Unsupported(JSON.stringify(type));
@@ -152,7 +165,8 @@ class Compiler {
     if (def.generics !== undefined && def.generics.length > 0) throw new Unsupported("generic type");
     let reader: Reader;
     if (def.type.kind === "struct") reader = this.struct((def.type as { fields?: IdlFields }).fields);
-    else if (def.type.kind === "enum") reader = this.enumeration((def.type as { variants: { name: string; fields?: IdlFields }[] }).variants);
+    else if (def.type.kind === "enum")
+      reader = this.enumeration((def.type as { variants: { name: string; fields?: IdlFields }[] }).variants);
     else throw new Unsupported(`type kind ${def.type.kind}`);
     this.cache.set(name, reader);
     return reader;
@@ -181,8 +195,17 @@ class Compiler {
       const total = size * count;
       if (size === 1 && numeric && item.read === PRIMITIVES.u8!.read) {
         // [u8; N]: hex when N is 32, a number list otherwise.
-        if (count === 32) return { size: 32, u8Array: true, read: (b, o) => (o + 32 > b.length ? tooShort() : b.toString("hex", o, o + 32)) };
-        return { size: total, u8Array: true, read: (b, o) => (o + total > b.length ? tooShort() : Array.from(b.subarray(o, o + total))) };
+        if (count === 32)
+          return {
+            size: 32,
+            u8Array: true,
+            read: (b, o) => (o + 32 > b.length ? tooShort() : b.toString("hex", o, o + 32)),
+          };
+        return {
+          size: total,
+          u8Array: true,
+          read: (b, o) => (o + total > b.length ? tooShort() : Array.from(b.subarray(o, o + total))),
+        };
       }
       const read = item.read;
       return {
@@ -239,7 +262,8 @@ class Compiler {
 
   private fields(fields: IdlFields): { name: string; reader: Reader }[] {
     return (fields ?? []).map((f, i) => {
-      if (typeof f === "object" && f !== null && "type" in f && (f as IdlField).name !== undefined) return { name: (f as IdlField).name!, reader: this.type((f as IdlField).type) };
+      if (typeof f === "object" && f !== null && "type" in f && (f as IdlField).name !== undefined)
+        return { name: (f as IdlField).name!, reader: this.type((f as IdlField).type) };
       return { name: String(i), reader: this.type(f as IdlType) };
     });
   }

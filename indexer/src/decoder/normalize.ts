@@ -32,7 +32,8 @@ export function normalize(value: unknown): Json {
     }
     if (keys.length === 1) {
       const inner = record[keys[0]!];
-      if (typeof inner === "object" && inner !== null && !Array.isArray(inner) && Object.keys(inner).length === 0) return keys[0]!;
+      if (typeof inner === "object" && inner !== null && !Array.isArray(inner) && Object.keys(inner).length === 0)
+        return keys[0]!;
     }
     const out: { [key: string]: Json } = {};
     for (const key of keys) out[key] = normalize(record[key]);

@@ -13,10 +13,20 @@ export function createSource(
   resumeSignature: () => string | null,
   log: (msg: string, fields?: Record<string, unknown>) => void,
 ): ChainSource {
-  const common = { rpcUrl: options.rpcUrl, programId, commitment: options.commitment, staleAfterMs: options.staleAfterMs, resumeSignature, log };
+  const common = {
+    rpcUrl: options.rpcUrl,
+    programId,
+    commitment: options.commitment,
+    staleAfterMs: options.staleAfterMs,
+    resumeSignature,
+    log,
+  };
   if (options.heliusWebhook !== undefined) {
     // Deliveries are confirmed transactions; their accounts cannot be read at finalized yet.
-    if (options.commitment === "finalized") throw new Error("Helius webhooks deliver confirmed transactions: index them at confirmed commitment (rows are upgraded to finalized later)");
+    if (options.commitment === "finalized")
+      throw new Error(
+        "Helius webhooks deliver confirmed transactions: index them at confirmed commitment (rows are upgraded to finalized later)",
+      );
     return new HeliusWebhookSource({ ...common, webhook: options.heliusWebhook });
   }
   if (options.heliusWsUrl !== undefined) return new HeliusSource({ ...common, enhancedWsUrl: options.heliusWsUrl });

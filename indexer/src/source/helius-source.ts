@@ -6,7 +6,7 @@
 // pipeline's gap check notice changes the stream missed; a closed stream reconnects and
 // re-backfills.
 import { VersionedTransaction } from "@solana/web3.js";
-import { makeEnhancedWsClient, type EnhancedWsClient } from "helius-sdk/websockets/enhancedWs";
+import { type EnhancedWsClient, makeEnhancedWsClient } from "helius-sdk/websockets/enhancedWs";
 import type { TransactionNotificationResult } from "helius-sdk/websockets/types";
 import { WebSocket as NodeWebSocket } from "ws";
 import { RpcBackedSource, type RpcBackedSourceOptions } from "./rpc-backed-source.js";
@@ -44,7 +44,12 @@ export class HeliusSource extends RpcBackedSource<HeliusSourceOptions> {
     this.client = client;
     const subscription = await client.transactionSubscribe(
       { accountInclude: [this.options.programId.toBase58()], failed: true, vote: false },
-      { commitment: this.options.commitment ?? "confirmed", encoding: "base64", transactionDetails: "full", maxSupportedTransactionVersion: 0 },
+      {
+        commitment: this.options.commitment ?? "confirmed",
+        encoding: "base64",
+        transactionDetails: "full",
+        maxSupportedTransactionVersion: 0,
+      },
     );
     void (async () => {
       try {
@@ -92,9 +97,14 @@ export class HeliusSource extends RpcBackedSource<HeliusSourceOptions> {
       err: full.meta?.err ?? null,
       logs: full.meta?.logMessages ?? [],
       signers: keys.slice(0, tx.message.header.numRequiredSignatures).map((k) => k.toBase58()),
-      instructions: tx.message.compiledInstructions.filter((ix) => keys[ix.programIdIndex]?.equals(this.options.programId)).map((ix) => Buffer.from(ix.data)),
+      instructions: tx.message.compiledInstructions
+        .filter((ix) => keys[ix.programIdIndex]?.equals(this.options.programId))
+        .map((ix) => Buffer.from(ix.data)),
       // Static keys, then the writable addresses loaded from lookup tables (base58 in the JSON meta).
-      writable: [...keys.filter((_, i) => tx.message.isAccountWritable(i)).map((k) => k.toBase58()), ...(full.meta?.loadedAddresses?.writable ?? [])],
+      writable: [
+        ...keys.filter((_, i) => tx.message.isAccountWritable(i)).map((k) => k.toBase58()),
+        ...(full.meta?.loadedAddresses?.writable ?? []),
+      ],
     };
     sink.transactions(this.name, [raw]);
     sink.chainSlot(notification.slot);

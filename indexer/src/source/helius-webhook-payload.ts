@@ -28,10 +28,16 @@ const rawTransactionSchema = z.object({
     signatures: z.array(base58).min(1),
     message: z.object({
       accountKeys: z.array(base58).min(1),
-      header: z.object({ numRequiredSignatures: index, numReadonlySignedAccounts: index, numReadonlyUnsignedAccounts: index }),
+      header: z.object({
+        numRequiredSignatures: index,
+        numReadonlySignedAccounts: index,
+        numReadonlyUnsignedAccounts: index,
+      }),
       recentBlockhash: base58,
       instructions: z.array(z.object({ programIdIndex: index, accounts: z.array(index), data: z.string() })),
-      addressTableLookups: z.array(z.object({ accountKey: base58, writableIndexes: z.array(index), readonlyIndexes: z.array(index) })).nullish(),
+      addressTableLookups: z
+        .array(z.object({ accountKey: base58, writableIndexes: z.array(index), readonlyIndexes: z.array(index) }))
+        .nullish(),
     }),
   }),
   version: z.union([z.literal("legacy"), z.literal(0)]).optional(),
@@ -49,7 +55,8 @@ export interface WebhookTransaction {
 
 /** Parses and checks a webhook body (already JSON-decoded); throws PayloadError naming the first problem. */
 export function parseWebhookBody(body: unknown): WebhookTransaction[] {
-  if (!Array.isArray(body)) throw new PayloadError("expected a JSON array of transactions (a Helius raw-transaction webhook)");
+  if (!Array.isArray(body))
+    throw new PayloadError("expected a JSON array of transactions (a Helius raw-transaction webhook)");
   return body.map((item, i) => {
     const parsed = rawTransactionSchema.safeParse(item);
     if (!parsed.success) {
@@ -77,7 +84,8 @@ function toWebhookTransaction(tx: RawWebhookTransaction): WebhookTransaction {
   const m = tx.transaction.message;
   const keys = m.accountKeys.map((k, i) => publicKey(k, `accountKeys[${i}]`));
   const instructions = m.instructions.map((ix, i) => {
-    if (ix.programIdIndex >= keys.length) throw new Error(`instructions[${i}].programIdIndex ${ix.programIdIndex} is past the ${keys.length} account keys`);
+    if (ix.programIdIndex >= keys.length)
+      throw new Error(`instructions[${i}].programIdIndex ${ix.programIdIndex} is past the ${keys.length} account keys`);
     let data: Uint8Array;
     try {
       data = anchor.utils.bytes.bs58.decode(ix.data);
@@ -86,7 +94,10 @@ function toWebhookTransaction(tx: RawWebhookTransaction): WebhookTransaction {
     }
     return { programIdIndex: ix.programIdIndex, accountKeyIndexes: ix.accounts, data };
   });
-  if (m.header.numRequiredSignatures > keys.length) throw new Error(`header.numRequiredSignatures ${m.header.numRequiredSignatures} exceeds the ${keys.length} account keys`);
+  if (m.header.numRequiredSignatures > keys.length)
+    throw new Error(
+      `header.numRequiredSignatures ${m.header.numRequiredSignatures} exceeds the ${keys.length} account keys`,
+    );
   const message: VersionedMessage =
     tx.version === 0
       ? new MessageV0({
@@ -94,7 +105,10 @@ function toWebhookTransaction(tx: RawWebhookTransaction): WebhookTransaction {
           staticAccountKeys: keys,
           recentBlockhash: m.recentBlockhash,
           compiledInstructions: instructions,
-          addressTableLookups: (m.addressTableLookups ?? []).map((l, i) => ({ ...l, accountKey: publicKey(l.accountKey, `addressTableLookups[${i}].accountKey`) })),
+          addressTableLookups: (m.addressTableLookups ?? []).map((l, i) => ({
+            ...l,
+            accountKey: publicKey(l.accountKey, `addressTableLookups[${i}].accountKey`),
+          })),
         })
       : new Message({
           header: m.header,
@@ -111,7 +125,10 @@ function toWebhookTransaction(tx: RawWebhookTransaction): WebhookTransaction {
       slot: tx.slot,
       blockTime: tx.blockTime ?? null,
       transaction: { message },
-      meta: tx.meta === null ? null : { err: tx.meta.err ?? null, logMessages: tx.meta.logMessages ?? [], loadedAddresses: { writable } },
+      meta:
+        tx.meta === null
+          ? null
+          : { err: tx.meta.err ?? null, logMessages: tx.meta.logMessages ?? [], loadedAddresses: { writable } },
     },
     accounts: [...keys, ...writable, ...readonly],
   };

@@ -40,7 +40,11 @@ export class HeliusWebhookSource extends RpcBackedSource<HeliusWebhookSourceOpti
   /** Listens first, so deliveries during the backfill are kept (the store ignores repeats). */
   async start(sink: IngestSink): Promise<void> {
     this.sink = sink;
-    this.receiverInstance = await WebhookReceiver.listen({ ...this.options.webhook, deliver: (body) => this.deliver(body), log: this.options.log });
+    this.receiverInstance = await WebhookReceiver.listen({
+      ...this.options.webhook,
+      deliver: (body) => this.deliver(body),
+      log: this.options.log,
+    });
     this.options.log?.("receiving Helius webhooks", { url: this.receiverInstance.url });
     try {
       await this.backfill(sink);

@@ -13,7 +13,12 @@ export interface ConfirmedTransaction {
 }
 
 /** `live`: include the accounts the transaction could write (static keys and loaded addresses). */
-export function toRawTransaction(signature: string, tx: ConfirmedTransaction, programId: PublicKey, live: boolean): RawTransaction {
+export function toRawTransaction(
+  signature: string,
+  tx: ConfirmedTransaction,
+  programId: PublicKey,
+  live: boolean,
+): RawTransaction {
   const message = tx.transaction.message;
   const keys = message.staticAccountKeys;
   return {
@@ -23,7 +28,9 @@ export function toRawTransaction(signature: string, tx: ConfirmedTransaction, pr
     err: tx.meta?.err ?? null,
     logs: tx.meta?.logMessages ?? [],
     signers: keys.slice(0, message.header.numRequiredSignatures).map((k) => k.toBase58()),
-    instructions: message.compiledInstructions.filter((ix) => keys[ix.programIdIndex]?.equals(programId)).map((ix) => Buffer.from(ix.data)),
+    instructions: message.compiledInstructions
+      .filter((ix) => keys[ix.programIdIndex]?.equals(programId))
+      .map((ix) => Buffer.from(ix.data)),
     ...(live
       ? {
           writable: [

@@ -1,7 +1,7 @@
 // For sources without a slot feed (Helius' stream, webhooks): the registry account, re-read every
 // `staleAfterMs`. Its slot keeps the pipeline's lag honest and its change count lets the gap
 // check notice changes the source never delivered.
-import { Connection, PublicKey, type Commitment } from "@solana/web3.js";
+import type { Commitment, Connection, PublicKey } from "@solana/web3.js";
 import { registryAddress } from "../../../app/src/sdk/pda.js";
 import type { IngestSink } from "./types.js";
 
@@ -17,7 +17,10 @@ export async function pollRegistry(
     const address = registryAddress(programId);
     const { context, value } = await connection.getAccountInfoAndContext(address, commitment);
     // Stored first: the slot then says what the index holds.
-    if (value !== null) sink.accounts(sourceName, [{ pubkey: address.toBase58(), slot: context.slot, lamports: value.lamports, data: value.data }]);
+    if (value !== null)
+      sink.accounts(sourceName, [
+        { pubkey: address.toBase58(), slot: context.slot, lamports: value.lamports, data: value.data },
+      ]);
     sink.chainSlot(context.slot);
   } catch (err) {
     log?.("registry poll failed", { err: String(err) });

@@ -69,7 +69,15 @@ export abstract class RpcBackedSource<Options extends RpcBackedSourceOptions> im
   /** Starts re-reading the registry account every `staleAfterMs`. */
   protected pollRegistryEvery(sink: IngestSink): void {
     this.poller = setInterval(
-      () => void pollRegistry(this.rpc.connection, this.options.programId, this.options.commitment as Commitment, sink, this.name, this.options.log),
+      () =>
+        void pollRegistry(
+          this.rpc.connection,
+          this.options.programId,
+          this.options.commitment as Commitment,
+          sink,
+          this.name,
+          this.options.log,
+        ),
       this.options.staleAfterMs ?? 15_000,
     );
   }

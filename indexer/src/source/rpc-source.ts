@@ -2,7 +2,7 @@
 // programSubscribe, logsSubscribe and slotSubscribe. A reconnected websocket or a slot stream
 // that stays silent past `staleAfterMs` counts as a gap: the source reports degraded,
 // resubscribes and re-backfills.
-import { Connection, PublicKey, type Commitment } from "@solana/web3.js";
+import { type Commitment, Connection, PublicKey } from "@solana/web3.js";
 import { registryAddress } from "../../../app/src/sdk/pda.js";
 import { toRawTransaction } from "./raw-transaction.js";
 import type { AccountRead, ChainSource, IngestSink, RawAccountUpdate, RawTransaction } from "./types.js";
@@ -36,7 +36,11 @@ async function retry<T>(fn: () => Promise<T>, attempts = 8): Promise<T> {
 }
 
 interface WebSocketInternals {
-  _rpcWebSocket: { on(event: string, cb: () => void): void; close(code?: number): void; setAutoReconnect(on: boolean): void };
+  _rpcWebSocket: {
+    on(event: string, cb: () => void): void;
+    close(code?: number): void;
+    setAutoReconnect(on: boolean): void;
+  };
   _rpcWebSocketIdleTimeout: ReturnType<typeof setTimeout> | null;
 }
 
@@ -58,7 +62,10 @@ export class RpcSource implements ChainSource {
 
   constructor(private readonly options: RpcSourceOptions) {
     this.commitment = options.commitment ?? "confirmed";
-    this.connection = new Connection(options.rpcUrl, { commitment: this.commitment, ...(options.wsUrl ? { wsEndpoint: options.wsUrl } : {}) });
+    this.connection = new Connection(options.rpcUrl, {
+      commitment: this.commitment,
+      ...(options.wsUrl ? { wsEndpoint: options.wsUrl } : {}),
+    });
     this.registry = registryAddress(options.programId);
   }
 
@@ -73,9 +80,13 @@ export class RpcSource implements ChainSource {
     await this.backfill(sink);
     const staleAfter = this.options.staleAfterMs ?? 15_000;
     this.lastSlotAt = Date.now();
-    this.watchdog = setInterval(() => {
-      if (Date.now() - this.lastSlotAt > staleAfter) void this.repair(`no slot notification for ${Date.now() - this.lastSlotAt} ms`, true);
-    }, Math.max(50, Math.min(1_000, staleAfter / 4)));
+    this.watchdog = setInterval(
+      () => {
+        if (Date.now() - this.lastSlotAt > staleAfter)
+          void this.repair(`no slot notification for ${Date.now() - this.lastSlotAt} ms`, true);
+      },
+      Math.max(50, Math.min(1_000, staleAfter / 4)),
+    );
   }
 
   /** web3.js reconnects on its own and resubscribes; a second "open" means we may have missed updates. */
@@ -94,7 +105,12 @@ export class RpcSource implements ChainSource {
         // surfpool 1.5 stamps every program notification with one stale slot (seen: 34 while the
         // chain was at 99,765), so a notification never counts as older than the slot stream.
         const slot = Math.max(ctx.slot, this.latestSlot);
-        this.pendingAccounts.push({ pubkey: info.accountId.toBase58(), slot, lamports: info.accountInfo.lamports, data: info.accountInfo.data });
+        this.pendingAccounts.push({
+          pubkey: info.accountId.toBase58(),
+          slot,
+          lamports: info.accountInfo.lamports,
+          data: info.accountInfo.data,
+        });
         this.scheduleFlush();
       },
       { commitment: this.commitment },
@@ -106,7 +122,11 @@ export class RpcSource implements ChainSource {
         void this.fetchTransactions([logs.signature], 0).then(
           (txs) => sink.transactions(this.name, txs),
           (err: unknown) => {
-            this.log("could not fetch a notified transaction; re-backfilling", { signature: logs.signature, slot: ctx.slot, err: String(err) });
+            this.log("could not fetch a notified transaction; re-backfilling", {
+              signature: logs.signature,
+              slot: ctx.slot,
+              err: String(err),
+            });
             void this.repair(`transaction ${logs.signature} unavailable`, false);
           },
         );
@@ -153,7 +173,8 @@ export class RpcSource implements ChainSource {
 
   /** Reports degraded, optionally resubscribes, re-backfills, then reports healthy again. */
   repair(reason: string, resubscribe = false): Promise<void> {
-    if (this.repairing !== undefined || this.stopped || this.sink === undefined) return this.repairing ?? Promise.resolve();
+    if (this.repairing !== undefined || this.stopped || this.sink === undefined)
+      return this.repairing ?? Promise.resolve();
     const sink = this.sink;
     this.log("gap suspected, re-backfilling", { reason });
     sink.degraded(reason);
@@ -191,7 +212,12 @@ export class RpcSource implements ChainSource {
     const { context, value } = await retry(() =>
       this.connection.getProgramAccounts(this.options.programId, { commitment: this.commitment, withContext: true }),
     );
-    const updates = value.map((a) => ({ pubkey: a.pubkey.toBase58(), slot: context.slot, lamports: a.account.lamports, data: a.account.data }));
+    const updates = value.map((a) => ({
+      pubkey: a.pubkey.toBase58(),
+      slot: context.slot,
+      lamports: a.account.lamports,
+      data: a.account.data,
+    }));
     sink.accounts(this.name, updates, { slot: context.slot });
     sink.chainSlot(context.slot);
     return context.slot;
@@ -224,11 +250,19 @@ export class RpcSource implements ChainSource {
     for (let at = 0; at < pubkeys.length; at += 100) {
       const chunk = pubkeys.slice(at, at + 100);
       const keys = chunk.map((k) => new PublicKey(k));
-      const { context, value } = await retry(() => this.connection.getMultipleAccountsInfoAndContext(keys, { commitment: this.commitment, minContextSlot: minSlot }), 5);
+      const { context, value } = await retry(
+        () =>
+          this.connection.getMultipleAccountsInfoAndContext(keys, {
+            commitment: this.commitment,
+            minContextSlot: minSlot,
+          }),
+        5,
+      );
       slot = Math.max(slot, context.slot);
       value.forEach((account, i) => {
         if (account === null) updates.push({ pubkey: chunk[i]!, slot: context.slot, lamports: 0, data: null });
-        else if (account.owner.equals(this.options.programId)) updates.push({ pubkey: chunk[i]!, slot: context.slot, lamports: account.lamports, data: account.data });
+        else if (account.owner.equals(this.options.programId))
+          updates.push({ pubkey: chunk[i]!, slot: context.slot, lamports: account.lamports, data: account.data });
       });
     }
     return { slot, updates };
@@ -238,12 +272,18 @@ export class RpcSource implements ChainSource {
    * Fetches transactions and their registry instructions and logs; those after `writableAfterSlot`
    * carry the accounts they could write (the pipeline reads those before publishing).
    */
-  async fetchTransactions(signatures: string[], writableAfterSlot = Number.POSITIVE_INFINITY): Promise<RawTransaction[]> {
+  async fetchTransactions(
+    signatures: string[],
+    writableAfterSlot = Number.POSITIVE_INFINITY,
+  ): Promise<RawTransaction[]> {
     const finality = this.commitment === "processed" ? "confirmed" : (this.commitment as "confirmed" | "finalized");
     return Promise.all(
       signatures.map(async (signature) => {
         const tx = await retry(async () => {
-          const found = await this.connection.getTransaction(signature, { commitment: finality, maxSupportedTransactionVersion: 0 });
+          const found = await this.connection.getTransaction(signature, {
+            commitment: finality,
+            maxSupportedTransactionVersion: 0,
+          });
           if (found === null) throw new Error(`transaction ${signature} not found`);
           return found;
         });
@@ -252,7 +292,12 @@ export class RpcSource implements ChainSource {
     );
   }
 
-  async backfillTransactions(sink: IngestSink, until: string | null, progress?: (done: number, total: number) => void, writableAfterSlot = Number.POSITIVE_INFINITY): Promise<number> {
+  async backfillTransactions(
+    sink: IngestSink,
+    until: string | null,
+    progress?: (done: number, total: number) => void,
+    writableAfterSlot = Number.POSITIVE_INFINITY,
+  ): Promise<number> {
     const signatures = await this.signaturesSince(until);
     progress?.(0, signatures.length);
     const chunk = 50;

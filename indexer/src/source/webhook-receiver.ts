@@ -70,7 +70,13 @@ export class WebhookReceiver {
     const host = options.host ?? "127.0.0.1";
     await new Promise<void>((resolve, reject) => {
       // A busy or forbidden port is the operator's to fix: a message, not a stack trace.
-      server.once("error", (err) => reject(new UserError(`cannot listen for Helius webhooks on ${host}:${options.port}: ${(err as Error).message} (pick another --helius-webhook-port)`)));
+      server.once("error", (err) =>
+        reject(
+          new UserError(
+            `cannot listen for Helius webhooks on ${host}:${options.port}: ${(err as Error).message} (pick another --helius-webhook-port)`,
+          ),
+        ),
+      );
       server.listen(options.port, host, () => resolve());
     });
     return receiver;
@@ -88,8 +94,14 @@ export class WebhookReceiver {
     if (req.method !== "POST") return this.reply(res, 405, "only POST is accepted", { allow: "POST" });
     if (!this.authorized(req.headers.authorization)) {
       this.rejections.unauthorized += 1;
-      this.options.log?.("refused a webhook request: wrong or missing Authorization", { from: req.socket.remoteAddress });
-      return this.reply(res, 401, req.headers.authorization === undefined ? "missing Authorization header" : "wrong Authorization header");
+      this.options.log?.("refused a webhook request: wrong or missing Authorization", {
+        from: req.socket.remoteAddress,
+      });
+      return this.reply(
+        res,
+        401,
+        req.headers.authorization === undefined ? "missing Authorization header" : "wrong Authorization header",
+      );
     }
     let body: unknown;
     try {
@@ -146,7 +158,11 @@ export class WebhookReceiver {
 
   private reply(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
     const body = JSON.stringify(status === 200 ? { ok: true } : { error: message });
-    res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(body), ...headers });
+    res.writeHead(status, {
+      "content-type": "application/json",
+      "content-length": Buffer.byteLength(body),
+      ...headers,
+    });
     res.end(body);
   }
 

@@ -3,7 +3,7 @@
 // migrations, one transaction per batch, slot-ordered idempotent upserts. Accounts are stored as
 // their raw bytes plus lookup keys and decoded when read (cached per address and content).
 import Database from "better-sqlite3";
-import { SEQ_FIELD, type DecodedEvent, type DecodedTransaction, type IndexedAccount } from "../decoder/decoder.js";
+import { type DecodedEvent, type DecodedTransaction, type IndexedAccount, SEQ_FIELD } from "../decoder/decoder.js";
 import type { Json } from "../decoder/normalize.js";
 import { AccountDataCache, type AccountDataDecoder } from "./account-cache.js";
 import { MIGRATIONS } from "./migrations.js";
@@ -93,7 +93,9 @@ class ChangedAccountRow implements AccountRow {
   ) {}
 
   get data(): any {
-    return this.kind === null || this.raw === null ? null : (this.cache.data(this.pubkey, this.slot, this.kind, this.raw) ?? null);
+    return this.kind === null || this.raw === null
+      ? null
+      : (this.cache.data(this.pubkey, this.slot, this.kind, this.raw) ?? null);
   }
 }
 
@@ -151,15 +153,13 @@ export class IndexerStore {
   }
 
   private writeCheckpoint(source: string, slot: number, signature: string | null): void {
-    this
-      .sql(
-        `INSERT INTO checkpoints(source, slot, signature, updated_at) VALUES (?, ?, ?, ?)
+    this.sql(
+      `INSERT INTO checkpoints(source, slot, signature, updated_at) VALUES (?, ?, ?, ?)
          ON CONFLICT(source) DO UPDATE SET
            slot = max(checkpoints.slot, excluded.slot),
            signature = CASE WHEN excluded.slot >= checkpoints.slot THEN coalesce(excluded.signature, checkpoints.signature) ELSE checkpoints.signature END,
            updated_at = excluded.updated_at`,
-      )
-      .run(source, slot, signature, Date.now());
+    ).run(source, slot, signature, Date.now());
   }
 
   /**
@@ -168,7 +168,11 @@ export class IndexerStore {
    * state, marked closed; a `snapshot` (a full getProgramAccounts at a slot) marks accounts
    * missing from it as closed. Returns the rows that changed.
    */
-  applyAccounts(source: string, accounts: IndexedAccount[], options: { snapshotSlot?: number; finalized?: boolean } = {}): AccountRow[] {
+  applyAccounts(
+    source: string,
+    accounts: IndexedAccount[],
+    options: { snapshotSlot?: number; finalized?: boolean } = {},
+  ): AccountRow[] {
     // kind, owner and seq never change for an address (its seeds fix them), so an update leaves
     // their indexes alone; only the hot columns are rewritten.
     const upsert = this.sql(
@@ -179,7 +183,9 @@ export class IndexerStore {
        WHERE excluded.slot > accounts.slot OR (excluded.slot = accounts.slot AND excluded.raw IS NOT accounts.raw)`,
     );
     // A close of an address never stored open leaves nothing to record.
-    const close = this.sql("UPDATE accounts SET closed = 1, slot = ?, finalized = ?, updated_at = ? WHERE pubkey = ? AND slot < ? RETURNING kind, raw");
+    const close = this.sql(
+      "UPDATE accounts SET closed = 1, slot = ?, finalized = ?, updated_at = ? WHERE pubkey = ? AND slot < ? RETURNING kind, raw",
+    );
     const changed: AccountRow[] = [];
     this.db.transaction(() => {
       let maxSlot = options.snapshotSlot ?? 0;
@@ -190,8 +196,11 @@ export class IndexerStore {
         if (a.slot > maxSlot) maxSlot = a.slot;
         if (a.kind === null) {
           // Positional parameters: binding a named-parameter object per row costs more than the row.
-          const row = close.get(a.slot, finalizedFlag, now, a.pubkey, a.slot) as { kind: string | null; raw: Buffer | null } | undefined;
-          if (row !== undefined) changed.push(new ChangedAccountRow(a.pubkey, row.kind, a.slot, finalized, true, row.raw, this.accountData));
+          const row = close.get(a.slot, finalizedFlag, now, a.pubkey, a.slot) as
+            | { kind: string | null; raw: Buffer | null }
+            | undefined;
+          if (row !== undefined)
+            changed.push(new ChangedAccountRow(a.pubkey, row.kind, a.slot, finalized, true, row.raw, this.accountData));
           continue;
         }
         if (upsert.run(a.pubkey, a.kind, a.owner, a.seq, a.slot, finalizedFlag, a.raw, now).changes > 0) {
@@ -200,11 +209,18 @@ export class IndexerStore {
       }
       if (options.snapshotSlot !== undefined) {
         const seen = new Set(accounts.map((a) => a.pubkey));
-        const stale = this.sql("SELECT pubkey FROM accounts WHERE closed = 0 AND slot < ?").all(options.snapshotSlot) as { pubkey: string }[];
+        const stale = this.sql("SELECT pubkey FROM accounts WHERE closed = 0 AND slot < ?").all(
+          options.snapshotSlot,
+        ) as { pubkey: string }[];
         for (const { pubkey } of stale) {
           if (seen.has(pubkey)) continue;
-          const row = close.get(options.snapshotSlot, finalizedFlag, now, pubkey, options.snapshotSlot) as { kind: string | null; raw: Buffer | null } | undefined;
-          if (row !== undefined) changed.push(new ChangedAccountRow(pubkey, row.kind, options.snapshotSlot, finalized, true, row.raw, this.accountData));
+          const row = close.get(options.snapshotSlot, finalizedFlag, now, pubkey, options.snapshotSlot) as
+            | { kind: string | null; raw: Buffer | null }
+            | undefined;
+          if (row !== undefined)
+            changed.push(
+              new ChangedAccountRow(pubkey, row.kind, options.snapshotSlot, finalized, true, row.raw, this.accountData),
+            );
         }
       }
       if (maxSlot > 0) this.writeCheckpoint(source, maxSlot, null);
@@ -221,19 +237,25 @@ export class IndexerStore {
       // The accounts table holds one row per address (small): a scan is cheaper than an index
       // the hot upsert would have to maintain.
       accounts: this.sql("UPDATE accounts SET finalized = 1 WHERE finalized = 0 AND slot <= ?").run(slot).changes,
-      transactions: this.sql("UPDATE transactions SET finalized = 1 WHERE finalized = 0 AND slot <= ?").run(slot).changes,
+      transactions: this.sql("UPDATE transactions SET finalized = 1 WHERE finalized = 0 AND slot <= ?").run(slot)
+        .changes,
       events: this.sql("UPDATE events SET finalized = 1 WHERE finalized = 0 AND slot <= ?").run(slot).changes,
     }))();
   }
 
   /** Rows not yet known to be finalized, per table. */
   unfinalizedCounts(): { accounts: number; transactions: number; events: number } {
-    const count = (table: string) => (this.sql(`SELECT count(*) AS n FROM ${table} WHERE finalized = 0`).get() as { n: number }).n;
+    const count = (table: string) =>
+      (this.sql(`SELECT count(*) AS n FROM ${table} WHERE finalized = 0`).get() as { n: number }).n;
     return { accounts: count("accounts"), transactions: count("transactions"), events: count("events") };
   }
 
   /** Stores transactions and their events (idempotent by signature and change index); returns the new events. */
-  applyTransactions(source: string, transactions: DecodedTransaction[], options: { finalized?: boolean } = {}): EventRow[] {
+  applyTransactions(
+    source: string,
+    transactions: DecodedTransaction[],
+    options: { finalized?: boolean } = {},
+  ): EventRow[] {
     const finalized = options.finalized === true ? 1 : 0;
     const insertTx = this.sql(
       `INSERT OR IGNORE INTO transactions(signature, slot, block_time, ok, err, program_error, signers, instructions, event_count, finalized)
@@ -247,12 +269,35 @@ export class IndexerStore {
       let newest: DecodedTransaction | undefined;
       for (const tx of transactions) {
         const programError = tx.programError === null ? null : JSON.stringify(tx.programError);
-        insertTx.run(tx.signature, tx.slot, tx.blockTime, tx.ok ? 1 : 0, JSON.stringify(tx.err), programError, JSON.stringify(tx.signers), JSON.stringify(tx.instructions), tx.events.length, finalized);
+        insertTx.run(
+          tx.signature,
+          tx.slot,
+          tx.blockTime,
+          tx.ok ? 1 : 0,
+          JSON.stringify(tx.err),
+          programError,
+          JSON.stringify(tx.signers),
+          JSON.stringify(tx.instructions),
+          tx.events.length,
+          finalized,
+        );
         for (const e of tx.events) {
           const partner = eventPartner(e);
           const data = e.data === null ? null : JSON.stringify(e.data);
-          if (insertEvent.run(e.changeIndex, e.signature, e.slot, tx.blockTime, e.name, partner, data, e.raw, finalized).changes > 0) {
-            added.push({ changeIndex: e.changeIndex, signature: e.signature, slot: e.slot, blockTime: tx.blockTime, name: e.name, partner, data: e.data, raw: e.raw });
+          if (
+            insertEvent.run(e.changeIndex, e.signature, e.slot, tx.blockTime, e.name, partner, data, e.raw, finalized)
+              .changes > 0
+          ) {
+            added.push({
+              changeIndex: e.changeIndex,
+              signature: e.signature,
+              slot: e.slot,
+              blockTime: tx.blockTime,
+              name: e.name,
+              partner,
+              data: e.data,
+              raw: e.raw,
+            });
           }
         }
         if (newest === undefined || tx.slot >= newest.slot) newest = tx;
@@ -263,7 +308,9 @@ export class IndexerStore {
   }
 
   checkpoint(source: string): Checkpoint | undefined {
-    return this.sql("SELECT source, slot, signature FROM checkpoints WHERE source = ?").get(source) as Checkpoint | undefined;
+    return this.sql("SELECT source, slot, signature FROM checkpoints WHERE source = ?").get(source) as
+      | Checkpoint
+      | undefined;
   }
 
   checkpoints(): Checkpoint[] {
@@ -297,7 +344,9 @@ export class IndexerStore {
   }
 
   account(pubkey: string): AccountRow | undefined {
-    const row = this.sql(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE pubkey = ?`).get(pubkey) as RawAccountRow | undefined;
+    const row = this.sql(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE pubkey = ?`).get(pubkey) as
+      | RawAccountRow
+      | undefined;
     return row === undefined ? undefined : this.accountRow(row);
   }
 
@@ -312,13 +361,17 @@ export class IndexerStore {
 
   /** Accounts of `kind` that belong to partner `owner` (its endpoints, keys, proposals, reports). */
   accountsOf(kind: string, owner: string): AccountRow[] {
-    const rows = this.sql(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE owner = ? AND kind = ? ORDER BY seq, pubkey`).all(owner, kind) as RawAccountRow[];
+    const rows = this.sql(
+      `SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE owner = ? AND kind = ? ORDER BY seq, pubkey`,
+    ).all(owner, kind) as RawAccountRow[];
     return this.accountRows(rows);
   }
 
   /** The account of `kind` with number `seq` (a partner by id, a proposal by id). */
   accountBySeq(kind: string, seq: number): AccountRow | undefined {
-    const row = this.sql(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE kind = ? AND seq = ? ORDER BY closed, slot DESC LIMIT 1`).get(kind, seq) as RawAccountRow | undefined;
+    const row = this.sql(
+      `SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE kind = ? AND seq = ? ORDER BY closed, slot DESC LIMIT 1`,
+    ).get(kind, seq) as RawAccountRow | undefined;
     return row === undefined ? undefined : this.accountRow(row);
   }
 
@@ -329,15 +382,22 @@ export class IndexerStore {
   accountsWhere(kind: string, field: string, value: string | number): AccountRow[] {
     if (field === "partner") return this.accountsOf(kind, String(value));
     if (SEQ_FIELD[kind] === field) {
-      const rows = this.sql(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE kind = ? AND seq = ? ORDER BY pubkey`).all(kind, Number(value)) as RawAccountRow[];
+      const rows = this.sql(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE kind = ? AND seq = ? ORDER BY pubkey`).all(
+        kind,
+        Number(value),
+      ) as RawAccountRow[];
       return this.accountRows(rows);
     }
-    return this.accounts(kind).filter((row) => row.data !== null && String((row.data as Record<string, Json>)[field]) === String(value));
+    return this.accounts(kind).filter(
+      (row) => row.data !== null && String((row.data as Record<string, Json>)[field]) === String(value),
+    );
   }
 
   /** The keys an account is looked up by, as stored (for verify). */
   accountKeys(pubkey: string): { kind: string | null; owner: string | null; seq: number | null } | undefined {
-    return this.sql("SELECT kind, owner, seq FROM accounts WHERE pubkey = ?").get(pubkey) as { kind: string | null; owner: string | null; seq: number | null } | undefined;
+    return this.sql("SELECT kind, owner, seq FROM accounts WHERE pubkey = ?").get(pubkey) as
+      | { kind: string | null; owner: string | null; seq: number | null }
+      | undefined;
   }
 
   /** The raw bytes of an account as stored (for verify). */
@@ -348,44 +408,66 @@ export class IndexerStore {
 
   /** Events in change order; `fromTime`/`toTime` (unix seconds, inclusive) filter on block time, so events without one are left out. */
   events(
-    filter: { partner?: string; name?: string; proposalId?: number; fromSlot?: number; toSlot?: number; fromTime?: number; toTime?: number; afterChangeIndex?: number; limit?: number } = {},
+    filter: {
+      partner?: string;
+      name?: string;
+      proposalId?: number;
+      fromSlot?: number;
+      toSlot?: number;
+      fromTime?: number;
+      toTime?: number;
+      afterChangeIndex?: number;
+      limit?: number;
+    } = {},
   ): EventRow[] {
     const where: string[] = [];
     const params: (string | number)[] = [];
-    if (filter.partner !== undefined) (where.push("partner = ?"), params.push(filter.partner));
-    if (filter.name !== undefined) (where.push("name = ?"), params.push(filter.name));
-    if (filter.proposalId !== undefined) (where.push("CAST(json_extract(data, '$.proposalId') AS INTEGER) = ?"), params.push(filter.proposalId));
-    if (filter.fromSlot !== undefined) (where.push("slot >= ?"), params.push(filter.fromSlot));
-    if (filter.toSlot !== undefined) (where.push("slot <= ?"), params.push(filter.toSlot));
-    if (filter.fromTime !== undefined) (where.push("block_time >= ?"), params.push(filter.fromTime));
-    if (filter.toTime !== undefined) (where.push("block_time <= ?"), params.push(filter.toTime));
-    if (filter.afterChangeIndex !== undefined) (where.push("change_index > ?"), params.push(filter.afterChangeIndex));
+    const add = (clause: string, value: string | number): void => {
+      where.push(clause);
+      params.push(value);
+    };
+    if (filter.partner !== undefined) add("partner = ?", filter.partner);
+    if (filter.name !== undefined) add("name = ?", filter.name);
+    if (filter.proposalId !== undefined)
+      add("CAST(json_extract(data, '$.proposalId') AS INTEGER) = ?", filter.proposalId);
+    if (filter.fromSlot !== undefined) add("slot >= ?", filter.fromSlot);
+    if (filter.toSlot !== undefined) add("slot <= ?", filter.toSlot);
+    if (filter.fromTime !== undefined) add("block_time >= ?", filter.fromTime);
+    if (filter.toTime !== undefined) add("block_time <= ?", filter.toTime);
+    if (filter.afterChangeIndex !== undefined) add("change_index > ?", filter.afterChangeIndex);
     const sql = `SELECT * FROM events ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY change_index LIMIT ?`;
     return (this.sql(sql).all(...params, filter.limit ?? -1) as RawEventRow[]).map(eventRow);
   }
 
   /** Highest change index such that every index 1..n is stored (0 when none). */
   contiguousChangeIndex(): number {
-    const row = this.sql("SELECT count(*) AS n, max(change_index) AS m FROM events").get() as { n: number; m: number | null };
+    const row = this.sql("SELECT count(*) AS n, max(change_index) AS m FROM events").get() as {
+      n: number;
+      m: number | null;
+    };
     if (row.m === null) return 0;
     if (row.m === row.n) return row.n;
     // First hole: the lowest index whose successor is missing.
-    const hole = this
-      .sql("SELECT min(e.change_index) AS h FROM events e WHERE NOT EXISTS (SELECT 1 FROM events f WHERE f.change_index = e.change_index + 1)")
-      .get() as { h: number | null };
+    const hole = this.sql(
+      "SELECT min(e.change_index) AS h FROM events e WHERE NOT EXISTS (SELECT 1 FROM events f WHERE f.change_index = e.change_index + 1)",
+    ).get() as { h: number | null };
     const first = this.sql("SELECT min(change_index) AS f FROM events").get() as { f: number };
     return first.f === 1 ? (hole.h ?? 0) : 0;
   }
 
   /** The program's clock at the latest stored change (from the event's `change` header), or null. */
   latestChangeTime(): number | null {
-    const row = this.sql("SELECT CAST(json_extract(data, '$.change.unixTimestamp') AS INTEGER) AS t FROM events ORDER BY change_index DESC LIMIT 1").get() as { t: number | null } | undefined;
+    const row = this.sql(
+      "SELECT CAST(json_extract(data, '$.change.unixTimestamp') AS INTEGER) AS t FROM events ORDER BY change_index DESC LIMIT 1",
+    ).get() as { t: number | null } | undefined;
     return row?.t ?? null;
   }
 
   /** The raw bytes of stored events after `afterChangeIndex`, in change order (for the history hash chain). */
   historyEntries(afterChangeIndex: number, limit: number): { changeIndex: number; raw: Buffer }[] {
-    return this.sql("SELECT change_index AS changeIndex, raw FROM events WHERE change_index > ? ORDER BY change_index LIMIT ?").all(afterChangeIndex, limit) as {
+    return this.sql(
+      "SELECT change_index AS changeIndex, raw FROM events WHERE change_index > ? ORDER BY change_index LIMIT ?",
+    ).all(afterChangeIndex, limit) as {
       changeIndex: number;
       raw: Buffer;
     }[];
@@ -409,7 +491,16 @@ export class IndexerStore {
 
   transaction(signature: string): TransactionRow | undefined {
     const r = this.sql("SELECT * FROM transactions WHERE signature = ?").get(signature) as
-      | { signature: string; slot: number; block_time: number | null; ok: number; err: string; program_error: string | null; signers: string; instructions: string }
+      | {
+          signature: string;
+          slot: number;
+          block_time: number | null;
+          ok: number;
+          err: string;
+          program_error: string | null;
+          signers: string;
+          instructions: string;
+        }
       | undefined;
     if (r === undefined) return undefined;
     return {

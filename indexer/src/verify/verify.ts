@@ -3,7 +3,7 @@
 // registry's hash chain, head = sha256(head || event bytes) from 32 zero bytes, and compares
 // with the head and change count the registry account holds on-chain.
 import { createHash } from "node:crypto";
-import { Connection, PublicKey, type Commitment } from "@solana/web3.js";
+import type { Commitment, Connection, PublicKey } from "@solana/web3.js";
 import { LUME_REGISTRY_PROGRAM_ID } from "../../../app/src/sdk/idl.js";
 import { registryAddress } from "../../../app/src/sdk/pda.js";
 import { RegistryDecoder } from "../decoder/decoder.js";
@@ -33,7 +33,10 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
   const { store } = options;
   const differences: string[] = [];
 
-  const { context, value } = await options.connection.getProgramAccounts(programId, { commitment: options.commitment ?? "confirmed", withContext: true });
+  const { context, value } = await options.connection.getProgramAccounts(programId, {
+    commitment: options.commitment ?? "confirmed",
+    withContext: true,
+  });
   const onChain = new Map(value.map((a) => [a.pubkey.toBase58(), a.account]));
   for (const [pubkey, account] of onChain) {
     const row = store.account(pubkey);
@@ -42,31 +45,43 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
       continue;
     }
     const raw = store.accountRaw(pubkey);
-    if (raw === null || !raw.equals(account.data)) differences.push(`account ${pubkey} (${row.kind}): stored bytes differ from the chain (indexed at slot ${row.slot})`);
+    if (raw === null || !raw.equals(account.data))
+      differences.push(
+        `account ${pubkey} (${row.kind}): stored bytes differ from the chain (indexed at slot ${row.slot})`,
+      );
     // The lookup keys readers find it by (its type, partner, number) must be the chain's too.
     const keys = store.accountKeys(pubkey);
     const expected = decoder.identify({ pubkey, slot: context.slot, lamports: account.lamports, data: account.data });
     if (keys !== undefined && expected !== undefined) {
       for (const key of ["kind", "owner", "seq"] as const) {
-        if (keys[key] !== expected[key]) differences.push(`account ${pubkey} (${row.kind}): stored ${key} ${String(keys[key])} != ${String(expected[key])} on chain`);
+        if (keys[key] !== expected[key])
+          differences.push(
+            `account ${pubkey} (${row.kind}): stored ${key} ${String(keys[key])} != ${String(expected[key])} on chain`,
+          );
       }
     }
     const decoded = decoder.account({ pubkey, slot: context.slot, lamports: account.lamports, data: account.data });
     if (decoded !== undefined && JSON.stringify(decoded.data) !== JSON.stringify(row.data)) {
-      const fields = Object.keys(decoded.data as object).filter((k) => JSON.stringify((decoded.data as any)[k]) !== JSON.stringify(row.data?.[k]));
+      const fields = Object.keys(decoded.data as object).filter(
+        (k) => JSON.stringify((decoded.data as any)[k]) !== JSON.stringify(row.data?.[k]),
+      );
       differences.push(`account ${pubkey} (${row.kind}): stored fields differ from the chain: ${fields.join(", ")}`);
     }
   }
   for (const row of store.accounts()) {
-    if (!row.closed && !onChain.has(row.pubkey)) differences.push(`account ${row.pubkey} (${row.kind}): in the index, not on chain`);
+    if (!row.closed && !onChain.has(row.pubkey))
+      differences.push(`account ${row.pubkey} (${row.kind}): in the index, not on chain`);
   }
 
   const events = store.events();
   let head = Buffer.alloc(32);
   events.forEach((event, i) => {
-    if (event.changeIndex !== i + 1) differences.push(`history: change ${i + 1} missing (next stored is ${event.changeIndex})`);
+    if (event.changeIndex !== i + 1)
+      differences.push(`history: change ${i + 1} missing (next stored is ${event.changeIndex})`);
     if (event.raw.length >= 16 && Number(event.raw.readBigUInt64LE(8)) !== event.changeIndex) {
-      differences.push(`history: change ${event.changeIndex}: its bytes carry change index ${event.raw.readBigUInt64LE(8)}`);
+      differences.push(
+        `history: change ${event.changeIndex}: its bytes carry change index ${event.raw.readBigUInt64LE(8)}`,
+      );
     }
     head = createHash("sha256").update(head).update(event.raw).digest();
   });
@@ -74,11 +89,17 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
   let onChainChangeCount: number | null = null;
   let onChainHead: string | null = null;
   if (registryAccount !== undefined) {
-    const registry = decoder.program.coder.accounts.decode("registry", registryAccount.data) as { history: { changeCount: { toString(): string }; head: number[] } };
+    const registry = decoder.program.coder.accounts.decode("registry", registryAccount.data) as {
+      history: { changeCount: { toString(): string }; head: number[] };
+    };
     onChainChangeCount = Number(registry.history.changeCount.toString());
     onChainHead = Buffer.from(registry.history.head).toString("hex");
-    if (onChainChangeCount !== events.length) differences.push(`history: the chain counts ${onChainChangeCount} changes, the index holds ${events.length} events`);
-    if (onChainHead !== head.toString("hex")) differences.push(`history: replayed head ${head.toString("hex")} != on-chain head ${onChainHead}`);
+    if (onChainChangeCount !== events.length)
+      differences.push(
+        `history: the chain counts ${onChainChangeCount} changes, the index holds ${events.length} events`,
+      );
+    if (onChainHead !== head.toString("hex"))
+      differences.push(`history: replayed head ${head.toString("hex")} != on-chain head ${onChainHead}`);
   } else if (events.length > 0) {
     differences.push("history: events stored but no registry account on chain");
   }

@@ -59,13 +59,22 @@ pub fn require_partner_authority(partner: &Partner, signer: &AccountView) -> Res
 /// `payer`; returns the bump. Fails with `InvalidPda` if `account` is not
 /// that address, and with `AlreadyInitialized` if it exists.
 #[inline(always)]
-pub fn create_pda<T: AccountType>(payer: &AccountView, account: &AccountView, seeds: &[&[u8]]) -> Result<u8, ProgramError> {
+pub fn create_pda<T: AccountType>(
+    payer: &AccountView,
+    account: &AccountView,
+    seeds: &[&[u8]],
+) -> Result<u8, ProgramError> {
     create_pda_of_size(payer, account, seeds, T::SPACE)
 }
 
 /// `create_pda` for `space` bytes (one copy of the code for every type).
 #[inline(never)]
-fn create_pda_of_size(payer: &AccountView, account: &AccountView, seeds: &[&[u8]], space: usize) -> Result<u8, ProgramError> {
+fn create_pda_of_size(
+    payer: &AccountView,
+    account: &AccountView,
+    seeds: &[&[u8]],
+    space: usize,
+) -> Result<u8, ProgramError> {
     crate::checks::check_uninitialized(account, "new account")?;
     let (expected, bump) = runtime::find_program_address(seeds);
     if account.address() != &expected {

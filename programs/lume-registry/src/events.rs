@@ -8,8 +8,7 @@ use crate::interface::borsh_writer::{BorshWriter, List, RawAction, Text, TextLis
 use crate::interface::pod::{PodBool, PodI64, PodU16, PodU32, PodU64, Stored};
 use crate::state::registry::MAX_CATEGORY_NAME;
 use crate::state::{
-    AdmissionStage, PartnerStatus, Policy, ProposalStatus, ProposerRole, Protocol, RevocationReason, Role,
-    TrafficModel,
+    AdmissionStage, PartnerStatus, Policy, ProposalStatus, ProposerRole, Protocol, RevocationReason, Role, TrafficModel,
 };
 use pinocchio::address::Address;
 

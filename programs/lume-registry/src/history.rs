@@ -28,12 +28,12 @@ const EVENT_BUFFER: usize = 3072;
 /// `inline(never)`: the event buffer lives in this function's own 4 KiB stack
 /// frame, not in the caller's.
 #[inline(never)]
-pub fn record<E: Event>(history: &mut HistoryChain, now: &Now, event: &E) -> Result<(), pinocchio::error::ProgramError> {
-    let change_index = history
-        .change_count
-        .get()
-        .checked_add(1)
-        .ok_or(RegistryError::ArithmeticOverflow)?;
+pub fn record<E: Event>(
+    history: &mut HistoryChain,
+    now: &Now,
+    event: &E,
+) -> Result<(), pinocchio::error::ProgramError> {
+    let change_index = history.change_count.get().checked_add(1).ok_or(RegistryError::ArithmeticOverflow)?;
     let header = ChangeHeader {
         change_index: PodU64::new(change_index),
         slot: PodU64::new(now.slot),

@@ -85,10 +85,8 @@ pub fn create_pda_account(
 fn system_call(data: &[u8], accounts: &[&AccountView; 2], signer: &Signer) -> Result<(), ProgramError> {
     let [from, to] = *accounts;
     let to_signs = data.first() == Some(&0);
-    let metas = [
-        InstructionAccount::writable_signer(from.address()),
-        InstructionAccount::new(to.address(), true, to_signs),
-    ];
+    let metas =
+        [InstructionAccount::writable_signer(from.address()), InstructionAccount::new(to.address(), true, to_signs)];
     let instruction = InstructionView { program_id: &SYSTEM_PROGRAM, data, accounts: &metas };
     invoke_signed(&instruction, &[from, to], core::slice::from_ref(signer))
 }

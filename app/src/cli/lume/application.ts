@@ -14,12 +14,17 @@ export const APPLICATION_SCHEMA = z.strictObject({
   jurisdiction: z.string().regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, 'must be an ISO 3166 code such as "DE" or "US-CA"'),
   /** The legal entity identifier (LEI, registry number); only its SHA-256 goes on chain. */
   legalEntityId: z.string().min(1, "must not be empty"),
-  evidence: z.strictObject({
-    uri: z.string().min(1).refine(byteLength(127), "must be at most 127 bytes"),
-    /** A local file hashed with SHA-256 (relative to the application file), or the hash itself. */
-    file: z.string().min(1).optional(),
-    sha256: z.string().regex(/^[0-9a-f]{64}$/, "must be 64 lowercase hex digits").optional(),
-  }).refine((e) => (e.file === undefined) !== (e.sha256 === undefined), "give exactly one of file and sha256"),
+  evidence: z
+    .strictObject({
+      uri: z.string().min(1).refine(byteLength(127), "must be at most 127 bytes"),
+      /** A local file hashed with SHA-256 (relative to the application file), or the hash itself. */
+      file: z.string().min(1).optional(),
+      sha256: z
+        .string()
+        .regex(/^[0-9a-f]{64}$/, "must be 64 lowercase hex digits")
+        .optional(),
+    })
+    .refine((e) => (e.file === undefined) !== (e.sha256 === undefined), "give exactly one of file and sha256"),
   trafficModel: z.strictObject({
     categories: z.array(category).min(1, "needs at least one category"),
     maxRequestsPerSecond: z.int().min(1).max(0xffff_ffff),
@@ -98,12 +103,20 @@ export function parseApplication(text: string, source: string): Application {
   } catch (err) {
     const at = /position (\d+)/.exec((err as Error).message);
     const line = at === null ? undefined : text.slice(0, Number(at[1])).split("\n").length;
-    throw new ApplicationError(`${source}${line === undefined ? "" : `:${line}`}: not valid JSON (${(err as Error).message})`);
+    throw new ApplicationError(
+      `${source}${line === undefined ? "" : `:${line}`}: not valid JSON (${(err as Error).message})`,
+    );
   }
   const result = APPLICATION_SCHEMA.safeParse(json);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
-      const path = issue.path.length === 0 ? "(top level)" : issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "");
+      const path =
+        issue.path.length === 0
+          ? "(top level)"
+          : issue.path
+              .map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`))
+              .join("")
+              .replace(/^\./, "");
       return `  ${source}:${lineOf(text, issue.path)}: ${path}: ${issue.message}`;
     });
     throw new ApplicationError(`${source} is not a valid application:\n${problems.join("\n")}`);

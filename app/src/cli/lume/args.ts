@@ -9,7 +9,8 @@ export type BNType = InstanceType<typeof BN>;
 export function intArg(flag: string, value: string | undefined, min: number, max: number): number {
   if (value === undefined) throw new UserError(`${flag} is required`);
   const n = Number(value);
-  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) throw new UserError(`${flag} must be a whole number from ${min} to ${max}, got "${value}"`);
+  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max)
+    throw new UserError(`${flag} must be a whole number from ${min} to ${max}, got "${value}"`);
   return n;
 }
 
@@ -37,17 +38,24 @@ export function textArg(flag: string, value: string | undefined, maxBytes: numbe
 }
 
 export function listArg(value: string | undefined): string[] {
-  return value === undefined ? [] : value.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  return value === undefined
+    ? []
+    : value
+        .split(",")
+        .map((s) => s.trim())
+        .filter((s) => s !== "");
 }
 
 /** Category names or indices → a u64 mask, checked against the registry's catalogue. */
 export function categoriesArg(flag: string, value: string | undefined, catalogue: readonly string[]): BNType {
   const items = listArg(value);
-  if (items.length === 0) throw new UserError(`${flag} needs at least one category (names or indices: ${catalogue.join(", ")})`);
+  if (items.length === 0)
+    throw new UserError(`${flag} needs at least one category (names or indices: ${catalogue.join(", ")})`);
   let mask = 0n;
   for (const item of items) {
     const index = /^\d+$/.test(item) ? Number(item) : catalogue.indexOf(item);
-    if (index < 0 || index >= catalogue.length) throw new UserError(`${flag}: unknown category "${item}" (the catalogue: ${catalogue.join(", ")})`);
+    if (index < 0 || index >= catalogue.length)
+      throw new UserError(`${flag}: unknown category "${item}" (the catalogue: ${catalogue.join(", ")})`);
     mask |= 1n << BigInt(index);
   }
   return new BN(mask.toString());
@@ -56,7 +64,8 @@ export function categoriesArg(flag: string, value: string | undefined, catalogue
 const PROTOCOLS = ["https", "wss", "quic", "tcp"] as const;
 export function protocolArg(value: string | undefined): Record<string, Record<string, never>> {
   const p = (value ?? "https").toLowerCase();
-  if (!(PROTOCOLS as readonly string[]).includes(p)) throw new UserError(`--protocol must be one of ${PROTOCOLS.join(", ")}, got "${value}"`);
+  if (!(PROTOCOLS as readonly string[]).includes(p))
+    throw new UserError(`--protocol must be one of ${PROTOCOLS.join(", ")}, got "${value}"`);
   return { [p]: {} };
 }
 
@@ -77,6 +86,7 @@ const REVOCATION_REASONS = ["unspecified", "compromised", "superseded", "decommi
 export function revocationReasonArg(value: string | undefined): Record<string, Record<string, never>> {
   const v = (value ?? "unspecified").replace(/[-_]/g, "").toLowerCase();
   const found = REVOCATION_REASONS.find((r) => r.toLowerCase() === v);
-  if (found === undefined) throw new UserError(`--reason must be one of ${REVOCATION_REASONS.join(", ")}, got "${value}"`);
+  if (found === undefined)
+    throw new UserError(`--reason must be one of ${REVOCATION_REASONS.join(", ")}, got "${value}"`);
   return { [found]: {} };
 }

@@ -5,12 +5,12 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { createInterface } from "node:readline/promises";
 import anchor from "@coral-xyz/anchor";
-import { Connection, PublicKey, type Keypair } from "@solana/web3.js";
+import { Connection, type Keypair, PublicKey } from "@solana/web3.js";
 import { registryErrorOf } from "../../sdk/errors.js";
 import { LUME_REGISTRY_PROGRAM_ID } from "../../sdk/idl.js";
 import { expandHome, readKeypairFile } from "../../sdk/keypair-file.js";
-import { registryAddresses, type RegistryAddresses } from "../../sdk/pda.js";
-import { registryProgram, type RegistryProgram } from "../../sdk/program.js";
+import { type RegistryAddresses, registryAddresses } from "../../sdk/pda.js";
+import { type RegistryProgram, registryProgram } from "../../sdk/program.js";
 import { RegistryProvider } from "../../sdk/provider.js";
 import { UserError } from "../user-error.js";
 import { explainRegistryError } from "./explain.js";
@@ -61,7 +61,8 @@ const ConfigFile = {
     } catch (err) {
       throw new UserError(`cannot read the config file ${path}: ${(err as Error).message}`);
     }
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new UserError(`${path}: expected a JSON object`);
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+      throw new UserError(`${path}: expected a JSON object`);
     const out: Record<string, string> = {};
     for (const key of ["url", "wsUrl", "keypair", "programId"]) {
       const value = (parsed as Record<string, unknown>)[key];
@@ -76,7 +77,9 @@ const ConfigFile = {
 /** Errors worth retrying: the request never got an answer (or the node said "try later"). */
 export function isNetworkError(err: unknown): boolean {
   const text = `${(err as Error)?.message ?? ""} ${String((err as { cause?: unknown })?.cause ?? "")} ${(err as { code?: unknown })?.code ?? ""}`;
-  return /fetch failed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN|ENOTFOUND|socket hang up|network|429 Too Many|502 Bad Gateway|503 Service|504 Gateway/i.test(text);
+  return /fetch failed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN|ENOTFOUND|socket hang up|network|429 Too Many|502 Bad Gateway|503 Service|504 Gateway/i.test(
+    text,
+  );
 }
 
 export class CliContext {
@@ -98,7 +101,10 @@ export class CliContext {
     /** Milliseconds before the first retry (doubles each time). */
     readonly retryBaseMs = 500,
   ) {
-    const configPath = options.config ?? process.env.LUME_CONFIG ?? (existsSync(expandHome(DEFAULT_CONFIG)) ? DEFAULT_CONFIG : undefined);
+    const configPath =
+      options.config ??
+      process.env.LUME_CONFIG ??
+      (existsSync(expandHome(DEFAULT_CONFIG)) ? DEFAULT_CONFIG : undefined);
     const file = configPath === undefined ? {} : ConfigFile.parse(configPath);
     this.json = options.json === true;
     this.yes = options.yes === true;
@@ -112,13 +118,17 @@ export class CliContext {
       throw new UserError(`--program-id: "${programId}" is not a base58 address`);
     }
     const retries = Number(options.retries ?? 3);
-    if (!Number.isInteger(retries) || retries < 0 || retries > 10) throw new UserError("--retries must be a whole number from 0 to 10");
+    if (!Number.isInteger(retries) || retries < 0 || retries > 10)
+      throw new UserError("--retries must be a whole number from 0 to 10");
     this.retries = retries;
     this.addresses = registryAddresses(this.programId);
   }
 
   get connection(): Connection {
-    this.connectionValue ??= new Connection(this.url, { commitment: "confirmed", ...(this.wsUrl === undefined ? {} : { wsEndpoint: this.wsUrl }) });
+    this.connectionValue ??= new Connection(this.url, {
+      commitment: "confirmed",
+      ...(this.wsUrl === undefined ? {} : { wsEndpoint: this.wsUrl }),
+    });
     return this.connectionValue;
   }
 
@@ -151,9 +161,13 @@ export class CliContext {
           return ctx.wallet;
         },
         signTransaction: <T>(tx: T) => new anchor.Wallet(ctx.wallet).signTransaction(tx as never) as Promise<T>,
-        signAllTransactions: <T>(txs: T[]) => new anchor.Wallet(ctx.wallet).signAllTransactions(txs as never) as Promise<T[]>,
+        signAllTransactions: <T>(txs: T[]) =>
+          new anchor.Wallet(ctx.wallet).signAllTransactions(txs as never) as Promise<T[]>,
       };
-      const provider = new RegistryProvider(this.connection, wallet as unknown as anchor.Wallet, { commitment: "confirmed", preflightCommitment: "confirmed" });
+      const provider = new RegistryProvider(this.connection, wallet as unknown as anchor.Wallet, {
+        commitment: "confirmed",
+        preflightCommitment: "confirmed",
+      });
       this.programValue = registryProgram(provider, this.programId);
     }
     return this.programValue;
@@ -162,7 +176,10 @@ export class CliContext {
   /** Closes the PubSub socket web3.js keeps (and reconnects) for confirmations. */
   close(): void {
     const internals = this.connectionValue as unknown as
-      | { _rpcWebSocket?: { close(code?: number): void; setAutoReconnect(reconnect: boolean): void }; _rpcWebSocketIdleTimeout?: ReturnType<typeof setTimeout> | null }
+      | {
+          _rpcWebSocket?: { close(code?: number): void; setAutoReconnect(reconnect: boolean): void };
+          _rpcWebSocketIdleTimeout?: ReturnType<typeof setTimeout> | null;
+        }
       | undefined;
     if (internals === undefined) return;
     if (internals._rpcWebSocketIdleTimeout) clearTimeout(internals._rpcWebSocketIdleTimeout);
@@ -202,7 +219,8 @@ export class CliContext {
    */
   async send(what: string, fn: () => Promise<string>): Promise<string> {
     if (!this.yes && this.io.confirm !== undefined && !this.json) {
-      if (!(await this.io.confirm(`${what} as ${this.wallet.publicKey.toBase58()} on ${this.url}?`))) throw new UserError("cancelled: nothing was sent");
+      if (!(await this.io.confirm(`${what} as ${this.wallet.publicKey.toBase58()} on ${this.url}?`)))
+        throw new UserError("cancelled: nothing was sent");
     }
     try {
       return await this.withRetry(what, fn);
@@ -211,8 +229,12 @@ export class CliContext {
       const registryError = registryErrorOf(err, this.programId);
       if (registryError !== undefined) throw new UserError(`${what} failed: ${explainRegistryError(registryError)}`);
       const message = (err as Error)?.message ?? String(err);
-      if (/insufficient (funds|lamports)|Attempt to debit an account but found no record of a prior credit/i.test(message)) {
-        throw new UserError(`${what} failed: the wallet ${this.wallet.publicKey.toBase58()} has no SOL to pay the fee and rent; fund it first`);
+      if (
+        /insufficient (funds|lamports)|Attempt to debit an account but found no record of a prior credit/i.test(message)
+      ) {
+        throw new UserError(
+          `${what} failed: the wallet ${this.wallet.publicKey.toBase58()} has no SOL to pay the fee and rent; fund it first`,
+        );
       }
       throw new UserError(`${what} failed: ${message.split("\n")[0]}`);
     }
@@ -235,7 +257,9 @@ export function jsonReplacer(_key: string, value: unknown): unknown {
 /** SHA-256 of a file's bytes, for evidence. */
 export function hashFile(path: string): Buffer {
   try {
-    return createHash("sha256").update(readFileSync(expandHome(path))).digest();
+    return createHash("sha256")
+      .update(readFileSync(expandHome(path)))
+      .digest();
   } catch (err) {
     throw new UserError(`cannot read the evidence file ${path}: ${(err as Error).message}`);
   }

@@ -1,12 +1,12 @@
 // Council commands: `council show`, `proposals list`, `propose <action>`, and the votes
 // `approve | reject | cancel | execute <id>`.
 import anchor from "@coral-xyz/anchor";
-import { SystemProgram, type PublicKey } from "@solana/web3.js";
+import { type PublicKey, SystemProgram } from "@solana/web3.js";
 import type { Command } from "commander";
 import { actionKind, describeAction, executeRemainingAccounts, parseRoleName, roleArg } from "../../sdk/actions.js";
 import { readKeypairFile } from "../../sdk/keypair-file.js";
-import { enumName } from "../../sdk/snapshot.js";
 import { summarizeRegistry } from "../../sdk/registry-state.js";
+import { enumName } from "../../sdk/snapshot.js";
 import { formatRegistry } from "../format-registry.js";
 import { UserError } from "../user-error.js";
 import {
@@ -21,8 +21,17 @@ import {
   u16Arg,
   u32Arg,
 } from "./args.js";
-import { hashFile, type CliContext } from "./context.js";
-import { catalogueOf, fixedText, loadPartner, loadProposal, loadRegistry, proposalIdArg, type PartnerAccount, type RegistryAccount } from "./registry-reads.js";
+import { type CliContext, hashFile } from "./context.js";
+import {
+  catalogueOf,
+  fixedText,
+  loadPartner,
+  loadProposal,
+  loadRegistry,
+  type PartnerAccount,
+  proposalIdArg,
+  type RegistryAccount,
+} from "./registry-reads.js";
 import type { Action } from "./runner.js";
 
 const { BN } = anchor;
@@ -45,8 +54,17 @@ export const ACTION_SPECS: ActionSpec[] = [
     name: "approve-partner",
     summary: "admit a partner that passed both attestations (pins its current endpoint set)",
     partner: true,
-    options: [["--endpoint-set-version <n>", "the endpoint-set version to approve (default: the partner's current one)"]],
-    build: (o, _r, p) => ({ approvePartner: { endpointSetVersion: o.endpointSetVersion === undefined ? p!.endpointSetVersion : u32Arg("--endpoint-set-version", o.endpointSetVersion) } }),
+    options: [
+      ["--endpoint-set-version <n>", "the endpoint-set version to approve (default: the partner's current one)"],
+    ],
+    build: (o, _r, p) => ({
+      approvePartner: {
+        endpointSetVersion:
+          o.endpointSetVersion === undefined
+            ? p!.endpointSetVersion
+            : u32Arg("--endpoint-set-version", o.endpointSetVersion),
+      },
+    }),
   },
   {
     name: "reject-application",
@@ -89,7 +107,12 @@ export const ACTION_SPECS: ActionSpec[] = [
       ["--index <n>", "the endpoint's index"],
       ["--categories <list>", "comma-separated category names or indices"],
     ],
-    build: (o, r) => ({ setEndpointCategories: { index: u16Arg("--index", o.index), categories: categoriesArg("--categories", o.categories, catalogueOf(r)) } }),
+    build: (o, r) => ({
+      setEndpointCategories: {
+        index: u16Arg("--index", o.index),
+        categories: categoriesArg("--categories", o.categories, catalogueOf(r)),
+      },
+    }),
   },
   {
     name: "issue-key",
@@ -104,8 +127,10 @@ export const ACTION_SPECS: ActionSpec[] = [
       ["--replaces <n>", "index of the key this one replaces (rotation)"],
     ],
     build: (o, _r, _p, now) => {
-      if ((o.publicKey === undefined) === (o.keyFile === undefined)) throw new UserError("give exactly one of --public-key and --key-file");
-      const publicKey = o.keyFile !== undefined ? readKeypairFile(o.keyFile).publicKey : pubkeyArg("--public-key", o.publicKey);
+      if ((o.publicKey === undefined) === (o.keyFile === undefined))
+        throw new UserError("give exactly one of --public-key and --key-file");
+      const publicKey =
+        o.keyFile !== undefined ? readKeypairFile(o.keyFile).publicKey : pubkeyArg("--public-key", o.publicKey);
       return {
         issueKey: {
           publicKey: Array.from(publicKey.toBuffer()),
@@ -148,9 +173,27 @@ export const ACTION_SPECS: ActionSpec[] = [
       },
     }),
   },
-  { name: "suspend", summary: "suspend a partner (also ratifies a guardian suspension)", partner: true, options: [["--reason <text>", "why"]], build: (o) => ({ suspendPartner: { reason: reason(o) } }) },
-  { name: "reinstate", summary: "lift a suspension", partner: true, options: [], build: () => ({ reinstatePartner: {} }) },
-  { name: "revoke", summary: "revoke a partner for good", partner: true, options: [["--reason <text>", "why"]], build: (o) => ({ revokePartner: { reason: reason(o) } }) },
+  {
+    name: "suspend",
+    summary: "suspend a partner (also ratifies a guardian suspension)",
+    partner: true,
+    options: [["--reason <text>", "why"]],
+    build: (o) => ({ suspendPartner: { reason: reason(o) } }),
+  },
+  {
+    name: "reinstate",
+    summary: "lift a suspension",
+    partner: true,
+    options: [],
+    build: () => ({ reinstatePartner: {} }),
+  },
+  {
+    name: "revoke",
+    summary: "revoke a partner for good",
+    partner: true,
+    options: [["--reason <text>", "why"]],
+    build: (o) => ({ revokePartner: { reason: reason(o) } }),
+  },
   ...(["grant-role", "revoke-role"] as const).map(
     (name): ActionSpec => ({
       name,
@@ -162,13 +205,22 @@ export const ACTION_SPECS: ActionSpec[] = [
       ],
       build: (o) => {
         const role = parseRoleName(o.role ?? "");
-        if (role === undefined) throw new UserError(`--role must be one of legal-verifier, technical-auditor, auditor, guardian, reporting-node; got "${o.role ?? ""}"`);
+        if (role === undefined)
+          throw new UserError(
+            `--role must be one of legal-verifier, technical-auditor, auditor, guardian, reporting-node; got "${o.role ?? ""}"`,
+          );
         const fields = { role: roleArg(role), holder: pubkeyArg("--holder", o.holder) };
         return name === "grant-role" ? { grantRole: fields } : { revokeRole: fields };
       },
     }),
   ),
-  { name: "add-category", summary: "add a request category to the catalogue", partner: false, options: [["--name <name>", "1 to 31 bytes"]], build: (o) => ({ addCategory: { name: textArg("--name", o.name, 31) } }) },
+  {
+    name: "add-category",
+    summary: "add a request category to the catalogue",
+    partner: false,
+    options: [["--name <name>", "1 to 31 bytes"]],
+    build: (o) => ({ addCategory: { name: textArg("--name", o.name, 31) } }),
+  },
   {
     name: "rename-category",
     summary: "rename a catalogue category",
@@ -177,7 +229,9 @@ export const ACTION_SPECS: ActionSpec[] = [
       ["--index <n>", "the category's index"],
       ["--name <name>", "1 to 31 bytes"],
     ],
-    build: (o) => ({ renameCategory: { index: intArg("--index", o.index, 0, 63), name: textArg("--name", o.name, 31) } }),
+    build: (o) => ({
+      renameCategory: { index: intArg("--index", o.index, 0, 63), name: textArg("--name", o.name, 31) },
+    }),
   },
   {
     name: "set-policy",
@@ -195,13 +249,17 @@ export const ACTION_SPECS: ActionSpec[] = [
     ],
     build: (o, r) => {
       const p = r.policy;
-      const pick = (flag: string, value: string | undefined, current: number) => (value === undefined ? current : u32Arg(flag, value));
+      const pick = (flag: string, value: string | undefined, current: number) =>
+        value === undefined ? current : u32Arg(flag, value);
       return {
         setPolicy: {
           policy: {
             reviewIntervalSeconds: pick("--review-interval", o.reviewInterval, p.reviewIntervalSeconds),
             reviewGraceSeconds: pick("--review-grace", o.reviewGrace, p.reviewGraceSeconds),
-            deviationThreshold: o.deviationThreshold === undefined ? p.deviationThreshold : intArg("--deviation-threshold", o.deviationThreshold, 1, 0xffff),
+            deviationThreshold:
+              o.deviationThreshold === undefined
+                ? p.deviationThreshold
+                : intArg("--deviation-threshold", o.deviationThreshold, 1, 0xffff),
             deviationWindowSeconds: pick("--deviation-window", o.deviationWindow, p.deviationWindowSeconds),
             guardianSuspensionSeconds: pick("--guardian-suspension", o.guardianSuspension, p.guardianSuspensionSeconds),
             proposalLifetimeSeconds: pick("--proposal-lifetime", o.proposalLifetime, p.proposalLifetimeSeconds),
@@ -238,7 +296,8 @@ export function specByName(name: string): ActionSpec {
 export async function proposeWith(ctx: CliContext, spec: ActionSpec, opts: Opts): Promise<void> {
   const registry = await loadRegistry(ctx);
   const target = spec.partner ? await loadPartner(ctx, opts.partner) : null;
-  if (!spec.partner && opts.partner !== undefined) throw new UserError(`${spec.name} does not apply to a partner: leave --partner out`);
+  if (!spec.partner && opts.partner !== undefined)
+    throw new UserError(`${spec.name} does not apply to a partner: leave --partner out`);
   const now = Math.floor(Date.now() / 1000);
   const action = spec.build(opts, registry, target?.partner ?? null, now);
   const words = describeAction(action, catalogueOf(registry));
@@ -259,14 +318,20 @@ export async function proposeWith(ctx: CliContext, spec: ActionSpec, opts: Opts)
       .rpc(),
   );
   ctx.print({ proposalId: id, action: words, partner: target?.address ?? null, signature }, () =>
-    [`proposal #${id} created and confirmed: ${words}`, `  signature ${signature}`, `  next: council members run \`lume approve ${id}\``].join("\n"),
+    [
+      `proposal #${id} created and confirmed: ${words}`,
+      `  signature ${signature}`,
+      `  next: council members run \`lume approve ${id}\``,
+    ].join("\n"),
   );
 }
 
 export function addActionOptions(cmd: Command, spec: ActionSpec, withPartner: boolean): Command {
   if (withPartner && spec.partner) cmd.requiredOption("--partner <id|address>", "the partner (id or account address)");
   for (const [flags, description] of spec.options) cmd.option(flags, description);
-  return cmd.option("--evidence-file <path>", "supporting document (its SHA-256 is recorded)").option("--evidence-uri <uri>", "where the evidence can be fetched");
+  return cmd
+    .option("--evidence-file <path>", "supporting document (its SHA-256 is recorded)")
+    .option("--evidence-uri <uri>", "where the evidence can be fetched");
 }
 
 function timeText(seconds: number): string {
@@ -338,7 +403,9 @@ export function registerCouncil(program: Command, action: Action): void {
 
   const propose = program.command("propose").description("propose a council action (signed by a council member)");
   for (const spec of ACTION_SPECS) {
-    addActionOptions(propose.command(spec.name).description(spec.summary), spec, true).action(action((ctx, opts) => proposeWith(ctx, spec, opts as Opts)));
+    addActionOptions(propose.command(spec.name).description(spec.summary), spec, true).action(
+      action((ctx, opts) => proposeWith(ctx, spec, opts as Opts)),
+    );
   }
 
   for (const vote of ["approve", "reject"] as const) {
@@ -349,13 +416,21 @@ export function registerCouncil(program: Command, action: Action): void {
         action(async (ctx, _opts, id) => {
           const proposalId = proposalIdArg(id!);
           await loadProposal(ctx, proposalId);
-          const accounts = { registry: ctx.addresses.registry(), proposal: ctx.addresses.proposal(proposalId), member: ctx.wallet.publicKey };
+          const accounts = {
+            registry: ctx.addresses.registry(),
+            proposal: ctx.addresses.proposal(proposalId),
+            member: ctx.wallet.publicKey,
+          };
           const builder = vote === "approve" ? ctx.program.methods.approve() : ctx.program.methods.reject();
-          const signature = await ctx.send(`${vote} proposal #${proposalId}`, () => builder.accountsStrict(accounts).rpc());
+          const signature = await ctx.send(`${vote} proposal #${proposalId}`, () =>
+            builder.accountsStrict(accounts).rpc(),
+          );
           const after = await loadProposal(ctx, proposalId);
           const status = enumName<string>(after.status);
-          ctx.print({ proposalId, vote, status, approvals: after.approvalCount, rejections: after.rejectionCount, signature }, () =>
-            `${vote === "approve" ? "approved" : "rejected"} proposal #${proposalId}, confirmed: now ${status} (${after.approvalCount} approvals, ${after.rejectionCount} rejections)\n  signature ${signature}`,
+          ctx.print(
+            { proposalId, vote, status, approvals: after.approvalCount, rejections: after.rejectionCount, signature },
+            () =>
+              `${vote === "approve" ? "approved" : "rejected"} proposal #${proposalId}, confirmed: now ${status} (${after.approvalCount} approvals, ${after.rejectionCount} rejections)\n  signature ${signature}`,
           );
         }),
       );
@@ -369,34 +444,60 @@ export function registerCouncil(program: Command, action: Action): void {
         const proposalId = proposalIdArg(id!);
         await loadProposal(ctx, proposalId);
         const signature = await ctx.send(`cancel proposal #${proposalId}`, () =>
-          ctx.program.methods.cancel().accountsStrict({ registry: ctx.addresses.registry(), proposal: ctx.addresses.proposal(proposalId), proposer: ctx.wallet.publicKey }).rpc(),
+          ctx.program.methods
+            .cancel()
+            .accountsStrict({
+              registry: ctx.addresses.registry(),
+              proposal: ctx.addresses.proposal(proposalId),
+              proposer: ctx.wallet.publicKey,
+            })
+            .rpc(),
         );
-        ctx.print({ proposalId, status: "cancelled", signature }, () => `cancelled proposal #${proposalId}, confirmed\n  signature ${signature}`);
+        ctx.print(
+          { proposalId, status: "cancelled", signature },
+          () => `cancelled proposal #${proposalId}, confirmed\n  signature ${signature}`,
+        );
       }),
     );
 
   program
     .command("execute <id>")
-    .description("carry out an approved proposal after its time lock (anyone); the accounts its action needs are worked out from the action")
+    .description(
+      "carry out an approved proposal after its time lock (anyone); the accounts its action needs are worked out from the action",
+    )
     .action(
       action(async (ctx, _opts, id) => {
         const proposalId = proposalIdArg(id!);
         const [registry, proposal] = await Promise.all([loadRegistry(ctx), loadProposal(ctx, proposalId)]);
         const status = enumName<string>(proposal.status);
-        if (status !== "approved") throw new UserError(`proposal #${proposalId} is ${status}, not approved: ${status === "open" ? `it has ${proposal.approvalCount} of ${registry.threshold} approvals` : "nothing to execute"}`);
-        const partnerAddress: PublicKey | null = proposal.partner.equals(SystemProgram.programId) ? null : proposal.partner;
-        const partner = partnerAddress === null ? null : await ctx.read("reading the partner", () => ctx.program.account.partner.fetch(partnerAddress));
+        if (status !== "approved")
+          throw new UserError(
+            `proposal #${proposalId} is ${status}, not approved: ${status === "open" ? `it has ${proposal.approvalCount} of ${registry.threshold} approvals` : "nothing to execute"}`,
+          );
+        const partnerAddress: PublicKey | null = proposal.partner.equals(SystemProgram.programId)
+          ? null
+          : proposal.partner;
+        const partner =
+          partnerAddress === null
+            ? null
+            : await ctx.read("reading the partner", () => ctx.program.account.partner.fetch(partnerAddress));
         const remaining = executeRemainingAccounts(proposal.action, ctx.addresses, partnerAddress, partner);
         const words = describeAction(proposal.action, catalogueOf(registry));
         const signature = await ctx.send(`execute proposal #${proposalId} (${words})`, () =>
           ctx.program.methods
             .execute()
-            .accountsStrict({ registry: ctx.addresses.registry(), proposal: ctx.addresses.proposal(proposalId), executor: ctx.wallet.publicKey, systemProgram: SystemProgram.programId })
+            .accountsStrict({
+              registry: ctx.addresses.registry(),
+              proposal: ctx.addresses.proposal(proposalId),
+              executor: ctx.wallet.publicKey,
+              systemProgram: SystemProgram.programId,
+            })
             .remainingAccounts(remaining.map((pubkey) => ({ pubkey, isSigner: false, isWritable: true })))
             .rpc(),
         );
-        ctx.print({ proposalId, status: "executed", action: words, accounts: remaining.map((r) => r.toBase58()), signature }, () =>
-          `executed proposal #${proposalId}, confirmed: ${words}\n  signature ${signature}`,
+        ctx.print(
+          { proposalId, status: "executed", action: words, accounts: remaining.map((r) => r.toBase58()), signature },
+          () => `executed proposal #${proposalId}, confirmed: ${words}\n  signature ${signature}`,
         );
       }),
     );

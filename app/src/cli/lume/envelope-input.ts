@@ -20,7 +20,9 @@ export function envelopeArg(value: string): { bytes: Buffer; format: "hex" | "ba
     try {
       return { bytes: readFileSync(expandHome(path)), format: "file" };
     } catch (err) {
-      throw new UserError(`cannot read the envelope file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      throw new UserError(
+        `cannot read the envelope file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      );
     }
   }
   // Hex first: a string of hex digits is also valid base64, but nobody base64-encodes to only hex digits.

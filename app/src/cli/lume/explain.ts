@@ -6,7 +6,8 @@ const NEXT_STEP: Record<string, string> = {
   NotCouncilMember: "sign with a key of the current council (--keypair); `lume council show` lists the members",
   NotPartnerAuthority: "sign with the partner's authority key (--keypair), the key that applied",
   RoleNotGranted: "this needs a role the council grants (`lume propose grant-role`); check the --keypair",
-  WrongAdmissionStage: "check `lume partner status`: legal attestation comes first, then technical, then the council's approval",
+  WrongAdmissionStage:
+    "check `lume partner status`: legal attestation comes first, then technical, then the council's approval",
   WrongPartnerStatus: "check `lume partner status`: the partner's current status does not allow this change",
   ProposalNotOpen: "the proposal is no longer open for votes; `lume proposals list --all` shows its status",
   ProposalStale: "the council changed since it was proposed: propose it again",
@@ -14,7 +15,8 @@ const NEXT_STEP: Record<string, string> = {
   AlreadyVoted: "this member's vote is already recorded",
   NotProposer: "only the key that proposed it may cancel it",
   ProposalHasApprovals: "once approved by anyone it can only be rejected by the council",
-  ProposalNotApproved: "it needs more approvals first (or it was already executed); `lume proposals list --all` shows its status",
+  ProposalNotApproved:
+    "it needs more approvals first (or it was already executed); `lume proposals list --all` shows its status",
   TimeLockActive: "wait until the time lock has passed, then run execute again",
   ExecutionWindowClosed: "it was approved too long ago: propose it again",
   EndpointSetChanged: "propose approve-partner again: it takes the current endpoint-set version by default",

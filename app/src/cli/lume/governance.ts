@@ -2,12 +2,12 @@
 // governance-controlled council member (the governance's native treasury by default, or the
 // governance account itself) approve, reject or propose on the registry. See docs/governance.md.
 import {
-  PROGRAM_VERSION_V3,
-  VoteType,
   createInstructionData,
   getGovernance,
   getNativeTreasuryAddress,
   getTokenOwnerRecordAddress,
+  PROGRAM_VERSION_V3,
+  VoteType,
   withCreateProposal,
   withInsertTransaction,
   withSignOffProposal,
@@ -17,8 +17,8 @@ import type { Command } from "commander";
 import { describeAction } from "../../sdk/actions.js";
 import { UserError } from "../user-error.js";
 import { intArg, pubkeyArg } from "./args.js";
-import { ACTION_SPECS, type ActionSpec } from "./council.js";
 import type { CliContext } from "./context.js";
+import { ACTION_SPECS, type ActionSpec } from "./council.js";
 import { catalogueOf, loadPartner, loadRegistry, proposalIdArg } from "./registry-reads.js";
 import type { Action } from "./runner.js";
 
@@ -47,12 +47,21 @@ export interface BuiltGovernanceProposal {
 }
 
 /** The registry council member a governance acts as: its native treasury (can pay rent) or the governance PDA. */
-export async function governanceMember(target: Pick<GovernanceTarget, "governanceProgramId" | "governance">, as: "treasury" | "governance"): Promise<PublicKey> {
-  return as === "governance" ? target.governance : getNativeTreasuryAddress(target.governanceProgramId, target.governance);
+export async function governanceMember(
+  target: Pick<GovernanceTarget, "governanceProgramId" | "governance">,
+  as: "treasury" | "governance",
+): Promise<PublicKey> {
+  return as === "governance"
+    ? target.governance
+    : getNativeTreasuryAddress(target.governanceProgramId, target.governance);
 }
 
 /** CreateProposal (+ InsertTransaction carrying `registryInstruction`, + SignOffProposal), signed by `wallet`. */
-export async function buildGovernanceProposal(target: GovernanceTarget, wallet: PublicKey, registryInstruction: TransactionInstruction): Promise<BuiltGovernanceProposal> {
+export async function buildGovernanceProposal(
+  target: GovernanceTarget,
+  wallet: PublicKey,
+  registryInstruction: TransactionInstruction,
+): Promise<BuiltGovernanceProposal> {
   const instructions: TransactionInstruction[] = [];
   const { governanceProgramId: programId, programVersion: version } = target;
   const tokenOwnerRecord = await getTokenOwnerRecordAddress(programId, target.realm, target.governingTokenMint, wallet);
@@ -73,8 +82,32 @@ export async function buildGovernanceProposal(target: GovernanceTarget, wallet: 
     true,
     wallet,
   );
-  await withInsertTransaction(instructions, programId, version, target.governance, proposal, tokenOwnerRecord, wallet, 0, 0, target.holdUpTime, [createInstructionData(registryInstruction)], wallet);
-  if (target.signOff) withSignOffProposal(instructions, programId, version, target.realm, target.governance, proposal, wallet, undefined, tokenOwnerRecord);
+  await withInsertTransaction(
+    instructions,
+    programId,
+    version,
+    target.governance,
+    proposal,
+    tokenOwnerRecord,
+    wallet,
+    0,
+    0,
+    target.holdUpTime,
+    [createInstructionData(registryInstruction)],
+    wallet,
+  );
+  if (target.signOff)
+    withSignOffProposal(
+      instructions,
+      programId,
+      version,
+      target.realm,
+      target.governance,
+      proposal,
+      wallet,
+      undefined,
+      tokenOwnerRecord,
+    );
   return { instructions, proposal, tokenOwnerRecord, registryInstruction };
 }
 
@@ -82,17 +115,25 @@ type Opts = Record<string, string | boolean | undefined>;
 
 async function targetOf(ctx: CliContext, opts: Opts): Promise<GovernanceTarget> {
   const str = (k: string) => (typeof opts[k] === "string" ? (opts[k] as string) : undefined);
-  const governanceProgramId = str("governanceProgram") === undefined ? SPL_GOVERNANCE_PROGRAM_ID : pubkeyArg("--governance-program", str("governanceProgram"));
+  const governanceProgramId =
+    str("governanceProgram") === undefined
+      ? SPL_GOVERNANCE_PROGRAM_ID
+      : pubkeyArg("--governance-program", str("governanceProgram"));
   const governance = pubkeyArg("--governance", str("governance"));
   let proposalIndex: number;
-  if (str("proposalIndex") !== undefined) proposalIndex = intArg("--proposal-index", str("proposalIndex"), 0, 0xffff_ffff);
+  if (str("proposalIndex") !== undefined)
+    proposalIndex = intArg("--proposal-index", str("proposalIndex"), 0, 0xffff_ffff);
   else {
     try {
       const account = await ctx.read("reading the governance", () => getGovernance(ctx.connection, governance));
-      proposalIndex = (account.account as unknown as { proposalCount?: number; activeProposalCount?: { toNumber(): number } }).proposalCount ?? 0;
+      proposalIndex =
+        (account.account as unknown as { proposalCount?: number; activeProposalCount?: { toNumber(): number } })
+          .proposalCount ?? 0;
     } catch (err) {
       if (err instanceof UserError) throw err;
-      throw new UserError(`cannot read the governance account ${governance.toBase58()} (${(err as Error).message}): pass --proposal-index`);
+      throw new UserError(
+        `cannot read the governance account ${governance.toBase58()} (${(err as Error).message}): pass --proposal-index`,
+      );
     }
   }
   return {
@@ -109,10 +150,16 @@ async function targetOf(ctx: CliContext, opts: Opts): Promise<GovernanceTarget> 
   };
 }
 
-async function submit(ctx: CliContext, opts: Opts, words: string, registryInstruction: (member: PublicKey) => Promise<TransactionInstruction>): Promise<void> {
+async function submit(
+  ctx: CliContext,
+  opts: Opts,
+  words: string,
+  registryInstruction: (member: PublicKey) => Promise<TransactionInstruction>,
+): Promise<void> {
   const target = await targetOf(ctx, opts);
   const as = opts.as === "governance" ? "governance" : "treasury";
-  if (opts.as !== undefined && opts.as !== "treasury" && opts.as !== "governance") throw new UserError('--as must be "treasury" or "governance"');
+  if (opts.as !== undefined && opts.as !== "treasury" && opts.as !== "governance")
+    throw new UserError('--as must be "treasury" or "governance"');
   const member = await governanceMember(target, as);
   const ix = await registryInstruction(member);
   const name = target.name === "" ? `Lume registry: ${words}` : target.name;
@@ -130,7 +177,10 @@ async function submit(ctx: CliContext, opts: Opts, words: string, registryInstru
   };
   if (opts.dryRun === true) {
     ctx.print({ ...summary, sent: false }, () =>
-      [`governance proposal ${summary.proposal} (not sent: --dry-run): ${words}, as council member ${summary.member}`, ...summary.instructions.map((i) => `  ${i.programId} ${i.keys.length} accounts, data ${i.data}`)].join("\n"),
+      [
+        `governance proposal ${summary.proposal} (not sent: --dry-run): ${words}, as council member ${summary.member}`,
+        ...summary.instructions.map((i) => `  ${i.programId} ${i.keys.length} accounts, data ${i.data}`),
+      ].join("\n"),
     );
     return;
   }
@@ -138,23 +188,37 @@ async function submit(ctx: CliContext, opts: Opts, words: string, registryInstru
     const tx = new Transaction().add(...built.instructions);
     return ctx.program.provider.sendAndConfirm!(tx, [], { commitment: "confirmed" });
   });
-  ctx.print({ ...summary, sent: true, signature }, () =>
-    `governance proposal ${summary.proposal} created${target.signOff ? " and signed off" : ""}, confirmed: ${words}\n  the governance votes; once it succeeds, execute its transaction in the governance UI or CLI\n  signature ${signature}`,
+  ctx.print(
+    { ...summary, sent: true, signature },
+    () =>
+      `governance proposal ${summary.proposal} created${target.signOff ? " and signed off" : ""}, confirmed: ${words}\n  the governance votes; once it succeeds, execute its transaction in the governance UI or CLI\n  signature ${signature}`,
   );
 }
 
 function governanceOptions(cmd: Command): Command {
   return cmd
     .requiredOption("--realm <address>", "the SPL Governance realm")
-    .requiredOption("--governance <address>", "the governance account (its treasury or itself is the registry council member)")
+    .requiredOption(
+      "--governance <address>",
+      "the governance account (its treasury or itself is the registry council member)",
+    )
     .requiredOption("--mint <address>", "the governing token mint the proposer votes with (community or council mint)")
-    .option("--governance-program <address>", `the SPL Governance program (default ${SPL_GOVERNANCE_PROGRAM_ID.toBase58()})`)
+    .option(
+      "--governance-program <address>",
+      `the SPL Governance program (default ${SPL_GOVERNANCE_PROGRAM_ID.toBase58()})`,
+    )
     .option("--program-version <n>", "SPL Governance program version (default 3)")
     .option("--proposal-index <n>", "the governance's next proposal index (default: read from the governance account)")
-    .option("--as <member>", "which governance address is the registry council member: treasury (default) or governance")
+    .option(
+      "--as <member>",
+      "which governance address is the registry council member: treasury (default) or governance",
+    )
     .option("--title <text>", "the governance proposal's name (default: the registry action in words)")
     .option("--description-link <uri>", "proposal description link")
-    .option("--hold-up-time <s>", "seconds between the vote's success and execution (at least the governance's minimum)")
+    .option(
+      "--hold-up-time <s>",
+      "seconds between the vote's success and execution (at least the governance's minimum)",
+    )
     .option("--no-sign-off", "leave the proposal in draft (do not sign it off)")
     .option("--dry-run", "print the instructions instead of sending them");
 }
@@ -167,12 +231,20 @@ export function registerGovernance(program: Command, action: Action): void {
     .description("create a governance proposal whose transaction approves, rejects or proposes on the registry");
 
   for (const vote of ["approve", "reject"] as const) {
-    governanceOptions(propose.command(`${vote} <id>`).description(`the governance's council member ${vote}s registry proposal <id>`)).action(
+    governanceOptions(
+      propose.command(`${vote} <id>`).description(`the governance's council member ${vote}s registry proposal <id>`),
+    ).action(
       action(async (ctx, opts, id) => {
         const proposalId = proposalIdArg(id!);
         await submit(ctx, opts, `${vote} registry proposal #${proposalId}`, (member) => {
           const builder = vote === "approve" ? ctx.program.methods.approve() : ctx.program.methods.reject();
-          return builder.accountsStrict({ registry: ctx.addresses.registry(), proposal: ctx.addresses.proposal(proposalId), member }).instruction();
+          return builder
+            .accountsStrict({
+              registry: ctx.addresses.registry(),
+              proposal: ctx.addresses.proposal(proposalId),
+              member,
+            })
+            .instruction();
         });
       }),
     );
@@ -193,16 +265,20 @@ async function proposeThroughGovernance(ctx: CliContext, spec: ActionSpec, opts:
   const registryAction = spec.build(str, registry, target?.partner ?? null, Math.floor(Date.now() / 1000));
   // The registry proposal's id is fixed now: if another proposal lands first, rebuild this one.
   const id = registry.proposalCount.toNumber();
-  await submit(ctx, opts, `propose registry proposal #${id}: ${describeAction(registryAction, catalogueOf(registry))}`, (member) =>
-    ctx.program.methods
-      .propose(registryAction as never, Array.from(Buffer.alloc(32)), "")
-      .accountsStrict({
-        registry: ctx.addresses.registry(),
-        proposal: ctx.addresses.proposal(id),
-        proposer: member,
-        partner: target?.address ?? ctx.programId,
-        systemProgram: SystemProgram.programId,
-      })
-      .instruction(),
+  await submit(
+    ctx,
+    opts,
+    `propose registry proposal #${id}: ${describeAction(registryAction, catalogueOf(registry))}`,
+    (member) =>
+      ctx.program.methods
+        .propose(registryAction as never, Array.from(Buffer.alloc(32)), "")
+        .accountsStrict({
+          registry: ctx.addresses.registry(),
+          proposal: ctx.addresses.proposal(id),
+          proposer: member,
+          partner: target?.address ?? ctx.programId,
+          systemProgram: SystemProgram.programId,
+        })
+        .instruction(),
   );
 }

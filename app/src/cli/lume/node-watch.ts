@@ -3,7 +3,7 @@
 // counts changes to reload a verifier's snapshot; this needs every event's fields, so it keeps
 // its own subscription, with the same resume rule: after a lost connection it reconnects with
 // backoff and resubscribes from the last change index printed, so nothing is missed or repeated.
-import { createClient, type Client } from "graphql-ws";
+import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { UserError } from "../user-error.js";
 
@@ -59,17 +59,26 @@ async function indexerHead(graphqlUrl: string, timeoutMs: number): Promise<{ hea
     });
   } catch (err) {
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    const why = (err as Error).name === "TimeoutError" ? `no answer within ${timeoutMs} ms` : (cause?.code ?? cause?.message ?? (err as Error).message);
+    const why =
+      (err as Error).name === "TimeoutError"
+        ? `no answer within ${timeoutMs} ms`
+        : (cause?.code ?? cause?.message ?? (err as Error).message);
     throw new UserError(`cannot reach the indexer at ${graphqlUrl}: ${why}. ${hint}`);
   }
-  let body: { data?: { status?: { contiguousChangeIndex: number; degraded: string | null } }; errors?: { message: string }[] };
+  let body: {
+    data?: { status?: { contiguousChangeIndex: number; degraded: string | null } };
+    errors?: { message: string }[];
+  };
   try {
     body = (await response.json()) as typeof body;
   } catch {
     throw new UserError(`${graphqlUrl} answered HTTP ${response.status}, not GraphQL. ${hint}`);
   }
   const status = body.data?.status;
-  if (status === undefined) throw new UserError(`${graphqlUrl} did not answer the indexer's status query (${body.errors?.map((e) => e.message).join("; ") ?? "no data"}). ${hint}`);
+  if (status === undefined)
+    throw new UserError(
+      `${graphqlUrl} did not answer the indexer's status query (${body.errors?.map((e) => e.message).join("; ") ?? "no data"}). ${hint}`,
+    );
   return { head: status.contiguousChangeIndex, degraded: status.degraded };
 }
 
@@ -77,7 +86,8 @@ async function indexerHead(graphqlUrl: string, timeoutMs: number): Promise<{ hea
 function reasonOf(err: unknown): string {
   if (Array.isArray(err)) return err.map((e) => (e as { message?: string }).message ?? String(e)).join("; ");
   const close = err as { code?: number; reason?: string; message?: string };
-  if (typeof close?.code === "number") return `socket closed (code ${close.code}${close.reason ? `, ${close.reason}` : ""})`;
+  if (typeof close?.code === "number")
+    return `socket closed (code ${close.code}${close.reason ? `, ${close.reason}` : ""})`;
   return close?.message ?? String(err);
 }
 
@@ -107,9 +117,21 @@ export class IndexerWatch {
     const { head, degraded } = await indexerHead(this.options.graphqlUrl, timeoutMs);
     // Without --from: from the indexer's head, so a reconnect before the first change still misses nothing.
     this.last = this.options.from ?? head;
-    if (degraded !== null) this.notice({ type: "degraded", reason: degraded }, `note: the indexer reports it is degraded (${degraded}); changes may come late`);
+    if (degraded !== null)
+      this.notice(
+        { type: "degraded", reason: degraded },
+        `note: the indexer reports it is degraded (${degraded}); changes may come late`,
+      );
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new UserError(`the indexer at ${this.wsUrl} did not accept a WebSocket subscription within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          reject(
+            new UserError(
+              `the indexer at ${this.wsUrl} did not accept a WebSocket subscription within ${timeoutMs} ms`,
+            ),
+          ),
+        timeoutMs,
+      );
       this.connect({
         connected: () => {
           clearTimeout(timer);
@@ -155,11 +177,18 @@ export class IndexerWatch {
           this.failures = 0;
           if (!this.everConnected) {
             this.everConnected = true;
-            const what = this.options.partner === undefined ? "registry changes" : `changes of partner ${this.options.partner}`;
-            this.notice({ type: "connected", indexer: this.wsUrl, after: from }, `watching ${what} at ${this.wsUrl} after change #${from} (Ctrl-C to stop)`);
+            const what =
+              this.options.partner === undefined ? "registry changes" : `changes of partner ${this.options.partner}`;
+            this.notice(
+              { type: "connected", indexer: this.wsUrl, after: from },
+              `watching ${what} at ${this.wsUrl} after change #${from} (Ctrl-C to stop)`,
+            );
             first?.connected();
           } else {
-            this.notice({ type: "reconnected", indexer: this.wsUrl, after: from, lostSince: this.lostSince }, `reconnected to ${this.wsUrl}; resuming after change #${from}`);
+            this.notice(
+              { type: "reconnected", indexer: this.wsUrl, after: from, lostSince: this.lostSince },
+              `reconnected to ${this.wsUrl}; resuming after change #${from}`,
+            );
           }
           this.lostSince = null;
         },
@@ -211,7 +240,10 @@ export class IndexerWatch {
     const wait = Math.min(this.options.retryMaxMs ?? 10_000, min * 2 ** this.failures);
     this.failures += 1;
     this.lostSince ??= new Date().toISOString();
-    this.notice({ type: "disconnected", reason: why, retryInMs: wait, after: this.last }, `connection lost (${why}); reconnecting in ${wait} ms`);
+    this.notice(
+      { type: "disconnected", reason: why, retryInMs: wait, after: this.last },
+      `connection lost (${why}); reconnecting in ${wait} ms`,
+    );
     this.retryTimer = setTimeout(() => this.connect(), wait);
   }
 }

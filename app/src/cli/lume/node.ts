@@ -1,6 +1,6 @@
 // Commands for operators of nodes (the user devices that serve partners' requests):
 // `node verify <envelope>` and `node watch --indexer <url>`.
-import { CommanderError, type Command } from "commander";
+import { type Command, CommanderError } from "commander";
 import { untilStopSignal } from "../signals.js";
 import { intArg } from "./args.js";
 import { formatVerifyReport, indexerUrlArg, runVerify } from "./node-verify.js";
@@ -9,13 +9,18 @@ import { partnerAddressOf } from "./registry-reads.js";
 import type { Action } from "./runner.js";
 
 export function registerNode(program: Command, action: Action): void {
-  const node = program.command("node").description("node operators: check a signed request envelope, follow registry changes");
+  const node = program
+    .command("node")
+    .description("node operators: check a signed request envelope, follow registry changes");
 
   node
     .command("verify")
     .description("decide on one signed request envelope as a node would (docs/request-envelope.md)")
     .argument("<envelope>", "the 134-byte envelope as hex, base64, or @file with the raw bytes")
-    .option("--indexer <graphql-url>", "load the registry snapshot from this indexer (e.g. http://127.0.0.1:4000/graphql) instead of over RPC (--url)")
+    .option(
+      "--indexer <graphql-url>",
+      "load the registry snapshot from this indexer (e.g. http://127.0.0.1:4000/graphql) instead of over RPC (--url)",
+    )
     .addHelpText(
       "after",
       "\nExit code: 0 when the request would be allowed, 1 when it is refused (the reason is printed) or\n" +
@@ -34,8 +39,14 @@ export function registerNode(program: Command, action: Action): void {
   node
     .command("watch")
     .description("print every registry change the indexer reports, as it happens, until Ctrl-C")
-    .requiredOption("--indexer <graphql-url>", "the indexer's GraphQL URL, e.g. http://127.0.0.1:4000/graphql (its WebSocket serves the subscription)")
-    .option("--from <changeIndex>", "first replay the stored changes after this change index (default: only new changes)")
+    .requiredOption(
+      "--indexer <graphql-url>",
+      "the indexer's GraphQL URL, e.g. http://127.0.0.1:4000/graphql (its WebSocket serves the subscription)",
+    )
+    .option(
+      "--from <changeIndex>",
+      "first replay the stored changes after this change index (default: only new changes)",
+    )
     .option("--partner <partner>", "only this partner's changes (its id or account address)")
     .addHelpText(
       "after",
@@ -50,7 +61,9 @@ export function registerNode(program: Command, action: Action): void {
         const stopSignal = untilStopSignal();
         const watch = new IndexerWatch({
           graphqlUrl: indexerUrlArg(opts.indexer as string),
-          ...(opts.from === undefined ? {} : { from: intArg("--from", opts.from as string, 0, Number.MAX_SAFE_INTEGER) }),
+          ...(opts.from === undefined
+            ? {}
+            : { from: intArg("--from", opts.from as string, 0, Number.MAX_SAFE_INTEGER) }),
           ...(opts.partner === undefined ? {} : { partner: partnerAddressOf(ctx, opts.partner as string).toBase58() }),
           json: ctx.json,
           out: (line) => ctx.io.out(line),

@@ -10,8 +10,8 @@ import { enumName, maskToIndices } from "../../sdk/snapshot.js";
 import { UserError } from "../user-error.js";
 import { readApplication } from "./application.js";
 import { categoriesArg, intArg, protocolArg, textArg } from "./args.js";
+import { type CliContext, hashFile } from "./context.js";
 import { addActionOptions, proposeWith, specByName } from "./council.js";
-import { hashFile, type CliContext } from "./context.js";
 import { catalogueOf, fixedText, loadPartner, loadRegistry } from "./registry-reads.js";
 import type { Action } from "./runner.js";
 
@@ -23,7 +23,11 @@ function timeText(seconds: { toNumber(): number }): string {
   return s === 0 ? "-" : new Date(s * 1000).toISOString().replace(".000Z", "Z");
 }
 
-async function declareEndpoint(ctx: CliContext, partnerAddress: anchor.web3.PublicKey, endpoint: { host: string; port: number; protocol: object; categories: InstanceType<typeof BN> }): Promise<{ index: number; signature: string }> {
+async function declareEndpoint(
+  ctx: CliContext,
+  partnerAddress: anchor.web3.PublicKey,
+  endpoint: { host: string; port: number; protocol: object; categories: InstanceType<typeof BN> },
+): Promise<{ index: number; signature: string }> {
   const partner = await ctx.read("reading the partner", () => ctx.program.account.partner.fetch(partnerAddress));
   const index = partner.nextEndpointIndex;
   const signature = await ctx.send(`declare endpoint #${index} ${endpoint.host}:${endpoint.port}`, () =>
@@ -42,14 +46,17 @@ async function declareEndpoint(ctx: CliContext, partnerAddress: anchor.web3.Publ
 }
 
 function evidenceOf(opts: Opts, uriFlag: "uri" | "evidenceUri" = "uri"): { hash: number[]; uri: string } {
-  if (opts.evidenceFile === undefined) throw new UserError("--evidence-file is required (its SHA-256 is recorded on chain)");
+  if (opts.evidenceFile === undefined)
+    throw new UserError("--evidence-file is required (its SHA-256 is recorded on chain)");
   const uri = textArg(`--${uriFlag === "uri" ? "uri" : "evidence-uri"}`, opts[uriFlag], 127);
   return { hash: Array.from(hashFile(opts.evidenceFile)), uri };
 }
 
 /** The chain's clock (the Clock sysvar's unix_timestamp), as the program sees it. */
 async function chainTime(ctx: CliContext): Promise<number> {
-  const clock = await ctx.read("reading the clock", () => ctx.connection.getAccountInfo(SYSVAR_CLOCK_PUBKEY, "confirmed"));
+  const clock = await ctx.read("reading the clock", () =>
+    ctx.connection.getAccountInfo(SYSVAR_CLOCK_PUBKEY, "confirmed"),
+  );
   return clock === null ? Math.floor(Date.now() / 1000) : Number(clock.data.readBigInt64LE(32));
 }
 
@@ -63,7 +70,9 @@ const ROLE_WORDS: Record<RoleName, string> = {
 
 /** Checks before sending that the wallet holds `role`: the program would only say its grant account is missing. */
 async function requireRole(ctx: CliContext, role: RoleName): Promise<void> {
-  const grant = await ctx.read("reading the role grant", () => ctx.program.account.roleGrant.fetchNullable(ctx.addresses.role(role, ctx.wallet.publicKey)));
+  const grant = await ctx.read("reading the role grant", () =>
+    ctx.program.account.roleGrant.fetchNullable(ctx.addresses.role(role, ctx.wallet.publicKey)),
+  );
   if (grant === null || !grant.active) {
     throw new UserError(
       `${ctx.wallet.publicKey.toBase58()} does not hold the ${ROLE_WORDS[role]} role${grant === null ? "" : " (it was revoked)"}: ` +
@@ -84,7 +93,8 @@ export function registerPartner(program: Command, action: Action): void {
         const { application: a, baseDir } = readApplication(opts.file);
         const registry = await loadRegistry(ctx);
         const catalogue = catalogueOf(registry);
-        const categoryMask = (items: (string | number)[], where: string) => categoriesArg(where, items.join(","), catalogue);
+        const categoryMask = (items: (string | number)[], where: string) =>
+          categoriesArg(where, items.join(","), catalogue);
         const trafficModel = {
           allowedCategories: categoryMask(a.trafficModel.categories, `${opts.file}: trafficModel.categories`),
           maxRequestsPerSecond: a.trafficModel.maxRequestsPerSecond,
@@ -97,7 +107,10 @@ export function registerPartner(program: Command, action: Action): void {
           protocol: protocolArg(e.protocol),
           categories: categoryMask(e.categories, `${opts.file}: endpoints[${i}].categories`),
         }));
-        const evidenceHash = a.evidence.sha256 !== undefined ? Buffer.from(a.evidence.sha256, "hex") : hashFile(resolve(baseDir, a.evidence.file!));
+        const evidenceHash =
+          a.evidence.sha256 !== undefined
+            ? Buffer.from(a.evidence.sha256, "hex")
+            : hashFile(resolve(baseDir, a.evidence.file!));
         const legalEntityIdHash = anchor.utils.sha256.hash(a.legalEntityId);
         const id = registry.partnerCount.toNumber();
         const address = ctx.addresses.partner(id);
@@ -117,8 +130,20 @@ export function registerPartner(program: Command, action: Action): void {
           ),
         );
         const builder = ctx.program.methods
-          .apply(a.legalName, a.jurisdiction, Array.from(Buffer.from(legalEntityIdHash, "hex")), Array.from(evidenceHash), a.evidence.uri, trafficModel)
-          .accountsStrict({ registry: ctx.addresses.registry(), partner: address, authority: ctx.wallet.publicKey, systemProgram: SystemProgram.programId })
+          .apply(
+            a.legalName,
+            a.jurisdiction,
+            Array.from(Buffer.from(legalEntityIdHash, "hex")),
+            Array.from(evidenceHash),
+            a.evidence.uri,
+            trafficModel,
+          )
+          .accountsStrict({
+            registry: ctx.addresses.registry(),
+            partner: address,
+            authority: ctx.wallet.publicKey,
+            systemProgram: SystemProgram.programId,
+          })
           .postInstructions(declares);
         const tx = await builder.transaction();
         tx.feePayer = ctx.wallet.publicKey;
@@ -130,7 +155,10 @@ export function registerPartner(program: Command, action: Action): void {
               "list fewer endpoints in the file and declare the others afterwards with `lume partner declare-endpoint`",
           );
         }
-        const signature = await ctx.send(`apply as partner #${id} (${a.legalName}) with ${endpoints.length} endpoint(s)`, () => builder.rpc());
+        const signature = await ctx.send(
+          `apply as partner #${id} (${a.legalName}) with ${endpoints.length} endpoint(s)`,
+          () => builder.rpc(),
+        );
         const declared = endpoints.map((_, index) => ({ index, signature }));
         ctx.print({ partnerId: id, partner: address.toBase58(), signature, endpoints: declared }, () =>
           [
@@ -164,7 +192,9 @@ export function registerPartner(program: Command, action: Action): void {
       }),
     );
 
-  const request = partner.command("request").description("ask the council for a change to your own partner (creates a proposal)");
+  const request = partner
+    .command("request")
+    .description("ask the council for a change to your own partner (creates a proposal)");
   const endpoint = request.command("endpoint").description("endpoint changes");
   const key = request.command("key").description("infrastructure key changes");
   const requests: [Command, string, string][] = [
@@ -175,7 +205,9 @@ export function registerPartner(program: Command, action: Action): void {
   ];
   for (const [parent, name, specName] of requests) {
     const spec = specByName(specName);
-    addActionOptions(parent.command(name).description(`request: ${spec.summary}`), spec, true).action(action((ctx, opts) => proposeWith(ctx, spec, opts as Opts)));
+    addActionOptions(parent.command(name).description(`request: ${spec.summary}`), spec, true).action(
+      action((ctx, opts) => proposeWith(ctx, spec, opts as Opts)),
+    );
   }
   request
     .command("traffic-model")
@@ -197,11 +229,14 @@ export function registerPartner(program: Command, action: Action): void {
     .requiredOption("--out <path>", "where to write the key file (refuses to overwrite)")
     .action(
       action(async (ctx, opts) => {
-        if (existsSync(expandHome(opts.out))) throw new UserError(`${opts.out} exists: refusing to overwrite a key file`);
+        if (existsSync(expandHome(opts.out)))
+          throw new UserError(`${opts.out} exists: refusing to overwrite a key file`);
         const keypair = Keypair.generate();
         writeKeypairFile(opts.out, keypair);
-        ctx.print({ publicKey: keypair.publicKey.toBase58(), file: expandHome(opts.out) }, () =>
-          `new infrastructure key ${keypair.publicKey.toBase58()} written to ${expandHome(opts.out)} (mode 0600)\n  next: \`lume partner request key issue --partner <id> --key-file ${opts.out}\``,
+        ctx.print(
+          { publicKey: keypair.publicKey.toBase58(), file: expandHome(opts.out) },
+          () =>
+            `new infrastructure key ${keypair.publicKey.toBase58()} written to ${expandHome(opts.out)} (mode 0600)\n  next: \`lume partner request key issue --partner <id> --key-file ${opts.out}\``,
         );
       }),
     );
@@ -216,10 +251,15 @@ export function registerPartner(program: Command, action: Action): void {
         const catalogue = catalogueOf(registry);
         const { address, partner: p } = await loadPartner(ctx, opts.partner);
         const [endpoints, keys] = await Promise.all([
-          ctx.read("reading endpoints", () => ctx.program.account.endpoint.all([{ memcmp: { offset: 10, bytes: address.toBase58() } }])),
-          ctx.read("reading keys", () => ctx.program.account.infraKey.all([{ memcmp: { offset: 10, bytes: address.toBase58() } }])),
+          ctx.read("reading endpoints", () =>
+            ctx.program.account.endpoint.all([{ memcmp: { offset: 10, bytes: address.toBase58() } }]),
+          ),
+          ctx.read("reading keys", () =>
+            ctx.program.account.infraKey.all([{ memcmp: { offset: 10, bytes: address.toBase58() } }]),
+          ),
         ]);
-        const names = (mask: { toString(): string }) => maskToIndices(BigInt(mask.toString())).map((i) => catalogue[i] ?? `#${i}`);
+        const names = (mask: { toString(): string }) =>
+          maskToIndices(BigInt(mask.toString())).map((i) => catalogue[i] ?? `#${i}`);
         const data = {
           id: p.partnerId.toNumber(),
           address: address.toBase58(),
@@ -228,12 +268,24 @@ export function registerPartner(program: Command, action: Action): void {
           jurisdiction: fixedText(p.jurisdiction),
           stage: enumName<string>(p.stage),
           status: enumName<string>(p.status),
-          trafficModel: { categories: names(p.trafficModel.allowedCategories), maxRequestsPerSecond: p.trafficModel.maxRequestsPerSecond, burst: p.trafficModel.burst, maxBandwidthKbps: p.trafficModel.maxBandwidthKbps },
+          trafficModel: {
+            categories: names(p.trafficModel.allowedCategories),
+            maxRequestsPerSecond: p.trafficModel.maxRequestsPerSecond,
+            burst: p.trafficModel.burst,
+            maxBandwidthKbps: p.trafficModel.maxBandwidthKbps,
+          },
           nextReviewAt: timeText(p.nextReviewAt),
           suspensionExpiresAt: timeText(p.suspensionExpiresAt),
           endpointSetVersion: p.endpointSetVersion,
           endpoints: endpoints
-            .map(({ account: e }) => ({ index: e.index, host: fixedText(e.host), port: e.port, protocol: enumName<string>(e.protocol), categories: names(e.categories), status: enumName<string>(e.status) }))
+            .map(({ account: e }) => ({
+              index: e.index,
+              host: fixedText(e.host),
+              port: e.port,
+              protocol: enumName<string>(e.protocol),
+              categories: names(e.categories),
+              status: enumName<string>(e.status),
+            }))
             .sort((a, b) => a.index - b.index),
           keys: keys
             .map(({ account: k }) => ({
@@ -252,9 +304,16 @@ export function registerPartner(program: Command, action: Action): void {
             `  status ${data.status}, stage ${data.stage}, next review ${data.nextReviewAt}${data.suspensionExpiresAt === "-" ? "" : `, suspension until ${data.suspensionExpiresAt}`}`,
             `  traffic model: ${data.trafficModel.categories.join(", ")}; ${data.trafficModel.maxRequestsPerSecond} req/s, burst ${data.trafficModel.burst}, ${data.trafficModel.maxBandwidthKbps} kbit/s`,
             `  endpoints (set version ${data.endpointSetVersion}):`,
-            ...data.endpoints.map((e) => `    #${e.index} ${e.protocol}://${e.host}:${e.port} [${e.categories.join(", ")}] ${e.status}`),
+            ...data.endpoints.map(
+              (e) => `    #${e.index} ${e.protocol}://${e.host}:${e.port} [${e.categories.join(", ")}] ${e.status}`,
+            ),
             "  keys:",
-            ...(data.keys.length === 0 ? ["    (none)"] : data.keys.map((k) => `    #${k.index} ${k.publicKey} endpoints ${k.endpoints} ${k.validFrom} .. ${k.validUntil} ${k.status}`)),
+            ...(data.keys.length === 0
+              ? ["    (none)"]
+              : data.keys.map(
+                  (k) =>
+                    `    #${k.index} ${k.publicKey} endpoints ${k.endpoints} ${k.validFrom} .. ${k.validUntil} ${k.status}`,
+                )),
           ].join("\n"),
         );
       }),
@@ -275,12 +334,31 @@ export function registerPartner(program: Command, action: Action): void {
           const evidence = evidenceOf(opts);
           const role = kind === "legal" ? "legalVerifier" : "technicalAuditor";
           await requireRole(ctx, role);
-          const accounts = { registry: ctx.addresses.registry(), partner: address, verifier: ctx.wallet.publicKey, roleGrant: ctx.addresses.role(role, ctx.wallet.publicKey) };
-          const builder = kind === "legal" ? ctx.program.methods.attestLegal(evidence.hash, evidence.uri) : ctx.program.methods.attestTechnical(evidence.hash, evidence.uri);
-          const signature = await ctx.send(`attest ${kind} verification of ${address.toBase58()}`, () => builder.accountsStrict(accounts).rpc());
+          const accounts = {
+            registry: ctx.addresses.registry(),
+            partner: address,
+            verifier: ctx.wallet.publicKey,
+            roleGrant: ctx.addresses.role(role, ctx.wallet.publicKey),
+          };
+          const builder =
+            kind === "legal"
+              ? ctx.program.methods.attestLegal(evidence.hash, evidence.uri)
+              : ctx.program.methods.attestTechnical(evidence.hash, evidence.uri);
+          const signature = await ctx.send(`attest ${kind} verification of ${address.toBase58()}`, () =>
+            builder.accountsStrict(accounts).rpc(),
+          );
           const after = await ctx.read("reading the partner", () => ctx.program.account.partner.fetch(address));
-          ctx.print({ partner: address.toBase58(), kind, sha256: Buffer.from(evidence.hash).toString("hex"), uri: evidence.uri, stage: enumName<string>(after.stage), signature }, () =>
-            `${kind} verification recorded, confirmed: stage now ${enumName<string>(after.stage)}\n  evidence sha256 ${Buffer.from(evidence.hash).toString("hex")} ${evidence.uri}\n  signature ${signature}`,
+          ctx.print(
+            {
+              partner: address.toBase58(),
+              kind,
+              sha256: Buffer.from(evidence.hash).toString("hex"),
+              uri: evidence.uri,
+              stage: enumName<string>(after.stage),
+              signature,
+            },
+            () =>
+              `${kind} verification recorded, confirmed: stage now ${enumName<string>(after.stage)}\n  evidence sha256 ${Buffer.from(evidence.hash).toString("hex")} ${evidence.uri}\n  signature ${signature}`,
           );
         }),
       );
@@ -297,19 +375,33 @@ export function registerPartner(program: Command, action: Action): void {
     .requiredOption("--uri <uri>", "where the report can be fetched")
     .action(
       action(async (ctx, opts) => {
-        if (!["passed", "concerns", "failed"].includes(opts.outcome)) throw new UserError(`--outcome must be passed, concerns or failed; got "${opts.outcome}"`);
+        if (!["passed", "concerns", "failed"].includes(opts.outcome))
+          throw new UserError(`--outcome must be passed, concerns or failed; got "${opts.outcome}"`);
         const { address } = await loadPartner(ctx, opts.partner);
         const evidence = evidenceOf(opts);
         await requireRole(ctx, "auditor");
         const signature = await ctx.send(`record review (${opts.outcome}) of ${address.toBase58()}`, () =>
           ctx.program.methods
             .recordReview({ [opts.outcome]: {} } as never, evidence.hash, evidence.uri)
-            .accountsStrict({ registry: ctx.addresses.registry(), partner: address, auditor: ctx.wallet.publicKey, roleGrant: ctx.addresses.role("auditor", ctx.wallet.publicKey) })
+            .accountsStrict({
+              registry: ctx.addresses.registry(),
+              partner: address,
+              auditor: ctx.wallet.publicKey,
+              roleGrant: ctx.addresses.role("auditor", ctx.wallet.publicKey),
+            })
             .rpc(),
         );
         const after = await ctx.read("reading the partner", () => ctx.program.account.partner.fetch(address));
-        ctx.print({ partner: address.toBase58(), outcome: opts.outcome, status: enumName<string>(after.status), nextReviewAt: timeText(after.nextReviewAt), signature }, () =>
-          `review recorded, confirmed: partner now ${enumName<string>(after.status)}, next review ${timeText(after.nextReviewAt)}\n  signature ${signature}`,
+        ctx.print(
+          {
+            partner: address.toBase58(),
+            outcome: opts.outcome,
+            status: enumName<string>(after.status),
+            nextReviewAt: timeText(after.nextReviewAt),
+            signature,
+          },
+          () =>
+            `review recorded, confirmed: partner now ${enumName<string>(after.status)}, next review ${timeText(after.nextReviewAt)}\n  signature ${signature}`,
         );
       }),
     );
@@ -326,10 +418,16 @@ export function registerPartner(program: Command, action: Action): void {
     .option("--evidence-file <path>", "measurements (hashed locally)")
     .action(
       action(async (ctx, opts) => {
-        const [registry, { address, partner: p }] = await Promise.all([loadRegistry(ctx), loadPartner(ctx, opts.partner)]);
+        const [registry, { address, partner: p }] = await Promise.all([
+          loadRegistry(ctx),
+          loadPartner(ctx, opts.partner),
+        ]);
         const catalogue = catalogueOf(registry);
         const category = /^\d+$/.test(opts.category) ? Number(opts.category) : catalogue.indexOf(opts.category);
-        if (category < 0 || category >= catalogue.length) throw new UserError(`--category: unknown category "${opts.category}" (the catalogue: ${catalogue.join(", ")})`);
+        if (category < 0 || category >= catalogue.length)
+          throw new UserError(
+            `--category: unknown category "${opts.category}" (the catalogue: ${catalogue.join(", ")})`,
+          );
         const observed = intArg("--observed", opts.observed, 0, Number.MAX_SAFE_INTEGER);
         const hash = opts.evidenceFile === undefined ? Buffer.alloc(32) : hashFile(opts.evidenceFile);
         await requireRole(ctx, "reportingNode");
@@ -338,22 +436,32 @@ export function registerPartner(program: Command, action: Action): void {
         const start = p.deviationWindowStart.toNumber();
         const windowStart = now >= start + registry.policy.deviationWindowSeconds ? now : start;
         const report = ctx.addresses.deviation(address, ctx.wallet.publicKey, windowStart);
-        const signature = await ctx.send(`report a deviation of ${address.toBase58()} (${catalogue[category]}: ${observed})`, () =>
-          ctx.program.methods
-            .reportDeviation(category, new BN(observed), Array.from(hash))
-            .accountsStrict({
-              registry: ctx.addresses.registry(),
-              partner: address,
-              report,
-              reporter: ctx.wallet.publicKey,
-              roleGrant: ctx.addresses.role("reportingNode", ctx.wallet.publicKey),
-              systemProgram: SystemProgram.programId,
-            })
-            .rpc(),
+        const signature = await ctx.send(
+          `report a deviation of ${address.toBase58()} (${catalogue[category]}: ${observed})`,
+          () =>
+            ctx.program.methods
+              .reportDeviation(category, new BN(observed), Array.from(hash))
+              .accountsStrict({
+                registry: ctx.addresses.registry(),
+                partner: address,
+                report,
+                reporter: ctx.wallet.publicKey,
+                roleGrant: ctx.addresses.role("reportingNode", ctx.wallet.publicKey),
+                systemProgram: SystemProgram.programId,
+              })
+              .rpc(),
         );
         const after = await ctx.read("reading the partner", () => ctx.program.account.partner.fetch(address));
-        ctx.print({ partner: address.toBase58(), report: report.toBase58(), deviationCount: after.deviationCount, status: enumName<string>(after.status), signature }, () =>
-          `deviation reported, confirmed: ${after.deviationCount} report(s) in the window, partner ${enumName<string>(after.status)}\n  signature ${signature}`,
+        ctx.print(
+          {
+            partner: address.toBase58(),
+            report: report.toBase58(),
+            deviationCount: after.deviationCount,
+            status: enumName<string>(after.status),
+            signature,
+          },
+          () =>
+            `deviation reported, confirmed: ${after.deviationCount} report(s) in the window, partner ${enumName<string>(after.status)}\n  signature ${signature}`,
         );
       }),
     );
@@ -372,12 +480,24 @@ export function registerPartner(program: Command, action: Action): void {
         const signature = await ctx.send(`guardian-suspend ${address.toBase58()}`, () =>
           ctx.program.methods
             .guardianSuspend(textArg("--reason", opts.reason, 127))
-            .accountsStrict({ registry: ctx.addresses.registry(), partner: address, guardian: ctx.wallet.publicKey, roleGrant: ctx.addresses.role("guardian", ctx.wallet.publicKey) })
+            .accountsStrict({
+              registry: ctx.addresses.registry(),
+              partner: address,
+              guardian: ctx.wallet.publicKey,
+              roleGrant: ctx.addresses.role("guardian", ctx.wallet.publicKey),
+            })
             .rpc(),
         );
         const after = await ctx.read("reading the partner", () => ctx.program.account.partner.fetch(address));
-        ctx.print({ partner: address.toBase58(), status: enumName<string>(after.status), until: timeText(after.suspensionExpiresAt), signature }, () =>
-          `partner suspended, confirmed, until ${timeText(after.suspensionExpiresAt)} unless the council ratifies (\`lume propose suspend\`)\n  signature ${signature}`,
+        ctx.print(
+          {
+            partner: address.toBase58(),
+            status: enumName<string>(after.status),
+            until: timeText(after.suspensionExpiresAt),
+            signature,
+          },
+          () =>
+            `partner suspended, confirmed, until ${timeText(after.suspensionExpiresAt)} unless the council ratifies (\`lume propose suspend\`)\n  signature ${signature}`,
         );
       }),
     );

@@ -2,7 +2,7 @@
 // as well as from the terminal.
 import { Command, CommanderError } from "commander";
 import { UserError } from "../user-error.js";
-import { DEFAULT_URL, processIo, type Io } from "./context.js";
+import { DEFAULT_URL, type Io, processIo } from "./context.js";
 import { registerCouncil } from "./council.js";
 import { registerGovernance } from "./governance.js";
 import { registerNode } from "./node.js";
@@ -33,7 +33,10 @@ export function buildLume(options: RunOptions = {}): Command {
     .option("--ws-url <url>", "PubSub URL, when it is not the RPC port + 1")
     .option("-k, --keypair <path>", "signer: a Solana CLI JSON keypair file (default ~/.config/solana/id.json)")
     .option("--program-id <address>", "the registry program (default: the IDL's address)")
-    .option("--config <path>", "JSON file with url, wsUrl, keypair, programId defaults (default ~/.config/lume/config.json, or $LUME_CONFIG)")
+    .option(
+      "--config <path>",
+      "JSON file with url, wsUrl, keypair, programId defaults (default ~/.config/lume/config.json, or $LUME_CONFIG)",
+    )
     .option("--json", "machine-readable JSON output")
     .option("-y, --yes", "do not ask before sending transactions")
     .option("--retries <n>", "retries of a failed network request, with exponential backoff", "3")
@@ -59,7 +62,10 @@ export function buildLume(options: RunOptions = {}): Command {
   // Subcommands inherit the output and error handling.
   const inherit = (cmd: Command): void => {
     for (const sub of cmd.commands) {
-      sub.exitOverride().configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) }).showHelpAfterError("(run with --help for usage)");
+      sub
+        .exitOverride()
+        .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+        .showHelpAfterError("(run with --help for usage)");
       inherit(sub);
     }
   };
@@ -81,7 +87,9 @@ export async function runLume(argv: string[], options: RunOptions = {}): Promise
       return 1;
     }
     // Not expected: say what happened, without a stack, and how to get one.
-    io.err(`error: ${(err as Error)?.message ?? String(err)}${process.env.LUME_DEBUG ? `\n${(err as Error)?.stack ?? ""}` : " (set LUME_DEBUG=1 for details)"}`);
+    io.err(
+      `error: ${(err as Error)?.message ?? String(err)}${process.env.LUME_DEBUG ? `\n${(err as Error)?.stack ?? ""}` : " (set LUME_DEBUG=1 for details)"}`,
+    );
     return 1;
   }
 }

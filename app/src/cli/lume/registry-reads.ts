@@ -10,7 +10,9 @@ export type PartnerAccount = IdlAccounts<LumeRegistry>["partner"];
 export type ProposalAccount = IdlAccounts<LumeRegistry>["proposal"];
 
 export async function loadRegistry(ctx: CliContext): Promise<RegistryAccount> {
-  const registry = await ctx.read("reading the registry", () => ctx.program.account.registry.fetchNullable(ctx.addresses.registry()));
+  const registry = await ctx.read("reading the registry", () =>
+    ctx.program.account.registry.fetchNullable(ctx.addresses.registry()),
+  );
   if (registry === null) {
     throw new UserError(
       `no registry at ${ctx.addresses.registry().toBase58()} on ${ctx.url} (program ${ctx.programId.toBase58()}): ` +
@@ -21,7 +23,9 @@ export async function loadRegistry(ctx: CliContext): Promise<RegistryAccount> {
 }
 
 export function catalogueOf(registry: RegistryAccount): string[] {
-  return registry.categories.slice(0, registry.categoryCount).map((c) => Buffer.from(c.bytes.slice(0, c.len)).toString("utf8"));
+  return registry.categories
+    .slice(0, registry.categoryCount)
+    .map((c) => Buffer.from(c.bytes.slice(0, c.len)).toString("utf8"));
 }
 
 export function fixedText(s: { len: number; bytes: number[] }): string {
@@ -39,15 +43,21 @@ export function partnerAddressOf(ctx: CliContext, ref: string | undefined): Publ
   }
 }
 
-export async function loadPartner(ctx: CliContext, ref: string | undefined): Promise<{ address: PublicKey; partner: PartnerAccount }> {
+export async function loadPartner(
+  ctx: CliContext,
+  ref: string | undefined,
+): Promise<{ address: PublicKey; partner: PartnerAccount }> {
   const address = partnerAddressOf(ctx, ref);
   const partner = await ctx.read("reading the partner", () => ctx.program.account.partner.fetchNullable(address));
-  if (partner === null) throw new UserError(`no partner ${ref} (account ${address.toBase58()}): \`lume partner status\` with the right id`);
+  if (partner === null)
+    throw new UserError(`no partner ${ref} (account ${address.toBase58()}): \`lume partner status\` with the right id`);
   return { address, partner };
 }
 
 export async function loadProposal(ctx: CliContext, id: number): Promise<ProposalAccount> {
-  const proposal = await ctx.read("reading the proposal", () => ctx.program.account.proposal.fetchNullable(ctx.addresses.proposal(id)));
+  const proposal = await ctx.read("reading the proposal", () =>
+    ctx.program.account.proposal.fetchNullable(ctx.addresses.proposal(id)),
+  );
   if (proposal === null) throw new UserError(`no proposal #${id}: \`lume proposals list --all\` lists them`);
   return proposal;
 }

@@ -33,7 +33,7 @@ pub fn check_action_arguments(action: &ProposalAction, registry: &Registry) -> R
         }
         ProposalAction::SetTrafficModel { model } => check_traffic_model(model, catalogue_mask(registry)),
         ProposalAction::GrantRole { holder, .. } | ProposalAction::RevokeRole { holder, .. } => {
-            if holder.as_ref() == &[0u8; 32] {
+            if holder.as_ref() == [0u8; 32] {
                 return Err(RegistryError::InvalidCouncilMember);
             }
             Ok(())

@@ -70,7 +70,9 @@ fn attest_parsed(accounts: &mut Accounts, args: &Args, kind: AttestationKind) ->
     let now = runtime::now();
     let verifier = *accounts.verifier.address();
     let (who, evidence, at) = match kind {
-        AttestationKind::Legal => (&mut partner.legal_verifier, &mut partner.legal_evidence, &mut partner.legal_attested_at),
+        AttestationKind::Legal => {
+            (&mut partner.legal_verifier, &mut partner.legal_evidence, &mut partner.legal_attested_at)
+        }
         AttestationKind::Technical => {
             (&mut partner.technical_auditor, &mut partner.technical_evidence, &mut partner.technical_attested_at)
         }

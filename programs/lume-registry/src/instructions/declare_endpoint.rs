@@ -65,7 +65,12 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
         &[seeds::ENDPOINT, partner_address.as_ref(), &index_seed],
     )?;
     let now = runtime::now();
-    let new = NewEndpoint { host: args.host.as_bytes(), port: args.port, protocol: args.protocol, categories: args.categories };
+    let new = NewEndpoint {
+        host: args.host.as_bytes(),
+        port: args.port,
+        protocol: args.protocol,
+        categories: args.categories,
+    };
     let event = add_endpoint(partner, &partner_address, &mut accounts.endpoint, bump, &new, 0, &now)?;
     history::record(&mut registry.history, &now, &event)
 }

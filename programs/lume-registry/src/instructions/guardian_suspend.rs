@@ -40,7 +40,10 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     let mut registry = registry_mut(&mut accounts.registry)?;
     let mut partner = partner_mut(&mut accounts.partner)?;
     let old_status = partner.status;
-    if !matches!(old_status.get(), Some(PartnerStatus::Active | PartnerStatus::UnderAudit | PartnerStatus::ReviewOverdue)) {
+    if !matches!(
+        old_status.get(),
+        Some(PartnerStatus::Active | PartnerStatus::UnderAudit | PartnerStatus::ReviewOverdue)
+    ) {
         return Err(RegistryError::WrongPartnerStatus.into());
     }
     let now = runtime::now();

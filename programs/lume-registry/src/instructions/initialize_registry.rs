@@ -7,12 +7,14 @@ use crate::errors::RegistryError;
 use crate::events::RegistryInitialized;
 use crate::history;
 use crate::interface::borsh_reader::{BoundedStrList, BoundedVec};
+use crate::interface::borsh_writer::{List, TextList};
 use crate::interface::pod::{PodI64, PodU32};
 use crate::runtime;
 use crate::state::account::init;
 use crate::state::registry::{MAX_CATEGORY_NAME, REGISTRY_LAYOUT_VERSION};
-use crate::state::{AccountType, Policy, Registry, MAX_CATEGORIES, MAX_COUNCIL, REGISTRY_ADDRESS, REGISTRY_BUMP, REGISTRY_SEED};
-use crate::interface::borsh_writer::{List, TextList};
+use crate::state::{
+    AccountType, Policy, Registry, MAX_CATEGORIES, MAX_COUNCIL, REGISTRY_ADDRESS, REGISTRY_BUMP, REGISTRY_SEED,
+};
 use crate::system::create_pda_account;
 use pinocchio::{
     account::AccountView,
@@ -114,7 +116,10 @@ fn check_upgrade_authority(program: &AccountView, program_data: &AccountView, au
     // SAFETY: loader-owned accounts this program never borrows mutably.
     let (program_bytes, data_bytes) = unsafe { (program.borrow_unchecked(), program_data.borrow_unchecked()) };
     // UpgradeableLoaderState::Program { programdata_address } = tag 2 + address.
-    if program_bytes.len() < 36 || program_bytes[..4] != 2u32.to_le_bytes() || program_bytes[4..36] != *program_data.address().as_ref() {
+    if program_bytes.len() < 36
+        || program_bytes[..4] != 2u32.to_le_bytes()
+        || program_bytes[4..36] != *program_data.address().as_ref()
+    {
         return Err(RegistryError::InvalidProgramData.into());
     }
     // UpgradeableLoaderState::ProgramData { slot, upgrade_authority: Option<Address> }
@@ -146,7 +151,7 @@ pub(crate) fn check_council(council: &[Address], threshold: u8) -> Result<(), Re
         return Err(RegistryError::CouncilTooLarge);
     }
     for (index, member) in council.iter().enumerate() {
-        if member.as_ref() == &[0u8; 32] {
+        if member.as_ref() == [0u8; 32] {
             return Err(RegistryError::InvalidCouncilMember);
         }
         if council[index + 1..].contains(member) {

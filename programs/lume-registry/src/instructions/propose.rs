@@ -2,6 +2,7 @@
 //! may request endpoint, key and traffic-model changes for its own partner.
 //! Either way the action needs the council's approval to take effect.
 
+use crate::context::create_pda;
 use crate::context::{after, check_token, council_index, registry_mut};
 use crate::errors::RegistryError;
 use crate::events::ProposalCreated;
@@ -14,7 +15,6 @@ use crate::runtime;
 use crate::state::account::{init, load};
 use crate::state::proposal::ACTION_CAPACITY;
 use crate::state::{seeds, Partner, Proposal, ProposalAction, ProposalStatus, ProposerRole};
-use crate::context::create_pda;
 use pinocchio::{account::AccountView, address::Address, ProgramResult};
 
 crate::instruction_accounts! {

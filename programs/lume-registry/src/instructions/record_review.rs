@@ -54,10 +54,13 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     let suspended = partner.status.is(PartnerStatus::Suspended);
     let current = if suspended { partner.status_before_suspension.get() } else { partner.status.get() };
     let status = match (current, args.outcome) {
-        (Some(PartnerStatus::UnderAudit | PartnerStatus::ReviewOverdue), ReviewOutcome::Passed) => PartnerStatus::Active,
-        (Some(PartnerStatus::Active | PartnerStatus::ReviewOverdue), ReviewOutcome::Concerns | ReviewOutcome::Failed) => {
-            PartnerStatus::UnderAudit
+        (Some(PartnerStatus::UnderAudit | PartnerStatus::ReviewOverdue), ReviewOutcome::Passed) => {
+            PartnerStatus::Active
         }
+        (
+            Some(PartnerStatus::Active | PartnerStatus::ReviewOverdue),
+            ReviewOutcome::Concerns | ReviewOutcome::Failed,
+        ) => PartnerStatus::UnderAudit,
         (Some(current), _) => current,
         (None, _) => return Err(RegistryError::InvalidAccountData.into()),
     };

@@ -86,7 +86,9 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     if count >= registry.policy.deviation_threshold.get() {
         if partner.status.is(PartnerStatus::Active) {
             partner.status = Stored::new(PartnerStatus::UnderAudit);
-        } else if partner.status.is(PartnerStatus::Suspended) && partner.status_before_suspension.is(PartnerStatus::Active) {
+        } else if partner.status.is(PartnerStatus::Suspended)
+            && partner.status_before_suspension.is(PartnerStatus::Active)
+        {
             // A suspended partner returns under audit, not active.
             partner.status_before_suspension = Stored::new(PartnerStatus::UnderAudit);
         }

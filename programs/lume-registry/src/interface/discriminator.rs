@@ -9,10 +9,7 @@ use sha2_const_stable::Sha256;
 
 /// `sha256(namespace || name)[..8]`.
 pub const fn discriminator(namespace: &str, name: &str) -> [u8; 8] {
-    let hash = Sha256::new()
-        .update(namespace.as_bytes())
-        .update(name.as_bytes())
-        .finalize();
+    let hash = Sha256::new().update(namespace.as_bytes()).update(name.as_bytes()).finalize();
     [hash[0], hash[1], hash[2], hash[3], hash[4], hash[5], hash[6], hash[7]]
 }
 

@@ -137,7 +137,7 @@ macro_rules! instruction_accounts {
                     // An optional account the client left out arrives as the
                     // program id (Anchor's convention) and skips its checks.
                     let absent = $crate::instruction_accounts!(@is_optional $($flag)*)
-                        && $field.address() == &crate::ID;
+                        && $field.address() == &$crate::ID;
                     if !absent {
                         $( $crate::instruction_accounts!(@check $field, stringify!($field), $flag); )*
                         $( $crate::checks::check_address($field, &$address, stringify!($field))?; )?

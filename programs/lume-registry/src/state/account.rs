@@ -33,7 +33,12 @@ fn check_type<T: AccountType>(account: &AccountView, name: &str) -> Result<(), P
 /// docs/toolchain.md). Five arguments at most, and an error that fits a
 /// register: BPF calls take no stack arguments.
 #[inline(never)]
-fn check_owner_and_type(account: &AccountView, name: &str, space: usize, discriminator: u64) -> Result<(), RegistryError> {
+fn check_owner_and_type(
+    account: &AccountView,
+    name: &str,
+    space: usize,
+    discriminator: u64,
+) -> Result<(), RegistryError> {
     if !account.owned_by(&crate::ID) {
         crate::runtime::log_pair("account", name);
         return Err(RegistryError::InvalidAccountOwner);

@@ -2,8 +2,8 @@
 //! and the head of the on-chain history hash chain. One per program, at the
 //! PDA `["registry"]`.
 
-use crate::interface::pod::{FixedStr, PodI64, PodU16, PodU32, PodU64};
 use crate::history::HistoryChain;
+use crate::interface::pod::{FixedStr, PodI64, PodU16, PodU32, PodU64};
 use pinocchio::address::Address;
 
 /// Seed of the registry PDA.

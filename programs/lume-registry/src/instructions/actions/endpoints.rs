@@ -31,7 +31,11 @@ fn partner_and_next<'a>(
 }
 
 /// An endpoint of `partner` at `index` that is still active.
-fn active_endpoint<'a>(account: &'a mut AccountView, partner: &Address, index: u16) -> Result<RefMut<'a, Endpoint>, ProgramError> {
+fn active_endpoint<'a>(
+    account: &'a mut AccountView,
+    partner: &Address,
+    index: u16,
+) -> Result<RefMut<'a, Endpoint>, ProgramError> {
     let endpoint = load_mut::<Endpoint>(account, "endpoint")?;
     if endpoint.partner != *partner || endpoint.index.get() != index || !endpoint.status.is(EndpointStatus::Active) {
         return Err(RegistryError::InvalidEndpoint.into());
@@ -46,7 +50,11 @@ pub fn add(execution: &mut Execution, host: &[u8], port: u16, protocol: Protocol
         return Err(RegistryError::WrongPartnerStatus.into());
     }
     let index_seed = partner.next_endpoint_index.get().to_le_bytes();
-    let bump = create_pda::<Endpoint>(execution.executor, endpoint_account, &[seeds::ENDPOINT, ctx.partner.as_ref(), &index_seed])?;
+    let bump = create_pda::<Endpoint>(
+        execution.executor,
+        endpoint_account,
+        &[seeds::ENDPOINT, ctx.partner.as_ref(), &index_seed],
+    )?;
     let new = NewEndpoint { host, port, protocol, categories };
     let event = add_endpoint(&mut partner, &ctx.partner, endpoint_account, bump, &new, ctx.proposal_id, &ctx.now)?;
     history::record(&mut execution.registry.history, &ctx.now, &event)

@@ -35,7 +35,12 @@ pub fn grant_role(execution: &mut Execution, role: Role, holder: &Address) -> Pr
     grant.active = PodBool::new(true);
     grant.granted_by_proposal = PodU64::new(ctx.proposal_id);
     grant.granted_at = PodI64::new(ctx.now.unix_timestamp);
-    let event = RoleChanged { role: Stored::new(role), holder: *holder, active: PodBool::new(true), proposal_id: PodU64::new(ctx.proposal_id) };
+    let event = RoleChanged {
+        role: Stored::new(role),
+        holder: *holder,
+        active: PodBool::new(true),
+        proposal_id: PodU64::new(ctx.proposal_id),
+    };
     history::record(&mut execution.registry.history, &ctx.now, &event)
 }
 
@@ -52,7 +57,12 @@ pub fn revoke_role(execution: &mut Execution, role: Role, holder: &Address) -> P
     grant.active = PodBool::new(false);
     grant.revoked_by_proposal = PodU64::new(ctx.proposal_id);
     grant.revoked_at = PodI64::new(ctx.now.unix_timestamp);
-    let event = RoleChanged { role: Stored::new(role), holder: *holder, active: PodBool::new(false), proposal_id: PodU64::new(ctx.proposal_id) };
+    let event = RoleChanged {
+        role: Stored::new(role),
+        holder: *holder,
+        active: PodBool::new(false),
+        proposal_id: PodU64::new(ctx.proposal_id),
+    };
     history::record(&mut execution.registry.history, &ctx.now, &event)
 }
 
@@ -66,7 +76,8 @@ pub fn add_category(execution: &mut Execution, name: &[u8]) -> ProgramResult {
     check_category_name(registry, name, None)?;
     registry.categories[index as usize].assign(name)?;
     registry.category_count = index + 1;
-    let event = CategoryChanged { index, name: Text(name), old_name: Text(b""), proposal_id: PodU64::new(ctx.proposal_id) };
+    let event =
+        CategoryChanged { index, name: Text(name), old_name: Text(b""), proposal_id: PodU64::new(ctx.proposal_id) };
     history::record(&mut registry.history, &ctx.now, &event)
 }
 
@@ -79,7 +90,12 @@ pub fn rename_category(execution: &mut Execution, index: u8, name: &[u8]) -> Pro
     check_category_name(registry, name, Some(index))?;
     let old = registry.categories[index as usize];
     registry.categories[index as usize].assign(name)?;
-    let event = CategoryChanged { index, name: Text(name), old_name: Text(old.as_bytes()), proposal_id: PodU64::new(ctx.proposal_id) };
+    let event = CategoryChanged {
+        index,
+        name: Text(name),
+        old_name: Text(old.as_bytes()),
+        proposal_id: PodU64::new(ctx.proposal_id),
+    };
     history::record(&mut registry.history, &ctx.now, &event)
 }
 

@@ -30,7 +30,11 @@ pub struct NewKey<'a> {
 }
 
 /// A key of `partner` at `index`.
-fn partner_key<'a>(account: &'a mut AccountView, partner: &Address, index: u16) -> Result<RefMut<'a, InfraKey>, ProgramError> {
+fn partner_key<'a>(
+    account: &'a mut AccountView,
+    partner: &Address,
+    index: u16,
+) -> Result<RefMut<'a, InfraKey>, ProgramError> {
     let key = load_mut::<InfraKey>(account, "key")?;
     if key.partner != *partner || key.index.get() != index {
         return Err(RegistryError::InvalidKey.into());
@@ -43,7 +47,12 @@ pub fn issue(execution: &mut Execution, new: &NewKey) -> ProgramResult {
     let now = ctx.now.unix_timestamp;
     let (partner_slot, rest) = execution.remaining.split_at_mut(1.min(execution.remaining.len()));
     let mut partner = target_partner(partner_slot.get_mut(0).ok_or(RegistryError::MissingAccounts)?, &ctx.partner)?;
-    if !matches!(partner.status.get(), Some(PartnerStatus::Active | PartnerStatus::UnderAudit | PartnerStatus::ReviewOverdue | PartnerStatus::Suspended)) {
+    if !matches!(
+        partner.status.get(),
+        Some(
+            PartnerStatus::Active | PartnerStatus::UnderAudit | PartnerStatus::ReviewOverdue | PartnerStatus::Suspended
+        )
+    ) {
         return Err(RegistryError::WrongPartnerStatus.into());
     }
     if new.valid_until <= now || new.valid_until <= new.valid_from || new.endpoints.len() > MAX_KEY_ENDPOINTS {
@@ -61,7 +70,8 @@ pub fn issue(execution: &mut Execution, new: &NewKey) -> ProgramResult {
     let (key_slot, rest) = rest.split_at_mut(1.min(rest.len()));
     let key_account = key_slot.get_mut(0).ok_or(RegistryError::MissingAccounts)?;
     let index_seed = index.to_le_bytes();
-    let bump = create_pda::<InfraKey>(execution.executor, key_account, &[seeds::KEY, ctx.partner.as_ref(), &index_seed])?;
+    let bump =
+        create_pda::<InfraKey>(execution.executor, key_account, &[seeds::KEY, ctx.partner.as_ref(), &index_seed])?;
 
     // Rotation: the replaced key stays valid through the policy's grace period.
     let mut grace_until = 0;
@@ -71,7 +81,8 @@ pub fn issue(execution: &mut Execution, new: &NewKey) -> ProgramResult {
         if !old.status.is(KeyStatus::Active) {
             return Err(RegistryError::InvalidKey.into());
         }
-        grace_until = after(now, execution.registry.policy.key_rotation_grace_seconds.get())?.min(old.valid_until.get());
+        grace_until =
+            after(now, execution.registry.policy.key_rotation_grace_seconds.get())?.min(old.valid_until.get());
         old.status = Stored::new(KeyStatus::Rotating);
         old.grace_until = PodI64::new(grace_until);
         old.replaced_by = PodU16::new(index);

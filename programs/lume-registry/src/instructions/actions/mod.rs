@@ -47,7 +47,10 @@ pub fn remaining_account(remaining: &mut [AccountView], index: usize) -> Result<
 /// The proposal's partner: remaining account 0, which must be the partner the
 /// proposal names. Not inlined: most actions load their partner this way.
 #[inline(never)]
-pub fn target_partner<'a>(partner_account: &'a mut AccountView, expected: &Address) -> Result<RefMut<'a, Partner>, ProgramError> {
+pub fn target_partner<'a>(
+    partner_account: &'a mut AccountView,
+    expected: &Address,
+) -> Result<RefMut<'a, Partner>, ProgramError> {
     if partner_account.address() != expected {
         crate::runtime::log_pair("account", "partner");
         return Err(RegistryError::UnexpectedAccountAddress.into());
@@ -84,7 +87,9 @@ pub fn apply(action: &ProposalAction, execution: &mut Execution) -> ProgramResul
         ProposalAction::GrantRole { role, holder } => governance::grant_role(execution, *role, holder),
         ProposalAction::RevokeRole { role, holder } => governance::revoke_role(execution, *role, holder),
         ProposalAction::AddCategory { name } => governance::add_category(execution, name.as_bytes()),
-        ProposalAction::RenameCategory { index, name } => governance::rename_category(execution, *index, name.as_bytes()),
+        ProposalAction::RenameCategory { index, name } => {
+            governance::rename_category(execution, *index, name.as_bytes())
+        }
         ProposalAction::SetPolicy { policy, time_lock_seconds } => {
             governance::set_policy(execution, policy, *time_lock_seconds)
         }

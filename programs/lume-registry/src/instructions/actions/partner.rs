@@ -20,7 +20,12 @@ struct StatusChange<'r> {
 }
 
 /// Moves the partner to the new status, stamps the proposal, and records it.
-fn change_status(registry: &mut Registry, ctx: &ActionContext, partner: &mut Partner, change: StatusChange) -> ProgramResult {
+fn change_status(
+    registry: &mut Registry,
+    ctx: &ActionContext,
+    partner: &mut Partner,
+    change: StatusChange,
+) -> ProgramResult {
     let old_status = partner.status;
     partner.status = Stored::new(change.status);
     partner.last_proposal_id = PodU64::new(ctx.proposal_id);
@@ -62,7 +67,8 @@ pub fn approve(execution: &mut Execution, endpoint_set_version: u32) -> ProgramR
     partner.stage = Stored::new(AdmissionStage::Admitted);
     partner.admitted_at = PodI64::new(now);
     partner.next_review_at = PodI64::new(next_review);
-    let change = StatusChange { status: PartnerStatus::Active, cause: StatusCause::Admitted, until: next_review, reason: b"" };
+    let change =
+        StatusChange { status: PartnerStatus::Active, cause: StatusCause::Admitted, until: next_review, reason: b"" };
     change_status(execution.registry, &ctx, &mut partner, change)
 }
 
@@ -74,7 +80,8 @@ pub fn reject_application(execution: &mut Execution, reason: &[u8]) -> ProgramRe
         return Err(RegistryError::WrongAdmissionStage.into());
     }
     partner.stage = Stored::new(AdmissionStage::Rejected);
-    let change = StatusChange { status: PartnerStatus::Revoked, cause: StatusCause::ApplicationRejected, until: 0, reason };
+    let change =
+        StatusChange { status: PartnerStatus::Revoked, cause: StatusCause::ApplicationRejected, until: 0, reason };
     change_status(execution.registry, &ctx, &mut partner, change)
 }
 
@@ -93,7 +100,8 @@ pub fn suspend(execution: &mut Execution, reason: &[u8]) -> ProgramResult {
     }
     partner.suspended_by_guardian = Address::default();
     partner.suspension_expires_at = PodI64::new(0);
-    let change = StatusChange { status: PartnerStatus::Suspended, cause: StatusCause::CouncilSuspension, until: 0, reason };
+    let change =
+        StatusChange { status: PartnerStatus::Suspended, cause: StatusCause::CouncilSuspension, until: 0, reason };
     change_status(execution.registry, &ctx, &mut partner, change)
 }
 
