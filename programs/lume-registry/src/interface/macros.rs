@@ -18,9 +18,16 @@ macro_rules! pod_struct {
             $( $(#[doc = $fdoc])* pub $field: $ty, )*
         }
 
-        // Alignment 1 means no padding: the bytes are the Borsh encoding.
-        const _: () = assert!(core::mem::align_of::<$name>() == 1);
-        // SAFETY: alignment 1 (checked above) and every field is `Pod`.
+        // Compile-time proof of what `Pod` requires: every field is `Pod` (a field that is not
+        // fails to build here), alignment 1, and no padding (the size is the sum of the fields').
+        const _: () = {
+            const fn field_is_pod<T: $crate::interface::pod::Pod>() {}
+            $( field_is_pod::<$ty>(); )*
+            assert!(core::mem::align_of::<$name>() == 1);
+            assert!(core::mem::size_of::<$name>() == 0 $( + core::mem::size_of::<$ty>() )*);
+        };
+        // SAFETY: every field is `Pod`, alignment 1 and no padding (all checked above), so any
+        // bytes of the right length are a valid value and every byte of a value is initialised.
         unsafe impl $crate::interface::pod::Pod for $name {}
 
         impl<'a> $crate::interface::borsh_reader::BorshDecode<'a> for $name {

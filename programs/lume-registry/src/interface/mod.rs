@@ -8,3 +8,5 @@ pub mod discriminator;
 pub mod idl;
 pub mod macros;
 pub mod pod;
+#[cfg(test)]
+mod tests;

@@ -52,8 +52,11 @@ pub unsafe trait Pod: Copy + 'static {
     }
 }
 
+// SAFETY: one byte; every bit pattern is a `u8`.
 unsafe impl Pod for u8 {}
+// SAFETY: `Address` is `[u8; 32]` (repr(transparent)): alignment 1, any 32 bytes.
 unsafe impl Pod for Address {}
+// SAFETY: an array of `Pod` items has the items' alignment (1) and no padding between them.
 unsafe impl<T: Pod, const N: usize> Pod for [T; N] {}
 
 macro_rules! le_integer {
@@ -84,6 +87,7 @@ macro_rules! le_integer {
             }
         }
 
+        // SAFETY: repr(transparent) over a byte array: alignment 1, any bytes are an integer.
         unsafe impl Pod for $name {}
     };
 }
@@ -112,6 +116,7 @@ impl PodBool {
     }
 }
 
+// SAFETY: repr(transparent) over one byte; every byte reads as a bool (non-zero is true).
 unsafe impl Pod for PodBool {}
 
 /// A UTF-8 string of at most `N` bytes in a fixed slot: a length byte and
@@ -163,6 +168,8 @@ impl<const N: usize> Default for FixedStr<N> {
     }
 }
 
+// SAFETY: repr(C) of a `u8` and a `[u8; N]`: alignment 1, no padding; any length byte is safe
+// because `as_bytes` clamps it to `N`.
 unsafe impl<const N: usize> Pod for FixedStr<N> {}
 
 /// A field-less enum stored as one byte (Borsh's encoding of such an enum).
@@ -194,6 +201,8 @@ impl<E: PodEnum> Stored<E> {
     }
 }
 
+// SAFETY: repr(transparent) over one byte (PhantomData is zero-sized); an unknown byte reads
+// as `None` through `get`, never as an invalid `E`.
 unsafe impl<E: PodEnum> Pod for Stored<E> {}
 
 /// Declares a field-less enum with sequential values from 0 (its Borsh

@@ -98,6 +98,8 @@ crate::pod_enum! {
 #[derive(Clone, Copy)]
 pub struct ActionBytes(pub [u8; ACTION_CAPACITY]);
 
+// SAFETY: repr(transparent) over a byte array: alignment 1, any bytes (the action is decoded,
+// and checked, when read).
 unsafe impl Pod for ActionBytes {}
 
 #[cfg(feature = "idl-build")]
