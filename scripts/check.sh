@@ -22,8 +22,10 @@ gate() {
 
 gate "TypeScript types (tsc --noEmit)" "correct the errors above (files and lines are named)" \
   npx --no-install tsc --noEmit --pretty false
+gate "TypeScript types of the explorer's browser code" "correct the errors above (files and lines are named)" \
+  npx --no-install tsc --noEmit --pretty false -p indexer/src/explorer/client/tsconfig.json
 gate "TypeScript format and lint (biome ci)" "npm run fix (formats and applies safe fixes), then correct what remains" \
-  npx --no-install biome ci --error-on-warnings .
+  npx --no-install biome ci --error-on-warnings $([ -t 1 ] || echo --colors=off) .
 gate "Rust format (cargo fmt --check)" "cargo fmt --all (Debian's: /usr/bin/cargo fmt --all)" \
   "$LUME_CARGO" fmt --all --check
 gate "Rust lint (clippy, warnings denied)" "correct the warnings above (clippy names the file, line and rule)" \
