@@ -40,6 +40,7 @@ export function stackBanner(stack: Stack): string {
     `  solana account ${address}`,
     `  curl -s ${localnet.rpcUrl} -H 'content-type: application/json' -d '${rpcQuery}'`,
     "",
+    `  Explorer            ${stack.indexer.api.url.replace(/\/graphql$/, "/")} (partners, proposals, council, history check: open it in a browser)`,
     `  GraphQL + GraphiQL   ${stack.indexer.api.url} (subscriptions over WebSocket: ${stack.indexer.api.wsUrl})`,
     `  indexer             ${stack.indexerDbPath} (SQLite; /healthz and /metrics beside /graphql)`,
     "",

@@ -3,6 +3,7 @@
 #   - Debian's rustc/cargo 1.96 with the library sources (to build core/alloc
 #     for the BPF target) and LLVM 22 tools;
 #   - sbpf-linker 0.1.9 (the linker matching LLVM 22) under ~/.cache/lume/tools;
+#   - rustfmt and clippy (the code gates of `npm run check`), Chromium (the explorer tests);
 #   - the npm dependencies (npm ci, from the committed lock file).
 # Re-running it only checks what is already there. See docs/toolchain.md.
 set -euo pipefail
@@ -24,7 +25,8 @@ as_root() {
 }
 
 # --- Debian packages -------------------------------------------------------
-packages=(rustc-web cargo-web rust-web-src rustfmt-web rust-web-clippy "llvm-$LLVM_MAJOR" "lld-$LLVM_MAJOR")
+# chromium: the explorer's browser tests (tests/explorer/, driven by playwright-core).
+packages=(rustc-web cargo-web rust-web-src rustfmt-web rust-web-clippy "llvm-$LLVM_MAJOR" "lld-$LLVM_MAJOR" chromium)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -215,6 +215,10 @@ export function buildProgram(): Command {
       "--helius-webhook-path <path>",
       "the webhook receiver's path (env LUME_HELIUS_WEBHOOK_PATH, default /helius-webhook)",
     )
+    .option(
+      "--explorer-rpc-url <url>",
+      "the JSON-RPC URL the explorer's integrity page suggests to readers (default: --rpc-url when it is on this machine, else none: a remote URL may hold an API key)",
+    )
     .action(async (flags) => {
       const config = resolveConfig(flags, { receivesWebhooks: true });
       mkdirSync(dirname(config.db), { recursive: true });
@@ -229,8 +233,10 @@ export function buildProgram(): Command {
         host: config.host,
         port: config.port,
         logger,
+        ...(flags.explorerRpcUrl === undefined ? {} : { explorerRpcUrl: String(flags.explorerRpcUrl) }),
       });
       console.log(`GraphQL (and GraphiQL) on ${service.api.url}; /healthz and /metrics beside it.`);
+      console.log(`Explorer (for people): ${service.api.url.replace(/\/graphql$/, "/")}`);
       if (service.indexer.source instanceof HeliusWebhookSource)
         console.log(`Helius webhooks received on ${service.indexer.source.receiver?.url}`);
       console.log(

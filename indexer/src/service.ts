@@ -1,6 +1,7 @@
 // The indexer and its GraphQL server together: what `lume-indexer start` and `npm start` run.
 import type { Logger } from "pino";
 import { type ApiServer, startApiServer } from "./api/server.js";
+import { browserRpcUrl } from "./explorer/routes.js";
 import { Indexer, type IndexerOptions } from "./indexer.js";
 
 export interface IndexerService {
@@ -14,12 +15,19 @@ export const SAMPLE_QUERY =
 
 /** Starts the API first (a busy port fails fast, before any backfill), then the indexer. */
 export async function startIndexerService(
-  options: IndexerOptions & { host?: string; port?: number; logger?: Logger },
+  options: IndexerOptions & { host?: string; port?: number; logger?: Logger; explorerRpcUrl?: string },
 ): Promise<IndexerService> {
   const indexer = new Indexer(options);
   let api: ApiServer;
   try {
-    api = await startApiServer(indexer, { host: options.host, port: options.port });
+    api = await startApiServer(indexer, {
+      host: options.host,
+      port: options.port,
+      explorer: {
+        rpcUrl: browserRpcUrl(options.rpcUrl, options.explorerRpcUrl),
+        programId: indexer.programId.toBase58(),
+      },
+    });
   } catch (err) {
     await indexer.stop();
     throw err;

@@ -36,13 +36,34 @@ export function actionTargetsPartner(action: object): boolean {
   return PARTNER_ACTIONS.has(actionKind(action));
 }
 
-function categories(mask: BNLike, catalogue: readonly string[]): string {
-  const names = maskToIndices(mask).map((i) => catalogue[i] ?? `#${i}`);
+// describeAction reads an action as Anchor's coder decodes it (BN, PublicKey, `{ http: {} }`)
+// and as the indexer stores it (decimal strings, base58 or hex strings, "http"): these read both.
+
+/** A u64/i64 as a BN, bigint, number or decimal string. */
+function num(value: BNLike | bigint | number | string): number {
+  return Number(value.toString());
+}
+
+/** A unit enum variant: `{ http: {} }` (Anchor) or "http" (the indexer). */
+function variant(value: object | string): string {
+  return typeof value === "string" ? value : enumName<string>(value);
+}
+
+/** An address or 32-byte key: a PublicKey, base58 text, 64 hex digits or the bytes. */
+function address(value: PublicKey | string | number[]): string {
+  if (typeof value === "string")
+    return /^[0-9a-f]{64}$/.test(value) ? new PublicKey(Buffer.from(value, "hex")).toBase58() : value;
+  if (Array.isArray(value)) return new PublicKey(Buffer.from(value)).toBase58();
+  return value.toBase58();
+}
+
+function categories(mask: BNLike | string, catalogue: readonly string[]): string {
+  const names = maskToIndices(BigInt(mask.toString())).map((i) => catalogue[i] ?? `#${i}`);
   return names.length === 0 ? "no categories" : names.join(", ");
 }
 
-function time(seconds: BNLike): string {
-  return new Date(seconds.toNumber() * 1000).toISOString().replace(".000Z", "Z");
+function time(seconds: BNLike | string): string {
+  return new Date(num(seconds) * 1000).toISOString().replace(".000Z", "Z");
 }
 
 /** The action in plain words; `catalogue` names category bits. */
@@ -55,7 +76,7 @@ export function describeAction(action: object, catalogue: readonly string[] = []
     case "rejectApplication":
       return `reject the application: "${a.reason}"`;
     case "addEndpoint":
-      return `add endpoint ${enumName<string>(a.protocol)}://${a.host}:${a.port} for ${categories(a.categories, catalogue)}`;
+      return `add endpoint ${variant(a.protocol)}://${a.host}:${a.port} for ${categories(a.categories, catalogue)}`;
     case "removeEndpoint":
       return `remove endpoint #${a.index}`;
     case "setEndpointCategories":
@@ -66,10 +87,10 @@ export function describeAction(action: object, catalogue: readonly string[] = []
           ? "all endpoints"
           : `endpoints ${(a.endpoints as number[]).map((e) => `#${e}`).join(", ")}`;
       const replaces = a.replaces === null || a.replaces === undefined ? "" : `, replacing key #${a.replaces}`;
-      return `issue key ${new PublicKey(Buffer.from(a.publicKey as number[])).toBase58()} for ${bound}, valid ${time(a.validFrom)} to ${time(a.validUntil)}${replaces}`;
+      return `issue key ${address(a.publicKey)} for ${bound}, valid ${time(a.validFrom)} to ${time(a.validUntil)}${replaces}`;
     }
     case "revokeKey":
-      return `revoke key #${a.index} (${enumName<string>(a.reason)})`;
+      return `revoke key #${a.index} (${variant(a.reason)})`;
     case "suspendPartner":
       return `suspend the partner: "${a.reason}"`;
     case "reinstatePartner":
@@ -81,9 +102,9 @@ export function describeAction(action: object, catalogue: readonly string[] = []
       return `set the traffic model to ${categories(m.allowedCategories, catalogue)}, ${m.maxRequestsPerSecond} req/s (burst ${m.burst}), ${m.maxBandwidthKbps} kbit/s`;
     }
     case "grantRole":
-      return `grant ${enumName<string>(a.role)} to ${(a.holder as PublicKey).toBase58()}`;
+      return `grant ${variant(a.role)} to ${address(a.holder)}`;
     case "revokeRole":
-      return `revoke ${enumName<string>(a.role)} from ${(a.holder as PublicKey).toBase58()}`;
+      return `revoke ${variant(a.role)} from ${address(a.holder)}`;
     case "addCategory":
       return `add category "${a.name}"`;
     case "renameCategory":
@@ -91,7 +112,7 @@ export function describeAction(action: object, catalogue: readonly string[] = []
     case "setPolicy":
       return `change the policy (time lock ${a.timeLockSeconds} s, review every ${(a.policy as Loose).reviewIntervalSeconds} s, ...)`;
     case "setCouncil":
-      return `replace the council with ${(a.members as PublicKey[]).length} members (${(a.members as PublicKey[]).map((m) => m.toBase58()).join(", ")}), threshold ${a.threshold}`;
+      return `replace the council with ${(a.members as PublicKey[]).length} members (${(a.members as PublicKey[]).map(address).join(", ")}), threshold ${a.threshold}`;
     default:
       return kind;
   }

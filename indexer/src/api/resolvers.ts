@@ -1,5 +1,6 @@
 // Resolvers: thin over the store. Shapes follow schema.graphql.ts.
 import { GraphQLError } from "graphql";
+import { describeAction } from "../../../app/src/sdk/actions.js";
 import { registryAddress } from "../../../app/src/sdk/pda.js";
 import type { Indexer } from "../indexer.js";
 import type { AccountRow, EventRow } from "../store/store.js";
@@ -113,7 +114,13 @@ function keyView(row: AccountRow) {
 
 function proposalView(row: AccountRow) {
   const d = row.data;
+  const executed = d.executedAt !== "0";
   return {
+    councilEpoch: d.councilEpoch,
+    approvedAt: d.approvedAt,
+    executedAt: d.executedAt,
+    executedBy: executed ? d.executedBy : null,
+    evidence: d.evidence,
     address: row.pubkey,
     slot: row.slot,
     proposalId: Number(d.proposalId),
@@ -128,7 +135,23 @@ function proposalView(row: AccountRow) {
   };
 }
 
-const historyView = (e: EventRow) => ({ ...e, raw: undefined });
+/** An event as served: the raw bytes stay a Buffer until `HistoryEvent.raw` is asked for. */
+const historyView = (e: EventRow) => ({ ...e, raw: undefined, rawBytes: e.raw });
+
+function roleGrantView(row: AccountRow) {
+  const d = row.data;
+  return {
+    address: row.pubkey,
+    slot: row.slot,
+    role: d.role,
+    holder: d.holder,
+    active: d.active,
+    grantedByProposal: Number(d.grantedByProposal),
+    grantedAt: d.grantedAt,
+    revokedByProposal: Number(d.revokedByProposal),
+    revokedAt: d.revokedAt,
+  };
+}
 
 function reviewView(e: EventRow) {
   const d = e.data;
@@ -283,6 +306,27 @@ export function resolvers() {
         return authorize(indexer, args, row === null ? null : registryView(row), chainNow(indexer));
       },
       status: (_: unknown, __: unknown, { indexer }: Context) => indexer.status(),
+      proposal: (_: unknown, args: { id: number }, { indexer }: Context) => {
+        const row = indexer.store.accountsWhere("proposal", "proposalId", String(args.id))[0];
+        return row === undefined ? null : proposalView(row);
+      },
+      partnerCounts: (_: unknown, __: unknown, { indexer }: Context) => {
+        const counts = new Map<string, { status: string; stage: string; count: number }>();
+        for (const p of indexer.store.accounts("partner")) {
+          if (p.closed) continue;
+          const key = `${p.data.status}/${p.data.stage}`;
+          const entry = counts.get(key) ?? { status: p.data.status, stage: p.data.stage, count: 0 };
+          entry.count++;
+          counts.set(key, entry);
+        }
+        return [...counts.values()];
+      },
+      roles: (_: unknown, args: { role?: string | null }, { indexer }: Context) =>
+        indexer.store
+          .accounts("roleGrant")
+          .map(roleGrantView)
+          .filter((r) => !args.role || r.role === args.role)
+          .sort((a, b) => Number(a.grantedAt) - Number(b.grantedAt)),
       snapshot: (_: unknown, __: unknown, { indexer }: Context) => {
         const snapshot = snapshotOf(indexer);
         if (snapshot === null) return null;
@@ -375,10 +419,13 @@ export function resolvers() {
         indexer.store.transaction(r.signature) ?? null,
     },
     Proposal: {
+      description: (p: { action: object }, _: unknown, { indexer }: Context) =>
+        describeAction(p.action, categoriesOf(indexer)),
       votes: (p: { proposalId: number }, _: unknown, { indexer }: Context) =>
         indexer.store.events({ name: "proposalVoted", proposalId: p.proposalId }).map(historyView),
     },
     HistoryEvent: {
+      raw: (e: { rawBytes: Buffer }) => e.rawBytes.toString("base64"),
       transaction: (e: { signature: string }, _: unknown, { indexer }: Context) =>
         indexer.store.transaction(e.signature) ?? null,
     },

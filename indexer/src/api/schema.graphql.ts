@@ -22,6 +22,32 @@ export const typeDefs = /* GraphQL */ `
     status: IndexerStatus!
     "What a node needs to authorize requests (the SDK's RegistrySnapshot), with the history head to check against the chain."
     snapshot: NodeSnapshot
+    "One proposal by id."
+    proposal(id: Int!): Proposal
+    "How many partners are in each (status, stage) pair."
+    partnerCounts: [PartnerCount!]!
+    "Role grants (active and revoked), optionally of one role (legalVerifier, technicalAuditor, auditor, guardian, reportingNode)."
+    roles(role: String): [RoleGrant!]!
+  }
+
+  type PartnerCount {
+    status: String!
+    stage: String!
+    count: Int!
+  }
+
+  type RoleGrant {
+    address: String!
+    slot: Int!
+    role: String!
+    holder: String!
+    active: Boolean!
+    grantedByProposal: Int!
+    "Unix seconds (decimal string)."
+    grantedAt: String!
+    "0 while active."
+    revokedByProposal: Int!
+    revokedAt: String!
   }
 
   type NodeSnapshot {
@@ -181,6 +207,17 @@ export const typeDefs = /* GraphQL */ `
     expiresAt: String!
     "The votes, from history (who, when, in which transaction)."
     votes: [HistoryEvent!]!
+    "The action in words (the lume CLI's wording)."
+    description: String!
+    councilEpoch: Int!
+    "When the threshold was reached (unix seconds, decimal string; 0 before): execution opens after the time lock."
+    approvedAt: String!
+    "0 until executed."
+    executedAt: String!
+    "Who sent the execution (null until executed)."
+    executedBy: String
+    "The proposal's supporting evidence: hash (hex) and URI."
+    evidence: JSON!
   }
 
   type HistoryEvent {
@@ -192,6 +229,13 @@ export const typeDefs = /* GraphQL */ `
     partner: String
     data: JSON
     transaction: Transaction
+    """
+    The event's bytes as the program hashed them (base64): its 8-byte discriminator, the change
+    header (change index, slot, unix time) and its Borsh fields. The registry's history head is
+    head(n) = sha256(head(n-1) || raw(n)) with head(0) = 32 zero bytes; replaying every event in
+    change order must give the registry account's history.head (docs/indexer.md).
+    """
+    raw: String!
   }
 
   type Transaction {

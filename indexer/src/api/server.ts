@@ -8,6 +8,8 @@ import { useServer } from "graphql-ws/use/ws";
 import { createSchema, createYoga } from "graphql-yoga";
 import { WebSocketServer } from "ws";
 import { UserError } from "../../../app/src/cli/user-error.js";
+import { explorerAssets } from "../explorer/assets.js";
+import { type ExplorerConfig, handleExplorerRequest } from "../explorer/routes.js";
 import type { Indexer } from "../indexer.js";
 import { useRequestBodyLimit } from "./body-limit.js";
 import { type Context, resolvers } from "./resolvers.js";
@@ -36,9 +38,12 @@ export class PortInUseError extends UserError {}
 
 export async function startApiServer(
   indexer: Indexer,
-  options: { host?: string; port?: number } = {},
+  options: { host?: string; port?: number; explorer?: ExplorerConfig } = {},
 ): Promise<ApiServer> {
   const host = options.host ?? "127.0.0.1";
+  const explorer: ExplorerConfig = options.explorer ?? { rpcUrl: null, programId: indexer.programId.toBase58() };
+  // Bundle the explorer now, so the first page is served at once (a failure is answered per request).
+  explorerAssets().catch(() => {});
   const yoga = createYoga<object, Context>({
     schema: createSchema<Context>({ typeDefs, resolvers: resolvers() as never }),
     context: () => ({ indexer }),
@@ -67,6 +72,7 @@ export async function startApiServer(
       res.end(await indexer.metrics.registry.metrics());
       return;
     }
+    if (await handleExplorerRequest(req, res, explorer)) return;
     await yoga(req, res);
   });
   server.requestTimeout = 15_000;

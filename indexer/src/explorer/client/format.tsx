@@ -1,0 +1,56 @@
+// How values read on every page: times in the reader's zone (UTC on hover), addresses shortened
+// (full on hover, and selectable), statuses as coloured words.
+import type { ComponentChildren } from "preact";
+import { Link } from "./router.js";
+
+/** Unix seconds (number or decimal string) in the reader's time zone; UTC in the tooltip. */
+export function Time(props: { seconds: string | number | null | undefined }) {
+  const seconds = Number(props.seconds ?? 0);
+  if (!Number.isFinite(seconds) || seconds <= 0) return <span class="muted">—</span>;
+  const date = new Date(seconds * 1000);
+  const local = date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+  return (
+    <time dateTime={date.toISOString()} title={`${date.toISOString().replace(".000Z", "Z")} (UTC)`}>
+      {local}
+    </time>
+  );
+}
+
+export function shortAddress(address: string): string {
+  return address.length > 12 ? `${address.slice(0, 4)}…${address.slice(-4)}` : address;
+}
+
+/** A base58 address: shortened on screen, whole in the tooltip and when copied. */
+export function Address(props: { value: string | null | undefined; href?: string }) {
+  if (!props.value) return <span class="muted">—</span>;
+  const text = <code title={props.value}>{shortAddress(props.value)}</code>;
+  return props.href ? <Link href={props.href}>{text}</Link> : text;
+}
+
+export function Signature(props: { value: string }) {
+  return <code title={props.value}>{shortAddress(props.value)}</code>;
+}
+
+export function Badge(props: { value: string }) {
+  return <span class={`badge badge-${props.value}`}>{words(props.value)}</span>;
+}
+
+/** camelCase names as words: "reviewOverdue" → "review overdue". */
+export function words(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
+}
+
+export function Section(props: { title: string; children: ComponentChildren; id?: string }) {
+  return (
+    <section id={props.id}>
+      <h2>{props.title}</h2>
+      {props.children}
+    </section>
+  );
+}
+
+export function ErrorNote(props: { error: unknown }) {
+  return (
+    <p class="error">Could not load: {props.error instanceof Error ? props.error.message : String(props.error)}</p>
+  );
+}

@@ -1,0 +1,96 @@
+// /council: who decides (members, threshold, epoch) and who holds which role, granted when and
+// by which proposal.
+import { gql } from "../api.js";
+import { useLoaded } from "../data.js";
+import { Address, ErrorNote, Section, Time, words } from "../format.js";
+import { Link } from "../router.js";
+
+interface CouncilData {
+  registry: { council: string[]; threshold: number; councilEpoch: number; timeLockSeconds: number } | null;
+  roles: {
+    role: string;
+    holder: string;
+    active: boolean;
+    grantedByProposal: number;
+    grantedAt: string;
+    revokedByProposal: number;
+    revokedAt: string;
+  }[];
+}
+
+const ROLE_ORDER = ["legalVerifier", "technicalAuditor", "auditor", "guardian", "reportingNode"];
+
+export function CouncilPage() {
+  const loaded = useLoaded(
+    () =>
+      gql<CouncilData>(
+        "{ registry { council threshold councilEpoch timeLockSeconds } roles { role holder active grantedByProposal grantedAt revokedByProposal revokedAt } }",
+      ),
+    "council",
+  );
+  if (loaded.state === "loading") return <p class="loading">Loading the council…</p>;
+  if (loaded.state === "error") return <ErrorNote error={loaded.error} />;
+  const { registry, roles } = loaded.data;
+  if (registry === null) return <p>The registry is not initialized yet.</p>;
+  return (
+    <div>
+      <h1>Council and roles</h1>
+      <p class="lead">
+        {registry.threshold} of {registry.council.length} council members must approve every change (council epoch{" "}
+        {registry.councilEpoch}).
+      </p>
+      <Section title="Council members" id="members">
+        <ol class="members">
+          {registry.council.map((m) => (
+            <li>
+              <Address value={m} /> <span class="muted mono">{m}</span>
+            </li>
+          ))}
+        </ol>
+      </Section>
+      {ROLE_ORDER.map((role) => {
+        const holders = roles.filter((r) => r.role === role);
+        return (
+          <Section title={`${words(role)}s`} id={role}>
+            {holders.length === 0 ? (
+              <p class="muted">None granted.</p>
+            ) : (
+              <table>
+                <thead>
+                  <tr>
+                    <th>Holder</th>
+                    <th>Granted</th>
+                    <th>Status</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {holders.map((r) => (
+                    <tr>
+                      <td>
+                        <Address value={r.holder} />
+                      </td>
+                      <td>
+                        <Time seconds={r.grantedAt} /> by{" "}
+                        <Link href={`/proposal/${r.grantedByProposal}`}>proposal #{r.grantedByProposal}</Link>
+                      </td>
+                      <td>
+                        {r.active ? (
+                          "active"
+                        ) : (
+                          <span>
+                            revoked <Time seconds={r.revokedAt} /> by{" "}
+                            <Link href={`/proposal/${r.revokedByProposal}`}>proposal #{r.revokedByProposal}</Link>
+                          </span>
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </Section>
+        );
+      })}
+    </div>
+  );
+}

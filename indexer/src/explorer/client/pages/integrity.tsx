@@ -1,0 +1,142 @@
+// /integrity: the reader's own check that the history the indexer serves is complete and
+// untampered: downloaded, replayed in this browser, compared with the head read from the chain.
+import { useEffect, useState } from "preact/hooks";
+import { explorerConfig, gql } from "../api.js";
+import { chainHead, downloadHistory, replay } from "../hash-chain.js";
+import { useLiveVersion } from "../live.js";
+
+type Check =
+  | { state: "idle" }
+  | { state: "running"; step: string }
+  | { state: "ok"; count: number; head: string; slot: number; rpcUrl: string; ms: number }
+  | { state: "bad"; message: string; detail: string }
+  | { state: "error"; message: string };
+
+const RPC_STORAGE_KEY = "lume-explorer-rpc-url";
+
+async function runCheck(rpcUrl: string, onStep: (step: string) => void): Promise<Check> {
+  const config = await explorerConfig();
+  const { registry } = await gql<{ registry: { address: string } | null }>("{ registry { address } }");
+  if (registry === null) return { state: "error", message: "The index has no registry yet." };
+  onStep("Downloading the history from the indexer…");
+  const events = await downloadHistory((count) => onStep(`Downloading the history from the indexer… ${count} events`));
+  onStep(`Replaying ${events.length} events…`);
+  const started = performance.now();
+  const result = await replay(events);
+  const ms = Math.round(performance.now() - started);
+  onStep(`Reading the registry account from ${rpcUrl}…`);
+  const chain = await chainHead(rpcUrl, registry.address, config.programId);
+  if (!result.ok)
+    return {
+      state: "bad",
+      message: `History broken at change ${result.changeIndex}: ${result.problem}.`,
+      detail: `The ${result.count} changes before it replay to ${result.head}; the chain counts ${chain.changeCount} changes with head ${chain.head}.`,
+    };
+  // Changes may land between the download and the chain read: compare at the chain's count.
+  if (result.count < chain.changeCount)
+    return {
+      state: "bad",
+      message: `The indexer serves ${result.count} changes; the chain counts ${chain.changeCount}.`,
+      detail: `Changes ${result.count + 1} to ${chain.changeCount} are missing from the index (or landed during the check: run it again).`,
+    };
+  if (result.count > chain.changeCount)
+    return {
+      state: "bad",
+      message: `The indexer serves ${result.count} changes, more than the ${chain.changeCount} the chain counts.`,
+      detail: "An index from another chain, or invented changes.",
+    };
+  if (result.head !== chain.head)
+    return {
+      state: "bad",
+      message: `The replayed history does not reach the chain's head: at least one of the ${result.count} changes was altered, dropped or reordered.`,
+      detail: `Replayed ${result.head}; on chain ${chain.head}.`,
+    };
+  return { state: "ok", count: result.count, head: result.head, slot: chain.slot, rpcUrl, ms };
+}
+
+export function IntegrityPanel(props: { auto?: boolean }) {
+  const version = useLiveVersion();
+  const [rpcUrl, setRpcUrl] = useState<string>(() => localStorage.getItem(RPC_STORAGE_KEY) ?? "");
+  const [check, setCheck] = useState<Check>({ state: "idle" });
+
+  useEffect(() => {
+    if (rpcUrl) return;
+    explorerConfig()
+      .then((c) => c.rpcUrl && setRpcUrl((current) => current || c.rpcUrl || ""))
+      .catch(() => {});
+  }, [rpcUrl]);
+
+  const start = (url: string) => {
+    if (!url) {
+      setCheck({ state: "error", message: "Give the JSON-RPC URL of a node of the chain to check against." });
+      return;
+    }
+    setCheck({ state: "running", step: "Starting…" });
+    runCheck(url, (step) => setCheck({ state: "running", step })).then(setCheck, (err: unknown) =>
+      setCheck({ state: "error", message: err instanceof Error ? err.message : String(err) }),
+    );
+  };
+
+  // Run by itself once the RPC URL is known, and again after each change.
+  useEffect(() => {
+    if (props.auto && rpcUrl) start(rpcUrl);
+  }, [rpcUrl, version]);
+
+  return (
+    <div class={`integrity integrity-${check.state}`} id="integrity" aria-live="polite">
+      {check.state === "ok" && (
+        <p class="verdict">
+          ✔ History complete and untampered through change {check.count}{" "}
+          <span class="muted">
+            (replayed here in {check.ms} ms; head {check.head.slice(0, 16)}… matches the registry account read from{" "}
+            {check.rpcUrl} at slot {check.slot})
+          </span>
+        </p>
+      )}
+      {check.state === "bad" && (
+        <div class="verdict">
+          <p>✘ {check.message}</p>
+          <p class="muted">{check.detail}</p>
+        </div>
+      )}
+      {check.state === "running" && <p class="verdict">{check.step}</p>}
+      {check.state === "error" && <p class="verdict">Could not check: {check.message}</p>}
+      {check.state === "idle" && <p class="verdict">History not checked yet.</p>}
+      <form
+        class="filters"
+        onSubmit={(event) => {
+          event.preventDefault();
+          localStorage.setItem(RPC_STORAGE_KEY, rpcUrl);
+          start(rpcUrl);
+        }}
+      >
+        <label class="grow">
+          Chain JSON-RPC{" "}
+          <input
+            type="url"
+            value={rpcUrl}
+            placeholder="https://… (a node you trust, not the indexer)"
+            onInput={(e) => setRpcUrl(e.currentTarget.value)}
+          />
+        </label>
+        <button type="submit" disabled={check.state === "running"}>
+          Check again
+        </button>
+      </form>
+    </div>
+  );
+}
+
+export function IntegrityPage() {
+  return (
+    <div>
+      <h1>Integrity</h1>
+      <p class="lead">
+        Every change to the registry extends a hash chain kept on-chain: head(n) = sha256(head(n−1) ‖ event n), from 32
+        zero bytes. This page downloads every event from the indexer, replays the chain in your browser and compares the
+        result with the head in the registry account, read from the chain's JSON-RPC, not from the indexer.
+      </p>
+      <IntegrityPanel auto />
+    </div>
+  );
+}

@@ -1,0 +1,415 @@
+// /partner/:id-or-address: everything about one partner: identity and the evidence of each
+// verification stage, endpoints, keys, traffic model, deviation reports and reviews, and the
+// complete timeline of changes with the proposal that authorized each.
+import { gql } from "../api.js";
+import { useLoaded } from "../data.js";
+import { Address, Badge, ErrorNote, Section, Signature, Time, words } from "../format.js";
+import { Link } from "../router.js";
+
+interface Evidence {
+  hash: string;
+  uri: string;
+}
+
+interface PartnerDetail {
+  address: string;
+  partnerId: number;
+  legalName: string;
+  jurisdiction: string;
+  authority: string;
+  status: string;
+  stage: string;
+  admittedAt: string;
+  nextReviewAt: string;
+  endpointSetVersion: number;
+  keySetVersion: number;
+  allowedCategories: string[];
+  trafficModel: { maxRequestsPerSecond: number; burst: number; maxBandwidthKbps: number };
+  data: {
+    applicationEvidence: Evidence;
+    legalVerifier: string;
+    legalEvidence: Evidence;
+    legalAttestedAt: string;
+    technicalAuditor: string;
+    technicalEvidence: Evidence;
+    technicalAttestedAt: string;
+    createdAt: string;
+    suspensionExpiresAt: string;
+  };
+  endpoints: { index: number; host: string; port: number; protocol: string; categories: string[]; status: string }[];
+  keys: {
+    index: number;
+    publicKey: string;
+    status: string;
+    validFrom: string;
+    validUntil: string;
+    graceUntil: string;
+    endpoints: number[];
+    revocationReason: string;
+  }[];
+  reviews: {
+    changeIndex: number;
+    auditor: string;
+    outcome: string;
+    evidenceHash: string;
+    evidenceUri: string;
+    nextReviewAt: string;
+  }[];
+  reports: {
+    address: string;
+    reporter: string;
+    windowStart: string;
+    category: string | null;
+    observed: string;
+    reportedAt: string;
+  }[];
+  history: TimelineEvent[];
+}
+
+interface TimelineEvent {
+  changeIndex: number;
+  slot: number;
+  blockTime: number | null;
+  signature: string;
+  name: string;
+  data: Record<string, unknown> & { change?: { unixTimestamp?: string }; proposalId?: string };
+  transaction: { signers: string[] } | null;
+}
+
+const QUERY = `query ($id: Int, $address: String) {
+  partner(id: $id, address: $address) {
+    address partnerId legalName jurisdiction authority status stage admittedAt nextReviewAt
+    endpointSetVersion keySetVersion allowedCategories trafficModel data
+    endpoints { index host port protocol categories status }
+    keys { index publicKey status validFrom validUntil graceUntil endpoints revocationReason }
+    reviews { changeIndex auditor outcome evidenceHash evidenceUri nextReviewAt }
+    reports { address reporter windowStart category observed reportedAt }
+    history { changeIndex slot blockTime signature name data transaction { signers } }
+  }
+}`;
+
+function EvidenceLink(props: { evidence: Evidence | undefined }) {
+  const e = props.evidence;
+  if (!e || /^0*$/.test(e.hash)) return <span class="muted">none</span>;
+  const safe = /^(https?|ipfs|ar):\/\//.test(e.uri);
+  return (
+    <span class="evidence">
+      <code title={`SHA-256 of the evidence: ${e.hash}`}>sha256 {e.hash.slice(0, 16)}…</code>{" "}
+      {e.uri &&
+        (safe ? (
+          <a href={e.uri} rel="noopener noreferrer nofollow">
+            {e.uri}
+          </a>
+        ) : (
+          <span>{e.uri}</span>
+        ))}
+    </span>
+  );
+}
+
+/** What an event did, in words. */
+function eventWords(e: TimelineEvent): string {
+  const d = e.data as Record<string, unknown>;
+  switch (e.name) {
+    case "partnerApplied":
+      return "applied";
+    case "verificationAttested":
+      return `${words(String(d.kind))} verification attested`;
+    case "endpointAdded":
+      return `endpoint #${d.index} added (${d.protocol}://${d.host}:${d.port})`;
+    case "endpointRemoved":
+      return `endpoint #${d.index} removed`;
+    case "endpointCategoriesChanged":
+      return `endpoint #${d.index} categories changed`;
+    case "keyIssued":
+      return `key #${d.index} issued`;
+    case "keyRevoked":
+      return `key #${d.index} revoked (${words(String(d.reason))})`;
+    case "partnerStatusChanged":
+      return `status ${words(String(d.oldStatus))} → ${words(String(d.newStatus))}${d.reason ? ` ("${d.reason}")` : ""}`;
+    case "trafficModelChanged":
+      return "traffic model changed";
+    case "reviewRecorded":
+      return `review recorded: ${words(String(d.outcome))}`;
+    case "deviationReported":
+      return "deviation reported";
+    case "proposalCreated":
+      return `proposal #${d.proposalId} created`;
+    default:
+      return words(e.name);
+  }
+}
+
+export function PartnerPage(props: { idOrAddress: string }) {
+  const byId = /^\d+$/.test(props.idOrAddress);
+  const loaded = useLoaded(
+    () =>
+      gql<{ partner: PartnerDetail | null }>(
+        QUERY,
+        byId ? { id: Number(props.idOrAddress) } : { address: props.idOrAddress },
+      ),
+    props.idOrAddress,
+  );
+  if (loaded.state === "loading") return <p class="loading">Loading partner…</p>;
+  if (loaded.state === "error") return <ErrorNote error={loaded.error} />;
+  const p = loaded.data.partner;
+  if (p === null)
+    return (
+      <div>
+        <h1>No such partner</h1>
+        <p>
+          The index has no partner {props.idOrAddress}. <Link href="/partners">All partners</Link>
+        </p>
+      </div>
+    );
+  const tm = p.trafficModel;
+  return (
+    <div>
+      <p class="crumbs">
+        <Link href="/partners">Partners</Link> / #{p.partnerId}
+      </p>
+      <h1>
+        {p.legalName} <Badge value={p.status} />
+      </h1>
+      <dl class="facts">
+        <dt>Partner</dt>
+        <dd>
+          #{p.partnerId}, <Address value={p.address} />
+        </dd>
+        <dt>Jurisdiction</dt>
+        <dd>{p.jurisdiction}</dd>
+        <dt>Admission stage</dt>
+        <dd>{words(p.stage)}</dd>
+        <dt>Authority</dt>
+        <dd>
+          <Address value={p.authority} />
+        </dd>
+        <dt>Admitted</dt>
+        <dd>
+          <Time seconds={p.admittedAt} />
+        </dd>
+        <dt>Next review</dt>
+        <dd>
+          <Time seconds={p.nextReviewAt} />
+        </dd>
+        {p.status === "suspended" && Number(p.data.suspensionExpiresAt) > 0 && (
+          <>
+            <dt>Guardian suspension lapses</dt>
+            <dd>
+              <Time seconds={p.data.suspensionExpiresAt} />
+            </dd>
+          </>
+        )}
+      </dl>
+
+      <Section title="Verification" id="verification">
+        <table>
+          <thead>
+            <tr>
+              <th>Stage</th>
+              <th>By</th>
+              <th>When</th>
+              <th>Evidence</th>
+            </tr>
+          </thead>
+          <tbody>
+            <tr>
+              <td>Application</td>
+              <td>
+                <Address value={p.authority} />
+              </td>
+              <td>
+                <Time seconds={p.data.createdAt} />
+              </td>
+              <td>
+                <EvidenceLink evidence={p.data.applicationEvidence} />
+              </td>
+            </tr>
+            <tr>
+              <td>Legal verification</td>
+              <td>
+                <Address value={Number(p.data.legalAttestedAt) > 0 ? p.data.legalVerifier : null} />
+              </td>
+              <td>
+                <Time seconds={p.data.legalAttestedAt} />
+              </td>
+              <td>
+                <EvidenceLink evidence={p.data.legalEvidence} />
+              </td>
+            </tr>
+            <tr>
+              <td>Technical audit</td>
+              <td>
+                <Address value={Number(p.data.technicalAttestedAt) > 0 ? p.data.technicalAuditor : null} />
+              </td>
+              <td>
+                <Time seconds={p.data.technicalAttestedAt} />
+              </td>
+              <td>
+                <EvidenceLink evidence={p.data.technicalEvidence} />
+              </td>
+            </tr>
+            {p.reviews.map((r) => (
+              <tr>
+                <td>Review ({words(r.outcome)})</td>
+                <td>
+                  <Address value={r.auditor} />
+                </td>
+                <td class="muted">change {r.changeIndex}</td>
+                <td>
+                  <EvidenceLink evidence={{ hash: r.evidenceHash, uri: r.evidenceUri }} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Section>
+
+      <Section title={`Endpoints (set version ${p.endpointSetVersion})`} id="endpoints">
+        {p.endpoints.length === 0 ? (
+          <p class="muted">No endpoints declared.</p>
+        ) : (
+          <div class="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th>#</th>
+                  <th>Endpoint</th>
+                  <th>Categories</th>
+                  <th>Status</th>
+                </tr>
+              </thead>
+              <tbody>
+                {p.endpoints.map((e) => (
+                  <tr>
+                    <td>{e.index}</td>
+                    <td>
+                      <code>
+                        {e.protocol}://{e.host}:{e.port}
+                      </code>
+                    </td>
+                    <td>{e.categories.join(", ") || <span class="muted">none</span>}</td>
+                    <td>
+                      <Badge value={e.status} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Section>
+
+      <Section title={`Infrastructure keys (set version ${p.keySetVersion})`} id="keys">
+        {p.keys.length === 0 ? (
+          <p class="muted">No keys issued.</p>
+        ) : (
+          <div class="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th>#</th>
+                  <th>Key</th>
+                  <th>Status</th>
+                  <th>Valid from</th>
+                  <th>Valid until</th>
+                  <th>Endpoints</th>
+                </tr>
+              </thead>
+              <tbody>
+                {p.keys.map((k) => (
+                  <tr>
+                    <td>{k.index}</td>
+                    <td>
+                      <Address value={k.publicKey} />
+                    </td>
+                    <td>
+                      <Badge value={k.status} />
+                      {k.status === "revoked" && <span class="muted"> ({words(k.revocationReason)})</span>}
+                      {Number(k.graceUntil) > 0 && (
+                        <span class="muted">
+                          {" "}
+                          rotated, valid until <Time seconds={k.graceUntil} />
+                        </span>
+                      )}
+                    </td>
+                    <td>
+                      <Time seconds={k.validFrom} />
+                    </td>
+                    <td>
+                      <Time seconds={k.validUntil} />
+                    </td>
+                    <td>{k.endpoints.length === 0 ? "all" : k.endpoints.map((e) => `#${e}`).join(", ")}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Section>
+
+      <Section title="Traffic model" id="traffic">
+        <p>
+          May carry {p.allowedCategories.length === 0 ? "no categories" : p.allowedCategories.join(", ")}, at most{" "}
+          {tm.maxRequestsPerSecond} requests per second (bursts of {tm.burst}) and {tm.maxBandwidthKbps} kbit/s.
+        </p>
+      </Section>
+
+      <Section title="Deviation reports" id="reports">
+        {p.reports.length === 0 ? (
+          <p class="muted">No deviation reports.</p>
+        ) : (
+          <ul>
+            {p.reports.map((r) => (
+              <li>
+                <Time seconds={r.reportedAt} />: <Address value={r.reporter} /> saw {r.observed} in{" "}
+                {r.category ?? "an unknown category"}
+              </li>
+            ))}
+          </ul>
+        )}
+      </Section>
+
+      <Section title="Timeline" id="timeline">
+        <div class="table-wrap">
+          <table class="timeline">
+            <thead>
+              <tr>
+                <th>Change</th>
+                <th>What</th>
+                <th>When</th>
+                <th>Slot</th>
+                <th>Transaction</th>
+                <th>Authorized by</th>
+              </tr>
+            </thead>
+            <tbody>
+              {[...p.history].reverse().map((e) => (
+                <tr>
+                  <td>{e.changeIndex}</td>
+                  <td>{eventWords(e)}</td>
+                  <td>
+                    <Time seconds={e.data.change?.unixTimestamp ?? e.blockTime} />
+                  </td>
+                  <td>{e.slot}</td>
+                  <td>
+                    <Signature value={e.signature} />
+                  </td>
+                  <td>
+                    {e.name !== "proposalCreated" && e.data.proposalId && e.data.proposalId !== "0" ? (
+                      <Link href={`/proposal/${e.data.proposalId}`}>proposal #{e.data.proposalId}</Link>
+                    ) : (
+                      <span>
+                        signed by <Address value={e.transaction?.signers[0]} />
+                      </span>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </Section>
+    </div>
+  );
+}

@@ -1,0 +1,230 @@
+// /partners (and /): who may use the network. Counts by status, filters by status and stage,
+// search by name, id or address, cursor pagination.
+import { useState } from "preact/hooks";
+import { gql } from "../api.js";
+import { useLoaded } from "../data.js";
+import { Badge, ErrorNote, Time, words } from "../format.js";
+import { Link, navigate, type Route } from "../router.js";
+
+const STATUSES = ["active", "underAudit", "reviewOverdue", "suspended", "revoked", "pending"];
+const STAGES = ["applied", "legalVerified", "technicallyVerified", "admitted", "rejected"];
+const PAGE_SIZES = [10, 25, 50, 100];
+const DEFAULT_PAGE_SIZE = 25;
+
+/** Rows per page from the address (?size=N, 1 to 100), else the default. */
+function pageSize(query: URLSearchParams): number {
+  const n = Number(query.get("size"));
+  return Number.isInteger(n) && n >= 1 && n <= 100 ? n : DEFAULT_PAGE_SIZE;
+}
+
+interface PartnerRow {
+  address: string;
+  partnerId: number;
+  legalName: string;
+  jurisdiction: string;
+  status: string;
+  stage: string;
+  nextReviewAt: string;
+  data: { activeEndpoints: number; activeKeys: number; updatedAt: string };
+}
+
+interface PartnersPage {
+  partners: {
+    totalCount: number;
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    edges: { cursor: string; node: PartnerRow }[];
+  };
+  partnerCounts: { status: string; stage: string; count: number }[];
+}
+
+const QUERY = `query ($first: Int, $after: String, $status: String, $stage: String, $search: String) {
+  partners(first: $first, after: $after, status: $status, stage: $stage, search: $search) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { cursor node { address partnerId legalName jurisdiction status stage nextReviewAt data } }
+  }
+  partnerCounts { status stage count }
+}`;
+
+/** A search that is a partner id or a base58 address goes straight to that partner. */
+function directTarget(search: string): string | null {
+  if (/^\d+$/.test(search)) return `/partner/${search}`;
+  if (/^[1-9A-HJ-NP-Za-km-z]{32,44}$/.test(search)) return `/partner/${search}`;
+  return null;
+}
+
+export function PartnersPage(props: { route: Route }) {
+  const q = props.route.query;
+  const status = q.get("status") ?? "";
+  const stage = q.get("stage") ?? "";
+  const search = q.get("search") ?? "";
+  const after = q.get("after") ?? "";
+  const size = pageSize(q);
+  const [draft, setDraft] = useState(search);
+  const loaded = useLoaded(
+    () =>
+      gql<PartnersPage>(QUERY, {
+        first: size,
+        after: after || null,
+        status: status || null,
+        stage: stage || null,
+        search: search || null,
+      }),
+    `${status}|${stage}|${search}|${after}|${size}`,
+  );
+  const go = (changes: Record<string, string>) => {
+    const next = new URLSearchParams({
+      status,
+      stage,
+      search,
+      after,
+      size: size === DEFAULT_PAGE_SIZE ? "" : String(size),
+      ...changes,
+    });
+    for (const [k, v] of [...next.entries()]) if (!v) next.delete(k);
+    const text = next.toString();
+    navigate(text ? `/partners?${text}` : "/partners");
+  };
+
+  return (
+    <div>
+      <h1>Partners</h1>
+      <p class="lead">Organisations whose endpoints user devices may serve, and where each stands.</p>
+      {loaded.state === "ready" && <StatusCounts counts={loaded.data.partnerCounts} current={status} go={go} />}
+      <form
+        class="filters"
+        onSubmit={(event) => {
+          event.preventDefault();
+          const target = directTarget(draft.trim());
+          if (target) navigate(target);
+          else go({ search: draft.trim(), after: "" });
+        }}
+      >
+        <label>
+          Status{" "}
+          <select value={status} onChange={(e) => go({ status: e.currentTarget.value, after: "" })}>
+            <option value="">any</option>
+            {STATUSES.map((s) => (
+              <option value={s}>{words(s)}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Stage{" "}
+          <select value={stage} onChange={(e) => go({ stage: e.currentTarget.value, after: "" })}>
+            <option value="">any</option>
+            {STAGES.map((s) => (
+              <option value={s}>{words(s)}</option>
+            ))}
+          </select>
+        </label>
+        <label class="grow">
+          Search{" "}
+          <input
+            type="search"
+            placeholder="name, endpoint host, id or address"
+            value={draft}
+            onInput={(e) => setDraft(e.currentTarget.value)}
+          />
+        </label>
+        <label>
+          Rows{" "}
+          <select value={String(size)} onChange={(e) => go({ size: e.currentTarget.value, after: "" })}>
+            {PAGE_SIZES.map((n) => (
+              <option value={String(n)}>{n}</option>
+            ))}
+          </select>
+        </label>
+        <button type="submit">Find</button>
+      </form>
+      {loaded.state === "error" && <ErrorNote error={loaded.error} />}
+      {loaded.state === "loading" && <p class="loading">Loading partners…</p>}
+      {loaded.state === "ready" && (
+        <>
+          <p class="muted" id="partner-total">
+            {loaded.data.partners.totalCount} partner{loaded.data.partners.totalCount === 1 ? "" : "s"}
+            {status || stage || search ? " match" : ""}
+          </p>
+          <div class="table-wrap">
+            <table class="partners">
+              <thead>
+                <tr>
+                  <th>#</th>
+                  <th>Name</th>
+                  <th>Status</th>
+                  <th>Stage</th>
+                  <th class="num">Endpoints</th>
+                  <th class="num">Active keys</th>
+                  <th>Next review</th>
+                  <th>Last change</th>
+                </tr>
+              </thead>
+              <tbody>
+                {loaded.data.partners.edges.map(({ node }) => (
+                  <tr>
+                    <td>{node.partnerId}</td>
+                    <td>
+                      <Link href={`/partner/${node.partnerId}`}>{node.legalName}</Link>{" "}
+                      <span class="muted">{node.jurisdiction}</span>
+                    </td>
+                    <td>
+                      <Badge value={node.status} />
+                    </td>
+                    <td>{words(node.stage)}</td>
+                    <td class="num">{node.data.activeEndpoints}</td>
+                    <td class="num">{node.data.activeKeys}</td>
+                    <td>
+                      <Time seconds={node.nextReviewAt} />
+                    </td>
+                    <td>
+                      <Time seconds={node.data.updatedAt} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <nav class="pager">
+            {after && <Link href={backHref(props.route)}>← First page</Link>}
+            {loaded.data.partners.pageInfo.hasNextPage && loaded.data.partners.pageInfo.endCursor && (
+              <button type="button" onClick={() => go({ after: loaded.data.partners.pageInfo.endCursor ?? "" })}>
+                Next page →
+              </button>
+            )}
+          </nav>
+        </>
+      )}
+    </div>
+  );
+}
+
+function backHref(route: Route): string {
+  const next = new URLSearchParams(route.query);
+  next.delete("after");
+  const text = next.toString();
+  return text ? `/partners?${text}` : "/partners";
+}
+
+function StatusCounts(props: {
+  counts: { status: string; stage: string; count: number }[];
+  current: string;
+  go: (changes: Record<string, string>) => void;
+}) {
+  const byStatus = new Map<string, number>();
+  for (const c of props.counts) byStatus.set(c.status, (byStatus.get(c.status) ?? 0) + c.count);
+  return (
+    <ul class="counts" aria-label="Partners by status">
+      {[...byStatus.entries()].map(([status, count]) => (
+        <li>
+          <button
+            type="button"
+            class={props.current === status ? "selected" : ""}
+            onClick={() => props.go({ status: props.current === status ? "" : status, after: "" })}
+          >
+            <Badge value={status} /> <strong>{count}</strong>
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,235 @@
+// /proposals: open proposals first with their action in words (the CLI's wording), votes and the
+// time lock; then past ones with their outcome. /proposal/:id: one proposal, with who proposed,
+// who voted how, and who executed.
+import { useEffect, useState } from "preact/hooks";
+import { gql } from "../api.js";
+import { useLoaded } from "../data.js";
+import { Address, Badge, ErrorNote, Signature, Time } from "../format.js";
+import { Link } from "../router.js";
+
+interface ProposalRow {
+  proposalId: number;
+  proposer: string;
+  partner: string;
+  status: string;
+  description: string;
+  approvalCount: number;
+  rejectionCount: number;
+  createdAt: string;
+  expiresAt: string;
+  approvedAt: string;
+  executedAt: string;
+  executedBy: string | null;
+  evidence: { hash: string; uri: string };
+  votes: {
+    changeIndex: number;
+    signature: string;
+    data: { member: string; approve: boolean; change?: { unixTimestamp: string } };
+  }[];
+}
+
+interface RegistryTimes {
+  threshold: number;
+  timeLockSeconds: number;
+  council: string[];
+}
+
+const FIELDS = `proposalId proposer partner status description approvalCount rejectionCount createdAt expiresAt
+  approvedAt executedAt executedBy evidence votes { changeIndex signature data }`;
+const DEFAULT_PARTNER = "11111111111111111111111111111111";
+
+/** Seconds now, ticking every second (for countdowns). */
+function useNow(): number {
+  const [now, setNow] = useState(() => Math.floor(Date.now() / 1000));
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Math.floor(Date.now() / 1000)), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  return now;
+}
+
+function duration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return h > 0 ? `${h} h ${m} min` : m > 0 ? `${m} min ${s % 60} s` : `${s} s`;
+}
+
+/** Where an open or approved proposal stands in time. */
+function Timing(props: { p: ProposalRow; registry: RegistryTimes; now: number }) {
+  const { p, registry, now } = props;
+  if (p.status === "open") {
+    const left = Number(p.expiresAt) - now;
+    return (
+      <span>
+        {p.approvalCount}/{registry.threshold} approvals;{" "}
+        {left > 0 ? `votes close in ${duration(left)}` : "voting closed (expired)"}
+      </span>
+    );
+  }
+  if (p.status === "approved") {
+    const opens = Number(p.approvedAt) + registry.timeLockSeconds;
+    return opens > now ? (
+      <span>time lock: executable in {duration(opens - now)}</span>
+    ) : (
+      <span>executable now, by anyone</span>
+    );
+  }
+  if (p.status === "executed")
+    return (
+      <span>
+        executed <Time seconds={p.executedAt} />
+      </span>
+    );
+  return <span>{p.status}</span>;
+}
+
+const RANK: Record<string, number> = { open: 0, approved: 1 };
+
+export function ProposalsPage() {
+  const now = useNow();
+  const loaded = useLoaded(
+    () =>
+      gql<{ proposals: ProposalRow[]; registry: RegistryTimes | null }>(
+        `{ proposals(first: 100) { ${FIELDS} } registry { threshold timeLockSeconds council } }`,
+      ),
+    "proposals",
+  );
+  if (loaded.state === "loading") return <p class="loading">Loading proposals…</p>;
+  if (loaded.state === "error") return <ErrorNote error={loaded.error} />;
+  const registry = loaded.data.registry ?? { threshold: 0, timeLockSeconds: 0, council: [] };
+  const sorted = [...loaded.data.proposals].sort(
+    (a, b) => (RANK[a.status] ?? 2) - (RANK[b.status] ?? 2) || b.proposalId - a.proposalId,
+  );
+  return (
+    <div>
+      <h1>Proposals</h1>
+      <p class="lead">
+        Every change to a partner or to the registry is a proposal: {registry.threshold} council approvals, then a time
+        lock of {duration(registry.timeLockSeconds)} before anyone may execute it.
+      </p>
+      <div class="table-wrap">
+        <table class="proposals">
+          <thead>
+            <tr>
+              <th>#</th>
+              <th>Action</th>
+              <th>Status</th>
+              <th>Where it stands</th>
+              <th>Proposed</th>
+            </tr>
+          </thead>
+          <tbody>
+            {sorted.map((p) => (
+              <tr class={p.status === "open" || p.status === "approved" ? "pending" : ""}>
+                <td>
+                  <Link href={`/proposal/${p.proposalId}`}>#{p.proposalId}</Link>
+                </td>
+                <td>{p.description}</td>
+                <td>
+                  <Badge value={p.status} />
+                </td>
+                <td>
+                  <Timing p={p} registry={registry} now={now} />
+                </td>
+                <td>
+                  <Time seconds={p.createdAt} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
+
+export function ProposalPage(props: { id: string }) {
+  const now = useNow();
+  const loaded = useLoaded(
+    () =>
+      gql<{ proposal: ProposalRow | null; registry: RegistryTimes | null }>(
+        `query ($id: Int!) { proposal(id: $id) { ${FIELDS} } registry { threshold timeLockSeconds council } }`,
+        { id: Number(props.id) },
+      ),
+    props.id,
+  );
+  if (!/^\d+$/.test(props.id)) return <p class="error">A proposal number is a whole number.</p>;
+  if (loaded.state === "loading") return <p class="loading">Loading proposal…</p>;
+  if (loaded.state === "error") return <ErrorNote error={loaded.error} />;
+  const p = loaded.data.proposal;
+  const registry = loaded.data.registry ?? { threshold: 0, timeLockSeconds: 0, council: [] };
+  if (p === null) return <h1>No proposal #{props.id}</h1>;
+  return (
+    <div>
+      <p class="crumbs">
+        <Link href="/proposals">Proposals</Link> / #{p.proposalId}
+      </p>
+      <h1>
+        Proposal #{p.proposalId} <Badge value={p.status} />
+      </h1>
+      <p class="lead">{p.description}</p>
+      <dl class="facts">
+        <dt>Proposed by</dt>
+        <dd>
+          <Address value={p.proposer} />, <Time seconds={p.createdAt} />
+        </dd>
+        {p.partner !== DEFAULT_PARTNER && (
+          <>
+            <dt>Partner</dt>
+            <dd>
+              <Address value={p.partner} href={`/partner/${p.partner}`} />
+            </dd>
+          </>
+        )}
+        <dt>Evidence</dt>
+        <dd>
+          <code title={p.evidence.hash}>sha256 {p.evidence.hash.slice(0, 16)}…</code> {p.evidence.uri}
+        </dd>
+        <dt>Where it stands</dt>
+        <dd>
+          <Timing p={p} registry={registry} now={now} />
+        </dd>
+        {p.executedBy && (
+          <>
+            <dt>Executed by</dt>
+            <dd>
+              <Address value={p.executedBy} />
+            </dd>
+          </>
+        )}
+      </dl>
+      <h2>Votes</h2>
+      {p.votes.length === 0 ? (
+        <p class="muted">No votes yet.</p>
+      ) : (
+        <table class="votes">
+          <thead>
+            <tr>
+              <th>Member</th>
+              <th>Vote</th>
+              <th>When</th>
+              <th>Transaction</th>
+            </tr>
+          </thead>
+          <tbody>
+            {p.votes.map((v) => (
+              <tr>
+                <td>
+                  <Address value={v.data.member} />
+                </td>
+                <td>{v.data.approve ? "approve" : "reject"}</td>
+                <td>
+                  <Time seconds={v.data.change?.unixTimestamp} />
+                </td>
+                <td>
+                  <Signature value={v.signature} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
