@@ -57,6 +57,13 @@ describe("the auditor's explorer in headless Chromium (npm start stack, free por
     await page.getByText(ready, { exact: false }).first().waitFor({ timeout: 15_000 });
   }
 
+  /** Waits until the partner table shows `n` rows (it keeps the old ones while loading). */
+  async function rowCount(n: number): Promise<void> {
+    await page.waitForFunction((count) => document.querySelectorAll("table.partners tbody tr").length === count, n, {
+      timeout: 15_000,
+    });
+  }
+
   async function screenshot(name: string): Promise<void> {
     if (!SCREENSHOTS) return;
     mkdirSync("docs/explorer", { recursive: true });
@@ -77,7 +84,7 @@ describe("the auditor's explorer in headless Chromium (npm start stack, free por
     await page.selectOption("select >> nth=0", "suspended");
     await page.waitForURL(/status=suspended/);
     await page.locator("#partner-total", { hasText: "1 partner match" }).waitFor();
-    assert.equal(await rows.count(), 1);
+    await rowCount(1);
     assert.equal(new URL(page.url()).pathname, "/partners");
 
     await open("/partners?search=northwind", "1 partner match");
@@ -90,12 +97,12 @@ describe("the auditor's explorer in headless Chromium (npm start stack, free por
     assert.equal(await rows.count(), 2);
     await page.getByRole("button", { name: "Next page →" }).click();
     await page.waitForURL(/after=/);
-    await page.locator("table.partners tbody tr").first().waitFor();
-    assert.equal(await rows.count(), 1);
+    // The page keeps the rows it shows until the next page has loaded.
+    await rowCount(1);
     assert.equal(await page.getByRole("button", { name: "Next page →" }).count(), 0);
     await page.getByRole("link", { name: "← First page" }).click();
     await page.waitForURL((url) => !url.search.includes("after="));
-    assert.equal(await rows.count(), 2);
+    await rowCount(2);
   });
 
   it("a partner: identity, verification evidence, endpoints, keys, and a timeline linked to proposals", async () => {
