@@ -9,6 +9,7 @@
 import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import anchor from "@coral-xyz/anchor";
 import { Keypair } from "@solana/web3.js";
+import { eventCpiAccounts } from "../app/src/sdk/events.js";
 import { PROGRAM_SO_PATH, registryProgramSpec } from "../tests/support/program.js";
 import { addresses, DEFAULT_ENDPOINT, RegistryFixture } from "../tests/support/registry-fixture.js";
 import { RUNTIME_KINDS, startRuntime } from "../tests/support/runtimes.js";
@@ -101,6 +102,7 @@ async function measure(kind: RuntimeKind): Promise<Figures> {
       f.program.methods
         .recordReview({ passed: {} }, Array.from(Buffer.alloc(32, 1)), "https://audit.example/r1")
         .accountsStrict({
+          ...eventCpiAccounts(f.program.programId),
           registry: addresses.registry(),
           partner: partner.address,
           auditor: auditor.publicKey,
@@ -116,6 +118,7 @@ async function measure(kind: RuntimeKind): Promise<Figures> {
       f.program.methods
         .guardianSuspend("traffic to undeclared hosts")
         .accountsStrict({
+          ...eventCpiAccounts(f.program.programId),
           registry: addresses.registry(),
           partner: partner.address,
           guardian: guardian.publicKey,

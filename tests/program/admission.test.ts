@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import anchor from "@coral-xyz/anchor";
 import { Keypair, PublicKey, SystemProgram } from "@solana/web3.js";
+import { eventCpiAccounts } from "../../app/src/sdk/events.js";
 import { forEachRuntime } from "../support/for-each-runtime.js";
 import { HistoryReplay, recordingRuntime } from "../support/history.js";
 import {
@@ -238,6 +239,7 @@ forEachRuntime(
     });
   },
   programs,
+  { readsEvents: true },
 );
 
 forEachRuntime(
@@ -346,6 +348,7 @@ forEachRuntime(
         await f()
           .program.methods.declareEndpoint("edge.partner.example", 443, { https: {} }, new BN(1))
           .accountsStrict({
+            ...eventCpiAccounts(),
             registry: registryAddress(),
             partner: partner.address,
             endpoint: addresses.endpoint(partner.address, index),
@@ -425,6 +428,7 @@ forEachRuntime(
     });
   },
   programs,
+  { readsEvents: true },
 );
 
 forEachRuntime(
@@ -456,6 +460,7 @@ forEachRuntime(
           : s.f.program.methods.attestTechnical(Array.from(Buffer.alloc(32, 2)), "https://auditor.example/r");
       const tx = await builder
         .accountsStrict({
+          ...eventCpiAccounts(s.f.program.programId),
           registry: registryAddress(),
           partner: partnerAddress,
           verifier: verifier.publicKey,
@@ -593,6 +598,7 @@ forEachRuntime(
     });
   },
   programs,
+  { readsEvents: true },
 );
 
 forEachRuntime(
@@ -750,4 +756,5 @@ forEachRuntime(
     });
   },
   programs,
+  { readsEvents: true },
 );

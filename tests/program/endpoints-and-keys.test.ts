@@ -487,6 +487,7 @@ forEachRuntime(
     });
   },
   () => ({ programs: [registryProgramSpec(upgradeAuthority.publicKey)] }),
+  { readsEvents: true },
 );
 
 forEachRuntime(
@@ -551,4 +552,5 @@ forEachRuntime(
     });
   },
   () => ({ programs: [registryProgramSpec(upgradeAuthority.publicKey)] }),
+  { readsEvents: true },
 );

@@ -392,6 +392,7 @@ forEachRuntime(
     });
   },
   () => ({ programs: [registryProgramSpec(upgradeAuthority.publicKey)] }),
+  { readsEvents: true },
 );
 
 forEachRuntime(
@@ -430,4 +431,5 @@ forEachRuntime(
     });
   },
   () => ({ programs: [registryProgramSpec(upgradeAuthority.publicKey)] }),
+  { readsEvents: true },
 );

@@ -448,4 +448,5 @@ forEachRuntime(
     });
   },
   () => ({ programs: [registryProgramSpec(upgradeAuthority.publicKey)] }),
+  { readsEvents: true },
 );

@@ -70,5 +70,6 @@ crate::error_codes! {
         SuspensionNotLapsed = 6062 => "There is no guardian suspension that has run out",
         ReviewNotDue = 6063 => "The partner's review date plus grace has not passed",
         AlreadyReported = 6064 => "This node already reported this partner in the current window",
+        EventNotFromProgram = 6065 => "Event instructions are accepted only from the program itself, signed by its event authority",
     }
 }

@@ -4,6 +4,7 @@ import anchor from "@coral-xyz/anchor";
 import { type PublicKey, SystemProgram } from "@solana/web3.js";
 import type { Command } from "commander";
 import { actionKind, describeAction, executeRemainingAccounts, parseRoleName, roleArg } from "../../sdk/actions.js";
+import { eventCpiAccounts } from "../../sdk/events.js";
 import { readKeypairFile } from "../../sdk/keypair-file.js";
 import { summarizeRegistry } from "../../sdk/registry-state.js";
 import { enumName } from "../../sdk/snapshot.js";
@@ -309,6 +310,7 @@ export async function proposeWith(ctx: CliContext, spec: ActionSpec, opts: Opts)
     ctx.program.methods
       .propose(action as never, Array.from(evidenceHash), evidenceUri)
       .accountsStrict({
+        ...eventCpiAccounts(ctx.program.programId),
         registry: ctx.addresses.registry(),
         proposal: ctx.addresses.proposal(id),
         proposer: ctx.wallet.publicKey,
@@ -420,6 +422,7 @@ export function registerCouncil(program: Command, action: Action): void {
             registry: ctx.addresses.registry(),
             proposal: ctx.addresses.proposal(proposalId),
             member: ctx.wallet.publicKey,
+            ...eventCpiAccounts(ctx.programId),
           };
           const builder = vote === "approve" ? ctx.program.methods.approve() : ctx.program.methods.reject();
           const signature = await ctx.send(`${vote} proposal #${proposalId}`, () =>
@@ -447,6 +450,7 @@ export function registerCouncil(program: Command, action: Action): void {
           ctx.program.methods
             .cancel()
             .accountsStrict({
+              ...eventCpiAccounts(ctx.program.programId),
               registry: ctx.addresses.registry(),
               proposal: ctx.addresses.proposal(proposalId),
               proposer: ctx.wallet.publicKey,
@@ -487,6 +491,7 @@ export function registerCouncil(program: Command, action: Action): void {
           ctx.program.methods
             .execute()
             .accountsStrict({
+              ...eventCpiAccounts(ctx.program.programId),
               registry: ctx.addresses.registry(),
               proposal: ctx.addresses.proposal(proposalId),
               executor: ctx.wallet.publicKey,

@@ -93,5 +93,5 @@ fn attest_parsed(accounts: &mut Accounts, args: &Args, kind: AttestationKind) ->
         stage: Stored::new(to),
         revision: PodU32::new(revision),
     };
-    history::record(&mut registry.history, &now, &event)
+    history::record(&mut registry.history, &accounts.events, &now, &event)
 }

@@ -125,7 +125,7 @@ pub fn issue(execution: &mut Execution, new: &NewKey) -> ProgramResult {
         proposal_id: PodU64::new(ctx.proposal_id),
         revision: PodU32::new(revision),
     };
-    history::record(&mut execution.registry.history, &ctx.now, &event)
+    history::record(&mut execution.registry.history, &ctx.events, &ctx.now, &event)
 }
 
 pub fn revoke(execution: &mut Execution, index: u16, reason: RevocationReason) -> ProgramResult {
@@ -158,5 +158,5 @@ pub fn revoke(execution: &mut Execution, index: u16, reason: RevocationReason) -
         proposal_id: PodU64::new(ctx.proposal_id),
         revision: PodU32::new(revision),
     };
-    history::record(&mut execution.registry.history, &ctx.now, &event)
+    history::record(&mut execution.registry.history, &ctx.events, &ctx.now, &event)
 }

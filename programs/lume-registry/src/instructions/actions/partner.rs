@@ -41,7 +41,7 @@ fn change_status(
         reason: Text(change.reason),
         revision: PodU32::new(revision),
     };
-    history::record(&mut registry.history, &ctx.now, &event)
+    history::record(&mut registry.history, &ctx.events, &ctx.now, &event)
 }
 
 /// Admits a partner that passed both verifications, with the endpoint set the
@@ -148,5 +148,5 @@ pub fn set_traffic_model(execution: &mut Execution, model: &TrafficModel) -> Pro
         proposal_id: PodU64::new(ctx.proposal_id),
         revision: PodU32::new(revision),
     };
-    history::record(&mut execution.registry.history, &ctx.now, &event)
+    history::record(&mut execution.registry.history, &ctx.events, &ctx.now, &event)
 }
