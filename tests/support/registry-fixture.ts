@@ -332,24 +332,26 @@ export class RegistryFixture {
     );
   }
 
-  /** Executes proposal `id`, passing `remaining` (writable) after the fixed accounts. */
+  /** The `execute` of proposal `id` by `executor`, passing `remaining` (writable) after the fixed accounts. */
+  executeTx(id: number, executor: PublicKey, remaining: PublicKey[] = []): Promise<Transaction> {
+    const metas: AccountMeta[] = remaining.map((pubkey) => ({ pubkey, isSigner: false, isWritable: true }));
+    return this.program.methods
+      .execute()
+      .accountsStrict({
+        ...eventCpiAccounts(this.program.programId),
+        registry: registryAddress(),
+        proposal: addresses.proposal(id),
+        executor,
+        systemProgram: anchor.web3.SystemProgram.programId,
+      })
+      .remainingAccounts(metas)
+      .transaction();
+  }
+
+  /** Executes proposal `id` (by council member 0 unless `executor` is given). */
   async execute(id: number, remaining: PublicKey[] = [], executor?: Keypair): Promise<TxResult> {
     const signer = executor ?? this.council[0]!;
-    const metas: AccountMeta[] = remaining.map((pubkey) => ({ pubkey, isSigner: false, isWritable: true }));
-    return this.send(
-      this.program.methods
-        .execute()
-        .accountsStrict({
-          ...eventCpiAccounts(this.program.programId),
-          registry: registryAddress(),
-          proposal: addresses.proposal(id),
-          executor: signer.publicKey,
-          systemProgram: anchor.web3.SystemProgram.programId,
-        })
-        .remainingAccounts(metas)
-        .transaction(),
-      [signer],
-    );
+    return this.send(this.executeTx(id, signer.publicKey, remaining), [signer]);
   }
 
   /** Proposes by council member 0, approves up to the threshold, waits out the time lock. */
