@@ -113,7 +113,7 @@ forEachRuntime(
         assert.equal(p.revision, 1);
         assert.equal(p.createdAt.toString(), now.toString());
         assert.equal(p.updatedAt.toString(), now.toString());
-        assert.deepEqual(p.reserved, new Array(64).fill(0));
+        assert.deepEqual(p.reserved, new Array(52).fill(0));
 
         const account = await f.rt.getAccount(address);
         assert.ok(account);
@@ -642,12 +642,31 @@ forEachRuntime(
       );
     });
 
+    it("TechnicalAttestationStale for a set that changed after the technical attestation, until re-attested", async () => {
+      const { f } = s;
+      const partner = await applicant(1, "technical");
+      assert.equal((await f.partner(partner.address)).technicalEndpointSetVersion, 1, "the attested set");
+      f.assertOk(await f.declareEndpoint(partner, DEFAULT_ENDPOINT("unaudited.example")), "declare after the audit");
+      // The council approves the set it sees (version 2), which no auditor has attested.
+      const unaudited = await f.approved({ approvePartner: { endpointSetVersion: 2 } }, partner.address);
+      f.assertError(await f.execute(unaudited, [partner.address]), "TechnicalAttestationStale");
+      assert.deepEqual((await f.partner(partner.address)).status, { pending: {} });
+
+      const reattested = await f.attest("technical", partner.address, technical);
+      f.assertOk(reattested, "a new technical attestation of the changed set");
+      assert.equal(f.event(reattested, "verificationAttested").endpointSetVersion, 2);
+      assert.equal((await f.partner(partner.address)).technicalEndpointSetVersion, 2);
+      f.assertOk(await f.execute(unaudited, [partner.address]), "execute ApprovePartner once re-attested");
+      assert.deepEqual((await f.partner(partner.address)).stage, { admitted: {} });
+    });
+
     it("EndpointSetChanged when an endpoint is declared after the proposal; the current set is then admitted", async () => {
       const { f } = s;
       const partner = await applicant(1, "technical");
       const stale = await f.approved({ approvePartner: { endpointSetVersion: 1 } }, partner.address);
       f.assertOk(await f.declareEndpoint(partner, DEFAULT_ENDPOINT("late.example")), "declare after proposing");
       f.assertError(await f.execute(stale, [partner.address]), "EndpointSetChanged");
+      f.assertOk(await f.attest("technical", partner.address, technical), "re-attest the changed set");
 
       const before = await f.partner(partner.address);
       assert.equal(before.endpointSetVersion, 2);

@@ -85,7 +85,7 @@ forEachRuntime(
       assert.ok(registry.proposalCount.eq(new BN(0)));
       assert.ok(registry.history.changeCount.eq(new BN(1)));
       assert.ok(registry.createdAt.eq(new BN(clock.unixTimestamp.toString())));
-      assert.deepEqual(registry.reserved, new Array(64).fill(0));
+      assert.deepEqual(registry.reserved, new Array(60).fill(0));
 
       const account = await rt.getAccount(registryAddress());
       assert.ok(account);

@@ -129,6 +129,7 @@ class Run {
         reviewGraceSeconds: registry.policy.reviewGraceSeconds,
         guardianSuspensionSeconds: registry.policy.guardianSuspensionSeconds,
         keyRotationGraceSeconds: registry.policy.keyRotationGraceSeconds,
+        guardianResuspensionCooldownSeconds: registry.policy.guardianResuspensionCooldownSeconds,
       },
       registry.history.changeCount.toNumber(),
       grants,

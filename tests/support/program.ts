@@ -59,6 +59,7 @@ export const DEFAULT_POLICY: PolicyArgs = {
   guardianSuspensionSeconds: 3 * DAY,
   proposalLifetimeSeconds: 14 * DAY,
   keyRotationGraceSeconds: 7 * DAY,
+  guardianResuspensionCooldownSeconds: 7 * DAY,
 };
 
 export const DEFAULT_CATEGORIES = ["api-read", "api-write", "content-fetch", "price-feed", "search-index"];

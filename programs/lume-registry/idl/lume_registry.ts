@@ -2043,6 +2043,16 @@ export type LumeRegistry = {
       "code": 6065,
       "name": "eventNotFromProgram",
       "msg": "Event instructions are accepted only from the program itself, signed by its event authority"
+    },
+    {
+      "code": 6066,
+      "name": "technicalAttestationStale",
+      "msg": "The endpoint set changed since the technical attestation: a new technical attestation is needed"
+    },
+    {
+      "code": 6067,
+      "name": "guardianSuspensionCoolingDown",
+      "msg": "A guardian suspension of this partner lapsed unratified: another needs a council decision first or the policy's cool-down to pass"
     }
   ],
   "types": [
@@ -2100,6 +2110,14 @@ export type LumeRegistry = {
             "name": "keyRotationGraceSeconds",
             "docs": [
               "How long a replaced infrastructure key stays valid after rotation."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "guardianResuspensionCooldownSeconds",
+            "docs": [
+              "After a guardian suspension lapsed unratified, how long before a guardian may",
+              "suspend the same partner again (sooner only once the council decided on it)."
             ],
             "type": "u32"
           }
@@ -2728,12 +2746,12 @@ export type LumeRegistry = {
           {
             "name": "reserved",
             "docs": [
-              "Space kept for future fields."
+              "Space kept for future fields (4 bytes went to the policy's cool-down)."
             ],
             "type": {
               "array": [
                 "u8",
-                64
+                60
               ]
             }
           }
@@ -3175,11 +3193,28 @@ export type LumeRegistry = {
             "type": "i64"
           },
           {
+            "name": "technicalEndpointSetVersion",
+            "docs": [
+              "The endpoint-set version the technical auditor attested: the council can only",
+              "admit that set (taken from `reserved`, so the layout keeps its size)."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "guardianSuspensionLapsedAt",
+            "docs": [
+              "When an unratified guardian suspension was last lifted as lapsed (0 = none since the",
+              "council last decided on the partner's status): guardians wait out the policy's",
+              "cool-down from here before suspending it again."
+            ],
+            "type": "i64"
+          },
+          {
             "name": "reserved",
             "type": {
               "array": [
                 "u8",
-                64
+                52
               ]
             }
           }
@@ -4147,6 +4182,13 @@ export type LumeRegistry = {
           },
           {
             "name": "revision",
+            "type": "u32"
+          },
+          {
+            "name": "endpointSetVersion",
+            "docs": [
+              "The endpoint-set version the attestation covered (what a technical audit attests)."
+            ],
             "type": "u32"
           }
         ]

@@ -207,6 +207,8 @@ crate::event! {
         pub evidence_uri: Text<'a>,
         pub stage: Stored<AdmissionStage>,
         pub revision: PodU32,
+        /// The endpoint-set version the attestation covered (what a technical audit attests).
+        pub endpoint_set_version: PodU32,
     }
 }
 

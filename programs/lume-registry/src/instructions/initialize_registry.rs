@@ -174,7 +174,8 @@ pub(crate) fn check_policy(policy: &Policy, time_lock_seconds: u32) -> Result<()
         && within(policy.deviation_window_seconds, 60, 366 * DAY)
         && within(policy.guardian_suspension_seconds, 60, 30 * DAY)
         && within(policy.proposal_lifetime_seconds, 60, 366 * DAY)
-        && policy.key_rotation_grace_seconds.get() <= 90 * DAY;
+        && policy.key_rotation_grace_seconds.get() <= 90 * DAY
+        && within(policy.guardian_resuspension_cooldown_seconds, 60, 366 * DAY);
     if valid {
         Ok(())
     } else {
