@@ -74,4 +74,20 @@ describe("harness: IDL helpers", () => {
     assert.deepEqual(registryEventsOf([{ programId: id, accounts: [other], data }], programId), []);
     assert.deepEqual(registryEventsOf([{ programId: id, accounts: [authorityId], data: payload }], programId), []);
   });
+
+  it("Anchor's client resolves the event_authority and program accounts every instruction ends with", async () => {
+    const program = programFromIdl<LumeRegistry>(LUME_REGISTRY_IDL_PATH, provider);
+    const proposer = Keypair.generate().publicKey;
+    const ix = await program.methods
+      .cancel()
+      .accounts({ registry: Keypair.generate().publicKey, proposal: Keypair.generate().publicKey, proposer })
+      .instruction();
+    assert.deepEqual(
+      ix.keys.slice(-2).map((k) => [k.pubkey.toBase58(), k.isSigner, k.isWritable]),
+      [
+        [eventAuthorityAddress(PROGRAM_ID).toBase58(), false, false],
+        [PROGRAM_ID.toBase58(), false, false],
+      ],
+    );
+  });
 });
