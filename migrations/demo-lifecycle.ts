@@ -6,6 +6,7 @@
 import anchor from "@coral-xyz/anchor";
 import { type Connection, Keypair, type PublicKey, SYSVAR_CLOCK_PUBKEY, SystemProgram } from "@solana/web3.js";
 import type { Surfnet } from "../app/src/localnet/surfnet.js";
+import { eventCpiAccounts } from "../app/src/sdk/events.js";
 import {
   executeRemainingAccounts,
   type RegistryProgram,
@@ -68,6 +69,7 @@ export async function runDemoLifecycle(options: DemoLifecycleOptions): Promise<D
     await program.methods
       .propose(action as never, Array.from(Buffer.alloc(32)), "")
       .accountsStrict({
+        ...eventCpiAccounts(program.programId),
         registry,
         proposal,
         proposer: council[0]!.publicKey,
@@ -79,7 +81,12 @@ export async function runDemoLifecycle(options: DemoLifecycleOptions): Promise<D
     for (const member of council.slice(0, options.threshold)) {
       await program.methods
         .approve()
-        .accountsStrict({ registry, proposal, member: member.publicKey })
+        .accountsStrict({
+          ...eventCpiAccounts(program.programId),
+          registry,
+          proposal,
+          member: member.publicKey,
+        })
         .signers([member])
         .rpc();
     }
@@ -88,7 +95,13 @@ export async function runDemoLifecycle(options: DemoLifecycleOptions): Promise<D
     const remaining = executeRemainingAccounts(action, addresses, partner, counters);
     await program.methods
       .execute()
-      .accountsStrict({ registry, proposal, executor: council[0]!.publicKey, systemProgram: SystemProgram.programId })
+      .accountsStrict({
+        ...eventCpiAccounts(program.programId),
+        registry,
+        proposal,
+        executor: council[0]!.publicKey,
+        systemProgram: SystemProgram.programId,
+      })
       .remainingAccounts(remaining.map((pubkey) => ({ pubkey, isSigner: false, isWritable: true })))
       .signers([council[0]!])
       .rpc();
@@ -122,12 +135,19 @@ export async function runDemoLifecycle(options: DemoLifecycleOptions): Promise<D
           maxBandwidthKbps: 100_000,
         },
       )
-      .accountsStrict({ registry, partner, authority: authority.publicKey, systemProgram: SystemProgram.programId })
+      .accountsStrict({
+        ...eventCpiAccounts(program.programId),
+        registry,
+        partner,
+        authority: authority.publicKey,
+        systemProgram: SystemProgram.programId,
+      })
       .signers([authority])
       .rpc();
     await program.methods
       .declareEndpoint(demo.host, 443, { https: {} }, new BN(0b011))
       .accountsStrict({
+        ...eventCpiAccounts(program.programId),
         registry,
         partner,
         endpoint: addresses.endpoint(partner, 0),
@@ -140,6 +160,7 @@ export async function runDemoLifecycle(options: DemoLifecycleOptions): Promise<D
     await program.methods
       .attestLegal(Array.from(Buffer.alloc(32, 0xab)), `https://verifier.example/${id}/legal.pdf`)
       .accountsStrict({
+        ...eventCpiAccounts(program.programId),
         ...attestation,
         verifier: legalVerifier.publicKey,
         roleGrant: addresses.role("legalVerifier", legalVerifier.publicKey),
@@ -149,6 +170,7 @@ export async function runDemoLifecycle(options: DemoLifecycleOptions): Promise<D
     await program.methods
       .attestTechnical(Array.from(Buffer.alloc(32, 0xcd)), `https://auditor.example/${id}/audit.pdf`)
       .accountsStrict({
+        ...eventCpiAccounts(program.programId),
         ...attestation,
         verifier: technicalAuditor.publicKey,
         roleGrant: addresses.role("technicalAuditor", technicalAuditor.publicKey),

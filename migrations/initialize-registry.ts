@@ -4,6 +4,7 @@ import type { AnchorProvider } from "@coral-xyz/anchor";
 import { SystemProgram } from "@solana/web3.js";
 import { UserError } from "../app/src/cli/user-error.js";
 import { registryErrorOf } from "../app/src/sdk/errors.js";
+import { eventCpiAccounts } from "../app/src/sdk/events.js";
 import { programDataAddress, registryAddress } from "../app/src/sdk/pda.js";
 import { type RegistryProgram, registryProgram } from "../app/src/sdk/program.js";
 import { decodeProgramData } from "../app/src/sdk/program-data.js";
@@ -53,6 +54,7 @@ export async function ensureRegistry(provider: AnchorProvider, config: RegistryC
     signature = await program.methods
       .initializeRegistry(config.council, config.threshold, config.timeLockSeconds, config.policy, config.categories)
       .accountsStrict({
+        ...eventCpiAccounts(program.programId),
         registry: registryAddress(program.programId),
         authority: provider.wallet.publicKey,
         program: program.programId,

@@ -22,6 +22,7 @@ export const CONFIG_LIMITS = {
   guardianSuspensionSeconds: [60, 30 * DAY],
   proposalLifetimeSeconds: [60, 366 * DAY],
   maxKeyRotationGraceSeconds: 90 * DAY,
+  guardianResuspensionCooldownSeconds: [60, 366 * DAY],
 } as const;
 
 /** The registry policy as Anchor's client types it from the IDL. */
@@ -86,6 +87,7 @@ const policySchema = z.strictObject({
   guardianSuspensionSeconds: seconds(...CONFIG_LIMITS.guardianSuspensionSeconds),
   proposalLifetimeSeconds: seconds(...CONFIG_LIMITS.proposalLifetimeSeconds),
   keyRotationGraceSeconds: seconds(0, CONFIG_LIMITS.maxKeyRotationGraceSeconds),
+  guardianResuspensionCooldownSeconds: seconds(...CONFIG_LIMITS.guardianResuspensionCooldownSeconds),
 });
 
 // List-level rules run even when some items are invalid (`when`), skipping those items, so

@@ -17,6 +17,7 @@ import {
 } from "@solana/spl-governance";
 import { Keypair, PublicKey } from "@solana/web3.js";
 import { SPL_GOVERNANCE_PROGRAM_ID } from "../../app/src/cli/lume/governance.js";
+import { eventAuthorityAddress } from "../../app/src/sdk/events.js";
 import { LUME_REGISTRY_IDL } from "../../app/src/sdk/idl.js";
 import { registryAddresses } from "../../app/src/sdk/pda.js";
 import { decodeGovernance, type Ix, keyFile, lume } from "./lume-helpers.js";
@@ -89,6 +90,8 @@ describe("lume governance propose (SPL Governance instructions)", () => {
         [addresses.registry().toBase58(), false, true],
         [addresses.proposal(7).toBase58(), false, true],
         [treasury.toBase58(), true, false],
+        [eventAuthorityAddress().toBase58(), false, false],
+        [LUME_REGISTRY_IDL.address, false, false],
       ],
     );
     const approve = LUME_REGISTRY_IDL.instructions.find((i) => i.name === "approve")!;

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import anchor from "@coral-xyz/anchor";
 import { Keypair, PublicKey, SYSVAR_CLOCK_PUBKEY, SystemProgram } from "@solana/web3.js";
+import { eventAuthorityAddress } from "../../app/src/sdk/events.js";
 import { readKeypairFile } from "../../app/src/sdk/keypair-file.js";
 import { registryAddresses } from "../../app/src/sdk/pda.js";
 import { loadRegistrySnapshot, type RegistrySnapshot } from "../../app/src/sdk/snapshot.js";
@@ -268,6 +269,18 @@ describe("lume CLI (surfnet)", function () {
   it("a full council approval: propose approve-partner → list in words → approve ×2 → execute after the time lock", async () => {
     const evidence = join(dir, "council-memo.txt");
     writeFileSync(evidence, "memo");
+    // Only the endpoint set the technical auditor attested can be proposed, and the CLI says which.
+    const unattested = await as(
+      "member0",
+      "propose",
+      "approve-partner",
+      "--partner",
+      String(partnerId),
+      "--endpoint-set-version",
+      "1",
+    );
+    assert.equal(unattested.code, 1);
+    assert.match(unattested.err, /--endpoint-set-version 1 is not the attested set \(version 2\)/);
     const proposed = ok(
       await asJson(
         "member0",
@@ -282,6 +295,7 @@ describe("lume CLI (surfnet)", function () {
       ),
     ).json();
     const id = String(proposed.proposalId);
+    assert.match(proposed.action, /the technical auditor attested version 2/);
 
     const listed = ok(await asJson("outsider", "proposals", "list")).json();
     const row = listed.find((r: { id: number }) => r.id === proposed.proposalId);
@@ -467,6 +481,8 @@ describe("lume CLI (surfnet)", function () {
         [out.member, true, true],
         [PROGRAM_ID.toBase58(), false, false],
         [SystemProgram.programId.toBase58(), false, false],
+        [eventAuthorityAddress().toBase58(), false, false],
+        [PROGRAM_ID.toBase58(), false, false],
       ],
     );
     const decoded = new anchor.BorshInstructionCoder(net.program(council[0]!).idl).decode(Buffer.from(embedded.data));

@@ -30,7 +30,8 @@ export function rawRegistryTx(data: Buffer, keys: TransactionInstruction["keys"]
 
 /** CU the registry itself reported ("Program <id> consumed N of M compute units"). */
 export function loggedUnits(logs: readonly string[]): number {
-  const line = logs.find((l) => l.startsWith(`Program ${PROGRAM_ID.toBase58()} consumed `));
+  // The registry's outer invocation reports last: its event self-CPIs report before it.
+  const line = [...logs].reverse().find((l) => l.startsWith(`Program ${PROGRAM_ID.toBase58()} consumed `));
   const n = line && /consumed (\d+) of/.exec(line)?.[1];
   assert.ok(n, `no consumed-units line in ${JSON.stringify(logs)}`);
   return Number(n);

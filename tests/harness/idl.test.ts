@@ -3,7 +3,8 @@
 import assert from "node:assert/strict";
 import anchor from "@coral-xyz/anchor";
 import { Keypair } from "@solana/web3.js";
-import { eventsFromLogs, LUME_REGISTRY_IDL_PATH, loadIdl, programFromIdl } from "../support/idl.js";
+import { EVENT_IX_TAG, eventAuthorityAddress, registryEventsOf } from "../../app/src/sdk/events.js";
+import { decodeEvents, LUME_REGISTRY_IDL_PATH, loadIdl, programFromIdl } from "../support/idl.js";
 import { defaultInitializeArgs, discriminator, type LumeRegistry, PROGRAM_ID } from "../support/program.js";
 
 describe("harness: IDL helpers", () => {
@@ -27,7 +28,7 @@ describe("harness: IDL helpers", () => {
     assert.equal(idl.address, PROGRAM_ID.toBase58());
   });
 
-  it("decodes Anchor events (RegistryInitialized) from program logs", () => {
+  it("decodes Anchor events (RegistryInitialized) from the program's self-CPI event instructions", () => {
     const programId = Keypair.generate().publicKey;
     const program = programFromIdl<LumeRegistry>(LUME_REGISTRY_IDL_PATH, provider, programId);
     const id = programId.toBase58();
@@ -48,35 +49,45 @@ describe("harness: IDL helpers", () => {
       discriminator("event", "RegistryInitialized"),
       program.coder.types.encode("registryInitialized", event),
     ]);
-    const logs = [
-      `Program ${id} invoke [1]`,
-      "Program 11111111111111111111111111111111 invoke [2]",
-      "Program 11111111111111111111111111111111 success",
-      `Program data: ${payload.toString("base64")}`,
-      `Program ${id} consumed 4000 of 200000 compute units`,
-      `Program ${id} success`,
+    const authorityId = eventAuthorityAddress(programId).toBase58();
+    const data = Buffer.concat([EVENT_IX_TAG, payload]);
+    const inner = [
+      { programId: "11111111111111111111111111111111", accounts: [authorityId], data },
+      { programId: id, accounts: [authorityId], data },
     ];
 
-    const events = eventsFromLogs(program, logs);
+    const events = decodeEvents(program, registryEventsOf(inner, programId));
     assert.equal(events.length, 1);
     assert.equal(events[0]?.name, "registryInitialized"); // Anchor camelCases IDL names
-    const data = events[0]?.data as typeof event;
-    assert.equal(data.change.slot.toString(), "42");
-    assert.equal(data.change.unixTimestamp.toString(), "1750000000");
-    assert.ok(data.authority.equals(authority));
-    assert.deepEqual(data.council.map(String), args.council.map(String));
-    assert.equal(data.threshold, args.threshold);
-    assert.deepEqual(data.policy, args.policy);
-    assert.deepEqual(data.categories, args.categories);
+    const decoded = events[0]?.data as typeof event;
+    assert.equal(decoded.change.slot.toString(), "42");
+    assert.equal(decoded.change.unixTimestamp.toString(), "1750000000");
+    assert.ok(decoded.authority.equals(authority));
+    assert.deepEqual(decoded.council.map(String), args.council.map(String));
+    assert.equal(decoded.threshold, args.threshold);
+    assert.deepEqual(decoded.policy, args.policy);
+    assert.deepEqual(decoded.categories, args.categories);
 
-    // Another program's data lines are not ours.
+    // Not events: another program's instruction (above), ours without the event authority as
+    // its first account, or without the event tag.
     const other = Keypair.generate().publicKey.toBase58();
+    assert.deepEqual(registryEventsOf([{ programId: id, accounts: [other], data }], programId), []);
+    assert.deepEqual(registryEventsOf([{ programId: id, accounts: [authorityId], data: payload }], programId), []);
+  });
+
+  it("Anchor's client resolves the event_authority and program accounts every instruction ends with", async () => {
+    const program = programFromIdl<LumeRegistry>(LUME_REGISTRY_IDL_PATH, provider);
+    const proposer = Keypair.generate().publicKey;
+    const ix = await program.methods
+      .cancel()
+      .accounts({ registry: Keypair.generate().publicKey, proposal: Keypair.generate().publicKey, proposer })
+      .instruction();
     assert.deepEqual(
-      eventsFromLogs(
-        program,
-        logs.map((l) => l.replaceAll(id, other)),
-      ),
-      [],
+      ix.keys.slice(-2).map((k) => [k.pubkey.toBase58(), k.isSigner, k.isWritable]),
+      [
+        [eventAuthorityAddress(PROGRAM_ID).toBase58(), false, false],
+        [PROGRAM_ID.toBase58(), false, false],
+      ],
     );
   });
 });

@@ -112,10 +112,9 @@ forEachRuntime(
       assert.equal(sim.raw[0], INVOKE_LOG);
       assert.equal(sim.raw.at(-1), `Program ${PROGRAM_ID.toBase58()} success`);
       assert.ok(sim.raw.includes("Program 11111111111111111111111111111111 invoke [2]"), "CPI to System missing");
-      assert.deepEqual(
-        sim.events.map((e) => e.name),
-        ["registryInitialized"],
-      );
+      // The event is the registry's self-CPI, not a log line that Anchor's simulate() could parse.
+      assert.ok(sim.raw.includes(`Program ${PROGRAM_ID.toBase58()} invoke [2]`), "event self-CPI missing");
+      assert.deepEqual(sim.events, []);
       assert.equal(h.rt.lastComputeUnits(), undefined);
       assert.equal(await h.rt.getAccount(registryAddress()), null, "simulation changed state");
 

@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Keypair, type PublicKey, SystemProgram, sendAndConfirmTransaction, Transaction } from "@solana/web3.js";
+import { eventCpiAccounts } from "../../app/src/sdk/events.js";
 import { LUME_REGISTRY_PROGRAM_ID } from "../../app/src/sdk/idl.js";
 import { registryAddress, registryAddresses } from "../../app/src/sdk/pda.js";
 import { Indexer } from "../../indexer/src/indexer.js";
@@ -251,6 +252,7 @@ describe("indexer Helius webhook source (local webhook poster, surfnet)", functi
       .program(impostor)
       .methods.attestLegal(Array.from(Buffer.alloc(32, 0xab)), "https://verifier.example/report.pdf")
       .accountsStrict({
+        ...eventCpiAccounts(),
         registry: registryAddress(),
         partner,
         verifier: impostor.publicKey,

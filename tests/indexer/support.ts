@@ -8,6 +8,7 @@ import anchor from "@coral-xyz/anchor";
 import { Keypair, type Signer, SYSVAR_CLOCK_PUBKEY, type Transaction } from "@solana/web3.js";
 import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
+import { innerInstructionsOf } from "../../app/src/sdk/events.js";
 import { type ApiServer, startApiServer } from "../../indexer/src/api/server.js";
 import { Indexer } from "../../indexer/src/indexer.js";
 import { TxError } from "../support/errors.js";
@@ -63,12 +64,16 @@ export function surfnetRuntime(net: SurfnetSuite): TestRuntime {
       const logs = confirmed?.meta?.logMessages ?? [];
       const computeUnits = confirmed?.meta?.computeUnitsConsumed ?? 0;
       const err = confirmed?.meta?.err ?? null;
-      if (err === null) return { ok: true, signature, logs, computeUnits, returnData: null, err: null };
+      if (err === null) {
+        const innerInstructions = confirmed === null ? [] : innerInstructionsOf(confirmed);
+        return { ok: true, signature, logs, innerInstructions, computeUnits, returnData: null, err: null };
+      }
       const custom = /"Custom":(\d+)/.exec(JSON.stringify(err));
       return {
         ok: false,
         signature,
         logs,
+        innerInstructions: [],
         computeUnits,
         returnData: null,
         err: new TxError({

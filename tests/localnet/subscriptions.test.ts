@@ -1,16 +1,13 @@
-// PubSub as the indexer will use it: program account changes and program logs, pushed over
-// the surfnet's WebSocket, with the event decoded by Anchor's EventParser.
+// PubSub as the indexer will use it: program account changes and program logs (which name the
+// transaction), pushed over the surfnet's WebSocket; the transaction's event read from its inner
+// instructions (the program's self-CPI) and decoded by Anchor's coder.
 import assert from "node:assert/strict";
 import anchor from "@coral-xyz/anchor";
 import type { Context, KeyedAccountInfo, Logs } from "@solana/web3.js";
+import { innerInstructionsOf, registryEventsOf } from "../../app/src/sdk/events.js";
 import { registryAddress } from "../../app/src/sdk/pda.js";
-import {
-  defaultInitializeArgs,
-  discriminator,
-  initializeAccounts,
-  PROGRAM_ID,
-  programDataEntries,
-} from "../support/program.js";
+import { decodeEvents } from "../support/idl.js";
+import { defaultInitializeArgs, discriminator, initializeAccounts, PROGRAM_ID } from "../support/program.js";
 import { nextEvent, subscribed } from "../support/subscriptions.js";
 import { useRegistrySurfnet } from "../support/surfnet.js";
 
@@ -59,8 +56,12 @@ describe("registry subscriptions over PubSub (surfnet)", function () {
       const [logged, logsContext] = await logs;
       assert.equal(logged.signature, signature);
       assert.equal(logged.err, null);
-      assert.equal(programDataEntries(logged.logs).length, 1);
-      const events = [...new anchor.EventParser(PROGRAM_ID, program.coder).parseLogs(logged.logs)];
+      const tx = await connection.getTransaction(signature, {
+        commitment: "confirmed",
+        maxSupportedTransactionVersion: 0,
+      });
+      assert.ok(tx, "transaction not found");
+      const events = decodeEvents(program, registryEventsOf(innerInstructionsOf(tx), PROGRAM_ID));
       assert.deepEqual(
         events.map((e) => e.name),
         ["registryInitialized"],
@@ -76,11 +77,6 @@ describe("registry subscriptions over PubSub (surfnet)", function () {
       assert.deepEqual(event.categories, args.categories);
       assert.equal(event.threshold, args.threshold);
 
-      const tx = await connection.getTransaction(signature, {
-        commitment: "confirmed",
-        maxSupportedTransactionVersion: 0,
-      });
-      assert.ok(tx, "transaction not found");
       assert.equal(logsContext.slot, tx.slot);
       // surfpool sometimes stamps the account notification with the slot before the
       // transaction's (seen: 32 vs 33); a validator uses the transaction's slot.

@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import anchor from "@coral-xyz/anchor";
 import { Keypair, PublicKey, SystemProgram } from "@solana/web3.js";
+import { eventCpiAccounts } from "../../app/src/sdk/events.js";
 import { forEachRuntime } from "../support/for-each-runtime.js";
 import { HistoryReplay, recordingRuntime } from "../support/history.js";
 import {
@@ -112,7 +113,7 @@ forEachRuntime(
         assert.equal(p.revision, 1);
         assert.equal(p.createdAt.toString(), now.toString());
         assert.equal(p.updatedAt.toString(), now.toString());
-        assert.deepEqual(p.reserved, new Array(64).fill(0));
+        assert.deepEqual(p.reserved, new Array(52).fill(0));
 
         const account = await f.rt.getAccount(address);
         assert.ok(account);
@@ -238,6 +239,7 @@ forEachRuntime(
     });
   },
   programs,
+  { readsEvents: true },
 );
 
 forEachRuntime(
@@ -346,6 +348,7 @@ forEachRuntime(
         await f()
           .program.methods.declareEndpoint("edge.partner.example", 443, { https: {} }, new BN(1))
           .accountsStrict({
+            ...eventCpiAccounts(),
             registry: registryAddress(),
             partner: partner.address,
             endpoint: addresses.endpoint(partner.address, index),
@@ -425,6 +428,7 @@ forEachRuntime(
     });
   },
   programs,
+  { readsEvents: true },
 );
 
 forEachRuntime(
@@ -456,6 +460,7 @@ forEachRuntime(
           : s.f.program.methods.attestTechnical(Array.from(Buffer.alloc(32, 2)), "https://auditor.example/r");
       const tx = await builder
         .accountsStrict({
+          ...eventCpiAccounts(s.f.program.programId),
           registry: registryAddress(),
           partner: partnerAddress,
           verifier: verifier.publicKey,
@@ -593,6 +598,7 @@ forEachRuntime(
     });
   },
   programs,
+  { readsEvents: true },
 );
 
 forEachRuntime(
@@ -636,12 +642,31 @@ forEachRuntime(
       );
     });
 
+    it("TechnicalAttestationStale for a set that changed after the technical attestation, until re-attested", async () => {
+      const { f } = s;
+      const partner = await applicant(1, "technical");
+      assert.equal((await f.partner(partner.address)).technicalEndpointSetVersion, 1, "the attested set");
+      f.assertOk(await f.declareEndpoint(partner, DEFAULT_ENDPOINT("unaudited.example")), "declare after the audit");
+      // The council approves the set it sees (version 2), which no auditor has attested.
+      const unaudited = await f.approved({ approvePartner: { endpointSetVersion: 2 } }, partner.address);
+      f.assertError(await f.execute(unaudited, [partner.address]), "TechnicalAttestationStale");
+      assert.deepEqual((await f.partner(partner.address)).status, { pending: {} });
+
+      const reattested = await f.attest("technical", partner.address, technical);
+      f.assertOk(reattested, "a new technical attestation of the changed set");
+      assert.equal(f.event(reattested, "verificationAttested").endpointSetVersion, 2);
+      assert.equal((await f.partner(partner.address)).technicalEndpointSetVersion, 2);
+      f.assertOk(await f.execute(unaudited, [partner.address]), "execute ApprovePartner once re-attested");
+      assert.deepEqual((await f.partner(partner.address)).stage, { admitted: {} });
+    });
+
     it("EndpointSetChanged when an endpoint is declared after the proposal; the current set is then admitted", async () => {
       const { f } = s;
       const partner = await applicant(1, "technical");
       const stale = await f.approved({ approvePartner: { endpointSetVersion: 1 } }, partner.address);
       f.assertOk(await f.declareEndpoint(partner, DEFAULT_ENDPOINT("late.example")), "declare after proposing");
       f.assertError(await f.execute(stale, [partner.address]), "EndpointSetChanged");
+      f.assertOk(await f.attest("technical", partner.address, technical), "re-attest the changed set");
 
       const before = await f.partner(partner.address);
       assert.equal(before.endpointSetVersion, 2);
@@ -750,4 +775,5 @@ forEachRuntime(
     });
   },
   programs,
+  { readsEvents: true },
 );

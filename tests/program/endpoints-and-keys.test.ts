@@ -369,6 +369,13 @@ forEachRuntime(
         assert.equal(f.event(result, "keyIssued").replacedGraceUntil.toNumber(), shortUntil);
       });
 
+      it("DuplicateAccount when the key being rotated out is also passed as the new key", async () => {
+        const rotate = await f.approved(issueKey({ validFrom, validUntil, replaces: 3 }), p.address);
+        const key3 = addresses.key(p.address, 3);
+        f.assertError(await f.execute(rotate, [p.address, key3, key3]), "DuplicateAccount");
+        assert.equal(variant((await f.key(p.address, 3)).status), "active", "nothing changed");
+      });
+
       it("IssueKey refuses to rotate a key that is not active, or another partner's key (InvalidKey)", async () => {
         const rotating = await f.approved(issueKey({ validFrom, validUntil, replaces: 0 }), p.address);
         f.assertError(
@@ -487,6 +494,7 @@ forEachRuntime(
     });
   },
   () => ({ programs: [registryProgramSpec(upgradeAuthority.publicKey)] }),
+  { readsEvents: true },
 );
 
 forEachRuntime(
@@ -551,4 +559,5 @@ forEachRuntime(
     });
   },
   () => ({ programs: [registryProgramSpec(upgradeAuthority.publicKey)] }),
+  { readsEvents: true },
 );

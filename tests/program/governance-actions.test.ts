@@ -241,6 +241,7 @@ forEachRuntime(
         guardianSuspensionSeconds: 86_400,
         proposalLifetimeSeconds: 10 * 86_400,
         keyRotationGraceSeconds: 3 * 86_400,
+        guardianResuspensionCooldownSeconds: 2 * 86_400,
       };
 
       it("SetPolicy replaces the policy and the time lock, with both in PolicyChanged", async () => {
@@ -283,6 +284,7 @@ forEachRuntime(
           [{ guardianSuspensionSeconds: 31 * 86_400 }, 3_600],
           [{ proposalLifetimeSeconds: 0 }, 3_600],
           [{ keyRotationGraceSeconds: 91 * 86_400 }, 3_600],
+          [{ guardianResuspensionCooldownSeconds: 59 }, 3_600],
           [{}, 31 * 86_400],
         ];
         for (const [change, timeLockSeconds] of invalid) {
@@ -392,6 +394,7 @@ forEachRuntime(
     });
   },
   () => ({ programs: [registryProgramSpec(upgradeAuthority.publicKey)] }),
+  { readsEvents: true },
 );
 
 forEachRuntime(
@@ -430,4 +433,5 @@ forEachRuntime(
     });
   },
   () => ({ programs: [registryProgramSpec(upgradeAuthority.publicKey)] }),
+  { readsEvents: true },
 );

@@ -6,7 +6,9 @@ import assert from "node:assert/strict";
 import anchor from "@coral-xyz/anchor";
 import { Keypair } from "@solana/web3.js";
 import { forEachRuntime } from "../support/for-each-runtime.js";
-import { extendHistory, programDataEntries, registryProgramSpec } from "../support/program.js";
+import { programEvents } from "../support/history.js";
+import { decodeEvents } from "../support/idl.js";
+import { extendHistory, registryProgramSpec } from "../support/program.js";
 import { addresses, DEFAULT_ENDPOINT, RegistryFixture } from "../support/registry-fixture.js";
 import type { TestRuntime, TxResult } from "../support/types.js";
 
@@ -42,7 +44,7 @@ forEachRuntime(
     let entries: Buffer[];
 
     /** Every event of the successful transactions so far, in order (what an indexer sees). */
-    const replayed = (): Buffer[] => sent.filter((r) => r.ok).flatMap((r) => programDataEntries(r.logs));
+    const replayed = (): Buffer[] => sent.filter((r) => r.ok).flatMap((r) => programEvents(r));
 
     /** The replay so far folds to the registry's head and count right now. */
     async function checkpoint(): Promise<void> {
@@ -201,9 +203,8 @@ forEachRuntime(
       );
     });
 
-    it("every event decodes with Anchor's EventParser, every kind occurs, and change_index runs 1..N without gaps", () => {
-      const parser = new anchor.EventParser(f.program.programId, f.program.coder);
-      const events = sent.filter((r) => r.ok).flatMap((r) => [...parser.parseLogs(r.logs)]);
+    it("every event decodes with Anchor's coder, every kind occurs, and change_index runs 1..N without gaps", () => {
+      const events = decodeEvents(f.program, replayed());
       assert.equal(events.length, entries.length);
       let previous = { slot: 0, time: 0 };
       events.forEach((event, i) => {
@@ -257,4 +258,5 @@ forEachRuntime(
     });
   },
   () => ({ programs: [registryProgramSpec(upgradeAuthority.publicKey)] }),
+  { readsEvents: true },
 );

@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import anchor from "@coral-xyz/anchor";
 import { Keypair, type PublicKey } from "@solana/web3.js";
 import fc from "fast-check";
-import { HistoryReplay, recordingRuntime } from "../support/history.js";
+import { HistoryReplay, recordingRuntime, reportsEvents } from "../support/history.js";
 import { registryErrorCode, registryProgramSpec } from "../support/program.js";
 import { addresses, DEFAULT_ENDPOINT, type ProposalActionArg, RegistryFixture } from "../support/registry-fixture.js";
 import {
@@ -105,7 +105,9 @@ class Run {
   static async start(kind: RuntimeKind): Promise<Run> {
     const rt = await startRuntime(kind, { programs: [registryProgramSpec(upgradeAuthority.publicKey)] });
     const replay = new HistoryReplay();
-    const f = await RegistryFixture.create(recordingRuntime(rt, replay), upgradeAuthority);
+    // bankrun reports no inner instructions (no events): there the history replay is left out
+    // and the change count is still checked against the model.
+    const f = await RegistryFixture.create(reportsEvents(kind) ? recordingRuntime(rt, replay) : rt, upgradeAuthority);
     const actors = new Map<string, Keypair>();
     for (const [i, k] of f.council.entries()) actors.set(`C${i}`, k);
     for (const name of ["A0", "A1", "A2", "O"]) actors.set(name, await f.newSigner());
@@ -127,6 +129,7 @@ class Run {
         reviewGraceSeconds: registry.policy.reviewGraceSeconds,
         guardianSuspensionSeconds: registry.policy.guardianSuspensionSeconds,
         keyRotationGraceSeconds: registry.policy.keyRotationGraceSeconds,
+        guardianResuspensionCooldownSeconds: registry.policy.guardianResuspensionCooldownSeconds,
       },
       registry.history.changeCount.toNumber(),
       grants,
@@ -461,7 +464,7 @@ class Run {
   async check(before?: RegistryModel): Promise<void> {
     const f = this.f;
     const m = this.model;
-    await this.replay.assertMatches(f.rt);
+    if (reportsEvents(f.rt.name)) await this.replay.assertMatches(f.rt);
     const registry = await f.registry();
     assert.equal(registry.history.changeCount.toNumber(), m.changeCount, "change count (model)");
     assert.equal(registry.councilEpoch, m.councilEpoch, "council epoch");

@@ -383,4 +383,5 @@ forEachRuntime(
     });
   },
   () => ({ programs: [registryProgramSpec(upgradeAuthority.publicKey)] }),
+  { readsEvents: true },
 );

@@ -395,6 +395,8 @@ forEachRuntime(
 
       it("a lapsed guardian suspension returns an under-audit partner to under audit", async () => {
         f.assertOk(await f.recordReview(auditor, p.address, "concerns"), "review with concerns");
+        // The previous guardian suspension lapsed: another waits out the policy's cool-down.
+        await f.warp((await f.registry()).policy.guardianResuspensionCooldownSeconds);
         f.assertOk(await f.guardianSuspend(guardian, p.address, "again"), "guardian_suspend");
         assert.equal(variant((await f.partner(p.address)).statusBeforeSuspension), "underAudit");
         await f.warp(limit);
@@ -403,6 +405,27 @@ forEachRuntime(
         assert.equal(variant((await f.partner(p.address)).status), "underAudit");
         assert.equal(variant(f.event(result, "partnerStatusChanged").newStatus), "underAudit");
         f.assertOk(await f.recordReview(auditor, p.address, "passed"), "review passed");
+      });
+
+      it("after a lapse a guardian cannot suspend the partner again until the council decides or the cool-down passes", async () => {
+        const cooldown = (await f.registry()).policy.guardianResuspensionCooldownSeconds;
+        assert.ok((await f.partner(p.address)).guardianSuspensionLapsedAt.toNumber() > 0, "the last one lapsed");
+        f.assertError(await f.guardianSuspend(guardian, p.address, "once more"), "GuardianSuspensionCoolingDown");
+        await f.warp(cooldown - 60);
+        f.assertError(await f.guardianSuspend(guardian, p.address, "once more"), "GuardianSuspensionCoolingDown");
+        await f.warp(60);
+        f.assertOk(await f.guardianSuspend(guardian, p.address, "after the cool-down"), "suspend after the cool-down");
+        await f.warp(limit);
+        f.assertOk(await f.liftGuardianSuspension(guardian, p.address), "the second one lapses too");
+        f.assertError(await f.guardianSuspend(guardian, p.address, "and again"), "GuardianSuspensionCoolingDown");
+
+        // The council decides on the partner's status: guardians may act at once again.
+        f.assertOk(await f.pass({ suspendPartner: { reason: "council review" } }, p.address, [p.address]), "suspend");
+        f.assertOk(await f.pass({ reinstatePartner: {} }, p.address, [p.address]), "reinstate");
+        assert.equal((await f.partner(p.address)).guardianSuspensionLapsedAt.toNumber(), 0);
+        f.assertOk(await f.guardianSuspend(guardian, p.address, "new emergency"), "suspend after the council decided");
+        f.assertOk(await f.pass({ reinstatePartner: {} }, p.address, [p.address]), "reinstate");
+        assert.equal(variant((await f.partner(p.address)).status), "active");
       });
 
       it("an executed SuspendPartner ratifies a guardian suspension: it no longer lapses", async () => {
@@ -448,4 +471,5 @@ forEachRuntime(
     });
   },
   () => ({ programs: [registryProgramSpec(upgradeAuthority.publicKey)] }),
+  { readsEvents: true },
 );

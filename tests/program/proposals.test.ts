@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import anchor from "@coral-xyz/anchor";
 import { Keypair, PublicKey, SystemProgram, type TransactionInstruction } from "@solana/web3.js";
+import { eventCpiAccounts } from "../../app/src/sdk/events.js";
 import { forEachRuntime, type RuntimeHandle } from "../support/for-each-runtime.js";
 import { HistoryReplay, recordingRuntime } from "../support/history.js";
 import {
@@ -74,6 +75,7 @@ function raw(f: RegistryFixture) {
       f.program.methods
         .propose(action as never, Array.from(Buffer.alloc(32)), "")
         .accountsStrict({
+          ...eventCpiAccounts(f.program.programId),
           registry: registryAddress(),
           proposal: addresses.proposal(id),
           proposer,
@@ -83,10 +85,23 @@ function raw(f: RegistryFixture) {
         .instruction(),
     vote: async (kind: "approve" | "reject", member: PublicKey, proposal: PublicKey): Promise<TransactionInstruction> =>
       (kind === "approve" ? f.program.methods.approve() : f.program.methods.reject())
-        .accountsStrict({ registry: registryAddress(), proposal, member })
+        .accountsStrict({
+          ...eventCpiAccounts(f.program.programId),
+          registry: registryAddress(),
+          proposal,
+          member,
+        })
         .instruction(),
     cancel: async (proposer: PublicKey, proposal: PublicKey): Promise<TransactionInstruction> =>
-      f.program.methods.cancel().accountsStrict({ registry: registryAddress(), proposal, proposer }).instruction(),
+      f.program.methods
+        .cancel()
+        .accountsStrict({
+          ...eventCpiAccounts(f.program.programId),
+          registry: registryAddress(),
+          proposal,
+          proposer,
+        })
+        .instruction(),
     execute: async (
       proposal: PublicKey,
       executor: PublicKey,
@@ -94,7 +109,13 @@ function raw(f: RegistryFixture) {
     ): Promise<TransactionInstruction> =>
       f.program.methods
         .execute()
-        .accountsStrict({ registry: registryAddress(), proposal, executor, systemProgram: SystemProgram.programId })
+        .accountsStrict({
+          ...eventCpiAccounts(f.program.programId),
+          registry: registryAddress(),
+          proposal,
+          executor,
+          systemProgram: SystemProgram.programId,
+        })
         .remainingAccounts(remaining.map((pubkey) => ({ pubkey, isSigner: false, isWritable: true })))
         .instruction(),
   };
@@ -135,6 +156,7 @@ forEachRuntime(
             "https://council.example/minutes/7",
           )
           .accountsStrict({
+            ...eventCpiAccounts(f.program.programId),
             registry: registryAddress(),
             proposal: addresses.proposal(id),
             proposer: proposer.publicKey,
@@ -354,6 +376,7 @@ forEachRuntime(
         f.program.methods
           .propose(addCategory("geo") as never, Array.from(Buffer.alloc(32)), "has space")
           .accountsStrict({
+            ...eventCpiAccounts(f.program.programId),
             registry: registryAddress(),
             proposal: addresses.proposal(next),
             proposer: c.publicKey,
@@ -393,6 +416,7 @@ forEachRuntime(
     });
   },
   programs,
+  { readsEvents: true },
 );
 
 forEachRuntime(
@@ -624,6 +648,7 @@ forEachRuntime(
     });
   },
   programs,
+  { readsEvents: true },
 );
 
 forEachRuntime(
@@ -709,6 +734,7 @@ forEachRuntime(
     });
   },
   programs,
+  { readsEvents: true },
 );
 
 forEachRuntime(
@@ -848,4 +874,5 @@ forEachRuntime(
     });
   },
   programs,
+  { readsEvents: true },
 );

@@ -216,7 +216,8 @@ function toTxResult(res: BanksTransactionResultWithMeta, signature: string, mode
           computeUnits,
           ...parseErrorDescription(res.result),
         });
-  return { ok: err === null, signature, logs, computeUnits, returnData, err };
+  // bankrun 0.4.0 reports no inner instructions: its results carry no events.
+  return { ok: err === null, signature, logs, innerInstructions: null, computeUnits, returnData, err };
 }
 
 export async function startBankrun(

@@ -1,38 +1,26 @@
-// Replays the registry's tamper-evident history from transaction logs, as an indexer would:
-// every `Program data:` entry the registry program itself logged (CPI depth taken into
-// account) is folded into `head = sha256(head || event bytes)`, from 32 zero bytes. Tests
-// keep one replay per registry, feed it every successful transaction (no fetching of old
-// transactions), and compare it with the head and change count stored on-chain.
+// Replays the registry's tamper-evident history from transactions, as an indexer would: every
+// event the registry emitted (its self-CPI event instructions, read from the transaction's inner
+// instructions, never from logs, which validators truncate) is folded into
+// `head = sha256(head || event bytes)`, from 32 zero bytes. Tests keep one replay per registry,
+// feed it every successful transaction (no fetching of old transactions), and compare it with the
+// head and change count stored on-chain.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import type { PublicKey } from "@solana/web3.js";
+import { registryEventsOf } from "../../app/src/sdk/events.js";
 import { PROGRAM_ID, registryAddress, registryClient } from "./program.js";
-import type { TestRuntime, TxResult } from "./types.js";
+import type { RuntimeKind, TestRuntime, TxResult } from "./types.js";
 
-const INVOKE = /^Program (\S+) invoke \[\d+\]$/;
-const EXIT = /^Program (\S+) (success|failed)/;
-const DATA = "Program data: ";
+/** Whether a runtime reports inner instructions, where events travel (solana-bankrun 0.4.0 does not). */
+export function reportsEvents(runtime: RuntimeKind): boolean {
+  return runtime !== "bankrun";
+}
 
-/** `Program data:` entries logged while `programId` was the executing program (CPI-aware). */
-export function programEvents(logs: readonly string[], programId: PublicKey = PROGRAM_ID): Buffer[] {
-  const id = programId.toBase58();
-  const stack: string[] = [];
-  const events: Buffer[] = [];
-  for (const line of logs) {
-    const invoke = INVOKE.exec(line);
-    if (invoke) {
-      stack.push(invoke[1] as string);
-      continue;
-    }
-    if (EXIT.test(line)) {
-      stack.pop();
-      continue;
-    }
-    if (line.startsWith(DATA) && stack[stack.length - 1] === id) {
-      events.push(Buffer.from(line.slice(DATA.length), "base64"));
-    }
-  }
-  return events;
+/** The registry's events (discriminator + body) in a transaction, in order; none when it failed. */
+export function programEvents(result: TxResult): Buffer[] {
+  if (!result.ok) return [];
+  if (result.innerInstructions === null)
+    throw new Error("this runtime reports no inner instructions, so no events: run the test on litesvm");
+  return registryEventsOf(result.innerInstructions, PROGRAM_ID);
 }
 
 /** The change index every event carries right after its 8-byte discriminator. */
@@ -49,7 +37,7 @@ export class HistoryReplay {
   /** Folds the events of a successful transaction (failed ones changed nothing). */
   fold(result: TxResult): void {
     if (!result.ok) return;
-    for (const event of programEvents(result.logs)) {
+    for (const event of programEvents(result)) {
       const expected = BigInt(this.events.length + 1);
       assert.equal(changeIndexOf(event), expected, "events must arrive with consecutive change indices");
       this.head = createHash("sha256").update(this.head).update(event).digest();

@@ -25,8 +25,11 @@ export function programFromIdl<T extends Idl = Idl>(
   return new anchor.Program<T>(withAddress, provider);
 }
 
-/** Anchor events emitted in `logs` by `program` (neither runtime offers log subscriptions). */
-export function eventsFromLogs<T extends Idl>(program: Program<T>, logs: string[]): { name: string; data: unknown }[] {
-  const parser = new anchor.EventParser(program.programId, program.coder);
-  return [...parser.parseLogs(logs)].map((e) => ({ name: e.name, data: e.data }));
+/** Events (discriminator + Borsh body, see `programEvents`) decoded by `program`'s coder. */
+export function decodeEvents<T extends Idl>(program: Program<T>, events: Buffer[]): { name: string; data: unknown }[] {
+  return events.map((bytes) => {
+    const event = program.coder.events.decode(bytes.toString("base64"));
+    if (event === null) throw new Error("an event the IDL does not describe");
+    return { name: event.name, data: event.data };
+  });
 }

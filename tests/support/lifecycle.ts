@@ -1,10 +1,10 @@
 // Small helpers shared by the lifecycle tests (admission, proposals, council CPI): decoded
-// events, fixed-size strings, compute-unit reports and raw instructions for attacks that
-// Anchor's client would not build (missing signatures, substituted accounts).
+// events (read from inner instructions, which litesvm reports), fixed-size strings, compute-unit
+// reports and raw instructions for attacks that Anchor's client would not build (missing
+// signatures, substituted accounts).
 import assert from "node:assert/strict";
 import { type Keypair, type PublicKey, Transaction, type TransactionInstruction } from "@solana/web3.js";
 import { programEvents } from "./history.js";
-import { eventsFromLogs } from "./idl.js";
 import type { RegistryFixture } from "./registry-fixture.js";
 import type { TestRuntime, TxResult } from "./types.js";
 
@@ -16,37 +16,22 @@ export function text(value: { len: number; bytes: number[] }): string {
   return Buffer.from(value.bytes.slice(0, value.len)).toString("utf8");
 }
 
-/** The single event `result` emitted, which must be `name` (camelCase, as Anchor names it). */
-export function onlyEvent(f: RegistryFixture, result: TxResult, name: string): Decoded {
-  const events = eventsFromLogs(f.program, result.logs);
-  assert.deepEqual(
-    events.map((e) => e.name),
-    [name],
-    `expected exactly one ${name} event`,
-  );
-  // Anchor's parser saw every event the registry logged (no CPI blind spot here).
-  assert.equal(programEvents(result.logs).length, 1);
-  return (events[0] as { data: Decoded }).data;
-}
-
 /**
- * The registry's events in `logs` decoded by Anchor's coder, including those it logged as
- * the callee of another program's CPI. Anchor 0.32's `EventParser` (and so
- * `eventsFromLogs`) only follows CPIs made by the program itself: when another program
- * invokes the registry it pushes a placeholder instead of the callee's id and drops the
- * registry's events. Indexers must not rely on it for CPI-driven votes.
+ * The registry's events in `result`, decoded by Anchor's coder: read from the transaction's inner
+ * instructions (the program's self-CPI events), so they are complete whoever invoked the registry
+ * and however long the logs were.
  */
-export function registryEvents(f: RegistryFixture, logs: readonly string[]): { name: string; data: Decoded }[] {
-  return programEvents(logs).map((bytes) => {
+export function registryEvents(f: RegistryFixture, result: TxResult): { name: string; data: Decoded }[] {
+  return programEvents(result).map((bytes) => {
     const event = f.program.coder.events.decode(bytes.toString("base64"));
     assert.ok(event, "an event the IDL does not describe");
     return { name: event.name, data: event.data };
   });
 }
 
-/** Like `onlyEvent`, for an instruction the registry ran as a CPI callee (see `registryEvents`). */
-export function onlyCpiEvent(f: RegistryFixture, result: TxResult, name: string): Decoded {
-  const events = registryEvents(f, result.logs);
+/** The single event `result` emitted, which must be `name` (camelCase, as Anchor names it). */
+export function onlyEvent(f: RegistryFixture, result: TxResult, name: string): Decoded {
+  const events = registryEvents(f, result);
   assert.deepEqual(
     events.map((e) => e.name),
     [name],

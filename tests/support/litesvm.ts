@@ -4,8 +4,16 @@
 import type { Provider, Wallet } from "@coral-xyz/anchor";
 import anchor from "@coral-xyz/anchor";
 import { address, getTransactionDecoder, lamports } from "@solana/kit";
-import { type Connection, type Keypair, PublicKey, type Signer, type Transaction } from "@solana/web3.js";
+import {
+  type Connection,
+  type Keypair,
+  PublicKey,
+  type Signer,
+  type Transaction,
+  VersionedTransaction,
+} from "@solana/web3.js";
 import { Clock, FailedTransactionMetadata, LiteSVM, type TransactionMetadata } from "litesvm";
+import type { InnerInstruction } from "../../app/src/sdk/events.js";
 import { RuntimeConnection } from "./connection.js";
 import { TxError } from "./errors.js";
 import { describeLiteSvmError } from "./litesvm-errors.js";
@@ -161,30 +169,51 @@ class LiteSvmRuntime implements TestRuntime, TxEngine {
         : tx.serialize({ requireAllSignatures: mode === "send", verifySignatures: false });
     const kitTx = transactionDecoder.decode(wire);
     const signature = signatureOf(tx);
+    const keys = VersionedTransaction.deserialize(wire).message.staticAccountKeys;
     if (mode === "simulate") {
       const sim = this.svm.simulateTransaction(kitTx);
       return sim instanceof FailedTransactionMetadata
         ? failedResult(sim, signature, mode)
-        : okResult(sim.meta(), signature);
+        : okResult(sim.meta(), signature, keys);
     }
     const res = this.svm.sendTransaction(kitTx);
     // A new blockhash for the next send: otherwise an identical transaction (same
     // signature) is rejected as AlreadyProcessed.
     this.svm.expireBlockhash();
     const result =
-      res instanceof FailedTransactionMetadata ? failedResult(res, signature, mode) : okResult(res, signature);
+      res instanceof FailedTransactionMetadata ? failedResult(res, signature, mode) : okResult(res, signature, keys);
     this.lastCu = result.computeUnits;
     return result;
   }
 }
 
-function okResult(meta: TransactionMetadata, signature: string): TxResult {
+/** litesvm's inner instructions in execution order, with indices resolved against `keys`. */
+function innerInstructionsOf(meta: TransactionMetadata, keys: readonly PublicKey[]): InnerInstruction[] {
+  const key = (index: number): string => {
+    const found = keys[index];
+    if (found === undefined) throw new Error(`litesvm reported account index ${index} past the transaction's keys`);
+    return found.toBase58();
+  };
+  return meta.innerInstructions().flatMap((group) =>
+    group.map((inner) => {
+      const ix = inner.instruction();
+      return {
+        programId: key(ix.programIdIndex()),
+        accounts: [...ix.accounts()].map(key),
+        data: Buffer.from(ix.data()),
+      };
+    }),
+  );
+}
+
+function okResult(meta: TransactionMetadata, signature: string, keys: readonly PublicKey[]): TxResult {
   const rd = meta.returnData();
   const data = Buffer.from(rd.data());
   return {
     ok: true,
     signature,
     logs: meta.logs(),
+    innerInstructions: innerInstructionsOf(meta, keys),
     computeUnits: Number(meta.computeUnitsConsumed()),
     returnData: data.length > 0 ? { programId: new PublicKey(rd.programId()), data } : null,
     err: null,
@@ -203,7 +232,8 @@ function failedResult(failed: FailedTransactionMetadata, signature: string, mode
     computeUnits,
     ...describeLiteSvmError(failed.err()),
   });
-  return { ok: false, signature, logs, computeUnits, returnData: null, err };
+  // A failed transaction changed nothing: it has no events.
+  return { ok: false, signature, logs, innerInstructions: [], computeUnits, returnData: null, err };
 }
 
 function setLiteSvmAccount(svm: LiteSVM, addr: PublicKey, account: AccountState): void {

@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { IdlTypes, Program } from "@coral-xyz/anchor";
 import { Keypair, PublicKey, SystemProgram } from "@solana/web3.js";
+import { eventCpiAccounts } from "../../app/src/sdk/events.js";
 import type { LumeRegistry } from "../../programs/lume-registry/idl/lume_registry.js";
 import { customErrorCode, errorLogs } from "./errors.js";
 import { LUME_REGISTRY_IDL_PATH, programFromIdl } from "./idl.js";
@@ -58,6 +59,7 @@ export const DEFAULT_POLICY: PolicyArgs = {
   guardianSuspensionSeconds: 3 * DAY,
   proposalLifetimeSeconds: 14 * DAY,
   keyRotationGraceSeconds: 7 * DAY,
+  guardianResuspensionCooldownSeconds: 7 * DAY,
 };
 
 export const DEFAULT_CATEGORIES = ["api-read", "api-write", "content-fetch", "price-feed", "search-index"];
@@ -79,8 +81,8 @@ export function initializeAccounts(authority: PublicKey) {
   return {
     registry: registryAddress(),
     authority,
-    program: PROGRAM_ID,
     programData: programDataAddress(PROGRAM_ID),
+    ...eventCpiAccounts(PROGRAM_ID),
     systemProgram: SystemProgram.programId,
   };
 }
@@ -114,12 +116,6 @@ export async function expectRegistryError(action: Promise<unknown>, name: string
     return;
   }
   throw new Error(`expected ${name} (${expected}), but the transaction succeeded`);
-}
-
-/** The raw bytes of every `Program data:` entry (Anchor events) in `logs`. */
-export function programDataEntries(logs: string[]): Buffer[] {
-  const prefix = "Program data: ";
-  return logs.filter((l) => l.startsWith(prefix)).map((l) => Buffer.from(l.slice(prefix.length), "base64"));
 }
 
 /** Folds events into the history chain as the program does: sha256(head || event). */

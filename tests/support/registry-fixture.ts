@@ -4,7 +4,10 @@
 // compute units, custom error code) without throwing.
 import anchor from "@coral-xyz/anchor";
 import { type AccountMeta, Keypair, type PublicKey, type Transaction } from "@solana/web3.js";
+import { eventCpiAccounts } from "../../app/src/sdk/events.js";
 import { ROLE_NAMES, type RoleName, registryAddresses } from "../../app/src/sdk/pda.js";
+import { programEvents } from "./history.js";
+import { decodeEvents } from "./idl.js";
 import {
   DEFAULT_POLICY,
   initializeAccounts,
@@ -222,6 +225,7 @@ export class RegistryFixture {
         overrides.trafficModel ?? DEFAULT_TRAFFIC_MODEL(),
       )
       .accountsStrict({
+        ...eventCpiAccounts(this.program.programId),
         registry: registryAddress(),
         partner: addresses.partner(id),
         authority,
@@ -244,6 +248,7 @@ export class RegistryFixture {
       this.program.methods
         .declareEndpoint(endpoint.host, endpoint.port, endpoint.protocol, endpoint.categories)
         .accountsStrict({
+          ...eventCpiAccounts(this.program.programId),
           registry: registryAddress(),
           partner: partner.address,
           endpoint: addresses.endpoint(partner.address, index),
@@ -266,6 +271,7 @@ export class RegistryFixture {
       partner,
       verifier: verifier.publicKey,
       roleGrant: addresses.role(role, verifier.publicKey),
+      ...eventCpiAccounts(this.program.programId),
     };
     const builder =
       kind === "legal"
@@ -287,6 +293,7 @@ export class RegistryFixture {
       this.program.methods
         .propose(action as never, Array.from(Buffer.alloc(32)), "")
         .accountsStrict({
+          ...eventCpiAccounts(this.program.programId),
           registry: registryAddress(),
           proposal: addresses.proposal(id),
           proposer: proposer.publicKey,
@@ -300,7 +307,12 @@ export class RegistryFixture {
   }
 
   async vote(kind: "approve" | "reject", member: Keypair, id: number): Promise<TxResult> {
-    const accounts = { registry: registryAddress(), proposal: addresses.proposal(id), member: member.publicKey };
+    const accounts = {
+      registry: registryAddress(),
+      proposal: addresses.proposal(id),
+      member: member.publicKey,
+      ...eventCpiAccounts(this.program.programId),
+    };
     const builder = kind === "approve" ? this.program.methods.approve() : this.program.methods.reject();
     return this.send(builder.accountsStrict(accounts).transaction(), [member]);
   }
@@ -309,29 +321,37 @@ export class RegistryFixture {
     return this.send(
       this.program.methods
         .cancel()
-        .accountsStrict({ registry: registryAddress(), proposal: addresses.proposal(id), proposer: proposer.publicKey })
+        .accountsStrict({
+          ...eventCpiAccounts(this.program.programId),
+          registry: registryAddress(),
+          proposal: addresses.proposal(id),
+          proposer: proposer.publicKey,
+        })
         .transaction(),
       [proposer],
     );
   }
 
-  /** Executes proposal `id`, passing `remaining` (writable) after the fixed accounts. */
+  /** The `execute` of proposal `id` by `executor`, passing `remaining` (writable) after the fixed accounts. */
+  executeTx(id: number, executor: PublicKey, remaining: PublicKey[] = []): Promise<Transaction> {
+    const metas: AccountMeta[] = remaining.map((pubkey) => ({ pubkey, isSigner: false, isWritable: true }));
+    return this.program.methods
+      .execute()
+      .accountsStrict({
+        ...eventCpiAccounts(this.program.programId),
+        registry: registryAddress(),
+        proposal: addresses.proposal(id),
+        executor,
+        systemProgram: anchor.web3.SystemProgram.programId,
+      })
+      .remainingAccounts(metas)
+      .transaction();
+  }
+
+  /** Executes proposal `id` (by council member 0 unless `executor` is given). */
   async execute(id: number, remaining: PublicKey[] = [], executor?: Keypair): Promise<TxResult> {
     const signer = executor ?? this.council[0]!;
-    const metas: AccountMeta[] = remaining.map((pubkey) => ({ pubkey, isSigner: false, isWritable: true }));
-    return this.send(
-      this.program.methods
-        .execute()
-        .accountsStrict({
-          registry: registryAddress(),
-          proposal: addresses.proposal(id),
-          executor: signer.publicKey,
-          systemProgram: anchor.web3.SystemProgram.programId,
-        })
-        .remainingAccounts(metas)
-        .transaction(),
-      [signer],
-    );
+    return this.send(this.executeTx(id, signer.publicKey, remaining), [signer]);
   }
 
   /** Proposes by council member 0, approves up to the threshold, waits out the time lock. */
@@ -388,10 +408,9 @@ export class RegistryFixture {
     return Number((await this.rt.getClock()).unixTimestamp);
   }
 
-  /** Anchor events decoded from a transaction's logs. */
+  /** The registry's events in a transaction (its inner instructions), decoded by Anchor's coder. */
   events(result: TxResult): { name: string; data: unknown }[] {
-    const parser = new anchor.EventParser(this.program.programId, this.program.coder);
-    return [...parser.parseLogs(result.logs)].map((e) => ({ name: e.name, data: e.data }));
+    return decodeEvents(this.program, programEvents(result));
   }
 
   /** The data of the one event `result` emitted, checking its name (camelCase, as Anchor gives it). */
@@ -434,6 +453,7 @@ export class RegistryFixture {
           options.evidenceUri ?? "https://audit.example/review.pdf",
         )
         .accountsStrict({
+          ...eventCpiAccounts(this.program.programId),
           registry: registryAddress(),
           partner,
           auditor: auditor.publicKey,
@@ -449,7 +469,12 @@ export class RegistryFixture {
     return this.send(
       this.program.methods
         .markReviewOverdue()
-        .accountsStrict({ registry: registryAddress(), partner, caller: caller.publicKey })
+        .accountsStrict({
+          ...eventCpiAccounts(this.program.programId),
+          registry: registryAddress(),
+          partner,
+          caller: caller.publicKey,
+        })
         .transaction(),
       [caller],
     );
@@ -466,6 +491,7 @@ export class RegistryFixture {
       this.program.methods
         .guardianSuspend(reason)
         .accountsStrict({
+          ...eventCpiAccounts(this.program.programId),
           registry: registryAddress(),
           partner,
           guardian: guardian.publicKey,
@@ -481,7 +507,12 @@ export class RegistryFixture {
     return this.send(
       this.program.methods
         .liftGuardianSuspension()
-        .accountsStrict({ registry: registryAddress(), partner, caller: caller.publicKey })
+        .accountsStrict({
+          ...eventCpiAccounts(this.program.programId),
+          registry: registryAddress(),
+          partner,
+          caller: caller.publicKey,
+        })
         .transaction(),
       [caller],
     );
@@ -511,6 +542,7 @@ export class RegistryFixture {
       this.program.methods
         .reportDeviation(category, new BN(observed), Array.from(Buffer.alloc(32, 0xde)))
         .accountsStrict({
+          ...eventCpiAccounts(this.program.programId),
           registry: registryAddress(),
           partner,
           report,

@@ -47,6 +47,10 @@ export interface ModelPartner {
   status: Status;
   statusBeforeSuspension: Status;
   suspensionExpiresAt: number;
+  /** When an unratified guardian suspension was last lifted (0 once the council decided). */
+  guardianSuspensionLapsedAt: number;
+  /** The endpoint-set version the technical auditor attested. */
+  technicalEndpointSetVersion: number;
   nextReviewAt: number;
   allowedCategories: number;
   endpointSetVersion: number;
@@ -81,6 +85,7 @@ export interface ModelConfig {
   reviewGraceSeconds: number;
   guardianSuspensionSeconds: number;
   keyRotationGraceSeconds: number;
+  guardianResuspensionCooldownSeconds: number;
 }
 
 /** What the program must do with a command. */
@@ -147,6 +152,8 @@ export class RegistryModel {
       status: "pending",
       statusBeforeSuspension: "pending",
       suspensionExpiresAt: 0,
+      guardianSuspensionLapsedAt: 0,
+      technicalEndpointSetVersion: 0,
       nextReviewAt: 0,
       allowedCategories: 0b111,
       endpointSetVersion: 0,
@@ -185,8 +192,14 @@ export class RegistryModel {
     const partner = this.partners[p]!;
     const [from, to]: [Stage, Stage] =
       kind === "legal" ? ["applied", "legalVerified"] : ["legalVerified", "technicallyVerified"];
-    if (partner.stage !== from) return fail("WrongAdmissionStage");
+    // A technical audit attests a set: a set changed since can be attested again.
+    const reattesting =
+      kind === "technical" &&
+      partner.stage === to &&
+      partner.technicalEndpointSetVersion !== partner.endpointSetVersion;
+    if (partner.stage !== from && !reattesting) return fail("WrongAdmissionStage");
     if (partner.status === "revoked") return fail("WrongPartnerStatus");
+    if (kind === "technical") partner.technicalEndpointSetVersion = partner.endpointSetVersion;
     partner.stage = to;
     return this.changed(ok());
   }
@@ -279,6 +292,7 @@ export class RegistryModel {
         if (p.stage !== "technicallyVerified") return fail("WrongAdmissionStage");
         if (p.status !== "pending") return fail("WrongPartnerStatus");
         if (p.endpointSetVersion !== action.endpointSetVersion) return fail("EndpointSetChanged");
+        if (p.technicalEndpointSetVersion !== p.endpointSetVersion) return fail("TechnicalAttestationStale");
         if (p.activeEndpoints === 0) return fail("NoEndpoints");
         p.stage = "admitted";
         p.status = "active";
@@ -335,6 +349,7 @@ export class RegistryModel {
         if (["active", "underAudit", "reviewOverdue"].includes(p.status)) p.statusBeforeSuspension = p.status;
         else if (!(p.status === "suspended" && p.suspensionExpiresAt !== 0)) return fail("WrongPartnerStatus");
         p.suspensionExpiresAt = 0;
+        p.guardianSuspensionLapsedAt = 0;
         p.status = "suspended";
         return ok();
       }
@@ -343,12 +358,14 @@ export class RegistryModel {
         if (p.status !== "suspended") return fail("WrongPartnerStatus");
         p.status = p.statusBeforeSuspension;
         p.suspensionExpiresAt = 0;
+        p.guardianSuspensionLapsedAt = 0;
         return ok();
       }
       case "revokePartner": {
         const p = partner!;
         if (p.status === "revoked") return fail("WrongPartnerStatus");
         p.status = "revoked";
+        p.guardianSuspensionLapsedAt = 0;
         return ok();
       }
       case "setCouncil":
@@ -380,6 +397,9 @@ export class RegistryModel {
     if (denied) return fail(denied);
     const partner = this.partners[p]!;
     if (!["active", "underAudit", "reviewOverdue"].includes(partner.status)) return fail("WrongPartnerStatus");
+    const lapsedAt = partner.guardianSuspensionLapsedAt;
+    if (lapsedAt !== 0 && now < lapsedAt + this.config.guardianResuspensionCooldownSeconds)
+      return fail("GuardianSuspensionCoolingDown");
     partner.statusBeforeSuspension = partner.status;
     partner.status = "suspended";
     partner.suspensionExpiresAt = now + this.config.guardianSuspensionSeconds;
@@ -392,6 +412,7 @@ export class RegistryModel {
       return fail("SuspensionNotLapsed");
     partner.status = partner.statusBeforeSuspension;
     partner.suspensionExpiresAt = 0;
+    partner.guardianSuspensionLapsedAt = now;
     return this.changed(ok());
   }
 

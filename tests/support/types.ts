@@ -1,6 +1,7 @@
 // Shared shapes of the test harness: what every runtime offers a program test.
 import type { Provider } from "@coral-xyz/anchor";
 import type { Keypair, PublicKey, Signer, Transaction } from "@solana/web3.js";
+import type { InnerInstruction } from "../../app/src/sdk/events.js";
 import type { TxError } from "./errors.js";
 
 export type RuntimeKind = "bankrun" | "litesvm";
@@ -66,6 +67,11 @@ export interface TxResult {
   ok: boolean;
   signature: string;
   logs: string[];
+  /**
+   * Every instruction run through a CPI, in order (where the registry's events travel); `null`
+   * when the runtime does not report them (solana-bankrun 0.4.0 does not).
+   */
+  innerInstructions: InnerInstruction[] | null;
   computeUnits: number;
   returnData: ReturnData | null;
   err: TxError | null;

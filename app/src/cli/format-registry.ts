@@ -14,7 +14,8 @@ export function formatRegistry(r: RegistrySummary): string {
     `  policy: review every ${days(p.reviewIntervalSeconds)} (+${days(p.reviewGraceSeconds)} grace), ` +
       `audit after ${p.deviationThreshold} deviations in ${days(p.deviationWindowSeconds)}, ` +
       `guardian suspension ${days(p.guardianSuspensionSeconds)}, proposals live ${days(p.proposalLifetimeSeconds)}, ` +
-      `key rotation grace ${days(p.keyRotationGraceSeconds)}`,
+      `key rotation grace ${days(p.keyRotationGraceSeconds)}, ` +
+      `guardian re-suspension cool-down ${days(p.guardianResuspensionCooldownSeconds)}`,
     `  categories: ${r.categories.join(", ") || "(none)"}`,
     `  partners ${r.partnerCount}, proposals ${r.proposalCount}, changes ${r.changeCount} (history head ${r.historyHead.slice(0, 16)}…)`,
   ].join("\n");

@@ -3,6 +3,7 @@
 
 export * from "./actions.js";
 export * from "./errors.js";
+export * from "./events.js";
 export * from "./idl.js";
 export * from "./pda.js";
 export * from "./program.js";

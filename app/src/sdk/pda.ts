@@ -48,19 +48,38 @@ function i64le(n: number | bigint): Buffer {
   return b;
 }
 
-/** Every account the program owns, by its seeds (see the README's account list). */
+/** The seeds of every account the program owns (see the README's account list). */
+export const registrySeeds = {
+  registry: () => [REGISTRY_SEED],
+  partner: (id: number | bigint) => [Buffer.from("partner"), u64le(id)],
+  endpoint: (partner: PublicKey, index: number) => [Buffer.from("endpoint"), partner.toBuffer(), u16le(index)],
+  key: (partner: PublicKey, index: number) => [Buffer.from("key"), partner.toBuffer(), u16le(index)],
+  proposal: (id: number | bigint) => [Buffer.from("proposal"), u64le(id)],
+  role: (role: RoleName, holder: PublicKey) => [
+    Buffer.from("role"),
+    Buffer.from([ROLE_NAMES.indexOf(role)]),
+    holder.toBuffer(),
+  ],
+  deviation: (partner: PublicKey, reporter: PublicKey, windowStart: number | bigint) => [
+    Buffer.from("deviation"),
+    partner.toBuffer(),
+    reporter.toBuffer(),
+    i64le(windowStart),
+  ],
+};
+
+/** Every account the program owns, at the canonical PDA of its seeds. */
 export function registryAddresses(programId: PublicKey = LUME_REGISTRY_PROGRAM_ID) {
-  const pda = (...seeds: Buffer[]): PublicKey => PublicKey.findProgramAddressSync(seeds, programId)[0];
+  const pda = (seeds: Buffer[]): PublicKey => PublicKey.findProgramAddressSync(seeds, programId)[0];
   return {
     registry: () => registryAddress(programId),
-    partner: (id: number | bigint) => pda(Buffer.from("partner"), u64le(id)),
-    endpoint: (partner: PublicKey, index: number) => pda(Buffer.from("endpoint"), partner.toBuffer(), u16le(index)),
-    key: (partner: PublicKey, index: number) => pda(Buffer.from("key"), partner.toBuffer(), u16le(index)),
-    proposal: (id: number | bigint) => pda(Buffer.from("proposal"), u64le(id)),
-    role: (role: RoleName, holder: PublicKey) =>
-      pda(Buffer.from("role"), Buffer.from([ROLE_NAMES.indexOf(role)]), holder.toBuffer()),
+    partner: (id: number | bigint) => pda(registrySeeds.partner(id)),
+    endpoint: (partner: PublicKey, index: number) => pda(registrySeeds.endpoint(partner, index)),
+    key: (partner: PublicKey, index: number) => pda(registrySeeds.key(partner, index)),
+    proposal: (id: number | bigint) => pda(registrySeeds.proposal(id)),
+    role: (role: RoleName, holder: PublicKey) => pda(registrySeeds.role(role, holder)),
     deviation: (partner: PublicKey, reporter: PublicKey, windowStart: number | bigint) =>
-      pda(Buffer.from("deviation"), partner.toBuffer(), reporter.toBuffer(), i64le(windowStart)),
+      pda(registrySeeds.deviation(partner, reporter, windowStart)),
   };
 }
 export type RegistryAddresses = ReturnType<typeof registryAddresses>;

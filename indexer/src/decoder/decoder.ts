@@ -1,9 +1,11 @@
 // Decodes raw chain data with the program's IDL (Anchor's coders, via the SDK's typed Program):
-// accounts by discriminator, events from `Program data:` logs, instruction arguments. Anything
+// accounts by discriminator, events from the program's self-CPI event instructions (inner
+// instructions; never from logs, which validators truncate), instruction arguments. Anything
 // unknown or malformed is counted and reported, never thrown.
 import type { BorshInstructionCoder, Provider } from "@coral-xyz/anchor";
 import { Connection, type PublicKey } from "@solana/web3.js";
 import { registryErrorOf } from "../../../app/src/sdk/errors.js";
+import { registryEventsOf } from "../../../app/src/sdk/events.js";
 import { type RegistryProgram, registryProgram } from "../../../app/src/sdk/program.js";
 import type { RawAccountUpdate, RawTransaction } from "../source/types.js";
 import type { AccountDataDecoder } from "../store/account-cache.js";
@@ -78,24 +80,6 @@ export interface DecodeFailure {
   where: string;
   slot: number;
   message: string;
-}
-
-const INVOKE = /^Program (\S+) invoke \[\d+\]$/;
-const EXIT = /^Program (\S+) (success|failed)/;
-const DATA = "Program data: ";
-
-/** `Program data:` entries logged while `programId` itself was executing (CPI-aware). */
-export function programDataEntries(logs: readonly string[], programId: string): Buffer[] {
-  const stack: string[] = [];
-  const out: Buffer[] = [];
-  for (const line of logs) {
-    const invoke = INVOKE.exec(line);
-    if (invoke) stack.push(invoke[1]!);
-    else if (EXIT.test(line)) stack.pop();
-    else if (line.startsWith(DATA) && stack[stack.length - 1] === programId)
-      out.push(Buffer.from(line.slice(DATA.length), "base64"));
-  }
-  return out;
 }
 
 export class RegistryDecoder {
@@ -238,7 +222,7 @@ export class RegistryDecoder {
       }
     });
     const events = ok
-      ? programDataEntries(tx.logs, this.programId)
+      ? registryEventsOf(tx.innerInstructions, this.program.programId)
           .map((raw) => this.event(raw, tx.signature, tx.slot))
           .filter((e): e is DecodedEvent => e !== undefined)
       : [];

@@ -9,6 +9,7 @@ import { VersionedTransaction } from "@solana/web3.js";
 import { type EnhancedWsClient, makeEnhancedWsClient } from "helius-sdk/websockets/enhancedWs";
 import type { TransactionNotificationResult } from "helius-sdk/websockets/types";
 import { WebSocket as NodeWebSocket } from "ws";
+import { type CompiledInnerInstructions, resolveInnerInstructions } from "../../../app/src/sdk/events.js";
 import { RpcBackedSource, type RpcBackedSourceOptions } from "./rpc-backed-source.js";
 import type { IngestSink, RawTransaction } from "./types.js";
 
@@ -20,7 +21,12 @@ export interface HeliusSourceOptions extends RpcBackedSourceOptions {
 /** The shape of `transaction` in a transactionNotification with encoding base64, details full. */
 interface FullTransaction {
   transaction: [string, "base64"];
-  meta: { err: unknown; logMessages?: string[] | null; loadedAddresses?: { writable?: string[] } | null } | null;
+  meta: {
+    err: unknown;
+    logMessages?: string[] | null;
+    innerInstructions?: CompiledInnerInstructions[] | null;
+    loadedAddresses?: { writable?: string[]; readonly?: string[] } | null;
+  } | null;
   blockTime?: number | null;
 }
 
@@ -100,6 +106,12 @@ export class HeliusSource extends RpcBackedSource<HeliusSourceOptions> {
       instructions: tx.message.compiledInstructions
         .filter((ix) => keys[ix.programIdIndex]?.equals(this.options.programId))
         .map((ix) => Buffer.from(ix.data)),
+      // The events: inner instructions, numbered over the static keys then the loaded addresses.
+      innerInstructions: resolveInnerInstructions(full.meta?.innerInstructions, [
+        ...keys,
+        ...(full.meta?.loadedAddresses?.writable ?? []),
+        ...(full.meta?.loadedAddresses?.readonly ?? []),
+      ]),
       // Static keys, then the writable addresses loaded from lookup tables (base58 in the JSON meta).
       writable: [
         ...keys.filter((_, i) => tx.message.isAccountWritable(i)).map((k) => k.toBase58()),

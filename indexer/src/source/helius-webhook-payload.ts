@@ -1,6 +1,7 @@
 // What a Helius raw-transaction webhook POSTs: a JSON array of transactions, each in the shape of
 // getTransaction's answer with encoding "json" (message.accountKeys as base58 strings,
-// instruction data in base58, meta.loadedAddresses for v0). Checked here, then turned into
+// instruction data in base58, meta.innerInstructions with the program's events, meta.loadedAddresses
+// for v0). Checked here, then turned into
 // web3.js messages so the same code as the RPC source reads signers, instructions and writable
 // accounts from them.
 import anchor from "@coral-xyz/anchor";
@@ -21,6 +22,14 @@ const rawTransactionSchema = z.object({
     .object({
       err: z.unknown(),
       logMessages: z.array(z.string()).nullish(),
+      innerInstructions: z
+        .array(
+          z.object({
+            index,
+            instructions: z.array(z.object({ programIdIndex: index, accounts: z.array(index), data: z.string() })),
+          }),
+        )
+        .nullish(),
       loadedAddresses: z.object({ writable: z.array(base58), readonly: z.array(base58) }).nullish(),
     })
     .nullable(),
@@ -128,7 +137,12 @@ function toWebhookTransaction(tx: RawWebhookTransaction): WebhookTransaction {
       meta:
         tx.meta === null
           ? null
-          : { err: tx.meta.err ?? null, logMessages: tx.meta.logMessages ?? [], loadedAddresses: { writable } },
+          : {
+              err: tx.meta.err ?? null,
+              logMessages: tx.meta.logMessages ?? [],
+              innerInstructions: tx.meta.innerInstructions ?? [],
+              loadedAddresses: { writable, readonly },
+            },
     },
     accounts: [...keys, ...writable, ...readonly],
   };

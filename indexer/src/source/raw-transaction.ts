@@ -1,7 +1,9 @@
 // A confirmed transaction (getTransaction's answer, or the same JSON from a Helius raw webhook)
-// as the pipeline takes it: logs, signers, the program's top-level instruction data, and for
-// live transactions every account it could write. Shared by the RPC and Helius webhook sources.
+// as the pipeline takes it: logs, signers, the program's top-level instruction data, its inner
+// instructions (where the program's events travel), and for live transactions every account it
+// could write. Shared by the RPC and Helius webhook sources.
 import type { PublicKey, VersionedMessage } from "@solana/web3.js";
+import { type CompiledInnerInstructions, innerInstructionsOf } from "../../../app/src/sdk/events.js";
 import type { RawTransaction } from "./types.js";
 
 /** The parts of web3.js' VersionedTransactionResponse this needs (a VersionedTransactionResponse fits). */
@@ -9,7 +11,12 @@ export interface ConfirmedTransaction {
   slot: number;
   blockTime?: number | null;
   transaction: { message: VersionedMessage };
-  meta: { err: unknown; logMessages?: string[] | null; loadedAddresses?: { writable: PublicKey[] } } | null;
+  meta: {
+    err: unknown;
+    logMessages?: string[] | null;
+    innerInstructions?: readonly CompiledInnerInstructions[] | null;
+    loadedAddresses?: { writable: PublicKey[]; readonly: PublicKey[] };
+  } | null;
 }
 
 /** `live`: include the accounts the transaction could write (static keys and loaded addresses). */
@@ -31,6 +38,7 @@ export function toRawTransaction(
     instructions: message.compiledInstructions
       .filter((ix) => keys[ix.programIdIndex]?.equals(programId))
       .map((ix) => Buffer.from(ix.data)),
+    innerInstructions: innerInstructionsOf(tx),
     ...(live
       ? {
           writable: [

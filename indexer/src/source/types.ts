@@ -1,5 +1,6 @@
 // What every source hands the pipeline: raw account states and raw transactions, each with the
 // slot it reflects. Sources never decode; the decoder stage does.
+import type { InnerInstruction } from "../../../app/src/sdk/events.js";
 
 /** One account as the chain had it at `slot`; `data === null` means the account is gone (closed). */
 export interface RawAccountUpdate {
@@ -15,10 +16,13 @@ export interface RawTransaction {
   slot: number;
   blockTime: number | null;
   err: unknown;
+  /** Read for a failed transaction's program error only: events never come from logs (truncated at 10 KB). */
   logs: string[];
   signers: string[];
   /** The registry program's top-level instructions (data bytes). */
   instructions: Buffer[];
+  /** Every instruction run through a CPI (meta.innerInstructions, resolved): where the events travel. */
+  innerInstructions: InnerInstruction[];
   /**
    * Live transactions only: every account the transaction could write (static keys and loaded
    * addresses), for the pipeline to read before it publishes the events. Backfilled transactions

@@ -44,21 +44,48 @@ export type LumeRegistry = {
           "signer": true
         },
         {
-          "name": "program",
-          "docs": [
-            "This program's account (its data names the ProgramData account)."
-          ],
-          "address": "FW9CCNM5sLgyXnw6hCGCRD8rGbCX4gZV9KBDsk2WTyo7"
-        },
-        {
           "name": "programData",
           "docs": [
-            "The program's ProgramData account (holds the upgrade authority)."
+            "The program's ProgramData account (holds the upgrade authority),",
+            "named by the data of the trailing `program` account."
           ]
         },
         {
           "name": "systemProgram",
           "address": "11111111111111111111111111111111"
+        },
+        {
+          "name": "eventAuthority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "program",
+          "address": "FW9CCNM5sLgyXnw6hCGCRD8rGbCX4gZV9KBDsk2WTyo7"
         }
       ],
       "args": [
@@ -148,6 +175,39 @@ export type LumeRegistry = {
         {
           "name": "systemProgram",
           "address": "11111111111111111111111111111111"
+        },
+        {
+          "name": "eventAuthority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "program",
+          "address": "FW9CCNM5sLgyXnw6hCGCRD8rGbCX4gZV9KBDsk2WTyo7"
         }
       ],
       "args": [
@@ -252,6 +312,39 @@ export type LumeRegistry = {
         {
           "name": "systemProgram",
           "address": "11111111111111111111111111111111"
+        },
+        {
+          "name": "eventAuthority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "program",
+          "address": "FW9CCNM5sLgyXnw6hCGCRD8rGbCX4gZV9KBDsk2WTyo7"
         }
       ],
       "args": [
@@ -319,6 +412,39 @@ export type LumeRegistry = {
           "docs": [
             "The verifier's grant `[\"role\", role, verifier]`."
           ]
+        },
+        {
+          "name": "eventAuthority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "program",
+          "address": "FW9CCNM5sLgyXnw6hCGCRD8rGbCX4gZV9KBDsk2WTyo7"
         }
       ],
       "args": [
@@ -379,6 +505,39 @@ export type LumeRegistry = {
           "docs": [
             "The verifier's grant `[\"role\", role, verifier]`."
           ]
+        },
+        {
+          "name": "eventAuthority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "program",
+          "address": "FW9CCNM5sLgyXnw6hCGCRD8rGbCX4gZV9KBDsk2WTyo7"
         }
       ],
       "args": [
@@ -450,6 +609,39 @@ export type LumeRegistry = {
         {
           "name": "systemProgram",
           "address": "11111111111111111111111111111111"
+        },
+        {
+          "name": "eventAuthority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "program",
+          "address": "FW9CCNM5sLgyXnw6hCGCRD8rGbCX4gZV9KBDsk2WTyo7"
         }
       ],
       "args": [
@@ -515,6 +707,39 @@ export type LumeRegistry = {
             "A member of the current council (a wallet, or a PDA signing through CPI)."
           ],
           "signer": true
+        },
+        {
+          "name": "eventAuthority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "program",
+          "address": "FW9CCNM5sLgyXnw6hCGCRD8rGbCX4gZV9KBDsk2WTyo7"
         }
       ],
       "args": []
@@ -549,6 +774,39 @@ export type LumeRegistry = {
             "A member of the current council (a wallet, or a PDA signing through CPI)."
           ],
           "signer": true
+        },
+        {
+          "name": "eventAuthority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "program",
+          "address": "FW9CCNM5sLgyXnw6hCGCRD8rGbCX4gZV9KBDsk2WTyo7"
         }
       ],
       "args": []
@@ -580,6 +838,39 @@ export type LumeRegistry = {
         {
           "name": "proposer",
           "signer": true
+        },
+        {
+          "name": "eventAuthority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "program",
+          "address": "FW9CCNM5sLgyXnw6hCGCRD8rGbCX4gZV9KBDsk2WTyo7"
         }
       ],
       "args": []
@@ -588,7 +879,7 @@ export type LumeRegistry = {
       "name": "execute",
       "docs": [
         "Executes an approved proposal after its time lock (anyone may call).",
-        "Remaining accounts, by action: partner actions take the partner first;",
+        "Remaining accounts (after `event_authority` and `program`), by action: partner actions take the partner first;",
         "AddEndpoint then the new endpoint PDA; RemoveEndpoint and",
         "SetEndpointCategories the endpoint; IssueKey the new key PDA and, when",
         "it replaces one, the old key; RevokeKey the key; GrantRole and",
@@ -624,6 +915,39 @@ export type LumeRegistry = {
         {
           "name": "systemProgram",
           "address": "11111111111111111111111111111111"
+        },
+        {
+          "name": "eventAuthority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "program",
+          "address": "FW9CCNM5sLgyXnw6hCGCRD8rGbCX4gZV9KBDsk2WTyo7"
         }
       ],
       "args": []
@@ -661,6 +985,39 @@ export type LumeRegistry = {
           "docs": [
             "The auditor's grant `[\"role\", Auditor, auditor]`."
           ]
+        },
+        {
+          "name": "eventAuthority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "program",
+          "address": "FW9CCNM5sLgyXnw6hCGCRD8rGbCX4gZV9KBDsk2WTyo7"
         }
       ],
       "args": [
@@ -720,6 +1077,39 @@ export type LumeRegistry = {
             "Whoever runs the crank."
           ],
           "signer": true
+        },
+        {
+          "name": "eventAuthority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "program",
+          "address": "FW9CCNM5sLgyXnw6hCGCRD8rGbCX4gZV9KBDsk2WTyo7"
         }
       ],
       "args": []
@@ -774,6 +1164,39 @@ export type LumeRegistry = {
         {
           "name": "systemProgram",
           "address": "11111111111111111111111111111111"
+        },
+        {
+          "name": "eventAuthority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "program",
+          "address": "FW9CCNM5sLgyXnw6hCGCRD8rGbCX4gZV9KBDsk2WTyo7"
         }
       ],
       "args": [
@@ -838,6 +1261,39 @@ export type LumeRegistry = {
           "docs": [
             "The guardian's grant `[\"role\", Guardian, guardian]`."
           ]
+        },
+        {
+          "name": "eventAuthority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "program",
+          "address": "FW9CCNM5sLgyXnw6hCGCRD8rGbCX4gZV9KBDsk2WTyo7"
         }
       ],
       "args": [
@@ -877,6 +1333,39 @@ export type LumeRegistry = {
         {
           "name": "caller",
           "signer": true
+        },
+        {
+          "name": "eventAuthority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "program",
+          "address": "FW9CCNM5sLgyXnw6hCGCRD8rGbCX4gZV9KBDsk2WTyo7"
         }
       ],
       "args": []
@@ -1549,6 +2038,21 @@ export type LumeRegistry = {
       "code": 6064,
       "name": "alreadyReported",
       "msg": "This node already reported this partner in the current window"
+    },
+    {
+      "code": 6065,
+      "name": "eventNotFromProgram",
+      "msg": "Event instructions are accepted only from the program itself, signed by its event authority"
+    },
+    {
+      "code": 6066,
+      "name": "technicalAttestationStale",
+      "msg": "The endpoint set changed since the technical attestation: a new technical attestation is needed"
+    },
+    {
+      "code": 6067,
+      "name": "guardianSuspensionCoolingDown",
+      "msg": "A guardian suspension of this partner lapsed unratified: another needs a council decision first or the policy's cool-down to pass"
     }
   ],
   "types": [
@@ -1606,6 +2110,14 @@ export type LumeRegistry = {
             "name": "keyRotationGraceSeconds",
             "docs": [
               "How long a replaced infrastructure key stays valid after rotation."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "guardianResuspensionCooldownSeconds",
+            "docs": [
+              "After a guardian suspension lapsed unratified, how long before a guardian may",
+              "suspend the same partner again (sooner only once the council decided on it)."
             ],
             "type": "u32"
           }
@@ -2234,12 +2746,12 @@ export type LumeRegistry = {
           {
             "name": "reserved",
             "docs": [
-              "Space kept for future fields."
+              "Space kept for future fields (4 bytes went to the policy's cool-down)."
             ],
             "type": {
               "array": [
                 "u8",
-                64
+                60
               ]
             }
           }
@@ -2681,11 +3193,28 @@ export type LumeRegistry = {
             "type": "i64"
           },
           {
+            "name": "technicalEndpointSetVersion",
+            "docs": [
+              "The endpoint-set version the technical auditor attested: the council can only",
+              "admit that set (taken from `reserved`, so the layout keeps its size)."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "guardianSuspensionLapsedAt",
+            "docs": [
+              "When an unratified guardian suspension was last lifted as lapsed (0 = none since the",
+              "council last decided on the partner's status): guardians wait out the policy's",
+              "cool-down from here before suspending it again."
+            ],
+            "type": "i64"
+          },
+          {
             "name": "reserved",
             "type": {
               "array": [
                 "u8",
-                64
+                52
               ]
             }
           }
@@ -3653,6 +4182,13 @@ export type LumeRegistry = {
           },
           {
             "name": "revision",
+            "type": "u32"
+          },
+          {
+            "name": "endpointSetVersion",
+            "docs": [
+              "The endpoint-set version the attestation covered (what a technical audit attests)."
+            ],
             "type": "u32"
           }
         ]

@@ -1,4 +1,5 @@
-//! The program entrypoint: checks the program id and hands off to the
+//! The program entrypoint: checks the program id, accepts the program's own
+//! event instructions (see `event_cpi.rs`) and hands everything else to the
 //! instruction table.
 
 use crate::errors::RegistryError;
@@ -17,6 +18,9 @@ mod bpf {
 pub fn process_instruction(program_id: &Address, accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     if program_id != &crate::ID {
         return Err(RegistryError::UnexpectedAccountAddress.into());
+    }
+    if data.starts_with(&crate::event_cpi::EVENT_IX_TAG) {
+        return crate::event_cpi::accept_event(accounts);
     }
     crate::instructions::dispatch(accounts, data)
 }

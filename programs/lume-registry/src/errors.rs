@@ -70,5 +70,8 @@ crate::error_codes! {
         SuspensionNotLapsed = 6062 => "There is no guardian suspension that has run out",
         ReviewNotDue = 6063 => "The partner's review date plus grace has not passed",
         AlreadyReported = 6064 => "This node already reported this partner in the current window",
+        EventNotFromProgram = 6065 => "Event instructions are accepted only from the program itself, signed by its event authority",
+        TechnicalAttestationStale = 6066 => "The endpoint set changed since the technical attestation: a new technical attestation is needed",
+        GuardianSuspensionCoolingDown = 6067 => "A guardian suspension of this partner lapsed unratified: another needs a council decision first or the policy's cool-down to pass",
     }
 }

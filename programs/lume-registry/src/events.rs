@@ -1,5 +1,6 @@
-//! Events: one for every change, emitted as Anchor does (`sol_log_data` of
-//! `discriminator || Borsh body`) and folded into the registry's history
+//! Events: one for every change, emitted as Anchor's `emit_cpi!` does (the
+//! data of a self-CPI, `EVENT_IX_TAG || discriminator || Borsh body`, see
+//! `event_cpi.rs`) and folded into the registry's history
 //! chain (see `history.rs`). Every event body starts with a `ChangeHeader`,
 //! written by `history::record`; the fields below follow it.
 
@@ -206,6 +207,8 @@ crate::event! {
         pub evidence_uri: Text<'a>,
         pub stage: Stored<AdmissionStage>,
         pub revision: PodU32,
+        /// The endpoint-set version the attestation covered (what a technical audit attests).
+        pub endpoint_set_version: PodU32,
     }
 }
 

@@ -1,9 +1,11 @@
 //! The tamper-evident history: every change emits its event and extends the
 //! registry's hash chain, `head = sha256(head || discriminator || event)`.
-//! Anyone replaying the events from the logs must arrive at the head stored
-//! on-chain; a missing, altered or reordered event shows.
+//! Anyone replaying the events (the program's self-CPI event instructions, see
+//! `event_cpi.rs`) must arrive at the head stored on-chain; a missing, altered
+//! or reordered event shows.
 
 use crate::errors::RegistryError;
+use crate::event_cpi::{EventCpi, EVENT_IX_TAG};
 use crate::events::{ChangeHeader, Event};
 use crate::interface::borsh_writer::BorshWriter;
 use crate::interface::pod::{Pod, PodI64, PodU64};
@@ -19,17 +21,19 @@ crate::pod_struct! {
     }
 }
 
-/// Largest encoded event (discriminator included). The biggest,
-/// `RegistryInitialized` with 16 members and 64 categories, is about 2.9 KB.
-const EVENT_BUFFER: usize = 3072;
+/// Largest event instruction (tag and discriminator included). The biggest
+/// event, `RegistryInitialized` with 16 members and 64 categories, is about
+/// 2.9 KB.
+const EVENT_BUFFER: usize = 3080;
 
-/// Stamps `event` with the next change index, logs it and extends the chain.
+/// Stamps `event` with the next change index, emits it and extends the chain.
 ///
 /// `inline(never)`: the event buffer lives in this function's own 4 KiB stack
 /// frame, not in the caller's.
 #[inline(never)]
 pub fn record<E: Event>(
     history: &mut HistoryChain,
+    events: &EventCpi,
     now: &Now,
     event: &E,
 ) -> Result<(), pinocchio::error::ProgramError> {
@@ -42,18 +46,25 @@ pub fn record<E: Event>(
     // Uninitialised on purpose: zeroing 3 KiB would cost more than the event.
     let mut buffer = core::mem::MaybeUninit::<[u8; EVENT_BUFFER]>::uninit();
     let mut writer = BorshWriter::new(&mut buffer);
+    writer.write(&EVENT_IX_TAG)?;
     writer.write(&E::DISCRIMINATOR)?;
     writer.write(header.bytes())?;
     event.encode_fields(&mut writer)?;
-    extend(history, writer.written(), change_index);
-    Ok(())
+    // A failed emit fails the whole transaction, so the count can move first
+    // (which keeps `extend` within five argument registers).
+    history.change_count = PodU64::new(change_index);
+    extend(history, events, writer.written())
 }
 
-/// Logs the encoded event and folds it into the chain (one copy for all
-/// event types).
+/// Emits the event instruction and folds the event (without the tag) into the
+/// chain (one copy for all event types).
 #[inline(never)]
-fn extend(history: &mut HistoryChain, bytes: &[u8], change_index: u64) {
-    runtime::log_data(bytes);
-    history.head = runtime::sha256(&[&history.head, bytes]);
-    history.change_count = PodU64::new(change_index);
+fn extend(
+    history: &mut HistoryChain,
+    events: &EventCpi,
+    instruction_data: &[u8],
+) -> Result<(), pinocchio::error::ProgramError> {
+    events.emit(instruction_data)?;
+    history.head = runtime::sha256(&[&history.head, &instruction_data[EVENT_IX_TAG.len()..]]);
+    Ok(())
 }

@@ -10,6 +10,7 @@ pub mod checks;
 pub mod context;
 pub mod entrypoint;
 pub mod errors;
+pub mod event_cpi;
 pub mod events;
 pub mod history;
 pub mod instructions;

@@ -52,19 +52,6 @@ pub fn log_pair(label: &str, value: &str) {
     }
 }
 
-/// Emits `bytes` as one `Program data:` log entry (how Anchor emits events).
-#[inline(always)]
-pub fn log_data(bytes: &[u8]) {
-    let slices = core::hint::black_box([RawSlice::of(bytes)]);
-    #[cfg(target_arch = "bpf")]
-    // SAFETY: one valid slice descriptor.
-    unsafe {
-        syscalls::sol_log_data(slices.as_ptr() as *const u8, 1)
-    };
-    #[cfg(not(target_arch = "bpf"))]
-    let _ = slices;
-}
-
 /// SHA-256 of the concatenation of `parts`.
 #[inline(always)]
 pub fn sha256(parts: &[&[u8]; 2]) -> [u8; 32] {

@@ -3,7 +3,9 @@
 //! Lume Registry proposals through CPI. Never deployed outside the tests.
 //!
 //! One instruction. Accounts: `[registry (w), proposal (w), member PDA
-//! ["member"], lume registry program]`. Data: `[vote, bump]` where `vote` is
+//! ["member"], the registry's event authority, lume registry program]` (the
+//! last two end every registry instruction: the registry emits its events
+//! through them). Data: `[vote, bump]` where `vote` is
 //! 0 = approve, 1 = reject (both signed with the PDA's seeds) or 2 = approve
 //! *without* signing (to show the registry refuses an unsigned member).
 #![cfg_attr(target_arch = "bpf", no_std)]
@@ -42,7 +44,7 @@ pub fn process_instruction(program_id: &Address, accounts: &mut [AccountView], d
     if program_id != &ID {
         return Err(ProgramError::IncorrectProgramId);
     }
-    let [registry, proposal, member, registry_program, ..] = accounts else {
+    let [registry, proposal, member, event_authority, registry_program, ..] = accounts else {
         return Err(ProgramError::NotEnoughAccountKeys);
     };
     // The callee is fixed: never a program id taken from an account unchecked.
@@ -62,11 +64,13 @@ pub fn process_instruction(program_id: &Address, accounts: &mut [AccountView], d
         InstructionAccount::writable(registry.address()),
         InstructionAccount::writable(proposal.address()),
         InstructionAccount::new(member.address(), false, signs),
+        InstructionAccount::readonly(event_authority.address()),
+        InstructionAccount::readonly(registry_program.address()),
     ];
     let instruction = InstructionView { program_id: &REGISTRY_ID, data: discriminator, accounts: &metas };
     let bump_seed = [*bump];
     let seeds = [Seed::from(MEMBER_SEED), Seed::from(&bump_seed)];
     let signer = Signer::from(&seeds[..]);
     let signers: &[Signer] = if signs { core::slice::from_ref(&signer) } else { &[] };
-    invoke_signed(&instruction, &[&*registry, &*proposal, &*member], signers)
+    invoke_signed(&instruction, &[&*registry, &*proposal, &*member, &*event_authority, &*registry_program], signers)
 }

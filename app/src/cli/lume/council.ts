@@ -4,6 +4,7 @@ import anchor from "@coral-xyz/anchor";
 import { type PublicKey, SystemProgram } from "@solana/web3.js";
 import type { Command } from "commander";
 import { actionKind, describeAction, executeRemainingAccounts, parseRoleName, roleArg } from "../../sdk/actions.js";
+import { eventCpiAccounts } from "../../sdk/events.js";
 import { readKeypairFile } from "../../sdk/keypair-file.js";
 import { summarizeRegistry } from "../../sdk/registry-state.js";
 import { enumName } from "../../sdk/snapshot.js";
@@ -52,19 +53,31 @@ const reason = (opts: Opts) => textArg("--reason", opts.reason, 127);
 export const ACTION_SPECS: ActionSpec[] = [
   {
     name: "approve-partner",
-    summary: "admit a partner that passed both attestations (pins its current endpoint set)",
+    summary: "admit a partner that passed both attestations (pins the endpoint set its technical audit attested)",
     partner: true,
     options: [
-      ["--endpoint-set-version <n>", "the endpoint-set version to approve (default: the partner's current one)"],
+      [
+        "--endpoint-set-version <n>",
+        "the endpoint-set version to approve (default: the one the technical auditor attested)",
+      ],
     ],
-    build: (o, _r, p) => ({
-      approvePartner: {
-        endpointSetVersion:
-          o.endpointSetVersion === undefined
-            ? p!.endpointSetVersion
-            : u32Arg("--endpoint-set-version", o.endpointSetVersion),
-      },
-    }),
+    build: (o, _r, p) => {
+      const attested = p!.technicalEndpointSetVersion;
+      const current = p!.endpointSetVersion;
+      if (attested !== current)
+        throw new UserError(
+          `the technical auditor attested endpoint set version ${attested}, but the partner's set is now at version ` +
+            `${current}: the program refuses to admit a set no auditor saw. Next: a technical auditor runs ` +
+            "`lume attest technical` for the current set, then propose again",
+        );
+      const version =
+        o.endpointSetVersion === undefined ? attested : u32Arg("--endpoint-set-version", o.endpointSetVersion);
+      if (version !== attested)
+        throw new UserError(
+          `--endpoint-set-version ${version} is not the attested set (version ${attested}): approve version ${attested}`,
+        );
+      return { approvePartner: { endpointSetVersion: version } };
+    },
   },
   {
     name: "reject-application",
@@ -246,6 +259,7 @@ export const ACTION_SPECS: ActionSpec[] = [
       ["--guardian-suspension <s>", ""],
       ["--proposal-lifetime <s>", ""],
       ["--key-rotation-grace <s>", ""],
+      ["--guardian-resuspension-cooldown <s>", "after an unratified guardian suspension lapsed, wait before another"],
     ],
     build: (o, r) => {
       const p = r.policy;
@@ -264,6 +278,11 @@ export const ACTION_SPECS: ActionSpec[] = [
             guardianSuspensionSeconds: pick("--guardian-suspension", o.guardianSuspension, p.guardianSuspensionSeconds),
             proposalLifetimeSeconds: pick("--proposal-lifetime", o.proposalLifetime, p.proposalLifetimeSeconds),
             keyRotationGraceSeconds: pick("--key-rotation-grace", o.keyRotationGrace, p.keyRotationGraceSeconds),
+            guardianResuspensionCooldownSeconds: pick(
+              "--guardian-resuspension-cooldown",
+              o.guardianResuspensionCooldown,
+              p.guardianResuspensionCooldownSeconds,
+            ),
           },
           timeLockSeconds: pick("--time-lock", o.timeLock, r.timeLockSeconds),
         },
@@ -292,6 +311,12 @@ export function specByName(name: string): ActionSpec {
   return spec;
 }
 
+/** For an admission: which endpoint set the technical auditor attested, next to the one approved. */
+function attestedSetNote(action: object, partner: PartnerAccount | null): string {
+  if (!("approvePartner" in action) || partner === null) return "";
+  return ` (the technical auditor attested version ${partner.technicalEndpointSetVersion})`;
+}
+
 /** Sends `propose` with `spec`'s action; prints the new proposal's id. */
 export async function proposeWith(ctx: CliContext, spec: ActionSpec, opts: Opts): Promise<void> {
   const registry = await loadRegistry(ctx);
@@ -300,7 +325,7 @@ export async function proposeWith(ctx: CliContext, spec: ActionSpec, opts: Opts)
     throw new UserError(`${spec.name} does not apply to a partner: leave --partner out`);
   const now = Math.floor(Date.now() / 1000);
   const action = spec.build(opts, registry, target?.partner ?? null, now);
-  const words = describeAction(action, catalogueOf(registry));
+  const words = describeAction(action, catalogueOf(registry)) + attestedSetNote(action, target?.partner ?? null);
   const evidenceHash = opts.evidenceFile === undefined ? Buffer.alloc(32) : hashFile(opts.evidenceFile);
   const evidenceUri = opts.evidenceUri ?? "";
   if (Buffer.byteLength(evidenceUri) > 127) throw new UserError("--evidence-uri may be at most 127 bytes");
@@ -309,6 +334,7 @@ export async function proposeWith(ctx: CliContext, spec: ActionSpec, opts: Opts)
     ctx.program.methods
       .propose(action as never, Array.from(evidenceHash), evidenceUri)
       .accountsStrict({
+        ...eventCpiAccounts(ctx.program.programId),
         registry: ctx.addresses.registry(),
         proposal: ctx.addresses.proposal(id),
         proposer: ctx.wallet.publicKey,
@@ -420,6 +446,7 @@ export function registerCouncil(program: Command, action: Action): void {
             registry: ctx.addresses.registry(),
             proposal: ctx.addresses.proposal(proposalId),
             member: ctx.wallet.publicKey,
+            ...eventCpiAccounts(ctx.programId),
           };
           const builder = vote === "approve" ? ctx.program.methods.approve() : ctx.program.methods.reject();
           const signature = await ctx.send(`${vote} proposal #${proposalId}`, () =>
@@ -447,6 +474,7 @@ export function registerCouncil(program: Command, action: Action): void {
           ctx.program.methods
             .cancel()
             .accountsStrict({
+              ...eventCpiAccounts(ctx.program.programId),
               registry: ctx.addresses.registry(),
               proposal: ctx.addresses.proposal(proposalId),
               proposer: ctx.wallet.publicKey,
@@ -487,6 +515,7 @@ export function registerCouncil(program: Command, action: Action): void {
           ctx.program.methods
             .execute()
             .accountsStrict({
+              ...eventCpiAccounts(ctx.program.programId),
               registry: ctx.addresses.registry(),
               proposal: ctx.addresses.proposal(proposalId),
               executor: ctx.wallet.publicKey,

@@ -15,6 +15,7 @@ import {
 import { PublicKey, SystemProgram, Transaction, type TransactionInstruction } from "@solana/web3.js";
 import type { Command } from "commander";
 import { describeAction } from "../../sdk/actions.js";
+import { eventCpiAccounts } from "../../sdk/events.js";
 import { UserError } from "../user-error.js";
 import { intArg, pubkeyArg } from "./args.js";
 import type { CliContext } from "./context.js";
@@ -240,6 +241,7 @@ export function registerGovernance(program: Command, action: Action): void {
           const builder = vote === "approve" ? ctx.program.methods.approve() : ctx.program.methods.reject();
           return builder
             .accountsStrict({
+              ...eventCpiAccounts(ctx.program.programId),
               registry: ctx.addresses.registry(),
               proposal: ctx.addresses.proposal(proposalId),
               member,
@@ -273,6 +275,7 @@ async function proposeThroughGovernance(ctx: CliContext, spec: ActionSpec, opts:
       ctx.program.methods
         .propose(registryAction as never, Array.from(Buffer.alloc(32)), "")
         .accountsStrict({
+          ...eventCpiAccounts(ctx.program.programId),
           registry: ctx.addresses.registry(),
           proposal: ctx.addresses.proposal(id),
           proposer: member,

@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import anchor from "@coral-xyz/anchor";
 import { Keypair, PACKET_DATA_SIZE, SYSVAR_CLOCK_PUBKEY, SystemProgram } from "@solana/web3.js";
 import type { Command } from "commander";
+import { eventCpiAccounts } from "../../sdk/events.js";
 import { expandHome, writeKeypairFile } from "../../sdk/keypair-file.js";
 import type { RoleName } from "../../sdk/pda.js";
 import { enumName, maskToIndices } from "../../sdk/snapshot.js";
@@ -34,6 +35,7 @@ async function declareEndpoint(
     ctx.program.methods
       .declareEndpoint(endpoint.host, endpoint.port, endpoint.protocol as never, endpoint.categories)
       .accountsStrict({
+        ...eventCpiAccounts(ctx.program.programId),
         registry: ctx.addresses.registry(),
         partner: partnerAddress,
         endpoint: ctx.addresses.endpoint(partnerAddress, index),
@@ -120,6 +122,7 @@ export function registerPartner(program: Command, action: Action): void {
             ctx.program.methods
               .declareEndpoint(e.host, e.port, e.protocol as never, e.categories)
               .accountsStrict({
+                ...eventCpiAccounts(ctx.program.programId),
                 registry: ctx.addresses.registry(),
                 partner: address,
                 endpoint: ctx.addresses.endpoint(address, index),
@@ -139,6 +142,7 @@ export function registerPartner(program: Command, action: Action): void {
             trafficModel,
           )
           .accountsStrict({
+            ...eventCpiAccounts(ctx.program.programId),
             registry: ctx.addresses.registry(),
             partner: address,
             authority: ctx.wallet.publicKey,
@@ -339,6 +343,7 @@ export function registerPartner(program: Command, action: Action): void {
             partner: address,
             verifier: ctx.wallet.publicKey,
             roleGrant: ctx.addresses.role(role, ctx.wallet.publicKey),
+            ...eventCpiAccounts(ctx.programId),
           };
           const builder =
             kind === "legal"
@@ -384,6 +389,7 @@ export function registerPartner(program: Command, action: Action): void {
           ctx.program.methods
             .recordReview({ [opts.outcome]: {} } as never, evidence.hash, evidence.uri)
             .accountsStrict({
+              ...eventCpiAccounts(ctx.program.programId),
               registry: ctx.addresses.registry(),
               partner: address,
               auditor: ctx.wallet.publicKey,
@@ -442,6 +448,7 @@ export function registerPartner(program: Command, action: Action): void {
             ctx.program.methods
               .reportDeviation(category, new BN(observed), Array.from(hash))
               .accountsStrict({
+                ...eventCpiAccounts(ctx.program.programId),
                 registry: ctx.addresses.registry(),
                 partner: address,
                 report,
@@ -481,6 +488,7 @@ export function registerPartner(program: Command, action: Action): void {
           ctx.program.methods
             .guardianSuspend(textArg("--reason", opts.reason, 127))
             .accountsStrict({
+              ...eventCpiAccounts(ctx.program.programId),
               registry: ctx.addresses.registry(),
               partner: address,
               guardian: ctx.wallet.publicKey,

@@ -93,7 +93,7 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
         evidence_uri: Text(args.evidence_uri.as_bytes()),
         traffic_model: args.traffic_model,
     };
-    history::record(&mut registry.history, &now, &event)?;
+    history::record(&mut registry.history, &accounts.events, &now, &event)?;
     Ok(())
 }
 

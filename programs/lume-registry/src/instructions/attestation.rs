@@ -1,6 +1,9 @@
 //! Shared logic of `attest_legal` and `attest_technical`: an accredited
 //! verifier records the result of a verification with its evidence bundle,
-//! moving the partner one admission stage on (legal, then technical).
+//! moving the partner one admission stage on (legal, then technical). A
+//! technical audit attests an endpoint set, not a partner: it records the set's
+//! version, and a set changed since then can be attested again (the council
+//! cannot admit a set no auditor saw).
 
 use crate::context::{check_token, partner_mut, registry_mut, require_role, touch};
 use crate::errors::RegistryError;
@@ -58,7 +61,10 @@ fn attest_parsed(accounts: &mut Accounts, args: &Args, kind: AttestationKind) ->
     let mut registry = registry_mut(&mut accounts.registry)?;
     let mut partner_data = partner_mut(&mut accounts.partner)?;
     let partner = &mut *partner_data;
-    if !partner.stage.is(from) {
+    let reattesting_changed_set = matches!(kind, AttestationKind::Technical)
+        && partner.stage.is(to)
+        && partner.technical_endpoint_set_version != partner.endpoint_set_version;
+    if !partner.stage.is(from) && !reattesting_changed_set {
         return Err(RegistryError::WrongAdmissionStage.into());
     }
     // Revocation is final: a revoked applicant is attested no further.
@@ -81,6 +87,9 @@ fn attest_parsed(accounts: &mut Accounts, args: &Args, kind: AttestationKind) ->
     evidence.hash = args.evidence_hash;
     evidence.uri.assign(args.evidence_uri.as_bytes())?;
     *at = PodI64::new(now.unix_timestamp);
+    if matches!(kind, AttestationKind::Technical) {
+        partner.technical_endpoint_set_version = partner.endpoint_set_version;
+    }
     partner.stage = Stored::new(to);
     let revision = touch(partner, now.unix_timestamp)?;
 
@@ -92,6 +101,7 @@ fn attest_parsed(accounts: &mut Accounts, args: &Args, kind: AttestationKind) ->
         evidence_uri: Text(args.evidence_uri.as_bytes()),
         stage: Stored::new(to),
         revision: PodU32::new(revision),
+        endpoint_set_version: partner.endpoint_set_version,
     };
-    history::record(&mut registry.history, &now, &event)
+    history::record(&mut registry.history, &accounts.events, &now, &event)
 }

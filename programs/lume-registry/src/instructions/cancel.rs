@@ -39,5 +39,5 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     }
     proposal.status = Stored::new(ProposalStatus::Cancelled);
     let event = ProposalCancelled { proposal_id: proposal.proposal_id, proposer: proposal.proposer };
-    history::record(&mut registry.history, &runtime::now(), &event)
+    history::record(&mut registry.history, &accounts.events, &runtime::now(), &event)
 }

@@ -72,5 +72,5 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
         categories: args.categories,
     };
     let event = add_endpoint(partner, &partner_address, &mut accounts.endpoint, bump, &new, 0, &now)?;
-    history::record(&mut registry.history, &now, &event)
+    history::record(&mut registry.history, &accounts.events, &now, &event)
 }

@@ -15,7 +15,7 @@ use pinocchio::{account::AccountView, ProgramResult};
 
 crate::instruction_accounts! {
     /// Executes an approved proposal after its time lock (anyone may call).
-    /// Remaining accounts, by action: partner actions take the partner first;
+    /// Remaining accounts (after `event_authority` and `program`), by action: partner actions take the partner first;
     /// AddEndpoint then the new endpoint PDA; RemoveEndpoint and
     /// SetEndpointCategories the endpoint; IssueKey the new key PDA and, when
     /// it replaces one, the old key; RevokeKey the key; GrantRole and
@@ -36,7 +36,7 @@ crate::instruction_args! {
 pub fn process(all_accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     let mut accounts = Accounts::parse(all_accounts)?;
     Args::decode(data)?;
-    let remaining = &mut all_accounts[4..];
+    let remaining = &mut all_accounts[Accounts::COUNT..];
     let mut registry_data = registry_mut(&mut accounts.registry)?;
     let registry = &mut *registry_data;
     let mut proposal_data = load_mut::<Proposal>(&mut accounts.proposal, "proposal")?;
@@ -75,6 +75,7 @@ pub fn process(all_accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
             partner: proposal.partner,
             executor: *accounts.executor.address(),
             now,
+            events: accounts.events,
         },
     };
     actions::apply(&action, &mut execution)

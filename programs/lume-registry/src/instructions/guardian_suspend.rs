@@ -1,6 +1,8 @@
 //! `guardian_suspend`: in an emergency one guardian suspends a partner at
 //! once. The suspension lapses after the policy's limit unless an executed
-//! SuspendPartner proposal ratifies it.
+//! SuspendPartner proposal ratifies it. After a lapse the same partner cannot
+//! be guardian-suspended again until the council decided on its status or the
+//! policy's cool-down passed: no suspension for ever without a vote.
 
 use crate::context::{after, check_name, partner_mut, registry_mut, require_role, touch};
 use crate::errors::RegistryError;
@@ -47,6 +49,12 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
         return Err(RegistryError::WrongPartnerStatus.into());
     }
     let now = runtime::now();
+    let lapsed_at = partner.guardian_suspension_lapsed_at.get();
+    if lapsed_at != 0
+        && now.unix_timestamp < after(lapsed_at, registry.policy.guardian_resuspension_cooldown_seconds.get())?
+    {
+        return Err(RegistryError::GuardianSuspensionCoolingDown.into());
+    }
     let until = after(now.unix_timestamp, registry.policy.guardian_suspension_seconds.get())?;
     partner.status_before_suspension = old_status;
     partner.status = Stored::new(PartnerStatus::Suspended);
@@ -64,5 +72,5 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
         reason: Text(args.reason.as_bytes()),
         revision: PodU32::new(revision),
     };
-    history::record(&mut registry.history, &now, &event)
+    history::record(&mut registry.history, &accounts.events, &now, &event)
 }

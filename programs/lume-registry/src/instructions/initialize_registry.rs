@@ -31,9 +31,8 @@ crate::instruction_accounts! {
         registry: [writable],
         /// The program's upgrade authority; pays for the registry account.
         authority: [writable, signer],
-        /// This program's account (its data names the ProgramData account).
-        program: [; address = crate::ID],
-        /// The program's ProgramData account (holds the upgrade authority).
+        /// The program's ProgramData account (holds the upgrade authority),
+        /// named by the data of the trailing `program` account.
         program_data: [],
         system_program: [; address = crate::SYSTEM_PROGRAM_ID],
     }
@@ -63,7 +62,7 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     let args = Args::decode(data)?;
 
     check_uninitialized(&accounts.registry, "registry")?;
-    check_upgrade_authority(&accounts.program, &accounts.program_data, accounts.authority.address())?;
+    check_upgrade_authority(&accounts.events.program, &accounts.program_data, accounts.authority.address())?;
     check_registry_address(&accounts.registry)?;
     check_council(args.council.as_slice(), args.threshold)?;
     check_policy(&args.policy, args.time_lock_seconds)?;
@@ -102,7 +101,7 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
         policy: registry.policy,
         categories: TextList(&registry.categories[..args.categories.len()]),
     };
-    history::record(&mut registry.history, &now, &event)?;
+    history::record(&mut registry.history, &accounts.events, &now, &event)?;
     Ok(())
 }
 
@@ -175,7 +174,8 @@ pub(crate) fn check_policy(policy: &Policy, time_lock_seconds: u32) -> Result<()
         && within(policy.deviation_window_seconds, 60, 366 * DAY)
         && within(policy.guardian_suspension_seconds, 60, 30 * DAY)
         && within(policy.proposal_lifetime_seconds, 60, 366 * DAY)
-        && policy.key_rotation_grace_seconds.get() <= 90 * DAY;
+        && policy.key_rotation_grace_seconds.get() <= 90 * DAY
+        && within(policy.guardian_resuspension_cooldown_seconds, 60, 366 * DAY);
     if valid {
         Ok(())
     } else {

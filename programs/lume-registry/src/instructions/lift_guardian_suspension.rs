@@ -40,6 +40,8 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     partner.status = Stored::new(back_to);
     partner.suspended_by_guardian = Address::default();
     partner.suspension_expires_at = PodI64::new(0);
+    // Starts the cool-down before a guardian may suspend this partner again.
+    partner.guardian_suspension_lapsed_at = PodI64::new(now.unix_timestamp);
     let revision = touch(&mut partner, now.unix_timestamp)?;
     let event = PartnerStatusChanged {
         partner: partner_address,
@@ -52,5 +54,5 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
         reason: Text(b""),
         revision: PodU32::new(revision),
     };
-    history::record(&mut registry.history, &now, &event)
+    history::record(&mut registry.history, &accounts.events, &now, &event)
 }

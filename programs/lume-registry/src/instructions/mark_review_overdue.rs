@@ -54,5 +54,5 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
         reason: Text(b""),
         revision: PodU32::new(revision),
     };
-    history::record(&mut registry.history, &now, &event)
+    history::record(&mut registry.history, &accounts.events, &now, &event)
 }

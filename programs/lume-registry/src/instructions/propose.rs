@@ -123,5 +123,5 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
         evidence_uri: Text(args.evidence_uri.as_bytes()),
         action: RawAction(args.action.raw),
     };
-    history::record(&mut registry.history, &now, &event)
+    history::record(&mut registry.history, &accounts.events, &now, &event)
 }

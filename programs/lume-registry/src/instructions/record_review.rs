@@ -81,5 +81,5 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
         status: partner.status,
         revision: PodU32::new(revision),
     };
-    history::record(&mut registry.history, &now, &event)
+    history::record(&mut registry.history, &accounts.events, &now, &event)
 }

@@ -74,5 +74,5 @@ pub fn vote(accounts: &mut [AccountView], data: &[u8], approve: bool) -> Program
         rejection_count: proposal.rejection_count,
         status: proposal.status,
     };
-    history::record(&mut registry.history, &now, &event)
+    history::record(&mut registry.history, &accounts.events, &now, &event)
 }

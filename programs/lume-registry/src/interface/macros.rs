@@ -130,16 +130,24 @@ macro_rules! instruction_accounts {
         $(#[doc = $doc])*
         pub struct Accounts {
             $( $(#[doc = $fdoc])* pub $field: pinocchio::AccountView, )*
+            /// `event_authority` and `program`, which every instruction takes
+            /// last (as Anchor's `#[event_cpi]` does) to emit its events.
+            pub events: $crate::event_cpi::EventCpi,
         }
 
         impl Accounts {
+            /// How many accounts the instruction takes, the two event
+            /// accounts included; remaining accounts follow them.
+            pub const COUNT: usize = [$(stringify!($field),)*].len() + 2;
+
             /// Takes the accounts in declaration order and checks their flags.
             /// Extra accounts are ignored.
             #[inline(always)]
             pub fn parse(accounts: &[pinocchio::AccountView]) -> Result<Self, pinocchio::error::ProgramError> {
-                let [$($field,)* ..] = accounts else {
+                let [$($field,)* event_authority, program, ..] = accounts else {
                     return Err($crate::errors::RegistryError::MissingAccounts.into());
                 };
+                let events = $crate::event_cpi::EventCpi::parse(event_authority, program)?;
                 $(
                     // An optional account the client left out arrives as the
                     // program id (Anchor's convention) and skips its checks.
@@ -150,7 +158,7 @@ macro_rules! instruction_accounts {
                         $( $crate::checks::check_address($field, &$address, stringify!($field))?; )?
                     }
                 )*
-                Ok(Self { $($field: *$field,)* })
+                Ok(Self { $($field: *$field,)* events })
             }
 
             #[cfg(feature = "idl-build")]
@@ -173,6 +181,13 @@ macro_rules! instruction_accounts {
                     $( entry["address"] = json!($crate::interface::idl::base58(&$address)); )?
                     list.push(entry);
                 )*
+                // Anchor's `#[event_cpi]` accounts: its clients resolve them
+                // from the seeds and the address.
+                list.push(json!({
+                    "name": "event_authority",
+                    "pda": { "seeds": [{ "kind": "const", "value": $crate::event_cpi::EVENT_AUTHORITY_SEED }] },
+                }));
+                list.push(json!({ "name": "program", "address": $crate::interface::idl::base58(&$crate::ID) }));
                 list
             }
         }

@@ -100,7 +100,14 @@ crate::pod_struct! {
         pub last_proposal_id: PodU64,
         pub created_at: PodI64,
         pub updated_at: PodI64,
-        pub reserved: [u8; 64],
+        /// The endpoint-set version the technical auditor attested: the council can only
+        /// admit that set (taken from `reserved`, so the layout keeps its size).
+        pub technical_endpoint_set_version: PodU32,
+        /// When an unratified guardian suspension was last lifted as lapsed (0 = none since the
+        /// council last decided on the partner's status): guardians wait out the policy's
+        /// cool-down from here before suspending it again.
+        pub guardian_suspension_lapsed_at: PodI64,
+        pub reserved: [u8; 52],
     }
 }
 

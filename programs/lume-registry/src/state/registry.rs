@@ -39,6 +39,9 @@ crate::pod_struct! {
         pub proposal_lifetime_seconds: PodU32,
         /// How long a replaced infrastructure key stays valid after rotation.
         pub key_rotation_grace_seconds: PodU32,
+        /// After a guardian suspension lapsed unratified, how long before a guardian may
+        /// suspend the same partner again (sooner only once the council decided on it).
+        pub guardian_resuspension_cooldown_seconds: PodU32,
     }
 }
 
@@ -75,8 +78,8 @@ crate::pod_struct! {
         pub history: HistoryChain,
         /// Unix time of initialization.
         pub created_at: PodI64,
-        /// Space kept for future fields.
-        pub reserved: [u8; 64],
+        /// Space kept for future fields (4 bytes went to the policy's cool-down).
+        pub reserved: [u8; 60],
     }
 }
 

@@ -57,7 +57,7 @@ pub fn add(execution: &mut Execution, host: &[u8], port: u16, protocol: Protocol
     )?;
     let new = NewEndpoint { host, port, protocol, categories };
     let event = add_endpoint(&mut partner, &ctx.partner, endpoint_account, bump, &new, ctx.proposal_id, &ctx.now)?;
-    history::record(&mut execution.registry.history, &ctx.now, &event)
+    history::record(&mut execution.registry.history, &ctx.events, &ctx.now, &event)
 }
 
 pub fn remove(execution: &mut Execution, index: u16) -> ProgramResult {
@@ -81,7 +81,7 @@ pub fn remove(execution: &mut Execution, index: u16) -> ProgramResult {
         proposal_id: PodU64::new(ctx.proposal_id),
         revision: PodU32::new(revision),
     };
-    history::record(&mut execution.registry.history, &ctx.now, &event)
+    history::record(&mut execution.registry.history, &ctx.events, &ctx.now, &event)
 }
 
 pub fn set_categories(execution: &mut Execution, index: u16, categories: u64) -> ProgramResult {
@@ -105,5 +105,5 @@ pub fn set_categories(execution: &mut Execution, index: u16, categories: u64) ->
         proposal_id: PodU64::new(ctx.proposal_id),
         revision: PodU32::new(revision),
     };
-    history::record(&mut execution.registry.history, &ctx.now, &event)
+    history::record(&mut execution.registry.history, &ctx.events, &ctx.now, &event)
 }

@@ -41,7 +41,7 @@ pub fn grant_role(execution: &mut Execution, role: Role, holder: &Address) -> Pr
         active: PodBool::new(true),
         proposal_id: PodU64::new(ctx.proposal_id),
     };
-    history::record(&mut execution.registry.history, &ctx.now, &event)
+    history::record(&mut execution.registry.history, &ctx.events, &ctx.now, &event)
 }
 
 pub fn revoke_role(execution: &mut Execution, role: Role, holder: &Address) -> ProgramResult {
@@ -63,7 +63,7 @@ pub fn revoke_role(execution: &mut Execution, role: Role, holder: &Address) -> P
         active: PodBool::new(false),
         proposal_id: PodU64::new(ctx.proposal_id),
     };
-    history::record(&mut execution.registry.history, &ctx.now, &event)
+    history::record(&mut execution.registry.history, &ctx.events, &ctx.now, &event)
 }
 
 pub fn add_category(execution: &mut Execution, name: &[u8]) -> ProgramResult {
@@ -78,7 +78,7 @@ pub fn add_category(execution: &mut Execution, name: &[u8]) -> ProgramResult {
     registry.category_count = index + 1;
     let event =
         CategoryChanged { index, name: Text(name), old_name: Text(b""), proposal_id: PodU64::new(ctx.proposal_id) };
-    history::record(&mut registry.history, &ctx.now, &event)
+    history::record(&mut registry.history, &ctx.events, &ctx.now, &event)
 }
 
 pub fn rename_category(execution: &mut Execution, index: u8, name: &[u8]) -> ProgramResult {
@@ -96,7 +96,7 @@ pub fn rename_category(execution: &mut Execution, index: u8, name: &[u8]) -> Pro
         old_name: Text(old.as_bytes()),
         proposal_id: PodU64::new(ctx.proposal_id),
     };
-    history::record(&mut registry.history, &ctx.now, &event)
+    history::record(&mut registry.history, &ctx.events, &ctx.now, &event)
 }
 
 pub fn set_policy(execution: &mut Execution, policy: &Policy, time_lock_seconds: u32) -> ProgramResult {
@@ -111,7 +111,7 @@ pub fn set_policy(execution: &mut Execution, policy: &Policy, time_lock_seconds:
     };
     registry.policy = *policy;
     registry.time_lock_seconds = PodU32::new(time_lock_seconds);
-    history::record(&mut registry.history, &ctx.now, &event)
+    history::record(&mut registry.history, &ctx.events, &ctx.now, &event)
 }
 
 /// Replaces the council and moves to a new epoch: every proposal of the old
@@ -133,5 +133,5 @@ pub fn set_council(execution: &mut Execution, members: &[Address], threshold: u8
         proposal_id: PodU64::new(ctx.proposal_id),
     };
     let history = &mut registry.history;
-    history::record(history, &ctx.now, &event)
+    history::record(history, &ctx.events, &ctx.now, &event)
 }

@@ -3,6 +3,7 @@
 //! with `replaces`: the key being rotated out.
 
 use super::{target_partner, Execution};
+use crate::checks::check_distinct;
 use crate::context::{after, create_pda, increment_u16, increment_u32, touch};
 use crate::errors::RegistryError;
 use crate::events::{KeyIssued, KeyRevoked};
@@ -69,6 +70,11 @@ pub fn issue(execution: &mut Execution, new: &NewKey) -> ProgramResult {
     let index = partner.next_key_index.get();
     let (key_slot, rest) = rest.split_at_mut(1.min(rest.len()));
     let key_account = key_slot.get_mut(0).ok_or(RegistryError::MissingAccounts)?;
+    // The new key and the key it replaces are both InfraKey accounts: one account passed as
+    // both is refused as such (before it could fail as "already initialized").
+    if let (Some(_), Some(old_account)) = (new.replaces, rest.first()) {
+        check_distinct(key_account, old_account, "key")?;
+    }
     let index_seed = index.to_le_bytes();
     let bump =
         create_pda::<InfraKey>(execution.executor, key_account, &[seeds::KEY, ctx.partner.as_ref(), &index_seed])?;
@@ -125,7 +131,7 @@ pub fn issue(execution: &mut Execution, new: &NewKey) -> ProgramResult {
         proposal_id: PodU64::new(ctx.proposal_id),
         revision: PodU32::new(revision),
     };
-    history::record(&mut execution.registry.history, &ctx.now, &event)
+    history::record(&mut execution.registry.history, &ctx.events, &ctx.now, &event)
 }
 
 pub fn revoke(execution: &mut Execution, index: u16, reason: RevocationReason) -> ProgramResult {
@@ -158,5 +164,5 @@ pub fn revoke(execution: &mut Execution, index: u16, reason: RevocationReason) -
         proposal_id: PodU64::new(ctx.proposal_id),
         revision: PodU32::new(revision),
     };
-    history::record(&mut execution.registry.history, &ctx.now, &event)
+    history::record(&mut execution.registry.history, &ctx.events, &ctx.now, &event)
 }

@@ -8,6 +8,7 @@ mod keys;
 mod partner;
 
 use crate::errors::RegistryError;
+use crate::event_cpi::EventCpi;
 use crate::runtime::Now;
 use crate::state::account::load_mut;
 use crate::state::{Partner, ProposalAction, Registry};
@@ -37,6 +38,8 @@ pub struct ActionContext {
     pub partner: Address,
     pub executor: Address,
     pub now: Now,
+    /// The accounts the action's event is emitted through.
+    pub events: EventCpi,
 }
 
 /// Remaining account `index`, or `MissingAccounts`.

@@ -29,6 +29,8 @@ fn change_status(
     let old_status = partner.status;
     partner.status = Stored::new(change.status);
     partner.last_proposal_id = PodU64::new(ctx.proposal_id);
+    // The council decided on the partner's status: guardians may suspend it again at once.
+    partner.guardian_suspension_lapsed_at = PodI64::new(0);
     let revision = touch(partner, ctx.now.unix_timestamp)?;
     let event = PartnerStatusChanged {
         partner: ctx.partner,
@@ -41,7 +43,7 @@ fn change_status(
         reason: Text(change.reason),
         revision: PodU32::new(revision),
     };
-    history::record(&mut registry.history, &ctx.now, &event)
+    history::record(&mut registry.history, &ctx.events, &ctx.now, &event)
 }
 
 /// Admits a partner that passed both verifications, with the endpoint set the
@@ -58,6 +60,9 @@ pub fn approve(execution: &mut Execution, endpoint_set_version: u32) -> ProgramR
     }
     if partner.endpoint_set_version.get() != endpoint_set_version {
         return Err(RegistryError::EndpointSetChanged.into());
+    }
+    if partner.technical_endpoint_set_version != partner.endpoint_set_version {
+        return Err(RegistryError::TechnicalAttestationStale.into());
     }
     if partner.active_endpoints.get() == 0 {
         return Err(RegistryError::NoEndpoints.into());
@@ -148,5 +153,5 @@ pub fn set_traffic_model(execution: &mut Execution, model: &TrafficModel) -> Pro
         proposal_id: PodU64::new(ctx.proposal_id),
         revision: PodU32::new(revision),
     };
-    history::record(&mut execution.registry.history, &ctx.now, &event)
+    history::record(&mut execution.registry.history, &ctx.events, &ctx.now, &event)
 }
