@@ -7,6 +7,7 @@ import { gql } from "./api.js";
 
 export interface HistoryItem {
   changeIndex: number;
+  signature: string;
   raw: string;
 }
 
@@ -18,7 +19,7 @@ export async function downloadHistory(onProgress: (count: number) => void): Prom
   for (;;) {
     const after = all.at(-1)?.changeIndex ?? 0;
     const { history } = await gql<{ history: HistoryItem[] }>(
-      "query ($after: Int, $first: Int) { history(afterChangeIndex: $after, first: $first) { changeIndex raw } }",
+      "query ($after: Int, $first: Int) { history(afterChangeIndex: $after, first: $first) { changeIndex signature raw } }",
       { after, first: PAGE },
     );
     all.push(...history);
@@ -27,7 +28,7 @@ export async function downloadHistory(onProgress: (count: number) => void): Prom
   }
 }
 
-function base64Bytes(text: string): Uint8Array<ArrayBuffer> {
+export function base64Bytes(text: string): Uint8Array<ArrayBuffer> {
   const binary = atob(text);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
@@ -43,7 +44,7 @@ export type ReplayResult =
   | { ok: false; count: number; head: string; changeIndex: number; problem: string };
 
 /** The change index an event's bytes carry (after its 8-byte discriminator, little-endian u64). */
-function embeddedChangeIndex(raw: Uint8Array): number {
+export function embeddedChangeIndex(raw: Uint8Array): number {
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   return raw.length < 16 ? -1 : Number(view.getBigUint64(8, true));
 }

@@ -2,7 +2,15 @@
 // untampered: downloaded, replayed in this browser, compared with the head read from the chain.
 import { useEffect, useState } from "preact/hooks";
 import { explorerConfig, gql } from "../api.js";
-import { chainHead, downloadHistory, replay } from "../hash-chain.js";
+import { chainEventsOf } from "../chain-events.js";
+import {
+  base64Bytes,
+  chainHead,
+  downloadHistory,
+  embeddedChangeIndex,
+  type HistoryItem,
+  replay,
+} from "../hash-chain.js";
 import { useLiveVersion } from "../live.js";
 
 type Check =
@@ -13,6 +21,34 @@ type Check =
   | { state: "error"; message: string };
 
 const RPC_STORAGE_KEY = "lume-explorer-rpc-url";
+
+/**
+ * After a replay that misses the chain's head: compares each change the indexer serves with the
+ * bytes its transaction carries on chain, in order, and names the first that differs.
+ */
+async function firstDifference(
+  rpcUrl: string,
+  programId: string,
+  events: HistoryItem[],
+  onStep: (step: string) => void,
+): Promise<string | null> {
+  const bySignature = new Map<string, Uint8Array[]>();
+  for (const event of events) {
+    onStep(`Finding the first change that differs from the chain… change ${event.changeIndex} of ${events.length}`);
+    let onChain = bySignature.get(event.signature);
+    if (onChain === undefined) {
+      onChain = await chainEventsOf(rpcUrl, event.signature, programId);
+      bySignature.set(event.signature, onChain);
+    }
+    const served = base64Bytes(event.raw);
+    const recorded = onChain.find((bytes) => embeddedChangeIndex(bytes) === event.changeIndex);
+    if (recorded === undefined)
+      return `Change ${event.changeIndex}: its transaction ${event.signature} on chain carries no such change.`;
+    if (recorded.length !== served.length || recorded.some((b, i) => b !== served[i]))
+      return `Change ${event.changeIndex} differs from the chain: the indexer serves other bytes than transaction ${event.signature} recorded.`;
+  }
+  return null;
+}
 
 async function runCheck(rpcUrl: string, onStep: (step: string) => void): Promise<Check> {
   const config = await explorerConfig();
@@ -45,12 +81,14 @@ async function runCheck(rpcUrl: string, onStep: (step: string) => void): Promise
       message: `The indexer serves ${result.count} changes, more than the ${chain.changeCount} the chain counts.`,
       detail: "An index from another chain, or invented changes.",
     };
-  if (result.head !== chain.head)
+  if (result.head !== chain.head) {
+    const first = await firstDifference(rpcUrl, config.programId, events, onStep);
     return {
       state: "bad",
       message: `The replayed history does not reach the chain's head: at least one of the ${result.count} changes was altered, dropped or reordered.`,
-      detail: `Replayed ${result.head}; on chain ${chain.head}.`,
+      detail: `${first ?? "Every change matches its transaction, yet the head differs."} Replayed ${result.head}; on chain ${chain.head}.`,
     };
+  }
   return { state: "ok", count: result.count, head: result.head, slot: chain.slot, rpcUrl, ms };
 }
 
