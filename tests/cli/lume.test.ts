@@ -328,6 +328,7 @@ describe("lume CLI (surfnet)", function () {
     assert.equal(status.status, "active");
     assert.equal(status.stage, "admitted");
     assert.equal(status.endpoints.length, 2);
+    assert.equal(status.technicallyAttestedSetVersion, status.endpointSetVersion);
   });
 
   it("partner keys generate + request key issue/revoke + endpoint add/remove, executed by the council", async () => {

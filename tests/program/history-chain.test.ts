@@ -1,5 +1,6 @@
 // The tamper-evident history: a long mixed sequence of changes (every event kind), replayed
-// from the transactions' `Program data:` log entries as an indexer or auditor would, must fold
+// from the transactions' event instructions (the registry's self-CPI, an inner instruction) as an
+// indexer or auditor would, must fold
 // (head = sha256(head || event bytes), from 32 zero bytes) to the head and change count the
 // registry stores on-chain; dropping, altering or swapping any single event breaks that.
 import assert from "node:assert/strict";

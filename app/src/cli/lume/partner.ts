@@ -281,6 +281,8 @@ export function registerPartner(program: Command, action: Action): void {
           nextReviewAt: timeText(p.nextReviewAt),
           suspensionExpiresAt: timeText(p.suspensionExpiresAt),
           endpointSetVersion: p.endpointSetVersion,
+          /** The set version the technical auditor attested (0: none yet); only it can be admitted. */
+          technicallyAttestedSetVersion: p.technicalEndpointSetVersion,
           endpoints: endpoints
             .map(({ account: e }) => ({
               index: e.index,
@@ -307,7 +309,7 @@ export function registerPartner(program: Command, action: Action): void {
             `partner #${data.id} ${data.legalName} (${data.jurisdiction}) ${data.address}`,
             `  status ${data.status}, stage ${data.stage}, next review ${data.nextReviewAt}${data.suspensionExpiresAt === "-" ? "" : `, suspension until ${data.suspensionExpiresAt}`}`,
             `  traffic model: ${data.trafficModel.categories.join(", ")}; ${data.trafficModel.maxRequestsPerSecond} req/s, burst ${data.trafficModel.burst}, ${data.trafficModel.maxBandwidthKbps} kbit/s`,
-            `  endpoints (set version ${data.endpointSetVersion}):`,
+            `  endpoints (set version ${data.endpointSetVersion}; technical audit attested version ${data.technicallyAttestedSetVersion}):`,
             ...data.endpoints.map(
               (e) => `    #${e.index} ${e.protocol}://${e.host}:${e.port} [${e.categories.join(", ")}] ${e.status}`,
             ),
