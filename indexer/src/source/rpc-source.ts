@@ -37,7 +37,7 @@ async function retry<T>(fn: () => Promise<T>, attempts = 8): Promise<T> {
 
 interface WebSocketInternals {
   _rpcWebSocket: {
-    on(event: string, cb: () => void): void;
+    on(event: string, cb: (...args: unknown[]) => void): void;
     close(code?: number): void;
     setAutoReconnect(on: boolean): void;
   };
@@ -46,6 +46,7 @@ interface WebSocketInternals {
 
 export class RpcSource implements ChainSource {
   readonly name = "rpc";
+  readonly streamsAccounts = true;
   readonly connection: Connection;
   private readonly commitment: Commitment;
   private readonly registry: PublicKey;
@@ -77,9 +78,9 @@ export class RpcSource implements ChainSource {
     this.sink = sink;
     this.watchWebSocket();
     this.subscribe(sink);
-    await this.backfill(sink);
     const staleAfter = this.options.staleAfterMs ?? 15_000;
     this.lastSlotAt = Date.now();
+    // Watching before the first backfill: should it fail, the watchdog's repair retries it.
     this.watchdog = setInterval(
       () => {
         if (Date.now() - this.lastSlotAt > staleAfter)
@@ -87,15 +88,27 @@ export class RpcSource implements ChainSource {
       },
       Math.max(50, Math.min(1_000, staleAfter / 4)),
     );
+    await this.backfill(sink);
   }
 
-  /** web3.js reconnects on its own and resubscribes; a second "open" means we may have missed updates. */
+  /**
+   * web3.js reconnects on its own and resubscribes; a second "open" means we may have missed
+   * updates. A closed or refused socket is reported at once: nothing streams until it reopens.
+   */
   private watchWebSocket(): void {
     const ws = (this.connection as unknown as WebSocketInternals)._rpcWebSocket;
     ws.on("open", () => {
       this.opened += 1;
+      this.sink?.streamClosed?.(null);
       if (this.opened > 1 && !this.stopped) void this.repair("websocket reconnected", false);
     });
+    ws.on("close", () => {
+      if (!this.stopped) this.sink?.streamClosed?.(`the websocket to ${this.wsUrl} is closed; reconnecting`);
+    });
+  }
+
+  private get wsUrl(): string {
+    return (this.connection as unknown as { _rpcWsEndpoint?: string })._rpcWsEndpoint ?? this.options.wsUrl ?? "?";
   }
 
   private subscribe(sink: IngestSink): void {

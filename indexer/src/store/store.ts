@@ -32,6 +32,12 @@ export interface EventRow {
 /** A stored transaction: the decoded one without its events (those have their own table). */
 export type TransactionRow = Omit<DecodedTransaction, "events">;
 
+/** Which chain an index belongs to: the cluster (its genesis hash) and the program. */
+export interface ChainIdentity {
+  genesisHash: string;
+  programId: string;
+}
+
 export interface Checkpoint {
   source: string;
   slot: number;
@@ -483,6 +489,45 @@ export class IndexerStore {
       this.sql("DELETE FROM transactions").run();
       this.sql("DELETE FROM checkpoints WHERE source LIKE '%:transactions'").run();
     })();
+  }
+
+  /** The chain this index belongs to, as recorded on its first read of the chain (undefined before). */
+  chainIdentity(): ChainIdentity | undefined {
+    const rows = this.sql("SELECT key, value FROM chain_identity").all() as { key: string; value: string }[];
+    const values = new Map(rows.map((r) => [r.key, r.value]));
+    const genesisHash = values.get("genesisHash");
+    const programId = values.get("programId");
+    return genesisHash === undefined || programId === undefined ? undefined : { genesisHash, programId };
+  }
+
+  recordChainIdentity(identity: ChainIdentity): void {
+    const put = this.sql("INSERT OR REPLACE INTO chain_identity(key, value) VALUES (?, ?)");
+    this.db.transaction(() => {
+      put.run("genesisHash", identity.genesisHash);
+      put.run("programId", identity.programId);
+    })();
+  }
+
+  /** Forgets everything indexed (accounts, history, checkpoints, the chain identity): a rebuild from scratch. */
+  clear(): void {
+    this.db.transaction(() => {
+      for (const table of ["accounts", "transactions", "events", "checkpoints", "chain_identity"])
+        this.sql(`DELETE FROM ${table}`).run();
+    })();
+  }
+
+  /**
+   * Where to resume fetching transactions so that every change after `changeIndex` is fetched
+   * again: the newest stored transaction before the one holding change `changeIndex` (that one
+   * may hold later changes too). Null: from the start.
+   */
+  signatureBeforeChange(changeIndex: number): string | null {
+    const row = this.sql(
+      `SELECT signature FROM events
+        WHERE change_index < ? AND signature != (SELECT signature FROM events WHERE change_index = ?)
+        ORDER BY change_index DESC LIMIT 1`,
+    ).get(changeIndex, changeIndex) as { signature: string } | undefined;
+    return row?.signature ?? null;
   }
 
   eventCount(): number {

@@ -1,0 +1,187 @@
+// Health is a claim about the chain, not about the SQLite file: an index that has not read its
+// chain, reads another chain, or cannot read it any more says so (/healthz 503, authorize
+// refuses), and heals without a person once it can. A real surfnet behind an RpcProxy the test
+// makes misbehave, a real SQLite file, the real GraphQL server over HTTP.
+import assert from "node:assert/strict";
+import type { AddressInfo } from "node:net";
+import { createServer } from "node:net";
+import anchor from "@coral-xyz/anchor";
+import { Keypair } from "@solana/web3.js";
+import { pino } from "pino";
+import type { ApiServer } from "../../indexer/src/api/server.js";
+import { Indexer, type IndexerOptions } from "../../indexer/src/indexer.js";
+import { addresses, type PartnerHandle, type RegistryFixture } from "../support/registry-fixture.js";
+import { RpcProxy } from "../support/rpc-proxy.js";
+import { RunningScript } from "../support/scripts.js";
+import { useRegistrySurfnet } from "../support/surfnet.js";
+import { caughtUp, newIndexer, query, startApiServer, surfnetFixture, tempDir, until } from "./support.js";
+
+const YEAR = 365 * 86_400;
+
+/** A loopback URL nothing listens on (a port that was free a moment ago). */
+async function closedPortUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
+}
+
+/** What /healthz answers (IndexerStatus plus ok). */
+interface Health {
+  ok: boolean;
+  degraded: string | null;
+  historyIncomplete: string | null;
+  chainSlot: number;
+  lag: number;
+}
+
+interface Served {
+  indexer: Indexer;
+  api: ApiServer;
+  lines: string[];
+  /** Resolves once `start()` returned (it waits for the chain). */
+  started: Promise<void>;
+  stop(): Promise<void>;
+}
+
+describe("indexer health comes from the chain (surfnet, RPC proxy, SQLite, GraphQL over HTTP)", function () {
+  this.timeout(180_000);
+  const running: Served[] = [];
+  afterEach(async () => {
+    for (const served of running.splice(0)) await served.stop();
+  });
+  after(() => tmp.remove());
+  const net = useRegistrySurfnet();
+  const tmp = tempDir();
+  let f: RegistryFixture;
+  let partner: PartnerHandle;
+  const key = Keypair.generate();
+
+  before(async () => {
+    f = await surfnetFixture(net);
+    partner = await f.admittedPartner();
+    const now = await f.now();
+    f.assertOk(
+      await f.pass(
+        {
+          issueKey: {
+            publicKey: Array.from(key.publicKey.toBuffer()),
+            endpoints: [],
+            validFrom: new anchor.BN(now),
+            validUntil: new anchor.BN(now + YEAR),
+            replaces: null,
+          },
+        },
+        partner.address,
+        [partner.address, addresses.key(partner.address, 0)],
+      ),
+      "issue key",
+    );
+    // The index file every test starts from, built while the chain was reachable.
+    const built = newIndexer(net, tmp.dbPath);
+    await built.start();
+    await caughtUp(built, f);
+    await built.stop();
+  });
+
+  /** An indexer on the shared file with its GraphQL server; `start()` runs in the background. */
+  async function serve(options: Partial<IndexerOptions> = {}): Promise<Served> {
+    const lines: string[] = [];
+    const logger = pino({ level: "info" }, { write: (line: string) => void lines.push(line) });
+    const indexer = new Indexer({
+      rpcUrl: net.surfnet.rpcUrl,
+      wsUrl: net.surfnet.wsUrl,
+      dbPath: tmp.dbPath,
+      staleAfterMs: 2_000,
+      finalityPollMs: 500,
+      logger,
+      ...options,
+    });
+    const api = await startApiServer(indexer, { port: 0 });
+    const started = indexer.start();
+    started.catch(() => undefined);
+    const served: Served = {
+      indexer,
+      api,
+      lines,
+      started,
+      stop: async () => {
+        await api.close();
+        await indexer.stop();
+      },
+    };
+    running.push(served);
+    return served;
+  }
+
+  async function healthz(api: ApiServer): Promise<{ status: number; body: Health }> {
+    const res = await fetch(api.url.replace("/graphql", "/healthz"));
+    return { status: res.status, body: (await res.json()) as Health };
+  }
+
+  async function authorize(api: ApiServer): Promise<{ allowed: boolean; reason: string }> {
+    const data = await query(
+      api,
+      'query($p: String!, $k: String!) { authorize(partner: $p, key: $k, endpoint: "api.partner.example", category: "api-read") { allowed reason } }',
+      { p: partner.address.toBase58(), k: key.publicKey.toBase58() },
+    );
+    return data.authorize;
+  }
+
+  it("serves healthy and authorizes on a reachable chain (the baseline the faults below break)", async () => {
+    const { api, started, indexer } = await serve();
+    await started;
+    await caughtUp(indexer, f);
+    assert.equal((await healthz(api)).status, 200);
+    assert.deepEqual(await authorize(api), { allowed: true, reason: "ok" });
+  });
+
+  it("before its first chain read it is not healthy and authorizes nothing; an unreachable RPC is retried in words", async () => {
+    const proxy = await RpcProxy.start(net.surfnet.rpcUrl, "refuse");
+    try {
+      const { api, lines, started, indexer } = await serve({ rpcUrl: proxy.url });
+      await until("a retry in the log", () => lines.some((l) => l.includes("cannot reach the chain")), 10_000);
+      const health = await healthz(api);
+      assert.equal(health.status, 503);
+      assert.match(health.body.degraded ?? "", /has not read the chain yet/);
+      const answer = await authorize(api);
+      assert.equal(answer.allowed, false);
+      assert.match(answer.reason, /has not read the chain yet/);
+      const retry = JSON.parse(lines.find((l) => l.includes("cannot reach the chain"))!);
+      assert.match(retry.msg, new RegExp(`cannot reach the chain at ${proxy.url}`));
+      assert.ok(!lines.some((l) => /\n\s+at /.test(l)), "no stack trace in the log");
+
+      proxy.mode = "forward"; // the RPC node comes back: healthy without a restart
+      await started;
+      await caughtUp(indexer, f);
+      assert.equal((await healthz(api)).status, 200);
+      assert.deepEqual(await authorize(api), { allowed: true, reason: "ok" });
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it("lume-indexer start on an unreachable RPC: retries in words, no stack trace, and Ctrl-C stops it", async () => {
+    const deadRpc = await closedPortUrl();
+    const script = RunningScript.start("indexer/src/cli.ts", [
+      "start",
+      "--rpc-url",
+      deadRpc,
+      "--db",
+      `${tmp.dir}/unreachable.sqlite`,
+      "--port",
+      "0",
+    ]);
+    await until("a retry on stderr", () => script.stderr.includes(`cannot reach the chain at ${deadRpc}`), 20_000);
+    await until("a second retry", () => script.stderr.split("cannot reach the chain").length > 2, 10_000);
+    const stoppedAt = Date.now();
+    const result = await script.stop("SIGINT", 10_000);
+    assert.equal(result.signal, null, "stopped by itself, not killed");
+    assert.equal(result.code, 0, result.stderr);
+    assert.ok(Date.now() - stoppedAt < 5_000, "stops within 5 s");
+    assert.match(result.stderr, /ECONNREFUSED/);
+    assert.doesNotMatch(result.stderr, /\n\s+at /, "no stack trace");
+    assert.doesNotMatch(result.stderr, /TypeError/);
+  });
+});
