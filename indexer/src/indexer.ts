@@ -381,14 +381,9 @@ export class Indexer implements IngestSink {
     return null;
   }
 
-  /** Null while the stored history holds every change the stored registry counts; otherwise what is missing. */
+  /** Null while the stored history is exactly the changes the stored registry counts; otherwise what is wrong with it. */
   get historyIncomplete(): string | null {
-    if (this.historyMismatch !== null) return this.historyMismatch;
-    const onChain = this.onChainChangeCount();
-    const contiguous = this.store.contiguousChangeIndex();
-    if (onChain !== null && contiguous < onChain)
-      return `history incomplete: ${contiguous} of ${onChain} changes stored; fetching the rest`;
-    return null;
+    return this.historyMismatch ?? this.gap();
   }
 
   /** How far the index trails the chain: from the last slot it was known complete at (growing while the chain cannot be read). */
@@ -501,12 +496,14 @@ export class Indexer implements IngestSink {
       });
   }
 
-  /** A hole in the history, or fewer events than the registry counts; null when neither. */
+  /** A hole in the history, fewer events than the registry counts, or more; null when none. */
   private gap(): string | null {
     const contiguous = this.store.contiguousChangeIndex();
     const onChain = this.onChainChangeCount();
-    if (contiguous !== this.store.eventCount()) return `hole in history after change ${contiguous}`;
-    if (onChain !== null && contiguous < onChain) return `history behind the registry (${contiguous} < ${onChain})`;
+    if (contiguous !== this.store.eventCount())
+      return `history incomplete: a hole after change ${contiguous}; fetching the rest`;
+    if (onChain !== null && contiguous < onChain)
+      return `history incomplete: ${contiguous} of ${onChain} changes stored; fetching the rest`;
     if (onChain !== null && contiguous > onChain)
       return `history ahead of the chain: ${contiguous} changes stored, the registry counts ${onChain}`;
     return null;

@@ -3,13 +3,18 @@
 // refuses), and heals without a person once it can. A real surfnet behind an RpcProxy the test
 // makes misbehave, a real SQLite file, the real GraphQL server over HTTP.
 import assert from "node:assert/strict";
+import { copyFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { createServer } from "node:net";
+import { join } from "node:path";
 import anchor from "@coral-xyz/anchor";
 import { Keypair } from "@solana/web3.js";
 import { pino } from "pino";
 import type { ApiServer } from "../../indexer/src/api/server.js";
+import { RegistryDecoder } from "../../indexer/src/decoder/decoder.js";
 import { Indexer, type IndexerOptions } from "../../indexer/src/indexer.js";
+import { IndexerStore } from "../../indexer/src/store/store.js";
+import { verify } from "../../indexer/src/verify/verify.js";
 import { addresses, type PartnerHandle, type RegistryFixture } from "../support/registry-fixture.js";
 import { RpcProxy } from "../support/rpc-proxy.js";
 import { RunningScript } from "../support/scripts.js";
@@ -17,6 +22,9 @@ import { useRegistrySurfnet } from "../support/surfnet.js";
 import { caughtUp, newIndexer, query, startApiServer, surfnetFixture, tempDir, until } from "./support.js";
 
 const YEAR = 365 * 86_400;
+
+/** Mainnet-beta's genesis hash: an index copied from there. */
+const MAINNET_GENESIS = "5eykt4UsFv8P8NJdTREpY1vzqKqZKvdpKuc147dw2N9d";
 
 /** A loopback URL nothing listens on (a port that was free a moment ago). */
 async function closedPortUrl(): Promise<string> {
@@ -85,6 +93,23 @@ describe("indexer health comes from the chain (surfnet, RPC proxy, SQLite, Graph
     await built.stop();
   });
 
+  /** A copy of the index file built in `before` (closed, so one file holds it all). */
+  function copyIndex(name: string): string {
+    const path = join(tmp.dir, `${name}.sqlite`);
+    copyFileSync(tmp.dbPath, path);
+    return path;
+  }
+
+  const openStore = (path: string) => new IndexerStore(path, { decodeAccount: new RegistryDecoder().accountData });
+  function withStore<T>(path: string, read: (store: IndexerStore) => T): T {
+    const store = openStore(path);
+    try {
+      return read(store);
+    } finally {
+      store.close();
+    }
+  }
+
   /** An indexer on the shared file with its GraphQL server; `start()` runs in the background. */
   async function serve(options: Partial<IndexerOptions> = {}): Promise<Served> {
     const lines: string[] = [];
@@ -106,11 +131,13 @@ describe("indexer health comes from the chain (surfnet, RPC proxy, SQLite, Graph
       api,
       lines,
       started,
-      stop: async () => {
-        await api.close();
-        await indexer.stop();
-      },
+      stop: () =>
+        (stopping ??= (async () => {
+          await api.close();
+          await indexer.stop();
+        })()),
     };
+    let stopping: Promise<void> | undefined;
     running.push(served);
     return served;
   }
@@ -183,5 +210,72 @@ describe("indexer health comes from the chain (surfnet, RPC proxy, SQLite, Graph
     assert.match(result.stderr, /ECONNREFUSED/);
     assert.doesNotMatch(result.stderr, /\n\s+at /, "no stack trace");
     assert.doesNotMatch(result.stderr, /TypeError/);
+  });
+
+  it("an index of another cluster is refused in words, or dropped and rebuilt with rebuild", async () => {
+    const copy = copyIndex("other-cluster");
+    const store = openStore(copy);
+    const identity = store.chainIdentity()!;
+    assert.equal(identity.genesisHash, await net.connection.getGenesisHash(), "recorded on the first read");
+    store.recordChainIdentity({ ...identity, genesisHash: MAINNET_GENESIS });
+    store.close();
+
+    const refused = await serve({ dbPath: copy });
+    await assert.rejects(refused.started, (err: Error) => {
+      assert.equal(err.name, "ChainMismatchError");
+      assert.match(err.message, new RegExp(`genesis hash ${MAINNET_GENESIS}, but the RPC serves the cluster`));
+      assert.match(err.message, /--rebuild/);
+      return true;
+    });
+    await refused.stop();
+
+    const rebuilt = await serve({ dbPath: copy, rebuild: true });
+    await rebuilt.started;
+    await caughtUp(rebuilt.indexer, f);
+    assert.equal(rebuilt.indexer.store.chainIdentity()?.genesisHash, identity.genesisHash);
+    assert.ok(rebuilt.lines.some((l) => l.includes("dropping it and rebuilding")));
+  });
+
+  describe("pointed at a chain that was reset with the same genesis hash (two surfnets started together share one)", () => {
+    const reset = useRegistrySurfnet();
+    let g: RegistryFixture;
+    before(async () => {
+      g = await surfnetFixture(reset);
+    });
+
+    /** A copy of the index that records the reset chain's genesis hash, as if it had been indexed there. */
+    async function copyForResetChain(name: string): Promise<string> {
+      const copy = copyIndex(name);
+      const genesisHash = await reset.connection.getGenesisHash();
+      withStore(copy, (store) => store.recordChainIdentity({ ...store.chainIdentity()!, genesisHash }));
+      return copy;
+    }
+
+    it("a chain whose slot is behind the index is refused in words", async () => {
+      const copy = await copyForResetChain("reset-behind");
+      const indexedSlot = withStore(copy, (store) => store.indexedSlot());
+      assert.ok((await reset.connection.getSlot()) < indexedSlot, "the new chain is younger");
+      const refused = await serve({ dbPath: copy, rpcUrl: reset.surfnet.rpcUrl, wsUrl: reset.surfnet.wsUrl });
+      await assert.rejects(
+        refused.started,
+        /the index holds slot \d+ but the chain is only at slot \d+: the chain was reset/,
+      );
+    });
+
+    it("a stored history running ahead of the chain's change count is a fault: dropped and fetched again", async () => {
+      const copy = await copyForResetChain("reset-ahead");
+      const stored = withStore(copy, (store) => ({ slot: store.indexedSlot(), events: store.eventCount() }));
+      reset.surfnet.timeTravel({ slot: stored.slot + 1_000 }); // past the index: the slot check cannot tell
+      const counted = Number((await g.registry()).history.changeCount);
+      assert.ok(counted < stored.events, `${counted} < ${stored.events}`);
+      const served = await serve({ dbPath: copy, rpcUrl: reset.surfnet.rpcUrl, wsUrl: reset.surfnet.wsUrl });
+      await served.started;
+      await until("the fault reported", () =>
+        served.lines.some((l) => l.includes(`history ahead of the chain: ${stored.events} changes stored`)),
+      );
+      await caughtUp(served.indexer, g);
+      const report = await verify({ connection: reset.connection, store: served.indexer.store });
+      assert.deepEqual(report.differences, []);
+    });
   });
 });
