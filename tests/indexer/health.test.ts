@@ -19,7 +19,7 @@ import { addresses, type PartnerHandle, type RegistryFixture } from "../support/
 import { RpcProxy } from "../support/rpc-proxy.js";
 import { RunningScript } from "../support/scripts.js";
 import { useRegistrySurfnet } from "../support/surfnet.js";
-import { caughtUp, newIndexer, query, startApiServer, surfnetFixture, tempDir, until } from "./support.js";
+import { caughtUp, gql, newIndexer, query, startApiServer, surfnetFixture, tempDir, until } from "./support.js";
 
 const YEAR = 365 * 86_400;
 
@@ -210,6 +210,38 @@ describe("indexer health comes from the chain (surfnet, RPC proxy, SQLite, Graph
     assert.match(result.stderr, /ECONNREFUSED/);
     assert.doesNotMatch(result.stderr, /\n\s+at /, "no stack trace");
     assert.doesNotMatch(result.stderr, /TypeError/);
+  });
+
+  it("a lost tail of history heals by itself at once; meanwhile history says incomplete and fresh state is served", async () => {
+    const { api, started, indexer } = await serve();
+    await started;
+    const total = await caughtUp(indexer, f);
+    // The newest changes vanish from the file (a restored backup, a rolled-back write); their
+    // transactions and the checkpoint stay, so resuming after the checkpoint would fetch nothing.
+    indexer.store.db.prepare("DELETE FROM events WHERE change_index > ?").run(total - 3);
+    const health = await healthz(api);
+    assert.equal(health.status, 200, JSON.stringify(health.body));
+    assert.equal(health.body.degraded, null);
+    assert.equal(
+      health.body.historyIncomplete,
+      `history incomplete: ${total - 3} of ${total} changes stored; fetching the rest`,
+    );
+    assert.deepEqual(await authorize(api), { allowed: true, reason: "ok" });
+    const answer = await gql(
+      api,
+      "{ history(first: 1) { changeIndex } snapshot { degraded historyIncomplete settled } }",
+    );
+    assert.match(String(answer.extensions?.historyIncomplete), /history incomplete/);
+    assert.equal(answer.data.snapshot.degraded, null);
+    assert.match(answer.data.snapshot.historyIncomplete, /history incomplete/);
+    assert.equal(answer.data.snapshot.settled, true);
+
+    // Nothing happens on the chain: the indexer fetches the tail by itself, within seconds.
+    const healedAt = Date.now();
+    await caughtUp(indexer, f);
+    assert.ok(Date.now() - healedAt < 5_000, `healed in ${Date.now() - healedAt} ms`);
+    assert.equal((await healthz(api)).body.historyIncomplete, null);
+    assert.equal((await gql(api, "{ history(first: 1) { changeIndex } }")).extensions, undefined);
   });
 
   it("an index of another cluster is refused in words, or dropped and rebuilt with rebuild", async () => {
