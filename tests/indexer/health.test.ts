@@ -19,6 +19,7 @@ import { addresses, type PartnerHandle, type RegistryFixture } from "../support/
 import { RpcProxy } from "../support/rpc-proxy.js";
 import { RunningScript } from "../support/scripts.js";
 import { useRegistrySurfnet } from "../support/surfnet.js";
+import { TcpProxy } from "../support/tcp-proxy.js";
 import { caughtUp, gql, newIndexer, query, startApiServer, surfnetFixture, tempDir, until } from "./support.js";
 
 const YEAR = 365 * 86_400;
@@ -210,6 +211,42 @@ describe("indexer health comes from the chain (surfnet, RPC proxy, SQLite, Graph
     assert.match(result.stderr, /ECONNREFUSED/);
     assert.doesNotMatch(result.stderr, /\n\s+at /, "no stack trace");
     assert.doesNotMatch(result.stderr, /TypeError/);
+  });
+
+  it("a closed stream is stale state at once, and lag grows with wall time while the chain cannot be read", async () => {
+    const rpc = await RpcProxy.start(net.surfnet.rpcUrl);
+    const pubsub = await TcpProxy.start(net.surfnet.wsUrl);
+    try {
+      const { api, started, indexer } = await serve({ rpcUrl: rpc.url, wsUrl: pubsub.url(net.surfnet.wsUrl) });
+      await started;
+      await caughtUp(indexer, f);
+      assert.equal((await healthz(api)).status, 200);
+
+      // The node dies: its websocket closes, its JSON-RPC refuses.
+      pubsub.down();
+      rpc.mode = "refuse";
+      const diedAt = Date.now();
+      const first = await until("503", async () => {
+        const h = await healthz(api);
+        return h.status === 503 && h;
+      });
+      assert.ok(Date.now() - diedAt < 500, `stale after ${Date.now() - diedAt} ms (the watchdog waits 2,000)`);
+      assert.match(first.body.degraded ?? "", /websocket .* is closed/);
+      assert.deepEqual((await authorize(api)).allowed, false);
+      const lagSoon = (await healthz(api)).body.lag;
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      const lagLater = (await healthz(api)).body.lag;
+      assert.ok(lagLater > lagSoon, `lag grows while the chain cannot be read: ${lagSoon} then ${lagLater}`);
+
+      // The node is back: the stream reopens, what was missed is fetched, healthy again.
+      pubsub.up();
+      rpc.mode = "forward";
+      await until("healthy again", async () => (await healthz(api)).status === 200, 20_000);
+      assert.deepEqual(await authorize(api), { allowed: true, reason: "ok" });
+    } finally {
+      await pubsub.stop();
+      await rpc.stop();
+    }
   });
 
   it("a lost tail of history heals by itself at once; meanwhile history says incomplete and fresh state is served", async () => {

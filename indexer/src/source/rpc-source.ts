@@ -37,6 +37,7 @@ async function retry<T>(fn: () => Promise<T>, attempts = 8): Promise<T> {
 
 interface WebSocketInternals {
   _rpcWebSocket: {
+    socket?: { readyState?: number };
     on(event: string, cb: (...args: unknown[]) => void): void;
     close(code?: number): void;
     setAutoReconnect(on: boolean): void;
@@ -105,6 +106,12 @@ export class RpcSource implements ChainSource {
     ws.on("close", () => {
       if (!this.stopped) this.sink?.streamClosed?.(`the websocket to ${this.wsUrl} is closed; reconnecting`);
     });
+  }
+
+  /** The websocket is open (not connecting, closing or closed). */
+  private socketOpen(): boolean {
+    const internals = this.connection as unknown as WebSocketInternals & { _rpcWebSocketConnected: boolean };
+    return internals._rpcWebSocketConnected && internals._rpcWebSocket.socket?.readyState === 1;
   }
 
   private get wsUrl(): string {
@@ -195,8 +202,7 @@ export class RpcSource implements ChainSource {
       try {
         // On a dead socket web3.js reconnects and resubscribes by itself (then "open" repairs);
         // unsubscribing on a closing socket would make it retry in a tight loop.
-        const connected = (this.connection as unknown as { _rpcWebSocketConnected: boolean })._rpcWebSocketConnected;
-        if (resubscribe && connected) {
+        if (resubscribe && this.socketOpen()) {
           await this.unsubscribe();
           this.subscribe(sink);
         }
@@ -326,11 +332,11 @@ export class RpcSource implements ChainSource {
     this.stopped = true;
     if (this.watchdog !== undefined) clearInterval(this.watchdog);
     await this.repairing?.catch(() => undefined);
-    await this.unsubscribe();
+    // No unsubscribes: closing the socket ends the subscriptions on the server's side, and an
+    // unsubscribe that fails on a socket dying meanwhile is retried by web3.js in a microtask
+    // loop that never lets the close event through (the process runs out of memory).
     const internals = this.connection as unknown as WebSocketInternals & Record<string, unknown>;
-    // Give web3.js a moment to send the unsubscribes, then forget whatever is left: closing the
-    // socket under a pending unsubscribe makes web3.js retry it in a tight loop forever.
-    for (let i = 0; i < 20 && Object.keys(internals._subscriptionsByHash as object).length > 0; i++) await sleep(25);
+    this.subscriptions = [];
     internals._subscriptionsByHash = {};
     internals._subscriptionCallbacksByServerSubscriptionId = {};
     internals._subscriptionHashByClientSubscriptionId = {};
