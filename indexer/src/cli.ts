@@ -15,7 +15,7 @@ import { RegistryDecoder } from "./decoder/decoder.js";
 import { Indexer } from "./indexer.js";
 import { type IndexerService, SAMPLE_QUERY, startIndexerService } from "./service.js";
 import { type HeliusWebhookConfig, HeliusWebhookSource } from "./source/helius-webhook.js";
-import { IndexerStore } from "./store/store.js";
+import { IndexerStore, storeError } from "./store/store.js";
 import { verify } from "./verify/verify.js";
 
 interface Config {
@@ -298,6 +298,8 @@ export function buildProgram(): Command {
         connection: new Connection(config.rpcUrl, config.commitment),
         store,
         commitment: config.commitment,
+      }).catch((err: unknown) => {
+        throw storeError(err, config.db);
       });
       console.log(
         `${report.accountsChecked} accounts checked, ${report.eventsReplayed} events replayed at slot ${report.slot}`,

@@ -17,7 +17,7 @@ import { IndexerMetrics } from "./metrics.js";
 import { createSource } from "./source/create-source.js";
 import { type HeliusWebhookConfig, HeliusWebhookSource } from "./source/helius-webhook.js";
 import type { ChainSource, IngestSink, RawAccountUpdate, RawTransaction } from "./source/types.js";
-import { type AccountRow, type EventRow, IndexerStore } from "./store/store.js";
+import { type AccountRow, type EventRow, IndexerStore, storeError } from "./store/store.js";
 
 export interface IndexerOptions {
   rpcUrl: string;
@@ -256,9 +256,11 @@ export class Indexer implements IngestSink {
       if (this.storeFailure !== null) this.options.logger?.info("the store accepts writes again");
       this.storeFailure = null;
     } catch (err) {
-      this.options.logger?.error({ err: String(err) }, `could not store a ${what}; re-backfilling`);
+      // A damaged file says how to recover (rebuild into a new file) in the same words as at open.
+      const error = storeError(err, this.store.path) as Error;
+      this.options.logger?.error({ err: error.message }, `could not store a ${what}; re-backfilling`);
       // Degraded until a write succeeds: a re-backfill that could not store anything heals nothing.
-      this.storeFailure = `could not store a ${what}: ${(err as Error).message}`;
+      this.storeFailure = `could not store a ${what}: ${error.message}`;
       setTimeout(() => this.repairThenPublish(`store failure: ${(err as Error).message}`), 1_000).unref();
     }
   }

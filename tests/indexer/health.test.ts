@@ -3,7 +3,7 @@
 // refuses), and heals without a person once it can. A real surfnet behind an RpcProxy the test
 // makes misbehave, a real SQLite file, the real GraphQL server over HTTP.
 import assert from "node:assert/strict";
-import { copyFileSync } from "node:fs";
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { createServer } from "node:net";
 import { join } from "node:path";
@@ -17,7 +17,7 @@ import { IndexerStore } from "../../indexer/src/store/store.js";
 import { verify } from "../../indexer/src/verify/verify.js";
 import { addresses, type PartnerHandle, type RegistryFixture } from "../support/registry-fixture.js";
 import { RpcProxy } from "../support/rpc-proxy.js";
-import { RunningScript } from "../support/scripts.js";
+import { RunningScript, runScript } from "../support/scripts.js";
 import { useRegistrySurfnet } from "../support/surfnet.js";
 import { TcpProxy } from "../support/tcp-proxy.js";
 import { caughtUp, gql, newIndexer, query, startApiServer, surfnetFixture, tempDir, until } from "./support.js";
@@ -279,6 +279,61 @@ describe("indexer health comes from the chain (surfnet, RPC proxy, SQLite, Graph
     assert.ok(Date.now() - healedAt < 5_000, `healed in ${Date.now() - healedAt} ms`);
     assert.equal((await healthz(api)).body.historyIncomplete, null);
     assert.equal((await gql(api, "{ history(first: 1) { changeIndex } }")).extensions, undefined);
+  });
+
+  it("a failed write keeps it degraded until a write succeeds (no healthy flapping in between)", async () => {
+    const copy = copyIndex("failing-writes");
+    const { api, started, indexer } = await serve({ dbPath: copy });
+    await started;
+    await caughtUp(indexer, f);
+    // Real SQLite refusing every write to the program's tables (as a full or failing disk would).
+    for (const table of ["accounts", "events", "transactions"])
+      for (const op of ["INSERT", "UPDATE"])
+        indexer.store.db.exec(
+          `CREATE TRIGGER refuse_${op}_${table} BEFORE ${op} ON ${table} BEGIN SELECT RAISE(ABORT, 'disk I/O error (test)'); END`,
+        );
+    await f.apply({ legalName: "Written While The Disk Fails" });
+    await until("the failed write reported", async () => (await healthz(api)).status === 503);
+    const samples: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      samples.push((await healthz(api)).status);
+      await new Promise((resolve) => setTimeout(resolve, 100)); // 3 s: past the 1 s re-backfill and a heal
+    }
+    assert.deepEqual(new Set(samples), new Set([503]), `no 200 while writes fail: ${samples.join(",")}`);
+    assert.match((await healthz(api)).body.degraded ?? "", /could not store a .*disk I\/O error \(test\)/);
+
+    for (const table of ["accounts", "events", "transactions"])
+      for (const op of ["INSERT", "UPDATE"]) indexer.store.db.exec(`DROP TRIGGER refuse_${op}_${table}`);
+    await caughtUp(indexer, f);
+    assert.equal((await healthz(api)).status, 200);
+  });
+
+  it("a damaged or truncated file is refused at open in words, with the recovery (backfill into a new file)", async () => {
+    const damaged = copyIndex("damaged");
+    const bytes = readFileSync(damaged);
+    const pageSize = bytes.readUInt16BE(16);
+    // Scribble over every page after the schema page: the b-tree headers no longer make sense.
+    for (let at = pageSize; at < bytes.length; at += pageSize) bytes.fill(0xa5, at, at + 64);
+    writeFileSync(damaged, bytes);
+    const truncated = copyIndex("truncated");
+    writeFileSync(truncated, readFileSync(truncated).subarray(0, 1_000));
+    for (const path of [damaged, truncated]) {
+      assert.throws(
+        () => openStore(path),
+        (err: Error) => {
+          assert.equal(err.name, "StoreDamagedError");
+          assert.match(err.message, new RegExp(`the index at ${path} is damaged`));
+          assert.match(err.message, /lume-indexer backfill --db <new file>/);
+          return true;
+        },
+      );
+      for (const command of [["status"], ["verify", "--rpc-url", net.surfnet.rpcUrl]]) {
+        const result = await runScript("indexer/src/cli.ts", [...command, "--db", path]);
+        assert.equal(result.code, 1, result.stderr);
+        assert.match(result.stderr, /^error: the index at .* is damaged/m);
+        assert.doesNotMatch(result.stderr, /\n\s+at /, "no stack trace");
+      }
+    }
   });
 
   it("an index of another cluster is refused in words, or dropped and rebuilt with rebuild", async () => {

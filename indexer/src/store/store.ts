@@ -3,6 +3,7 @@
 // migrations, one transaction per batch, slot-ordered idempotent upserts. Accounts are stored as
 // their raw bytes plus lookup keys and decoded when read (cached per address and content).
 import Database from "better-sqlite3";
+import { UserError } from "../../../app/src/cli/user-error.js";
 import { type DecodedEvent, type DecodedTransaction, type IndexedAccount, SEQ_FIELD } from "../decoder/decoder.js";
 import type { Json } from "../decoder/normalize.js";
 import { AccountDataCache, type AccountDataDecoder } from "./account-cache.js";
@@ -105,6 +106,24 @@ class ChangedAccountRow implements AccountRow {
   }
 }
 
+/** The SQLite file is damaged (corrupt pages, truncated, not a database): rebuild it from the chain. */
+export class StoreDamagedError extends UserError {
+  constructor(path: string, detail: string) {
+    super(
+      `the index at ${path} is damaged (${detail}). The chain holds everything it had: rebuild it into a new file with \`lume-indexer backfill --db <new file>\`, then start with --db <new file> (or move it over the damaged one)`,
+    );
+  }
+}
+
+/** SQLite's codes for a damaged file. */
+const DAMAGED_CODES = new Set(["SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_CORRUPT_VTAB", "SQLITE_CORRUPT_INDEX"]);
+
+/** A damaged-file error from SQLite as a StoreDamagedError (with the recovery); anything else unchanged. */
+export function storeError(err: unknown, path: string): unknown {
+  const code = (err as { code?: string }).code;
+  return code !== undefined && DAMAGED_CODES.has(code) ? new StoreDamagedError(path, (err as Error).message) : err;
+}
+
 export interface IndexerStoreOptions {
   /** Decodes an account's bytes (the indexer passes its IDL decoder; tests may pass their own). */
   decodeAccount: AccountDataDecoder;
@@ -120,11 +139,24 @@ export class IndexerStore {
     options: IndexerStoreOptions,
   ) {
     this.accountData = new AccountDataCache(options.decodeAccount);
-    this.db = new Database(path);
-    this.db.pragma("journal_mode = WAL");
-    this.db.pragma("synchronous = NORMAL");
-    this.db.pragma("busy_timeout = 5000");
-    this.migrate();
+    // A file that is not a database at all fails right here.
+    try {
+      this.db = new Database(path);
+    } catch (err) {
+      throw storeError(err, path);
+    }
+    try {
+      this.db.pragma("journal_mode = WAL");
+      this.db.pragma("synchronous = NORMAL");
+      this.db.pragma("busy_timeout = 5000");
+      // A damaged file is refused here, in words, rather than served (or crashing a reader later).
+      const problems = (this.db.pragma("quick_check(3)") as { quick_check: string }[]).map((r) => r.quick_check);
+      if (problems.join() !== "ok") throw new StoreDamagedError(path, problems.join("; "));
+      this.migrate();
+    } catch (err) {
+      this.db.close();
+      throw storeError(err, path);
+    }
   }
 
   /** Applies every migration above `PRAGMA user_version`, each in its own transaction. */
