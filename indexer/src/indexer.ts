@@ -107,7 +107,15 @@ export class Indexer implements IngestSink {
     this.programId = options.programId ?? LUME_REGISTRY_PROGRAM_ID;
     this.decoder = new RegistryDecoder(this.programId);
     this.freshness = new StateFreshness(2 * (options.staleAfterMs ?? 15_000));
-    this.store = new IndexerStore(options.dbPath, { decodeAccount: this.decoder.accountData });
+    this.store = new IndexerStore(options.dbPath, {
+      decodeAccount: this.decoder.accountData,
+      // Events are served from their bytes (what the history hash chain proves), not their columns.
+      decodeEvent: (raw) => {
+        const event = this.decoder.event(raw, "stored event", 0);
+        if (event === undefined) throw new Error("event too short");
+        return { name: event.name, data: event.data };
+      },
+    });
     this.decoder.onFailure = (f) => {
       this.metrics.decodeErrors.inc();
       options.logger?.warn({ what: f.what, account: f.where, slot: f.slot, err: f.message }, "could not decode");

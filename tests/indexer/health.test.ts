@@ -20,7 +20,17 @@ import { RpcProxy } from "../support/rpc-proxy.js";
 import { RunningScript, runScript } from "../support/scripts.js";
 import { useRegistrySurfnet } from "../support/surfnet.js";
 import { TcpProxy } from "../support/tcp-proxy.js";
-import { caughtUp, gql, newIndexer, query, startApiServer, surfnetFixture, tempDir, until } from "./support.js";
+import {
+  caughtUp,
+  gql,
+  newIndexer,
+  query,
+  startApiServer,
+  surfnetFixture,
+  tempDir,
+  until,
+  wsClient,
+} from "./support.js";
 
 const YEAR = 365 * 86_400;
 
@@ -334,6 +344,56 @@ describe("indexer health comes from the chain (surfnet, RPC proxy, SQLite, Graph
         assert.doesNotMatch(result.stderr, /\n\s+at /, "no stack trace");
       }
     }
+  });
+
+  it("edited event columns are never served: history and subscriptions come from the proven bytes, verify names the edit", async () => {
+    const copy = copyIndex("edited-columns");
+    const victim = withStore(copy, (store) => {
+      const event = store.events().find((e) => e.partner !== null && e.name !== "keyRevoked")!;
+      // Someone with the file turns a change into a fake key revocation of another partner.
+      store.db
+        .prepare("UPDATE events SET name = 'keyRevoked', partner = ?, data = ? WHERE change_index = ?")
+        .run(
+          key.publicKey.toBase58(),
+          JSON.stringify({ partner: key.publicKey.toBase58(), index: 0 }),
+          event.changeIndex,
+        );
+      return event;
+    });
+    const { api, started, indexer } = await serve({ dbPath: copy });
+    await started;
+    await caughtUp(indexer, f);
+
+    const history = await query(
+      api,
+      "query($after: Int) { history(afterChangeIndex: $after, first: 1) { name partner } }",
+      {
+        after: victim.changeIndex - 1,
+      },
+    );
+    assert.deepEqual(history.history, [{ name: victim.name, partner: victim.partner }]);
+    const client = wsClient(api);
+    try {
+      const stream = client.iterate<{ registryChanged: { changeIndex: number; name: string; partner: string } }>({
+        query: `subscription { registryChanged(fromChangeIndex: ${victim.changeIndex - 1}) { changeIndex name partner } }`,
+      });
+      const first = await stream.next();
+      assert.deepEqual(first.value?.data?.registryChanged, {
+        changeIndex: victim.changeIndex,
+        name: victim.name,
+        partner: victim.partner,
+      });
+      await stream.return?.();
+    } finally {
+      await client.dispose();
+    }
+    const revocations = await query(api, "{ history(first: 100) { name } }");
+    assert.ok(!revocations.history.some((e: { name: string }) => e.name === "keyRevoked"), "no fake revocation");
+
+    const report = await verify({ connection: net.connection, store: indexer.store });
+    assert.deepEqual(report.differences, [
+      `history: change ${victim.changeIndex}: stored name, partner, data differ from its bytes`,
+    ]);
   });
 
   it("an index of another cluster is refused in words, or dropped and rebuilt with rebuild", async () => {

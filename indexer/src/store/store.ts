@@ -4,7 +4,7 @@
 // their raw bytes plus lookup keys and decoded when read (cached per address and content).
 import Database from "better-sqlite3";
 import { UserError } from "../../../app/src/cli/user-error.js";
-import { type DecodedEvent, type DecodedTransaction, type IndexedAccount, SEQ_FIELD } from "../decoder/decoder.js";
+import { type DecodedTransaction, type IndexedAccount, SEQ_FIELD } from "../decoder/decoder.js";
 import type { Json } from "../decoder/normalize.js";
 import { AccountDataCache, type AccountDataDecoder } from "./account-cache.js";
 import { MIGRATIONS } from "./migrations.js";
@@ -67,7 +67,8 @@ interface RawEventRow {
   raw: Buffer;
 }
 
-function eventRow(r: RawEventRow): EventRow {
+/** An event as its stored columns say (verify compares it with what its bytes say). */
+function storedEventRow(r: RawEventRow): EventRow {
   return {
     changeIndex: r.change_index,
     signature: r.signature,
@@ -80,8 +81,11 @@ function eventRow(r: RawEventRow): EventRow {
   };
 }
 
+/** Decodes an event's bytes into its name and fields (throws on malformed bytes). */
+export type EventDecoder = (raw: Buffer) => { name: string; data: Json };
+
 /** The partner an event is about, if any (for history by partner). */
-function eventPartner(event: DecodedEvent): string | null {
+export function eventPartner(event: { data: Json }): string | null {
   const data = event.data as Record<string, Json> | null;
   const partner = data?.partner;
   return typeof partner === "string" && partner !== "11111111111111111111111111111111" ? partner : null;
@@ -127,11 +131,18 @@ export function storeError(err: unknown, path: string): unknown {
 export interface IndexerStoreOptions {
   /** Decodes an account's bytes (the indexer passes its IDL decoder; tests may pass their own). */
   decodeAccount: AccountDataDecoder;
+  /**
+   * Decodes an event's bytes. Given, every event read is served from its bytes (which the
+   * history hash chain proves), never from the name/partner/data columns (kept for lookups).
+   */
+  decodeEvent?: EventDecoder;
 }
 
 export class IndexerStore {
   readonly db: Database.Database;
   readonly accountData: AccountDataCache;
+  /** Events decoded from their bytes, cached per change index and content. */
+  private readonly eventData: AccountDataCache | undefined;
   private readonly statements = new Map<string, Database.Statement>();
 
   constructor(
@@ -139,6 +150,13 @@ export class IndexerStore {
     options: IndexerStoreOptions,
   ) {
     this.accountData = new AccountDataCache(options.decodeAccount);
+    const { decodeEvent } = options;
+    if (decodeEvent !== undefined)
+      this.eventData = new AccountDataCache({
+        decode: (_kind, raw) => decodeEvent(raw) as unknown as Json,
+        // Stored events that do not decode were stored as "unknown" with no data: served so.
+        malformed: () => undefined,
+      });
     // A file that is not a database at all fails right here.
     try {
       this.db = new Database(path);
@@ -474,7 +492,31 @@ export class IndexerStore {
     if (filter.toTime !== undefined) add("block_time <= ?", filter.toTime);
     if (filter.afterChangeIndex !== undefined) add("change_index > ?", filter.afterChangeIndex);
     const sql = `SELECT * FROM events ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY change_index LIMIT ?`;
-    return (this.sql(sql).all(...params, filter.limit ?? -1) as RawEventRow[]).map(eventRow);
+    const rows = (this.sql(sql).all(...params, filter.limit ?? -1) as RawEventRow[]).map((r) => this.eventRow(r));
+    // The columns only find candidates: a row whose bytes say otherwise is left out.
+    return rows.filter(
+      (e) =>
+        (filter.partner === undefined || e.partner === filter.partner) &&
+        (filter.name === undefined || e.name === filter.name) &&
+        (filter.proposalId === undefined || String(e.data?.proposalId) === String(filter.proposalId)),
+    );
+  }
+
+  /** An event as its bytes say (the columns when no event decoder was given). */
+  private eventRow(r: RawEventRow): EventRow {
+    const stored = storedEventRow(r);
+    if (this.eventData === undefined) return stored;
+    const decoded = this.eventData.data(`event:${r.change_index}`, r.slot, "event", r.raw) as
+      | { name: string; data: Json }
+      | undefined;
+    const name = decoded?.name ?? "unknown";
+    const data = decoded?.data ?? null;
+    return { ...stored, name, data, partner: eventPartner({ data }) };
+  }
+
+  /** Events as their stored columns say, in change order (verify checks them against the bytes). */
+  storedEvents(): EventRow[] {
+    return (this.sql("SELECT * FROM events ORDER BY change_index").all() as RawEventRow[]).map(storedEventRow);
   }
 
   /** Highest change index such that every index 1..n is stored (0 when none). */
