@@ -13,9 +13,9 @@ import { untilStopSignal } from "../../app/src/cli/signals.js";
 import { UserError } from "../../app/src/cli/user-error.js";
 import { RegistryDecoder } from "./decoder/decoder.js";
 import { Indexer } from "./indexer.js";
-import { SAMPLE_QUERY, startIndexerService } from "./service.js";
+import { type IndexerService, SAMPLE_QUERY, startIndexerService } from "./service.js";
 import { type HeliusWebhookConfig, HeliusWebhookSource } from "./source/helius-webhook.js";
-import { IndexerStore } from "./store/store.js";
+import { IndexerStore, storeError } from "./store/store.js";
 import { verify } from "./verify/verify.js";
 
 interface Config {
@@ -181,7 +181,15 @@ function withCommon(command: Command): Command {
     );
 }
 
-function openIndexer(config: Config, logger: pino.Logger): Indexer {
+/** For the commands that write the index: what to do with an index of another chain. */
+function withRebuild(command: Command): Command {
+  return command.option(
+    "--rebuild",
+    "if the index belongs to another chain (another cluster's genesis hash, another program, or a chain reset behind its slot), drop it and index this chain from scratch instead of refusing to start",
+  );
+}
+
+function openIndexer(config: Config, logger: pino.Logger, rebuild: boolean): Indexer {
   mkdirSync(dirname(config.db), { recursive: true });
   return new Indexer({
     rpcUrl: config.rpcUrl,
@@ -191,6 +199,7 @@ function openIndexer(config: Config, logger: pino.Logger): Indexer {
     staleAfterMs: config.staleAfterMs,
     finalityPollMs: config.finalityPollMs,
     logger,
+    rebuild,
   });
 }
 
@@ -200,7 +209,9 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   const logger = pino({ level: process.env.LOG_LEVEL ?? "info" }, pino.destination(2));
 
-  withCommon(program.command("start").description("backfill, then follow the chain and serve GraphQL until Ctrl-C"))
+  withRebuild(
+    withCommon(program.command("start").description("backfill, then follow the chain and serve GraphQL until Ctrl-C")),
+  )
     .option("--host <host>", `GraphQL host (env LUME_INDEXER_HOST, default ${DEFAULTS.host})`)
     .option("--port <port>", `GraphQL port (env LUME_INDEXER_PORT, default ${DEFAULTS.port})`)
     .option(
@@ -223,18 +234,25 @@ export function buildProgram(): Command {
       const config = resolveConfig(flags, { receivesWebhooks: true });
       mkdirSync(dirname(config.db), { recursive: true });
       const stopSignal = untilStopSignal();
-      const service = await startIndexerService({
-        rpcUrl: config.rpcUrl,
-        ...sourceOptions(config),
-        dbPath: config.db,
-        commitment: config.commitment,
-        staleAfterMs: config.staleAfterMs,
-        finalityPollMs: config.finalityPollMs,
-        host: config.host,
-        port: config.port,
-        logger,
-        ...(flags.explorerRpcUrl === undefined ? {} : { explorerRpcUrl: String(flags.explorerRpcUrl) }),
-      });
+      let serving: IndexerService | undefined;
+      // Ctrl-C works while the indexer still waits for an unreachable chain.
+      void stopSignal.then(() => serving?.stop());
+      const service = await startIndexerService(
+        {
+          rpcUrl: config.rpcUrl,
+          ...sourceOptions(config),
+          dbPath: config.db,
+          commitment: config.commitment,
+          staleAfterMs: config.staleAfterMs,
+          finalityPollMs: config.finalityPollMs,
+          host: config.host,
+          port: config.port,
+          logger,
+          rebuild: flags.rebuild === true,
+          ...(flags.explorerRpcUrl === undefined ? {} : { explorerRpcUrl: String(flags.explorerRpcUrl) }),
+        },
+        (s) => (serving = s),
+      );
       console.log(`GraphQL (and GraphiQL) on ${service.api.url}; /healthz and /metrics beside it.`);
       console.log(`Explorer (for people): ${service.api.url.replace(/\/graphql$/, "/")}`);
       if (service.indexer.source instanceof HeliusWebhookSource)
@@ -247,11 +265,11 @@ export function buildProgram(): Command {
       logger.info({ signal }, "stopped");
     });
 
-  withCommon(
-    program.command("backfill").description("read every account and missing transaction once, then exit"),
+  withRebuild(
+    withCommon(program.command("backfill").description("read every account and missing transaction once, then exit")),
   ).action(async (flags) => {
     const config = resolveConfig(flags);
-    const indexer = openIndexer(config, logger);
+    const indexer = openIndexer(config, logger, flags.rebuild === true);
     const bar = new cliProgress.SingleBar(
       { format: "transactions [{bar}] {value}/{total}", stream: process.stderr },
       cliProgress.Presets.shades_classic,
@@ -286,6 +304,8 @@ export function buildProgram(): Command {
         connection: new Connection(config.rpcUrl, config.commitment),
         store,
         commitment: config.commitment,
+      }).catch((err: unknown) => {
+        throw storeError(err, config.db);
       });
       console.log(
         `${report.accountsChecked} accounts checked, ${report.eventsReplayed} events replayed at slot ${report.slot}`,

@@ -2,18 +2,22 @@
 // sources' sink: decodes each batch, writes it in one transaction, then publishes the new
 // events in change-index order, only once they are contiguous.
 import { EventEmitter } from "node:events";
+import { setTimeout as sleep } from "node:timers/promises";
 import { Connection, type PublicKey } from "@solana/web3.js";
 import type { Logger } from "pino";
+import { UserError } from "../../app/src/cli/user-error.js";
 import { LUME_REGISTRY_PROGRAM_ID } from "../../app/src/sdk/idl.js";
 import { registryAddress } from "../../app/src/sdk/pda.js";
+import { ChainMismatchError, chainMismatch, describeError, readChain } from "./chain-identity.js";
 import { type IndexedAccount, RegistryDecoder } from "./decoder/decoder.js";
 import { FinalityTracker } from "./finality.js";
+import { StateFreshness } from "./freshness.js";
 import { HistoryChain } from "./history-chain.js";
 import { IndexerMetrics } from "./metrics.js";
 import { createSource } from "./source/create-source.js";
 import { type HeliusWebhookConfig, HeliusWebhookSource } from "./source/helius-webhook.js";
 import type { ChainSource, IngestSink, RawAccountUpdate, RawTransaction } from "./source/types.js";
-import { type AccountRow, type EventRow, IndexerStore } from "./store/store.js";
+import { type AccountRow, type EventRow, IndexerStore, storeError } from "./store/store.js";
 
 export interface IndexerOptions {
   rpcUrl: string;
@@ -31,7 +35,15 @@ export interface IndexerOptions {
   heliusWebhook?: HeliusWebhookConfig;
   /** A source built by the caller (tests); default: RPC, or Helius with `heliusWebhook` / `heliusWsUrl`. */
   source?: ChainSource;
+  /** An index of another chain (cluster, program, or a reset chain) is dropped and rebuilt instead of refused. */
+  rebuild?: boolean;
 }
+
+/** How long one read of the chain may take at start before it counts as failed. */
+const CHAIN_READ_TIMEOUT_MS = 10_000;
+/** How often the indexer looks for a gap to heal, and how long a gap must last to be one (live transactions trail their accounts a little). */
+const HEAL_CHECK_MS = 500;
+const GAP_PERSISTS_MS = 1_500;
 
 export interface IndexerStatus {
   indexedSlot: number;
@@ -42,7 +54,10 @@ export interface IndexerStatus {
   syncedSlot: number;
   /** The chain's finalized slot as last polled (null when indexing at finalized commitment). */
   finalizedSlot: number | null;
+  /** Null while the served account state is fresh (authorize answers); otherwise why it may be stale. */
   degraded: string | null;
+  /** Null while the stored history holds every change the chain counts; otherwise what is missing (being fetched). */
+  historyIncomplete: string | null;
   eventCount: number;
   contiguousChangeIndex: number;
   onChainChangeCount: number | null;
@@ -70,8 +85,17 @@ export class Indexer implements IngestSink {
   private settledThrough: number;
   /** Account reads after transaction batches, in order (events are published behind them). */
   private settling: Promise<void> = Promise.resolve();
-  private gapTimer: ReturnType<typeof setTimeout> | undefined;
+  private healTimer: ReturnType<typeof setInterval> | undefined;
+  /** When the current gap in the history was first seen (undefined: none). */
+  private gapSeenAt: number | undefined;
+  /** A fetch of missing history under way. */
+  private healing: Promise<void> | undefined;
   private stopped = false;
+  private readonly stopping = new AbortController();
+  /** Whether the served state is fresh, judged from reads of the chain only. */
+  readonly freshness: StateFreshness;
+  /** Set after a write to the store failed, until a write succeeds. */
+  private storeFailure: string | null = null;
   /** The hash chain over the stored contiguous history, checked against the registry account's head. */
   private readonly chain = new HistoryChain();
   /** Set while a history that disagrees with the chain's hash is being rebuilt. */
@@ -82,7 +106,16 @@ export class Indexer implements IngestSink {
   constructor(readonly options: IndexerOptions) {
     this.programId = options.programId ?? LUME_REGISTRY_PROGRAM_ID;
     this.decoder = new RegistryDecoder(this.programId);
-    this.store = new IndexerStore(options.dbPath, { decodeAccount: this.decoder.accountData });
+    this.freshness = new StateFreshness(2 * (options.staleAfterMs ?? 15_000));
+    this.store = new IndexerStore(options.dbPath, {
+      decodeAccount: this.decoder.accountData,
+      // Events are served from their bytes (what the history hash chain proves), not their columns.
+      decodeEvent: (raw) => {
+        const event = this.decoder.event(raw, "stored event", 0);
+        if (event === undefined) throw new Error("event too short");
+        return { name: event.name, data: event.data };
+      },
+    });
     this.decoder.onFailure = (f) => {
       this.metrics.decodeErrors.inc();
       options.logger?.warn({ what: f.what, account: f.where, slot: f.slot, err: f.message }, "could not decode");
@@ -111,32 +144,99 @@ export class Indexer implements IngestSink {
     }
   }
 
-  /** Resume transactions after the checkpoint only if the stored history has no hole. */
+  /**
+   * Where to resume fetching transactions: after the checkpoint while the history is whole; after
+   * the last stored change while it trails the registry (a lost tail); from the start past a hole.
+   */
   private resumeSignature(): string | null {
-    if (this.store.contiguousChangeIndex() !== this.store.eventCount()) return null;
+    const contiguous = this.store.contiguousChangeIndex();
+    if (contiguous !== this.store.eventCount()) return null;
+    const onChain = this.onChainChangeCount();
+    if (onChain !== null && contiguous < onChain)
+      return contiguous === 0 ? null : this.store.signatureBeforeChange(contiguous);
     return this.store.checkpoint(`${this.source.name}:transactions`)?.signature ?? null;
   }
 
-  /** Backfills, then follows the chain until `stop()`. */
+  /**
+   * Reads the chain (retrying until it answers, in words, never with a stack), checks that the
+   * index belongs to it, then backfills and follows it until `stop()`. Until the first read the
+   * indexer is degraded and authorizes nothing.
+   */
   async start(): Promise<void> {
+    await this.reachChain(Number.POSITIVE_INFINITY);
+    if (this.stopped) return;
     // A stored history that disagrees with the stored registry's head is dropped before the
     // backfill, which then fetches all of it again.
     this.followChain();
-    this.checkHead(false);
-    await this.source.start(this);
+    this.checkHead();
+    try {
+      await this.source.start(this);
+    } catch (err) {
+      if (this.stopped) return;
+      // The chain answered a moment ago: keep serving (degraded) and let the healing retry.
+      this.options.logger?.error({ err: describeError(err) }, "the first backfill failed; retrying");
+      this.degraded(`the first backfill failed: ${describeError(err)}`);
+    }
+    if (this.stopped) return;
     this.finality?.start();
-    this.checkGaps();
+    this.healTimer = setInterval(() => this.heal(), HEAL_CHECK_MS);
+    this.healTimer.unref();
   }
 
-  /** One backfill pass (no streaming). */
+  /** One backfill pass (no streaming), after checking that the index belongs to the chain. */
   async backfill(progress?: (done: number, total: number) => void): Promise<void> {
+    await this.reachChain(5);
     await this.source.backfill(this, progress);
+  }
+
+  /**
+   * The first read of the chain: its genesis hash and slot, checked against the index's recorded
+   * identity (recorded now if there is none). Retried with backoff up to `attempts` times, each
+   * failure logged in words; a mismatch is refused at once (or the index dropped with `rebuild`).
+   */
+  private async reachChain(attempts: number): Promise<void> {
+    const connection = new Connection(this.options.rpcUrl, "confirmed");
+    const { logger } = this.options;
+    for (let attempt = 1, delayMs = 500; !this.stopped; attempt++, delayMs = Math.min(delayMs * 2, 10_000)) {
+      let reading: Awaited<ReturnType<typeof readChain>>;
+      try {
+        reading = await readChain(connection, this.programId, CHAIN_READ_TIMEOUT_MS);
+      } catch (err) {
+        const reason = `cannot reach the chain at ${this.options.rpcUrl} (${describeError(err)})`;
+        this.freshness.unreachable(reason);
+        if (attempt >= attempts) throw new UserError(`${reason}: is the RPC URL right, and the node up?`);
+        logger?.warn({ attempt, retryInMs: delayMs }, `${reason}; retrying in ${delayMs / 1000} s`);
+        await sleep(delayMs, undefined, { signal: this.stopping.signal }).catch(() => undefined);
+        continue;
+      }
+      const mismatch = chainMismatch(this.store.chainIdentity(), this.store.indexedSlot(), reading);
+      if (mismatch !== null && this.options.rebuild !== true)
+        throw new ChainMismatchError(
+          `${mismatch}. The index at ${this.store.path} is not this chain's: point --rpc-url at its chain, or start with --rebuild to drop it and index this chain from scratch`,
+        );
+      if (mismatch !== null) {
+        logger?.warn({ reason: mismatch }, "the index is another chain's: dropping it and rebuilding (--rebuild)");
+        this.store.clear();
+        this.chain.reset();
+        this.published = 0;
+        this.settledThrough = 0;
+      }
+      if (this.store.chainIdentity() === undefined) this.store.recordChainIdentity(reading.identity);
+      this.freshness.read(reading.slot);
+      this.chainSlot(reading.slot);
+      return;
+    }
+  }
+
+  get isStopped(): boolean {
+    return this.stopped;
   }
 
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    if (this.gapTimer !== undefined) clearTimeout(this.gapTimer);
+    this.stopping.abort();
+    if (this.healTimer !== undefined) clearInterval(this.healTimer);
     this.finality?.stop();
     await this.source.stop();
     this.store.close();
@@ -161,9 +261,14 @@ export class Indexer implements IngestSink {
   private guarded(what: string, apply: () => void): void {
     try {
       apply();
+      if (this.storeFailure !== null) this.options.logger?.info("the store accepts writes again");
+      this.storeFailure = null;
     } catch (err) {
-      this.options.logger?.error({ err: String(err) }, `could not store a ${what}; re-backfilling`);
-      this.degraded(`could not store a ${what}: ${(err as Error).message}`);
+      // A damaged file says how to recover (rebuild into a new file) in the same words as at open.
+      const error = storeError(err, this.store.path) as Error;
+      this.options.logger?.error({ err: error.message }, `could not store a ${what}; re-backfilling`);
+      // Degraded until a write succeeds: a re-backfill that could not store anything heals nothing.
+      this.storeFailure = `could not store a ${what}: ${error.message}`;
       setTimeout(() => this.repairThenPublish(`store failure: ${(err as Error).message}`), 1_000).unref();
     }
   }
@@ -182,7 +287,6 @@ export class Indexer implements IngestSink {
     this.metrics.accountUpdates.inc(changed.length);
     this.updateSlots();
     if (changed.length > 0) this.bus.emit("accounts", changed);
-    this.scheduleGapCheck();
   }
 
   private applyTransactions(source: string, transactions: RawTransaction[]): void {
@@ -212,7 +316,6 @@ export class Indexer implements IngestSink {
         this.options.logger?.error({ err: String(err) }, "could not publish a transaction batch; re-backfilling");
         this.repairThenPublish(`publishing failed: ${(err as Error).message}`);
       });
-    this.scheduleGapCheck();
   }
 
   /**
@@ -248,6 +351,7 @@ export class Indexer implements IngestSink {
   }
 
   chainSlot(slot: number): void {
+    this.freshness.read(slot);
     if (slot > this.chainSlotSeen) this.chainSlotSeen = slot;
     // A live, healthy stream has delivered everything up to the chain's slot: an idle registry is
     // not lagging just because nothing changed.
@@ -257,29 +361,45 @@ export class Indexer implements IngestSink {
     this.updateSlots();
   }
 
+  streamClosed(reason: string | null): void {
+    this.freshness.streamClosed(reason);
+    if (reason !== null) this.options.logger?.warn({ reason }, "stream closed: degraded");
+  }
+
   degraded(reason: string | null): void {
     this.degradedReason = reason;
-    this.metrics.degraded.set(reason === null ? 0 : 1);
     if (reason !== null) this.options.logger?.warn({ reason }, "degraded");
     else this.options.logger?.info("caught up: healthy");
   }
 
   // --- state -------------------------------------------------------------------------------
 
-  /** Null when healthy; otherwise why answers may be stale (nodes must fail closed). */
+  /**
+   * Null while the served account state is fresh; otherwise why it may be stale (authorize and
+   * nodes fail closed). A gap in the history alone is not stale state (see historyIncomplete),
+   * unless the source learns of account changes only through the transactions it delivers.
+   */
   get degradation(): string | null {
+    const stale = this.freshness.stale();
+    if (stale !== null) return stale;
+    if (this.storeFailure !== null) return this.storeFailure;
     if (this.degradedReason !== null) return this.degradedReason;
-    if (this.historyMismatch !== null) return this.historyMismatch;
     if (this.accountsUnread !== null) return this.accountsUnread;
-    const onChain = this.onChainChangeCount();
-    if (onChain !== null && this.store.contiguousChangeIndex() < onChain)
-      return `history incomplete: ${this.store.contiguousChangeIndex()} of ${onChain} changes stored`;
+    const gap = this.historyIncomplete;
+    if (gap !== null && this.source.streamsAccounts !== true)
+      return `${gap} (this source reads accounts only with the transactions it delivers: they are read again)`;
     return null;
   }
 
-  /** How far the index trails the chain: from the last slot it was known complete at. */
+  /** Null while the stored history is exactly the changes the stored registry counts; otherwise what is wrong with it. */
+  get historyIncomplete(): string | null {
+    return this.historyMismatch ?? this.gap();
+  }
+
+  /** How far the index trails the chain: from the last slot it was known complete at (growing while the chain cannot be read). */
   private lagSlots(indexedSlot: number): number {
-    return Math.max(0, this.chainSlotSeen - Math.max(indexedSlot, this.syncedSlot));
+    const chainSlot = Math.max(this.chainSlotSeen, this.freshness.estimatedSlot());
+    return Math.max(0, chainSlot - Math.max(indexedSlot, this.syncedSlot));
   }
 
   private updateSlots(): void {
@@ -287,6 +407,7 @@ export class Indexer implements IngestSink {
     this.metrics.indexedSlot.set(indexed);
     this.metrics.chainSlot.set(this.chainSlotSeen);
     this.metrics.lag.set(this.lagSlots(indexed));
+    this.metrics.degraded.set(this.degradation === null ? 0 : 1);
   }
 
   /** The change count of the stored registry account (what the chain says exists). */
@@ -299,7 +420,7 @@ export class Indexer implements IngestSink {
   private publish(): void {
     if (this.stopped) return;
     this.followChain();
-    this.checkHead(true);
+    this.checkHead();
     const contiguous = Math.min(this.store.contiguousChangeIndex(), this.settledThrough);
     if (contiguous <= this.published) return;
     const events = this.store.events({ afterChangeIndex: this.published, limit: contiguous - this.published });
@@ -320,9 +441,9 @@ export class Indexer implements IngestSink {
   /**
    * Once the history covers every change the stored registry counts, its head must be the
    * registry's. A mismatch means the stored history is not the chain's: drop it and fetch it
-   * again (degraded until the heads agree).
+   * again (historyIncomplete says so until the heads agree).
    */
-  private checkHead(repair: boolean): void {
+  private checkHead(): void {
     const history = this.store.account(registryAddress(this.programId).toBase58())?.data?.history as
       | { changeCount: string; head: string }
       | undefined;
@@ -331,44 +452,71 @@ export class Indexer implements IngestSink {
       if (this.historyMismatch !== null) {
         this.options.logger?.info("history hash chain agrees with the registry again");
         this.historyMismatch = null;
-        this.metrics.degraded.set(this.degradedReason === null ? 0 : 1);
       }
       return;
     }
     if (this.historyMismatch !== null) return; // already rebuilding
-    const reason = `history hash chain mismatch at change ${this.chain.through}: stored ${this.chain.head}, registry ${history.head}; rebuilding the history`;
+    this.dropHistory(
+      `history hash chain mismatch at change ${this.chain.through}: stored ${this.chain.head}, registry ${history.head}`,
+    );
+  }
+
+  /** Forgets a stored history that is not the chain's, to fetch it again (reported until the heads agree). */
+  private dropHistory(why: string): void {
+    const reason = `${why}; rebuilding the history`;
     this.historyMismatch = reason;
-    this.metrics.degraded.set(1);
-    this.options.logger?.error({ reason }, "history hash chain mismatch");
+    this.options.logger?.error({ reason }, "the stored history is not the chain's");
     this.store.resetHistory();
     this.chain.reset();
     // Published again as they come back (streams drop what a subscriber already has).
     this.published = 0;
     this.settledThrough = 0;
-    if (repair) this.repairThenPublish(reason);
   }
 
-  private scheduleGapCheck(): void {
-    if (this.gapTimer !== undefined || this.stopped) return;
-    // Transactions trail their account notifications a little; look after they had time to land.
-    this.gapTimer = setTimeout(() => {
-      this.gapTimer = undefined;
-      this.checkGaps();
-    }, 1_500);
+  /**
+   * Runs every HEAL_CHECK_MS: a gap in the history (a hole, or fewer changes than the registry
+   * counts) that lasts past GAP_PERSISTS_MS is healed at once, without waiting for the next
+   * change; so is a source-reported fault or a failed store write that no repair is fixing.
+   */
+  private heal(): void {
+    if (this.stopped || this.healing !== undefined) return;
+    this.followChain();
+    this.checkHead();
+    const gap = this.gap();
+    if (gap === null) this.gapSeenAt = undefined;
+    else this.gapSeenAt ??= Date.now();
+    const gapPersists = gap !== null && Date.now() - this.gapSeenAt! >= GAP_PERSISTS_MS;
+    const fault = this.storeFailure ?? this.degradedReason;
+    if (!gapPersists && fault === null) return;
+    const reason = fault ?? gap!;
+    this.options.logger?.info({ reason }, "healing: fetching what is missing");
+    // A stored history longer than the chain's is not this chain's: dropped, then fetched again.
+    if (fault === null && gap!.startsWith("history ahead")) this.dropHistory(gap!);
+    // A fault is the source's to repair (degraded meanwhile); a gap in the history alone is
+    // fetched without calling the state stale.
+    const work = fault !== null ? this.source.repair(reason) : this.source.backfill(this);
+    this.healing = work
+      .then(() => this.publish())
+      .catch((err: unknown) => this.options.logger?.warn({ err: describeError(err) }, "healing failed; retrying"))
+      // Paced: one attempt at a time, then a pause, so a chain that cannot answer is not hammered.
+      .then(() => sleep(gapPersists ? HEAL_CHECK_MS : 2_000, undefined, { signal: this.stopping.signal }))
+      .catch(() => undefined)
+      .finally(() => {
+        this.healing = undefined;
+      });
   }
 
-  /** A hole in the history, or fewer events than the registry counts, is a gap: re-backfill. */
-  private checkGaps(): void {
-    if (this.stopped) return;
+  /** A hole in the history, fewer events than the registry counts, or more; null when none. */
+  private gap(): string | null {
     const contiguous = this.store.contiguousChangeIndex();
     const onChain = this.onChainChangeCount();
-    const hole = contiguous !== this.store.eventCount();
-    if (hole || (onChain !== null && contiguous < onChain)) {
-      const reason = hole
-        ? `hole in history after change ${contiguous}`
-        : `history behind the registry (${contiguous} < ${onChain})`;
-      this.repairThenPublish(reason);
-    }
+    if (contiguous !== this.store.eventCount())
+      return `history incomplete: a hole after change ${contiguous}; fetching the rest`;
+    if (onChain !== null && contiguous < onChain)
+      return `history incomplete: ${contiguous} of ${onChain} changes stored; fetching the rest`;
+    if (onChain !== null && contiguous > onChain)
+      return `history ahead of the chain: ${contiguous} changes stored, the registry counts ${onChain}`;
+    return null;
   }
 
   status(): IndexerStatus {
@@ -380,6 +528,7 @@ export class Indexer implements IngestSink {
       syncedSlot: Math.max(indexedSlot, this.syncedSlot),
       finalizedSlot: this.finality?.finalizedSlot ?? null,
       degraded: this.degradation,
+      historyIncomplete: this.historyIncomplete,
       eventCount: this.store.eventCount(),
       contiguousChangeIndex: this.store.contiguousChangeIndex(),
       onChainChangeCount: this.onChainChangeCount(),

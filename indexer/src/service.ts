@@ -13,9 +13,14 @@ export interface IndexerService {
 export const SAMPLE_QUERY =
   "{ registry { council threshold changeCount } partners(first: 5) { edges { node { partnerId legalName status } } } }";
 
-/** Starts the API first (a busy port fails fast, before any backfill), then the indexer. */
+/**
+ * Starts the API first (a busy port fails fast, before any backfill), then the indexer, which
+ * waits for its chain (the API answers 503 meanwhile). `onServing` gets the service as soon as
+ * the API is up, so a caller can stop it while the indexer still waits for the chain.
+ */
 export async function startIndexerService(
   options: IndexerOptions & { host?: string; port?: number; logger?: Logger; explorerRpcUrl?: string },
+  onServing?: (service: IndexerService) => void,
 ): Promise<IndexerService> {
   const indexer = new Indexer(options);
   let api: ApiServer;
@@ -32,20 +37,26 @@ export async function startIndexerService(
     await indexer.stop();
     throw err;
   }
+  let stopping: Promise<void> | undefined;
+  const service: IndexerService = {
+    indexer,
+    api,
+    // Once, however many callers ask (Ctrl-C may come while the indexer still waits for the chain).
+    stop: () =>
+      (stopping ??= (async () => {
+        await api.close();
+        await indexer.stop();
+      })()),
+  };
+  onServing?.(service);
   try {
     await indexer.start();
   } catch (err) {
-    await api.close();
-    await indexer.stop();
+    await service.stop();
     throw err;
   }
-  options.logger?.info({ graphql: api.url, indexedSlot: indexer.store.indexedSlot() }, "indexer serving");
-  return {
-    indexer,
-    api,
-    stop: async () => {
-      await api.close();
-      await indexer.stop();
-    },
-  };
+  // Stopped while it waited for the chain: nothing more to say.
+  if (!indexer.isStopped)
+    options.logger?.info({ graphql: api.url, indexedSlot: indexer.store.indexedSlot() }, "indexer serving");
+  return service;
 }

@@ -130,13 +130,13 @@ export async function gql(
   api: ApiServer,
   query: string,
   variables: Record<string, unknown> = {},
-): Promise<{ data?: any; errors?: { message: string }[] }> {
+): Promise<{ data?: any; errors?: { message: string }[]; extensions?: Record<string, unknown> }> {
   const res = await fetch(api.url, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ query, variables }),
   });
-  return (await res.json()) as { data?: any; errors?: { message: string }[] };
+  return (await res.json()) as { data?: any; errors?: { message: string }[]; extensions?: Record<string, unknown> };
 }
 
 /** Like gql, failing on any GraphQL error. */

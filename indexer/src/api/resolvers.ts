@@ -332,9 +332,12 @@ export function resolvers() {
         if (snapshot === null) return null;
         // The registry account can count a change before the other accounts its transaction
         // wrote are stored; until the change is published, the snapshot may miss them.
-        const settled = snapshot.changeCount <= indexer.publishedChangeIndex;
+        // (While the history has a gap, the accounts stream on regardless: nothing to wait for.)
+        const historyIncomplete = indexer.historyIncomplete;
+        const settled = snapshot.changeCount <= indexer.publishedChangeIndex || historyIncomplete !== null;
         return {
           degraded: indexer.degradation,
+          historyIncomplete,
           settled,
           slot: snapshot.slot,
           changeCount: snapshot.changeCount,

@@ -51,8 +51,10 @@ export const typeDefs = /* GraphQL */ `
   }
 
   type NodeSnapshot {
-    "Non-null while the index may be missing changes: nodes must not rely on the snapshot then."
+    "Non-null while the account state may be stale: nodes must not rely on the snapshot then."
     degraded: String
+    "Non-null while the stored history misses changes (being fetched): the account state is still fresh."
+    historyIncomplete: String
     "False for the moment the newest change's accounts are still being read (the snapshot may miss them): load again shortly."
     settled: Boolean!
     slot: Int!
@@ -281,7 +283,10 @@ export const typeDefs = /* GraphQL */ `
     syncedSlot: Int!
     "The chain's finalized slot as last polled; rows at or below it are marked finalized (null when indexing at finalized)."
     finalizedSlot: Int
+    "Non-null while the account state may be stale (the chain not read yet or not for a while, the stream closed, a failed write): authorize refuses and /healthz answers 503."
     degraded: String
+    "Non-null while the stored history misses changes or is being rebuilt (fetched by itself meanwhile): history answers may miss changes; account state is still served."
+    historyIncomplete: String
     eventCount: Int!
     contiguousChangeIndex: Int!
     onChainChangeCount: Int

@@ -12,6 +12,7 @@ import { explorerAssets } from "../explorer/assets.js";
 import { type ExplorerConfig, handleExplorerRequest } from "../explorer/routes.js";
 import type { Indexer } from "../indexer.js";
 import { useRequestBodyLimit } from "./body-limit.js";
+import { useHistoryNotice } from "./history-notice.js";
 import { type Context, resolvers } from "./resolvers.js";
 import { typeDefs } from "./schema.graphql.js";
 
@@ -48,7 +49,7 @@ export async function startApiServer(
     schema: createSchema<Context>({ typeDefs, resolvers: resolvers() as never }),
     context: () => ({ indexer }),
     // The body limit last: it wraps whichever request parser was picked (see body-limit.ts).
-    plugins: [EnvelopArmorPlugin(ARMOR_LIMITS), useRequestBodyLimit()],
+    plugins: [EnvelopArmorPlugin(ARMOR_LIMITS), useHistoryNotice(indexer), useRequestBodyLimit()],
     // yoga's own limit copies every body through a stream; useRequestBodyLimit replaces it.
     maxRequestBodySize: false,
     // On by default, written out: parsed documents and validation results (graphql-armor's rules
@@ -62,6 +63,8 @@ export async function startApiServer(
 
   const server = createServer(async (req, res) => {
     if (req.url === "/healthz") {
+      // 503 only for stale state (what authorize depends on); an incomplete history is reported
+      // in the body (historyIncomplete) while it is fetched.
       const status = indexer.status();
       res.writeHead(status.degraded === null ? 200 : 503, { "content-type": "application/json" });
       res.end(JSON.stringify({ ok: status.degraded === null, ...status }));

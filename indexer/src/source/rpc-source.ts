@@ -37,7 +37,8 @@ async function retry<T>(fn: () => Promise<T>, attempts = 8): Promise<T> {
 
 interface WebSocketInternals {
   _rpcWebSocket: {
-    on(event: string, cb: () => void): void;
+    socket?: { readyState?: number };
+    on(event: string, cb: (...args: unknown[]) => void): void;
     close(code?: number): void;
     setAutoReconnect(on: boolean): void;
   };
@@ -46,6 +47,7 @@ interface WebSocketInternals {
 
 export class RpcSource implements ChainSource {
   readonly name = "rpc";
+  readonly streamsAccounts = true;
   readonly connection: Connection;
   private readonly commitment: Commitment;
   private readonly registry: PublicKey;
@@ -77,9 +79,9 @@ export class RpcSource implements ChainSource {
     this.sink = sink;
     this.watchWebSocket();
     this.subscribe(sink);
-    await this.backfill(sink);
     const staleAfter = this.options.staleAfterMs ?? 15_000;
     this.lastSlotAt = Date.now();
+    // Watching before the first backfill: should it fail, the watchdog's repair retries it.
     this.watchdog = setInterval(
       () => {
         if (Date.now() - this.lastSlotAt > staleAfter)
@@ -87,15 +89,33 @@ export class RpcSource implements ChainSource {
       },
       Math.max(50, Math.min(1_000, staleAfter / 4)),
     );
+    await this.backfill(sink);
   }
 
-  /** web3.js reconnects on its own and resubscribes; a second "open" means we may have missed updates. */
+  /**
+   * web3.js reconnects on its own and resubscribes; a second "open" means we may have missed
+   * updates. A closed or refused socket is reported at once: nothing streams until it reopens.
+   */
   private watchWebSocket(): void {
     const ws = (this.connection as unknown as WebSocketInternals)._rpcWebSocket;
     ws.on("open", () => {
       this.opened += 1;
+      this.sink?.streamClosed?.(null);
       if (this.opened > 1 && !this.stopped) void this.repair("websocket reconnected", false);
     });
+    ws.on("close", () => {
+      if (!this.stopped) this.sink?.streamClosed?.(`the websocket to ${this.wsUrl} is closed; reconnecting`);
+    });
+  }
+
+  /** The websocket is open (not connecting, closing or closed). */
+  private socketOpen(): boolean {
+    const internals = this.connection as unknown as WebSocketInternals & { _rpcWebSocketConnected: boolean };
+    return internals._rpcWebSocketConnected && internals._rpcWebSocket.socket?.readyState === 1;
+  }
+
+  private get wsUrl(): string {
+    return (this.connection as unknown as { _rpcWsEndpoint?: string })._rpcWsEndpoint ?? this.options.wsUrl ?? "?";
   }
 
   private subscribe(sink: IngestSink): void {
@@ -182,8 +202,7 @@ export class RpcSource implements ChainSource {
       try {
         // On a dead socket web3.js reconnects and resubscribes by itself (then "open" repairs);
         // unsubscribing on a closing socket would make it retry in a tight loop.
-        const connected = (this.connection as unknown as { _rpcWebSocketConnected: boolean })._rpcWebSocketConnected;
-        if (resubscribe && connected) {
+        if (resubscribe && this.socketOpen()) {
           await this.unsubscribe();
           this.subscribe(sink);
         }
@@ -313,11 +332,11 @@ export class RpcSource implements ChainSource {
     this.stopped = true;
     if (this.watchdog !== undefined) clearInterval(this.watchdog);
     await this.repairing?.catch(() => undefined);
-    await this.unsubscribe();
+    // No unsubscribes: closing the socket ends the subscriptions on the server's side, and an
+    // unsubscribe that fails on a socket dying meanwhile is retried by web3.js in a microtask
+    // loop that never lets the close event through (the process runs out of memory).
     const internals = this.connection as unknown as WebSocketInternals & Record<string, unknown>;
-    // Give web3.js a moment to send the unsubscribes, then forget whatever is left: closing the
-    // socket under a pending unsubscribe makes web3.js retry it in a tight loop forever.
-    for (let i = 0; i < 20 && Object.keys(internals._subscriptionsByHash as object).length > 0; i++) await sleep(25);
+    this.subscriptions = [];
     internals._subscriptionsByHash = {};
     internals._subscriptionCallbacksByServerSubscriptionId = {};
     internals._subscriptionHashByClientSubscriptionId = {};

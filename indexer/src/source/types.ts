@@ -46,11 +46,19 @@ export interface IngestSink {
   chainSlot(slot: number): void;
   /** Something may have been missed until the next re-backfill completes. */
   degraded(reason: string | null): void;
+  /** The live stream closed or was refused (null: open again): the state is stale at once. */
+  streamClosed?(reason: string | null): void;
 }
 
 /** A source of chain data: backfills, then streams until stopped. */
 export interface ChainSource {
   readonly name: string;
+  /**
+   * True when every account change is streamed on its own (programSubscribe): a transaction
+   * missing from the history then leaves the account state fresh. Otherwise accounts are read
+   * only with the transactions the source delivers, and a gap in the history is stale state too.
+   */
+  readonly streamsAccounts?: boolean;
   start(sink: IngestSink): Promise<void>;
   /** Re-reads everything (accounts snapshot + missing transactions). */
   backfill(sink: IngestSink, progress?: (done: number, total: number) => void): Promise<void>;

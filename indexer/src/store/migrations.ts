@@ -73,4 +73,10 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX events_unfinalized ON events(slot) WHERE finalized = 0;
   CREATE INDEX events_name ON events(name, change_index);
   `,
+  // 4: which chain the index belongs to (the cluster's genesis hash and the program id), recorded
+  // on the first read of the chain and checked on every start.
+  `CREATE TABLE chain_identity (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );`,
 ];

@@ -3,7 +3,8 @@
 // migrations, one transaction per batch, slot-ordered idempotent upserts. Accounts are stored as
 // their raw bytes plus lookup keys and decoded when read (cached per address and content).
 import Database from "better-sqlite3";
-import { type DecodedEvent, type DecodedTransaction, type IndexedAccount, SEQ_FIELD } from "../decoder/decoder.js";
+import { UserError } from "../../../app/src/cli/user-error.js";
+import { type DecodedTransaction, type IndexedAccount, SEQ_FIELD } from "../decoder/decoder.js";
 import type { Json } from "../decoder/normalize.js";
 import { AccountDataCache, type AccountDataDecoder } from "./account-cache.js";
 import { MIGRATIONS } from "./migrations.js";
@@ -31,6 +32,12 @@ export interface EventRow {
 
 /** A stored transaction: the decoded one without its events (those have their own table). */
 export type TransactionRow = Omit<DecodedTransaction, "events">;
+
+/** Which chain an index belongs to: the cluster (its genesis hash) and the program. */
+export interface ChainIdentity {
+  genesisHash: string;
+  programId: string;
+}
 
 export interface Checkpoint {
   source: string;
@@ -60,7 +67,8 @@ interface RawEventRow {
   raw: Buffer;
 }
 
-function eventRow(r: RawEventRow): EventRow {
+/** An event as its stored columns say (verify compares it with what its bytes say). */
+function storedEventRow(r: RawEventRow): EventRow {
   return {
     changeIndex: r.change_index,
     signature: r.signature,
@@ -73,8 +81,11 @@ function eventRow(r: RawEventRow): EventRow {
   };
 }
 
+/** Decodes an event's bytes into its name and fields (throws on malformed bytes). */
+export type EventDecoder = (raw: Buffer) => { name: string; data: Json };
+
 /** The partner an event is about, if any (for history by partner). */
-function eventPartner(event: DecodedEvent): string | null {
+export function eventPartner(event: { data: Json }): string | null {
   const data = event.data as Record<string, Json> | null;
   const partner = data?.partner;
   return typeof partner === "string" && partner !== "11111111111111111111111111111111" ? partner : null;
@@ -99,14 +110,39 @@ class ChangedAccountRow implements AccountRow {
   }
 }
 
+/** The SQLite file is damaged (corrupt pages, truncated, not a database): rebuild it from the chain. */
+export class StoreDamagedError extends UserError {
+  constructor(path: string, detail: string) {
+    super(
+      `the index at ${path} is damaged (${detail}). The chain holds everything it had: rebuild it into a new file with \`lume-indexer backfill --db <new file>\`, then start with --db <new file> (or move it over the damaged one)`,
+    );
+  }
+}
+
+/** SQLite's codes for a damaged file. */
+const DAMAGED_CODES = new Set(["SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_CORRUPT_VTAB", "SQLITE_CORRUPT_INDEX"]);
+
+/** A damaged-file error from SQLite as a StoreDamagedError (with the recovery); anything else unchanged. */
+export function storeError(err: unknown, path: string): unknown {
+  const code = (err as { code?: string }).code;
+  return code !== undefined && DAMAGED_CODES.has(code) ? new StoreDamagedError(path, (err as Error).message) : err;
+}
+
 export interface IndexerStoreOptions {
   /** Decodes an account's bytes (the indexer passes its IDL decoder; tests may pass their own). */
   decodeAccount: AccountDataDecoder;
+  /**
+   * Decodes an event's bytes. Given, every event read is served from its bytes (which the
+   * history hash chain proves), never from the name/partner/data columns (kept for lookups).
+   */
+  decodeEvent?: EventDecoder;
 }
 
 export class IndexerStore {
   readonly db: Database.Database;
   readonly accountData: AccountDataCache;
+  /** Events decoded from their bytes, cached per change index and content. */
+  private readonly eventData: AccountDataCache | undefined;
   private readonly statements = new Map<string, Database.Statement>();
 
   constructor(
@@ -114,11 +150,31 @@ export class IndexerStore {
     options: IndexerStoreOptions,
   ) {
     this.accountData = new AccountDataCache(options.decodeAccount);
-    this.db = new Database(path);
-    this.db.pragma("journal_mode = WAL");
-    this.db.pragma("synchronous = NORMAL");
-    this.db.pragma("busy_timeout = 5000");
-    this.migrate();
+    const { decodeEvent } = options;
+    if (decodeEvent !== undefined)
+      this.eventData = new AccountDataCache({
+        decode: (_kind, raw) => decodeEvent(raw) as unknown as Json,
+        // Stored events that do not decode were stored as "unknown" with no data: served so.
+        malformed: () => undefined,
+      });
+    // A file that is not a database at all fails right here.
+    try {
+      this.db = new Database(path);
+    } catch (err) {
+      throw storeError(err, path);
+    }
+    try {
+      this.db.pragma("journal_mode = WAL");
+      this.db.pragma("synchronous = NORMAL");
+      this.db.pragma("busy_timeout = 5000");
+      // A damaged file is refused here, in words, rather than served (or crashing a reader later).
+      const problems = (this.db.pragma("quick_check(3)") as { quick_check: string }[]).map((r) => r.quick_check);
+      if (problems.join() !== "ok") throw new StoreDamagedError(path, problems.join("; "));
+      this.migrate();
+    } catch (err) {
+      this.db.close();
+      throw storeError(err, path);
+    }
   }
 
   /** Applies every migration above `PRAGMA user_version`, each in its own transaction. */
@@ -436,7 +492,31 @@ export class IndexerStore {
     if (filter.toTime !== undefined) add("block_time <= ?", filter.toTime);
     if (filter.afterChangeIndex !== undefined) add("change_index > ?", filter.afterChangeIndex);
     const sql = `SELECT * FROM events ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY change_index LIMIT ?`;
-    return (this.sql(sql).all(...params, filter.limit ?? -1) as RawEventRow[]).map(eventRow);
+    const rows = (this.sql(sql).all(...params, filter.limit ?? -1) as RawEventRow[]).map((r) => this.eventRow(r));
+    // The columns only find candidates: a row whose bytes say otherwise is left out.
+    return rows.filter(
+      (e) =>
+        (filter.partner === undefined || e.partner === filter.partner) &&
+        (filter.name === undefined || e.name === filter.name) &&
+        (filter.proposalId === undefined || String(e.data?.proposalId) === String(filter.proposalId)),
+    );
+  }
+
+  /** An event as its bytes say (the columns when no event decoder was given). */
+  private eventRow(r: RawEventRow): EventRow {
+    const stored = storedEventRow(r);
+    if (this.eventData === undefined) return stored;
+    const decoded = this.eventData.data(`event:${r.change_index}`, r.slot, "event", r.raw) as
+      | { name: string; data: Json }
+      | undefined;
+    const name = decoded?.name ?? "unknown";
+    const data = decoded?.data ?? null;
+    return { ...stored, name, data, partner: eventPartner({ data }) };
+  }
+
+  /** Events as their stored columns say, in change order (verify checks them against the bytes). */
+  storedEvents(): EventRow[] {
+    return (this.sql("SELECT * FROM events ORDER BY change_index").all() as RawEventRow[]).map(storedEventRow);
   }
 
   /** Highest change index such that every index 1..n is stored (0 when none). */
@@ -483,6 +563,45 @@ export class IndexerStore {
       this.sql("DELETE FROM transactions").run();
       this.sql("DELETE FROM checkpoints WHERE source LIKE '%:transactions'").run();
     })();
+  }
+
+  /** The chain this index belongs to, as recorded on its first read of the chain (undefined before). */
+  chainIdentity(): ChainIdentity | undefined {
+    const rows = this.sql("SELECT key, value FROM chain_identity").all() as { key: string; value: string }[];
+    const values = new Map(rows.map((r) => [r.key, r.value]));
+    const genesisHash = values.get("genesisHash");
+    const programId = values.get("programId");
+    return genesisHash === undefined || programId === undefined ? undefined : { genesisHash, programId };
+  }
+
+  recordChainIdentity(identity: ChainIdentity): void {
+    const put = this.sql("INSERT OR REPLACE INTO chain_identity(key, value) VALUES (?, ?)");
+    this.db.transaction(() => {
+      put.run("genesisHash", identity.genesisHash);
+      put.run("programId", identity.programId);
+    })();
+  }
+
+  /** Forgets everything indexed (accounts, history, checkpoints, the chain identity): a rebuild from scratch. */
+  clear(): void {
+    this.db.transaction(() => {
+      for (const table of ["accounts", "transactions", "events", "checkpoints", "chain_identity"])
+        this.sql(`DELETE FROM ${table}`).run();
+    })();
+  }
+
+  /**
+   * Where to resume fetching transactions so that every change after `changeIndex` is fetched
+   * again: the newest stored transaction before the one holding change `changeIndex` (that one
+   * may hold later changes too). Null: from the start.
+   */
+  signatureBeforeChange(changeIndex: number): string | null {
+    const row = this.sql(
+      `SELECT signature FROM events
+        WHERE change_index < ? AND signature != (SELECT signature FROM events WHERE change_index = ?)
+        ORDER BY change_index DESC LIMIT 1`,
+    ).get(changeIndex, changeIndex) as { signature: string } | undefined;
+    return row?.signature ?? null;
   }
 
   eventCount(): number {

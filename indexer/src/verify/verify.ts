@@ -7,7 +7,7 @@ import type { Commitment, Connection, PublicKey } from "@solana/web3.js";
 import { LUME_REGISTRY_PROGRAM_ID } from "../../../app/src/sdk/idl.js";
 import { registryAddress } from "../../../app/src/sdk/pda.js";
 import { RegistryDecoder } from "../decoder/decoder.js";
-import type { IndexerStore } from "../store/store.js";
+import { eventPartner, type IndexerStore } from "../store/store.js";
 
 export interface VerifyReport {
   ok: boolean;
@@ -73,9 +73,23 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
       differences.push(`account ${row.pubkey} (${row.kind}): in the index, not on chain`);
   }
 
-  const events = store.events();
+  const events = store.storedEvents();
   let head = Buffer.alloc(32);
   events.forEach((event, i) => {
+    // What is served comes from the bytes; columns that say otherwise were edited (or are stale).
+    const fromBytes = decoder.event(event.raw, event.signature, event.slot);
+    if (fromBytes !== undefined) {
+      const columns = {
+        name: [event.name, fromBytes.name],
+        partner: [event.partner, eventPartner(fromBytes)],
+        data: [JSON.stringify(event.data), JSON.stringify(fromBytes.data)],
+      };
+      const edited = Object.entries(columns).filter(([, [stored, proven]]) => stored !== proven);
+      if (edited.length > 0)
+        differences.push(
+          `history: change ${event.changeIndex}: stored ${edited.map(([column]) => column).join(", ")} differ from its bytes`,
+        );
+    }
     if (event.changeIndex !== i + 1)
       differences.push(`history: change ${i + 1} missing (next stored is ${event.changeIndex})`);
     if (event.raw.length >= 16 && Number(event.raw.readBigUInt64LE(8)) !== event.changeIndex) {

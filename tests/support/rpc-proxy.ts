@@ -1,0 +1,71 @@
+// A JSON-RPC endpoint between the indexer and a surfnet that a test can make misbehave: forward
+// (the default), refuse (every connection is reset, as an RPC node that went away), fail (HTTP
+// 503) or hang (never answer). Real HTTP on a loopback port; the chain behind it is real.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export type RpcProxyMode = "forward" | "refuse" | "fail" | "hang";
+
+export class RpcProxy {
+  mode: RpcProxyMode;
+  /** Requests that reached the proxy, by JSON-RPC method. */
+  readonly calls = new Map<string, number>();
+  private readonly hung = new Set<ServerResponse>();
+
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+    mode: RpcProxyMode,
+  ) {
+    this.mode = mode;
+  }
+
+  static async start(targetUrl: string, mode: RpcProxyMode = "forward"): Promise<RpcProxy> {
+    let proxy: RpcProxy | undefined;
+    const server = createServer((req, res) => void proxy!.handle(targetUrl, req, res));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    proxy = new RpcProxy(server, `http://127.0.0.1:${port}`, mode);
+    return proxy;
+  }
+
+  private async handle(targetUrl: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    for (const method of methodsOf(body)) this.calls.set(method, (this.calls.get(method) ?? 0) + 1);
+    if (this.mode === "refuse") {
+      req.socket.destroy();
+      return;
+    }
+    if (this.mode === "fail") {
+      res.writeHead(503, { "content-type": "text/plain" }).end("unavailable (RpcProxy)");
+      return;
+    }
+    if (this.mode === "hang") {
+      this.hung.add(res);
+      return;
+    }
+    try {
+      const answer = await fetch(targetUrl, { method: "POST", headers: { "content-type": "application/json" }, body });
+      res.writeHead(answer.status, { "content-type": "application/json" }).end(Buffer.from(await answer.arrayBuffer()));
+    } catch {
+      req.socket.destroy();
+    }
+  }
+
+  async stop(): Promise<void> {
+    for (const res of this.hung) res.destroy();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+function methodsOf(body: Buffer): string[] {
+  try {
+    const parsed = JSON.parse(body.toString()) as { method?: string } | { method?: string }[];
+    return (Array.isArray(parsed) ? parsed : [parsed]).map((r) => String(r.method));
+  } catch {
+    return [];
+  }
+}
