@@ -8,7 +8,11 @@ function syntheticEvents(count: number): { changeIndex: number; signature: strin
     const raw = new Uint8Array(8 + 24 + 120); // discriminator, change header, a typical body
     raw.fill(i % 251, 32);
     new DataView(raw.buffer).setBigUint64(8, BigInt(i), true);
-    events.push({ changeIndex: i, signature: "", raw: btoa(String.fromCharCode(...raw)) });
+    events.push({
+      changeIndex: i,
+      signature: "",
+      raw: Array.from(raw, (b) => b.toString(16).padStart(2, "0")).join(""),
+    });
   }
   return events;
 }
@@ -18,7 +22,7 @@ async function bench(count: number): Promise<{ replayMs: number; bareMs: number;
   let started = performance.now();
   const result = await replay(events);
   const replayMs = performance.now() - started;
-  const inputs = events.map((e) => Uint8Array.from(atob(e.raw), (c) => c.charCodeAt(0)));
+  const inputs = events.map((e) => Uint8Array.from(e.raw.match(/../g) ?? [], (h) => Number.parseInt(h, 16)));
   started = performance.now();
   let head = new Uint8Array(32);
   for (const raw of inputs) {

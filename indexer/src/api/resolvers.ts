@@ -135,8 +135,8 @@ function proposalView(row: AccountRow) {
   };
 }
 
-/** An event as served: the raw bytes stay a Buffer until `HistoryEvent.raw` is asked for. */
-const historyView = (e: EventRow) => ({ ...e, raw: undefined, rawBytes: e.raw });
+/** An event as GraphQL serves it: its bytes as hex (what the history hash chain covers, docs/history-chain.md). */
+const historyView = (e: EventRow) => ({ ...e, raw: e.raw.toString("hex") });
 
 function roleGrantView(row: AccountRow) {
   const d = row.data;
@@ -428,7 +428,6 @@ export function resolvers() {
         indexer.store.events({ name: "proposalVoted", proposalId: p.proposalId }).map(historyView),
     },
     HistoryEvent: {
-      raw: (e: { rawBytes: Buffer }) => e.rawBytes.toString("base64"),
       transaction: (e: { signature: string }, _: unknown, { indexer }: Context) =>
         indexer.store.transaction(e.signature) ?? null,
     },

@@ -231,12 +231,7 @@ export const typeDefs = /* GraphQL */ `
     partner: String
     data: JSON
     transaction: Transaction
-    """
-    The event's bytes as the program hashed them (base64): its 8-byte discriminator, the change
-    header (change index, slot, unix time) and its Borsh fields. The registry's history head is
-    head(n) = sha256(head(n-1) || raw(n)) with head(0) = 32 zero bytes; replaying every event in
-    change order must give the registry account's history.head (docs/indexer.md).
-    """
+    "The event's bytes as emitted, hex (discriminator + Borsh fields): head(n) = sha256(head(n-1) || raw), head(0) = 32 zero bytes; docs/history-chain.md."
     raw: String!
   }
 

@@ -28,7 +28,14 @@ export async function downloadHistory(onProgress: (count: number) => void): Prom
   }
 }
 
-export function base64Bytes(text: string): Uint8Array<ArrayBuffer> {
+/** Hex (as GraphQL serves event bytes) to bytes; the server never sends malformed hex. */
+export function hexBytes(text: string): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(text.length >> 1);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = Number.parseInt(text.slice(2 * i, 2 * i + 2), 16);
+  return bytes;
+}
+
+function base64Bytes(text: string): Uint8Array<ArrayBuffer> {
   const binary = atob(text);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
@@ -55,7 +62,7 @@ export async function replay(events: HistoryItem[]): Promise<ReplayResult> {
   let count = 0;
   for (const event of events) {
     const expected = count + 1;
-    const raw = base64Bytes(event.raw);
+    const raw = hexBytes(event.raw);
     if (event.changeIndex !== expected)
       return {
         ok: false,

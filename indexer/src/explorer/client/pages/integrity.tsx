@@ -3,14 +3,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { explorerConfig, gql } from "../api.js";
 import { chainEventsOf } from "../chain-events.js";
-import {
-  base64Bytes,
-  chainHead,
-  downloadHistory,
-  embeddedChangeIndex,
-  type HistoryItem,
-  replay,
-} from "../hash-chain.js";
+import { chainHead, downloadHistory, embeddedChangeIndex, type HistoryItem, hexBytes, replay } from "../hash-chain.js";
 import { useLiveVersion } from "../live.js";
 
 type Check =
@@ -40,7 +33,7 @@ async function firstDifference(
       onChain = await chainEventsOf(rpcUrl, event.signature, programId);
       bySignature.set(event.signature, onChain);
     }
-    const served = base64Bytes(event.raw);
+    const served = hexBytes(event.raw);
     const recorded = onChain.find((bytes) => embeddedChangeIndex(bytes) === event.changeIndex);
     if (recorded === undefined)
       return `Change ${event.changeIndex}: its transaction ${event.signature} on chain carries no such change.`;
