@@ -1,10 +1,8 @@
-// Partner, verifier, auditor, node and guardian commands.
-import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import anchor from "@coral-xyz/anchor";
-import { Keypair, PACKET_DATA_SIZE, SYSVAR_CLOCK_PUBKEY, SystemProgram } from "@solana/web3.js";
+import { PACKET_DATA_SIZE, SystemProgram } from "@solana/web3.js";
 import type { Command } from "commander";
-import { expandHome, writeKeypairFile } from "../../sdk/keypair-file.js";
+import { chainUnixTime } from "../../sdk/clock.js";
 import type { RoleName } from "../../sdk/pda.js";
 import { enumName, maskToIndices } from "../../sdk/snapshot.js";
 import { UserError } from "../user-error.js";
@@ -12,6 +10,7 @@ import { readApplication } from "./application.js";
 import { categoriesArg, intArg, protocolArg, textArg } from "./args.js";
 import { type CliContext, hashFile } from "./context.js";
 import { addActionOptions, proposeWith, specByName } from "./council.js";
+import { writeNewKeyFile } from "./keys.js";
 import { catalogueOf, fixedText, loadPartner, loadRegistry } from "./registry-reads.js";
 import type { Action } from "./runner.js";
 
@@ -54,10 +53,7 @@ function evidenceOf(opts: Opts, uriFlag: "uri" | "evidenceUri" = "uri"): { hash:
 
 /** The chain's clock (the Clock sysvar's unix_timestamp), as the program sees it. */
 async function chainTime(ctx: CliContext): Promise<number> {
-  const clock = await ctx.read("reading the clock", () =>
-    ctx.connection.getAccountInfo(SYSVAR_CLOCK_PUBKEY, "confirmed"),
-  );
-  return clock === null ? Math.floor(Date.now() / 1000) : Number(clock.data.readBigInt64LE(32));
+  return ctx.read("reading the clock", () => chainUnixTime(ctx.connection));
 }
 
 const ROLE_WORDS: Record<RoleName, string> = {
@@ -229,14 +225,11 @@ export function registerPartner(program: Command, action: Action): void {
     .requiredOption("--out <path>", "where to write the key file (refuses to overwrite)")
     .action(
       action(async (ctx, opts) => {
-        if (existsSync(expandHome(opts.out)))
-          throw new UserError(`${opts.out} exists: refusing to overwrite a key file`);
-        const keypair = Keypair.generate();
-        writeKeypairFile(opts.out, keypair);
-        ctx.print(
-          { publicKey: keypair.publicKey.toBase58(), file: expandHome(opts.out) },
-          () =>
-            `new infrastructure key ${keypair.publicKey.toBase58()} written to ${expandHome(opts.out)} (mode 0600)\n  next: \`lume partner request key issue --partner <id> --key-file ${opts.out}\``,
+        writeNewKeyFile(
+          ctx,
+          opts.out,
+          "infrastructure key",
+          (file) => `\`lume partner request key issue --partner <id> --key-file ${file}\``,
         );
       }),
     );

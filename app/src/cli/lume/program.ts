@@ -2,9 +2,11 @@
 // as well as from the terminal.
 import { Command, CommanderError } from "commander";
 import { UserError } from "../user-error.js";
-import { DEFAULT_URL, type Io, processIo } from "./context.js";
+import { DEFAULT_RPC_TIMEOUT_SECONDS, DEFAULT_URL, type Io, processIo } from "./context.js";
 import { registerCouncil } from "./council.js";
 import { registerGovernance } from "./governance.js";
+import { writeNewKeyFile } from "./keys.js";
+import { registerLocalnet } from "./localnet.js";
 import { registerNode } from "./node.js";
 import { registerPartner } from "./partner.js";
 import { actionFactory } from "./runner.js";
@@ -40,6 +42,10 @@ export function buildLume(options: RunOptions = {}): Command {
     .option("--json", "machine-readable JSON output")
     .option("-y, --yes", "do not ask before sending transactions")
     .option("--retries <n>", "retries of a failed network request, with exponential backoff", "3")
+    .option(
+      "--timeout <seconds>",
+      `how long one JSON-RPC request may go unanswered before it counts as failed (default ${DEFAULT_RPC_TIMEOUT_SECONDS})`,
+    )
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
@@ -49,15 +55,25 @@ export function buildLume(options: RunOptions = {}): Command {
   registerGovernance(program, action);
   registerNode(program, action);
 
+  registerLocalnet(program, action, options.localnet ?? defaultLocalnet);
+
   program
-    .command("localnet")
-    .description("start the local chain with the registry program (app/src/localnet) until Ctrl-C")
-    .allowUnknownOption()
-    .argument("[args...]", "passed on: --upgrade-authority <keypair.json> --rpc-port <n> --ws-port <n>")
-    .action(async (args: string[]) => {
-      const code = await (options.localnet ?? defaultLocalnet)(args);
-      if (code !== 0) throw new UserError(`the local chain exited with code ${code}`);
-    });
+    .command("keygen")
+    .description(
+      "write a new keypair file (Solana CLI format) for a partner authority, a council member or a role holder",
+    )
+    .requiredOption("--out <path>", "where to write the key file (refuses to overwrite)")
+    .action(
+      action(async (ctx, opts) => {
+        writeNewKeyFile(
+          ctx,
+          opts.out,
+          "keypair",
+          (file) =>
+            `give it SOL to pay fees and rent (on the local chain: \`lume localnet fund ${file}\`), then sign with \`lume -k ${file} ...\``,
+        );
+      }),
+    );
 
   // Subcommands inherit the output and error handling.
   const inherit = (cmd: Command): void => {
