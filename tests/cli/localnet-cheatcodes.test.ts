@@ -9,6 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PublicKey } from "@solana/web3.js";
 import { chainUnixTime } from "../../app/src/sdk/clock.js";
+import { ensureRegistry } from "../../migrations/initialize-registry.js";
+import { defaultInitializeArgs } from "../support/program.js";
 import { useRegistrySurfnet } from "../support/surfnet.js";
 import { lume } from "./lume-helpers.js";
 
@@ -44,6 +46,23 @@ describe("lume keygen, localnet fund and localnet time-travel (surfnet)", functi
     assert.equal(byAddress.code, 0, byAddress.err);
     assert.equal(byAddress.json().balance, "2500000000");
     assert.equal(await net.connection.getBalance(new PublicKey(publicKey), "confirmed"), 2_500_000_000);
+  });
+
+  it("a new key without SOL is told to run localnet fund; once funded, it applies", async () => {
+    await ensureRegistry(net.provider(net.upgradeAuthority), defaultInitializeArgs());
+    const file = join(dir, "applicant.json");
+    const { publicKey } = (await lume(["--json", "keygen", "--out", file])).json<{ publicKey: string }>();
+    const apply = ["-y", "-k", file, "partner", "apply", "--file", "docs/examples/application.json"];
+    const broke = await onNet(...apply);
+    assert.equal(broke.code, 1);
+    assert.match(
+      broke.err,
+      new RegExp(`has no SOL .*fund it first \\(on the local chain: \`lume localnet fund ${publicKey}\``),
+    );
+    assert.equal((await onNet("localnet", "fund", file)).code, 0);
+    const applied = await onNet(...apply);
+    assert.equal(applied.code, 0, applied.err);
+    assert.match(applied.out, /applied as partner #0/);
   });
 
   it("localnet time-travel moves the chain's clock forward from its own time, and only forward", async () => {

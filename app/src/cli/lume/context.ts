@@ -252,7 +252,8 @@ export class CliContext {
         /insufficient (funds|lamports)|Attempt to debit an account but found no record of a prior credit/i.test(message)
       ) {
         throw new UserError(
-          `${what} failed: the wallet ${this.wallet.publicKey.toBase58()} has no SOL to pay the fee and rent; fund it first`,
+          `${what} failed: the wallet ${this.wallet.publicKey.toBase58()} has no SOL to pay the fee and rent; fund it first ` +
+            `(on the local chain: \`lume localnet fund ${this.wallet.publicKey.toBase58()}\`; elsewhere send it SOL)`,
         );
       }
       throw new UserError(`${what} failed: ${message.split("\n")[0]}`);
