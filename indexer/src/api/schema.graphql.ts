@@ -185,8 +185,10 @@ export const typeDefs = /* GraphQL */ `
 
   type HistoryEvent {
     changeIndex: Int!
+    "The ledger slot of the transaction (as JSON-RPC reports it; data.change.slot is the program's Clock slot, the same on a real cluster)."
     slot: Int!
     signature: String!
+    "Unix seconds of the block (the program's Clock)."
     blockTime: Int
     name: String!
     partner: String
