@@ -127,6 +127,7 @@ describe("lume governance propose (SPL Governance instructions)", () => {
       "--dry-run",
     ]);
     assert.equal(run.code, 1);
-    assert.match(run.err, /--realm must be a base58 address, got "nope"/);
+    // --json: the error is JSON too.
+    assert.match(JSON.parse(run.err).error.message, /--realm must be a base58 address, got "nope"/);
   });
 });

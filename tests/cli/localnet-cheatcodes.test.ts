@@ -63,6 +63,11 @@ describe("lume keygen, localnet fund and localnet time-travel (surfnet)", functi
     const applied = await onNet(...apply);
     assert.equal(applied.code, 0, applied.err);
     assert.match(applied.out, /applied as partner #0/);
+    // Times that are not set are null in --json output, "-" in text.
+    const status = (await onNet("--json", "partner", "status", "--partner", "0")).json();
+    assert.equal(status.suspensionExpiresAt, null);
+    assert.equal(status.nextReviewAt, null);
+    assert.match((await onNet("partner", "status", "--partner", "0")).out, /next review -/);
   });
 
   it("localnet time-travel moves the chain's clock forward from its own time, and only forward", async () => {

@@ -33,6 +33,7 @@ import {
   type RegistryAccount,
 } from "./registry-reads.js";
 import type { Action } from "./runner.js";
+import { isoTime, orDash } from "./time-text.js";
 
 const { BN } = anchor;
 type Opts = Record<string, string | undefined>;
@@ -334,10 +335,6 @@ export function addActionOptions(cmd: Command, spec: ActionSpec, withPartner: bo
     .option("--evidence-uri <uri>", "where the evidence can be fetched");
 }
 
-function timeText(seconds: number): string {
-  return seconds === 0 ? "-" : new Date(seconds * 1000).toISOString().replace(".000Z", "Z");
-}
-
 export function registerCouncil(program: Command, action: Action): void {
   const council = program.command("council").description("the council");
   council
@@ -378,8 +375,8 @@ export function registerCouncil(program: Command, action: Action): void {
               approvals: p.approvalCount,
               rejections: p.rejectionCount,
               threshold: registry.threshold,
-              expiresAt: timeText(p.expiresAt.toNumber()),
-              executableFrom: opensAt === 0 ? null : timeText(opensAt),
+              expiresAt: isoTime(p.expiresAt),
+              executableFrom: isoTime(opensAt),
               evidence: { uri: fixedText(p.evidence.uri), sha256: Buffer.from(p.evidence.hash).toString("hex") },
             };
           })
@@ -391,7 +388,7 @@ export function registerCouncil(program: Command, action: Action): void {
             : rows
                 .map((r) =>
                   [
-                    `#${r.id}  ${r.status}  ${r.approvals}/${r.threshold} approvals, ${r.rejections} rejections  ${r.executableFrom === null ? `votes until ${r.expiresAt}` : `executable from ${r.executableFrom}`}`,
+                    `#${r.id}  ${r.status}  ${r.approvals}/${r.threshold} approvals, ${r.rejections} rejections  ${r.executableFrom === null ? `votes until ${orDash(r.expiresAt)}` : `executable from ${r.executableFrom}`}`,
                     `    ${r.action}${r.partner === null ? "" : ` (partner ${r.partner})`}`,
                     `    evidence: ${r.evidence.uri === "" ? "(none)" : r.evidence.uri} ${/^0+$/.test(r.evidence.sha256) ? "" : `sha256 ${r.evidence.sha256}`}`.trimEnd(),
                   ].join("\n"),
@@ -463,7 +460,8 @@ export function registerCouncil(program: Command, action: Action): void {
   program
     .command("execute <id>")
     .description(
-      "carry out an approved proposal after its time lock (anyone); the accounts its action needs are worked out from the action",
+      "carry out an approved proposal after its time lock (anyone); the accounts its action needs are worked out from the action. " +
+        "The signer (-k, default ~/.config/solana/id.json) is the fee payer and pays any rent the action needs, so it must hold SOL",
     )
     .action(
       action(async (ctx, _opts, id) => {

@@ -15,6 +15,8 @@ export interface RunOptions {
   io?: Io;
   /** Milliseconds before the first network retry (doubles each time). */
   retryBaseMs?: number;
+  /** Errors as one JSON object on stderr (`--json` on the command line). */
+  jsonErrors?: boolean;
   /** `lume localnet`: what runs it (the test suite replaces it). */
   localnet?: (args: string[]) => Promise<number>;
 }
@@ -29,6 +31,12 @@ async function defaultLocalnet(args: string[]): Promise<number> {
 export function buildLume(options: RunOptions = {}): Command {
   const io = options.io ?? processIo;
   const action = actionFactory(io, options.retryBaseMs ?? 500);
+  const output = {
+    writeOut: (s: string) => io.out(s.trimEnd()),
+    writeErr: (s: string) => io.err(s.trimEnd()),
+    // With --json, runLume prints usage errors as JSON instead.
+    outputError: (s: string, write: (s: string) => void) => (options.jsonErrors ? undefined : write(s)),
+  };
   const program = new Command("lume")
     .description("Lume Registry: council, partners, verifiers, auditors, nodes and guardians")
     .option("-u, --url <url>", `JSON-RPC URL of the cluster (default ${DEFAULT_URL}, or the config file's url)`)
@@ -46,9 +54,9 @@ export function buildLume(options: RunOptions = {}): Command {
       "--timeout <seconds>",
       `how long one JSON-RPC request may go unanswered before it counts as failed (default ${DEFAULT_RPC_TIMEOUT_SECONDS})`,
     )
-    .showHelpAfterError("(run with --help for usage)")
+    .showHelpAfterError(options.jsonErrors ? false : "(run with --help for usage)")
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+    .configureOutput(output);
 
   registerCouncil(program, action);
   registerPartner(program, action);
@@ -80,8 +88,8 @@ export function buildLume(options: RunOptions = {}): Command {
     for (const sub of cmd.commands) {
       sub
         .exitOverride()
-        .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
-        .showHelpAfterError("(run with --help for usage)");
+        .configureOutput(output)
+        .showHelpAfterError(options.jsonErrors ? false : "(run with --help for usage)");
       inherit(sub);
     }
   };
@@ -92,20 +100,27 @@ export function buildLume(options: RunOptions = {}): Command {
 /** Runs `lume` with `argv` (without node and script); returns the exit code. Never throws. */
 export async function runLume(argv: string[], options: RunOptions = {}): Promise<number> {
   const io = options.io ?? processIo;
+  const json = argv.includes("--json");
+  /** One line on stderr: `error: ...`, or with --json `{"error":{"message":...,"kind":...}}`. */
+  const fail = (message: string, kind: string): number => {
+    io.err(json ? JSON.stringify({ error: { message, kind } }) : `error: ${message}`);
+    return 1;
+  };
   try {
-    const program = buildLume(options);
+    const program = buildLume({ ...options, jsonErrors: json });
     await program.parseAsync(argv, { from: "user" });
     return 0;
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode; // commander printed the message (or the help)
-    if (err instanceof UserError) {
-      io.err(`error: ${err.message}`);
-      return 1;
+    if (err instanceof CommanderError) {
+      // Commander printed the help, or (without --json) the usage error.
+      if (!json || err.exitCode === 0) return err.exitCode;
+      fail(err.message.replace(/^error: /, ""), "usage");
+      return err.exitCode;
     }
+    if (err instanceof UserError) return fail(err.message, "error");
     // Not expected: say what happened, without a stack, and how to get one.
-    io.err(
-      `error: ${(err as Error)?.message ?? String(err)}${process.env.LUME_DEBUG ? `\n${(err as Error)?.stack ?? ""}` : " (set LUME_DEBUG=1 for details)"}`,
-    );
-    return 1;
+    const message = (err as Error)?.message ?? String(err);
+    if (process.env.LUME_DEBUG) return fail(`${message}\n${(err as Error)?.stack ?? ""}`, "unexpected");
+    return fail(`${message}${json ? "" : " (set LUME_DEBUG=1 for details)"}`, "unexpected");
   }
 }
