@@ -335,6 +335,21 @@ export function addActionOptions(cmd: Command, spec: ActionSpec, withPartner: bo
     .option("--evidence-uri <uri>", "where the evidence can be fetched");
 }
 
+/** The council seats whose bit is set in a proposal's vote mask. */
+function seatIndices(mask: number): number[] {
+  return Array.from({ length: 16 }, (_, seat) => seat).filter((seat) => (mask >> seat) & 1);
+}
+
+/** Voters of a current-council proposal, as addresses. */
+function votersOf(mask: number, registry: RegistryAccount): string[] {
+  return seatIndices(mask).map((seat) => registry.council[seat]?.toBase58() ?? `seat ${seat}`);
+}
+
+/** Voters of a stale proposal: the old council's members are not on chain any more, only their seats. */
+function seatsOf(mask: number): string[] {
+  return seatIndices(mask).map((seat) => `seat ${seat} of its council`);
+}
+
 export function registerCouncil(program: Command, action: Action): void {
   const council = program.command("council").description("the council");
   council
@@ -374,6 +389,9 @@ export function registerCouncil(program: Command, action: Action): void {
               proposer: p.proposer.toBase58(),
               approvals: p.approvalCount,
               rejections: p.rejectionCount,
+              // Votes are bits by council seat; the seats are the current council's unless the proposal is stale.
+              approvedBy: stale ? seatsOf(p.approvals) : votersOf(p.approvals, registry),
+              rejectedBy: stale ? seatsOf(p.rejections) : votersOf(p.rejections, registry),
               threshold: registry.threshold,
               expiresAt: isoTime(p.expiresAt),
               executableFrom: isoTime(opensAt),
@@ -390,6 +408,8 @@ export function registerCouncil(program: Command, action: Action): void {
                   [
                     `#${r.id}  ${r.status}  ${r.approvals}/${r.threshold} approvals, ${r.rejections} rejections  ${r.executableFrom === null ? `votes until ${orDash(r.expiresAt)}` : `executable from ${r.executableFrom}`}`,
                     `    ${r.action}${r.partner === null ? "" : ` (partner ${r.partner})`}`,
+                    ...(r.approvedBy.length === 0 ? [] : [`    approved by ${r.approvedBy.join(", ")}`]),
+                    ...(r.rejectedBy.length === 0 ? [] : [`    rejected by ${r.rejectedBy.join(", ")}`]),
                     `    evidence: ${r.evidence.uri === "" ? "(none)" : r.evidence.uri} ${/^0+$/.test(r.evidence.sha256) ? "" : `sha256 ${r.evidence.sha256}`}`.trimEnd(),
                   ].join("\n"),
                 )
@@ -495,7 +515,11 @@ export function registerCouncil(program: Command, action: Action): void {
         );
         ctx.print(
           { proposalId, status: "executed", action: words, accounts: remaining.map((r) => r.toBase58()), signature },
-          () => `executed proposal #${proposalId}, confirmed: ${words}\n  signature ${signature}`,
+          () =>
+            `executed proposal #${proposalId}, confirmed: ${words}\n  signature ${signature}` +
+            (actionKind(proposal.action) === "approvePartner" && partner !== null
+              ? `\n  next: the partner is active; its authority asks for infrastructure keys (\`lume partner request key issue --partner ${partner.partnerId}\`), and \`lume partner status --partner ${partner.partnerId}\` shows it`
+              : ""),
         );
       }),
     );

@@ -40,6 +40,21 @@ async function declareEndpoint(
   return { index, signature };
 }
 
+/** An attestation as partner status shows it, or null when it has not happened. */
+function attestationOf(
+  by: { toBase58(): string },
+  evidence: { hash: number[]; uri: { len: number; bytes: number[] } },
+  at: { toNumber(): number },
+): { by: string; at: string | null; evidenceUri: string; sha256: string } | null {
+  if (at.toNumber() === 0) return null;
+  return {
+    by: by.toBase58(),
+    at: isoTime(at),
+    evidenceUri: fixedText(evidence.uri),
+    sha256: Buffer.from(evidence.hash).toString("hex"),
+  };
+}
+
 /** --evidence-file (hashed) and --evidence-uri (`--uri`, the older name, still read). */
 function evidenceOf(opts: Opts): { hash: number[]; uri: string } {
   if (opts.evidenceFile === undefined)
@@ -189,7 +204,12 @@ export function registerPartner(program: Command, action: Action): void {
           protocol: protocolArg(opts.protocol),
           categories: categoriesArg("--categories", opts.categories, catalogueOf(registry)),
         });
-        ctx.print(declared, () => `endpoint #${declared.index} declared, confirmed\n  signature ${declared.signature}`);
+        ctx.print(
+          declared,
+          () =>
+            `endpoint #${declared.index} declared, confirmed\n  signature ${declared.signature}\n` +
+            "  next: declare the other endpoints, then a legal verifier attests (`lume attest legal`)",
+        );
       }),
     );
 
@@ -274,6 +294,10 @@ export function registerPartner(program: Command, action: Action): void {
           },
           nextReviewAt: isoTime(p.nextReviewAt),
           suspensionExpiresAt: isoTime(p.suspensionExpiresAt),
+          attestations: {
+            legal: attestationOf(p.legalVerifier, p.legalEvidence, p.legalAttestedAt),
+            technical: attestationOf(p.technicalAuditor, p.technicalEvidence, p.technicalAttestedAt),
+          },
           endpointSetVersion: p.endpointSetVersion,
           endpoints: endpoints
             .map(({ account: e }) => ({
@@ -300,6 +324,12 @@ export function registerPartner(program: Command, action: Action): void {
           [
             `partner #${data.id} ${data.legalName} (${data.jurisdiction}) ${data.address}`,
             `  status ${data.status}, stage ${data.stage}, next review ${orDash(data.nextReviewAt)}${data.suspensionExpiresAt === null ? "" : `, suspension until ${data.suspensionExpiresAt}`}`,
+            ...(["legal", "technical"] as const).map((kind) => {
+              const a = data.attestations[kind];
+              return a === null
+                ? `  ${kind} verification: not yet`
+                : `  ${kind} verification: by ${a.by} at ${a.at}, evidence ${a.evidenceUri} sha256 ${a.sha256}`;
+            }),
             `  traffic model: ${data.trafficModel.categories.join(", ")}; ${data.trafficModel.maxRequestsPerSecond} req/s, burst ${data.trafficModel.burst}, ${data.trafficModel.maxBandwidthKbps} kbit/s`,
             `  endpoints (set version ${data.endpointSetVersion}):`,
             ...data.endpoints.map(
@@ -356,7 +386,10 @@ export function registerPartner(program: Command, action: Action): void {
             signature,
           },
           () =>
-            `${kind} verification recorded, confirmed: stage now ${enumName<string>(after.stage)}\n  evidence sha256 ${Buffer.from(evidence.hash).toString("hex")} ${evidence.uri}\n  signature ${signature}`,
+            `${kind} verification recorded, confirmed: stage now ${enumName<string>(after.stage)}\n  evidence sha256 ${Buffer.from(evidence.hash).toString("hex")} ${evidence.uri}\n  signature ${signature}\n` +
+            (kind === "legal"
+              ? `  next: a technical auditor attests (\`lume attest technical --partner ${after.partnerId}\`)`
+              : `  next: a council member proposes admission (\`lume propose approve-partner --partner ${after.partnerId}\`)`),
         );
       }),
     );
