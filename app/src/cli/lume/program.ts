@@ -4,6 +4,7 @@ import { Command, CommanderError } from "commander";
 import { UserError } from "../user-error.js";
 import { DEFAULT_RPC_TIMEOUT_SECONDS, DEFAULT_URL, type Io, processIo } from "./context.js";
 import { registerCouncil } from "./council.js";
+import { registerEnvelope } from "./envelope-sign.js";
 import { registerGovernance } from "./governance.js";
 import { writeNewKeyFile } from "./keys.js";
 import { registerLocalnet } from "./localnet.js";
@@ -62,6 +63,7 @@ export function buildLume(options: RunOptions = {}): Command {
   registerPartner(program, action);
   registerGovernance(program, action);
   registerNode(program, action);
+  registerEnvelope(program, action);
 
   registerLocalnet(program, action, options.localnet ?? defaultLocalnet);
 
