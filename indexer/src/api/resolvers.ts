@@ -128,7 +128,8 @@ function proposalView(row: AccountRow) {
   };
 }
 
-const historyView = (e: EventRow) => ({ ...e, raw: undefined });
+/** An event as GraphQL serves it: its bytes as hex (what the history hash chain covers, docs/history-chain.md). */
+const historyView = (e: EventRow) => ({ ...e, raw: e.raw.toString("hex") });
 
 function reviewView(e: EventRow) {
   const d = e.data;

@@ -190,6 +190,8 @@ export const typeDefs = /* GraphQL */ `
     signature: String!
     "Unix seconds of the block (the program's Clock)."
     blockTime: Int
+    "The event's bytes as emitted, hex (discriminator + Borsh fields): head(n) = sha256(head(n-1) || raw), head(0) = 32 zero bytes; docs/history-chain.md."
+    raw: String!
     name: String!
     partner: String
     data: JSON

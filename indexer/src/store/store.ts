@@ -74,7 +74,7 @@ function eventRow(r: RawEventRow): EventRow {
 }
 
 /** The partner an event is about, if any (for history by partner). */
-function eventPartner(event: DecodedEvent): string | null {
+export function eventPartner(event: DecodedEvent): string | null {
   const data = event.data as Record<string, Json> | null;
   const partner = data?.partner;
   return typeof partner === "string" && partner !== "11111111111111111111111111111111" ? partner : null;

@@ -2,6 +2,7 @@
 // as well as from the terminal.
 import { Command, CommanderError } from "commander";
 import { UserError } from "../user-error.js";
+import { registerAudit } from "./audit.js";
 import { DEFAULT_RPC_TIMEOUT_SECONDS, DEFAULT_URL, type Io, processIo } from "./context.js";
 import { registerCouncil } from "./council.js";
 import { registerEnvelope } from "./envelope-sign.js";
@@ -64,6 +65,7 @@ export function buildLume(options: RunOptions = {}): Command {
   registerGovernance(program, action);
   registerNode(program, action);
   registerEnvelope(program, action);
+  registerAudit(program, action);
 
   registerLocalnet(program, action, options.localnet ?? defaultLocalnet);
 
