@@ -19,6 +19,7 @@ import { UserError } from "../user-error.js";
 import { intArg, pubkeyArg } from "./args.js";
 import type { CliContext } from "./context.js";
 import { ACTION_SPECS, type ActionSpec } from "./council.js";
+import { governanceErrorOf } from "./governance-errors.js";
 import { catalogueOf, loadPartner, loadRegistry, proposalIdArg } from "./registry-reads.js";
 import type { Action } from "./runner.js";
 
@@ -150,16 +151,21 @@ async function targetOf(ctx: CliContext, opts: Opts): Promise<GovernanceTarget> 
   };
 }
 
+/** --as: which governance address is the registry council member. */
+function memberKindOf(opts: Opts): "treasury" | "governance" {
+  if (opts.as !== undefined && opts.as !== "treasury" && opts.as !== "governance")
+    throw new UserError('--as must be "treasury" or "governance"');
+  return opts.as === "governance" ? "governance" : "treasury";
+}
+
 async function submit(
   ctx: CliContext,
   opts: Opts,
   words: string,
   registryInstruction: (member: PublicKey) => Promise<TransactionInstruction>,
 ): Promise<void> {
+  const as = memberKindOf(opts);
   const target = await targetOf(ctx, opts);
-  const as = opts.as === "governance" ? "governance" : "treasury";
-  if (opts.as !== undefined && opts.as !== "treasury" && opts.as !== "governance")
-    throw new UserError('--as must be "treasury" or "governance"');
   const member = await governanceMember(target, as);
   const ix = await registryInstruction(member);
   const name = target.name === "" ? `Lume registry: ${words}` : target.name;
@@ -186,7 +192,13 @@ async function submit(
   }
   const signature = await ctx.send(`create governance proposal "${name}"`, async () => {
     const tx = new Transaction().add(...built.instructions);
-    return ctx.program.provider.sendAndConfirm!(tx, [], { commitment: "confirmed" });
+    try {
+      return await ctx.program.provider.sendAndConfirm!(tx, [], { commitment: "confirmed" });
+    } catch (err) {
+      const refused = governanceErrorOf(err, target.governanceProgramId);
+      if (refused !== undefined) throw new UserError(`create governance proposal "${name}" failed: ${refused}`);
+      throw err;
+    }
   });
   ctx.print(
     { ...summary, sent: true, signature },
@@ -259,6 +271,14 @@ export function registerGovernance(program: Command, action: Action): void {
 }
 
 async function proposeThroughGovernance(ctx: CliContext, spec: ActionSpec, opts: Opts): Promise<void> {
+  // The proposer pays the registry proposal account's rent. The governance account holds data
+  // owned by SPL Governance: it can sign but never pay, so refuse now rather than at execution,
+  // after the whole vote.
+  if (memberKindOf(opts) === "governance")
+    throw new UserError(
+      "--as governance cannot propose on the registry: the proposer pays the registry proposal's rent, and a governance account cannot pay. " +
+        "Use --as treasury (the default: the governance's native treasury, funded with SOL)",
+    );
   const registry = await loadRegistry(ctx);
   const str = opts as Record<string, string | undefined>;
   const target = spec.partner ? await loadPartner(ctx, str.partner) : null;
