@@ -45,6 +45,8 @@ describe("lume governance propose (SPL Governance instructions)", () => {
     mint.toBase58(),
     "--proposal-index",
     "4",
+    "--hold-up-time",
+    "0",
     "--dry-run",
   ];
 
@@ -160,6 +162,8 @@ describe("lume governance propose (SPL Governance instructions)", () => {
       "--mint",
       mint.toBase58(),
       "--proposal-index",
+      "0",
+      "--hold-up-time",
       "0",
       "--dry-run",
     ]);

@@ -452,6 +452,8 @@ describe("lume CLI (surfnet)", function () {
         Keypair.generate().publicKey.toBase58(),
         "--proposal-index",
         "0",
+        "--hold-up-time",
+        "0",
         "--dry-run",
       ),
     );

@@ -114,6 +114,22 @@ export async function buildGovernanceProposal(
 
 type Opts = Record<string, string | boolean | undefined>;
 
+/** The governance's proposal count (the next proposal's index) and its minimum instruction hold-up time. */
+async function readGovernanceDefaults(
+  ctx: CliContext,
+  governance: PublicKey,
+): Promise<{ proposalCount: number; minHoldUpTime: number }> {
+  try {
+    const { account } = await ctx.read("reading the governance", () => getGovernance(ctx.connection, governance));
+    return { proposalCount: account.proposalCount ?? 0, minHoldUpTime: account.config.minInstructionHoldUpTime };
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    throw new UserError(
+      `cannot read the governance account ${governance.toBase58()} (${(err as Error).message}): pass --proposal-index and --hold-up-time`,
+    );
+  }
+}
+
 async function targetOf(ctx: CliContext, opts: Opts): Promise<GovernanceTarget> {
   const str = (k: string) => (typeof opts[k] === "string" ? (opts[k] as string) : undefined);
   const governanceProgramId =
@@ -121,32 +137,33 @@ async function targetOf(ctx: CliContext, opts: Opts): Promise<GovernanceTarget> 
       ? SPL_GOVERNANCE_PROGRAM_ID
       : pubkeyArg("--governance-program", str("governanceProgram"));
   const governance = pubkeyArg("--governance", str("governance"));
-  let proposalIndex: number;
-  if (str("proposalIndex") !== undefined)
-    proposalIndex = intArg("--proposal-index", str("proposalIndex"), 0, 0xffff_ffff);
-  else {
-    try {
-      const account = await ctx.read("reading the governance", () => getGovernance(ctx.connection, governance));
-      proposalIndex =
-        (account.account as unknown as { proposalCount?: number; activeProposalCount?: { toNumber(): number } })
-          .proposalCount ?? 0;
-    } catch (err) {
-      if (err instanceof UserError) throw err;
-      throw new UserError(
-        `cannot read the governance account ${governance.toBase58()} (${(err as Error).message}): pass --proposal-index`,
-      );
-    }
-  }
+  // Every flag is checked before the account is read.
+  const realm = pubkeyArg("--realm", str("realm"));
+  const governingTokenMint = pubkeyArg("--mint", str("mint"));
+  const programVersion = intArg("--program-version", str("programVersion") ?? String(PROGRAM_VERSION_V3), 1, 3);
+  // Read from the governance account unless given: the next proposal index and the minimum hold-up time.
+  const fromAccount =
+    str("proposalIndex") === undefined || str("holdUpTime") === undefined
+      ? await readGovernanceDefaults(ctx, governance)
+      : undefined;
+  const proposalIndex =
+    str("proposalIndex") === undefined
+      ? fromAccount!.proposalCount
+      : intArg("--proposal-index", str("proposalIndex"), 0, 0xffff_ffff);
+  const holdUpTime =
+    str("holdUpTime") === undefined
+      ? fromAccount!.minHoldUpTime
+      : intArg("--hold-up-time", str("holdUpTime"), 0, 0xffff_ffff);
   return {
     governanceProgramId,
-    programVersion: intArg("--program-version", str("programVersion") ?? String(PROGRAM_VERSION_V3), 1, 3),
-    realm: pubkeyArg("--realm", str("realm")),
+    programVersion,
+    realm,
     governance,
-    governingTokenMint: pubkeyArg("--mint", str("mint")),
+    governingTokenMint,
     proposalIndex,
     name: str("title") ?? "",
     descriptionLink: str("descriptionLink") ?? "",
-    holdUpTime: intArg("--hold-up-time", str("holdUpTime") ?? "0", 0, 0xffff_ffff),
+    holdUpTime,
     signOff: opts.signOff !== false,
   };
 }
@@ -229,7 +246,7 @@ function governanceOptions(cmd: Command): Command {
     .option("--description-link <uri>", "proposal description link")
     .option(
       "--hold-up-time <s>",
-      "seconds between the vote's success and execution (at least the governance's minimum)",
+      "seconds between the vote's success and execution (default: the governance's minimum, read from its account)",
     )
     .option("--no-sign-off", "leave the proposal in draft (do not sign it off)")
     .option("--dry-run", "print the instructions instead of sending them");
