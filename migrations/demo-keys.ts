@@ -18,6 +18,12 @@ export interface DemoKeys {
   legalVerifier: Keypair;
   /** Holds the technical-auditor role (attests partners' technical audits). */
   technicalAuditor: Keypair;
+  /** Holds the auditor role (records periodic reviews). */
+  auditor: Keypair;
+  /** Holds the guardian role (suspends a partner at once, until the council decides). */
+  guardian: Keypair;
+  /** Holds the reporting-node role (reports traffic that deviates from a partner's model). */
+  reportingNode: Keypair;
   /** The demo partners' authorities, in partner-id order. */
   partners: Keypair[];
   /** True when this run generated any of them (the first run, or after .lume/ was removed). */
@@ -30,6 +36,9 @@ export const DEMO_KEY_FILES = {
   council: (i: number) => `council-${i + 1}.json`,
   legalVerifier: "legal-verifier.json",
   technicalAuditor: "technical-auditor.json",
+  auditor: "auditor.json",
+  guardian: "guardian.json",
+  reportingNode: "reporting-node.json",
   partner: (i: number) => `partner-${i}.json`,
 };
 
@@ -39,14 +48,20 @@ export function loadOrCreateDemoKeys(dir = DEFAULT_DEMO_DIR): DemoKeys {
   const council = Array.from({ length: DEMO_COUNCIL_SIZE }, (_, i) => file(DEMO_KEY_FILES.council(i)));
   const legalVerifier = file(DEMO_KEY_FILES.legalVerifier);
   const technicalAuditor = file(DEMO_KEY_FILES.technicalAuditor);
+  const auditor = file(DEMO_KEY_FILES.auditor);
+  const guardian = file(DEMO_KEY_FILES.guardian);
+  const reportingNode = file(DEMO_KEY_FILES.reportingNode);
   const partners = Array.from({ length: DEMO_PARTNER_COUNT }, (_, i) => file(DEMO_KEY_FILES.partner(i)));
-  const all = [deployer, ...council, legalVerifier, technicalAuditor, ...partners];
+  const all = [deployer, ...council, legalVerifier, technicalAuditor, auditor, guardian, reportingNode, ...partners];
   return {
     dir,
     deployer: deployer.keypair,
     council: council.map((c) => c.keypair),
     legalVerifier: legalVerifier.keypair,
     technicalAuditor: technicalAuditor.keypair,
+    auditor: auditor.keypair,
+    guardian: guardian.keypair,
+    reportingNode: reportingNode.keypair,
     partners: partners.map((p) => p.keypair),
     created: all.some((k) => k.created),
   };

@@ -34,6 +34,8 @@ export interface DemoLifecycleOptions {
   legalVerifier: Keypair;
   /** Granted the technical-auditor role; attests the partners' technical audits. */
   technicalAuditor: Keypair;
+  /** Granted the monitoring roles (auditor, guardian, reporting node), so each can be tried. */
+  monitors: { auditor: Keypair; guardian: Keypair; reportingNode: Keypair };
   /** One authority per demo partner (applies and declares its endpoint). */
   partnerAuthorities: Keypair[];
   threshold: number;
@@ -58,7 +60,16 @@ export async function runDemoLifecycle(options: DemoLifecycleOptions): Promise<D
   if (options.partnerAuthorities.length < DEMO_PARTNERS.length)
     throw new Error(`the demo needs ${DEMO_PARTNERS.length} partner authorities`);
   // Council members pay for the proposals they create; the others for what they sign.
-  for (const key of [...council, options.legalVerifier, options.technicalAuditor, ...options.partnerAuthorities])
+  const { monitors } = options;
+  for (const key of [
+    ...council,
+    options.legalVerifier,
+    options.technicalAuditor,
+    monitors.auditor,
+    monitors.guardian,
+    monitors.reportingNode,
+    ...options.partnerAuthorities,
+  ])
     surfnet.fundSol(key.publicKey, FUNDING);
   const now = () => chainUnixTime(connection);
 
@@ -102,6 +113,9 @@ export async function runDemoLifecycle(options: DemoLifecycleOptions): Promise<D
   };
   const legalVerifier = await grant("legalVerifier", options.legalVerifier);
   const technicalAuditor = await grant("technicalAuditor", options.technicalAuditor);
+  await grant("auditor", monitors.auditor);
+  await grant("guardian", monitors.guardian);
+  await grant("reportingNode", monitors.reportingNode);
 
   const partners: { name: string; address: PublicKey; authority: Keypair }[] = [];
   for (const [i, demo] of DEMO_PARTNERS.entries()) {

@@ -18,6 +18,9 @@ function demoKeyLines(keys: DemoKeys): string[] {
     ...keys.council.map((k, i): [string, string, Keypair] => [`council member ${i + 1}`, DEMO_KEY_FILES.council(i), k]),
     ["legal verifier", DEMO_KEY_FILES.legalVerifier, keys.legalVerifier],
     ["technical auditor", DEMO_KEY_FILES.technicalAuditor, keys.technicalAuditor],
+    ["auditor", DEMO_KEY_FILES.auditor, keys.auditor],
+    ["guardian", DEMO_KEY_FILES.guardian, keys.guardian],
+    ["reporting node", DEMO_KEY_FILES.reportingNode, keys.reportingNode],
     ...keys.partners.map((k, i): [string, string, Keypair] => [
       `partner #${i} authority`,
       DEMO_KEY_FILES.partner(i),

@@ -80,6 +80,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
             council: keys.council,
             legalVerifier: keys.legalVerifier,
             technicalAuditor: keys.technicalAuditor,
+            monitors: { auditor: keys.auditor, guardian: keys.guardian, reportingNode: keys.reportingNode },
             partnerAuthorities: keys.partners,
             threshold: config.threshold,
             timeLockSeconds: config.timeLockSeconds,

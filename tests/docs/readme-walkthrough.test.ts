@@ -52,7 +52,17 @@ describe("README.md walkthrough, run literally against a fresh stack", function 
     ]);
     await stack.waitForOutput(READY_LINE, 180_000);
     // The banner names every demo role's key file and says the chain's clock runs ahead.
-    for (const file of ["deployer", "council-1", "council-3", "legal-verifier", "technical-auditor", "partner-0"])
+    for (const file of [
+      "deployer",
+      "council-1",
+      "council-3",
+      "legal-verifier",
+      "technical-auditor",
+      "auditor",
+      "guardian",
+      "reporting-node",
+      "partner-0",
+    ])
       assert.ok(stack.stdout.includes(join(workDir, `.lume/demo/${file}.json`)), `the banner lists ${file}.json`);
     assert.match(stack.stdout, /Chain clock: \d+\.\d h ahead of this machine's/);
     assert.doesNotMatch(stack.stdout, /solana config set/, "no Solana CLI command (setup does not install it)");
