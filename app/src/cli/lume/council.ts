@@ -479,6 +479,7 @@ export function registerCouncil(program: Command, action: Action): void {
 
   program
     .command("execute <id>")
+    .summary("carry out an approved proposal after its time lock (anyone; the signer pays the fee)")
     .description(
       "carry out an approved proposal after its time lock (anyone); the accounts its action needs are worked out from the action. " +
         "The signer (-k, default ~/.config/solana/id.json) is the fee payer and pays any rent the action needs, so it must hold SOL",
