@@ -1,4 +1,4 @@
-// The README's walkthrough, run literally: a fresh `npm start` stack (migrations/demo.ts on
+// The README's walkthrough (then docs/cli.md's monitoring one), run literally: a fresh `npm start` stack (migrations/demo.ts on
 // free ports, never 8899/8900/4000, with its own demo directory), then the README's marked
 // ```bash block in one shell from a directory laid out like the repository root (bin/, docs/,
 // .lume/demo/), the commands pointed at the stack by $LUME_CONFIG. Each command must exit 0
@@ -20,7 +20,7 @@ function bannerUrl(banner: string, label: string): string {
   return match[1]!;
 }
 
-describe("README.md walkthrough, run literally against a fresh stack", function () {
+describe("README.md and docs/cli.md walkthroughs, run literally against a fresh stack", function () {
   this.timeout(420_000);
   let workDir: string;
   let stack: RunningScript | undefined;
@@ -36,9 +36,13 @@ describe("README.md walkthrough, run literally against a fresh stack", function 
   });
 
   it("the banner lists every demo key; the onboarding walkthrough: every command exits 0 and prints what the README shows", async () => {
-    const [steps, ...others] = readWalkthroughs("README.md");
-    assert.ok(steps !== undefined && steps.length > 5, "README.md has a marked walkthrough block");
+    const [readme, ...others] = readWalkthroughs("README.md");
+    assert.ok(readme !== undefined && readme.length > 5, "README.md has a marked walkthrough block");
     assert.equal(others.length, 0, "one walkthrough block in README.md");
+    // The docs' blocks continue on the same stack, after the README's.
+    const docs = readWalkthroughs("docs/cli.md");
+    assert.ok(docs.length > 0, "docs/cli.md has a marked walkthrough block");
+    const steps = [...readme, ...docs.flat()];
 
     stack = RunningScript.start("migrations/demo.ts", [
       "--demo-dir",
