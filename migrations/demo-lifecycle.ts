@@ -4,10 +4,11 @@
 // council and executed after its time lock), then one key revocation and one suspension. Time
 // locks are passed with the local chain's time-travel cheatcode.
 import anchor from "@coral-xyz/anchor";
-import { type Connection, Keypair, type PublicKey, SYSVAR_CLOCK_PUBKEY, SystemProgram } from "@solana/web3.js";
+import { type Connection, Keypair, type PublicKey, SystemProgram } from "@solana/web3.js";
 import type { Surfnet } from "../app/src/localnet/surfnet.js";
 import { eventCpiAccounts } from "../app/src/sdk/events.js";
 import {
+  chainUnixTime,
   executeRemainingAccounts,
   type RegistryProgram,
   type RoleName,
@@ -30,6 +31,14 @@ export interface DemoLifecycleOptions {
   connection: Connection;
   surfnet: Surfnet;
   council: Keypair[];
+  /** Granted the legal-verifier role; attests the partners' legal checks. */
+  legalVerifier: Keypair;
+  /** Granted the technical-auditor role; attests the partners' technical audits. */
+  technicalAuditor: Keypair;
+  /** Granted the monitoring roles (auditor, guardian, reporting node), so each can be tried. */
+  monitors: { auditor: Keypair; guardian: Keypair; reportingNode: Keypair };
+  /** One authority per demo partner (applies and declares its endpoint). */
+  partnerAuthorities: Keypair[];
   threshold: number;
   timeLockSeconds: number;
   /** Progress lines (one per step). */
@@ -49,18 +58,21 @@ export async function runDemoLifecycle(options: DemoLifecycleOptions): Promise<D
   const addresses = registryAddresses(program.programId);
   const registry = addresses.registry();
 
-  // Council members pay for the proposals they create.
-  for (const member of council) surfnet.fundSol(member.publicKey, FUNDING);
-  const funded = (): Keypair => {
-    const key = Keypair.generate();
+  if (options.partnerAuthorities.length < DEMO_PARTNERS.length)
+    throw new Error(`the demo needs ${DEMO_PARTNERS.length} partner authorities`);
+  // Council members pay for the proposals they create; the others for what they sign.
+  const { monitors } = options;
+  for (const key of [
+    ...council,
+    options.legalVerifier,
+    options.technicalAuditor,
+    monitors.auditor,
+    monitors.guardian,
+    monitors.reportingNode,
+    ...options.partnerAuthorities,
+  ])
     surfnet.fundSol(key.publicKey, FUNDING);
-    return key;
-  };
-  const now = async (): Promise<number> => {
-    const clock = await connection.getAccountInfo(SYSVAR_CLOCK_PUBKEY);
-    if (!clock) throw new Error("the Clock sysvar is missing");
-    return Number(clock.data.readBigInt64LE(32));
-  };
+  const now = () => chainUnixTime(connection);
 
   /** Propose (council member 0), approve up to the threshold, pass the time lock, execute. */
   const decide = async (action: object, partner: PublicKey | null): Promise<void> => {
@@ -107,18 +119,20 @@ export async function runDemoLifecycle(options: DemoLifecycleOptions): Promise<D
       .rpc();
   };
 
-  const grant = async (role: RoleName): Promise<Keypair> => {
-    const holder = funded();
+  const grant = async (role: RoleName, holder: Keypair): Promise<Keypair> => {
     await decide({ grantRole: { role: roleArg(role), holder: holder.publicKey } }, null);
     log(`granted ${role} to ${holder.publicKey.toBase58()}`);
     return holder;
   };
-  const legalVerifier = await grant("legalVerifier");
-  const technicalAuditor = await grant("technicalAuditor");
+  const legalVerifier = await grant("legalVerifier", options.legalVerifier);
+  const technicalAuditor = await grant("technicalAuditor", options.technicalAuditor);
+  await grant("auditor", monitors.auditor);
+  await grant("guardian", monitors.guardian);
+  await grant("reportingNode", monitors.reportingNode);
 
   const partners: { name: string; address: PublicKey; authority: Keypair }[] = [];
-  for (const demo of DEMO_PARTNERS) {
-    const authority = funded();
+  for (const [i, demo] of DEMO_PARTNERS.entries()) {
+    const authority = options.partnerAuthorities[i]!;
     const id = (await program.account.registry.fetch(registry)).partnerCount.toNumber();
     const partner = addresses.partner(id);
     await program.methods

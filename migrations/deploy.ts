@@ -6,27 +6,38 @@
 // confirm the transaction) defaults to the RPC port + 1, as web3.js and the Solana CLI derive it.
 // The wallet must be the program's upgrade authority. Running it again prints the registry and
 // changes nothing.
-import { parseArgs } from "node:util";
 import anchor from "@coral-xyz/anchor";
 import { Connection } from "@solana/web3.js";
 import { formatRegistry } from "../app/src/cli/format-registry.js";
 import { runMain } from "../app/src/cli/run-main.js";
+import { parseScriptArgs } from "../app/src/cli/script-args.js";
 import { readAnchorToml } from "../app/src/localnet/anchor-toml.js";
 import { readKeypairFile } from "../app/src/sdk/keypair-file.js";
 import { DEFAULT_CONFIG_PATH, DEFAULT_RPC_URL } from "./deploy-defaults.js";
 import { DeployError, ensureRegistry } from "./initialize-registry.js";
 import { loadRegistryConfig } from "./registry-config.js";
 
+const USAGE = `Usage: npx tsx migrations/deploy.ts [options]
+
+Initializes the registry where the program is deployed (idempotent: a second run changes nothing).
+
+Options:
+  --url <rpc>            JSON-RPC URL (default $ANCHOR_PROVIDER_URL, else ${DEFAULT_RPC_URL})
+  --ws-url <pubsub>      PubSub URL (default: the RPC port + 1)
+  --wallet <file.json>   the program's upgrade authority (default $ANCHOR_WALLET, else Anchor.toml's wallet)
+  --config <file.json>   the registry's initial config (default ${DEFAULT_CONFIG_PATH})
+  --json                 print the result as JSON
+  -h, --help             this text`;
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      url: { type: "string" },
-      "ws-url": { type: "string" },
-      wallet: { type: "string" },
-      config: { type: "string" },
-      json: { type: "boolean", default: false },
-    },
+  const values = parseScriptArgs(USAGE, {
+    url: { type: "string" },
+    "ws-url": { type: "string" },
+    wallet: { type: "string" },
+    config: { type: "string" },
+    json: { type: "boolean", default: false },
   });
+  if (values === undefined) return;
   const url = values.url ?? process.env.ANCHOR_PROVIDER_URL ?? DEFAULT_RPC_URL;
   const walletPath = values.wallet ?? process.env.ANCHOR_WALLET ?? readAnchorToml().providerWallet;
   if (walletPath === undefined) throw new DeployError("no wallet: pass --wallet <keypair.json> or set ANCHOR_WALLET");

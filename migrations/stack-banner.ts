@@ -1,12 +1,45 @@
 // What `npm start` prints once the stack is up: what runs, where to connect, what is not there yet.
+import { join } from "node:path";
+import type { Keypair } from "@solana/web3.js";
 import { formatRegistry } from "../app/src/cli/format-registry.js";
 import { SAMPLE_QUERY } from "../indexer/src/service.js";
+import { DEMO_KEY_FILES, type DemoKeys } from "./demo-keys.js";
 import type { Stack } from "./stack.js";
 
 /** The last line printed when everything is up (tests wait for it). */
 export const READY_LINE = "Ready. Ctrl-C stops everything.";
 
 export const GRAPHQL_URL = "http://127.0.0.1:4000/graphql";
+
+/** One line per demo key file: the role, the file, the public key. */
+function demoKeyLines(keys: DemoKeys): string[] {
+  const rows: [string, string, Keypair][] = [
+    ["deployer (upgrade authority)", DEMO_KEY_FILES.deployer, keys.deployer],
+    ...keys.council.map((k, i): [string, string, Keypair] => [`council member ${i + 1}`, DEMO_KEY_FILES.council(i), k]),
+    ["legal verifier", DEMO_KEY_FILES.legalVerifier, keys.legalVerifier],
+    ["technical auditor", DEMO_KEY_FILES.technicalAuditor, keys.technicalAuditor],
+    ["auditor", DEMO_KEY_FILES.auditor, keys.auditor],
+    ["guardian", DEMO_KEY_FILES.guardian, keys.guardian],
+    ["reporting node", DEMO_KEY_FILES.reportingNode, keys.reportingNode],
+    ...keys.partners.map((k, i): [string, string, Keypair] => [
+      `partner #${i} authority`,
+      DEMO_KEY_FILES.partner(i),
+      k,
+    ]),
+  ];
+  return rows.map(
+    ([role, file, key]) => `  ${role.padEnd(29)} ${join(keys.dir, file).padEnd(36)} ${key.publicKey.toBase58()}`,
+  );
+}
+
+/** The demo passes each time lock by moving the chain's clock: say how far ahead it now runs. */
+function chainClockLine(aheadSeconds: number): string {
+  const hours = (aheadSeconds / 3_600).toFixed(1);
+  return aheadSeconds < 60
+    ? "Chain clock: in step with this machine's."
+    : `Chain clock: ${hours} h ahead of this machine's (the demo moved it past each proposal's time lock), so times on chain\n` +
+        "and in the indexer read that much later. Pass a time lock yourself with `npx lume localnet time-travel +1h`.";
+}
 
 export function stackBanner(stack: Stack): string {
   const { localnet, keys, registry } = stack;
@@ -30,14 +63,19 @@ export function stackBanner(stack: Stack): string {
     `  Solana JSON-RPC     ${localnet.rpcUrl}`,
     `  Solana PubSub (WS)  ${localnet.wsUrl}`,
     `  program             ${localnet.programId.toBase58()} (upgrade authority: demo deployer ${keys.deployer.publicKey.toBase58()})`,
-    `  demo keys           ${keys.dir}/deployer.json, ${keys.dir}/council-{1..${keys.council.length}}.json`,
     `  registry config     ${stack.configPath}`,
     "",
     formatRegistry(registry.registry),
     "",
-    "Try:",
-    `  solana config set --url ${localnet.rpcUrl}`,
-    `  solana account ${address}`,
+    "Demo keys (sign as a role with `npx lume -k <file> ...`):",
+    ...demoKeyLines(keys),
+    "",
+    chainClockLine(stack.chainClockAheadSeconds),
+    "",
+    "Try (the lume CLI is `npx lume` from the repository root; the Solana CLI is not installed by setup):",
+    "  npx lume council show",
+    "  npx lume proposals list --all",
+    "  npx lume partner status --partner 0",
     `  curl -s ${localnet.rpcUrl} -H 'content-type: application/json' -d '${rpcQuery}'`,
     "",
     `  Explorer            ${stack.indexer.api.url.replace(/\/graphql$/, "/")} (partners, proposals, council, history check: open it in a browser)`,
@@ -53,7 +91,9 @@ export function stackBanner(stack: Stack): string {
       ? []
       : [
           "Demo partners (applied, verified, admitted by council vote; one key revoked, one partner suspended):",
-          ...stack.partners.map((p) => `  ${p.status.padEnd(10)} ${p.name.padEnd(26)} ${p.address.toBase58()}`),
+          ...stack.partners.map(
+            (p, id) => `  #${id} ${p.status.padEnd(10)} ${p.name.padEnd(26)} ${p.address.toBase58()}`,
+          ),
           "",
         ]),
     READY_LINE,

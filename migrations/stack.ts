@@ -7,7 +7,7 @@ import { join } from "node:path";
 import anchor from "@coral-xyz/anchor";
 import { Connection } from "@solana/web3.js";
 import { type RegistryLocalnet, startRegistryLocalnet } from "../app/src/localnet/registry-localnet.js";
-import { fetchRegistry, registryProgram, summarizeRegistry } from "../app/src/sdk/index.js";
+import { chainUnixTime, fetchRegistry, registryProgram, summarizeRegistry } from "../app/src/sdk/index.js";
 import { type IndexerService, startIndexerService } from "../indexer/src/service.js";
 import { type DemoKeys, loadOrCreateDemoKeys } from "./demo-keys.js";
 import { type DemoPartner, runDemoLifecycle } from "./demo-lifecycle.js";
@@ -43,6 +43,8 @@ export interface Stack {
   indexer: IndexerService;
   /** Where the indexer's SQLite file lives (recreated on every run). */
   indexerDbPath: string;
+  /** How far the chain's clock runs ahead of this machine's after the demo's time travel (seconds). */
+  chainClockAheadSeconds: number;
   stop(): Promise<void>;
 }
 
@@ -76,6 +78,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
             connection,
             surfnet: localnet.surfnet,
             council: keys.council,
+            legalVerifier: keys.legalVerifier,
+            technicalAuditor: keys.technicalAuditor,
+            monitors: { auditor: keys.auditor, guardian: keys.guardian, reportingNode: keys.reportingNode },
+            partnerAuthorities: keys.partners,
             threshold: config.threshold,
             timeLockSeconds: config.timeLockSeconds,
             log: options.log,
@@ -85,6 +91,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const registry: EnsureRegistryResult = account
       ? { ...initialized, registry: summarizeRegistry(account) }
       : initialized;
+    const chainClockAheadSeconds = (await chainUnixTime(connection)) - Math.floor(Date.now() / 1000);
     const indexerDbPath = join(keys.dir, "indexer.sqlite");
     for (const suffix of ["", "-wal", "-shm"]) rmSync(`${indexerDbPath}${suffix}`, { force: true });
     const indexer = await startIndexerService({
@@ -103,6 +110,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       partners,
       indexer,
       indexerDbPath,
+      chainClockAheadSeconds,
       stop: async () => {
         await indexer.stop();
         await localnet.stop();

@@ -326,7 +326,16 @@ export function buildProgram(): Command {
     .description("what the index holds: checkpoints, counts, schema version (no chain access)")
     .option("--config <file>", "JSON config file")
     .option("--db <path>", `SQLite file (env LUME_INDEXER_DB, default ${DEFAULTS.db})`)
+    // Named so that a chain flag copied from another command gets a reason, not "unknown option".
+    .addOption(new Option("--rpc-url <url>").hideHelp())
+    .addOption(new Option("--ws-url <url>").hideHelp())
     .action((flags) => {
+      for (const flag of ["rpcUrl", "wsUrl"] as const)
+        if (flags[flag] !== undefined)
+          throw new UserError(
+            `status reads only the index file (no chain access), so --${flag === "rpcUrl" ? "rpc-url" : "ws-url"} is not used: ` +
+              "drop it, or compare the index with the chain with `verify --rpc-url <url>`",
+          );
       const config = resolveConfig(flags);
       if (!existsSync(config.db)) throw new UserError(`no index at ${config.db}`);
       const store = new IndexerStore(config.db, { decodeAccount: new RegistryDecoder().accountData });

@@ -17,6 +17,7 @@ import {
 } from "@solana/spl-governance";
 import { Keypair, PublicKey } from "@solana/web3.js";
 import { SPL_GOVERNANCE_PROGRAM_ID } from "../../app/src/cli/lume/governance.js";
+import { governanceErrorOf } from "../../app/src/cli/lume/governance-errors.js";
 import { eventAuthorityAddress } from "../../app/src/sdk/events.js";
 import { LUME_REGISTRY_IDL } from "../../app/src/sdk/idl.js";
 import { registryAddresses } from "../../app/src/sdk/pda.js";
@@ -45,6 +46,8 @@ describe("lume governance propose (SPL Governance instructions)", () => {
     mint.toBase58(),
     "--proposal-index",
     "4",
+    "--hold-up-time",
+    "0",
     "--dry-run",
   ];
 
@@ -114,6 +117,42 @@ describe("lume governance propose (SPL Governance instructions)", () => {
     assert.deepEqual(Buffer.from(embedded.data), Buffer.from(reject.discriminator));
   });
 
+  it("refuses --as governance for a registry propose (the proposer pays rent) before reading anything", async () => {
+    // An unreachable --url: without the refusal this would fail on reading the registry instead.
+    const run = await lume([
+      "--url",
+      "http://127.0.0.1:9",
+      "--retries",
+      "0",
+      ...base(),
+      "add-category",
+      "--name",
+      "search-ads",
+      ...target,
+      "--as",
+      "governance",
+    ]);
+    assert.equal(run.code, 1);
+    assert.match(
+      JSON.parse(run.err).error.message,
+      /--as governance cannot propose on the registry: the proposer pays the registry proposal's rent.*--as treasury/,
+    );
+  });
+
+  it("names SPL Governance's error from a failed simulation's logs", () => {
+    const err = Object.assign(new Error("Simulation failed. \nMessage: transaction simulation failed"), {
+      logs: [
+        `Program ${SPL_GOVERNANCE_PROGRAM_ID.toBase58()} invoke [1]`,
+        `Program ${SPL_GOVERNANCE_PROGRAM_ID.toBase58()} failed: custom program error: 0x20a`,
+      ],
+    });
+    assert.equal(
+      governanceErrorOf(err, SPL_GOVERNANCE_PROGRAM_ID),
+      "Invalid Proposal state (SPL Governance error 522)",
+    );
+    assert.equal(governanceErrorOf(new Error("fetch failed"), SPL_GOVERNANCE_PROGRAM_ID), undefined);
+  });
+
   it("refuses a bad address with the flag's name", async () => {
     const run = await lume([
       ...base(),
@@ -127,9 +166,12 @@ describe("lume governance propose (SPL Governance instructions)", () => {
       mint.toBase58(),
       "--proposal-index",
       "0",
+      "--hold-up-time",
+      "0",
       "--dry-run",
     ]);
     assert.equal(run.code, 1);
-    assert.match(run.err, /--realm must be a base58 address, got "nope"/);
+    // --json: the error is JSON too.
+    assert.match(JSON.parse(run.err).error.message, /--realm must be a base58 address, got "nope"/);
   });
 });

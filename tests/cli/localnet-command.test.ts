@@ -32,6 +32,13 @@ describe("lume localnet", () => {
       ["node"],
       ["node", "verify"],
       ["node", "watch"],
+      ["localnet"],
+      ["localnet", "fund"],
+      ["localnet", "time-travel"],
+      ["keygen"],
+      ["envelope", "sign"],
+      ["history"],
+      ["audit"],
     ]) {
       const run = await lume([...group, "--help"]);
       assert.equal(run.code, 0, run.err);

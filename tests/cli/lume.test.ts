@@ -467,6 +467,8 @@ describe("lume CLI (surfnet)", function () {
         Keypair.generate().publicKey.toBase58(),
         "--proposal-index",
         "0",
+        "--hold-up-time",
+        "0",
         "--dry-run",
       ),
     );

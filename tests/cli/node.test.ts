@@ -244,7 +244,8 @@ describe("lume node (surfnet, indexer, GraphQL over HTTP and WebSocket)", functi
       assert.match(
         watch.stdout,
         new RegExp(
-          `^#${index} slot \\d+ \\S+Z  partner applied  partner ${newcomer.address.toBase58()}  tx \\w+$`,
+          // A real date: surfpool's getTransaction blockTime (Unix time / 1000) once printed 1970.
+          `^#${index} slot \\d+ 20\\d\\d-\\d\\d-\\d\\dT\\S+Z  partner applied  partner ${newcomer.address.toBase58()}  tx \\w+$`,
           "m",
         ),
       );

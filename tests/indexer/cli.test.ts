@@ -55,6 +55,13 @@ describe("lume-indexer CLI (surfnet)", function () {
     const status = await runScript(CLI, ["status", "--config", config]);
     assert.equal(status.code, 0, status.stderr);
     assert.equal(JSON.parse(status.stdout).events, 0);
+    // status never reads the chain: a chain flag is refused with the reason and the command that does.
+    const withRpc = await runScript(CLI, ["status", "--config", config, "--rpc-url", "http://127.0.0.1:8899"]);
+    assert.equal(withRpc.code, 1);
+    assert.match(
+      withRpc.stderr,
+      /^error: status reads only the index file \(no chain access\), so --rpc-url is not used: .*verify --rpc-url/,
+    );
     const start = await runScript(CLI, ["start", "--config", config, "--port", "0"]);
     assert.equal(start.code, 1);
     assert.match(start.stderr, /no Helius webhook secret/);

@@ -1,10 +1,10 @@
 // `npm run localnet`: the registry program on a local chain at Solana's default ports, until
 // Ctrl-C. Options: --upgrade-authority <keypair.json> --rpc-port <n> --ws-port <n>
 import { existsSync } from "node:fs";
-import { parseArgs } from "node:util";
 import type { Keypair } from "@solana/web3.js";
 import { portArg } from "../cli/port-arg.js";
 import { runMain } from "../cli/run-main.js";
+import { parseScriptArgs } from "../cli/script-args.js";
 import { untilStopSignal } from "../cli/signals.js";
 import { expandHome, loadOrCreateKeypairFile, readKeypairFile } from "../sdk/keypair-file.js";
 import { readAnchorToml } from "./anchor-toml.js";
@@ -22,14 +22,23 @@ function upgradeAuthority(flag: string | undefined): { path: string; keypair: Ke
   return { path: FALLBACK_AUTHORITY_PATH, keypair: loadOrCreateKeypairFile(FALLBACK_AUTHORITY_PATH).keypair };
 }
 
+const USAGE = `Usage: npm run localnet -- [options]   (or: npx lume localnet [options])
+
+The registry program on a fresh local chain (in memory) until Ctrl-C.
+
+Options:
+  --upgrade-authority <file.json>  the program's upgrade authority (default Anchor.toml's wallet, else ${FALLBACK_AUTHORITY_PATH})
+  --rpc-port <n>                   JSON-RPC port (default ${DEFAULT_RPC_PORT}; 0 picks a free one)
+  --ws-port <n>                    PubSub port (default ${DEFAULT_WS_PORT}; 0 picks a free one)
+  -h, --help                       this text`;
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      "upgrade-authority": { type: "string" },
-      "rpc-port": { type: "string" },
-      "ws-port": { type: "string" },
-    },
+  const values = parseScriptArgs(USAGE, {
+    "upgrade-authority": { type: "string" },
+    "rpc-port": { type: "string" },
+    "ws-port": { type: "string" },
   });
+  if (values === undefined) return;
   const authority = upgradeAuthority(values["upgrade-authority"]);
   const localnet = await startRegistryLocalnet({
     upgradeAuthority: authority.keypair.publicKey,

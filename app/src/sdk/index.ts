@@ -2,6 +2,7 @@
 // this index (keypair-file.ts reads the file system): import them by path.
 
 export * from "./actions.js";
+export * from "./clock.js";
 export * from "./errors.js";
 export * from "./events.js";
 export * from "./idl.js";

@@ -224,9 +224,13 @@ export const typeDefs = /* GraphQL */ `
 
   type HistoryEvent {
     changeIndex: Int!
+    "The ledger slot of the transaction (as JSON-RPC reports it; data.change.slot is the program's Clock slot, the same on a real cluster)."
     slot: Int!
     signature: String!
+    "Unix seconds of the block (the program's Clock)."
     blockTime: Int
+    "The event's bytes as emitted, hex (discriminator + Borsh fields): head(n) = sha256(head(n-1) || raw), head(0) = 32 zero bytes; docs/history-chain.md."
+    raw: String!
     name: String!
     partner: String
     data: JSON

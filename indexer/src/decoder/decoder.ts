@@ -56,6 +56,21 @@ export interface DecodedEvent {
   raw: Buffer;
 }
 
+/** Byte offset of `change.unix_timestamp` in an event: discriminator, change_index, slot. */
+const EVENT_UNIX_TIMESTAMP_OFFSET = 24;
+
+/**
+ * The block's time as the program read it (the Clock sysvar, the same bank timestamp that
+ * getBlockTime reports). A transaction with events takes it from them rather than from the
+ * source: surfpool's getTransaction answers with the Unix time divided by 1000.
+ */
+function blockTimeOf(events: DecodedEvent[], fromSource: number | null): number | null {
+  const raw = events[0]?.raw;
+  return raw === undefined || raw.length < EVENT_UNIX_TIMESTAMP_OFFSET + 8
+    ? fromSource
+    : Number(raw.readBigInt64LE(EVENT_UNIX_TIMESTAMP_OFFSET));
+}
+
 export interface DecodedTransaction {
   signature: string;
   slot: number;
@@ -236,7 +251,7 @@ export class RegistryDecoder {
     return {
       signature: tx.signature,
       slot: tx.slot,
-      blockTime: tx.blockTime,
+      blockTime: blockTimeOf(events, tx.blockTime),
       ok,
       err: ok ? null : normalize(tx.err),
       programError,

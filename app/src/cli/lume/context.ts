@@ -14,10 +14,12 @@ import { type RegistryProgram, registryProgram } from "../../sdk/program.js";
 import { RegistryProvider } from "../../sdk/provider.js";
 import { UserError } from "../user-error.js";
 import { explainRegistryError } from "./explain.js";
+import { fetchWithTimeout } from "./rpc-timeout.js";
 
 export const DEFAULT_URL = "http://127.0.0.1:8899";
 export const DEFAULT_KEYPAIR = "~/.config/solana/id.json";
 export const DEFAULT_CONFIG = "~/.config/lume/config.json";
+export const DEFAULT_RPC_TIMEOUT_SECONDS = 30;
 
 export interface GlobalOptions {
   url?: string;
@@ -28,6 +30,7 @@ export interface GlobalOptions {
   json?: boolean;
   yes?: boolean;
   retries?: string;
+  timeout?: string;
 }
 
 export interface Io {
@@ -77,7 +80,7 @@ const ConfigFile = {
 /** Errors worth retrying: the request never got an answer (or the node said "try later"). */
 export function isNetworkError(err: unknown): boolean {
   const text = `${(err as Error)?.message ?? ""} ${String((err as { cause?: unknown })?.cause ?? "")} ${(err as { code?: unknown })?.code ?? ""}`;
-  return /fetch failed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN|ENOTFOUND|socket hang up|network|429 Too Many|502 Bad Gateway|503 Service|504 Gateway/i.test(
+  return /fetch failed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN|ENOTFOUND|socket hang up|timed out|network|429 Too Many|502 Bad Gateway|503 Service|504 Gateway/i.test(
     text,
   );
 }
@@ -89,6 +92,8 @@ export class CliContext {
   readonly programId: PublicKey;
   readonly addresses: RegistryAddresses;
   readonly retries: number;
+  /** Milliseconds each JSON-RPC request may take before it counts as a network failure. */
+  readonly rpcTimeoutMs: number;
   private walletValue: Keypair | undefined;
   private programValue: RegistryProgram | undefined;
   private connectionValue: Connection | undefined;
@@ -121,12 +126,17 @@ export class CliContext {
     if (!Number.isInteger(retries) || retries < 0 || retries > 10)
       throw new UserError("--retries must be a whole number from 0 to 10");
     this.retries = retries;
+    const timeoutSeconds = Number(options.timeout ?? DEFAULT_RPC_TIMEOUT_SECONDS);
+    if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0 || timeoutSeconds > 600)
+      throw new UserError(`--timeout must be a number of seconds from 0 to 600, got "${options.timeout}"`);
+    this.rpcTimeoutMs = timeoutSeconds * 1000;
     this.addresses = registryAddresses(this.programId);
   }
 
   get connection(): Connection {
     this.connectionValue ??= new Connection(this.url, {
       commitment: "confirmed",
+      fetch: fetchWithTimeout(this.rpcTimeoutMs),
       ...(this.wsUrl === undefined ? {} : { wsEndpoint: this.wsUrl }),
     });
     return this.connectionValue;
@@ -171,6 +181,15 @@ export class CliContext {
       this.programValue = registryProgram(provider, this.programId);
     }
     return this.programValue;
+  }
+
+  /** POSTs a JSON-RPC `body` to --url with the request timeout (calls web3.js has no method for). */
+  fetchRpc(body: string): Promise<Response> {
+    return fetchWithTimeout(this.rpcTimeoutMs)(this.url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+    });
   }
 
   /** Closes the PubSub socket web3.js keeps (and reconnects) for confirmations. */
@@ -233,7 +252,8 @@ export class CliContext {
         /insufficient (funds|lamports)|Attempt to debit an account but found no record of a prior credit/i.test(message)
       ) {
         throw new UserError(
-          `${what} failed: the wallet ${this.wallet.publicKey.toBase58()} has no SOL to pay the fee and rent; fund it first`,
+          `${what} failed: the wallet ${this.wallet.publicKey.toBase58()} has no SOL to pay the fee and rent; fund it first ` +
+            `(on the local chain: \`lume localnet fund ${this.wallet.publicKey.toBase58()}\`; elsewhere send it SOL)`,
         );
       }
       throw new UserError(`${what} failed: ${message.split("\n")[0]}`);

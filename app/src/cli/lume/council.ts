@@ -34,6 +34,7 @@ import {
   type RegistryAccount,
 } from "./registry-reads.js";
 import type { Action } from "./runner.js";
+import { isoTime, orDash } from "./time-text.js";
 
 const { BN } = anchor;
 type Opts = Record<string, string | undefined>;
@@ -360,8 +361,19 @@ export function addActionOptions(cmd: Command, spec: ActionSpec, withPartner: bo
     .option("--evidence-uri <uri>", "where the evidence can be fetched");
 }
 
-function timeText(seconds: number): string {
-  return seconds === 0 ? "-" : new Date(seconds * 1000).toISOString().replace(".000Z", "Z");
+/** The council seats whose bit is set in a proposal's vote mask. */
+function seatIndices(mask: number): number[] {
+  return Array.from({ length: 16 }, (_, seat) => seat).filter((seat) => (mask >> seat) & 1);
+}
+
+/** Voters of a current-council proposal, as addresses. */
+function votersOf(mask: number, registry: RegistryAccount): string[] {
+  return seatIndices(mask).map((seat) => registry.council[seat]?.toBase58() ?? `seat ${seat}`);
+}
+
+/** Voters of a stale proposal: the old council's members are not on chain any more, only their seats. */
+function seatsOf(mask: number): string[] {
+  return seatIndices(mask).map((seat) => `seat ${seat} of its council`);
 }
 
 export function registerCouncil(program: Command, action: Action): void {
@@ -403,9 +415,12 @@ export function registerCouncil(program: Command, action: Action): void {
               proposer: p.proposer.toBase58(),
               approvals: p.approvalCount,
               rejections: p.rejectionCount,
+              // Votes are bits by council seat; the seats are the current council's unless the proposal is stale.
+              approvedBy: stale ? seatsOf(p.approvals) : votersOf(p.approvals, registry),
+              rejectedBy: stale ? seatsOf(p.rejections) : votersOf(p.rejections, registry),
               threshold: registry.threshold,
-              expiresAt: timeText(p.expiresAt.toNumber()),
-              executableFrom: opensAt === 0 ? null : timeText(opensAt),
+              expiresAt: isoTime(p.expiresAt),
+              executableFrom: isoTime(opensAt),
               evidence: { uri: fixedText(p.evidence.uri), sha256: Buffer.from(p.evidence.hash).toString("hex") },
             };
           })
@@ -417,8 +432,10 @@ export function registerCouncil(program: Command, action: Action): void {
             : rows
                 .map((r) =>
                   [
-                    `#${r.id}  ${r.status}  ${r.approvals}/${r.threshold} approvals, ${r.rejections} rejections  ${r.executableFrom === null ? `votes until ${r.expiresAt}` : `executable from ${r.executableFrom}`}`,
+                    `#${r.id}  ${r.status}  ${r.approvals}/${r.threshold} approvals, ${r.rejections} rejections  ${r.executableFrom === null ? `votes until ${orDash(r.expiresAt)}` : `executable from ${r.executableFrom}`}`,
                     `    ${r.action}${r.partner === null ? "" : ` (partner ${r.partner})`}`,
+                    ...(r.approvedBy.length === 0 ? [] : [`    approved by ${r.approvedBy.join(", ")}`]),
+                    ...(r.rejectedBy.length === 0 ? [] : [`    rejected by ${r.rejectedBy.join(", ")}`]),
                     `    evidence: ${r.evidence.uri === "" ? "(none)" : r.evidence.uri} ${/^0+$/.test(r.evidence.sha256) ? "" : `sha256 ${r.evidence.sha256}`}`.trimEnd(),
                   ].join("\n"),
                 )
@@ -490,8 +507,10 @@ export function registerCouncil(program: Command, action: Action): void {
 
   program
     .command("execute <id>")
+    .summary("carry out an approved proposal after its time lock (anyone; the signer pays the fee)")
     .description(
-      "carry out an approved proposal after its time lock (anyone); the accounts its action needs are worked out from the action",
+      "carry out an approved proposal after its time lock (anyone); the accounts its action needs are worked out from the action. " +
+        "The signer (-k, default ~/.config/solana/id.json) is the fee payer and pays any rent the action needs, so it must hold SOL",
     )
     .action(
       action(async (ctx, _opts, id) => {
@@ -526,7 +545,11 @@ export function registerCouncil(program: Command, action: Action): void {
         );
         ctx.print(
           { proposalId, status: "executed", action: words, accounts: remaining.map((r) => r.toBase58()), signature },
-          () => `executed proposal #${proposalId}, confirmed: ${words}\n  signature ${signature}`,
+          () =>
+            `executed proposal #${proposalId}, confirmed: ${words}\n  signature ${signature}` +
+            (actionKind(proposal.action) === "approvePartner" && partner !== null
+              ? `\n  next: the partner is active; its authority asks for infrastructure keys (\`lume partner request key issue --partner ${partner.partnerId}\`), and \`lume partner status --partner ${partner.partnerId}\` shows it`
+              : ""),
         );
       }),
     );

@@ -20,6 +20,7 @@ import { UserError } from "../user-error.js";
 import { intArg, pubkeyArg } from "./args.js";
 import type { CliContext } from "./context.js";
 import { ACTION_SPECS, type ActionSpec } from "./council.js";
+import { governanceErrorOf } from "./governance-errors.js";
 import { catalogueOf, loadPartner, loadRegistry, proposalIdArg } from "./registry-reads.js";
 import type { Action } from "./runner.js";
 
@@ -114,6 +115,22 @@ export async function buildGovernanceProposal(
 
 type Opts = Record<string, string | boolean | undefined>;
 
+/** The governance's proposal count (the next proposal's index) and its minimum instruction hold-up time. */
+async function readGovernanceDefaults(
+  ctx: CliContext,
+  governance: PublicKey,
+): Promise<{ proposalCount: number; minHoldUpTime: number }> {
+  try {
+    const { account } = await ctx.read("reading the governance", () => getGovernance(ctx.connection, governance));
+    return { proposalCount: account.proposalCount ?? 0, minHoldUpTime: account.config.minInstructionHoldUpTime };
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    throw new UserError(
+      `cannot read the governance account ${governance.toBase58()} (${(err as Error).message}): pass --proposal-index and --hold-up-time`,
+    );
+  }
+}
+
 async function targetOf(ctx: CliContext, opts: Opts): Promise<GovernanceTarget> {
   const str = (k: string) => (typeof opts[k] === "string" ? (opts[k] as string) : undefined);
   const governanceProgramId =
@@ -121,34 +138,42 @@ async function targetOf(ctx: CliContext, opts: Opts): Promise<GovernanceTarget> 
       ? SPL_GOVERNANCE_PROGRAM_ID
       : pubkeyArg("--governance-program", str("governanceProgram"));
   const governance = pubkeyArg("--governance", str("governance"));
-  let proposalIndex: number;
-  if (str("proposalIndex") !== undefined)
-    proposalIndex = intArg("--proposal-index", str("proposalIndex"), 0, 0xffff_ffff);
-  else {
-    try {
-      const account = await ctx.read("reading the governance", () => getGovernance(ctx.connection, governance));
-      proposalIndex =
-        (account.account as unknown as { proposalCount?: number; activeProposalCount?: { toNumber(): number } })
-          .proposalCount ?? 0;
-    } catch (err) {
-      if (err instanceof UserError) throw err;
-      throw new UserError(
-        `cannot read the governance account ${governance.toBase58()} (${(err as Error).message}): pass --proposal-index`,
-      );
-    }
-  }
+  // Every flag is checked before the account is read.
+  const realm = pubkeyArg("--realm", str("realm"));
+  const governingTokenMint = pubkeyArg("--mint", str("mint"));
+  const programVersion = intArg("--program-version", str("programVersion") ?? String(PROGRAM_VERSION_V3), 1, 3);
+  // Read from the governance account unless given: the next proposal index and the minimum hold-up time.
+  const fromAccount =
+    str("proposalIndex") === undefined || str("holdUpTime") === undefined
+      ? await readGovernanceDefaults(ctx, governance)
+      : undefined;
+  const proposalIndex =
+    str("proposalIndex") === undefined
+      ? fromAccount!.proposalCount
+      : intArg("--proposal-index", str("proposalIndex"), 0, 0xffff_ffff);
+  const holdUpTime =
+    str("holdUpTime") === undefined
+      ? fromAccount!.minHoldUpTime
+      : intArg("--hold-up-time", str("holdUpTime"), 0, 0xffff_ffff);
   return {
     governanceProgramId,
-    programVersion: intArg("--program-version", str("programVersion") ?? String(PROGRAM_VERSION_V3), 1, 3),
-    realm: pubkeyArg("--realm", str("realm")),
+    programVersion,
+    realm,
     governance,
-    governingTokenMint: pubkeyArg("--mint", str("mint")),
+    governingTokenMint,
     proposalIndex,
     name: str("title") ?? "",
     descriptionLink: str("descriptionLink") ?? "",
-    holdUpTime: intArg("--hold-up-time", str("holdUpTime") ?? "0", 0, 0xffff_ffff),
+    holdUpTime,
     signOff: opts.signOff !== false,
   };
+}
+
+/** --as: which governance address is the registry council member. */
+function memberKindOf(opts: Opts): "treasury" | "governance" {
+  if (opts.as !== undefined && opts.as !== "treasury" && opts.as !== "governance")
+    throw new UserError('--as must be "treasury" or "governance"');
+  return opts.as === "governance" ? "governance" : "treasury";
 }
 
 async function submit(
@@ -157,10 +182,8 @@ async function submit(
   words: string,
   registryInstruction: (member: PublicKey) => Promise<TransactionInstruction>,
 ): Promise<void> {
+  const as = memberKindOf(opts);
   const target = await targetOf(ctx, opts);
-  const as = opts.as === "governance" ? "governance" : "treasury";
-  if (opts.as !== undefined && opts.as !== "treasury" && opts.as !== "governance")
-    throw new UserError('--as must be "treasury" or "governance"');
   const member = await governanceMember(target, as);
   const ix = await registryInstruction(member);
   const name = target.name === "" ? `Lume registry: ${words}` : target.name;
@@ -187,7 +210,13 @@ async function submit(
   }
   const signature = await ctx.send(`create governance proposal "${name}"`, async () => {
     const tx = new Transaction().add(...built.instructions);
-    return ctx.program.provider.sendAndConfirm!(tx, [], { commitment: "confirmed" });
+    try {
+      return await ctx.program.provider.sendAndConfirm!(tx, [], { commitment: "confirmed" });
+    } catch (err) {
+      const refused = governanceErrorOf(err, target.governanceProgramId);
+      if (refused !== undefined) throw new UserError(`create governance proposal "${name}" failed: ${refused}`);
+      throw err;
+    }
   });
   ctx.print(
     { ...summary, sent: true, signature },
@@ -218,7 +247,7 @@ function governanceOptions(cmd: Command): Command {
     .option("--description-link <uri>", "proposal description link")
     .option(
       "--hold-up-time <s>",
-      "seconds between the vote's success and execution (at least the governance's minimum)",
+      "seconds between the vote's success and execution (default: the governance's minimum, read from its account)",
     )
     .option("--no-sign-off", "leave the proposal in draft (do not sign it off)")
     .option("--dry-run", "print the instructions instead of sending them");
@@ -261,6 +290,14 @@ export function registerGovernance(program: Command, action: Action): void {
 }
 
 async function proposeThroughGovernance(ctx: CliContext, spec: ActionSpec, opts: Opts): Promise<void> {
+  // The proposer pays the registry proposal account's rent. The governance account holds data
+  // owned by SPL Governance: it can sign but never pay, so refuse now rather than at execution,
+  // after the whole vote.
+  if (memberKindOf(opts) === "governance")
+    throw new UserError(
+      "--as governance cannot propose on the registry: the proposer pays the registry proposal's rent, and a governance account cannot pay. " +
+        "Use --as treasury (the default: the governance's native treasury, funded with SOL)",
+    );
   const registry = await loadRegistry(ctx);
   const str = opts as Record<string, string | undefined>;
   const target = spec.partner ? await loadPartner(ctx, str.partner) : null;

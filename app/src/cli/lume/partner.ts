@@ -1,11 +1,9 @@
-// Partner, verifier, auditor, node and guardian commands.
-import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import anchor from "@coral-xyz/anchor";
-import { Keypair, PACKET_DATA_SIZE, SYSVAR_CLOCK_PUBKEY, SystemProgram } from "@solana/web3.js";
-import type { Command } from "commander";
+import { PACKET_DATA_SIZE, SystemProgram } from "@solana/web3.js";
+import { type Command, Option } from "commander";
+import { chainUnixTime } from "../../sdk/clock.js";
 import { eventCpiAccounts } from "../../sdk/events.js";
-import { expandHome, writeKeypairFile } from "../../sdk/keypair-file.js";
 import type { RoleName } from "../../sdk/pda.js";
 import { enumName, maskToIndices } from "../../sdk/snapshot.js";
 import { UserError } from "../user-error.js";
@@ -13,16 +11,13 @@ import { readApplication } from "./application.js";
 import { categoriesArg, intArg, protocolArg, textArg } from "./args.js";
 import { type CliContext, hashFile } from "./context.js";
 import { addActionOptions, proposeWith, specByName } from "./council.js";
+import { writeNewKeyFile } from "./keys.js";
 import { catalogueOf, fixedText, loadPartner, loadRegistry } from "./registry-reads.js";
 import type { Action } from "./runner.js";
+import { isoTime, orDash } from "./time-text.js";
 
 const { BN } = anchor;
 type Opts = Record<string, string | undefined>;
-
-function timeText(seconds: { toNumber(): number }): string {
-  const s = seconds.toNumber();
-  return s === 0 ? "-" : new Date(s * 1000).toISOString().replace(".000Z", "Z");
-}
 
 async function declareEndpoint(
   ctx: CliContext,
@@ -47,19 +42,40 @@ async function declareEndpoint(
   return { index, signature };
 }
 
-function evidenceOf(opts: Opts, uriFlag: "uri" | "evidenceUri" = "uri"): { hash: number[]; uri: string } {
+/** An attestation as partner status shows it, or null when it has not happened. */
+function attestationOf(
+  by: { toBase58(): string },
+  evidence: { hash: number[]; uri: { len: number; bytes: number[] } },
+  at: { toNumber(): number },
+): { by: string; at: string | null; evidenceUri: string; sha256: string } | null {
+  if (at.toNumber() === 0) return null;
+  return {
+    by: by.toBase58(),
+    at: isoTime(at),
+    evidenceUri: fixedText(evidence.uri),
+    sha256: Buffer.from(evidence.hash).toString("hex"),
+  };
+}
+
+/** --evidence-file (hashed) and --evidence-uri (`--uri`, the older name, still read). */
+function evidenceOf(opts: Opts): { hash: number[]; uri: string } {
   if (opts.evidenceFile === undefined)
     throw new UserError("--evidence-file is required (its SHA-256 is recorded on chain)");
-  const uri = textArg(`--${uriFlag === "uri" ? "uri" : "evidence-uri"}`, opts[uriFlag], 127);
+  const uri = textArg("--evidence-uri", opts.evidenceUri ?? opts.uri, 127);
   return { hash: Array.from(hashFile(opts.evidenceFile)), uri };
+}
+
+/** The evidence options of attestations and reviews, named as in `propose`. */
+function addEvidenceOptions(command: Command, what: string): Command {
+  return command
+    .option("--evidence-file <path>", `${what} (hashed locally; required)`)
+    .option("--evidence-uri <uri>", "where it can be fetched (required)")
+    .addOption(new Option("--uri <uri>", "the older name of --evidence-uri").hideHelp());
 }
 
 /** The chain's clock (the Clock sysvar's unix_timestamp), as the program sees it. */
 async function chainTime(ctx: CliContext): Promise<number> {
-  const clock = await ctx.read("reading the clock", () =>
-    ctx.connection.getAccountInfo(SYSVAR_CLOCK_PUBKEY, "confirmed"),
-  );
-  return clock === null ? Math.floor(Date.now() / 1000) : Number(clock.data.readBigInt64LE(32));
+  return ctx.read("reading the clock", () => chainUnixTime(ctx.connection));
 }
 
 const ROLE_WORDS: Record<RoleName, string> = {
@@ -192,7 +208,12 @@ export function registerPartner(program: Command, action: Action): void {
           protocol: protocolArg(opts.protocol),
           categories: categoriesArg("--categories", opts.categories, catalogueOf(registry)),
         });
-        ctx.print(declared, () => `endpoint #${declared.index} declared, confirmed\n  signature ${declared.signature}`);
+        ctx.print(
+          declared,
+          () =>
+            `endpoint #${declared.index} declared, confirmed\n  signature ${declared.signature}\n` +
+            "  next: declare the other endpoints, then a legal verifier attests (`lume attest legal`)",
+        );
       }),
     );
 
@@ -233,14 +254,11 @@ export function registerPartner(program: Command, action: Action): void {
     .requiredOption("--out <path>", "where to write the key file (refuses to overwrite)")
     .action(
       action(async (ctx, opts) => {
-        if (existsSync(expandHome(opts.out)))
-          throw new UserError(`${opts.out} exists: refusing to overwrite a key file`);
-        const keypair = Keypair.generate();
-        writeKeypairFile(opts.out, keypair);
-        ctx.print(
-          { publicKey: keypair.publicKey.toBase58(), file: expandHome(opts.out) },
-          () =>
-            `new infrastructure key ${keypair.publicKey.toBase58()} written to ${expandHome(opts.out)} (mode 0600)\n  next: \`lume partner request key issue --partner <id> --key-file ${opts.out}\``,
+        writeNewKeyFile(
+          ctx,
+          opts.out,
+          "infrastructure key",
+          (file) => `\`lume partner request key issue --partner <id> --key-file ${file}\``,
         );
       }),
     );
@@ -278,8 +296,12 @@ export function registerPartner(program: Command, action: Action): void {
             burst: p.trafficModel.burst,
             maxBandwidthKbps: p.trafficModel.maxBandwidthKbps,
           },
-          nextReviewAt: timeText(p.nextReviewAt),
-          suspensionExpiresAt: timeText(p.suspensionExpiresAt),
+          nextReviewAt: isoTime(p.nextReviewAt),
+          suspensionExpiresAt: isoTime(p.suspensionExpiresAt),
+          attestations: {
+            legal: attestationOf(p.legalVerifier, p.legalEvidence, p.legalAttestedAt),
+            technical: attestationOf(p.technicalAuditor, p.technicalEvidence, p.technicalAttestedAt),
+          },
           endpointSetVersion: p.endpointSetVersion,
           /** The set version the technical auditor attested (0: none yet); only it can be admitted. */
           technicallyAttestedSetVersion: p.technicalEndpointSetVersion,
@@ -298,8 +320,8 @@ export function registerPartner(program: Command, action: Action): void {
               index: k.index,
               publicKey: new anchor.web3.PublicKey(Buffer.from(k.publicKey)).toBase58(),
               endpoints: k.endpointCount === 0 ? "all" : k.endpoints.slice(0, k.endpointCount).join(","),
-              validFrom: timeText(k.validFrom),
-              validUntil: timeText(k.validUntil),
+              validFrom: isoTime(k.validFrom),
+              validUntil: isoTime(k.validUntil),
               status: enumName<string>(k.status),
             }))
             .sort((a, b) => a.index - b.index),
@@ -307,7 +329,13 @@ export function registerPartner(program: Command, action: Action): void {
         ctx.print(data, () =>
           [
             `partner #${data.id} ${data.legalName} (${data.jurisdiction}) ${data.address}`,
-            `  status ${data.status}, stage ${data.stage}, next review ${data.nextReviewAt}${data.suspensionExpiresAt === "-" ? "" : `, suspension until ${data.suspensionExpiresAt}`}`,
+            `  status ${data.status}, stage ${data.stage}, next review ${orDash(data.nextReviewAt)}${data.suspensionExpiresAt === null ? "" : `, suspension until ${data.suspensionExpiresAt}`}`,
+            ...(["legal", "technical"] as const).map((kind) => {
+              const a = data.attestations[kind];
+              return a === null
+                ? `  ${kind} verification: not yet`
+                : `  ${kind} verification: by ${a.by} at ${a.at}, evidence ${a.evidenceUri} sha256 ${a.sha256}`;
+            }),
             `  traffic model: ${data.trafficModel.categories.join(", ")}; ${data.trafficModel.maxRequestsPerSecond} req/s, burst ${data.trafficModel.burst}, ${data.trafficModel.maxBandwidthKbps} kbit/s`,
             `  endpoints (set version ${data.endpointSetVersion}; technical audit attested version ${data.technicallyAttestedSetVersion}):`,
             ...data.endpoints.map(
@@ -318,7 +346,7 @@ export function registerPartner(program: Command, action: Action): void {
               ? ["    (none)"]
               : data.keys.map(
                   (k) =>
-                    `    #${k.index} ${k.publicKey} endpoints ${k.endpoints} ${k.validFrom} .. ${k.validUntil} ${k.status}`,
+                    `    #${k.index} ${k.publicKey} endpoints ${k.endpoints} ${orDash(k.validFrom)} .. ${orDash(k.validUntil)} ${k.status}`,
                 )),
           ].join("\n"),
         );
@@ -328,91 +356,92 @@ export function registerPartner(program: Command, action: Action): void {
   // --- verifiers and auditors ---------------------------------------------------------------
   const attest = program.command("attest").description("record a verification of an applicant (accredited verifiers)");
   for (const kind of ["legal", "technical"] as const) {
-    attest
-      .command(kind)
-      .description(`record the ${kind} verification: the evidence file's SHA-256 and its URI`)
-      .requiredOption("--partner <id|address>", "the applicant")
-      .requiredOption("--evidence-file <path>", "the report (hashed locally)")
-      .requiredOption("--uri <uri>", "where the report can be fetched")
-      .action(
-        action(async (ctx, opts) => {
-          const { address } = await loadPartner(ctx, opts.partner);
-          const evidence = evidenceOf(opts);
-          const role = kind === "legal" ? "legalVerifier" : "technicalAuditor";
-          await requireRole(ctx, role);
-          const accounts = {
-            registry: ctx.addresses.registry(),
-            partner: address,
-            verifier: ctx.wallet.publicKey,
-            roleGrant: ctx.addresses.role(role, ctx.wallet.publicKey),
-            ...eventCpiAccounts(ctx.programId),
-          };
-          const builder =
-            kind === "legal"
-              ? ctx.program.methods.attestLegal(evidence.hash, evidence.uri)
-              : ctx.program.methods.attestTechnical(evidence.hash, evidence.uri);
-          const signature = await ctx.send(`attest ${kind} verification of ${address.toBase58()}`, () =>
-            builder.accountsStrict(accounts).rpc(),
-          );
-          const after = await ctx.read("reading the partner", () => ctx.program.account.partner.fetch(address));
-          ctx.print(
-            {
-              partner: address.toBase58(),
-              kind,
-              sha256: Buffer.from(evidence.hash).toString("hex"),
-              uri: evidence.uri,
-              stage: enumName<string>(after.stage),
-              signature,
-            },
-            () =>
-              `${kind} verification recorded, confirmed: stage now ${enumName<string>(after.stage)}\n  evidence sha256 ${Buffer.from(evidence.hash).toString("hex")} ${evidence.uri}\n  signature ${signature}`,
-          );
-        }),
-      );
-  }
-
-  program
-    .command("review")
-    .description("periodic re-evaluations (auditors)")
-    .command("record")
-    .description("record a review of a partner: passed | concerns | failed")
-    .requiredOption("--partner <id|address>", "the partner")
-    .requiredOption("--outcome <outcome>", "passed | concerns | failed")
-    .requiredOption("--evidence-file <path>", "the review report (hashed locally)")
-    .requiredOption("--uri <uri>", "where the report can be fetched")
-    .action(
+    addEvidenceOptions(
+      attest
+        .command(kind)
+        .description(`record the ${kind} verification: the evidence file's SHA-256 and its URI`)
+        .requiredOption("--partner <id|address>", "the applicant"),
+      "the report",
+    ).action(
       action(async (ctx, opts) => {
-        if (!["passed", "concerns", "failed"].includes(opts.outcome))
-          throw new UserError(`--outcome must be passed, concerns or failed; got "${opts.outcome}"`);
         const { address } = await loadPartner(ctx, opts.partner);
         const evidence = evidenceOf(opts);
-        await requireRole(ctx, "auditor");
-        const signature = await ctx.send(`record review (${opts.outcome}) of ${address.toBase58()}`, () =>
-          ctx.program.methods
-            .recordReview({ [opts.outcome]: {} } as never, evidence.hash, evidence.uri)
-            .accountsStrict({
-              ...eventCpiAccounts(ctx.program.programId),
-              registry: ctx.addresses.registry(),
-              partner: address,
-              auditor: ctx.wallet.publicKey,
-              roleGrant: ctx.addresses.role("auditor", ctx.wallet.publicKey),
-            })
-            .rpc(),
+        const role = kind === "legal" ? "legalVerifier" : "technicalAuditor";
+        await requireRole(ctx, role);
+        const accounts = {
+          registry: ctx.addresses.registry(),
+          partner: address,
+          verifier: ctx.wallet.publicKey,
+          roleGrant: ctx.addresses.role(role, ctx.wallet.publicKey),
+          ...eventCpiAccounts(ctx.program.programId),
+        };
+        const builder =
+          kind === "legal"
+            ? ctx.program.methods.attestLegal(evidence.hash, evidence.uri)
+            : ctx.program.methods.attestTechnical(evidence.hash, evidence.uri);
+        const signature = await ctx.send(`attest ${kind} verification of ${address.toBase58()}`, () =>
+          builder.accountsStrict(accounts).rpc(),
         );
         const after = await ctx.read("reading the partner", () => ctx.program.account.partner.fetch(address));
         ctx.print(
           {
             partner: address.toBase58(),
-            outcome: opts.outcome,
-            status: enumName<string>(after.status),
-            nextReviewAt: timeText(after.nextReviewAt),
+            kind,
+            sha256: Buffer.from(evidence.hash).toString("hex"),
+            uri: evidence.uri,
+            stage: enumName<string>(after.stage),
             signature,
           },
           () =>
-            `review recorded, confirmed: partner now ${enumName<string>(after.status)}, next review ${timeText(after.nextReviewAt)}\n  signature ${signature}`,
+            `${kind} verification recorded, confirmed: stage now ${enumName<string>(after.stage)}\n  evidence sha256 ${Buffer.from(evidence.hash).toString("hex")} ${evidence.uri}\n  signature ${signature}\n` +
+            (kind === "legal"
+              ? `  next: a technical auditor attests (\`lume attest technical --partner ${after.partnerId}\`)`
+              : `  next: a council member proposes admission (\`lume propose approve-partner --partner ${after.partnerId}\`)`),
         );
       }),
     );
+  }
+
+  const review = program
+    .command("review")
+    .description("periodic re-evaluations (auditors)")
+    .command("record")
+    .description("record a review of a partner: passed | concerns | failed")
+    .requiredOption("--partner <id|address>", "the partner")
+    .requiredOption("--outcome <outcome>", "passed | concerns | failed");
+  addEvidenceOptions(review, "the review report").action(
+    action(async (ctx, opts) => {
+      if (!["passed", "concerns", "failed"].includes(opts.outcome))
+        throw new UserError(`--outcome must be passed, concerns or failed; got "${opts.outcome}"`);
+      const { address } = await loadPartner(ctx, opts.partner);
+      const evidence = evidenceOf(opts);
+      await requireRole(ctx, "auditor");
+      const signature = await ctx.send(`record review (${opts.outcome}) of ${address.toBase58()}`, () =>
+        ctx.program.methods
+          .recordReview({ [opts.outcome]: {} } as never, evidence.hash, evidence.uri)
+          .accountsStrict({
+            ...eventCpiAccounts(ctx.program.programId),
+            registry: ctx.addresses.registry(),
+            partner: address,
+            auditor: ctx.wallet.publicKey,
+            roleGrant: ctx.addresses.role("auditor", ctx.wallet.publicKey),
+          })
+          .rpc(),
+      );
+      const after = await ctx.read("reading the partner", () => ctx.program.account.partner.fetch(address));
+      ctx.print(
+        {
+          partner: address.toBase58(),
+          outcome: opts.outcome,
+          status: enumName<string>(after.status),
+          nextReviewAt: isoTime(after.nextReviewAt),
+          signature,
+        },
+        () =>
+          `review recorded, confirmed: partner now ${enumName<string>(after.status)}, next review ${orDash(isoTime(after.nextReviewAt))}\n  signature ${signature}`,
+      );
+    }),
+  );
 
   // --- nodes and guardians ------------------------------------------------------------------
   program
@@ -503,11 +532,11 @@ export function registerPartner(program: Command, action: Action): void {
           {
             partner: address.toBase58(),
             status: enumName<string>(after.status),
-            until: timeText(after.suspensionExpiresAt),
+            until: isoTime(after.suspensionExpiresAt),
             signature,
           },
           () =>
-            `partner suspended, confirmed, until ${timeText(after.suspensionExpiresAt)} unless the council ratifies (\`lume propose suspend\`)\n  signature ${signature}`,
+            `partner suspended, confirmed, until ${orDash(isoTime(after.suspensionExpiresAt))} unless the council ratifies (\`lume propose suspend\`)\n  signature ${signature}`,
         );
       }),
     );

@@ -2,9 +2,13 @@
 // as well as from the terminal.
 import { Command, CommanderError } from "commander";
 import { UserError } from "../user-error.js";
-import { DEFAULT_URL, type Io, processIo } from "./context.js";
+import { registerAudit } from "./audit.js";
+import { DEFAULT_RPC_TIMEOUT_SECONDS, DEFAULT_URL, type Io, processIo } from "./context.js";
 import { registerCouncil } from "./council.js";
+import { registerEnvelope } from "./envelope-sign.js";
 import { registerGovernance } from "./governance.js";
+import { writeNewKeyFile } from "./keys.js";
+import { registerLocalnet } from "./localnet.js";
 import { registerNode } from "./node.js";
 import { registerPartner } from "./partner.js";
 import { actionFactory } from "./runner.js";
@@ -13,6 +17,8 @@ export interface RunOptions {
   io?: Io;
   /** Milliseconds before the first network retry (doubles each time). */
   retryBaseMs?: number;
+  /** Errors as one JSON object on stderr (`--json` on the command line). */
+  jsonErrors?: boolean;
   /** `lume localnet`: what runs it (the test suite replaces it). */
   localnet?: (args: string[]) => Promise<number>;
 }
@@ -27,6 +33,12 @@ async function defaultLocalnet(args: string[]): Promise<number> {
 export function buildLume(options: RunOptions = {}): Command {
   const io = options.io ?? processIo;
   const action = actionFactory(io, options.retryBaseMs ?? 500);
+  const output = {
+    writeOut: (s: string) => io.out(s.trimEnd()),
+    writeErr: (s: string) => io.err(s.trimEnd()),
+    // With --json, runLume prints usage errors as JSON instead.
+    outputError: (s: string, write: (s: string) => void) => (options.jsonErrors ? undefined : write(s)),
+  };
   const program = new Command("lume")
     .description("Lume Registry: council, partners, verifiers, auditors, nodes and guardians")
     .option("-u, --url <url>", `JSON-RPC URL of the cluster (default ${DEFAULT_URL}, or the config file's url)`)
@@ -40,32 +52,48 @@ export function buildLume(options: RunOptions = {}): Command {
     .option("--json", "machine-readable JSON output")
     .option("-y, --yes", "do not ask before sending transactions")
     .option("--retries <n>", "retries of a failed network request, with exponential backoff", "3")
-    .showHelpAfterError("(run with --help for usage)")
+    .option(
+      "--timeout <seconds>",
+      `how long one JSON-RPC request may go unanswered before it counts as failed (default ${DEFAULT_RPC_TIMEOUT_SECONDS})`,
+    )
+    .showHelpAfterError(options.jsonErrors ? false : "(run with --help for usage)")
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+    .configureOutput(output);
 
   registerCouncil(program, action);
   registerPartner(program, action);
   registerGovernance(program, action);
   registerNode(program, action);
+  registerEnvelope(program, action);
+  registerAudit(program, action);
+
+  registerLocalnet(program, action, options.localnet ?? defaultLocalnet);
 
   program
-    .command("localnet")
-    .description("start the local chain with the registry program (app/src/localnet) until Ctrl-C")
-    .allowUnknownOption()
-    .argument("[args...]", "passed on: --upgrade-authority <keypair.json> --rpc-port <n> --ws-port <n>")
-    .action(async (args: string[]) => {
-      const code = await (options.localnet ?? defaultLocalnet)(args);
-      if (code !== 0) throw new UserError(`the local chain exited with code ${code}`);
-    });
+    .command("keygen")
+    .description(
+      "write a new keypair file (Solana CLI format) for a partner authority, a council member or a role holder",
+    )
+    .requiredOption("--out <path>", "where to write the key file (refuses to overwrite)")
+    .action(
+      action(async (ctx, opts) => {
+        writeNewKeyFile(
+          ctx,
+          opts.out,
+          "keypair",
+          (file) =>
+            `give it SOL to pay fees and rent (on the local chain: \`lume localnet fund ${file}\`), then sign with \`lume -k ${file} ...\``,
+        );
+      }),
+    );
 
   // Subcommands inherit the output and error handling.
   const inherit = (cmd: Command): void => {
     for (const sub of cmd.commands) {
       sub
         .exitOverride()
-        .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
-        .showHelpAfterError("(run with --help for usage)");
+        .configureOutput(output)
+        .showHelpAfterError(options.jsonErrors ? false : "(run with --help for usage)");
       inherit(sub);
     }
   };
@@ -76,20 +104,27 @@ export function buildLume(options: RunOptions = {}): Command {
 /** Runs `lume` with `argv` (without node and script); returns the exit code. Never throws. */
 export async function runLume(argv: string[], options: RunOptions = {}): Promise<number> {
   const io = options.io ?? processIo;
+  const json = argv.includes("--json");
+  /** One line on stderr: `error: ...`, or with --json `{"error":{"message":...,"kind":...}}`. */
+  const fail = (message: string, kind: string): number => {
+    io.err(json ? JSON.stringify({ error: { message, kind } }) : `error: ${message}`);
+    return 1;
+  };
   try {
-    const program = buildLume(options);
+    const program = buildLume({ ...options, jsonErrors: json });
     await program.parseAsync(argv, { from: "user" });
     return 0;
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode; // commander printed the message (or the help)
-    if (err instanceof UserError) {
-      io.err(`error: ${err.message}`);
-      return 1;
+    if (err instanceof CommanderError) {
+      // Commander printed the help, or (without --json) the usage error.
+      if (!json || err.exitCode === 0) return err.exitCode;
+      fail(err.message.replace(/^error: /, ""), "usage");
+      return err.exitCode;
     }
+    if (err instanceof UserError) return fail(err.message, "error");
     // Not expected: say what happened, without a stack, and how to get one.
-    io.err(
-      `error: ${(err as Error)?.message ?? String(err)}${process.env.LUME_DEBUG ? `\n${(err as Error)?.stack ?? ""}` : " (set LUME_DEBUG=1 for details)"}`,
-    );
-    return 1;
+    const message = (err as Error)?.message ?? String(err);
+    if (process.env.LUME_DEBUG) return fail(`${message}\n${(err as Error)?.stack ?? ""}`, "unexpected");
+    return fail(`${message}${json ? "" : " (set LUME_DEBUG=1 for details)"}`, "unexpected");
   }
 }

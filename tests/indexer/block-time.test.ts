@@ -1,0 +1,84 @@
+// Block times and slots on a real surfnet, whose getTransaction reports blockTime as the Unix
+// time divided by 1000 (docs/localnet.md): the indexer stores Unix seconds (the block's time as
+// the program read it), so GraphQL `blockTime` agrees with getBlockTime and `history(fromTime:)`
+// finds changes by their real time. Each event's raw bytes are served too, so the history hash
+// chain can be replayed from the API alone.
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import type { ApiServer } from "../../indexer/src/api/server.js";
+import type { Indexer } from "../../indexer/src/indexer.js";
+import type { RegistryFixture } from "../support/registry-fixture.js";
+import { useRegistrySurfnet } from "../support/surfnet.js";
+import { caughtUp, newIndexer, query, startApiServer, surfnetFixture, tempDir } from "./support.js";
+
+describe("indexer: blockTime in Unix seconds (surfnet)", function () {
+  this.timeout(120_000);
+  let indexer: Indexer;
+  let api: ApiServer;
+  const tmp = tempDir();
+  // Registered before the surfnet's own `after`, so the indexer stops before the chain does.
+  after(async () => {
+    await api?.close();
+    await indexer?.stop();
+    tmp.remove();
+  });
+  const net = useRegistrySurfnet();
+  let f: RegistryFixture;
+
+  before(async function () {
+    this.timeout(120_000);
+    f = await surfnetFixture(net);
+    await f.admittedPartner(); // passes a time lock: the chain's clock moves ahead
+    indexer = newIndexer(net, tmp.dbPath);
+    api = await startApiServer(indexer, { port: 0 });
+    await indexer.start();
+    await caughtUp(indexer, f);
+  });
+
+  it("every change's blockTime is the block's Unix time (getBlockTime), also on its transaction", async () => {
+    const { history } = await query(
+      api,
+      "{ history(first: 100) { changeIndex slot blockTime data transaction { blockTime } } }",
+    );
+    assert.ok(history.length >= 5, `${history.length} changes`);
+    const chainNow = Number((await f.now()).toString());
+    for (const e of history as {
+      changeIndex: number;
+      slot: number;
+      blockTime: number;
+      data: { change: { unixTimestamp: string } };
+      transaction: { blockTime: number };
+    }[]) {
+      assert.equal(e.blockTime, await net.connection.getBlockTime(e.slot), `change #${e.changeIndex}`);
+      assert.equal(e.blockTime, Number(e.data.change.unixTimestamp), `change #${e.changeIndex}`);
+      assert.equal(e.transaction.blockTime, e.blockTime, `change #${e.changeIndex}'s transaction`);
+      assert.ok(e.blockTime > chainNow - 86_400 && e.blockTime <= chainNow, `#${e.changeIndex}: ${e.blockTime}`);
+    }
+  });
+
+  it("history(fromTime:) finds the changes after a real Unix time (the chain's clock minus a day), none after now", async () => {
+    const chainNow = Number((await f.now()).toString());
+    const all = await query(api, "{ history(first: 100) { changeIndex } }");
+    const sinceYesterday = await query(api, "query($t: Int) { history(first: 100, fromTime: $t) { changeIndex } }", {
+      t: chainNow - 86_400,
+    });
+    assert.ok(all.history.length >= 5);
+    assert.deepEqual(sinceYesterday.history, all.history);
+    const future = await query(api, "query($t: Int) { history(fromTime: $t) { changeIndex } }", { t: chainNow + 60 });
+    assert.deepEqual(future.history, []);
+  });
+
+  it("an auditor proves completeness from the API alone: the events' raw bytes replay to the registry's history head", async () => {
+    const { registry, history } = await query(
+      api,
+      "{ registry { changeCount historyHead } history(first: 100) { changeIndex raw } }",
+    );
+    let head = Buffer.alloc(32);
+    for (const [i, e] of (history as { changeIndex: number; raw: string }[]).entries()) {
+      assert.equal(e.changeIndex, i + 1, "no change missing");
+      head = createHash("sha256").update(head).update(Buffer.from(e.raw, "hex")).digest();
+    }
+    assert.equal(String(history.length), registry.changeCount);
+    assert.equal(head.toString("hex"), registry.historyHead);
+  });
+});
