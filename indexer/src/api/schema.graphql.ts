@@ -235,8 +235,6 @@ export const typeDefs = /* GraphQL */ `
     partner: String
     data: JSON
     transaction: Transaction
-    "The event's bytes as emitted, hex (discriminator + Borsh fields): head(n) = sha256(head(n-1) || raw), head(0) = 32 zero bytes; docs/history-chain.md."
-    raw: String!
   }
 
   type Transaction {

@@ -3,6 +3,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
+import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import { type DocumentNode, GraphQLError } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { createSchema, createYoga } from "graphql-yoga";
@@ -56,6 +57,9 @@ export async function startApiServer(
     // included) are cached per query text, so a repeated lookup is neither re-parsed nor re-validated.
     parserAndValidationCache: true,
     graphiql: { subscriptionsProtocol: "WS" },
+    // GraphiQL's page with its scripts and styles inlined from the package: yoga's default loads
+    // them from a CDN, which fails offline and behind a strict network.
+    renderGraphiQL,
     landingPage: false,
     logging: false,
     maskedErrors: true,
