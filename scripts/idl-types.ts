@@ -4,7 +4,7 @@
  * Usage: tsx scripts/idl-types.ts <idl.json> <out.ts>
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { convertIdlToCamelCase, type Idl } from "@coral-xyz/anchor/dist/cjs/idl.js";
+import anchor, { type Idl, type Provider } from "@coral-xyz/anchor";
 
 const [idlPath, outPath] = process.argv.slice(2);
 if (!idlPath || !outPath) {
@@ -16,7 +16,9 @@ const typeName = idl.metadata.name
   .split("_")
   .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
   .join("");
-const body = JSON.stringify(convertIdlToCamelCase(idl), null, 2);
+// Anchor's public API gives its camelCase conversion through `Program#idl`; no provider is used
+// (nothing is sent), so an empty one stands in for it.
+const body = JSON.stringify(new anchor.Program(idl, {} as Provider).idl, null, 2);
 writeFileSync(
   outPath,
   `/**\n * Type of the ${idl.metadata.name} IDL (camelCase, as Anchor's clients see it).\n` +
