@@ -366,7 +366,7 @@ describe("indexer health comes from the chain (surfnet, RPC proxy, SQLite, Graph
 
     const history = await query(
       api,
-      "query($after: Int) { history(afterChangeIndex: $after, first: 1) { name partner } }",
+      "query($after: Long) { history(afterChangeIndex: $after, first: 1) { name partner } }",
       {
         after: victim.changeIndex - 1,
       },
