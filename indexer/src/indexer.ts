@@ -172,7 +172,9 @@ export class Indexer implements IngestSink {
     try {
       await this.source.start(this);
     } catch (err) {
+      // A configuration problem (a webhook port in use) is the operator's to fix: say it and stop.
       if (this.stopped) return;
+      if (err instanceof UserError) throw err;
       // The chain answered a moment ago: keep serving (degraded) and let the healing retry.
       this.options.logger?.error({ err: describeError(err) }, "the first backfill failed; retrying");
       this.degraded(`the first backfill failed: ${describeError(err)}`);
