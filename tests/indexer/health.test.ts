@@ -291,7 +291,7 @@ describe("indexer health comes from the chain (surfnet, RPC proxy, SQLite, Graph
     assert.equal((await gql(api, "{ history(first: 1) { changeIndex } }")).extensions, undefined);
   });
 
-  it("a failed write keeps it degraded until a write succeeds (no healthy flapping in between)", async () => {
+  it("a failed write keeps it degraded until what it missed is stored again (no healthy flapping in between)", async () => {
     const copy = copyIndex("failing-writes");
     const { api, started, indexer } = await serve({ dbPath: copy });
     await started;
