@@ -94,8 +94,9 @@ export class Indexer implements IngestSink {
   private readonly stopping = new AbortController();
   /** Whether the served state is fresh, judged from reads of the chain only. */
   readonly freshness: StateFreshness;
-  /** Set after a write to the store failed, until a write succeeds. */
+  /** Set after a write to the store failed, until a re-backfill started after it was stored whole. */
   private storeFailure: string | null = null;
+  private writeFailures = 0;
   /** The hash chain over the stored contiguous history, checked against the registry account's head. */
   private readonly chain = new HistoryChain();
   /** Set while a history that disagrees with the chain's hash is being rebuilt. */
@@ -172,7 +173,9 @@ export class Indexer implements IngestSink {
     try {
       await this.source.start(this);
     } catch (err) {
+      // A configuration problem (a webhook port in use) is the operator's to fix: say it and stop.
       if (this.stopped) return;
+      if (err instanceof UserError) throw err;
       // The chain answered a moment ago: keep serving (degraded) and let the healing retry.
       this.options.logger?.error({ err: describeError(err) }, "the first backfill failed; retrying");
       this.degraded(`the first backfill failed: ${describeError(err)}`);
@@ -256,20 +259,19 @@ export class Indexer implements IngestSink {
 
   /**
    * A batch that cannot be stored (database busy, disk full) must not crash the process or be
-   * lost silently: it rolled back, so report degraded and fetch it again with a re-backfill.
+   * lost silently: it rolled back, so report degraded until a whole re-backfill has been stored
+   * after it (healing runs one every 2 s meanwhile). A later write that happens to succeed is
+   * not enough: what the failed batch held is still missing.
    */
   private guarded(what: string, apply: () => void): void {
     try {
       apply();
-      if (this.storeFailure !== null) this.options.logger?.info("the store accepts writes again");
-      this.storeFailure = null;
     } catch (err) {
+      this.writeFailures += 1;
       // A damaged file says how to recover (rebuild into a new file) in the same words as at open.
       const error = storeError(err, this.store.path) as Error;
       this.options.logger?.error({ err: error.message }, `could not store a ${what}; re-backfilling`);
-      // Degraded until a write succeeds: a re-backfill that could not store anything heals nothing.
       this.storeFailure = `could not store a ${what}: ${error.message}`;
-      setTimeout(() => this.repairThenPublish(`store failure: ${(err as Error).message}`), 1_000).unref();
     }
   }
 
@@ -492,11 +494,19 @@ export class Indexer implements IngestSink {
     this.options.logger?.info({ reason }, "healing: fetching what is missing");
     // A stored history longer than the chain's is not this chain's: dropped, then fetched again.
     if (fault === null && gap!.startsWith("history ahead")) this.dropHistory(gap!);
-    // A fault is the source's to repair (degraded meanwhile); a gap in the history alone is
-    // fetched without calling the state stale.
-    const work = fault !== null ? this.source.repair(reason) : this.source.backfill(this);
+    // After a failed write, a backfill started now (not one already under way); a source's fault
+    // is the source's to repair (degraded meanwhile); a gap in the history alone is fetched
+    // without calling the state stale.
+    const failuresBefore = this.writeFailures;
+    const work = this.storeFailure === null && fault !== null ? this.source.repair(reason) : this.source.backfill(this);
     this.healing = work
-      .then(() => this.publish())
+      .then(() => {
+        if (this.storeFailure !== null && this.writeFailures === failuresBefore) {
+          this.options.logger?.info("the store accepts writes again: everything missed is stored");
+          this.storeFailure = null;
+        }
+        this.publish();
+      })
       .catch((err: unknown) => this.options.logger?.warn({ err: describeError(err) }, "healing failed; retrying"))
       // Paced: one attempt at a time, then a pause, so a chain that cannot answer is not hammered.
       .then(() => sleep(gapPersists ? HEAL_CHECK_MS : 2_000, undefined, { signal: this.stopping.signal }))

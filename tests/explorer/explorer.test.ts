@@ -54,7 +54,16 @@ describe("the auditor's explorer in headless Chromium (npm start stack, free por
 
   async function open(path: string, ready: string): Promise<void> {
     await page.goto(`${base}${path}`);
-    await page.getByText(ready, { exact: false }).first().waitFor({ timeout: 15_000 });
+    try {
+      await page.getByText(ready, { exact: false }).first().waitFor({ timeout: 15_000 });
+    } catch (err) {
+      // Say what the page showed instead (an error note, say).
+      const shown = await page
+        .locator("main")
+        .innerText()
+        .catch(() => "(no main)");
+      throw new Error(`${path}: no "${ready}" within 15 s; the page shows:\n${shown.slice(0, 800)}`, { cause: err });
+    }
   }
 
   /** Waits until the partner table shows `n` rows (it keeps the old ones while loading). */

@@ -291,7 +291,7 @@ describe("indexer health comes from the chain (surfnet, RPC proxy, SQLite, Graph
     assert.equal((await gql(api, "{ history(first: 1) { changeIndex } }")).extensions, undefined);
   });
 
-  it("a failed write keeps it degraded until a write succeeds (no healthy flapping in between)", async () => {
+  it("a failed write keeps it degraded until what it missed is stored again (no healthy flapping in between)", async () => {
     const copy = copyIndex("failing-writes");
     const { api, started, indexer } = await serve({ dbPath: copy });
     await started;
@@ -366,7 +366,7 @@ describe("indexer health comes from the chain (surfnet, RPC proxy, SQLite, Graph
 
     const history = await query(
       api,
-      "query($after: Int) { history(afterChangeIndex: $after, first: 1) { name partner } }",
+      "query($after: Long) { history(afterChangeIndex: $after, first: 1) { name partner } }",
       {
         after: victim.changeIndex - 1,
       },

@@ -155,7 +155,7 @@ describe("indexer subscriptions for nodes, and the verifier fed by them (surfnet
     const expected = all.filter((e) => e.slot >= fromSlot).map((e) => e.changeIndex);
     assert.ok(expected.length > 1 && expected[0]! > 1, "the slot splits the history");
     const stream = client.iterate<Record<string, Change>>({
-      query: `subscription($s: Int) { registryChanged(fromSlot: $s) { ${FIELDS} } }`,
+      query: `subscription($s: Long) { registryChanged(fromSlot: $s) { ${FIELDS} } }`,
       variables: { s: fromSlot },
     });
     try {
@@ -257,7 +257,7 @@ describe("indexer subscriptions for nodes, and the verifier fed by them (surfnet
   it("proposalChanged: created, cancelled, voted and executed proposals, nothing else", async () => {
     const from = head();
     const stream = client.iterate<Record<string, Change>>({
-      query: `subscription($from: Int) { proposalChanged(fromChangeIndex: $from) { ${FIELDS} } }`,
+      query: `subscription($from: Long) { proposalChanged(fromChangeIndex: $from) { ${FIELDS} } }`,
       variables: { from },
     });
     try {

@@ -54,8 +54,14 @@ export class RpcProxy {
     }
   }
 
-  async stop(): Promise<void> {
+  /** Ends the requests held in "hang" mode (their connections reset, as a wedged node's finally would). */
+  release(): void {
     for (const res of this.hung) res.destroy();
+    this.hung.clear();
+  }
+
+  async stop(): Promise<void> {
+    this.release();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }

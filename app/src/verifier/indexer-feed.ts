@@ -43,7 +43,7 @@ export interface IndexerFeed {
   stop(): Promise<void>;
 }
 
-const CHANGES = "subscription($from: Int) { registryChanged(fromChangeIndex: $from) { changeIndex } }";
+const CHANGES = "subscription($from: Long) { registryChanged(fromChangeIndex: $from) { changeIndex } }";
 const STATUS = "{ status { degraded contiguousChangeIndex onChainChangeCount } }";
 
 interface Status {

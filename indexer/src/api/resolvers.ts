@@ -5,6 +5,7 @@ import { registryAddress } from "../../../app/src/sdk/pda.js";
 import type { Indexer } from "../indexer.js";
 import type { AccountRow, EventRow } from "../store/store.js";
 import { authorize, categoryNames, keyToBase58 } from "./authorize.js";
+import { LongScalar } from "./long-scalar.js";
 import { snapshotCache } from "./snapshot.js";
 import { eventNames, partnerAddress, resumePoint } from "./subscription-args.js";
 import { changeStream, KEY_REVOCATION_EVENTS, proposalEvents } from "./subscriptions.js";
@@ -24,11 +25,37 @@ function pageSize(first: number | null | undefined, fallback: number): number {
   return n;
 }
 
-const encodeCursor = (id: number) => Buffer.from(`partner:${id}`).toString("base64url");
-function decodeCursor(cursor: string): number {
-  const match = /^partner:(\d+)$/.exec(Buffer.from(cursor, "base64url").toString());
+/** Cursors are opaque to clients: the kind of list and the id of the row, base64url. */
+const encodeCursor = (kind: string, id: number) => Buffer.from(`${kind}:${id}`).toString("base64url");
+function decodeCursor(kind: string, cursor: string): number {
+  const match = new RegExp(`^${kind}:(\\d+)$`).exec(Buffer.from(cursor, "base64url").toString());
   if (match === null) throw new GraphQLError("invalid cursor", { extensions: { code: "BAD_USER_INPUT" } });
   return Number(match[1]);
+}
+
+/** A Relay connection over `all` (ordered by `idOf`): `first` rows after the `after` cursor. */
+function connection<T, N>(
+  kind: string,
+  all: T[],
+  idOf: (row: T) => number,
+  view: (row: T) => N,
+  args: { first?: number | null; after?: string | null },
+) {
+  const first = pageSize(args.first, 20);
+  const after = args.after ? decodeCursor(kind, args.after) : -1;
+  const rest = all.filter((row) => idOf(row) > after);
+  const page = rest.slice(0, first);
+  const edges = page.map((row) => ({ cursor: encodeCursor(kind, idOf(row)), node: view(row) }));
+  return {
+    edges,
+    totalCount: all.length,
+    pageInfo: {
+      hasNextPage: rest.length > page.length,
+      hasPreviousPage: rest.length < all.length,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+  };
 }
 
 function registryRow(indexer: Indexer): AccountRow | null {
@@ -191,6 +218,7 @@ function chainNow(indexer: Indexer): number {
 export function resolvers() {
   const snapshotOf = snapshotCache();
   return {
+    Long: LongScalar,
     Query: {
       registry: (_: unknown, __: unknown, { indexer }: Context) => {
         const row = registryRow(indexer);
@@ -213,8 +241,6 @@ export function resolvers() {
         },
         { indexer }: Context,
       ) => {
-        const first = pageSize(args.first, 20);
-        const after = args.after ? decodeCursor(args.after) : -1;
         const categories = categoriesOf(indexer);
         const categoryIndex =
           args.category === undefined || args.category === null ? undefined : categories.indexOf(args.category);
@@ -243,19 +269,7 @@ export function resolvers() {
               (hosts.get(p.pubkey) ?? []).some((h) => h.includes(search)),
           )
           .sort((a, b) => Number(a.data.partnerId) - Number(b.data.partnerId));
-        const rest = all.filter((p) => Number(p.data.partnerId) > after);
-        const page = rest.slice(0, first);
-        const edges = page.map((p) => ({ cursor: encodeCursor(Number(p.data.partnerId)), node: partnerView(p) }));
-        return {
-          edges,
-          totalCount: all.length,
-          pageInfo: {
-            hasNextPage: rest.length > page.length,
-            hasPreviousPage: rest.length < all.length,
-            startCursor: edges[0]?.cursor ?? null,
-            endCursor: edges.at(-1)?.cursor ?? null,
-          },
-        };
+        return connection("partner", all, (p) => Number(p.data.partnerId), partnerView, args);
       },
       partner: (_: unknown, args: { address?: string; id?: number }, { indexer }: Context) => {
         let row: AccountRow | undefined;
@@ -264,13 +278,29 @@ export function resolvers() {
           row = indexer.store.accountsWhere("partner", "partnerId", String(args.id))[0];
         return row === undefined || row.kind !== "partner" ? null : partnerView(row);
       },
-      proposals: (_: unknown, args: { status?: string; first?: number }, { indexer }: Context) =>
-        indexer.store
+      proposals: (_: unknown, args: { status?: string; first?: number; after?: string }, { indexer }: Context) => {
+        const all = indexer.store
           .accounts("proposal")
           .filter((p) => !args.status || p.data.status === args.status)
           .map(proposalView)
-          .sort((a, b) => a.proposalId - b.proposalId)
-          .slice(0, pageSize(args.first, 100)),
+          .sort((a, b) => a.proposalId - b.proposalId);
+        return connection(
+          "proposal",
+          all,
+          (p) => p.proposalId,
+          (p) => p,
+          args,
+        );
+      },
+      proposal: (_: unknown, args: { id?: number | null; address?: string | null }, { indexer }: Context) => {
+        const row =
+          args.address != null
+            ? indexer.store.account(args.address)
+            : args.id != null
+              ? indexer.store.accountBySeq("proposal", args.id)
+              : undefined;
+        return row === undefined || row.kind !== "proposal" ? null : proposalView(row);
+      },
       history: (
         _: unknown,
         args: {
@@ -306,10 +336,6 @@ export function resolvers() {
         return authorize(indexer, args, row === null ? null : registryView(row), chainNow(indexer));
       },
       status: (_: unknown, __: unknown, { indexer }: Context) => indexer.status(),
-      proposal: (_: unknown, args: { id: number }, { indexer }: Context) => {
-        const row = indexer.store.accountsWhere("proposal", "proposalId", String(args.id))[0];
-        return row === undefined ? null : proposalView(row);
-      },
       partnerCounts: (_: unknown, __: unknown, { indexer }: Context) => {
         const counts = new Map<string, { status: string; stage: string; count: number }>();
         for (const p of indexer.store.accounts("partner")) {

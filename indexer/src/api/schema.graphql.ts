@@ -2,6 +2,8 @@
 export const typeDefs = /* GraphQL */ `
   "Any JSON value (decoded account or event fields; u64/i64 as decimal strings)."
   scalar JSON
+  "A 64-bit integer (slot, change index, lamports, unix time) as a JSON number, exact up to 2^53 − 1."
+  scalar Long
 
   type Query {
     "The registry configuration account."
@@ -11,19 +13,19 @@ export const typeDefs = /* GraphQL */ `
     "Partners ordered by id, filtered, Relay-style cursor pagination (first ≤ 100)."
     partners(first: Int = 20, after: String, status: String, stage: String, category: String, jurisdiction: String, search: String): PartnerConnection!
     "One partner by address or id."
-    partner(address: String, id: Int): Partner
-    "Proposals, optionally by status (open, approved, executed, rejected, cancelled)."
-    proposals(status: String, first: Int = 100): [Proposal!]!
+    partner(address: String, id: Long): Partner
+    "Proposals ordered by id, optionally by status (open, approved, executed, rejected, cancelled), Relay-style cursor pagination (first ≤ 100)."
+    proposals(status: String, first: Int = 20, after: String): ProposalConnection!
+    "One proposal by id or address."
+    proposal(id: Long, address: String): Proposal
     "Registry history (events in change order) by partner, slot range and/or time range (block time, unix seconds, inclusive)."
-    history(partner: String, fromSlot: Int, toSlot: Int, fromTime: Int, toTime: Int, afterChangeIndex: Int, first: Int = 100): [HistoryEvent!]!
+    history(partner: String, fromSlot: Long, toSlot: Long, fromTime: Long, toTime: Long, afterChangeIndex: Long, first: Int = 100): [HistoryEvent!]!
     transaction(signature: String!): Transaction
     "May this partner's key serve this endpoint for this category, per the indexed state?"
     authorize(partner: String!, key: String!, endpoint: String!, category: String!): Authorization!
     status: IndexerStatus!
     "What a node needs to authorize requests (the SDK's RegistrySnapshot), with the history head to check against the chain."
     snapshot: NodeSnapshot
-    "One proposal by id."
-    proposal(id: Int!): Proposal
     "How many partners are in each (status, stage) pair."
     partnerCounts: [PartnerCount!]!
     "Role grants (active and revoked), optionally of one role (legalVerifier, technicalAuditor, auditor, guardian, reportingNode)."
@@ -38,15 +40,15 @@ export const typeDefs = /* GraphQL */ `
 
   type RoleGrant {
     address: String!
-    slot: Int!
+    slot: Long!
     role: String!
     holder: String!
     active: Boolean!
-    grantedByProposal: Int!
+    grantedByProposal: Long!
     "Unix seconds (decimal string)."
     grantedAt: String!
     "0 while active."
-    revokedByProposal: Int!
+    revokedByProposal: Long!
     revokedAt: String!
   }
 
@@ -57,8 +59,8 @@ export const typeDefs = /* GraphQL */ `
     historyIncomplete: String
     "False for the moment the newest change's accounts are still being read (the snapshot may miss them): load again shortly."
     settled: Boolean!
-    slot: Int!
-    changeCount: Int!
+    slot: Long!
+    changeCount: Long!
     historyHead: String!
     "RegistrySnapshot (app/src/sdk/snapshot.ts), formatVersion 1."
     snapshot: JSON!
@@ -71,18 +73,18 @@ export const typeDefs = /* GraphQL */ `
   """
   type Subscription {
     "Every registry change, in order; partner (base58 address) and names (event names, e.g. keyRevoked) narrow it."
-    registryChanged(fromChangeIndex: Int, fromSlot: Int, partner: String, names: [String!]): HistoryEvent!
+    registryChanged(fromChangeIndex: Long, fromSlot: Long, partner: String, names: [String!]): HistoryEvent!
     "Every change of one partner (its application, endpoints, keys, status, reviews, reports)."
-    partnerChanged(partner: String!, fromChangeIndex: Int, fromSlot: Int): HistoryEvent!
+    partnerChanged(partner: String!, fromChangeIndex: Long, fromSlot: Long): HistoryEvent!
     "Key revocations (keyRevoked events), of every partner or of one."
-    keyRevoked(partner: String, fromChangeIndex: Int, fromSlot: Int): HistoryEvent!
+    keyRevoked(partner: String, fromChangeIndex: Long, fromSlot: Long): HistoryEvent!
     "Proposals: proposalCreated, proposalVoted, proposalCancelled, and executions (the action's event, with its proposalId). Expiry leaves no event: a proposal expires by the clock (its expiresAt)."
-    proposalChanged(fromChangeIndex: Int, fromSlot: Int): HistoryEvent!
+    proposalChanged(fromChangeIndex: Long, fromSlot: Long): HistoryEvent!
   }
 
   type Registry {
     address: String!
-    slot: Int!
+    slot: Long!
     council: [String!]!
     councilEpoch: Int!
     threshold: Int!
@@ -105,6 +107,15 @@ export const typeDefs = /* GraphQL */ `
     cursor: String!
     node: Partner!
   }
+  type ProposalConnection {
+    edges: [ProposalEdge!]!
+    pageInfo: PageInfo!
+    totalCount: Int!
+  }
+  type ProposalEdge {
+    cursor: String!
+    node: Proposal!
+  }
   type PageInfo {
     hasNextPage: Boolean!
     hasPreviousPage: Boolean!
@@ -114,9 +125,9 @@ export const typeDefs = /* GraphQL */ `
 
   type Partner {
     address: String!
-    slot: Int!
+    slot: Long!
     closed: Boolean!
-    partnerId: Int!
+    partnerId: Long!
     authority: String!
     legalName: String!
     jurisdiction: String!
@@ -141,8 +152,8 @@ export const typeDefs = /* GraphQL */ `
   }
 
   type Review {
-    changeIndex: Int!
-    slot: Int!
+    changeIndex: Long!
+    slot: Long!
     signature: String!
     auditor: String!
     "passed, concerns or failed"
@@ -158,7 +169,7 @@ export const typeDefs = /* GraphQL */ `
 
   type DeviationReport {
     address: String!
-    slot: Int!
+    slot: Long!
     reporter: String!
     "Start of the deviation window (unix seconds, decimal string)."
     windowStart: String!
@@ -171,7 +182,7 @@ export const typeDefs = /* GraphQL */ `
 
   type Endpoint {
     address: String!
-    slot: Int!
+    slot: Long!
     index: Int!
     host: String!
     port: Int!
@@ -182,7 +193,7 @@ export const typeDefs = /* GraphQL */ `
 
   type InfraKey {
     address: String!
-    slot: Int!
+    slot: Long!
     index: Int!
     "The key as base58."
     publicKey: String!
@@ -197,8 +208,8 @@ export const typeDefs = /* GraphQL */ `
 
   type Proposal {
     address: String!
-    slot: Int!
-    proposalId: Int!
+    slot: Long!
+    proposalId: Long!
     proposer: String!
     partner: String!
     status: String!
@@ -223,12 +234,12 @@ export const typeDefs = /* GraphQL */ `
   }
 
   type HistoryEvent {
-    changeIndex: Int!
+    changeIndex: Long!
     "The ledger slot of the transaction (as JSON-RPC reports it; data.change.slot is the program's Clock slot, the same on a real cluster)."
-    slot: Int!
+    slot: Long!
     signature: String!
     "Unix seconds of the block (the program's Clock)."
-    blockTime: Int
+    blockTime: Long
     "The event's bytes as emitted, hex (discriminator + Borsh fields): head(n) = sha256(head(n-1) || raw), head(0) = 32 zero bytes; docs/history-chain.md."
     raw: String!
     name: String!
@@ -239,8 +250,8 @@ export const typeDefs = /* GraphQL */ `
 
   type Transaction {
     signature: String!
-    slot: Int!
-    blockTime: Int
+    slot: Long!
+    blockTime: Long
     ok: Boolean!
     "The chain's TransactionError of a failed transaction, as JSON."
     err: JSON
@@ -260,33 +271,33 @@ export const typeDefs = /* GraphQL */ `
     allowed: Boolean!
     reason: String!
     "The indexed slot the answer is based on."
-    slot: Int!
+    slot: Long!
     degraded: Boolean!
   }
 
   type Checkpoint {
     source: String!
-    slot: Int!
+    slot: Long!
     signature: String
   }
 
   type IndexerStatus {
     "The newest slot a stored row reflects."
-    indexedSlot: Int!
-    chainSlot: Int!
+    indexedSlot: Long!
+    chainSlot: Long!
     "Chain slot minus syncedSlot (0 while a healthy stream idles)."
-    lag: Int!
+    lag: Long!
     "The slot the index is known complete at: its newest row, or the chain slot last seen while healthy."
-    syncedSlot: Int!
+    syncedSlot: Long!
     "The chain's finalized slot as last polled; rows at or below it are marked finalized (null when indexing at finalized)."
-    finalizedSlot: Int
+    finalizedSlot: Long
     "Non-null while the account state may be stale (the chain not read yet or not for a while, the stream closed, a failed write): authorize refuses and /healthz answers 503."
     degraded: String
     "Non-null while the stored history misses changes or is being rebuilt (fetched by itself meanwhile): history answers may miss changes; account state is still served."
     historyIncomplete: String
-    eventCount: Int!
-    contiguousChangeIndex: Int!
-    onChainChangeCount: Int
+    eventCount: Long!
+    contiguousChangeIndex: Long!
+    onChainChangeCount: Long
     decodeErrors: Int!
     checkpoints: [Checkpoint!]!
   }

@@ -28,6 +28,9 @@ export const ARMOR_LIMITS = {
   blockFieldSuggestion: { enabled: true },
 } as const;
 
+/** Subscriptions one WebSocket may hold at once (each holds a listener and a queue). */
+export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 100;
+
 export interface ApiServer {
   url: string;
   wsUrl: string;
@@ -104,6 +107,13 @@ export async function startApiServer(
       execute: (args: any) => args.rootValue.execute(args),
       subscribe: (args: any) => args.rootValue.subscribe(args),
       onSubscribe: async (ctx, _id, params) => {
+        // The one being set up counts too.
+        if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_CONNECTION)
+          return [
+            new GraphQLError(
+              `too many subscriptions on this connection (at most ${MAX_SUBSCRIPTIONS_PER_CONNECTION}): complete one first, or open another connection`,
+            ),
+          ];
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,

@@ -7,7 +7,41 @@ import { Repeater } from "graphql-yoga";
 import type { Indexer } from "../indexer.js";
 import type { EventRow } from "../store/store.js";
 
-const REPLAY_PAGE = 500;
+/** Changes replayed per turn: small enough that a turn takes a few milliseconds. */
+const REPLAY_PAGE = 100;
+/** Replays running at once, per indexer; more wait their turn, so live delivery and /healthz keep answering. */
+export const MAX_CONCURRENT_REPLAYS = 8;
+
+/** Replay turns per indexer: at most MAX_CONCURRENT_REPLAYS hold one. */
+class ReplayTurns {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  async take(): Promise<void> {
+    if (this.running < MAX_CONCURRENT_REPLAYS) {
+      this.running += 1;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  /** Hands the turn on, through the event loop: a chain of waiting replays never runs back to back. */
+  give(): void {
+    const next = this.waiting.shift();
+    if (next !== undefined) setImmediate(next);
+    else this.running -= 1;
+  }
+}
+
+const turns = new WeakMap<Indexer, ReplayTurns>();
+function replayTurns(indexer: Indexer): ReplayTurns {
+  let queue = turns.get(indexer);
+  if (queue === undefined) {
+    queue = new ReplayTurns();
+    turns.set(indexer, queue);
+  }
+  return queue;
+}
 
 /** Where a reconnecting client resumes: after a change index it saw, or at a slot. null = live only. */
 export type ResumePoint = { afterChangeIndex: number } | { fromSlot: number } | null;
@@ -65,10 +99,19 @@ export function changeStream(
     };
     try {
       // Replay only the contiguous part: anything past a hole is published once the hole is filled.
+      // One page per turn, then the event loop gets a turn (live delivery, /healthz, other clients).
       while (!stopped && start.replay) {
         const limit = Math.min(REPLAY_PAGE, replayable(indexer) - last);
         if (limit <= 0) break;
-        for (const event of indexer.store.events({ afterChangeIndex: last, limit })) await emit(event);
+        const queue = replayTurns(indexer);
+        await queue.take();
+        try {
+          if (stopped) break;
+          for (const event of indexer.store.events({ afterChangeIndex: last, limit })) await emit(event);
+        } finally {
+          queue.give();
+        }
+        await new Promise<void>((resolve) => setImmediate(resolve));
       }
       while (!stopped) {
         while (!stopped && pending.length > 0) await emit(pending.shift()!);

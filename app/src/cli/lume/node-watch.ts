@@ -33,8 +33,8 @@ export interface WatchOptions {
 }
 
 const FIELDS = "changeIndex slot signature blockTime name partner data";
-const ALL = `subscription($from: Int) { registryChanged(fromChangeIndex: $from) { ${FIELDS} } }`;
-const ONE = `subscription($from: Int, $partner: String!) { partnerChanged(partner: $partner, fromChangeIndex: $from) { ${FIELDS} } }`;
+const ALL = `subscription($from: Long) { registryChanged(fromChangeIndex: $from) { ${FIELDS} } }`;
+const ONE = `subscription($from: Long, $partner: String!) { partnerChanged(partner: $partner, fromChangeIndex: $from) { ${FIELDS} } }`;
 
 /** "keyRevoked" -> "key revoked". */
 export function eventInWords(name: string): string {

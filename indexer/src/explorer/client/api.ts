@@ -34,7 +34,7 @@ export function subscribeChanges(
   let last = afterChangeIndex;
   return wsClient().subscribe<{ registryChanged: { changeIndex: number; name: string } }>(
     {
-      query: "subscription ($from: Int) { registryChanged(fromChangeIndex: $from) { changeIndex name } }",
+      query: "subscription ($from: Long) { registryChanged(fromChangeIndex: $from) { changeIndex name } }",
       variables: { from: last },
     },
     {

@@ -19,7 +19,7 @@ export async function downloadHistory(onProgress: (count: number) => void): Prom
   for (;;) {
     const after = all.at(-1)?.changeIndex ?? 0;
     const { history } = await gql<{ history: HistoryItem[] }>(
-      "query ($after: Int, $first: Int) { history(afterChangeIndex: $after, first: $first) { changeIndex signature raw } }",
+      "query ($after: Long, $first: Int) { history(afterChangeIndex: $after, first: $first) { changeIndex signature raw } }",
       { after, first: PAGE },
     );
     all.push(...history);

@@ -41,9 +41,9 @@ function Page(props: { route: Route }) {
     case "partner":
       return arg ? <PartnerPage idOrAddress={arg} /> : <PartnersPage route={props.route} />;
     case "proposals":
-      return <ProposalsPage />;
+      return <ProposalsPage route={props.route} />;
     case "proposal":
-      return arg ? <ProposalPage id={arg} /> : <ProposalsPage />;
+      return arg ? <ProposalPage id={arg} /> : <ProposalsPage route={props.route} />;
     case "council":
       return <CouncilPage />;
     case "integrity":

@@ -76,7 +76,7 @@ interface TimelineEvent {
   transaction: { signers: string[] } | null;
 }
 
-const QUERY = `query ($id: Int, $address: String) {
+const QUERY = `query ($id: Long, $address: String) {
   partner(id: $id, address: $address) {
     address partnerId legalName jurisdiction authority status stage admittedAt nextReviewAt
     endpointSetVersion keySetVersion allowedCategories trafficModel data

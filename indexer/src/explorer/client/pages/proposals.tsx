@@ -5,7 +5,7 @@ import { useEffect, useState } from "preact/hooks";
 import { gql } from "../api.js";
 import { useLoaded } from "../data.js";
 import { Address, Badge, ErrorNote, Signature, Time } from "../format.js";
-import { Link } from "../router.js";
+import { Link, type Route } from "../router.js";
 
 interface ProposalRow {
   proposalId: number;
@@ -28,12 +28,20 @@ interface ProposalRow {
   }[];
 }
 
+/** A proposal as the list shows it (LIST_FIELDS). */
+type ProposalSummary = Pick<
+  ProposalRow,
+  "proposalId" | "status" | "description" | "approvalCount" | "createdAt" | "expiresAt" | "approvedAt" | "executedAt"
+>;
+
 interface RegistryTimes {
   threshold: number;
   timeLockSeconds: number;
   council: string[];
 }
 
+/** What the list shows (votes and evidence only on a proposal's own page: the API bounds a query's cost). */
+const LIST_FIELDS = `proposalId status description approvalCount createdAt expiresAt approvedAt executedAt`;
 const FIELDS = `proposalId proposer partner status description approvalCount rejectionCount createdAt expiresAt
   approvedAt executedAt executedBy evidence votes { changeIndex signature data }`;
 const DEFAULT_PARTNER = "11111111111111111111111111111111";
@@ -56,7 +64,7 @@ function duration(seconds: number): string {
 }
 
 /** Where an open or approved proposal stands in time. */
-function Timing(props: { p: ProposalRow; registry: RegistryTimes; now: number }) {
+function Timing(props: { p: ProposalSummary; registry: RegistryTimes; now: number }) {
   const { p, registry, now } = props;
   if (p.status === "open") {
     const left = Number(p.expiresAt) - now;
@@ -85,22 +93,53 @@ function Timing(props: { p: ProposalRow; registry: RegistryTimes; now: number })
 }
 
 const RANK: Record<string, number> = { open: 0, approved: 1 };
+const PAST_PAGE = 50;
 
-export function ProposalsPage() {
+type Connection = { edges: { node: ProposalSummary }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+
+interface ProposalsData {
+  open: Connection;
+  approved: Connection;
+  all: Connection;
+  registry: RegistryTimes | null;
+}
+
+/** One page of proposals (one connection a request: the API bounds each query's cost). */
+const PAGE_QUERY = `query ($status: String, $first: Int, $after: String) {
+  proposals(status: $status, first: $first, after: $after) {
+    edges { node { ${LIST_FIELDS} } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+async function proposalPage(status: string | null, first: number, after: string | null): Promise<Connection> {
+  return (await gql<{ proposals: Connection }>(PAGE_QUERY, { status, first, after })).proposals;
+}
+
+/** Open and approved proposals (the first 100 of each), then every proposal a page at a time. */
+async function loadProposals(after: string | null): Promise<ProposalsData> {
+  const [open, approved, all, { registry }] = await Promise.all([
+    proposalPage("open", 100, null),
+    proposalPage("approved", 100, null),
+    proposalPage(null, PAST_PAGE, after),
+    gql<{ registry: RegistryTimes | null }>("{ registry { threshold timeLockSeconds council } }"),
+  ]);
+  return { open, approved, all, registry };
+}
+
+export function ProposalsPage(props: { route: Route }) {
   const now = useNow();
-  const loaded = useLoaded(
-    () =>
-      gql<{ proposals: ProposalRow[]; registry: RegistryTimes | null }>(
-        `{ proposals(first: 100) { ${FIELDS} } registry { threshold timeLockSeconds council } }`,
-      ),
-    "proposals",
-  );
+  const after = props.route.query.get("after") ?? "";
+  const loaded = useLoaded(() => loadProposals(after || null), `proposals|${after}`);
   if (loaded.state === "loading") return <p class="loading">Loading proposals…</p>;
   if (loaded.state === "error") return <ErrorNote error={loaded.error} />;
   const registry = loaded.data.registry ?? { threshold: 0, timeLockSeconds: 0, council: [] };
-  const sorted = [...loaded.data.proposals].sort(
+  const pending = [...loaded.data.open.edges, ...loaded.data.approved.edges].map((e) => e.node);
+  const past = loaded.data.all.edges.map((e) => e.node).filter((p) => RANK[p.status] === undefined);
+  const sorted = [...pending, ...past].sort(
     (a, b) => (RANK[a.status] ?? 2) - (RANK[b.status] ?? 2) || b.proposalId - a.proposalId,
   );
+  const next = loaded.data.all.pageInfo;
   return (
     <div>
       <h1>Proposals</h1>
@@ -140,6 +179,12 @@ export function ProposalsPage() {
           </tbody>
         </table>
       </div>
+      <nav class="pager">
+        {after && <Link href="/proposals">← First page</Link>}
+        {next.hasNextPage && next.endCursor && (
+          <Link href={`/proposals?after=${encodeURIComponent(next.endCursor)}`}>Next page →</Link>
+        )}
+      </nav>
     </div>
   );
 }
@@ -149,7 +194,7 @@ export function ProposalPage(props: { id: string }) {
   const loaded = useLoaded(
     () =>
       gql<{ proposal: ProposalRow | null; registry: RegistryTimes | null }>(
-        `query ($id: Int!) { proposal(id: $id) { ${FIELDS} } registry { threshold timeLockSeconds council } }`,
+        `query ($id: Long!) { proposal(id: $id) { ${FIELDS} } registry { threshold timeLockSeconds council } }`,
         { id: Number(props.id) },
       ),
     props.id,
