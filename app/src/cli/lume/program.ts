@@ -7,6 +7,7 @@ import { registerCouncil } from "./council.js";
 import { registerGovernance } from "./governance.js";
 import { registerNode } from "./node.js";
 import { registerPartner } from "./partner.js";
+import { registerProgramCode } from "./program-code.js";
 import { actionFactory } from "./runner.js";
 
 export interface RunOptions {
@@ -48,6 +49,7 @@ export function buildLume(options: RunOptions = {}): Command {
   registerPartner(program, action);
   registerGovernance(program, action);
   registerNode(program, action);
+  registerProgramCode(program, action);
 
   program
     .command("localnet")
