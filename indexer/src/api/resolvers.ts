@@ -5,6 +5,7 @@ import { registryAddress } from "../../../app/src/sdk/pda.js";
 import type { Indexer } from "../indexer.js";
 import type { AccountRow, EventRow } from "../store/store.js";
 import { authorize, categoryNames, keyToBase58 } from "./authorize.js";
+import { programFacts } from "./program-facts.js";
 import { snapshotCache } from "./snapshot.js";
 import { eventNames, partnerAddress, resumePoint } from "./subscription-args.js";
 import { changeStream, KEY_REVOCATION_EVENTS, proposalEvents } from "./subscriptions.js";
@@ -190,8 +191,10 @@ function chainNow(indexer: Indexer): number {
 
 export function resolvers() {
   const snapshotOf = snapshotCache();
+  const programOf = programFacts();
   return {
     Query: {
+      program: (_: unknown, __: unknown, { indexer }: Context) => programOf(indexer),
       registry: (_: unknown, __: unknown, { indexer }: Context) => {
         const row = registryRow(indexer);
         return row === null ? null : registryView(row);
