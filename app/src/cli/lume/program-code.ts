@@ -1,36 +1,30 @@
 // `lume program ...`: the registry program's own code. `verify` compares the deployed bytecode
-// with a local build and says who can change it.
-import { existsSync, readFileSync } from "node:fs";
-import { type Command, CommanderError } from "commander";
+// with a local build and says who can change it; `write-buffer` and `deploy` put a build on chain.
+
+import { Keypair } from "@solana/web3.js";
+import { type Command, CommanderError, Option } from "commander";
 import { REGISTRY_SO_PATH } from "../../localnet/registry-localnet.js";
 import {
   describeUpgradeAuthority,
-  elfLength,
   ProgramNotDeployedError,
   readDeployedProgram,
   sha256Hex,
   upgradeAuthorityHolder,
 } from "../../sdk/deployed-program.js";
-import { expandHome } from "../../sdk/keypair-file.js";
 import { UserError } from "../user-error.js";
+import { intArg, pubkeyArg } from "./args.js";
 import type { CliContext } from "./context.js";
+import {
+  checkUpgradeCommand,
+  deployCommand,
+  keypairArg,
+  readProgramBinary,
+  writeBufferCommand,
+} from "./program-deploy.js";
 import type { Action } from "./runner.js";
 
-/** The local build's bytes, with a clear error when it is missing or not an ELF. */
-function readLocalBuild(path: string): Buffer {
-  const file = expandHome(path);
-  if (!existsSync(file)) throw new UserError(`${path} does not exist: run \`npm run build\` first (or pass --so)`);
-  const bytes = readFileSync(file);
-  try {
-    elfLength(bytes);
-  } catch (err) {
-    throw new UserError(`${path} is not a program binary: ${(err as Error).message}`);
-  }
-  return bytes;
-}
-
 async function verify(ctx: CliContext, soPath: string) {
-  const local = readLocalBuild(soPath);
+  const local = readProgramBinary(soPath);
   const deployed = await ctx.read("read the program's ProgramData", async () => {
     try {
       return await readDeployedProgram(ctx.connection, ctx.programId);
@@ -68,13 +62,19 @@ function formatVerify(r: VerifyReport): string {
   ].join("\n");
 }
 
+const soOption = () => new Option("--so <path>", "the program binary").default(REGISTRY_SO_PATH);
+const bufferOption = () =>
+  new Option("--buffer <address>", "resume writing into this buffer (printed when it was created)");
+
 export function registerProgramCode(program: Command, action: Action): void {
-  const code = program.command("program").description("the registry program's code: verify what is deployed");
+  const code = program
+    .command("program")
+    .description("the registry program's code: verify what is deployed, write a buffer, deploy or upgrade");
 
   code
     .command("verify")
     .description("compare the deployed bytecode with a local build, and say who can change it")
-    .option("--so <path>", "the local build to compare with", REGISTRY_SO_PATH)
+    .addOption(soOption())
     .addHelpText(
       "after",
       "\nReads the program's ProgramData account (--url, --program-id), takes the deployed ELF without the\n" +
@@ -89,6 +89,80 @@ export function registerProgramCode(program: Command, action: Action): void {
         ctx.print(report, () => formatVerify(report));
         // A mismatch is an answer, not an error: no "error:" line, just the exit code.
         if (!report.match) throw new CommanderError(1, "lume.program.mismatch", "the deployed bytecode differs");
+      }),
+    );
+
+  registerProgramDeploy(code, action);
+}
+
+const SOLANA_CLI_EQUIVALENTS =
+  "\nWith the Solana CLI: `solana program write-buffer <so>`, `solana program deploy <so> --program-id <keypair>`\n" +
+  "(new) or `solana program deploy <so> --program-id <address> --buffer <address>` (upgrade).";
+
+export function registerProgramDeploy(code: Command, action: Action): void {
+  code
+    .command("write-buffer")
+    .description("write a build into an upgradeable-loader buffer (for an upgrade proposal, or deploy --buffer)")
+    .addOption(soOption())
+    .addOption(bufferOption())
+    .addHelpText(
+      "after",
+      "\nThe wallet (--keypair) pays for the buffer and is its authority. The .so is written in chunks of\n" +
+        "900 bytes, a few at a time; a failed chunk is retried with backoff (--retries). If the run stops,\n" +
+        "run it again with --buffer <address>: the chunks already there are skipped." +
+        SOLANA_CLI_EQUIVALENTS,
+    )
+    .action(
+      action(async (ctx, opts) => {
+        const elf = readProgramBinary(opts.so as string);
+        const resume = opts.buffer === undefined ? undefined : pubkeyArg("--buffer", opts.buffer as string);
+        const report = await writeBufferCommand(ctx, elf, resume, Keypair.generate);
+        ctx.print(report, () =>
+          [
+            `buffer  ${report.buffer.toBase58()}`,
+            `wrote   ${report.bytes} bytes (${report.written} of ${report.chunks} chunks now, the rest were there)`,
+          ].join("\n"),
+        );
+      }),
+    );
+
+  code
+    .command("deploy")
+    .description("deploy a new program, or upgrade one, from a build (written into a buffer first)")
+    .addOption(soOption())
+    .addOption(bufferOption())
+    .option("--program-keypair <path>", "a new program's keypair (its address becomes the program id)")
+    .option("--max-len <bytes>", "room in ProgramData for later upgrades (new programs; default twice the .so)")
+    .addHelpText(
+      "after",
+      "\nWithout --program-keypair, upgrades the program at --program-id (the IDL's by default); the wallet\n" +
+        "(--keypair) must be its upgrade authority. With it, deploys a new program with the wallet as upgrade\n" +
+        "authority (or upgrades it, if it exists). Prints the program id and its ProgramData account.\n" +
+        "An upgrade needs ProgramData to have room for the new build (see --max-len)." +
+        SOLANA_CLI_EQUIVALENTS,
+    )
+    .action(
+      action(async (ctx, opts) => {
+        const elf = readProgramBinary(opts.so as string);
+        const program =
+          opts.programKeypair === undefined
+            ? ctx.programId
+            : keypairArg("--program-keypair", opts.programKeypair as string);
+        const maxLen =
+          opts.maxLen === undefined
+            ? undefined
+            : intArg("--max-len", opts.maxLen as string, elf.length, 10 * 1024 * 1024);
+        const resume = opts.buffer === undefined ? undefined : pubkeyArg("--buffer", opts.buffer as string);
+        await checkUpgradeCommand(ctx, "secretKey" in program ? program.publicKey : program, elf.length);
+        const written = await writeBufferCommand(ctx, elf, resume, Keypair.generate);
+        const result = await deployCommand(ctx, written.buffer, program, maxLen);
+        ctx.print({ ...result, buffer: written.buffer, bytes: elf.length }, () =>
+          [
+            `${result.upgraded ? "upgraded" : "deployed"}  ${result.programId.toBase58()}`,
+            `ProgramData ${result.programData.toBase58()}`,
+            `transaction ${result.signature}`,
+          ].join("\n"),
+        );
       }),
     );
 }
