@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Keypair, PublicKey } from "@solana/web3.js";
+import { runLume } from "../../app/src/cli/lume/program.js";
 import { sha256Hex } from "../../app/src/sdk/deployed-program.js";
 import { type SendTransaction, sendWith, writeProgramBuffer } from "../../app/src/sdk/loader-deploy.js";
 import { programDataAddress } from "../../app/src/sdk/pda.js";
@@ -64,6 +65,29 @@ describe("lume program write-buffer / deploy (surfnet)", function () {
       { buffer: undefined, bytes: registrySo().length, chunks: 112, written: 3 },
     );
     assert.deepEqual(await bufferBytes(buffer), registrySo());
+  });
+
+  it("asks before paying for a buffer (without --yes); a no sends nothing", async () => {
+    const questions: string[] = [];
+    const err: string[] = [];
+    const code = await runLume(
+      ["--url", net.surfnet.rpcUrl, "--keypair", deployerFile, "program", "write-buffer", "--so", OTHER_BUILD],
+      {
+        io: {
+          out: () => {},
+          err: (s) => err.push(s),
+          confirm: async (q) => {
+            questions.push(q);
+            return false;
+          },
+        },
+      },
+    );
+    assert.equal(code, 1);
+    assert.match(questions[0]!, /^write 6856 bytes into buffer (\w+) as \w+ on http/);
+    assert.deepEqual(err, ["error: cancelled: nothing was sent"]);
+    const buffer = new PublicKey(/into buffer (\w+)/.exec(questions[0]!)![1]!);
+    assert.equal(await net.connection.getAccountInfo(buffer, "confirmed"), null);
   });
 
   it("a failed chunk is sent again after a pause, and the buffer ends up whole", async () => {
