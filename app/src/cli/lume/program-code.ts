@@ -96,7 +96,7 @@ export function registerProgramCode(program: Command, action: Action): void {
 }
 
 const SOLANA_CLI_EQUIVALENTS =
-  "\nWith the Solana CLI: `solana program write-buffer <so>`, `solana program deploy <so> --program-id <keypair>`\n" +
+  "\n\nWith the Solana CLI: `solana program write-buffer <so>`, `solana program deploy <so> --program-id <keypair>`\n" +
   "(new) or `solana program deploy <so> --program-id <address> --buffer <address>` (upgrade).";
 
 export function registerProgramDeploy(code: Command, action: Action): void {
