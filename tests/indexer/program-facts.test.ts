@@ -3,7 +3,7 @@
 // to none (rewritten by cheatcode: the on-chain handover is not built yet).
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import type { PublicKey } from "@solana/web3.js";
+import { PublicKey } from "@solana/web3.js";
 import { councilUpgradeAuthority, sha256Hex } from "../../app/src/sdk/deployed-program.js";
 import { programDataAddress } from "../../app/src/sdk/pda.js";
 import { withUpgradeAuthority } from "../../app/src/sdk/program-data.js";
@@ -76,6 +76,21 @@ describe("indexer GraphQL program facts (surfnet)", function () {
     const immutable = await programWhen((p) => p.upgradeAuthority === null);
     assert.equal(immutable.upgradeAuthorityHolder, "immutable");
     assert.equal(immutable.authorityIsCouncil, false);
+  });
+
+  it("null for a program id with no program behind it", async () => {
+    const other = new Indexer({
+      rpcUrl: net.surfnet.rpcUrl,
+      dbPath: `${tmp.dbPath}-other`,
+      programId: PublicKey.unique(),
+    });
+    const otherApi = await startApiServer(other, { port: 0 });
+    try {
+      assert.deepEqual(await query(otherApi, "{ program { programId } }"), { program: null });
+    } finally {
+      await otherApi.close();
+      await other.stop();
+    }
   });
 
   it("an indexer whose RPC is gone answers a GraphQL error, and the rest of the API keeps serving", async () => {
