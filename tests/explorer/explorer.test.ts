@@ -6,11 +6,12 @@
 // filters work; 375 px wide has no horizontal scroll.
 // LUME_EXPLORER_SCREENSHOTS=1 also writes docs/explorer/*.png (the pictures in docs/explorer.md).
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { type Browser, chromium, type Page } from "playwright-core";
+import { sha256Hex } from "../../app/src/sdk/deployed-program.js";
 import { type Stack, startStack } from "../../migrations/stack.js";
 import { lume } from "../cli/lume-helpers.js";
 
@@ -150,6 +151,12 @@ describe("the auditor's explorer in headless Chromium (npm start stack, free por
     for (const key of stack.keys.council) assert.ok(council.includes(key.publicKey.toBase58()));
     assert.match(council, /2 of 3 council members/);
     assert.match(council, /legal verifiers[\s\S]*proposal #\d+/);
+    // Who can change the code: the demo deployer's key, and the bytecode the stack deployed.
+    await page.getByText("Bytecode SHA-256").waitFor();
+    const code = await page.locator("#program").innerText();
+    assert.match(code, /The operators can still change the code/);
+    assert.ok(code.includes(stack.keys.deployer.publicKey.toBase58()), code);
+    assert.ok(code.includes(sha256Hex(readFileSync("target/deploy/lume_registry.so"))), code);
     await screenshot("council");
   });
 

@@ -6,6 +6,7 @@ import type { Indexer } from "../indexer.js";
 import type { AccountRow, EventRow } from "../store/store.js";
 import { authorize, categoryNames, keyToBase58 } from "./authorize.js";
 import { LongScalar } from "./long-scalar.js";
+import { programFacts } from "./program-facts.js";
 import { snapshotCache } from "./snapshot.js";
 import { eventNames, partnerAddress, resumePoint } from "./subscription-args.js";
 import { changeStream, KEY_REVOCATION_EVENTS, proposalEvents } from "./subscriptions.js";
@@ -217,9 +218,11 @@ function chainNow(indexer: Indexer): number {
 
 export function resolvers() {
   const snapshotOf = snapshotCache();
+  const programOf = programFacts();
   return {
     Long: LongScalar,
     Query: {
+      program: (_: unknown, __: unknown, { indexer }: Context) => programOf(indexer),
       registry: (_: unknown, __: unknown, { indexer }: Context) => {
         const row = registryRow(indexer);
         return row === null ? null : registryView(row);

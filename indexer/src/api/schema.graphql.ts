@@ -8,6 +8,8 @@ export const typeDefs = /* GraphQL */ `
   type Query {
     "The registry configuration account."
     registry: Registry
+    "Who can change the registry program's code, and which bytecode runs (read live from its ProgramData; null when the program is not deployed under the upgradeable loader)."
+    program: Program
     "The current council members."
     council: [String!]!
     "Partners ordered by id, filtered, Relay-style cursor pagination (first ≤ 100)."
@@ -80,6 +82,23 @@ export const typeDefs = /* GraphQL */ `
     keyRevoked(partner: String, fromChangeIndex: Long, fromSlot: Long): HistoryEvent!
     "Proposals: proposalCreated, proposalVoted, proposalCancelled, and executions (the action's event, with its proposalId). Expiry leaves no event: a proposal expires by the clock (its expiresAt)."
     proposalChanged(fromChangeIndex: Long, fromSlot: Long): HistoryEvent!
+  }
+
+  type Program {
+    programId: String!
+    "The upgradeable loader's account holding the bytecode and the upgrade authority."
+    programData: String!
+    "Who may replace the bytecode; null when the program is immutable."
+    upgradeAuthority: String
+    "council (the registry's PDA with seed upgrade_authority), key (a key the operators hold) or immutable."
+    upgradeAuthorityHolder: String!
+    "True when upgradeAuthority is the registry's PDA with seed upgrade_authority, the address the council's handover will use."
+    authorityIsCouncil: Boolean!
+    "Hex SHA-256 of the deployed ELF without the loader's zero padding (compare with the README's build hash)."
+    executableSha256: String!
+    executableLength: Int!
+    "The slot of the last deploy or upgrade."
+    lastUpgradeSlot: Long!
   }
 
   type Registry {

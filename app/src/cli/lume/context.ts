@@ -232,15 +232,20 @@ export class CliContext {
     return this.withRetry(what, fn);
   }
 
+  /** Asks before sending `what` as the wallet (unless --yes or --json); throws when declined. */
+  async confirmSending(what: string): Promise<void> {
+    if (!this.yes && this.io.confirm !== undefined && !this.json) {
+      if (!(await this.io.confirm(`${what} as ${this.wallet.publicKey.toBase58()} on ${this.url}?`)))
+        throw new UserError("cancelled: nothing was sent");
+    }
+  }
+
   /**
    * Sends a registry transaction and waits for its confirmation. Registry errors become a
    * UserError naming the error and what to do; network failures are retried.
    */
   async send(what: string, fn: () => Promise<string>): Promise<string> {
-    if (!this.yes && this.io.confirm !== undefined && !this.json) {
-      if (!(await this.io.confirm(`${what} as ${this.wallet.publicKey.toBase58()} on ${this.url}?`)))
-        throw new UserError("cancelled: nothing was sent");
-    }
+    await this.confirmSending(what);
     try {
       return await this.withRetry(what, fn);
     } catch (err) {

@@ -11,6 +11,7 @@ import { writeNewKeyFile } from "./keys.js";
 import { registerLocalnet } from "./localnet.js";
 import { registerNode } from "./node.js";
 import { registerPartner } from "./partner.js";
+import { registerProgramCode } from "./program-code.js";
 import { actionFactory } from "./runner.js";
 
 export interface RunOptions {
@@ -66,6 +67,7 @@ export function buildLume(options: RunOptions = {}): Command {
   registerNode(program, action);
   registerEnvelope(program, action);
   registerAudit(program, action);
+  registerProgramCode(program, action);
 
   registerLocalnet(program, action, options.localnet ?? defaultLocalnet);
 

@@ -1,9 +1,10 @@
-// /council: who decides (members, threshold, epoch) and who holds which role, granted when and
-// by which proposal.
+// /council: who decides (members, threshold, epoch), who holds which role, granted when and
+// by which proposal, and who can change the program's code.
 import { gql } from "../api.js";
 import { useLoaded } from "../data.js";
 import { Address, ErrorNote, Section, Time, words } from "../format.js";
 import { Link } from "../router.js";
+import { ProgramCode } from "./program-code.js";
 
 interface CouncilData {
   registry: { council: string[]; threshold: number; councilEpoch: number; timeLockSeconds: number } | null;
@@ -91,6 +92,7 @@ export function CouncilPage() {
           </Section>
         );
       })}
+      <ProgramCode />
     </div>
   );
 }

@@ -1,0 +1,168 @@
+// `lume program ...`: the registry program's own code. `verify` compares the deployed bytecode
+// with a local build and says who can change it; `write-buffer` and `deploy` put a build on chain.
+
+import { Keypair } from "@solana/web3.js";
+import { type Command, CommanderError, Option } from "commander";
+import { REGISTRY_SO_PATH } from "../../localnet/registry-localnet.js";
+import {
+  describeUpgradeAuthority,
+  ProgramNotDeployedError,
+  readDeployedProgram,
+  sha256Hex,
+  upgradeAuthorityHolder,
+} from "../../sdk/deployed-program.js";
+import { UserError } from "../user-error.js";
+import { intArg, pubkeyArg } from "./args.js";
+import type { CliContext } from "./context.js";
+import {
+  checkUpgradeCommand,
+  deployCommand,
+  keypairArg,
+  readProgramBinary,
+  writeBufferCommand,
+} from "./program-deploy.js";
+import type { Action } from "./runner.js";
+
+async function verify(ctx: CliContext, soPath: string) {
+  const local = readProgramBinary(soPath);
+  const deployed = await ctx.read("read the program's ProgramData", async () => {
+    try {
+      return await readDeployedProgram(ctx.connection, ctx.programId);
+    } catch (err) {
+      if (err instanceof ProgramNotDeployedError) throw new UserError(err.message);
+      throw err;
+    }
+  });
+  const localSha256 = sha256Hex(local);
+  return {
+    programId: deployed.programId,
+    programData: deployed.programData,
+    match: localSha256 === deployed.executableSha256,
+    deployedSha256: deployed.executableSha256,
+    deployedLength: deployed.executableLength,
+    localSha256,
+    localLength: local.length,
+    localPath: soPath,
+    lastUpgradeSlot: deployed.lastUpgradeSlot,
+    upgradeAuthority: deployed.upgradeAuthority,
+    upgradeAuthorityHolder: upgradeAuthorityHolder(deployed),
+    upgradeAuthorityInWords: describeUpgradeAuthority(deployed),
+  };
+}
+
+type VerifyReport = Awaited<ReturnType<typeof verify>>;
+
+function formatVerify(r: VerifyReport): string {
+  return [
+    `program            ${r.programId.toBase58()} (ProgramData ${r.programData.toBase58()})`,
+    `deployed sha256    ${r.deployedSha256} (${r.deployedLength} bytes, last deployed or upgraded at slot ${r.lastUpgradeSlot})`,
+    `local build sha256 ${r.localSha256} (${r.localLength} bytes, ${r.localPath})`,
+    r.match ? "match: the deployed bytecode is this build" : "MISMATCH: the deployed bytecode is not this build",
+    `upgrade authority  ${r.upgradeAuthorityInWords}`,
+  ].join("\n");
+}
+
+const soOption = () => new Option("--so <path>", "the program binary").default(REGISTRY_SO_PATH);
+const bufferOption = () =>
+  new Option("--buffer <address>", "resume writing into this buffer (printed when it was created)");
+
+export function registerProgramCode(program: Command, action: Action): void {
+  const code = program
+    .command("program")
+    .description("the registry program's code: verify what is deployed, write a buffer, deploy or upgrade");
+
+  code
+    .command("verify")
+    .description("compare the deployed bytecode with a local build, and say who can change it")
+    .addOption(soOption())
+    .addHelpText(
+      "after",
+      "\nReads the program's ProgramData account (--url, --program-id), takes the deployed ELF without the\n" +
+        "loader's zero padding, and compares its SHA-256 with the local build's (`npm run build`; the README\n" +
+        "states the hash of the committed source's build). The upgrade authority is reported as held by the\n" +
+        'registry council (PDA ["upgrade_authority"] of the program), held by a key, or immutable.\n' +
+        "Exit code: 0 on a match, 1 on a mismatch or when the program cannot be read.",
+    )
+    .action(
+      action(async (ctx, opts) => {
+        const report = await verify(ctx, opts.so as string);
+        ctx.print(report, () => formatVerify(report));
+        // A mismatch is an answer, not an error: no "error:" line, just the exit code.
+        if (!report.match) throw new CommanderError(1, "lume.program.mismatch", "the deployed bytecode differs");
+      }),
+    );
+
+  registerProgramDeploy(code, action);
+}
+
+const SOLANA_CLI_EQUIVALENTS =
+  "\n\nWith the Solana CLI: `solana program write-buffer <so>`, `solana program deploy <so> --program-id <keypair>`\n" +
+  "(new) or `solana program deploy <so> --program-id <address> --buffer <address>` (upgrade).";
+
+export function registerProgramDeploy(code: Command, action: Action): void {
+  code
+    .command("write-buffer")
+    .description("write a build into an upgradeable-loader buffer (for an upgrade proposal, or deploy --buffer)")
+    .addOption(soOption())
+    .addOption(bufferOption())
+    .addHelpText(
+      "after",
+      "\nThe wallet (--keypair) pays for the buffer and is its authority. The .so is written in chunks of\n" +
+        "900 bytes, a few at a time; a failed chunk is retried with backoff (--retries). If the run stops,\n" +
+        "run it again with --buffer <address>: the chunks already there are skipped." +
+        SOLANA_CLI_EQUIVALENTS,
+    )
+    .action(
+      action(async (ctx, opts) => {
+        const elf = readProgramBinary(opts.so as string);
+        const resume = opts.buffer === undefined ? undefined : pubkeyArg("--buffer", opts.buffer as string);
+        const report = await writeBufferCommand(ctx, elf, resume, Keypair.generate);
+        ctx.print(report, () =>
+          [
+            `buffer  ${report.buffer.toBase58()}`,
+            `wrote   ${report.bytes} bytes (${report.written} of ${report.chunks} chunks now, the rest were there)`,
+          ].join("\n"),
+        );
+      }),
+    );
+
+  code
+    .command("deploy")
+    .description("deploy a new program, or upgrade one, from a build (written into a buffer first)")
+    .addOption(soOption())
+    .addOption(bufferOption())
+    .option("--program-keypair <path>", "a new program's keypair (its address becomes the program id)")
+    .option("--max-len <bytes>", "room in ProgramData for later upgrades (new programs; default twice the .so)")
+    .addHelpText(
+      "after",
+      "\nWithout --program-keypair, upgrades the program at --program-id (the IDL's by default); the wallet\n" +
+        "(--keypair) must be its upgrade authority. With it, deploys a new program with the wallet as upgrade\n" +
+        "authority (or upgrades it, if it exists). Prints the program id and its ProgramData account.\n" +
+        "An upgrade needs ProgramData to have room for the new build (see --max-len)." +
+        SOLANA_CLI_EQUIVALENTS,
+    )
+    .action(
+      action(async (ctx, opts) => {
+        const elf = readProgramBinary(opts.so as string);
+        const program =
+          opts.programKeypair === undefined
+            ? ctx.programId
+            : keypairArg("--program-keypair", opts.programKeypair as string);
+        const maxLen =
+          opts.maxLen === undefined
+            ? undefined
+            : intArg("--max-len", opts.maxLen as string, elf.length, 10 * 1024 * 1024);
+        const resume = opts.buffer === undefined ? undefined : pubkeyArg("--buffer", opts.buffer as string);
+        await checkUpgradeCommand(ctx, "secretKey" in program ? program.publicKey : program, elf.length);
+        const written = await writeBufferCommand(ctx, elf, resume, Keypair.generate);
+        const result = await deployCommand(ctx, written.buffer, program, maxLen);
+        ctx.print({ ...result, buffer: written.buffer, bytes: elf.length }, () =>
+          [
+            `${result.upgraded ? "upgraded" : "deployed"}  ${result.programId.toBase58()}`,
+            `ProgramData ${result.programData.toBase58()}`,
+            `transaction ${result.signature}`,
+          ].join("\n"),
+        );
+      }),
+    );
+}
