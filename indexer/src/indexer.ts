@@ -412,6 +412,11 @@ export class Indexer implements IngestSink {
     this.metrics.degraded.set(this.degradation === null ? 0 : 1);
   }
 
+  /** The slot the stored registry account was read at (0 before it is stored). */
+  private registryReadSlot(): number {
+    return this.store.account(registryAddress(this.programId).toBase58())?.slot ?? 0;
+  }
+
   /** The change count of the stored registry account (what the chain says exists). */
   onChainChangeCount(): number | null {
     const registry = this.store.account(registryAddress(this.programId).toBase58());
@@ -524,7 +529,9 @@ export class Indexer implements IngestSink {
       return `history incomplete: a hole after change ${contiguous}; fetching the rest`;
     if (onChain !== null && contiguous < onChain)
       return `history incomplete: ${contiguous} of ${onChain} changes stored; fetching the rest`;
-    if (onChain !== null && contiguous > onChain)
+    // Ahead only by a registry read at least as new as the newest stored change: events often
+    // land before the account notification that counts them.
+    if (onChain !== null && contiguous > onChain && this.registryReadSlot() >= this.store.eventSlot(contiguous))
       return `history ahead of the chain: ${contiguous} changes stored, the registry counts ${onChain}`;
     return null;
   }

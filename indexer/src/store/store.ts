@@ -519,6 +519,14 @@ export class IndexerStore {
     return (this.sql("SELECT * FROM events ORDER BY change_index").all() as RawEventRow[]).map(storedEventRow);
   }
 
+  /** The slot of a stored change (0 when it is not stored). */
+  eventSlot(changeIndex: number): number {
+    const row = this.sql("SELECT slot FROM events WHERE change_index = ?").get(changeIndex) as
+      | { slot: number }
+      | undefined;
+    return row?.slot ?? 0;
+  }
+
   /** Highest change index such that every index 1..n is stored (0 when none). */
   contiguousChangeIndex(): number {
     const row = this.sql("SELECT count(*) AS n, max(change_index) AS m FROM events").get() as {
