@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { READY_LINE } from "../../migrations/stack-banner.js";
-import { RunningScript } from "../support/scripts.js";
+import { type RunningScript, startDemoStackOnFreePorts } from "../support/scripts.js";
 import { readWalkthroughs, runWalkthrough } from "../support/walkthrough.js";
 
 const REPO = resolve(".");
@@ -44,16 +44,7 @@ describe("README.md and docs/cli.md walkthroughs, run literally against a fresh 
     assert.ok(docs.length > 0, "docs/cli.md has a marked walkthrough block");
     const steps = [...readme, ...docs.flat()];
 
-    stack = RunningScript.start("migrations/demo.ts", [
-      "--demo-dir",
-      join(workDir, ".lume/demo"),
-      "--rpc-port",
-      "0",
-      "--ws-port",
-      "0",
-      "--graphql-port",
-      "0",
-    ]);
+    stack = startDemoStackOnFreePorts(join(workDir, ".lume/demo"));
     await stack.waitForOutput(READY_LINE, 180_000);
     // The banner names every demo role's key file and says the chain's clock runs ahead.
     for (const file of [

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { Connection, SystemProgram, sendAndConfirmRawTransaction, Transaction } from "@solana/web3.js";
 import { readKeypairFile } from "../../app/src/sdk/keypair-file.js";
 import { READY_LINE } from "../../migrations/stack-banner.js";
-import { RunningScript } from "../support/scripts.js";
+import { type RunningScript, startDemoStackOnFreePorts } from "../support/scripts.js";
 import { closeWebSocket } from "../support/subscriptions.js";
 
 const SOAK_SECONDS = Number(process.env.LUME_SOAK_SECONDS ?? 300);
@@ -54,17 +54,7 @@ describe(`the npm start stack kept up for ${SOAK_SECONDS} s under light traffic`
   });
 
   it("keeps answering JSON-RPC, producing slots and serving a healthy index, then stops on Ctrl-C within 5 s", async () => {
-    // Free ports (0): the soak must not collide with a stack a developer has running.
-    stack = RunningScript.start("migrations/demo.ts", [
-      "--demo-dir",
-      demoDir,
-      "--rpc-port",
-      "0",
-      "--ws-port",
-      "0",
-      "--graphql-port",
-      "0",
-    ]);
+    stack = startDemoStackOnFreePorts(demoDir);
     await stack.waitForOutput(READY_LINE, 180_000);
     const rpcUrl = bannerValue(stack.stdout, "Solana JSON-RPC");
     const wsUrl = bannerValue(stack.stdout, "Solana PubSub (WS)");

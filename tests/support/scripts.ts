@@ -92,3 +92,9 @@ export class RunningScript {
 export function runScript(script: string, args: string[] = [], timeoutMs = 60_000): Promise<ScriptResult> {
   return RunningScript.start(script, args).finished(timeoutMs);
 }
+
+/** `npm start`'s entry point with its keys in `demoDir`, on free ports (never a developer's 8899/8900/4000). */
+export function startDemoStackOnFreePorts(demoDir: string): RunningScript {
+  const freePorts = ["--rpc-port", "0", "--ws-port", "0", "--graphql-port", "0"];
+  return RunningScript.start("migrations/demo.ts", ["--demo-dir", demoDir, ...freePorts]);
+}

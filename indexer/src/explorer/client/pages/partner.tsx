@@ -107,6 +107,24 @@ function EvidenceLink(props: { evidence: Evidence | undefined }) {
   );
 }
 
+/** One verification stage: who attested it, when, with what evidence. */
+function StageRow(props: { stage: string; by: string | null; at: string; evidence: Evidence }) {
+  return (
+    <tr>
+      <td>{props.stage}</td>
+      <td>
+        <Address value={props.by} />
+      </td>
+      <td>
+        <Time seconds={props.at} />
+      </td>
+      <td>
+        <EvidenceLink evidence={props.evidence} />
+      </td>
+    </tr>
+  );
+}
+
 /** What an event did, in words. */
 function eventWords(e: TimelineEvent): string {
   const d = e.data as Record<string, unknown>;
@@ -213,42 +231,24 @@ export function PartnerPage(props: { idOrAddress: string }) {
             </tr>
           </thead>
           <tbody>
-            <tr>
-              <td>Application</td>
-              <td>
-                <Address value={p.authority} />
-              </td>
-              <td>
-                <Time seconds={p.data.createdAt} />
-              </td>
-              <td>
-                <EvidenceLink evidence={p.data.applicationEvidence} />
-              </td>
-            </tr>
-            <tr>
-              <td>Legal verification</td>
-              <td>
-                <Address value={Number(p.data.legalAttestedAt) > 0 ? p.data.legalVerifier : null} />
-              </td>
-              <td>
-                <Time seconds={p.data.legalAttestedAt} />
-              </td>
-              <td>
-                <EvidenceLink evidence={p.data.legalEvidence} />
-              </td>
-            </tr>
-            <tr>
-              <td>Technical audit</td>
-              <td>
-                <Address value={Number(p.data.technicalAttestedAt) > 0 ? p.data.technicalAuditor : null} />
-              </td>
-              <td>
-                <Time seconds={p.data.technicalAttestedAt} />
-              </td>
-              <td>
-                <EvidenceLink evidence={p.data.technicalEvidence} />
-              </td>
-            </tr>
+            <StageRow
+              stage="Application"
+              by={p.authority}
+              at={p.data.createdAt}
+              evidence={p.data.applicationEvidence}
+            />
+            <StageRow
+              stage="Legal verification"
+              by={Number(p.data.legalAttestedAt) > 0 ? p.data.legalVerifier : null}
+              at={p.data.legalAttestedAt}
+              evidence={p.data.legalEvidence}
+            />
+            <StageRow
+              stage="Technical audit"
+              by={Number(p.data.technicalAttestedAt) > 0 ? p.data.technicalAuditor : null}
+              at={p.data.technicalAttestedAt}
+              evidence={p.data.technicalEvidence}
+            />
             {p.reviews.map((r) => (
               <tr>
                 <td>Review ({words(r.outcome)})</td>
