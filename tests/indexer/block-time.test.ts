@@ -59,12 +59,12 @@ describe("indexer: blockTime in Unix seconds (surfnet)", function () {
   it("history(fromTime:) finds the changes after a real Unix time (the chain's clock minus a day), none after now", async () => {
     const chainNow = Number((await f.now()).toString());
     const all = await query(api, "{ history(first: 100) { changeIndex } }");
-    const sinceYesterday = await query(api, "query($t: Int) { history(first: 100, fromTime: $t) { changeIndex } }", {
+    const sinceYesterday = await query(api, "query($t: Long) { history(first: 100, fromTime: $t) { changeIndex } }", {
       t: chainNow - 86_400,
     });
     assert.ok(all.history.length >= 5);
     assert.deepEqual(sinceYesterday.history, all.history);
-    const future = await query(api, "query($t: Int) { history(fromTime: $t) { changeIndex } }", { t: chainNow + 60 });
+    const future = await query(api, "query($t: Long) { history(fromTime: $t) { changeIndex } }", { t: chainNow + 60 });
     assert.deepEqual(future.history, []);
   });
 
