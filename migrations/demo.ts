@@ -1,8 +1,8 @@
 // `npm start` (after `npm run build`): the local stack until Ctrl-C (usage below, or --help).
-import { portArg } from "../app/src/cli/port-arg.js";
-import { runMain } from "../app/src/cli/run-main.js";
-import { parseScriptArgs } from "../app/src/cli/script-args.js";
-import { untilStopSignal } from "../app/src/cli/signals.js";
+import { portArg } from "../app/src/entry/port-arg.js";
+import { runMain } from "../app/src/entry/run-main.js";
+import { parseScriptArgs } from "../app/src/entry/script-args.js";
+import { untilStopSignal } from "../app/src/entry/signals.js";
 import { DEFAULT_RPC_PORT, DEFAULT_WS_PORT } from "../app/src/localnet/localnet.js";
 import { DEFAULT_DEMO_DIR } from "./demo-keys.js";
 import { DEFAULT_GRAPHQL_PORT, startStack } from "./stack.js";

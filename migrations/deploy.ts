@@ -9,8 +9,8 @@
 import anchor from "@coral-xyz/anchor";
 import { Connection } from "@solana/web3.js";
 import { formatRegistry } from "../app/src/cli/format-registry.js";
-import { runMain } from "../app/src/cli/run-main.js";
-import { parseScriptArgs } from "../app/src/cli/script-args.js";
+import { runMain } from "../app/src/entry/run-main.js";
+import { parseScriptArgs } from "../app/src/entry/script-args.js";
 import { readAnchorToml } from "../app/src/localnet/anchor-toml.js";
 import { readKeypairFile } from "../app/src/sdk/keypair-file.js";
 import { DEFAULT_CONFIG_PATH, DEFAULT_RPC_URL } from "./deploy-defaults.js";

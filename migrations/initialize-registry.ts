@@ -2,7 +2,7 @@
 // deployed. Idempotent: an existing registry is returned as it is, never re-initialized.
 import type { AnchorProvider } from "@coral-xyz/anchor";
 import { SystemProgram } from "@solana/web3.js";
-import { UserError } from "../app/src/cli/user-error.js";
+import { UserError } from "../app/src/entry/user-error.js";
 import { registryErrorOf } from "../app/src/sdk/errors.js";
 import { eventCpiAccounts } from "../app/src/sdk/events.js";
 import { programDataAddress, registryAddress } from "../app/src/sdk/pda.js";

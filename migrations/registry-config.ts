@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import type { IdlTypes } from "@coral-xyz/anchor";
 import { PublicKey } from "@solana/web3.js";
 import { z } from "zod";
-import { UserError } from "../app/src/cli/user-error.js";
+import { UserError } from "../app/src/entry/user-error.js";
 import type { LumeRegistry } from "../app/src/sdk/idl.js";
 
 const DAY = 86_400;

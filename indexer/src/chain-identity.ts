@@ -4,7 +4,7 @@
 // a local chain, or opened for another program is refused in words (or rebuilt on request)
 // instead of being served as truth.
 import type { Connection, PublicKey } from "@solana/web3.js";
-import { UserError } from "../../app/src/cli/user-error.js";
+import { UserError } from "../../app/src/entry/user-error.js";
 import type { ChainIdentity } from "./store/store.js";
 
 /** The index and the chain it was pointed at are not the same chain. */

@@ -5,7 +5,7 @@ import { EventEmitter } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Connection, type PublicKey } from "@solana/web3.js";
 import type { Logger } from "pino";
-import { UserError } from "../../app/src/cli/user-error.js";
+import { UserError } from "../../app/src/entry/user-error.js";
 import { LUME_REGISTRY_PROGRAM_ID } from "../../app/src/sdk/idl.js";
 import { registryAddress } from "../../app/src/sdk/pda.js";
 import { ChainMismatchError, chainMismatch, describeError, readChain } from "./chain-identity.js";

@@ -2,10 +2,10 @@
 // Ctrl-C. Options: --upgrade-authority <keypair.json> --rpc-port <n> --ws-port <n>
 import { existsSync } from "node:fs";
 import type { Keypair } from "@solana/web3.js";
-import { portArg } from "../cli/port-arg.js";
-import { runMain } from "../cli/run-main.js";
-import { parseScriptArgs } from "../cli/script-args.js";
-import { untilStopSignal } from "../cli/signals.js";
+import { portArg } from "../entry/port-arg.js";
+import { runMain } from "../entry/run-main.js";
+import { parseScriptArgs } from "../entry/script-args.js";
+import { untilStopSignal } from "../entry/signals.js";
 import { expandHome, loadOrCreateKeypairFile, readKeypairFile } from "../sdk/keypair-file.js";
 import { readAnchorToml } from "./anchor-toml.js";
 import { DEFAULT_RPC_PORT, DEFAULT_WS_PORT } from "./localnet.js";

@@ -8,7 +8,7 @@ import { type DocumentNode, GraphQLError } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { createSchema, createYoga } from "graphql-yoga";
 import { WebSocketServer } from "ws";
-import { UserError } from "../../../app/src/cli/user-error.js";
+import { UserError } from "../../../app/src/entry/user-error.js";
 import { explorerAssets } from "../explorer/assets.js";
 import { type ExplorerConfig, handleExplorerRequest } from "../explorer/routes.js";
 import type { Indexer } from "../indexer.js";

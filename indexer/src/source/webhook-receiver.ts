@@ -5,7 +5,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { UserError } from "../../../app/src/cli/user-error.js";
+import { UserError } from "../../../app/src/entry/user-error.js";
 import { PayloadError } from "./helius-webhook-payload.js";
 
 export interface WebhookReceiverOptions {

@@ -3,7 +3,7 @@
 // migrations, one transaction per batch, slot-ordered idempotent upserts. Accounts are stored as
 // their raw bytes plus lookup keys and decoded when read (cached per address and content).
 import Database from "better-sqlite3";
-import { UserError } from "../../../app/src/cli/user-error.js";
+import { UserError } from "../../../app/src/entry/user-error.js";
 import { type DecodedTransaction, type IndexedAccount, SEQ_FIELD } from "../decoder/decoder.js";
 import type { Json } from "../decoder/normalize.js";
 import { AccountDataCache, type AccountDataDecoder } from "./account-cache.js";

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { z } from "zod";
-import { UserError } from "../user-error.js";
+import { UserError } from "../../entry/user-error.js";
 
 const byteLength = (max: number) => (s: string) => Buffer.byteLength(s, "utf8") <= max;
 const category = z.union([z.string().min(1), z.int().min(0).max(63)]);

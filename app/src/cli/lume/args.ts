@@ -1,7 +1,7 @@
 // Parsing command-line values into the program's argument types, with messages that name the flag.
 import anchor from "@coral-xyz/anchor";
 import { PublicKey } from "@solana/web3.js";
-import { UserError } from "../user-error.js";
+import { UserError } from "../../entry/user-error.js";
 
 const { BN } = anchor;
 export type BNType = InstanceType<typeof BN>;

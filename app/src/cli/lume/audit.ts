@@ -5,7 +5,7 @@
 import type { Command } from "commander";
 import { HistoryChain } from "../../../../indexer/src/history-chain.js";
 import { eventPartner } from "../../../../indexer/src/store/store.js";
-import { UserError } from "../user-error.js";
+import { UserError } from "../../entry/user-error.js";
 import { type ChainEvent, readChainEvents } from "./chain-history.js";
 import type { CliContext } from "./context.js";
 import { loadRegistry, partnerAddressOf } from "./registry-reads.js";

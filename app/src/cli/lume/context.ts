@@ -6,13 +6,13 @@ import { existsSync, readFileSync } from "node:fs";
 import { createInterface } from "node:readline/promises";
 import anchor from "@coral-xyz/anchor";
 import { Connection, type Keypair, PublicKey } from "@solana/web3.js";
+import { UserError } from "../../entry/user-error.js";
 import { registryErrorOf } from "../../sdk/errors.js";
 import { LUME_REGISTRY_PROGRAM_ID } from "../../sdk/idl.js";
 import { expandHome, readKeypairFile } from "../../sdk/keypair-file.js";
 import { type RegistryAddresses, registryAddresses } from "../../sdk/pda.js";
 import { type RegistryProgram, registryProgram } from "../../sdk/program.js";
 import { RegistryProvider } from "../../sdk/provider.js";
-import { UserError } from "../user-error.js";
 import { explainRegistryError } from "./explain.js";
 import { fetchWithTimeout } from "./rpc-timeout.js";
 

@@ -3,13 +3,13 @@
 import anchor from "@coral-xyz/anchor";
 import { type PublicKey, SystemProgram } from "@solana/web3.js";
 import type { Command } from "commander";
+import { UserError } from "../../entry/user-error.js";
 import { actionKind, describeAction, executeRemainingAccounts, parseRoleName, roleArg } from "../../sdk/actions.js";
 import { eventCpiAccounts } from "../../sdk/events.js";
 import { readKeypairFile } from "../../sdk/keypair-file.js";
 import { summarizeRegistry } from "../../sdk/registry-state.js";
 import { enumName } from "../../sdk/snapshot.js";
 import { formatRegistry } from "../format-registry.js";
-import { UserError } from "../user-error.js";
 import {
   categoriesArg,
   intArg,

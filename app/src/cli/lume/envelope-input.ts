@@ -2,9 +2,9 @@
 // usually show), base64 (what HTTP headers carry) or `@file` with the raw bytes. The length is
 // not checked here: the verifier reports a wrong length as `malformed`, like any node would.
 import { readFileSync } from "node:fs";
+import { UserError } from "../../entry/user-error.js";
 import { expandHome } from "../../sdk/keypair-file.js";
 import { ENVELOPE_BYTES } from "../../verifier/envelope.js";
-import { UserError } from "../user-error.js";
 
 const HEX = /^(0x)?([0-9a-f]{2})+$/i;
 // Standard or URL-safe alphabet, padding optional.

@@ -4,9 +4,9 @@
 import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
+import { UserError } from "../../entry/user-error.js";
 import { expandHome, readKeypairFile } from "../../sdk/keypair-file.js";
 import { signEnvelope } from "../../verifier/envelope.js";
-import { UserError } from "../user-error.js";
 import { intArg, u16Arg } from "./args.js";
 import type { CliContext } from "./context.js";
 import { catalogueOf, loadRegistry } from "./registry-reads.js";

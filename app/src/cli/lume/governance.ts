@@ -14,9 +14,9 @@ import {
 } from "@solana/spl-governance";
 import { PublicKey, SystemProgram, Transaction, type TransactionInstruction } from "@solana/web3.js";
 import type { Command } from "commander";
+import { UserError } from "../../entry/user-error.js";
 import { describeAction } from "../../sdk/actions.js";
 import { eventCpiAccounts } from "../../sdk/events.js";
-import { UserError } from "../user-error.js";
 import { intArg, pubkeyArg } from "./args.js";
 import type { CliContext } from "./context.js";
 import { ACTION_SPECS, type ActionSpec } from "./council.js";

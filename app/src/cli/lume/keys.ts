@@ -2,8 +2,8 @@
 // mode 0600, never over an existing file.
 import { existsSync } from "node:fs";
 import { Keypair, PublicKey } from "@solana/web3.js";
+import { UserError } from "../../entry/user-error.js";
 import { expandHome, readKeypairFile, writeKeypairFile } from "../../sdk/keypair-file.js";
-import { UserError } from "../user-error.js";
 import type { CliContext } from "./context.js";
 
 /** Writes a fresh keypair to `out` and prints its public key, what it is, and the next step. */

@@ -2,8 +2,8 @@
 // fund and time-travel refuse any chain that is not on this machine: they are the local chain's
 // cheatcodes, not something a real cluster offers.
 import { Command } from "commander";
+import { UserError } from "../../entry/user-error.js";
 import { chainUnixTime } from "../../sdk/clock.js";
-import { UserError } from "../user-error.js";
 import { timeArg } from "./args.js";
 import type { CliContext } from "./context.js";
 import { addressOrKeyFile } from "./keys.js";

@@ -1,6 +1,8 @@
 // `lume node verify <envelope>`: what a node would decide about one signed request, with the
 // registry snapshot read over RPC (--url) or from an indexer (--indexer), and the partner,
 // endpoint and key the envelope names, so an operator can see why a request was refused.
+
+import { UserError } from "../../entry/user-error.js";
 import {
   loadRegistrySnapshot,
   type RegistrySnapshot,
@@ -11,7 +13,6 @@ import {
 import { decodeEnvelope, type Envelope } from "../../verifier/envelope.js";
 import { fetchSettledSnapshot } from "../../verifier/indexer-snapshot.js";
 import { RequestVerifier, type Verdict } from "../../verifier/verifier.js";
-import { UserError } from "../user-error.js";
 import type { CliContext } from "./context.js";
 import { envelopeArg } from "./envelope-input.js";
 

@@ -5,7 +5,7 @@
 // backoff and resubscribes from the last change index printed, so nothing is missed or repeated.
 import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
-import { UserError } from "../user-error.js";
+import { UserError } from "../../entry/user-error.js";
 
 export interface Change {
   changeIndex: number;

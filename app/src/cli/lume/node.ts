@@ -1,7 +1,7 @@
 // Commands for operators of nodes (the user devices that serve partners' requests):
 // `node verify <envelope>` and `node watch --indexer <url>`.
 import { type Command, CommanderError } from "commander";
-import { untilStopSignal } from "../signals.js";
+import { untilStopSignal } from "../../entry/signals.js";
 import { intArg } from "./args.js";
 import { formatVerifyReport, indexerUrlArg, runVerify } from "./node-verify.js";
 import { IndexerWatch } from "./node-watch.js";

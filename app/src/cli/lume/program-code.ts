@@ -3,6 +3,7 @@
 
 import { Keypair } from "@solana/web3.js";
 import { type Command, CommanderError, Option } from "commander";
+import { UserError } from "../../entry/user-error.js";
 import { REGISTRY_SO_PATH } from "../../localnet/registry-localnet.js";
 import {
   describeUpgradeAuthority,
@@ -11,7 +12,6 @@ import {
   sha256Hex,
   upgradeAuthorityHolder,
 } from "../../sdk/deployed-program.js";
-import { UserError } from "../user-error.js";
 import { intArg, pubkeyArg } from "./args.js";
 import type { CliContext } from "./context.js";
 import {

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import type { Keypair, PublicKey } from "@solana/web3.js";
 import cliProgress from "cli-progress";
+import { UserError } from "../../entry/user-error.js";
 import { elfLength } from "../../sdk/deployed-program.js";
 import { expandHome, readKeypairFile } from "../../sdk/keypair-file.js";
 import {
@@ -13,7 +14,6 @@ import {
   sendWith,
   writeProgramBuffer,
 } from "../../sdk/loader-deploy.js";
-import { UserError } from "../user-error.js";
 import { type CliContext, processIo } from "./context.js";
 
 /** The program binary to write, with a clear error when it is missing or not an ELF. */

@@ -1,7 +1,7 @@
 // The `lume` command tree, built fresh for every run so that it can run in-process (tests)
 // as well as from the terminal.
 import { Command, CommanderError } from "commander";
-import { UserError } from "../user-error.js";
+import { UserError } from "../../entry/user-error.js";
 import { registerAudit } from "./audit.js";
 import { DEFAULT_RPC_TIMEOUT_SECONDS, DEFAULT_URL, type Io, processIo } from "./context.js";
 import { registerCouncil } from "./council.js";

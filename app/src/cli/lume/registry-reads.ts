@@ -1,8 +1,8 @@
 // Reads every command needs: the registry, a partner by id or address, the category catalogue.
 import type { IdlAccounts } from "@coral-xyz/anchor";
 import { PublicKey } from "@solana/web3.js";
+import { UserError } from "../../entry/user-error.js";
 import type { LumeRegistry } from "../../sdk/idl.js";
-import { UserError } from "../user-error.js";
 import type { CliContext } from "./context.js";
 
 export type RegistryAccount = IdlAccounts<LumeRegistry>["registry"];
