@@ -35,7 +35,8 @@ export type Command =
   | { k: "apply"; a: number }
   | { k: "declare"; p: number; own: boolean; cat: number }
   | { k: "attest"; legal: boolean; p: number; who: number }
-  | { k: "propose"; by: number; p: number; act: number; x: number }
+  // misplaced: the partner account left out where the action needs one, or passed where it takes none.
+  | { k: "propose"; by: number; p: number; act: number; x: number; misplaced?: boolean }
   | { k: "vote"; approve: boolean; who: number; id: number }
   | { k: "cancel"; who: number; id: number }
   | { k: "execute"; id: number }
@@ -58,7 +59,17 @@ export const commandArb: fc.Arbitrary<Command> = fc.oneof(
   { arbitrary: fc.record({ k: fc.constant("pass" as const), p: n(7), act: n(10), x: n(63) }), weight: 4 },
   { arbitrary: fc.record({ k: fc.constant("declare" as const), p: n(7), own: fc.boolean(), cat: n(3) }), weight: 2 },
   { arbitrary: fc.record({ k: fc.constant("attest" as const), legal: fc.boolean(), p: n(7), who: n(3) }), weight: 3 },
-  { arbitrary: fc.record({ k: fc.constant("propose" as const), by: n(7), p: n(7), act: n(10), x: n(63) }), weight: 6 },
+  {
+    arbitrary: fc.record({
+      k: fc.constant("propose" as const),
+      by: n(7),
+      p: n(7),
+      act: n(10),
+      x: n(63),
+      misplaced: n(15).map((v) => v === 0),
+    }),
+    weight: 6,
+  },
   { arbitrary: fc.record({ k: fc.constant("vote" as const), approve: fc.boolean(), who: n(9), id: n(63) }), weight: 8 },
   { arbitrary: fc.record({ k: fc.constant("cancel" as const), who: n(5), id: n(63) }), weight: 1 },
   { arbitrary: fc.record({ k: fc.constant("execute" as const), id: n(63) }), weight: 5 },
@@ -234,11 +245,12 @@ export class Run {
         const { action, arg, partner } = this.action(command);
         actionKind = action.kind;
         const proposer = this.proposer(command.by, partner);
-        prediction = next.propose(proposer, action, partner, now);
-        const sent = await f.propose(this.key(proposer), arg, partner === null ? null : this.partnerAddress(partner));
+        const target = command.misplaced ? (partner === null && partners > 0 ? 0 : null) : partner;
+        prediction = next.propose(proposer, action, target, now);
+        const sent = await f.propose(this.key(proposer), arg, target === null ? null : this.partnerAddress(target));
         assert.equal(sent.id, this.proposalBase + proposals, "proposal id");
         result = sent.result;
-        label = `propose #${proposals} ${JSON.stringify(action)} p${partner} by ${proposer}`;
+        label = `propose #${proposals} ${JSON.stringify(action)} p${target} by ${proposer}`;
         break;
       }
       case "vote": {
@@ -416,10 +428,13 @@ export class Run {
         const keys = partner!.keys.length;
         const replaces = x % 3 === 0 && keys > 0 ? x % keys : null;
         const publicKey = Array.from(Keypair.generate().publicKey.toBytes());
+        // Sometimes a window already over at execution (valid_until 1 is after valid_from 0,
+        // so the proposal itself is accepted).
+        const validUntil = x % 7 === 6 ? 1 : KEY_VALID_UNTIL;
         return {
-          action: { kind, publicKey, validUntil: KEY_VALID_UNTIL, replaces },
+          action: { kind, publicKey, validUntil, replaces },
           arg: {
-            issueKey: { publicKey, endpoints: [], validFrom: new BN(0), validUntil: new BN(KEY_VALID_UNTIL), replaces },
+            issueKey: { publicKey, endpoints: [], validFrom: new BN(0), validUntil: new BN(validUntil), replaces },
           },
           partner: p,
         };
@@ -435,10 +450,11 @@ export class Run {
       case "revokePartner":
         return { action: { kind }, arg: { revokePartner: { reason: "fuzz" } }, partner: p };
       case "setCouncil": {
-        // A non-empty subset of the three council keypairs, and a threshold within it.
-        const mask = (x % 7) + 1;
+        // A non-empty subset of the three council keypairs, and a threshold within it; for
+        // x >= 60 an empty council (60, 61) or a threshold above the members (62, 63).
+        const mask = x >= 60 && x <= 61 ? 0 : (x % 7) + 1;
         const members = ["C0", "C1", "C2"].filter((_, i) => mask & (1 << i));
-        const threshold = 1 + ((x >> 3) % members.length);
+        const threshold = x >= 62 ? members.length + 1 : 1 + ((x >> 3) % Math.max(1, members.length));
         return {
           action: { kind, members, threshold },
           arg: { setCouncil: { members: members.map((m) => this.key(m).publicKey), threshold } },
