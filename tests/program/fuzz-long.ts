@@ -20,6 +20,7 @@ const PROGRESS_EVERY_MS = 10_000;
 
 type WorkerMessage =
   | { type: "sequence"; steps: number; coverage: CoverageJson }
+  | { type: "failing"; seed: number; message: string }
   | { type: "failed"; seed: number; message: string }
   | { type: "done" };
 
@@ -55,6 +56,8 @@ async function work(seed: number, budget: number): Promise<void> {
               send({ type: "sequence", steps: done, coverage: coverage.toJSON() });
             }
           } catch (error) {
+            // Shrinking can take minutes: say at once that a sequence failed, and how.
+            if (!failing) send({ type: "failing", seed, message: (error as Error).message.split("\n")[0]! });
             failing = true;
             throw error;
           }
@@ -92,6 +95,7 @@ function main(): void {
   const started = Date.now();
   let steps = 0;
   let running = workers;
+  let shrinking = 0;
   const children: ChildProcess[] = [];
 
   const progress = (): void => {
@@ -100,7 +104,8 @@ function main(): void {
     const eta = rate > 0 ? duration(((total - steps) / rate) * 1000) : "?";
     console.log(
       `  ${steps} / ${total} steps (${((100 * steps) / total).toFixed(1)}%), ${rate.toFixed(1)} steps/s, ` +
-        `elapsed ${duration(elapsed)}, ETA ${steps >= total ? "0s" : eta}`,
+        `elapsed ${duration(elapsed)}, ETA ${steps >= total ? "0s" : eta}` +
+        (shrinking > 0 ? ` (${shrinking} worker(s) shrinking a failure)` : ""),
     );
   };
   const timer = setInterval(progress, PROGRESS_EVERY_MS);
@@ -130,6 +135,9 @@ function main(): void {
       if (message.type === "sequence") {
         steps += message.steps;
         coverage.merge(message.coverage);
+      } else if (message.type === "failing") {
+        shrinking += 1;
+        console.log(`  seed ${message.seed}: a sequence failed, shrinking it: ${message.message}`);
       } else if (message.type === "failed") failures.push({ seed: message.seed, message: message.message });
     });
     child.on("exit", (code) => {

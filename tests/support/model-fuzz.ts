@@ -8,7 +8,7 @@
 // (`npm run fuzz:program`, tests/program/fuzz-long.ts; see tests/support/README.md).
 import assert from "node:assert/strict";
 import anchor from "@coral-xyz/anchor";
-import { Keypair, type PublicKey } from "@solana/web3.js";
+import { Keypair, PublicKey } from "@solana/web3.js";
 import fc from "fast-check";
 import { FuzzCoverage } from "./fuzz-coverage.js";
 import { HistoryReplay, recordingRuntime, reportsEvents } from "./history.js";
@@ -22,6 +22,7 @@ import {
   type Prediction,
   RegistryModel,
   type RoleName,
+  ZERO_ACTOR,
 } from "./registry-model.js";
 import { startRuntime } from "./runtimes.js";
 import type { RuntimeKind, TxResult } from "./types.js";
@@ -177,6 +178,10 @@ export class Run {
 
   key(name: string): Keypair {
     return this.actors.get(name)!;
+  }
+  /** An actor's address; ZERO_ACTOR is the all-zero address, which has no keypair. */
+  address(name: string): PublicKey {
+    return name === ZERO_ACTOR ? PublicKey.default : this.key(name).publicKey;
   }
   partnerAddress(p: number): PublicKey {
     return addresses.partner(p);
@@ -451,23 +456,28 @@ export class Run {
         return { action: { kind }, arg: { revokePartner: { reason: "fuzz" } }, partner: p };
       case "setCouncil": {
         // A non-empty subset of the three council keypairs, and a threshold within it; for
-        // x >= 60 an empty council (60, 61) or a threshold above the members (62, 63).
+        // x >= 56 a council the program refuses: a duplicate (56, 57, 59), the zero address (58),
+        // none (60, 61), a threshold above the members (62, 63). (17 members never reach
+        // CouncilTooLarge: decoding refuses the 17th with ListTooLong.)
         const mask = x >= 60 && x <= 61 ? 0 : (x % 7) + 1;
-        const members = ["C0", "C1", "C2"].filter((_, i) => mask & (1 << i));
-        const threshold = x >= 62 ? members.length + 1 : 1 + ((x >> 3) % Math.max(1, members.length));
+        let members = ["C0", "C1", "C2"].filter((_, i) => mask & (1 << i));
+        if (x === 56 || x === 57 || x === 59) members = ["C0", "C1", "C0"];
+        if (x === 58) members = ["C0", ZERO_ACTOR];
+        const threshold = x >= 62 ? members.length + 1 : x >= 56 ? 1 : 1 + ((x >> 3) % Math.max(1, members.length));
         return {
           action: { kind, members, threshold },
-          arg: { setCouncil: { members: members.map((m) => this.key(m).publicKey), threshold } },
+          arg: { setCouncil: { members: members.map((m) => this.address(m)), threshold } },
           partner: null,
         };
       }
       case "grantRole":
       case "revokeRole": {
         const role: RoleName = x % 2 === 0 ? "guardian" : "auditor";
-        const holder = ["G", "U", "O"][(x >> 1) % 3]!;
+        // x 62, 63: the zero address as holder.
+        const holder = x >= 62 ? ZERO_ACTOR : ["G", "U", "O"][(x >> 1) % 3]!;
         return {
           action: { kind, role, holder },
-          arg: { [kind]: { role: ROLE_ARG[role], holder: this.key(holder).publicKey } },
+          arg: { [kind]: { role: ROLE_ARG[role], holder: this.address(holder) } },
           partner: null,
         };
       }
@@ -503,7 +513,7 @@ export class Run {
         return [];
       case "grantRole":
       case "revokeRole":
-        return [addresses.role(action.role, this.key(action.holder).publicKey)];
+        return [addresses.role(action.role, this.address(action.holder))];
       default:
         return [partner!];
     }

@@ -7,6 +7,10 @@
 // the model checks in the order the program does).
 
 export const DAY = 86_400;
+/** The actor whose address is all zeros (Pubkey::default), which no council member or role holder may be. */
+export const ZERO_ACTOR = "Z";
+/** The program's MAX_COUNCIL. */
+const MAX_COUNCIL = 16;
 
 export type Stage = "applied" | "legalVerified" | "technicallyVerified" | "admitted" | "rejected";
 export type Status = "pending" | "active" | "underAudit" | "reviewOverdue" | "suspended" | "revoked";
@@ -217,8 +221,17 @@ export class RegistryModel {
       if (p !== null) return fail("PartnerNotExpected");
       if (!member) return fail("NotCouncilMember");
     }
+    // check_action_arguments, in the program's order.
+    if ((action.kind === "grantRole" || action.kind === "revokeRole") && action.holder === ZERO_ACTOR)
+      return fail("InvalidCouncilMember");
     if (action.kind === "setCouncil") {
       if (action.members.length === 0) return fail("CouncilEmpty");
+      // Unreachable from a decoded instruction (a 17th member is refused as ListTooLong), kept as the program's order.
+      if (action.members.length > MAX_COUNCIL) return fail("CouncilTooLarge");
+      for (const [i, member] of action.members.entries()) {
+        if (member === ZERO_ACTOR) return fail("InvalidCouncilMember");
+        if (action.members.slice(i + 1).includes(member)) return fail("DuplicateCouncilMember");
+      }
       if (action.threshold < 1 || action.threshold > action.members.length) return fail("InvalidThreshold");
     }
     this.proposals.push({
