@@ -19,6 +19,9 @@ import {
 import { COMMITTED_IDL_PATH } from "../support/program.js";
 import { selectedRuntimeKinds } from "../support/runtimes.js";
 
+/** Steps of the seed-pinned CI run on litesvm: 3,000 take about a minute here; 10,000 took over 3 (docs/reliability.md). */
+const CI_STEPS = Number(process.env.LUME_FUZZ_CI_STEPS ?? 3_000);
+
 /**
  * IDL instructions and proposal actions the fuzzer does not generate, each with why. A new
  * instruction or action fails the test below until it gets a generator (and model rules) or a
@@ -81,6 +84,23 @@ for (const kind of selectedRuntimeKinds()) {
       });
     }
 
+    if (kind === "litesvm") {
+      // The CI's seed-pinned run, on the runtime that also checks the history replay: sequences
+      // of up to 40 commands until CI_STEPS primitive steps are done.
+      it(`seed-pinned: ${CI_STEPS} steps agree with the model`, async function () {
+        this.timeout(600_000);
+        let steps = 0;
+        await fc.assert(
+          fc.asyncProperty(fc.array(commandArb, { maxLength: 40 }), async (commands) => {
+            if (steps < CI_STEPS) steps += await runCommands(kind, commands);
+          }),
+          // Sequences of 20 steps on average: this many runs always reach CI_STEPS.
+          { seed: FUZZ_SEED, numRuns: CI_STEPS },
+        );
+        assert.ok(steps >= CI_STEPS, `only ${steps} steps ran`);
+      });
+      return;
+    }
     it("30 seed-pinned runs of up to 40 steps agree with the model", async function () {
       this.timeout(120_000);
       await fc.assert(
