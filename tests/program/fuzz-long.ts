@@ -154,6 +154,8 @@ if (workerSeed === undefined) main();
 else {
   // Ctrl-C reaches the workers too: the parent prints the summary, they just stop.
   process.on("SIGINT", () => process.exit(0));
+  // A parent that died without stopping us leaves no one to report to.
+  process.on("disconnect", () => process.exit(0));
   await work(Number(workerSeed), Number(process.env.LUME_FUZZ_WORKER_STEPS));
   process.disconnect?.();
 }

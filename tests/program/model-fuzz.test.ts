@@ -19,7 +19,7 @@ import {
 import { COMMITTED_IDL_PATH } from "../support/program.js";
 import { selectedRuntimeKinds } from "../support/runtimes.js";
 
-/** Steps of the seed-pinned CI run on litesvm: 3,000 take about a minute here; 10,000 took over 3 (docs/reliability.md). */
+/** Steps of the seed-pinned CI run on litesvm: 3,000 take 1 to 1.5 minutes here; 10,000 took over 3 (docs/reliability.md). */
 const CI_STEPS = Number(process.env.LUME_FUZZ_CI_STEPS ?? 3_000);
 
 /**
