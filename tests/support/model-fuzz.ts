@@ -19,6 +19,7 @@ import {
   type ModelAction,
   type ModelPartner,
   type Outcome,
+  PARTNER_ACTIONS,
   type Prediction,
   RegistryModel,
   type RoleName,
@@ -57,7 +58,7 @@ const n = (max: number) => fc.nat({ max });
 export const commandArb: fc.Arbitrary<Command> = fc.oneof(
   { arbitrary: fc.record({ k: fc.constant("apply" as const), a: n(2) }), weight: 2 },
   { arbitrary: fc.record({ k: fc.constant("admit" as const), p: n(7) }), weight: 2 },
-  { arbitrary: fc.record({ k: fc.constant("pass" as const), p: n(7), act: n(10), x: n(63) }), weight: 4 },
+  { arbitrary: fc.record({ k: fc.constant("pass" as const), p: n(7), act: n(11), x: n(63) }), weight: 4 },
   { arbitrary: fc.record({ k: fc.constant("declare" as const), p: n(7), own: fc.boolean(), cat: n(3) }), weight: 2 },
   { arbitrary: fc.record({ k: fc.constant("attest" as const), legal: fc.boolean(), p: n(7), who: n(3) }), weight: 3 },
   {
@@ -65,7 +66,7 @@ export const commandArb: fc.Arbitrary<Command> = fc.oneof(
       k: fc.constant("propose" as const),
       by: n(7),
       p: n(7),
-      act: n(10),
+      act: n(11),
       x: n(63),
       misplaced: n(15).map((v) => v === 0),
     }),
@@ -93,6 +94,7 @@ export const ACTION_KINDS = [
   "setCouncil",
   "grantRole",
   "revokeRole",
+  "rejectApplication",
 ] as const;
 /** The IDL instruction each primitive command sends (attest and vote send one of two). */
 export const COMMAND_INSTRUCTIONS = {
@@ -403,7 +405,7 @@ export class Run {
     const kind = ACTION_KINDS[command.act]!;
     const x = command.x;
     const partners = this.model.partners.length;
-    const partnerActions = ACTION_KINDS.indexOf(kind) <= 7;
+    const partnerActions = PARTNER_ACTIONS.has(kind);
     if (partnerActions && partners === 0) return this.action({ ...command, act: 8 });
     const p = partnerActions ? command.p % partners : null;
     const partner = p === null ? undefined : this.model.partners[p]!;
@@ -454,6 +456,8 @@ export class Run {
         return { action: { kind }, arg: { reinstatePartner: {} }, partner: p };
       case "revokePartner":
         return { action: { kind }, arg: { revokePartner: { reason: "fuzz" } }, partner: p };
+      case "rejectApplication":
+        return { action: { kind }, arg: { rejectApplication: { reason: "fuzz" } }, partner: p };
       case "setCouncil": {
         // A non-empty subset of the three council keypairs, and a threshold within it; for
         // x >= 56 a council the program refuses: a duplicate (56, 57, 59), the zero address (58),

@@ -21,6 +21,7 @@ export type Outcome = "passed" | "concerns" | "failed";
 
 export type ModelAction =
   | { kind: "approvePartner"; endpointSetVersion: number }
+  | { kind: "rejectApplication" }
   | { kind: "addEndpoint"; host: string; categories: number }
   | { kind: "removeEndpoint"; index: number }
   | { kind: "issueKey"; publicKey: number[]; validUntil: number; replaces: number | null }
@@ -32,8 +33,9 @@ export type ModelAction =
   | { kind: "grantRole"; role: RoleName; holder: string }
   | { kind: "revokeRole"; role: RoleName; holder: string };
 
-const PARTNER_ACTIONS = new Set([
+export const PARTNER_ACTIONS = new Set([
   "approvePartner",
+  "rejectApplication",
   "addEndpoint",
   "removeEndpoint",
   "issueKey",
@@ -310,6 +312,15 @@ export class RegistryModel {
         p.stage = "admitted";
         p.status = "active";
         p.nextReviewAt = now + this.config.reviewIntervalSeconds;
+        return ok();
+      }
+      case "rejectApplication": {
+        // Any stage before a decision, whatever the status (a revoked applicant included).
+        const p = partner!;
+        if (p.stage === "admitted" || p.stage === "rejected") return fail("WrongAdmissionStage");
+        p.stage = "rejected";
+        p.status = "revoked";
+        p.guardianSuspensionLapsedAt = 0;
         return ok();
       }
       case "addEndpoint": {
