@@ -30,7 +30,6 @@ const CI_STEPS = Number(process.env.LUME_FUZZ_CI_STEPS ?? 3_000);
 const NOT_GENERATED: Record<string, string> = {
   initialize_registry: "runs once, in every run's set-up (RegistryFixture); its refusals: initialize_registry.test.ts",
   report_deviation: "not generated yet: no model of deviation reports (monitoring.test.ts covers it)",
-  SetEndpointCategories: "not generated yet: no model rule (endpoints-and-keys.test.ts covers it)",
   SetTrafficModel: "not generated yet: no model rule (governance-actions.test.ts covers it)",
   AddCategory: "not generated yet: no model of the category table (governance-actions.test.ts covers it)",
   RenameCategory: "not generated yet: no model of the category table (governance-actions.test.ts covers it)",

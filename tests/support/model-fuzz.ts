@@ -58,7 +58,7 @@ const n = (max: number) => fc.nat({ max });
 export const commandArb: fc.Arbitrary<Command> = fc.oneof(
   { arbitrary: fc.record({ k: fc.constant("apply" as const), a: n(2) }), weight: 2 },
   { arbitrary: fc.record({ k: fc.constant("admit" as const), p: n(7) }), weight: 2 },
-  { arbitrary: fc.record({ k: fc.constant("pass" as const), p: n(7), act: n(11), x: n(63) }), weight: 4 },
+  { arbitrary: fc.record({ k: fc.constant("pass" as const), p: n(7), act: n(12), x: n(63) }), weight: 4 },
   { arbitrary: fc.record({ k: fc.constant("declare" as const), p: n(7), own: fc.boolean(), cat: n(3) }), weight: 2 },
   { arbitrary: fc.record({ k: fc.constant("attest" as const), legal: fc.boolean(), p: n(7), who: n(3) }), weight: 3 },
   {
@@ -66,7 +66,7 @@ export const commandArb: fc.Arbitrary<Command> = fc.oneof(
       k: fc.constant("propose" as const),
       by: n(7),
       p: n(7),
-      act: n(11),
+      act: n(12),
       x: n(63),
       misplaced: n(15).map((v) => v === 0),
     }),
@@ -95,6 +95,7 @@ export const ACTION_KINDS = [
   "grantRole",
   "revokeRole",
   "rejectApplication",
+  "setEndpointCategories",
 ] as const;
 /** The IDL instruction each primitive command sends (attest and vote send one of two). */
 export const COMMAND_INSTRUCTIONS = {
@@ -458,6 +459,16 @@ export class Run {
         return { action: { kind }, arg: { revokePartner: { reason: "fuzz" } }, partner: p };
       case "rejectApplication":
         return { action: { kind }, arg: { rejectApplication: { reason: "fuzz" } }, partner: p };
+      case "setEndpointCategories": {
+        // An index past the endpoints (no account) or of a removed one; categories not allowed.
+        const index = x % (partner!.endpoints.length + 1);
+        const categories = x % 5 === 0 ? 0b1000 : 0b110;
+        return {
+          action: { kind, index, categories },
+          arg: { setEndpointCategories: { index, categories: new BN(categories) } },
+          partner: p,
+        };
+      }
       case "setCouncil": {
         // A non-empty subset of the three council keypairs, and a threshold within it; for
         // x >= 56 a council the program refuses: a duplicate (56, 57, 59), the zero address (58),
@@ -504,6 +515,7 @@ export class Run {
       case "addEndpoint":
         return [partner!, addresses.endpoint(partner!, model!.endpoints.length)];
       case "removeEndpoint":
+      case "setEndpointCategories":
         return [partner!, addresses.endpoint(partner!, action.index)];
       case "issueKey":
         return [
@@ -525,7 +537,7 @@ export class Run {
 
   private onChainPartners = new Map<
     number,
-    { status: string; endpointSetVersion: number; keySetVersion: number; endpoints: number; keys: number }
+    { status: string; endpointSetVersion: number; keySetVersion: number; endpoints: string; keys: number }
   >();
   private executed = new Map<number, number>();
 
@@ -604,8 +616,13 @@ export class Run {
     assert.equal(actual.activeKeys, expected.activeKeys, `${name} active keys`);
     assert.equal(actual.nextKeyIndex, expected.keys.length, `${name} next key index`);
     let activeAccounts = 0;
+    /** The endpoint set as the program stores it: each endpoint's status, categories, last change. */
+    const endpointSet: string[] = [];
     for (let i = 0; i < expected.endpoints.length; i++) {
-      const status = variant((await f.endpoint(address, i)).status);
+      const endpoint = await f.endpoint(address, i);
+      const status = variant(endpoint.status);
+      // The proposal that last changed it: setting the same categories again is a change too.
+      endpointSet.push(`${status}:${endpoint.categories.toString()}:${endpoint.proposalId.toString()}`);
       assert.equal(status, expected.endpoints[i], `${name} endpoint ${i}`);
       if (status === "active") activeAccounts += 1;
     }
@@ -619,7 +636,7 @@ export class Run {
       status: variant(actual.status),
       endpointSetVersion: actual.endpointSetVersion,
       keySetVersion: actual.keySetVersion,
-      endpoints: activeAccounts + 1000 * actual.nextEndpointIndex,
+      endpoints: endpointSet.join(","),
       keys: actual.nextKeyIndex,
     };
     if (previous !== undefined) {

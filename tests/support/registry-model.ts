@@ -22,6 +22,7 @@ export type Outcome = "passed" | "concerns" | "failed";
 export type ModelAction =
   | { kind: "approvePartner"; endpointSetVersion: number }
   | { kind: "rejectApplication" }
+  | { kind: "setEndpointCategories"; index: number; categories: number }
   | { kind: "addEndpoint"; host: string; categories: number }
   | { kind: "removeEndpoint"; index: number }
   | { kind: "issueKey"; publicKey: number[]; validUntil: number; replaces: number | null }
@@ -36,6 +37,7 @@ export type ModelAction =
 export const PARTNER_ACTIONS = new Set([
   "approvePartner",
   "rejectApplication",
+  "setEndpointCategories",
   "addEndpoint",
   "removeEndpoint",
   "issueKey",
@@ -44,7 +46,13 @@ export const PARTNER_ACTIONS = new Set([
   "reinstatePartner",
   "revokePartner",
 ]);
-const PARTNER_MAY_REQUEST = new Set(["addEndpoint", "removeEndpoint", "issueKey", "revokeKey"]);
+const PARTNER_MAY_REQUEST = new Set([
+  "addEndpoint",
+  "removeEndpoint",
+  "setEndpointCategories",
+  "issueKey",
+  "revokeKey",
+]);
 
 export interface ModelPartner {
   id: number;
@@ -329,6 +337,16 @@ export class RegistryModel {
         if (action.categories === 0 || (action.categories & ~p.allowedCategories) !== 0)
           return fail("InvalidCategories");
         this.addEndpoint(p);
+        return ok();
+      }
+      case "setEndpointCategories": {
+        // No status check: the program allows it for any partner, as RemoveEndpoint.
+        const p = partner!;
+        if ((action.categories & ~p.allowedCategories) !== 0) return fail("InvalidCategories");
+        const endpoint = p.endpoints[action.index];
+        if (endpoint === undefined) return fail("InvalidAccountOwner");
+        if (endpoint !== "active") return fail("InvalidEndpoint");
+        p.endpointSetVersion += 1;
         return ok();
       }
       case "removeEndpoint": {
