@@ -1,593 +1,61 @@
 // Model-based random testing: fast-check generates command sequences over a small pool of
 // actors; each command runs against the bytecode and against `RegistryModel`
-// (tests/support/registry-model.ts). After every step: same outcome (ok / exact error code),
-// decoded accounts equal the model, and invariants hold (history replay = on-chain head and
-// change count; endpoint/key set versions move by exactly one per change; active endpoint
-// count = Active endpoint accounts; revoked stays revoked; a proposal executes at most once).
-// CI: seed-pinned, small. Long run: `LUME_FUZZ_STEPS=100000 npm run fuzz:program` (see
-// tests/support/README.md).
+// (tests/support/registry-model.ts, driven by tests/support/model-fuzz.ts). After every step:
+// same outcome (ok / exact error code), decoded accounts equal the model, and invariants hold.
+// CI: the regression sequences and a seed-pinned short run. Long run in parallel workers:
+// `npm run fuzz:program` (tests/program/fuzz-long.ts; see tests/support/README.md).
 import assert from "node:assert/strict";
-import anchor from "@coral-xyz/anchor";
-import { Keypair, type PublicKey } from "@solana/web3.js";
+import { readFileSync } from "node:fs";
 import fc from "fast-check";
-import { HistoryReplay, recordingRuntime, reportsEvents } from "../support/history.js";
-import { registryErrorCode, registryProgramSpec } from "../support/program.js";
-import { addresses, DEFAULT_ENDPOINT, type ProposalActionArg, RegistryFixture } from "../support/registry-fixture.js";
 import {
-  DAY,
-  type ModelAction,
-  type ModelPartner,
-  type Outcome,
-  type Prediction,
-  RegistryModel,
-  type RoleName,
-} from "../support/registry-model.js";
-import { selectedRuntimeKinds, startRuntime } from "../support/runtimes.js";
-import type { RuntimeKind, TxResult } from "../support/types.js";
+  ACTION_KINDS,
+  COMMAND_INSTRUCTIONS,
+  type Command,
+  commandArb,
+  FUZZ_SEED,
+  idlActionName,
+  runCommands,
+} from "../support/model-fuzz.js";
+import { COMMITTED_IDL_PATH } from "../support/program.js";
+import { selectedRuntimeKinds } from "../support/runtimes.js";
 
-const { BN } = anchor;
-const upgradeAuthority = Keypair.generate();
+/** Steps of the seed-pinned CI run on litesvm: 3,000 take 1 to 1.5 minutes here; 10,000 took over 3 (docs/reliability.md). */
+const CI_STEPS = Number(process.env.LUME_FUZZ_CI_STEPS ?? 3_000);
 
-// --- commands (raw numbers, resolved against the model when they run) ----------------------
-
-type Command =
-  | { k: "apply"; a: number }
-  | { k: "declare"; p: number; own: boolean; cat: number }
-  | { k: "attest"; legal: boolean; p: number; who: number }
-  | { k: "propose"; by: number; p: number; act: number; x: number }
-  | { k: "vote"; approve: boolean; who: number; id: number }
-  | { k: "cancel"; who: number; id: number }
-  | { k: "execute"; id: number }
-  | { k: "warp"; s: number }
-  | { k: "gsuspend"; p: number; who: number }
-  | { k: "lift"; p: number }
-  | { k: "review"; p: number; who: number; outcome: number }
-  | { k: "overdue"; p: number }
-  // Macros, expanded into the primitive steps above (each checked on its own):
-  // admit = declare, both attestations, ApprovePartner passed by the council;
-  // pass = a proposal by a current member, approved up to the threshold, time lock, execute.
-  | { k: "admit"; p: number }
-  | { k: "pass"; p: number; act: number; x: number };
-
-const WARPS = [60, 3_600, 3_600, 3_600, 3 * DAY + 1, 3 * DAY + 1, 15 * DAY, 195 * DAY];
-const n = (max: number) => fc.nat({ max });
-const commandArb: fc.Arbitrary<Command> = fc.oneof(
-  { arbitrary: fc.record({ k: fc.constant("apply" as const), a: n(2) }), weight: 2 },
-  { arbitrary: fc.record({ k: fc.constant("admit" as const), p: n(7) }), weight: 2 },
-  { arbitrary: fc.record({ k: fc.constant("pass" as const), p: n(7), act: n(10), x: n(63) }), weight: 4 },
-  { arbitrary: fc.record({ k: fc.constant("declare" as const), p: n(7), own: fc.boolean(), cat: n(3) }), weight: 2 },
-  { arbitrary: fc.record({ k: fc.constant("attest" as const), legal: fc.boolean(), p: n(7), who: n(3) }), weight: 3 },
-  { arbitrary: fc.record({ k: fc.constant("propose" as const), by: n(7), p: n(7), act: n(10), x: n(63) }), weight: 6 },
-  { arbitrary: fc.record({ k: fc.constant("vote" as const), approve: fc.boolean(), who: n(9), id: n(63) }), weight: 8 },
-  { arbitrary: fc.record({ k: fc.constant("cancel" as const), who: n(5), id: n(63) }), weight: 1 },
-  { arbitrary: fc.record({ k: fc.constant("execute" as const), id: n(63) }), weight: 5 },
-  { arbitrary: fc.record({ k: fc.constant("warp" as const), s: n(7) }), weight: 3 },
-  { arbitrary: fc.record({ k: fc.constant("gsuspend" as const), p: n(7), who: n(3) }), weight: 1 },
-  { arbitrary: fc.record({ k: fc.constant("lift" as const), p: n(7) }), weight: 1 },
-  { arbitrary: fc.record({ k: fc.constant("review" as const), p: n(7), who: n(2), outcome: n(2) }), weight: 1 },
-  { arbitrary: fc.record({ k: fc.constant("overdue" as const), p: n(7) }), weight: 1 },
-);
-
-const ACTION_KINDS = [
-  "approvePartner",
-  "addEndpoint",
-  "removeEndpoint",
-  "issueKey",
-  "revokeKey",
-  "suspendPartner",
-  "reinstatePartner",
-  "revokePartner",
-  "setCouncil",
-  "grantRole",
-  "revokeRole",
-] as const;
-const ROLE_ARG: Record<RoleName, object> = {
-  legalVerifier: { legalVerifier: {} },
-  technicalAuditor: { technicalAuditor: {} },
-  auditor: { auditor: {} },
-  guardian: { guardian: {} },
+/**
+ * IDL instructions and proposal actions the fuzzer does not generate, each with why. A new
+ * instruction or action fails the test below until it gets a generator (and model rules) or a
+ * line here.
+ */
+const NOT_GENERATED: Record<string, string> = {
+  initialize_registry: "runs once, in every run's set-up (RegistryFixture); its refusals: initialize_registry.test.ts",
+  report_deviation: "not generated yet: no model of deviation reports (monitoring.test.ts covers it)",
+  SetTrafficModel: "not generated yet: no model rule (governance-actions.test.ts covers it)",
+  AddCategory: "not generated yet: no model of the category table (governance-actions.test.ts covers it)",
+  RenameCategory: "not generated yet: no model of the category table (governance-actions.test.ts covers it)",
+  SetPolicy: "not generated yet: the model's timings are fixed per run (governance-actions.test.ts covers it)",
 };
-const OUTCOMES: Outcome[] = ["passed", "concerns", "failed"];
-const KEY_VALID_UNTIL = 2 ** 40;
 
-const variant = (value: object): string => Object.keys(value)[0]!;
-
-// --- one run: a fresh runtime and registry, then the commands -----------------------------
-
-class Run {
-  private constructor(
-    readonly f: RegistryFixture,
-    readonly replay: HistoryReplay,
-    readonly actors: Map<string, Keypair>,
-    public model: RegistryModel,
-  ) {}
-
-  static async start(kind: RuntimeKind): Promise<Run> {
-    const rt = await startRuntime(kind, { programs: [registryProgramSpec(upgradeAuthority.publicKey)] });
-    const replay = new HistoryReplay();
-    // bankrun reports no inner instructions (no events): there the history replay is left out
-    // and the change count is still checked against the model.
-    const f = await RegistryFixture.create(reportsEvents(kind) ? recordingRuntime(rt, replay) : rt, upgradeAuthority);
-    const actors = new Map<string, Keypair>();
-    for (const [i, k] of f.council.entries()) actors.set(`C${i}`, k);
-    for (const name of ["A0", "A1", "A2", "O"]) actors.set(name, await f.newSigner());
-    const grants: [RoleName, string][] = [
-      ["legalVerifier", "L"],
-      ["technicalAuditor", "T"],
-      ["auditor", "U"],
-      ["guardian", "G"],
-    ];
-    for (const [role, name] of grants) actors.set(name, await f.grantRole(role));
-    const registry = await f.registry();
-    const model = new RegistryModel(
-      ["C0", "C1", "C2"],
-      f.options.threshold,
-      {
-        timeLockSeconds: registry.timeLockSeconds,
-        proposalLifetimeSeconds: registry.policy.proposalLifetimeSeconds,
-        reviewIntervalSeconds: registry.policy.reviewIntervalSeconds,
-        reviewGraceSeconds: registry.policy.reviewGraceSeconds,
-        guardianSuspensionSeconds: registry.policy.guardianSuspensionSeconds,
-        keyRotationGraceSeconds: registry.policy.keyRotationGraceSeconds,
-        guardianResuspensionCooldownSeconds: registry.policy.guardianResuspensionCooldownSeconds,
-      },
-      registry.history.changeCount.toNumber(),
-      grants,
-    );
-    // The setup's proposals exist on-chain; the model numbers its own after them.
-    model.councilEpoch = registry.councilEpoch;
-    const run = new Run(f, replay, actors, model);
-    run.proposalBase = registry.proposalCount.toNumber();
-    return run;
-  }
-
-  proposalBase = 0;
-  readonly trace: string[] = [];
-
-  key(name: string): Keypair {
-    return this.actors.get(name)!;
-  }
-  partnerAddress(p: number): PublicKey {
-    return addresses.partner(p);
-  }
-
-  /** A proposal index: mostly one of the latest three, sometimes any. */
-  private pick(id: number): number {
-    const count = this.model.proposals.length;
-    return id < 48 ? count - 1 - (id % Math.min(3, count)) : id % count;
-  }
-
-  steps = 0;
-
-  /** Runs `command` on-chain and in the model; asserts they agree, then checks state and invariants. */
-  async step(command: Command): Promise<void> {
-    const f = this.f;
-    if (command.k === "admit" || command.k === "pass") return this.macro(command);
-    this.steps += 1;
-    const now = await f.now();
-    const next = this.model.clone();
-    const partners = this.model.partners.length;
-    const proposals = this.model.proposals.length;
-    const needPartner = !["apply", "propose", "vote", "cancel", "execute", "warp"].includes(command.k);
-    if ((needPartner && partners === 0) || (["vote", "cancel", "execute"].includes(command.k) && proposals === 0)) {
-      this.trace.push(`skip ${command.k}`);
-      return;
-    }
-    let prediction: Prediction;
-    let result: TxResult | undefined;
-    let label: string = command.k;
-    switch (command.k) {
-      case "apply": {
-        const name = `A${command.a}`;
-        prediction = next.apply(name, now);
-        result = await f.send(f.applyTx(this.key(name).publicKey, partners), [this.key(name)]);
-        label = `apply by ${name}`;
-        break;
-      }
-      case "declare": {
-        const p = command.p % partners;
-        const owner = this.model.partners[p]!.authority;
-        const signer = command.own ? owner : `A${(Number(owner.slice(1)) + 1) % 3}`;
-        const categories = [0b011, 0b001, 0b1000, 0b100][command.cat]!;
-        prediction = next.declareEndpoint(p, signer, categories);
-        result = await f.declareEndpoint(
-          { id: p, address: this.partnerAddress(p), authority: this.key(signer) },
-          { ...DEFAULT_ENDPOINT(), categories: new BN(categories) },
-        );
-        label = `declare_endpoint p${p} by ${signer} cat ${categories}`;
-        break;
-      }
-      case "attest": {
-        const p = command.p % partners;
-        const kind = command.legal ? "legal" : "technical";
-        const right: [string, RoleName] = command.legal ? ["L", "legalVerifier"] : ["T", "technicalAuditor"];
-        const wrong: [string, RoleName] = command.legal ? ["T", "technicalAuditor"] : ["L", "legalVerifier"];
-        const [who, grantRole] = command.who <= 1 ? right : command.who === 2 ? wrong : ["O", right[1]];
-        prediction = next.attest(kind, p, who, grantRole);
-        result = await f.attest(kind, this.partnerAddress(p), this.key(who), grantRole);
-        label = `attest_${kind} p${p} by ${who} (${grantRole} grant)`;
-        break;
-      }
-      case "propose": {
-        const { action, arg, partner } = this.action(command);
-        const proposer = this.proposer(command.by, partner);
-        prediction = next.propose(proposer, action, partner, now);
-        const sent = await f.propose(this.key(proposer), arg, partner === null ? null : this.partnerAddress(partner));
-        assert.equal(sent.id, this.proposalBase + proposals, "proposal id");
-        result = sent.result;
-        label = `propose #${proposals} ${JSON.stringify(action)} p${partner} by ${proposer}`;
-        break;
-      }
-      case "vote": {
-        const id = this.pick(command.id);
-        const who = ["C0", "C1", "C2", "C0", "C1", "C2", "C0", "C1", "O", "A0"][command.who]!;
-        prediction = next.vote(command.approve, who, id, now);
-        result = await f.vote(command.approve ? "approve" : "reject", this.key(who), this.proposalBase + id);
-        label = `${command.approve ? "approve" : "reject"} #${id} by ${who}`;
-        break;
-      }
-      case "cancel": {
-        const id = this.pick(command.id);
-        const who =
-          command.who === 0 ? this.model.proposals[id]!.proposer : ["C0", "C1", "C2", "A0", "O"][command.who - 1]!;
-        prediction = next.cancel(who, id);
-        result = await f.cancel(this.key(who), this.proposalBase + id);
-        label = `cancel #${id} by ${who}`;
-        break;
-      }
-      case "execute": {
-        const id = this.pick(command.id);
-        prediction = next.execute(id, now);
-        result = await f.execute(
-          this.proposalBase + id,
-          this.remaining(this.model.proposals[id]!.action, this.model.proposals[id]!.partner),
-          this.key("O"),
-        );
-        label = `execute #${id} (${this.model.proposals[id]!.action.kind})`;
-        break;
-      }
-      case "warp": {
-        await f.warp(WARPS[command.s]!);
-        this.trace.push(`warp ${WARPS[command.s]}`);
-        await this.check();
-        return;
-      }
-      case "gsuspend": {
-        const p = command.p % partners;
-        const [who, grantRole]: [string, RoleName] =
-          command.who <= 1 ? ["G", "guardian"] : command.who === 2 ? ["U", "auditor"] : ["O", "guardian"];
-        prediction = next.guardianSuspend(p, who, grantRole, now);
-        result = await f.guardianSuspend(
-          this.key(who),
-          this.partnerAddress(p),
-          "fuzz",
-          addresses.role(grantRole, this.key(who).publicKey),
-        );
-        label = `guardian_suspend p${p} by ${who}`;
-        break;
-      }
-      case "lift": {
-        const p = command.p % partners;
-        prediction = next.liftGuardianSuspension(p, now);
-        result = await f.liftGuardianSuspension(this.key("O"), this.partnerAddress(p));
-        label = `lift p${p}`;
-        break;
-      }
-      case "review": {
-        const p = command.p % partners;
-        const [who, grantRole]: [string, RoleName] = command.who <= 1 ? ["U", "auditor"] : ["G", "guardian"];
-        const outcome = OUTCOMES[command.outcome]!;
-        prediction = next.recordReview(p, who, grantRole, outcome, now);
-        result = await f.recordReview(this.key(who), this.partnerAddress(p), outcome, {
-          roleGrant: addresses.role(grantRole, this.key(who).publicKey),
-        });
-        label = `record_review p${p} ${outcome} by ${who}`;
-        break;
-      }
-      case "overdue": {
-        const p = command.p % partners;
-        prediction = next.markReviewOverdue(p, now);
-        result = await f.markReviewOverdue(this.key("O"), this.partnerAddress(p));
-        label = `mark_review_overdue p${p}`;
-        break;
-      }
-    }
-    this.trace.push(`${label} -> ${prediction.ok ? "ok" : prediction.error}`);
-    const outcome = `${command.k === "propose" || command.k === "execute" ? label.split(" ")[command.k === "propose" ? 0 : 2]! : command.k} -> ${prediction.ok ? "ok" : prediction.error}`;
-    OUTCOME_COUNTS.set(outcome, (OUTCOME_COUNTS.get(outcome) ?? 0) + 1);
-    if (prediction.ok) {
-      if (!result.ok)
-        throw new Error(
-          `${label}: model expects success, program failed with ${result.err?.code ?? result.err?.description}\n${result.logs.join("\n")}`,
-        );
-    } else {
-      const code = registryErrorCode(prediction.error);
-      if (result.ok) throw new Error(`${label}: model expects ${prediction.error}, program succeeded`);
-      if (result.err?.code !== code)
-        throw new Error(
-          `${label}: model expects ${prediction.error} (${code}), program failed with ${result.err?.code ?? result.err?.description}\n${result.logs.slice(-6).join("\n")}`,
-        );
-    }
-    const before = this.model;
-    if (prediction.ok) this.model = next;
-    await this.check(before);
-  }
-
-  private async macro(command: Extract<Command, { k: "admit" | "pass" }>): Promise<void> {
-    const partners = this.model.partners.length;
-    if (command.k === "admit") {
-      if (partners === 0) return this.step({ k: "apply", a: command.p % 3 });
-      await this.step({ k: "declare", p: command.p, own: true, cat: 0 });
-      await this.step({ k: "attest", legal: true, p: command.p, who: 0 });
-      await this.step({ k: "attest", legal: false, p: command.p, who: 0 });
-      return this.pass({ k: "propose", by: 0, p: command.p, act: 0, x: 1 });
-    }
-    return this.pass({ k: "propose", by: 0, p: command.p, act: command.act, x: command.x });
-  }
-
-  /** Proposes by the first current member, approves up to the threshold, waits, executes. */
-  private async pass(propose: Extract<Command, { k: "propose" }>): Promise<void> {
-    const first = ["C0", "C1", "C2"].indexOf(this.model.council[0]!);
-    const count = this.model.proposals.length;
-    await this.step({ ...propose, by: first });
-    if (this.model.proposals.length === count) return;
-    for (const member of this.model.council.slice(0, this.model.threshold)) {
-      await this.step({ k: "vote", approve: true, who: ["C0", "C1", "C2"].indexOf(member), id: 0 });
-    }
-    await this.step({ k: "warp", s: 1 });
-    await this.step({ k: "execute", id: 0 });
-  }
-
-  /** The model's action and Anchor's argument for a propose command. */
-  private action(command: Extract<Command, { k: "propose" }>): {
-    action: ModelAction;
-    arg: ProposalActionArg;
-    partner: number | null;
-  } {
-    const kind = ACTION_KINDS[command.act]!;
-    const x = command.x;
-    const partners = this.model.partners.length;
-    const partnerActions = ACTION_KINDS.indexOf(kind) <= 7;
-    if (partnerActions && partners === 0) return this.action({ ...command, act: 8 });
-    const p = partnerActions ? command.p % partners : null;
-    const partner = p === null ? undefined : this.model.partners[p]!;
-    switch (kind) {
-      case "approvePartner": {
-        const version = partner!.endpointSetVersion + (x % 5 === 0 ? 1 : 0);
-        return {
-          action: { kind, endpointSetVersion: version },
-          arg: { approvePartner: { endpointSetVersion: version } },
-          partner: p,
-        };
-      }
-      case "addEndpoint": {
-        const categories = x % 5 === 0 ? 0b1000 : 0b001;
-        const host = `h${x}.example`;
-        return {
-          action: { kind, host, categories },
-          arg: { addEndpoint: { host, port: 443, protocol: { https: {} }, categories: new BN(categories) } },
-          partner: p,
-        };
-      }
-      case "removeEndpoint": {
-        const index = x % (partner!.endpoints.length + 1);
-        return { action: { kind, index }, arg: { removeEndpoint: { index } }, partner: p };
-      }
-      case "issueKey": {
-        const keys = partner!.keys.length;
-        const replaces = x % 3 === 0 && keys > 0 ? x % keys : null;
-        const publicKey = Array.from(Keypair.generate().publicKey.toBytes());
-        return {
-          action: { kind, publicKey, validUntil: KEY_VALID_UNTIL, replaces },
-          arg: {
-            issueKey: { publicKey, endpoints: [], validFrom: new BN(0), validUntil: new BN(KEY_VALID_UNTIL), replaces },
-          },
-          partner: p,
-        };
-      }
-      case "revokeKey": {
-        const index = x % (partner!.keys.length + 1);
-        return { action: { kind, index }, arg: { revokeKey: { index, reason: { compromised: {} } } }, partner: p };
-      }
-      case "suspendPartner":
-        return { action: { kind }, arg: { suspendPartner: { reason: "fuzz" } }, partner: p };
-      case "reinstatePartner":
-        return { action: { kind }, arg: { reinstatePartner: {} }, partner: p };
-      case "revokePartner":
-        return { action: { kind }, arg: { revokePartner: { reason: "fuzz" } }, partner: p };
-      case "setCouncil": {
-        // A non-empty subset of the three council keypairs, and a threshold within it.
-        const mask = (x % 7) + 1;
-        const members = ["C0", "C1", "C2"].filter((_, i) => mask & (1 << i));
-        const threshold = 1 + ((x >> 3) % members.length);
-        return {
-          action: { kind, members, threshold },
-          arg: { setCouncil: { members: members.map((m) => this.key(m).publicKey), threshold } },
-          partner: null,
-        };
-      }
-      case "grantRole":
-      case "revokeRole": {
-        const role: RoleName = x % 2 === 0 ? "guardian" : "auditor";
-        const holder = ["G", "U", "O"][(x >> 1) % 3]!;
-        return {
-          action: { kind, role, holder },
-          arg: { [kind]: { role: ROLE_ARG[role], holder: this.key(holder).publicKey } },
-          partner: null,
-        };
-      }
-    }
-  }
-
-  private proposer(by: number, partner: number | null): string {
-    if (by <= 2) return `C${by}`;
-    const owner = partner === null ? "A0" : this.model.partners[partner]!.authority;
-    if (by <= 5) return owner;
-    if (by === 6) return `A${(Number(owner.slice(1)) + 1) % 3}`;
-    return "O";
-  }
-
-  /** The accounts `execute` needs after its fixed ones, as the model knows them. */
-  private remaining(action: ModelAction, p: number | null): PublicKey[] {
-    const partner = p === null ? undefined : this.partnerAddress(p);
-    const model = p === null ? undefined : this.model.partners[p]!;
-    switch (action.kind) {
-      case "addEndpoint":
-        return [partner!, addresses.endpoint(partner!, model!.endpoints.length)];
-      case "removeEndpoint":
-        return [partner!, addresses.endpoint(partner!, action.index)];
-      case "issueKey":
-        return [
-          partner!,
-          addresses.key(partner!, model!.keys.length),
-          ...(action.replaces === null ? [] : [addresses.key(partner!, action.replaces)]),
-        ];
-      case "revokeKey":
-        return [partner!, addresses.key(partner!, action.index)];
-      case "setCouncil":
-        return [];
-      case "grantRole":
-      case "revokeRole":
-        return [addresses.role(action.role, this.key(action.holder).publicKey)];
-      default:
-        return [partner!];
-    }
-  }
-
-  private onChainPartners = new Map<
-    number,
-    { status: string; endpointSetVersion: number; keySetVersion: number; endpoints: number; keys: number }
-  >();
-  private executed = new Map<number, number>();
-
-  /** Decoded accounts = model; invariants. `before`: the model before the step. */
-  async check(before?: RegistryModel): Promise<void> {
-    const f = this.f;
-    const m = this.model;
-    if (reportsEvents(f.rt.name)) await this.replay.assertMatches(f.rt);
-    const registry = await f.registry();
-    assert.equal(registry.history.changeCount.toNumber(), m.changeCount, "change count (model)");
-    assert.equal(registry.councilEpoch, m.councilEpoch, "council epoch");
-    assert.equal(registry.threshold, m.threshold, "threshold");
-    assert.deepEqual(
-      registry.council.slice(0, registry.councilLen).map((k: PublicKey) => k.toBase58()),
-      m.council.map((c) => this.key(c).publicKey.toBase58()),
-      "council",
-    );
-    assert.equal(registry.partnerCount.toNumber(), m.partners.length, "partner count");
-    assert.equal(registry.proposalCount.toNumber(), this.proposalBase + m.proposals.length, "proposal count");
-    for (const partner of m.partners) await this.checkPartner(partner);
-    for (const [key, active] of m.roles) {
-      const [role, holder] = key.split(":") as [RoleName, string];
-      assert.equal((await f.roleGrant(role, this.key(holder).publicKey)).active, active, `role ${key}`);
-    }
-    // Proposals: the ones the step may have touched (all of them at the end of a run).
-    const ids =
-      before === undefined
-        ? m.proposals.map((p) => p.id)
-        : m.proposals
-            .map((p) => p.id)
-            .filter(
-              (id) =>
-                JSON.stringify(before.proposals[id]) !== JSON.stringify(m.proposals[id]) ||
-                id === m.proposals.length - 1,
-            );
-    for (const id of ids) {
-      const expected = m.proposals[id]!;
-      const actual = await f.proposal(this.proposalBase + id);
-      assert.equal(variant(actual.status), expected.status, `proposal #${id} status`);
-      assert.equal(actual.approvalCount, expected.approvals.length, `proposal #${id} approvals`);
-      assert.equal(actual.rejectionCount, expected.rejections.length, `proposal #${id} rejections`);
-      assert.equal(
-        actual.approvals,
-        expected.approvals.reduce((bits, i) => bits | (1 << i), 0),
-        `proposal #${id} approval bits`,
-      );
-      assert.equal(actual.councilEpoch, expected.epoch, `proposal #${id} epoch`);
-      assert.equal(actual.expiresAt.toNumber(), expected.expiresAt, `proposal #${id} expires_at`);
-      // Executes at most once: once executed, it stays executed at the same time.
-      const executedAt = actual.executedAt.toNumber();
-      const seen = this.executed.get(id);
-      if (seen !== undefined) assert.equal(executedAt, seen, `proposal #${id} executed twice`);
-      if (variant(actual.status) === "executed") this.executed.set(id, executedAt);
-    }
-  }
-
-  private async checkPartner(expected: ModelPartner): Promise<void> {
-    const f = this.f;
-    const address = this.partnerAddress(expected.id);
-    const actual = await f.partner(address);
-    const name = `partner ${expected.id}`;
-    assert.equal(variant(actual.stage), expected.stage, `${name} stage`);
-    assert.equal(variant(actual.status), expected.status, `${name} status`);
-    if (expected.status === "suspended")
-      assert.equal(
-        variant(actual.statusBeforeSuspension),
-        expected.statusBeforeSuspension,
-        `${name} status before suspension`,
-      );
-    assert.equal(actual.suspensionExpiresAt.toNumber(), expected.suspensionExpiresAt, `${name} suspension_expires_at`);
-    assert.equal(actual.nextReviewAt.toNumber(), expected.nextReviewAt, `${name} next_review_at`);
-    assert.equal(actual.endpointSetVersion, expected.endpointSetVersion, `${name} endpoint set version`);
-    assert.equal(actual.activeEndpoints, expected.activeEndpoints, `${name} active endpoints`);
-    assert.equal(actual.nextEndpointIndex, expected.endpoints.length, `${name} next endpoint index`);
-    assert.equal(actual.keySetVersion, expected.keySetVersion, `${name} key set version`);
-    assert.equal(actual.activeKeys, expected.activeKeys, `${name} active keys`);
-    assert.equal(actual.nextKeyIndex, expected.keys.length, `${name} next key index`);
-    let activeAccounts = 0;
-    for (let i = 0; i < expected.endpoints.length; i++) {
-      const status = variant((await f.endpoint(address, i)).status);
-      assert.equal(status, expected.endpoints[i], `${name} endpoint ${i}`);
-      if (status === "active") activeAccounts += 1;
-    }
-    for (let i = 0; i < expected.keys.length; i++) {
-      assert.equal(variant((await f.key(address, i)).status), expected.keys[i], `${name} key ${i}`);
-    }
-    // Invariants against the previous on-chain state (independent of the model).
-    assert.equal(actual.activeEndpoints, activeAccounts, `${name}: active_endpoints = Active endpoint accounts`);
-    const previous = this.onChainPartners.get(expected.id);
-    const now = {
-      status: variant(actual.status),
-      endpointSetVersion: actual.endpointSetVersion,
-      keySetVersion: actual.keySetVersion,
-      endpoints: activeAccounts + 1000 * actual.nextEndpointIndex,
-      keys: actual.nextKeyIndex,
+describe("model-based fuzzing: generators", () => {
+  it("every instruction and proposal action of the IDL has a generator or a stated reason", () => {
+    const idl = JSON.parse(readFileSync(COMMITTED_IDL_PATH, "utf8")) as {
+      instructions: { name: string }[];
+      types: { name: string; type: { variants?: { name: string }[] } }[];
     };
-    if (previous !== undefined) {
-      if (previous.status === "revoked") assert.equal(now.status, "revoked", `${name}: revoked is final`);
-      const endpointStep = now.endpointSetVersion - previous.endpointSetVersion;
-      assert.ok(endpointStep === 0 || endpointStep === 1, `${name}: endpoint set version moved by ${endpointStep}`);
-      assert.equal(
-        endpointStep === 1,
-        now.endpoints !== previous.endpoints,
-        `${name}: endpoint set version moves iff the set changes`,
-      );
-      const keyStep = now.keySetVersion - previous.keySetVersion;
-      assert.ok(keyStep === 0 || keyStep === 1, `${name}: key set version moved by ${keyStep}`);
-    }
-    this.onChainPartners.set(expected.id, now);
-  }
-}
-
-// --- the property ---------------------------------------------------------------------------
-
-export const FUZZ_SEED = Number(process.env.LUME_FUZZ_SEED ?? 20_261_125);
-/** How often each command ended in each outcome (printed after a long run). */
-const OUTCOME_COUNTS = new Map<string, number>();
-const LONG_STEPS = Number(process.env.LUME_FUZZ_STEPS ?? 0);
-
-/** Runs `commands` in a fresh runtime; returns the number of primitive steps (macros expanded). */
-async function runCommands(kind: RuntimeKind, commands: Command[]): Promise<number> {
-  const run = await Run.start(kind);
-  try {
-    for (const command of commands) await run.step(command);
-    await run.check();
-    return run.steps;
-  } catch (error) {
-    (error as Error).message += `\n  trace:\n    ${run.trace.join("\n    ")}`;
-    throw error;
-  }
-}
+    const generated = new Set<string>([
+      ...Object.values(COMMAND_INSTRUCTIONS).flat(),
+      ...ACTION_KINDS.map(idlActionName),
+    ]);
+    const actions = idl.types.find((t) => t.name === "ProposalAction")?.type.variants ?? [];
+    assert.ok(actions.length > 0, "the IDL names its ProposalAction variants");
+    const names = [...idl.instructions.map((i) => i.name), ...actions.map((a) => a.name)];
+    const missing = names.filter((name) => !generated.has(name) && NOT_GENERATED[name] === undefined);
+    assert.deepEqual(missing, [], "instructions / actions with no generator in tests/support/model-fuzz.ts");
+    // And no stale entries: everything listed or generated still exists in the IDL.
+    const stale = [...generated, ...Object.keys(NOT_GENERATED)].filter((name) => !names.includes(name));
+    assert.deepEqual(stale, [], "generators or exemptions for names the IDL no longer has");
+  });
+});
 
 /** Regression sequences (failing seeds found by the fuzzer, shrunk), replayed first. */
 const REGRESSIONS: { title: string; commands: Command[] }[] = [
@@ -614,28 +82,23 @@ for (const kind of selectedRuntimeKinds()) {
       });
     }
 
-    if (LONG_STEPS > 0) {
-      if (kind !== "litesvm") return;
-      it(`long run: ${LONG_STEPS} steps (seed ${FUZZ_SEED})`, async function () {
-        this.timeout(0);
-        const maxSteps = 100;
-        const numRuns = Math.ceil(LONG_STEPS / maxSteps);
-        console.log(`      long run: ${numRuns} runs x ${maxSteps} steps, seed ${FUZZ_SEED}`);
-        const started = Date.now();
+    if (kind === "litesvm") {
+      // The CI's seed-pinned run, on the runtime that also checks the history replay: sequences
+      // of up to 40 commands until CI_STEPS primitive steps are done.
+      it(`seed-pinned: ${CI_STEPS} steps agree with the model`, async function () {
+        this.timeout(600_000);
         let steps = 0;
         await fc.assert(
-          fc.asyncProperty(fc.array(commandArb, { minLength: maxSteps, maxLength: maxSteps }), async (commands) => {
-            // Every command is at least one step, so numRuns x maxSteps commands >= LONG_STEPS steps.
-            steps += await runCommands(kind, commands);
+          fc.asyncProperty(fc.array(commandArb, { maxLength: 40 }), async (commands) => {
+            if (steps < CI_STEPS) steps += await runCommands(kind, commands);
           }),
-          { seed: FUZZ_SEED, numRuns },
+          // Sequences of 20 steps on average: this many runs always reach CI_STEPS.
+          { seed: FUZZ_SEED, numRuns: CI_STEPS },
         );
-        for (const [outcome, count] of [...OUTCOME_COUNTS].sort()) console.log(`        ${outcome}: ${count}`);
-        console.log(`      long run: ${steps} steps in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        assert.ok(steps >= CI_STEPS, `only ${steps} steps ran`);
       });
       return;
     }
-
     it("30 seed-pinned runs of up to 40 steps agree with the model", async function () {
       this.timeout(120_000);
       await fc.assert(

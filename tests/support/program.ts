@@ -29,8 +29,16 @@ export function registryProgramSpec(upgradeAuthority: PublicKey): ProgramSpec {
   return { programId: PROGRAM_ID, soPath: PROGRAM_SO_PATH, upgradeAuthority };
 }
 
+/** One client per provider: building an Anchor Program from the IDL costs about a millisecond. */
+const clients = new WeakMap<TestRuntime["provider"], RegistryProgram>();
+
 export function registryClient(rt: TestRuntime): RegistryProgram {
-  return programFromIdl<LumeRegistry>(COMMITTED_IDL_PATH, rt.provider);
+  let client = clients.get(rt.provider);
+  if (client === undefined) {
+    client = programFromIdl<LumeRegistry>(COMMITTED_IDL_PATH, rt.provider);
+    clients.set(rt.provider, client);
+  }
+  return client;
 }
 
 /** `sha256(namespace:name)[..8]`, Anchor's discriminator. */
@@ -87,7 +95,7 @@ export function initializeAccounts(authority: PublicKey) {
   };
 }
 
-interface IdlErrorEntry {
+export interface IdlErrorEntry {
   code: number;
   name: string;
   msg: string;
@@ -95,10 +103,16 @@ interface IdlErrorEntry {
 
 /** The program's error codes by name, from the committed IDL. */
 export function registryErrorCode(name: string): number {
-  const idl = JSON.parse(readFileSync(COMMITTED_IDL_PATH, "utf8")) as { errors: IdlErrorEntry[] };
-  const entry = idl.errors.find((e) => e.name === name);
+  const entry = registryErrors().find((e) => e.name === name);
   if (!entry) throw new Error(`no error named ${name} in the IDL`);
   return entry.code;
+}
+
+let idlErrors: IdlErrorEntry[] | undefined;
+/** The IDL's error list (read once: the fuzzer asks for a code at every step). */
+export function registryErrors(): readonly IdlErrorEntry[] {
+  idlErrors ??= (JSON.parse(readFileSync(COMMITTED_IDL_PATH, "utf8")) as { errors: IdlErrorEntry[] }).errors;
+  return idlErrors;
 }
 
 /** Awaits `action` and checks it failed with the registry error `name`. */

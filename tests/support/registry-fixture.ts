@@ -47,8 +47,29 @@ export interface EndpointArg {
   categories: BNType;
 }
 
+/**
+ * Each derivation remembered by its arguments: finding a bump costs curve checks, and the
+ * model fuzzer derives the same few hundred addresses thousands of times.
+ */
+function memoized<T extends object>(derivations: T): T {
+  const cache = new Map<string, PublicKey>();
+  const wrapped: Record<string, (...args: unknown[]) => PublicKey> = {};
+  for (const [name, derive] of Object.entries(derivations) as [string, (...args: unknown[]) => PublicKey][]) {
+    wrapped[name] = (...args) => {
+      const key = `${name}:${args.map(String).join(":")}`;
+      let found = cache.get(key);
+      if (found === undefined) {
+        found = derive(...args);
+        cache.set(key, found);
+      }
+      return found;
+    };
+  }
+  return wrapped as T;
+}
+
 /** Addresses of every account the program owns (the SDK's derivations). */
-export const addresses = registryAddresses(PROGRAM_ID);
+export const addresses = memoized(registryAddresses(PROGRAM_ID));
 
 export const DEFAULT_TRAFFIC_MODEL = (): TrafficModelArg => ({
   allowedCategories: new BN(0b111),

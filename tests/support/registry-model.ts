@@ -7,6 +7,10 @@
 // the model checks in the order the program does).
 
 export const DAY = 86_400;
+/** The actor whose address is all zeros (Pubkey::default), which no council member or role holder may be. */
+export const ZERO_ACTOR = "Z";
+/** The program's MAX_COUNCIL. */
+const MAX_COUNCIL = 16;
 
 export type Stage = "applied" | "legalVerified" | "technicallyVerified" | "admitted" | "rejected";
 export type Status = "pending" | "active" | "underAudit" | "reviewOverdue" | "suspended" | "revoked";
@@ -17,6 +21,8 @@ export type Outcome = "passed" | "concerns" | "failed";
 
 export type ModelAction =
   | { kind: "approvePartner"; endpointSetVersion: number }
+  | { kind: "rejectApplication" }
+  | { kind: "setEndpointCategories"; index: number; categories: number }
   | { kind: "addEndpoint"; host: string; categories: number }
   | { kind: "removeEndpoint"; index: number }
   | { kind: "issueKey"; publicKey: number[]; validUntil: number; replaces: number | null }
@@ -28,8 +34,10 @@ export type ModelAction =
   | { kind: "grantRole"; role: RoleName; holder: string }
   | { kind: "revokeRole"; role: RoleName; holder: string };
 
-const PARTNER_ACTIONS = new Set([
+export const PARTNER_ACTIONS = new Set([
   "approvePartner",
+  "rejectApplication",
+  "setEndpointCategories",
   "addEndpoint",
   "removeEndpoint",
   "issueKey",
@@ -38,7 +46,13 @@ const PARTNER_ACTIONS = new Set([
   "reinstatePartner",
   "revokePartner",
 ]);
-const PARTNER_MAY_REQUEST = new Set(["addEndpoint", "removeEndpoint", "issueKey", "revokeKey"]);
+const PARTNER_MAY_REQUEST = new Set([
+  "addEndpoint",
+  "removeEndpoint",
+  "setEndpointCategories",
+  "issueKey",
+  "revokeKey",
+]);
 
 export interface ModelPartner {
   id: number;
@@ -217,8 +231,17 @@ export class RegistryModel {
       if (p !== null) return fail("PartnerNotExpected");
       if (!member) return fail("NotCouncilMember");
     }
+    // check_action_arguments, in the program's order.
+    if ((action.kind === "grantRole" || action.kind === "revokeRole") && action.holder === ZERO_ACTOR)
+      return fail("InvalidCouncilMember");
     if (action.kind === "setCouncil") {
       if (action.members.length === 0) return fail("CouncilEmpty");
+      // Unreachable from a decoded instruction (a 17th member is refused as ListTooLong), kept as the program's order.
+      if (action.members.length > MAX_COUNCIL) return fail("CouncilTooLarge");
+      for (const [i, member] of action.members.entries()) {
+        if (member === ZERO_ACTOR) return fail("InvalidCouncilMember");
+        if (action.members.slice(i + 1).includes(member)) return fail("DuplicateCouncilMember");
+      }
       if (action.threshold < 1 || action.threshold > action.members.length) return fail("InvalidThreshold");
     }
     this.proposals.push({
@@ -299,12 +322,31 @@ export class RegistryModel {
         p.nextReviewAt = now + this.config.reviewIntervalSeconds;
         return ok();
       }
+      case "rejectApplication": {
+        // Any stage before a decision, whatever the status (a revoked applicant included).
+        const p = partner!;
+        if (p.stage === "admitted" || p.stage === "rejected") return fail("WrongAdmissionStage");
+        p.stage = "rejected";
+        p.status = "revoked";
+        p.guardianSuspensionLapsedAt = 0;
+        return ok();
+      }
       case "addEndpoint": {
         const p = partner!;
         if (p.status === "revoked") return fail("WrongPartnerStatus");
         if (action.categories === 0 || (action.categories & ~p.allowedCategories) !== 0)
           return fail("InvalidCategories");
         this.addEndpoint(p);
+        return ok();
+      }
+      case "setEndpointCategories": {
+        // No status check: the program allows it for any partner, as RemoveEndpoint.
+        const p = partner!;
+        if ((action.categories & ~p.allowedCategories) !== 0) return fail("InvalidCategories");
+        const endpoint = p.endpoints[action.index];
+        if (endpoint === undefined) return fail("InvalidAccountOwner");
+        if (endpoint !== "active") return fail("InvalidEndpoint");
+        p.endpointSetVersion += 1;
         return ok();
       }
       case "removeEndpoint": {
