@@ -78,10 +78,11 @@ describe("registry subscriptions over PubSub (surfnet)", function () {
       assert.equal(event.threshold, args.threshold);
 
       assert.equal(logsContext.slot, tx.slot);
-      // surfpool sometimes stamps the account notification with the slot before the
-      // transaction's (seen: 32 vs 33); a validator uses the transaction's slot.
+      // surfpool sometimes stamps the account notification with a slot before the
+      // transaction's (seen: 1 and 2 behind, docs/localnet.md); a validator uses the
+      // transaction's slot. Never after it, and not from another era of the chain.
       assert.ok(
-        Math.abs(changeContext.slot - tx.slot) <= 1,
+        changeContext.slot <= tx.slot && tx.slot - changeContext.slot <= 5,
         `account change at ${changeContext.slot}, transaction at ${tx.slot}`,
       );
     } finally {

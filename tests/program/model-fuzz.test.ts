@@ -19,8 +19,11 @@ import {
 import { COMMITTED_IDL_PATH } from "../support/program.js";
 import { selectedRuntimeKinds } from "../support/runtimes.js";
 
-/** Steps of the seed-pinned CI run on litesvm: 3,000 take 1 to 1.5 minutes here; 10,000 took over 3 (docs/reliability.md). */
-const CI_STEPS = Number(process.env.LUME_FUZZ_CI_STEPS ?? 3_000);
+/**
+ * Steps of the seed-pinned CI run on litesvm (issue 18 asks for at least 10,000): 3 to 5 minutes
+ * on a shared 2-core machine, well inside CI's budget (docs/reliability.md).
+ */
+const CI_STEPS = Number(process.env.LUME_FUZZ_CI_STEPS ?? 10_000);
 
 /**
  * IDL instructions and proposal actions the fuzzer does not generate, each with why. A new
@@ -86,7 +89,7 @@ for (const kind of selectedRuntimeKinds()) {
       // The CI's seed-pinned run, on the runtime that also checks the history replay: sequences
       // of up to 40 commands until CI_STEPS primitive steps are done.
       it(`seed-pinned: ${CI_STEPS} steps agree with the model`, async function () {
-        this.timeout(600_000);
+        this.timeout(1_200_000);
         let steps = 0;
         await fc.assert(
           fc.asyncProperty(fc.array(commandArb, { maxLength: 40 }), async (commands) => {
