@@ -19,7 +19,6 @@ import { useRegistrySurfnet } from "../support/surfnet.js";
 
 const { BN } = anchor;
 const LUME = "app/src/cli/lume.ts";
-const YEAR = 365 * 86_400;
 
 /** No stack trace: no "    at fn (file:line)" lines. */
 function assertNoStack(result: { stdout: string; stderr: string }): void {
@@ -88,23 +87,7 @@ describe("lume node (surfnet, indexer, GraphQL over HTTP and WebSocket)", functi
     this.timeout(240_000);
     f = await surfnetFixture(net);
     alpha = await f.admittedPartner();
-    for (const [index, key] of keys.entries()) {
-      // Valid from an hour before the wall clock: the chain's clock runs ahead after the time-lock travel.
-      const validFrom = Math.floor(Date.now() / 1000) - 3_600;
-      const action = {
-        issueKey: {
-          publicKey: Array.from(key.publicKey.toBuffer()),
-          endpoints: [],
-          validFrom: new BN(validFrom),
-          validUntil: new BN((await f.now()) + YEAR),
-          replaces: null,
-        },
-      };
-      f.assertOk(
-        await f.pass(action, alpha.address, [alpha.address, addresses.key(alpha.address, index)]),
-        "issue key",
-      );
-    }
+    for (const [index, key] of keys.entries()) await f.issueKeyValidNow(alpha.address, key, index);
     f.assertOk(
       await f.pass({ revokeKey: { index: 1, reason: { compromised: {} } } }, alpha.address, [
         alpha.address,

@@ -17,7 +17,6 @@ import { useRegistrySurfnet } from "../support/surfnet.js";
 import { newIndexer, query, startApiServer, surfnetFixture, tempDir, until, wsClient } from "./support.js";
 
 const { BN } = anchor;
-const YEAR = 365 * 86_400;
 
 interface Change {
   changeIndex: number;
@@ -89,24 +88,8 @@ describe("indexer subscriptions for nodes, and the verifier fed by them (surfnet
   const alphaKeys = [Keypair.generate(), Keypair.generate(), Keypair.generate(), Keypair.generate()];
   const betaKey = Keypair.generate();
 
-  const issueKey = async (partner: PartnerHandle, key: Keypair, index: number) => {
-    // Valid from an hour before the wall clock (the chain's clock runs ahead after time travel),
-    // so a node checking requests at wall-clock time accepts it.
-    const validFrom = Math.floor(Date.now() / 1000) - 3_600;
-    const action = {
-      issueKey: {
-        publicKey: Array.from(key.publicKey.toBuffer()),
-        endpoints: [],
-        validFrom: new BN(validFrom),
-        validUntil: new BN((await f.now()) + YEAR),
-        replaces: null,
-      },
-    };
-    f.assertOk(
-      await f.pass(action, partner.address, [partner.address, addresses.key(partner.address, index)]),
-      "issue key",
-    );
-  };
+  const issueKey = (partner: PartnerHandle, key: Keypair, index: number) =>
+    f.issueKeyValidNow(partner.address, key, index);
   const revokeKey = async (partner: PartnerHandle, index: number) =>
     f.assertOk(
       await f.pass({ revokeKey: { index, reason: { compromised: {} } } }, partner.address, [

@@ -406,6 +406,24 @@ export class RegistryFixture {
     return key;
   }
 
+  /**
+   * Issues `key` as the partner's key #`index` through the council, valid for a year from an hour
+   * before the wall clock: the chain's clock runs ahead after the time-lock travel, and a node
+   * checking requests at wall-clock time must accept the key.
+   */
+  async issueKeyValidNow(partner: PublicKey, key: Keypair, index: number): Promise<void> {
+    const action = {
+      issueKey: {
+        publicKey: Array.from(key.publicKey.toBuffer()),
+        endpoints: [],
+        validFrom: new BN(Math.floor(Date.now() / 1000) - 3_600),
+        validUntil: new BN((await this.now()) + 365 * 86_400),
+        replaces: null,
+      },
+    };
+    this.assertOk(await this.pass(action, partner, [partner, addresses.key(partner, index)]), "issue key");
+  }
+
   /** A partner walked through the whole admission: applied, one endpoint, both attestations, approved. */
   async admittedPartner(): Promise<PartnerHandle> {
     const partner = await this.apply();
