@@ -10,7 +10,7 @@ import { loadSurfnetClass, type NativeEpochInfo, type NativeSimnetEvent, type Na
 
 export interface SurfnetOptions {
   /**
-   * Block production: "clock" (default: a slot every ~75 ms, like a validator), "transaction"
+   * Block production: "clock" (default: a slot every ~75 ms, a validator takes ~400 ms), "transaction"
    * (a block per transaction) or "manual".
    */
   blockProductionMode?: "clock" | "transaction" | "manual";
