@@ -12,7 +12,11 @@ export class ChainMismatchError extends UserError {}
 
 export interface ChainReading {
   identity: ChainIdentity;
-  /** The chain's slot when it was read. */
+  /**
+   * The highest slot the node has processed when it was read. Processed, not confirmed: the index
+   * may hold a slot seen at processed commitment (a websocket notification) that confirmed
+   * commitment has not reached yet, and that must not look like a chain gone back.
+   */
   slot: number;
 }
 
@@ -28,7 +32,7 @@ export async function readChain(
   });
   try {
     const [genesisHash, slot] = await Promise.race([
-      Promise.all([connection.getGenesisHash(), connection.getSlot("confirmed")]),
+      Promise.all([connection.getGenesisHash(), connection.getSlot("processed")]),
       timeout,
     ]);
     return { identity: { genesisHash, programId: programId.toBase58() }, slot };

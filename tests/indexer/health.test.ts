@@ -9,6 +9,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import anchor from "@coral-xyz/anchor";
 import { Keypair } from "@solana/web3.js";
+import Database from "better-sqlite3";
 import { pino } from "pino";
 import type { ApiServer } from "../../indexer/src/api/server.js";
 import { RegistryDecoder } from "../../indexer/src/decoder/decoder.js";
@@ -173,6 +174,27 @@ describe("indexer health comes from the chain (surfnet, RPC proxy, SQLite, Graph
     await caughtUp(indexer, f);
     assert.equal((await healthz(api)).status, 200);
     assert.deepEqual(await authorize(api), { allowed: true, reason: "ok" });
+  });
+
+  it("an index holding a slot the node processed but has not confirmed yet is this chain's, not a reset one", async () => {
+    // Seen in CI: a checkpoint written from a processed-commitment notification was one slot ahead
+    // of getSlot("confirmed") on the restart, and the index was refused as another chain's.
+    const copy = copyIndex("processed-ahead");
+    const processed = await net.connection.getSlot("processed");
+    const db = new Database(copy);
+    db.prepare("UPDATE checkpoints SET slot = ?").run(processed);
+    db.close();
+    const proxy = await RpcProxy.start(net.surfnet.rpcUrl);
+    proxy.confirmedSlotLag = 64;
+    try {
+      assert.ok((await net.connection.getSlot("processed")) - 64 < processed, "confirmed answers trail the index");
+      const { api, started, indexer } = await serve({ dbPath: copy, rpcUrl: proxy.url });
+      await started;
+      await caughtUp(indexer, f);
+      assert.equal((await healthz(api)).status, 200);
+    } finally {
+      await proxy.stop();
+    }
   });
 
   it("before its first chain read it is not healthy and authorizes nothing; an unreachable RPC is retried in words", async () => {

@@ -10,6 +10,12 @@ export class RpcProxy {
   mode: RpcProxyMode;
   /** Requests that reached the proxy, by JSON-RPC method. */
   readonly calls = new Map<string, number>();
+  /**
+   * Slots subtracted from `getSlot` answers at confirmed or finalized commitment: a node whose
+   * confirmed tip trails its processed tip, as every validator's does (by more, here, so that a
+   * test does not race the chain).
+   */
+  confirmedSlotLag = 0;
   private readonly hung = new Set<ServerResponse>();
 
   private constructor(
@@ -48,7 +54,9 @@ export class RpcProxy {
     }
     try {
       const answer = await fetch(targetUrl, { method: "POST", headers: { "content-type": "application/json" }, body });
-      res.writeHead(answer.status, { "content-type": "application/json" }).end(Buffer.from(await answer.arrayBuffer()));
+      let payload: Buffer = Buffer.from(await answer.arrayBuffer());
+      if (this.confirmedSlotLag > 0) payload = lagConfirmedSlot(body, payload, this.confirmedSlotLag);
+      res.writeHead(answer.status, { "content-type": "application/json" }).end(payload);
     } catch {
       req.socket.destroy();
     }
@@ -73,5 +81,19 @@ function methodsOf(body: Buffer): string[] {
     return (Array.isArray(parsed) ? parsed : [parsed]).map((r) => String(r.method));
   } catch {
     return [];
+  }
+}
+
+/** The answer to a single `getSlot` at confirmed/finalized commitment, `lag` slots lower; others as they are. */
+function lagConfirmedSlot(request: Buffer, answer: Buffer, lag: number): Buffer {
+  try {
+    const call = JSON.parse(request.toString()) as { method?: string; params?: [{ commitment?: string }?] };
+    const commitment = call.params?.[0]?.commitment ?? "finalized";
+    if (call.method !== "getSlot" || commitment === "processed") return answer;
+    const reply = JSON.parse(answer.toString()) as { result?: number };
+    if (typeof reply.result !== "number") return answer;
+    return Buffer.from(JSON.stringify({ ...reply, result: Math.max(0, reply.result - lag) }));
+  } catch {
+    return answer;
   }
 }
