@@ -7,6 +7,7 @@ import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { createServer } from "node:net";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import anchor from "@coral-xyz/anchor";
 import { Keypair } from "@solana/web3.js";
 import Database from "better-sqlite3";
@@ -278,6 +279,43 @@ describe("indexer health comes from the chain (surfnet, RPC proxy, SQLite, Graph
     } finally {
       await pubsub.stop();
       await rpc.stop();
+    }
+  });
+
+  it("a PubSub connection that stays open but answers nothing is cut and reopened; what it dropped is fetched; stop() returns", async () => {
+    // Seen in the seeded faults: the watchdog's resubscription waited forever for the silent
+    // socket to confirm an unsubscribe, so the index stayed behind and stop() never returned.
+    const pubsub = await TcpProxy.start(net.surfnet.wsUrl);
+    try {
+      const served = await serve({ wsUrl: pubsub.url(net.surfnet.wsUrl), staleAfterMs: 1_000 });
+      await served.started;
+      await caughtUp(served.indexer, f);
+      pubsub.frameMode = "silence";
+      const dropped = await f.apply({ legalName: "Sent Into Silence" });
+      await until(
+        "the watchdog's verdict",
+        () => served.lines.some((l) => l.includes("the websocket answers nothing")),
+        15_000,
+      );
+      pubsub.forward();
+      await until(
+        "the change sent into the silence",
+        () => served.indexer.store.account(dropped.address.toBase58()),
+        15_000,
+      );
+      await caughtUp(served.indexer, f);
+      const later = await f.apply({ legalName: "After The Silence" });
+      await until(
+        "a live change on the new socket",
+        () => served.indexer.store.account(later.address.toBase58()),
+        15_000,
+      );
+      await caughtUp(served.indexer, f);
+      const stopping = served.stop();
+      const stopped = await Promise.race([stopping.then(() => true), sleep(10_000).then(() => false)]);
+      assert.ok(stopped, "stop() returned within 10 s");
+    } finally {
+      await pubsub.stop();
     }
   });
 

@@ -5,6 +5,7 @@
 import { type Commitment, Connection, PublicKey } from "@solana/web3.js";
 import { registryAddress } from "../../../app/src/sdk/pda.js";
 import { toRawTransaction } from "./raw-transaction.js";
+import { pollRegistry } from "./registry-poll.js";
 import type { AccountRead, ChainSource, IngestSink, RawAccountUpdate, RawTransaction } from "./types.js";
 
 export interface RpcSourceOptions {
@@ -35,9 +36,25 @@ async function retry<T>(fn: () => Promise<T>, attempts = 8): Promise<T> {
   }
 }
 
+/** How long a resubscription waits for the node to confirm the old subscriptions' end. */
+const UNSUBSCRIBE_TIMEOUT_MS = 2_000;
+
+/** True when `work` settles within `ms`; false when it is still pending then (it is left to itself). */
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([work.then(() => true as const), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 interface WebSocketInternals {
   _rpcWebSocket: {
-    socket?: { readyState?: number };
+    socket?: { readyState?: number; terminate?(): void };
     on(event: string, cb: (...args: unknown[]) => void): void;
     close(code?: number): void;
     setAutoReconnect(on: boolean): void;
@@ -54,6 +71,7 @@ export class RpcSource implements ChainSource {
   private subscriptions: { kind: "account" | "logs" | "slot"; id: number }[] = [];
   private sink: IngestSink | undefined;
   private watchdog: ReturnType<typeof setInterval> | undefined;
+  private registryPoll: ReturnType<typeof setInterval> | undefined;
   private lastSlotAt = Date.now();
   private stopped = false;
   private pendingAccounts: RawAccountUpdate[] = [];
@@ -89,6 +107,17 @@ export class RpcSource implements ChainSource {
       },
       Math.max(50, Math.min(1_000, staleAfter / 4)),
     );
+    // A feed can drop notifications and keep streaming slots (seen: a PubSub connection silent
+    // for under a second lost two registry changes, and the index called itself whole). The
+    // registry account, read every `staleAfterMs`, carries the chain's change count: a change
+    // the stream never delivered is then a known gap, healed like any other.
+    this.registryPoll = setInterval(
+      () =>
+        void pollRegistry(this.connection, this.options.programId, this.commitment, sink, this.name, (msg, fields) =>
+          this.log(msg, fields),
+        ),
+      staleAfter,
+    );
     await this.backfill(sink);
   }
 
@@ -106,6 +135,12 @@ export class RpcSource implements ChainSource {
     ws.on("close", () => {
       if (!this.stopped) this.sink?.streamClosed?.(`the websocket to ${this.wsUrl} is closed; reconnecting`);
     });
+  }
+
+  /** Drops the websocket at once, without a closing handshake a dead peer would never answer. */
+  private cutSocket(): void {
+    this.log("the websocket answers nothing; reconnecting", { ws: this.wsUrl });
+    (this.connection as unknown as WebSocketInternals)._rpcWebSocket.socket?.terminate?.();
   }
 
   /** The websocket is open (not connecting, closing or closed). */
@@ -203,7 +238,11 @@ export class RpcSource implements ChainSource {
         // On a dead socket web3.js reconnects and resubscribes by itself (then "open" repairs);
         // unsubscribing on a closing socket would make it retry in a tight loop.
         if (resubscribe && this.socketOpen()) {
-          await this.unsubscribe();
+          // A socket that does not even answer an unsubscribe is open but dead (seen: a PubSub
+          // connection that went silent; web3.js waits for the answer forever, and so did this
+          // repair). Cut it: web3.js reconnects and subscribes afresh, and "open" repairs again.
+          const answered = await settlesWithin(this.unsubscribe(), UNSUBSCRIBE_TIMEOUT_MS);
+          if (!answered) this.cutSocket();
           this.subscribe(sink);
         }
         const slot = await retry(() => this.connection.getSlot(this.commitment));
@@ -331,6 +370,7 @@ export class RpcSource implements ChainSource {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.watchdog !== undefined) clearInterval(this.watchdog);
+    if (this.registryPoll !== undefined) clearInterval(this.registryPoll);
     await this.repairing?.catch(() => undefined);
     // No unsubscribes: closing the socket ends the subscriptions on the server's side, and an
     // unsubscribe that fails on a socket dying meanwhile is retried by web3.js in a microtask
