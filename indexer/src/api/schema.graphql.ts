@@ -64,7 +64,7 @@ export const typeDefs = /* GraphQL */ `
     slot: Long!
     changeCount: Long!
     historyHead: String!
-    "RegistrySnapshot (app/src/sdk/snapshot.ts), formatVersion 1."
+    "RegistrySnapshot (app/src/sdk/snapshot.ts), formatVersion 2."
     snapshot: JSON!
   }
 
