@@ -37,7 +37,7 @@ pub fn require(partner: &mut Partner, checks: u8, deadline: i64) {
 
 /// Clears `check`; when it was the last, the partner's standing returns from
 /// under audit to what it was before. Returns whether it was the last.
-#[inline(never)]
+#[inline(always)]
 pub fn attested(partner: &mut Partner, check: u8) -> bool {
     partner.pending_checks &= !check;
     if partner.pending_checks != 0 {
