@@ -79,6 +79,16 @@ forEachRuntime(
         );
       });
 
+      it("is the council's: a partner's authority cannot propose it (ActionNotAllowedForProposer)", async () => {
+        const p = await f.admittedPartner();
+        const { result } = await f.propose(
+          p.authority,
+          requireAction(true, false, (await f.now()) + 30 * DAY),
+          p.address,
+        );
+        f.assertError(result, "ActionNotAllowedForProposer");
+      });
+
       it("refuses a deadline that is not in the future at execution (InvalidReverification)", async () => {
         const p = await f.admittedPartner();
         // The time lock passes between proposing and executing: a deadline inside it has gone by.
