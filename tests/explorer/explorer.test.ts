@@ -247,6 +247,31 @@ describe("the auditor's explorer in headless Chromium (npm start stack, free por
     );
     await screenshot("partner-reverification");
 
+    // An endpoint the council adds now is pending audit until the technical re-audit below.
+    const added = await cli(
+      "council-1.json",
+      "--json",
+      "propose",
+      "add-endpoint",
+      "--partner",
+      String(id),
+      "--host",
+      "late.explorer.example",
+      "--categories",
+      "api-read",
+    );
+    assert.equal(added.code, 0, added.err);
+    const addProposal = String(added.json().proposalId);
+    for (const member of ["council-1.json", "council-2.json"])
+      assert.equal((await cli(member, "approve", addProposal)).code, 0);
+    assert.equal((await cli("council-1.json", "localnet", "time-travel", "+61m")).code, 0);
+    assert.equal((await cli("council-1.json", "execute", addProposal)).code, 0);
+    await reloadUntil("late.explorer.example");
+    assert.match(
+      await page.locator("#endpoints tr", { hasText: "late.explorer.example" }).innerText(),
+      /active\s+pending audit \(audited set version \d+\)/,
+    );
+
     const attested = await cli(
       "technical-auditor.json",
       "attest",
@@ -263,6 +288,7 @@ describe("the auditor's explorer in headless Chromium (npm start stack, free por
     const text = await page.locator("main").innerText();
     assert.match(text, /https:\/\/auditor\.example\/explorer-re-audit\.pdf/);
     assert.doesNotMatch(text, /Re-verification pending/);
+    assert.doesNotMatch(text, /pending audit/, "the re-audit covered the added endpoint");
     assert.match(
       await page.locator("table.timeline").innerText(),
       /re-verification completed: status under audit → active/,
