@@ -67,6 +67,8 @@ async function measure(kind: RuntimeKind): Promise<Figures> {
       addresses.endpoint(partner.address, 1),
     ]),
   );
+  // The endpoint added after admission is pending audit until a technical auditor attests the set.
+  record("attest_technical (changed endpoint set)", await f.attest("technical", partner.address, technical));
   const keyPair = Keypair.generate();
   const clock = await rt.getClock();
   const issueKey = (replaces: number | null, key: Keypair) => ({
@@ -138,6 +140,36 @@ async function measure(kind: RuntimeKind): Promise<Figures> {
   record(
     "execute: SetCouncil",
     await f.pass({ setCouncil: { members: f.council.map((k) => k.publicKey), threshold: 2 } }, null, []),
+  );
+  const reverify = (legal: boolean, technical: boolean, deadline: number) => ({
+    requireReverification: { legal, technical, reason: "deviation reports", deadline: new BN(deadline) },
+  });
+  record(
+    "execute: RequireReverification",
+    await f.pass(reverify(true, true, (await f.now()) + 30 * 86_400), partner.address, [partner.address]),
+  );
+  record("attest_legal (re-verification)", await f.attest("legal", partner.address, legal));
+  record("attest_technical (last pending check: 2 events)", await f.attest("technical", partner.address, technical));
+  const timeLock = (await f.registry()).timeLockSeconds;
+  f.assertOk(
+    await f.pass(reverify(false, true, (await f.now()) + timeLock + 60), partner.address, [partner.address]),
+    "require a technical re-verification",
+  );
+  await f.warp(120);
+  record(
+    "mark_review_overdue (re-verification deadline)",
+    await f.send(
+      f.program.methods
+        .markReviewOverdue()
+        .accountsStrict({
+          ...eventCpiAccounts(f.program.programId),
+          registry: addresses.registry(),
+          partner: partner.address,
+          caller: auditor.publicKey,
+        })
+        .transaction(),
+      [auditor],
+    ),
   );
   return figures;
 }

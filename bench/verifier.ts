@@ -20,7 +20,7 @@ const NOW = Date.now();
 const { privateKey, publicKey } = generateKeyPairSync("ed25519");
 const raw = publicKey.export({ format: "der", type: "spki" }).subarray(-32);
 const snapshot: RegistrySnapshot = {
-  formatVersion: 1,
+  formatVersion: 2,
   programId: "bench",
   slot: 0,
   changeCount: 0,
@@ -44,6 +44,9 @@ const snapshot: RegistrySnapshot = {
     nextReviewAt: 0,
     suspensionExpiresAt: 0,
     endpointSetVersion: 1,
+    technicalEndpointSetVersion: 1,
+    pendingChecks: [],
+    reverificationDeadline: 0,
     keySetVersion: 1,
     endpoints: Array.from({ length: 8 }, (_, index) => ({
       index,
@@ -53,6 +56,7 @@ const snapshot: RegistrySnapshot = {
       protocol: "https" as const,
       categories: [0, 1],
       status: "active" as const,
+      changedInVersion: 1,
     })),
     keys: Array.from({ length: 4 }, (_, index) => ({
       index,

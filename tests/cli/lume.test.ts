@@ -423,6 +423,78 @@ describe("lume CLI (surfnet)", function () {
     );
   });
 
+  it("require-reverification: status lists the pending checks and a changed endpoint pending audit until attested", async () => {
+    const p = String(partnerId);
+    const report = join(dir, "reverification.pdf");
+    writeFileSync(report, "re-verification report");
+    const bad = await as(
+      "member0",
+      "propose",
+      "require-reverification",
+      "--partner",
+      p,
+      "--checks",
+      "tax",
+      "--reason",
+      "x",
+    );
+    assert.equal(bad.code, 1);
+    assert.match(bad.err, /--checks must list legal and\/or technical/);
+    await councilPasses(
+      "require-reverification",
+      "--partner",
+      p,
+      "--checks",
+      "legal,technical",
+      "--reason",
+      "deviation reports",
+      "--deadline",
+      "+30d",
+    );
+    let status = ok(await asJson("outsider", "partner", "status", "--partner", p)).json();
+    assert.equal(status.status, "underAudit");
+    assert.deepEqual(status.reverification.pendingChecks, ["legal", "technical"]);
+    assert.equal(status.reverification.thenStatus, "active");
+    await councilPasses("set-endpoint-categories", "--partner", p, "--index", "1", "--categories", "price-feed");
+    const text = ok(await as("outsider", "partner", "status", "--partner", p)).out;
+    assert.match(text, /re-verification pending: legal, technical, due \S+ \(then active; overdue after it\)/);
+    assert.match(
+      text,
+      /#1 \S+ \[price-feed\] active, pending audit \(nodes refuse it until a technical auditor attests the set\)/,
+    );
+
+    const attest = (signer: string, kind: string) =>
+      as(
+        signer,
+        "attest",
+        kind,
+        "--partner",
+        p,
+        "--evidence-file",
+        report,
+        "--evidence-uri",
+        `https://verify.example/${kind}`,
+      );
+    const legal = ok(await attest("legal", "legal"));
+    assert.match(
+      legal.out,
+      /legal re-verification recorded, confirmed: status now underAudit, still pending: technical/,
+    );
+    const again = await attest("legal", "legal");
+    assert.equal(again.code, 1);
+    assert.match(
+      again.err,
+      /owes no re-verification of this kind .*NoPendingCheck, error 6068.*Next: `lume partner status`/,
+    );
+    const technical = ok(await attest("technical", "technical"));
+    assert.match(technical.out, /technical re-verification recorded, confirmed: status now active\n/);
+    status = ok(await asJson("outsider", "partner", "status", "--partner", p)).json();
+    assert.equal(status.status, "active");
+    assert.equal(status.reverification, null);
+    assert.equal(status.endpoints[1].pendingAudit, false);
+    assert.equal(status.attestations.technical.evidenceUri, "https://verify.example/technical");
+  });
+
   it("says what is wrong without a stack: bad input, missing keypair, unreachable chain (after retries)", async () => {
     const badId = await as("member0", "approve", "abc");
     assert.match(badId.err, /the proposal id must be a number/);

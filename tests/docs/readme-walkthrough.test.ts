@@ -1,4 +1,4 @@
-// The README's walkthrough (then docs/cli.md's monitoring one), run literally: a fresh `npm start` stack (migrations/demo.ts on
+// The README's walkthrough (then docs/cli.md's monitoring one and docs/reverification.md's), run literally: a fresh `npm start` stack (migrations/demo.ts on
 // free ports, never 8899/8900/4000, with its own demo directory), then the README's marked
 // ```bash block in one shell from a directory laid out like the repository root (bin/, docs/,
 // .lume/demo/), the commands pointed at the stack by $LUME_CONFIG. Each command must exit 0
@@ -42,6 +42,10 @@ describe("README.md and docs/cli.md walkthroughs, run literally against a fresh 
     // The docs' blocks continue on the same stack, after the README's.
     const docs = readWalkthroughs("docs/cli.md");
     assert.ok(docs.length > 0, "docs/cli.md has a marked walkthrough block");
+    // docs/reverification.md's scenario continues after cli.md's (issue 17).
+    const reverification = readWalkthroughs("docs/reverification.md");
+    assert.equal(reverification.length, 1, "docs/reverification.md has one marked walkthrough block");
+    docs.push(...reverification);
     const steps = [...readme, ...docs.flat()];
 
     stack = startDemoStackOnFreePorts(join(workDir, ".lume/demo"));

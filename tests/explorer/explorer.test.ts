@@ -184,6 +184,117 @@ describe("the auditor's explorer in headless Chromium (npm start stack, free por
     assert.match(await page.locator("table.proposals tbody tr").first().innerText(), /explorer-live/);
   });
 
+  it("re-verification: a partner's pending check, its deadline and the timeline; then the re-audit with its evidence", async () => {
+    const cli = (key: string, ...args: string[]) =>
+      lume([
+        "--url",
+        stack.localnet.rpcUrl,
+        "--ws-url",
+        stack.localnet.wsUrl,
+        "--keypair",
+        join(dir, key),
+        "--yes",
+        ...args,
+      ]);
+    let id = -1;
+    for (const candidate of [0, 1, 2]) {
+      const status = await cli("council-1.json", "--json", "partner", "status", "--partner", String(candidate));
+      if (status.code === 0 && status.json().status === "active") {
+        id = candidate;
+        break;
+      }
+    }
+    assert.ok(id >= 0, "the demo has an active partner");
+    const proposed = await cli(
+      "council-1.json",
+      "--json",
+      "propose",
+      "require-reverification",
+      "--partner",
+      String(id),
+      "--checks",
+      "technical",
+      "--reason",
+      "explorer check",
+    );
+    assert.equal(proposed.code, 0, proposed.err);
+    const proposal = String(proposed.json().proposalId);
+    for (const member of ["council-1.json", "council-2.json"])
+      assert.equal((await cli(member, "approve", proposal)).code, 0);
+    assert.equal((await cli("council-1.json", "localnet", "time-travel", "+61m")).code, 0);
+    const executed = await cli("council-1.json", "execute", proposal);
+    assert.equal(executed.code, 0, executed.err);
+
+    /** Reloads until the page shows `text` (the account can be stored a moment before its events). */
+    const reloadUntil = async (text: string) => {
+      for (let attempt = 0; attempt < 30; attempt++) {
+        if ((await page.locator("main").innerText()).includes(text)) return;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        await page.reload();
+        await page.locator("table.timeline").waitFor({ timeout: 15_000 });
+      }
+      assert.fail(`the page never showed "${text}"`);
+    };
+    await open(`/partner/${id}`, "Re-verification pending");
+    await reloadUntil("re-verification required by");
+    assert.match(
+      await page.locator("#reverification").innerText(),
+      /^technical, due .+\(then active; overdue after it\)/,
+    );
+    assert.match(
+      await page.locator("table.timeline").innerText(),
+      /re-verification required by \d{4}-\d\d-\d\d: status active → under audit \("explorer check"\)/,
+    );
+    await screenshot("partner-reverification");
+
+    // An endpoint the council adds now is pending audit until the technical re-audit below.
+    const added = await cli(
+      "council-1.json",
+      "--json",
+      "propose",
+      "add-endpoint",
+      "--partner",
+      String(id),
+      "--host",
+      "late.explorer.example",
+      "--categories",
+      "api-read",
+    );
+    assert.equal(added.code, 0, added.err);
+    const addProposal = String(added.json().proposalId);
+    for (const member of ["council-1.json", "council-2.json"])
+      assert.equal((await cli(member, "approve", addProposal)).code, 0);
+    assert.equal((await cli("council-1.json", "localnet", "time-travel", "+61m")).code, 0);
+    assert.equal((await cli("council-1.json", "execute", addProposal)).code, 0);
+    await reloadUntil("late.explorer.example");
+    assert.match(
+      await page.locator("#endpoints tr", { hasText: "late.explorer.example" }).innerText(),
+      /active\s+pending audit \(audited set version \d+\)/,
+    );
+
+    const attested = await cli(
+      "technical-auditor.json",
+      "attest",
+      "technical",
+      "--partner",
+      String(id),
+      "--evidence-file",
+      "docs/examples/application-evidence.txt",
+      "--evidence-uri",
+      "https://auditor.example/explorer-re-audit.pdf",
+    );
+    assert.equal(attested.code, 0, attested.err);
+    await reloadUntil("re-verification completed");
+    const text = await page.locator("main").innerText();
+    assert.match(text, /https:\/\/auditor\.example\/explorer-re-audit\.pdf/);
+    assert.doesNotMatch(text, /Re-verification pending/);
+    assert.doesNotMatch(text, /pending audit/, "the re-audit covered the added endpoint");
+    assert.match(
+      await page.locator("table.timeline").innerText(),
+      /re-verification completed: status under audit → active/,
+    );
+  });
+
   it("integrity: green on a faithful index, red once an event's bytes are edited in the SQLite file", async () => {
     await open("/integrity", "History complete and untampered through change");
     assert.match(await page.locator("#integrity").getAttribute("class").then(String), /integrity-ok/);

@@ -544,4 +544,103 @@ describe("indexer GraphQL API (surfnet, HTTP + WebSocket)", function () {
       assert.match(metrics, new RegExp(`^${name} `, "m"));
     }
   });
+  it("re-verification: pending checks, their deadline, attestations with evidence, endpoints pending audit (and authorize refusing them)", async () => {
+    const partner = await f.admittedPartner();
+    const key = Keypair.generate();
+    const now = await f.now();
+    f.assertOk(
+      await f.pass(issueKey(key, now - 60), partner.address, [partner.address, addresses.key(partner.address, 0)]),
+      "issue key",
+    );
+    const late = { host: "late.partner.example", port: 443, protocol: { https: {} }, categories: new BN(0b001) };
+    f.assertOk(
+      await f.pass({ addEndpoint: late }, partner.address, [partner.address, addresses.endpoint(partner.address, 1)]),
+      "add endpoint",
+    );
+    const deadline = (await f.now()) + 30 * 86_400;
+    const requirement = {
+      requireReverification: { legal: true, technical: true, reason: "deviation reports", deadline: new BN(deadline) },
+    };
+    f.assertOk(await f.pass(requirement, partner.address, [partner.address]), "require re-verification");
+    const caughtUp = async () => {
+      const expected = Number((await f.registry()).history.changeCount);
+      await until("the index", () => indexer.status().contiguousChangeIndex === expected);
+    };
+    await caughtUp();
+    const read = async () =>
+      (
+        await query(
+          api,
+          `query($a: String!) { partner(address: $a) { status pendingChecks reverificationDeadline statusAfterReverification
+            technicalEndpointSetVersion endpointSetVersion endpoints { index pendingAudit changedInVersion }
+            attestations { kind stage evidenceUri endpointSetVersion } reverifications { what deadline reason proposalId newStatus } } }`,
+          { a: partner.address.toBase58() },
+        )
+      ).partner;
+    const ask = async (endpoint: string) =>
+      (
+        await query(
+          api,
+          'query($p: String!, $k: String!, $e: String!) { authorize(partner: $p, key: $k, endpoint: $e, category: "api-read") { allowed reason } }',
+          { p: partner.address.toBase58(), k: key.publicKey.toBase58(), e: endpoint },
+        )
+      ).authorize;
+
+    let p = await read();
+    assert.equal(p.status, "underAudit");
+    assert.deepEqual(p.pendingChecks, ["legal", "technical"]);
+    assert.equal(p.reverificationDeadline, String(deadline));
+    assert.equal(p.statusAfterReverification, "active");
+    assert.deepEqual(
+      p.endpoints.map((e: { index: number; pendingAudit: boolean }) => [e.index, e.pendingAudit]),
+      [
+        [0, false],
+        [1, true],
+      ],
+    );
+    assert.equal(p.endpoints[1].changedInVersion, p.endpointSetVersion);
+    assert.deepEqual(
+      p.reverifications.map((r: { what: string; deadline: string; reason: string }) => [r.what, r.deadline, r.reason]),
+      [["required", String(deadline), "deviation reports"]],
+    );
+    assert.ok(p.reverifications[0].proposalId > 0);
+    assert.equal((await ask("api.partner.example")).allowed, true, "under audit, the audited endpoint serves");
+    const refused = await ask("late.partner.example");
+    assert.equal(refused.allowed, false);
+    assert.match(
+      refused.reason,
+      /^endpoint pending audit \(changed in endpoint-set version 2; the technical audit covers version 1\)$/,
+    );
+
+    const legal = await f.grantRole("legalVerifier");
+    const technical = await f.grantRole("technicalAuditor");
+    f.assertOk(await f.attest("legal", partner.address, legal), "legal re-verification");
+    f.assertOk(await f.attest("technical", partner.address, technical), "technical re-verification");
+    await caughtUp();
+    p = await read();
+    assert.equal(p.status, "active");
+    assert.deepEqual(p.pendingChecks, []);
+    assert.equal(p.reverificationDeadline, "0");
+    assert.equal(p.statusAfterReverification, null);
+    assert.equal(p.technicalEndpointSetVersion, p.endpointSetVersion);
+    assert.deepEqual(
+      p.attestations.map((a: { kind: string; stage: string }) => [a.kind, a.stage]),
+      [
+        ["legal", "legalVerified"],
+        ["technical", "technicallyVerified"],
+        ["legal", "admitted"],
+        ["technical", "admitted"],
+      ],
+    );
+    assert.equal(p.attestations[3].evidenceUri, "https://auditor.example/audit.pdf");
+    assert.deepEqual(
+      p.reverifications.map((r: { what: string; newStatus: string }) => [r.what, r.newStatus]),
+      [
+        ["required", "underAudit"],
+        ["completed", "active"],
+      ],
+    );
+    assert.equal(p.endpoints[1].pendingAudit, false);
+    assert.deepEqual(await ask("late.partner.example"), { allowed: true, reason: "ok" });
+  });
 });

@@ -113,7 +113,9 @@ forEachRuntime(
         assert.equal(p.revision, 1);
         assert.equal(p.createdAt.toString(), now.toString());
         assert.equal(p.updatedAt.toString(), now.toString());
-        assert.deepEqual(p.reserved, new Array(52).fill(0));
+        assert.deepEqual(p.reserved, new Array(42).fill(0));
+        assert.equal(p.pendingChecks, 0, "no re-verification owed at application");
+        assert.equal(p.reverificationDeadline.toNumber(), 0);
 
         const account = await f.rt.getAccount(address);
         assert.ok(account);

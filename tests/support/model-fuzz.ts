@@ -3,13 +3,23 @@
 // (tests/support/registry-model.ts). After every step: same outcome (ok / exact error code),
 // decoded accounts equal the model, and invariants hold (history replay = on-chain head and
 // change count; endpoint/key set versions move by exactly one per change; active endpoint
-// count = Active endpoint accounts; revoked stays revoked; a proposal executes at most once).
+// count = Active endpoint accounts; revoked stays revoked; a proposal executes at most once;
+// no partner owing a re-verification is active; the node's verifier, on the SDK's snapshot of the
+// stored accounts, allows no request to an endpoint pending audit).
 // Used by the mocha suite (CI: seed-pinned, small) and by the long run in worker processes
 // (`npm run fuzz:program`, tests/program/fuzz-long.ts; see tests/support/README.md).
 import assert from "node:assert/strict";
 import anchor from "@coral-xyz/anchor";
 import { Keypair, PublicKey } from "@solana/web3.js";
 import fc from "fast-check";
+import {
+  SNAPSHOT_FORMAT_VERSION,
+  type SnapshotPartner,
+  snapshotEndpoint,
+  snapshotPartner,
+} from "../../app/src/sdk/snapshot.js";
+import { signEnvelope } from "../../app/src/verifier/envelope.js";
+import { RequestVerifier } from "../../app/src/verifier/verifier.js";
 import { FuzzCoverage } from "./fuzz-coverage.js";
 import { HistoryReplay, recordingRuntime, reportsEvents } from "./history.js";
 import { registryErrorCode, registryProgramSpec } from "./program.js";
@@ -58,7 +68,9 @@ const n = (max: number) => fc.nat({ max });
 export const commandArb: fc.Arbitrary<Command> = fc.oneof(
   { arbitrary: fc.record({ k: fc.constant("apply" as const), a: n(2) }), weight: 2 },
   { arbitrary: fc.record({ k: fc.constant("admit" as const), p: n(7) }), weight: 2 },
-  { arbitrary: fc.record({ k: fc.constant("pass" as const), p: n(7), act: n(12), x: n(63) }), weight: 4 },
+  { arbitrary: fc.record({ k: fc.constant("pass" as const), p: n(7), act: n(13), x: n(63) }), weight: 4 },
+  // Re-verifications passed by the council often enough to reach their attestations and deadlines.
+  { arbitrary: fc.record({ k: fc.constant("pass" as const), p: n(7), act: fc.constant(13), x: n(63) }), weight: 2 },
   { arbitrary: fc.record({ k: fc.constant("declare" as const), p: n(7), own: fc.boolean(), cat: n(3) }), weight: 2 },
   { arbitrary: fc.record({ k: fc.constant("attest" as const), legal: fc.boolean(), p: n(7), who: n(3) }), weight: 3 },
   {
@@ -66,7 +78,7 @@ export const commandArb: fc.Arbitrary<Command> = fc.oneof(
       k: fc.constant("propose" as const),
       by: n(7),
       p: n(7),
-      act: n(12),
+      act: n(13),
       x: n(63),
       misplaced: n(15).map((v) => v === 0),
     }),
@@ -96,6 +108,7 @@ export const ACTION_KINDS = [
   "revokeRole",
   "rejectApplication",
   "setEndpointCategories",
+  "requireReverification",
 ] as const;
 /** The IDL instruction each primitive command sends (attest and vote send one of two). */
 export const COMMAND_INSTRUCTIONS = {
@@ -244,13 +257,13 @@ export class Run {
         const right: [string, RoleName] = command.legal ? ["L", "legalVerifier"] : ["T", "technicalAuditor"];
         const wrong: [string, RoleName] = command.legal ? ["T", "technicalAuditor"] : ["L", "legalVerifier"];
         const [who, grantRole] = command.who <= 1 ? right : command.who === 2 ? wrong : ["O", right[1]];
-        prediction = next.attest(kind, p, who, grantRole);
+        prediction = next.attest(kind, p, who, grantRole, now);
         result = await f.attest(kind, this.partnerAddress(p), this.key(who), grantRole);
         label = `attest_${kind} p${p} by ${who} (${grantRole} grant)`;
         break;
       }
       case "propose": {
-        const { action, arg, partner } = this.action(command);
+        const { action, arg, partner } = this.action(command, now);
         actionKind = action.kind;
         const proposer = this.proposer(command.by, partner);
         const target = command.misplaced ? (partner === null && partners > 0 ? 0 : null) : partner;
@@ -398,7 +411,10 @@ export class Run {
   }
 
   /** The model's action and Anchor's argument for a propose command. */
-  private action(command: Extract<Command, { k: "propose" }>): {
+  private action(
+    command: Extract<Command, { k: "propose" }>,
+    now: number,
+  ): {
     action: ModelAction;
     arg: ProposalActionArg;
     partner: number | null;
@@ -407,7 +423,7 @@ export class Run {
     const x = command.x;
     const partners = this.model.partners.length;
     const partnerActions = PARTNER_ACTIONS.has(kind);
-    if (partnerActions && partners === 0) return this.action({ ...command, act: 8 });
+    if (partnerActions && partners === 0) return this.action({ ...command, act: 8 }, now);
     const p = partnerActions ? command.p % partners : null;
     const partner = p === null ? undefined : this.model.partners[p]!;
     switch (kind) {
@@ -466,6 +482,18 @@ export class Run {
         return {
           action: { kind, index, categories },
           arg: { setEndpointCategories: { index, categories: new BN(categories) } },
+          partner: p,
+        };
+      }
+      case "requireReverification": {
+        // x % 4: no check (refused at propose), legal, technical, both; the deadline 10 or 20 days
+        // from now, or (x >= 56) 60 s, gone by once the time lock has passed.
+        const legal = (x & 1) !== 0;
+        const technical = (x & 2) !== 0;
+        const deadline = now + (x >= 56 ? 60 : x % 8 < 4 ? 10 * DAY : 20 * DAY);
+        return {
+          action: { kind, legal, technical, deadline },
+          arg: { requireReverification: { legal, technical, reason: "fuzz", deadline: new BN(deadline) } },
           partner: p,
         };
       }
@@ -532,6 +560,68 @@ export class Run {
         return [addresses.role(action.role, this.address(action.holder))];
       default:
         return [partner!];
+    }
+  }
+
+  /** The infrastructure key the verifier invariant signs with (added to each snapshot, never on-chain). */
+  private readonly infraKey = Keypair.generate();
+
+  /**
+   * The node's verifier, on the SDK's snapshot of the accounts as stored, allows no request to an
+   * endpoint pending audit (added or changed after admission, not yet attested); the model names
+   * the same endpoints.
+   */
+  private async checkNoRequestToPendingAudit(partner: SnapshotPartner, expected: ModelPartner): Promise<void> {
+    const nowMs = (await this.f.now()) * 1000;
+    partner.keys = [
+      {
+        index: 0,
+        address: "fuzz-key",
+        publicKey: this.infraKey.publicKey.toBase58(),
+        endpoints: [],
+        validFrom: 0,
+        validUntil: 2 ** 40,
+        status: "active",
+        graceUntil: 0,
+      },
+    ];
+    const verifier = new RequestVerifier({
+      formatVersion: SNAPSHOT_FORMAT_VERSION,
+      programId: "fuzz",
+      slot: 0,
+      changeCount: 0,
+      historyHead: "",
+      categories: ["a", "b", "c", "d"],
+      reviewGraceSeconds: this.model.config.reviewGraceSeconds,
+      partners: [partner],
+      fetchedAt: nowMs,
+    });
+    const pending = new Set(RegistryModel.pendingAudit(expected));
+    for (const endpoint of partner.endpoints) {
+      const envelope = signEnvelope(
+        {
+          partnerId: partner.id,
+          endpointIndex: endpoint.index,
+          category: endpoint.categories[0] ?? 0,
+          timestampMs: nowMs,
+          payloadHash: Buffer.alloc(32),
+          keyIndex: 0,
+        },
+        this.infraKey.secretKey,
+      );
+      const verdict = verifier.verify(envelope, nowMs);
+      const where = `partner ${partner.id} endpoint ${endpoint.index}`;
+      if (pending.has(endpoint.index)) {
+        assert.equal(verdict.allowed, false, `${where}: a request to an endpoint pending audit was allowed`);
+        if (["active", "underAudit"].includes(partner.status) && verdict.reason !== "partner_overdue")
+          assert.equal(verdict.reason, "endpoint_pending_audit", `${where}: ${verdict.detail}`);
+      } else {
+        assert.notEqual(
+          verdict.reason,
+          "endpoint_pending_audit",
+          `${where}: refused as pending audit (${verdict.detail})`,
+        );
+      }
     }
   }
 
@@ -613,13 +703,37 @@ export class Run {
     assert.equal(actual.activeEndpoints, expected.activeEndpoints, `${name} active endpoints`);
     assert.equal(actual.nextEndpointIndex, expected.endpoints.length, `${name} next endpoint index`);
     assert.equal(actual.keySetVersion, expected.keySetVersion, `${name} key set version`);
+    assert.equal(
+      actual.technicalEndpointSetVersion,
+      expected.technicalEndpointSetVersion,
+      `${name} technically attested set version`,
+    );
+    assert.equal(actual.pendingChecks, expected.pendingChecks, `${name} pending checks`);
+    assert.equal(
+      actual.reverificationDeadline.toNumber(),
+      expected.reverificationDeadline,
+      `${name} re-verification deadline`,
+    );
+    if (expected.pendingChecks !== 0)
+      assert.equal(
+        variant(actual.statusBeforeReverification),
+        expected.statusBeforeReverification,
+        `${name} status before re-verification`,
+      );
     assert.equal(actual.activeKeys, expected.activeKeys, `${name} active keys`);
     assert.equal(actual.nextKeyIndex, expected.keys.length, `${name} next key index`);
     let activeAccounts = 0;
     /** The endpoint set as the program stores it: each endpoint's status, categories, last change. */
     const endpointSet: string[] = [];
+    const snapshot = snapshotPartner(address, actual);
     for (let i = 0; i < expected.endpoints.length; i++) {
       const endpoint = await f.endpoint(address, i);
+      snapshot.endpoints.push(snapshotEndpoint(addresses.endpoint(address, i), endpoint));
+      assert.equal(
+        endpoint.changedInVersion,
+        expected.endpointChangedIn[i],
+        `${name} endpoint ${i} changed in version`,
+      );
       const status = variant(endpoint.status);
       // The proposal that last changed it: setting the same categories again is a change too.
       endpointSet.push(`${status}:${endpoint.categories.toString()}:${endpoint.proposalId.toString()}`);
@@ -631,6 +745,17 @@ export class Run {
     }
     // Invariants against the previous on-chain state (independent of the model).
     assert.equal(actual.activeEndpoints, activeAccounts, `${name}: active_endpoints = Active endpoint accounts`);
+    // No active partner owes a re-verification (so none past its deadline), nor returns active from a suspension.
+    if (actual.pendingChecks !== 0) {
+      assert.notEqual(variant(actual.status), "active", `${name}: active with pending checks`);
+      if (variant(actual.status) === "suspended")
+        assert.notEqual(
+          variant(actual.statusBeforeSuspension),
+          "active",
+          `${name}: returns active with pending checks`,
+        );
+    }
+    await this.checkNoRequestToPendingAudit(snapshot, expected);
     const previous = this.onChainPartners.get(expected.id);
     const now = {
       status: variant(actual.status),

@@ -32,7 +32,12 @@ export type ModelAction =
   | { kind: "revokePartner" }
   | { kind: "setCouncil"; members: string[]; threshold: number }
   | { kind: "grantRole"; role: RoleName; holder: string }
-  | { kind: "revokeRole"; role: RoleName; holder: string };
+  | { kind: "revokeRole"; role: RoleName; holder: string }
+  | { kind: "requireReverification"; legal: boolean; technical: boolean; deadline: number };
+
+/** `Partner.pending_checks` bits. */
+export const CHECK_LEGAL = 1;
+export const CHECK_TECHNICAL = 2;
 
 export const PARTNER_ACTIONS = new Set([
   "approvePartner",
@@ -45,6 +50,7 @@ export const PARTNER_ACTIONS = new Set([
   "suspendPartner",
   "reinstatePartner",
   "revokePartner",
+  "requireReverification",
 ]);
 const PARTNER_MAY_REQUEST = new Set([
   "addEndpoint",
@@ -71,6 +77,14 @@ export interface ModelPartner {
   activeEndpoints: number;
   /** Status of every endpoint account, by index ("active" | "removed"). */
   endpoints: ("active" | "removed")[];
+  /** The endpoint-set version each endpoint was added or last changed in, by index. */
+  endpointChangedIn: number[];
+  /** Re-verifications owed since admission (CHECK_LEGAL | CHECK_TECHNICAL). */
+  pendingChecks: number;
+  /** Due date of the pending checks (0 = none pending). */
+  reverificationDeadline: number;
+  /** The status to return to once every pending check is attested. */
+  statusBeforeReverification: Status;
   keySetVersion: number;
   activeKeys: number;
   keys: KeyStatus[];
@@ -173,6 +187,10 @@ export class RegistryModel {
       endpointSetVersion: 0,
       activeEndpoints: 0,
       endpoints: [],
+      endpointChangedIn: [],
+      pendingChecks: 0,
+      reverificationDeadline: 0,
+      statusBeforeReverification: "pending",
       keySetVersion: 0,
       activeKeys: 0,
       keys: [],
@@ -197,13 +215,61 @@ export class RegistryModel {
     partner.endpoints.push("active");
     partner.activeEndpoints += 1;
     partner.endpointSetVersion += 1;
+    partner.endpointChangedIn.push(partner.endpointSetVersion);
   }
 
-  attest(kind: "legal" | "technical", p: number, verifier: string, grantRole: RoleName): Prediction {
+  /** Endpoints added or changed after admission that no technical audit covers: nodes refuse them. */
+  static pendingAudit(partner: ModelPartner): number[] {
+    if (partner.stage !== "admitted") return [];
+    return partner.endpoints.flatMap((status, i) =>
+      status === "active" && partner.endpointChangedIn[i]! > partner.technicalEndpointSetVersion ? [i] : [],
+    );
+  }
+
+  /** `reverification::require`: adds checks; an active standing goes under audit. */
+  private static require(partner: ModelPartner, checks: number, deadline: number): void {
+    const suspended = partner.status === "suspended";
+    const standing = suspended ? partner.statusBeforeSuspension : partner.status;
+    const first = partner.pendingChecks === 0;
+    if (first) partner.statusBeforeReverification = standing;
+    partner.pendingChecks |= checks;
+    if (deadline !== 0 || first) partner.reverificationDeadline = deadline;
+    if (standing === "active") {
+      if (suspended) partner.statusBeforeSuspension = "underAudit";
+      else partner.status = "underAudit";
+    }
+  }
+
+  attest(kind: "legal" | "technical", p: number, verifier: string, grantRole: RoleName, now: number): Prediction {
     const role: RoleName = kind === "legal" ? "legalVerifier" : "technicalAuditor";
     const denied = this.requireRole(verifier, grantRole, role);
     if (denied) return fail(denied);
     const partner = this.partners[p]!;
+    if (partner.stage === "admitted") {
+      // After admission: a re-verification owed, or (technical) an endpoint set changed since the audit.
+      const check = kind === "legal" ? CHECK_LEGAL : CHECK_TECHNICAL;
+      const pending = (partner.pendingChecks & check) !== 0;
+      const setChanged = kind === "technical" && partner.technicalEndpointSetVersion !== partner.endpointSetVersion;
+      if (partner.status === "revoked") return fail("WrongPartnerStatus");
+      if (pending && now > partner.reverificationDeadline) return fail("ReverificationDeadlinePassed");
+      if (!pending && !setChanged) return fail("NoPendingCheck");
+      if (kind === "technical") partner.technicalEndpointSetVersion = partner.endpointSetVersion;
+      if (pending) {
+        partner.pendingChecks &= ~check;
+        if (partner.pendingChecks === 0) {
+          partner.reverificationDeadline = 0;
+          const suspended = partner.status === "suspended";
+          const standing = suspended ? partner.statusBeforeSuspension : partner.status;
+          if (standing === "underAudit") {
+            if (suspended) partner.statusBeforeSuspension = partner.statusBeforeReverification;
+            else partner.status = partner.statusBeforeReverification;
+          }
+          // The completion is a second event (PartnerStatusChanged).
+          this.changeCount += 1;
+        }
+      }
+      return this.changed(ok());
+    }
     const [from, to]: [Stage, Stage] =
       kind === "legal" ? ["applied", "legalVerified"] : ["legalVerified", "technicallyVerified"];
     // A technical audit attests a set: a set changed since can be attested again.
@@ -244,6 +310,8 @@ export class RegistryModel {
       }
       if (action.threshold < 1 || action.threshold > action.members.length) return fail("InvalidThreshold");
     }
+    if (action.kind === "requireReverification" && !action.legal && !action.technical)
+      return fail("InvalidReverification");
     this.proposals.push({
       id: this.proposals.length,
       proposer,
@@ -347,6 +415,7 @@ export class RegistryModel {
         if (endpoint === undefined) return fail("InvalidAccountOwner");
         if (endpoint !== "active") return fail("InvalidEndpoint");
         p.endpointSetVersion += 1;
+        p.endpointChangedIn[action.index] = p.endpointSetVersion;
         return ok();
       }
       case "removeEndpoint": {
@@ -410,6 +479,19 @@ export class RegistryModel {
         p.guardianSuspensionLapsedAt = 0;
         return ok();
       }
+      case "requireReverification": {
+        const p = partner!;
+        if (p.stage !== "admitted") return fail("WrongAdmissionStage");
+        if (p.status === "revoked") return fail("WrongPartnerStatus");
+        if (action.deadline <= now) return fail("InvalidReverification");
+        RegistryModel.require(
+          p,
+          (action.legal ? CHECK_LEGAL : 0) | (action.technical ? CHECK_TECHNICAL : 0),
+          action.deadline,
+        );
+        p.guardianSuspensionLapsedAt = 0;
+        return ok();
+      }
       case "setCouncil":
         this.council = [...action.members];
         this.threshold = action.threshold;
@@ -469,6 +551,11 @@ export class RegistryModel {
     let next = current;
     if ((current === "underAudit" || current === "reviewOverdue") && outcome === "passed") next = "active";
     else if ((current === "active" || current === "reviewOverdue") && outcome !== "passed") next = "underAudit";
+    // With re-verifications pending the review decides what the partner returns to; it is not active meanwhile.
+    if (partner.pendingChecks !== 0) {
+      partner.statusBeforeReverification = next;
+      if (next === "active") next = "underAudit";
+    }
     if (suspended) partner.statusBeforeSuspension = next;
     else partner.status = next;
     return this.changed(ok());
@@ -477,7 +564,9 @@ export class RegistryModel {
   markReviewOverdue(p: number, now: number): Prediction {
     const partner = this.partners[p]!;
     if (partner.status !== "active" && partner.status !== "underAudit") return fail("WrongPartnerStatus");
-    if (now <= partner.nextReviewAt + this.config.reviewGraceSeconds) return fail("ReviewNotDue");
+    const reviewDue = now > partner.nextReviewAt + this.config.reviewGraceSeconds;
+    const reverificationDue = partner.pendingChecks !== 0 && now > partner.reverificationDeadline;
+    if (!reviewDue && !reverificationDue) return fail("ReviewNotDue");
     partner.status = "reviewOverdue";
     return this.changed(ok());
   }

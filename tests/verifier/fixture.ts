@@ -57,6 +57,9 @@ export function scenario(): Scenario {
     nextReviewAt: NOW_S + 100 * DAY,
     suspensionExpiresAt: 0,
     endpointSetVersion: 3,
+    technicalEndpointSetVersion: 3,
+    pendingChecks: [],
+    reverificationDeadline: 0,
     keySetVersion: 2,
     endpoints: [
       {
@@ -67,6 +70,7 @@ export function scenario(): Scenario {
         protocol: "https",
         categories: [0, 1],
         status: "active",
+        changedInVersion: 1,
       },
       {
         index: 1,
@@ -76,6 +80,7 @@ export function scenario(): Scenario {
         protocol: "wss",
         categories: [2, 3],
         status: "active",
+        changedInVersion: 2,
       },
       {
         index: 2,
@@ -85,12 +90,13 @@ export function scenario(): Scenario {
         protocol: "https",
         categories: [0],
         status: "removed",
+        changedInVersion: 3,
       },
     ],
     keys: [snapshotKeyOf(keys[0]!, 0), snapshotKeyOf(keys[1]!, 1, { endpoints: [1] })],
   };
   const snapshot: RegistrySnapshot = {
-    formatVersion: 1,
+    formatVersion: 2,
     programId: "program",
     slot: 1234,
     changeCount: 42,

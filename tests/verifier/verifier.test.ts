@@ -123,6 +123,37 @@ describe("request verifier: reason codes", () => {
     expect(new RequestVerifier(c.snapshot), request(c.keys[0]!), "allowed");
   });
 
+  it("partner_overdue: a re-verification still pending after its deadline, before anyone ran the crank", () => {
+    const a = scenario();
+    a.partner.status = "underAudit";
+    a.partner.pendingChecks = ["technical"];
+    a.partner.reverificationDeadline = NOW_S - 1;
+    expect(new RequestVerifier(a.snapshot), request(a.keys[0]!), "partner_overdue");
+    a.partner.reverificationDeadline = NOW_S + DAY;
+    expect(new RequestVerifier(a.snapshot), request(a.keys[0]!), "allowed");
+  });
+
+  it("endpoint_pending_audit: an endpoint added or changed after the last technical audit, until one attests it", () => {
+    const { snapshot, partner, keys } = scenario();
+    partner.endpointSetVersion = 4;
+    partner.endpoints[1]!.changedInVersion = 4; // e.g. an executed SetEndpointCategories
+    const v = new RequestVerifier(snapshot);
+    expect(v, request(keys[1]!, { endpointIndex: 1, category: 2, keyIndex: 1 }), "endpoint_pending_audit");
+    expect(v, request(keys[0]!), "allowed", NOW); // the audited endpoint 0 still serves
+    const detail = v.verify(request(keys[1]!, { endpointIndex: 1, category: 2, keyIndex: 1 }), NOW).detail;
+    assert.match(detail, /pending audit/);
+    partner.technicalEndpointSetVersion = 4; // an auditor attested the changed set
+    expect(new RequestVerifier(snapshot), request(keys[1]!, { endpointIndex: 1, category: 2, keyIndex: 1 }), "allowed");
+  });
+
+  it("endpoint_pending_audit: a snapshot without endpoint versions (format 1) fails closed", () => {
+    const { snapshot, partner, keys } = scenario();
+    const old = partner as unknown as Record<string, unknown>;
+    delete old.technicalEndpointSetVersion;
+    for (const ep of partner.endpoints) delete (ep as unknown as Record<string, unknown>).changedInVersion;
+    expect(new RequestVerifier(snapshot), request(keys[0]!), "endpoint_pending_audit");
+  });
+
   it("unknown_endpoint and endpoint_removed", () => {
     const { snapshot, keys } = scenario();
     const v = new RequestVerifier(snapshot);

@@ -25,6 +25,7 @@ export const PARTNER_ACTIONS = new Set([
   "reinstatePartner",
   "revokePartner",
   "setTrafficModel",
+  "requireReverification",
 ]);
 
 export function actionKind(action: object): string {
@@ -111,6 +112,10 @@ export function describeAction(action: object, catalogue: readonly string[] = []
       return `rename category #${a.index} to "${a.name}"`;
     case "setPolicy":
       return `change the policy (time lock ${a.timeLockSeconds} s, review every ${(a.policy as Loose).reviewIntervalSeconds} s, ...)`;
+    case "requireReverification": {
+      const checks = [a.legal ? "legal" : null, a.technical ? "technical" : null].filter((c) => c !== null);
+      return `require a new ${checks.join(" and ")} verification of the partner by ${time(a.deadline)}: "${a.reason}"`;
+    }
     case "setCouncil":
       return `replace the council with ${(a.members as PublicKey[]).length} members (${(a.members as PublicKey[]).map(address).join(", ")}), threshold ${a.threshold}`;
     default:

@@ -8,13 +8,23 @@ import type { Connection, PublicKey } from "@solana/web3.js";
 import { LUME_REGISTRY_IDL, LUME_REGISTRY_PROGRAM_ID, type LumeRegistry } from "./idl.js";
 import { registryAddress } from "./pda.js";
 
-export const SNAPSHOT_FORMAT_VERSION = 1;
+/** 2: endpoints carry `changedInVersion`, partners their technically attested set version and re-verifications. */
+export const SNAPSHOT_FORMAT_VERSION = 2;
 
 export type PartnerStatusName = "pending" | "active" | "underAudit" | "reviewOverdue" | "suspended" | "revoked";
 export type AdmissionStageName = "applied" | "legalVerified" | "technicallyVerified" | "admitted" | "rejected";
 export type KeyStatusName = "active" | "rotating" | "revoked";
 export type EndpointStatusName = "active" | "removed";
 export type ProtocolName = "https" | "wss" | "quic" | "tcp";
+export type CheckName = "legal" | "technical";
+
+/** The re-verifications in a partner's `pending_checks` bits (1 legal, 2 technical). */
+export function checkNames(bits: number): CheckName[] {
+  const out: CheckName[] = [];
+  if (bits & 1) out.push("legal");
+  if (bits & 2) out.push("technical");
+  return out;
+}
 
 export interface SnapshotTrafficModel {
   /** Catalogue indices of the categories the partner may use. */
@@ -33,6 +43,12 @@ export interface SnapshotEndpoint {
   /** Catalogue indices of the categories this endpoint serves. */
   categories: number[];
   status: EndpointStatusName;
+  /**
+   * Endpoint-set version in which the endpoint was added or last changed. Once the partner is
+   * admitted, an endpoint above the partner's `technicalEndpointSetVersion` is pending audit:
+   * nodes refuse it until a technical auditor attests a set that contains it.
+   */
+  changedInVersion: number;
 }
 
 export interface SnapshotKey {
@@ -63,6 +79,12 @@ export interface SnapshotPartner {
   /** End of a guardian suspension, unix seconds; 0 = none. */
   suspensionExpiresAt: number;
   endpointSetVersion: number;
+  /** The endpoint-set version the last technical audit attested. */
+  technicalEndpointSetVersion: number;
+  /** Re-verifications the partner owes since admission (empty = none). */
+  pendingChecks: CheckName[];
+  /** When the pending checks are due, unix seconds; 0 = none pending. */
+  reverificationDeadline: number;
   keySetVersion: number;
   endpoints: SnapshotEndpoint[];
   keys: SnapshotKey[];
@@ -118,6 +140,8 @@ export function snapshotEndpoint(address: PublicKey, e: Accounts["endpoint"]): S
     protocol: enumName<ProtocolName>(e.protocol),
     categories: maskToIndices(e.categories),
     status: enumName<EndpointStatusName>(e.status),
+    // Endpoints written before `changed_in_version` existed hold 0 there.
+    changedInVersion: Math.max(e.addedInVersion, e.changedInVersion),
   };
 }
 
@@ -151,6 +175,9 @@ export function snapshotPartner(address: PublicKey, p: Accounts["partner"]): Sna
     nextReviewAt: p.nextReviewAt.toNumber(),
     suspensionExpiresAt: p.suspensionExpiresAt.toNumber(),
     endpointSetVersion: p.endpointSetVersion,
+    technicalEndpointSetVersion: p.technicalEndpointSetVersion,
+    pendingChecks: checkNames(p.pendingChecks),
+    reverificationDeadline: p.reverificationDeadline.toNumber(),
     keySetVersion: p.keySetVersion,
     endpoints: [],
     keys: [],

@@ -27,6 +27,7 @@ export const REASON_CODES = [
   "bad_signature",
   "replayed_nonce",
   "rate_limited",
+  "endpoint_pending_audit",
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
@@ -56,6 +57,8 @@ interface CompiledKey {
 interface CompiledEndpoint {
   endpoint: SnapshotEndpoint;
   categories: Set<number>;
+  /** Added or changed after admission and not yet covered by a technical audit. */
+  pendingAudit: boolean;
 }
 
 interface CompiledPartner {
@@ -63,6 +66,8 @@ interface CompiledPartner {
   allowedCategories: Set<number>;
   /** Unix ms after which the partner counts as overdue (review date + grace). */
   overdueAtMs: number;
+  /** Unix ms after which a pending re-verification makes the partner overdue (infinite if none). */
+  reverificationDueMs: number;
   endpoints: Map<number, CompiledEndpoint>;
   keys: Map<number, CompiledKey>;
   /** Tokens per millisecond, and the bucket size. */
@@ -85,8 +90,12 @@ function compile(snapshot: RegistrySnapshot): Map<number, CompiledPartner> {
   const out = new Map<number, CompiledPartner>();
   for (const partner of snapshot.partners) {
     const endpoints = new Map<number, CompiledEndpoint>();
-    for (const endpoint of partner.endpoints)
-      endpoints.set(endpoint.index, { endpoint, categories: new Set(endpoint.categories) });
+    for (const endpoint of partner.endpoints) {
+      // Fails closed: a snapshot without the versions (format 1) counts every endpoint pending.
+      const pendingAudit =
+        partner.stage === "admitted" && !(endpoint.changedInVersion <= partner.technicalEndpointSetVersion);
+      endpoints.set(endpoint.index, { endpoint, categories: new Set(endpoint.categories), pendingAudit });
+    }
     const keys = new Map<number, CompiledKey>();
     for (const key of partner.keys) {
       let publicKey: KeyObject | null = null;
@@ -112,6 +121,8 @@ function compile(snapshot: RegistrySnapshot): Map<number, CompiledPartner> {
         partner.nextReviewAt > 0
           ? (partner.nextReviewAt + snapshot.reviewGraceSeconds) * 1000
           : Number.POSITIVE_INFINITY,
+      reverificationDueMs:
+        (partner.pendingChecks?.length ?? 0) > 0 ? partner.reverificationDeadline * 1000 : Number.POSITIVE_INFINITY,
       endpoints,
       keys,
       ratePerMs: maxRequestsPerSecond / 1000,
@@ -207,12 +218,24 @@ export class RequestVerifier {
         `partner ${e.partnerId}'s review date plus grace passed at ${new Date(p.overdueAtMs).toISOString()}`,
       );
     }
+    if (nowMs > p.reverificationDueMs) {
+      return reject(
+        "partner_overdue",
+        `partner ${e.partnerId}'s ${p.partner.pendingChecks.join(" and ")} re-verification was due at ${new Date(p.reverificationDueMs).toISOString()}`,
+      );
+    }
 
     const ep = p.endpoints.get(e.endpointIndex);
     if (ep === undefined)
       return reject("unknown_endpoint", `partner ${e.partnerId} has no endpoint ${e.endpointIndex}`);
     if (ep.endpoint.status !== "active")
       return reject("endpoint_removed", `endpoint ${e.endpointIndex} of partner ${e.partnerId} was removed`);
+    if (ep.pendingAudit) {
+      return reject(
+        "endpoint_pending_audit",
+        `endpoint ${e.endpointIndex} of partner ${e.partnerId} changed in endpoint-set version ${ep.endpoint.changedInVersion}, after the technical audit of version ${p.partner.technicalEndpointSetVersion}: pending audit until a technical auditor attests it`,
+      );
+    }
     if (!ep.categories.has(e.category)) {
       return reject(
         "category_not_allowed",

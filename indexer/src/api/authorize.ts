@@ -40,6 +40,9 @@ export function authorize(
   if (partner === undefined || partner.kind !== "partner" || partner.closed) return no("unknown partner");
   const status = String(partner.data.status);
   if (!SERVING.has(status)) return no(`partner is ${status}`);
+  const deadline = Number(partner.data.reverificationDeadline ?? 0);
+  if (Number(partner.data.pendingChecks ?? 0) !== 0 && nowSeconds > deadline)
+    return no("partner overdue: a re-verification was still pending at its deadline");
 
   const categoryIndex = /^\d+$/.test(args.category)
     ? Number(args.category)
@@ -55,6 +58,12 @@ export function authorize(
     .find((e) => e.data.host === host && (port === undefined || String(e.data.port) === port));
   if (endpoint === undefined) return no("unknown endpoint");
   if (endpoint.data.status !== "active") return no("endpoint removed");
+  const changedIn = Math.max(Number(endpoint.data.addedInVersion), Number(endpoint.data.changedInVersion ?? 0));
+  const attested = Number(partner.data.technicalEndpointSetVersion);
+  if (partner.data.stage === "admitted" && !(changedIn <= attested))
+    return no(
+      `endpoint pending audit (changed in endpoint-set version ${changedIn}; the technical audit covers version ${attested})`,
+    );
   if ((BigInt(endpoint.data.categories) & bit) === 0n) return no("category not allowed for the endpoint");
 
   let keyHex: string;

@@ -2,6 +2,7 @@
 import { GraphQLError } from "graphql";
 import { describeAction } from "../../../app/src/sdk/actions.js";
 import { registryAddress } from "../../../app/src/sdk/pda.js";
+import { checkNames } from "../../../app/src/sdk/snapshot.js";
 import type { Indexer } from "../indexer.js";
 import type { AccountRow, EventRow } from "../store/store.js";
 import { authorize, categoryNames, keyToBase58 } from "./authorize.js";
@@ -103,6 +104,10 @@ function partnerView(row: AccountRow) {
     trafficModel: d.trafficModel,
     revision: d.revision,
     endpointSetVersion: d.endpointSetVersion,
+    technicalEndpointSetVersion: d.technicalEndpointSetVersion,
+    pendingChecks: checkNames(Number(d.pendingChecks)),
+    reverificationDeadline: d.reverificationDeadline,
+    statusAfterReverification: Number(d.pendingChecks) === 0 ? null : d.statusBeforeReverification,
     keySetVersion: d.keySetVersion,
     admittedAt: d.admittedAt,
     nextReviewAt: d.nextReviewAt,
@@ -110,9 +115,18 @@ function partnerView(row: AccountRow) {
   };
 }
 
-function endpointView(row: AccountRow, categories: string[]) {
+/** An endpoint added or changed after admission that no technical audit covers yet: nodes refuse it. */
+function pendingAudit(endpoint: AccountRow["data"], partner: AccountRow["data"] | undefined): boolean {
+  if (partner === undefined || partner.stage !== "admitted" || endpoint.status !== "active") return false;
+  const changedIn = Math.max(Number(endpoint.addedInVersion), Number(endpoint.changedInVersion ?? 0));
+  return !(changedIn <= Number(partner.technicalEndpointSetVersion));
+}
+
+function endpointView(row: AccountRow, categories: string[], partner?: AccountRow["data"]) {
   const d = row.data;
   return {
+    changedInVersion: Math.max(Number(d.addedInVersion), Number(d.changedInVersion ?? 0)),
+    pendingAudit: pendingAudit(d, partner),
     address: row.pubkey,
     slot: row.slot,
     index: d.index,
@@ -193,6 +207,43 @@ function reviewView(e: EventRow) {
     evidenceUri: d.evidenceUri,
     nextReviewAt: d.nextReviewAt,
     status: d.status,
+  };
+}
+
+function attestationView(e: EventRow) {
+  const d = e.data;
+  return {
+    changeIndex: e.changeIndex,
+    slot: e.slot,
+    signature: e.signature,
+    blockTime: e.blockTime,
+    kind: d.kind,
+    verifier: d.verifier,
+    evidenceHash: d.evidenceHash,
+    evidenceUri: d.evidenceUri,
+    stage: d.stage,
+    endpointSetVersion: d.endpointSetVersion,
+  };
+}
+
+const REVERIFICATION_CAUSES = new Set(["reverificationRequired", "reverificationCompleted", "reverificationOverdue"]);
+
+function reverificationView(e: EventRow) {
+  const d = e.data;
+  return {
+    changeIndex: e.changeIndex,
+    slot: e.slot,
+    signature: e.signature,
+    blockTime: e.blockTime,
+    what: String(d.cause)
+      .replace(/^reverification/, "")
+      .toLowerCase(),
+    oldStatus: d.oldStatus,
+    newStatus: d.newStatus,
+    deadline: d.until,
+    reason: d.reason,
+    proposalId: Number(d.proposalId),
+    actor: d.actor,
   };
 }
 
@@ -422,10 +473,10 @@ export function resolvers() {
       // Resolved only when asked for: it needs the registry's category names.
       allowedCategories: (p: { trafficModel: { allowedCategories: string } }, _: unknown, { indexer }: Context) =>
         categoryNames(p.trafficModel.allowedCategories, categoriesOf(indexer)),
-      endpoints: (p: { address: string }, _: unknown, { indexer }: Context) =>
+      endpoints: (p: { address: string; data: AccountRow["data"] }, _: unknown, { indexer }: Context) =>
         indexer.store
           .accountsWhere("endpoint", "partner", p.address)
-          .map((e) => endpointView(e, categoriesOf(indexer)))
+          .map((e) => endpointView(e, categoriesOf(indexer), p.data))
           .sort((a, b) => a.index - b.index),
       keys: (p: { address: string }, _: unknown, { indexer }: Context) =>
         indexer.store
@@ -439,6 +490,13 @@ export function resolvers() {
           .sort((a, b) => a.proposalId - b.proposalId),
       reviews: (p: { address: string }, _: unknown, { indexer }: Context) =>
         indexer.store.events({ partner: p.address, name: "reviewRecorded" }).map(reviewView),
+      attestations: (p: { address: string }, _: unknown, { indexer }: Context) =>
+        indexer.store.events({ partner: p.address, name: "verificationAttested" }).map(attestationView),
+      reverifications: (p: { address: string }, _: unknown, { indexer }: Context) =>
+        indexer.store
+          .events({ partner: p.address, name: "partnerStatusChanged" })
+          .filter((e) => REVERIFICATION_CAUSES.has(String(e.data.cause)))
+          .map(reverificationView),
       reports: (p: { address: string }, _: unknown, { indexer }: Context) => {
         const categories = categoriesOf(indexer);
         return indexer.store.accountsOf("deviationReport", p.address).map((row) => reportView(row, categories));

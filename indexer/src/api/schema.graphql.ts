@@ -64,7 +64,7 @@ export const typeDefs = /* GraphQL */ `
     slot: Long!
     changeCount: Long!
     historyHead: String!
-    "RegistrySnapshot (app/src/sdk/snapshot.ts), formatVersion 1."
+    "RegistrySnapshot (app/src/sdk/snapshot.ts), formatVersion 2."
     snapshot: JSON!
   }
 
@@ -156,6 +156,14 @@ export const typeDefs = /* GraphQL */ `
     allowedCategories: [String!]!
     revision: Int!
     endpointSetVersion: Int!
+    "The endpoint-set version the last technical audit attested: endpoints changed after it are pending audit."
+    technicalEndpointSetVersion: Int!
+    "Re-verifications the partner owes since admission (legal, technical); empty = none."
+    pendingChecks: [String!]!
+    "When the pending checks are due (unix seconds, decimal string; 0 = none pending); after it nodes refuse the partner."
+    reverificationDeadline: String!
+    "The status the partner returns to once every pending check is attested (null when none is pending)."
+    statusAfterReverification: String
     keySetVersion: Int!
     admittedAt: String!
     nextReviewAt: String!
@@ -166,8 +174,46 @@ export const typeDefs = /* GraphQL */ `
     reviews: [Review!]!
     "Deviation reports filed by reporting nodes (one account per node and window)."
     reports: [DeviationReport!]!
+    "Legal and technical attestations (VerificationAttested events) with their evidence, oldest first: admission and every re-verification."
+    attestations: [Attestation!]!
+    "Re-verifications required (by the council), completed and overdue (PartnerStatusChanged events), oldest first."
+    reverifications: [Reverification!]!
     history: [HistoryEvent!]!
     data: JSON!
+  }
+
+  type Attestation {
+    changeIndex: Long!
+    slot: Long!
+    signature: String!
+    blockTime: Long
+    "legal or technical"
+    kind: String!
+    verifier: String!
+    evidenceHash: String!
+    evidenceUri: String!
+    "The admission stage after it (admitted for a re-verification)."
+    stage: String!
+    "The endpoint-set version it covered (what a technical audit attests)."
+    endpointSetVersion: Int!
+  }
+
+  type Reverification {
+    changeIndex: Long!
+    slot: Long!
+    signature: String!
+    blockTime: Long
+    "required (an executed RequireReverification), completed (the last pending check attested) or overdue (the crank, past the deadline)"
+    what: String!
+    oldStatus: String!
+    newStatus: String!
+    "The deadline (unix seconds, decimal string) for required and overdue; 0 for completed."
+    deadline: String!
+    reason: String!
+    "The proposal that required it (0 otherwise)."
+    proposalId: Long!
+    "The executor, verifier or crank signer."
+    actor: String!
   }
 
   type Review {
@@ -208,6 +254,10 @@ export const typeDefs = /* GraphQL */ `
     protocol: String!
     categories: [String!]!
     status: String!
+    "Endpoint-set version in which it was added or last changed."
+    changedInVersion: Int!
+    "Added or changed after admission and not yet covered by a technical audit: nodes refuse requests to it."
+    pendingAudit: Boolean!
   }
 
   type InfraKey {

@@ -2053,6 +2053,21 @@ export type LumeRegistry = {
       "code": 6067,
       "name": "guardianSuspensionCoolingDown",
       "msg": "A guardian suspension of this partner lapsed unratified: another needs a council decision first or the policy's cool-down to pass"
+    },
+    {
+      "code": 6068,
+      "name": "noPendingCheck",
+      "msg": "The partner is admitted and owes no re-verification of this kind (nor, for a technical audit, an endpoint change to audit)"
+    },
+    {
+      "code": 6069,
+      "name": "reverificationDeadlinePassed",
+      "msg": "The re-verification's deadline has passed: the council must set a new deadline (RequireReverification) first"
+    },
+    {
+      "code": 6070,
+      "name": "invalidReverification",
+      "msg": "A re-verification needs at least one check (legal or technical) and a deadline in the future"
     }
   ],
   "types": [
@@ -2519,6 +2534,32 @@ export type LumeRegistry = {
               {
                 "name": "threshold",
                 "type": "u8"
+              }
+            ]
+          },
+          {
+            "name": "requireReverification",
+            "docs": [
+              "Require new verifications of an admitted partner by `deadline`: it goes under",
+              "audit (or stays suspended) until each is attested. The proposal's evidence is the",
+              "evidence for the requirement."
+            ],
+            "fields": [
+              {
+                "name": "legal",
+                "type": "bool"
+              },
+              {
+                "name": "technical",
+                "type": "bool"
+              },
+              {
+                "name": "reason",
+                "type": "string"
+              },
+              {
+                "name": "deadline",
+                "type": "i64"
               }
             ]
           }
@@ -3210,11 +3251,38 @@ export type LumeRegistry = {
             "type": "i64"
           },
           {
+            "name": "pendingChecks",
+            "docs": [
+              "Re-verifications still owed after admission (`CHECK_LEGAL` | `CHECK_TECHNICAL`; 0 = none),",
+              "required by the council or by the deviation threshold (taken from `reserved`)."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "statusBeforeReverification",
+            "docs": [
+              "Status to return to once every pending check is attested."
+            ],
+            "type": {
+              "defined": {
+                "name": "partnerStatus"
+              }
+            }
+          },
+          {
+            "name": "reverificationDeadline",
+            "docs": [
+              "The pending checks are due by then; after it the crank marks the partner overdue",
+              "and late attestations are refused (0 = no check pending)."
+            ],
+            "type": "i64"
+          },
+          {
             "name": "reserved",
             "type": {
               "array": [
                 "u8",
-                52
+                42
               ]
             }
           }
@@ -3323,11 +3391,20 @@ export type LumeRegistry = {
             "type": "i64"
           },
           {
+            "name": "changedInVersion",
+            "docs": [
+              "Partner endpoint-set version after this endpoint was added or last changed: once",
+              "the partner is admitted, the endpoint is pending audit (nodes refuse it) until the",
+              "partner's technically attested version reaches it (taken from `reserved`)."
+            ],
+            "type": "u32"
+          },
+          {
             "name": "reserved",
             "type": {
               "array": [
                 "u8",
-                32
+                28
               ]
             }
           }
@@ -4415,6 +4492,24 @@ export type LumeRegistry = {
             "name": "deviationThreshold",
             "docs": [
               "Deviation reports reached the policy's threshold within its window."
+            ]
+          },
+          {
+            "name": "reverificationRequired",
+            "docs": [
+              "An executed RequireReverification proposal (`until`: the deadline of the pending checks)."
+            ]
+          },
+          {
+            "name": "reverificationCompleted",
+            "docs": [
+              "The last pending re-verification was attested: back to the status before."
+            ]
+          },
+          {
+            "name": "reverificationOverdue",
+            "docs": [
+              "A re-verification was still pending at its deadline (`until`)."
             ]
           }
         ]

@@ -73,5 +73,8 @@ crate::error_codes! {
         EventNotFromProgram = 6065 => "Event instructions are accepted only from the program itself, signed by its event authority",
         TechnicalAttestationStale = 6066 => "The endpoint set changed since the technical attestation: a new technical attestation is needed",
         GuardianSuspensionCoolingDown = 6067 => "A guardian suspension of this partner lapsed unratified: another needs a council decision first or the policy's cool-down to pass",
+        NoPendingCheck = 6068 => "The partner is admitted and owes no re-verification of this kind (nor, for a technical audit, an endpoint change to audit)",
+        ReverificationDeadlinePassed = 6069 => "The re-verification's deadline has passed: the council must set a new deadline (RequireReverification) first",
+        InvalidReverification = 6070 => "A re-verification needs at least one check (legal or technical) and a deadline in the future",
     }
 }

@@ -127,6 +127,12 @@ crate::pod_enum! {
         Review = 8,
         /// Deviation reports reached the policy's threshold within its window.
         DeviationThreshold = 9,
+        /// An executed RequireReverification proposal (`until`: the deadline of the pending checks).
+        ReverificationRequired = 10,
+        /// The last pending re-verification was attested: back to the status before.
+        ReverificationCompleted = 11,
+        /// A re-verification was still pending at its deadline (`until`).
+        ReverificationOverdue = 12,
     }
 }
 

@@ -208,6 +208,33 @@ export const ACTION_SPECS: ActionSpec[] = [
     options: [["--reason <text>", "why"]],
     build: (o) => ({ revokePartner: { reason: reason(o) } }),
   },
+  {
+    name: "require-reverification",
+    summary:
+      "require new verifications of an admitted partner by a deadline (it goes under audit until they are attested)",
+    partner: true,
+    options: [
+      ["--checks <list>", "legal, technical or legal,technical"],
+      ["--reason <text>", "why (recorded on chain)"],
+      ["--deadline <time>", "unix seconds, ISO date or +<n>d (default +30d); after it the partner is overdue"],
+    ],
+    build: (o, _r, _p, now) => {
+      const checks = listArg(o.checks);
+      const unknown = checks.filter((c) => c !== "legal" && c !== "technical");
+      if (checks.length === 0 || unknown.length > 0)
+        throw new UserError(`--checks must list legal and/or technical, got "${o.checks ?? ""}"`);
+      const deadline = timeArg("--deadline", o.deadline ?? "+30d", now);
+      if (deadline <= now) throw new UserError(`--deadline must be in the future, got ${o.deadline}`);
+      return {
+        requireReverification: {
+          legal: checks.includes("legal"),
+          technical: checks.includes("technical"),
+          reason: reason(o),
+          deadline: new BN(deadline),
+        },
+      };
+    },
+  },
   ...(["grant-role", "revoke-role"] as const).map(
     (name): ActionSpec => ({
       name,

@@ -25,6 +25,11 @@ const NEXT_STEP: Record<string, string> = {
   RoleAlreadyActive: "nothing to do: the holder already has the role",
   RoleNotActive: "nothing to revoke: the holder does not have the role",
   ActionNotAllowedForProposer: "a partner may only request endpoint, key and traffic-model changes for itself",
+  NoPendingCheck:
+    "`lume partner status` lists the re-verifications the partner owes; the council requires one with `lume propose require-reverification`",
+  ReverificationDeadlinePassed:
+    "the council sets a new deadline with `lume propose require-reverification`, then attest again",
+  InvalidReverification: "give --checks legal and/or technical and a --deadline after the vote and time lock",
 };
 
 export function explainRegistryError(error: IdlErrorInfo): string {

@@ -41,9 +41,27 @@ export function eventInWords(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
 }
 
+/** What a status change or attestation did, in words (re-verifications and the like). */
+export function changeDetail(name: string, data: unknown): string {
+  if (data === null || typeof data !== "object") return "";
+  const d = data as Record<string, unknown>;
+  if (name === "partnerStatusChanged") {
+    const until = d.until !== undefined && d.until !== "0" ? `, until ${isoSeconds(String(d.until))}` : "";
+    return ` (${eventInWords(String(d.cause))}: ${d.oldStatus} -> ${d.newStatus}${until})`;
+  }
+  if (name === "verificationAttested")
+    return ` (${d.kind}${d.stage === "admitted" ? " re-verification" : ""}, evidence ${d.evidenceUri})`;
+  return "";
+}
+
+function isoSeconds(seconds: string): string {
+  const ms = Number(seconds) * 1000;
+  return Number.isFinite(ms) ? new Date(ms).toISOString().replace(".000Z", "Z") : seconds;
+}
+
 export function formatChange(c: Change): string {
   const when = c.blockTime === null ? "" : ` ${new Date(c.blockTime * 1000).toISOString()}`;
-  return `#${c.changeIndex} slot ${c.slot}${when}  ${eventInWords(c.name)}  ${c.partner === null ? "(no partner)" : `partner ${c.partner}`}  tx ${c.signature}`;
+  return `#${c.changeIndex} slot ${c.slot}${when}  ${eventInWords(c.name)}${changeDetail(c.name, c.data)}  ${c.partner === null ? "(no partner)" : `partner ${c.partner}`}  tx ${c.signature}`;
 }
 
 /** The indexer's newest contiguous change index, over HTTP: also proves the URL is an indexer. */

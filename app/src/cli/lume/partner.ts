@@ -6,7 +6,7 @@ import { UserError } from "../../entry/user-error.js";
 import { chainUnixTime } from "../../sdk/clock.js";
 import { eventCpiAccounts } from "../../sdk/events.js";
 import type { RoleName } from "../../sdk/pda.js";
-import { enumName, maskToIndices } from "../../sdk/snapshot.js";
+import { checkNames, enumName, maskToIndices } from "../../sdk/snapshot.js";
 import { readApplication } from "./application.js";
 import { categoriesArg, intArg, protocolArg, textArg } from "./args.js";
 import { type CliContext, hashFile } from "./context.js";
@@ -302,6 +302,15 @@ export function registerPartner(program: Command, action: Action): void {
             legal: attestationOf(p.legalVerifier, p.legalEvidence, p.legalAttestedAt),
             technical: attestationOf(p.technicalAuditor, p.technicalEvidence, p.technicalAttestedAt),
           },
+          /** Re-verifications owed since admission, their deadline and the status the partner returns to. */
+          reverification:
+            p.pendingChecks === 0
+              ? null
+              : {
+                  pendingChecks: checkNames(p.pendingChecks),
+                  deadline: isoTime(p.reverificationDeadline),
+                  thenStatus: enumName<string>(p.statusBeforeReverification),
+                },
           endpointSetVersion: p.endpointSetVersion,
           /** The set version the technical auditor attested (0: none yet); only it can be admitted. */
           technicallyAttestedSetVersion: p.technicalEndpointSetVersion,
@@ -313,6 +322,11 @@ export function registerPartner(program: Command, action: Action): void {
               protocol: enumName<string>(e.protocol),
               categories: names(e.categories),
               status: enumName<string>(e.status),
+              /** Added or changed after admission, not yet attested by a technical audit: nodes refuse it. */
+              pendingAudit:
+                enumName<string>(p.stage) === "admitted" &&
+                enumName<string>(e.status) === "active" &&
+                Math.max(e.addedInVersion, e.changedInVersion) > p.technicalEndpointSetVersion,
             }))
             .sort((a, b) => a.index - b.index),
           keys: keys
@@ -336,10 +350,16 @@ export function registerPartner(program: Command, action: Action): void {
                 ? `  ${kind} verification: not yet`
                 : `  ${kind} verification: by ${a.by} at ${a.at}, evidence ${a.evidenceUri} sha256 ${a.sha256}`;
             }),
+            ...(data.reverification === null
+              ? []
+              : [
+                  `  re-verification pending: ${data.reverification.pendingChecks.join(", ")}, due ${orDash(data.reverification.deadline)} (then ${data.reverification.thenStatus}; overdue after it)`,
+                ]),
             `  traffic model: ${data.trafficModel.categories.join(", ")}; ${data.trafficModel.maxRequestsPerSecond} req/s, burst ${data.trafficModel.burst}, ${data.trafficModel.maxBandwidthKbps} kbit/s`,
             `  endpoints (set version ${data.endpointSetVersion}; technical audit attested version ${data.technicallyAttestedSetVersion}):`,
             ...data.endpoints.map(
-              (e) => `    #${e.index} ${e.protocol}://${e.host}:${e.port} [${e.categories.join(", ")}] ${e.status}`,
+              (e) =>
+                `    #${e.index} ${e.protocol}://${e.host}:${e.port} [${e.categories.join(", ")}] ${e.status}${e.pendingAudit ? ", pending audit (nodes refuse it until a technical auditor attests the set)" : ""}`,
             ),
             "  keys:",
             ...(data.keys.length === 0
@@ -354,7 +374,11 @@ export function registerPartner(program: Command, action: Action): void {
     );
 
   // --- verifiers and auditors ---------------------------------------------------------------
-  const attest = program.command("attest").description("record a verification of an applicant (accredited verifiers)");
+  const attest = program
+    .command("attest")
+    .description(
+      "record a verification of an applicant, or a re-verification an admitted partner owes (accredited verifiers)",
+    );
   for (const kind of ["legal", "technical"] as const) {
     addEvidenceOptions(
       attest
@@ -390,13 +414,19 @@ export function registerPartner(program: Command, action: Action): void {
             sha256: Buffer.from(evidence.hash).toString("hex"),
             uri: evidence.uri,
             stage: enumName<string>(after.stage),
+            status: enumName<string>(after.status),
+            pendingChecks: checkNames(after.pendingChecks),
             signature,
           },
           () =>
-            `${kind} verification recorded, confirmed: stage now ${enumName<string>(after.stage)}\n  evidence sha256 ${Buffer.from(evidence.hash).toString("hex")} ${evidence.uri}\n  signature ${signature}\n` +
-            (kind === "legal"
-              ? `  next: a technical auditor attests (\`lume attest technical --partner ${after.partnerId}\`)`
-              : `  next: a council member proposes admission (\`lume propose approve-partner --partner ${after.partnerId}\`)`),
+            enumName<string>(after.stage) === "admitted"
+              ? `${kind} re-verification recorded, confirmed: status now ${enumName<string>(after.status)}` +
+                `${after.pendingChecks === 0 ? "" : `, still pending: ${checkNames(after.pendingChecks).join(", ")}`}\n` +
+                `  evidence sha256 ${Buffer.from(evidence.hash).toString("hex")} ${evidence.uri}\n  signature ${signature}`
+              : `${kind} verification recorded, confirmed: stage now ${enumName<string>(after.stage)}\n  evidence sha256 ${Buffer.from(evidence.hash).toString("hex")} ${evidence.uri}\n  signature ${signature}\n` +
+                (kind === "legal"
+                  ? `  next: a technical auditor attests (\`lume attest technical --partner ${after.partnerId}\`)`
+                  : `  next: a council member proposes admission (\`lume propose approve-partner --partner ${after.partnerId}\`)`),
         );
       }),
     );

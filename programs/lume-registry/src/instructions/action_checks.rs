@@ -52,6 +52,12 @@ pub fn check_action_arguments(action: &ProposalAction, registry: &Registry) -> R
         }
         ProposalAction::SetPolicy { policy, time_lock_seconds } => check_policy(policy, *time_lock_seconds),
         ProposalAction::SetCouncil { members, threshold } => check_council(members.as_slice(), *threshold),
+        ProposalAction::RequireReverification { legal, technical, reason, .. } => {
+            if !legal && !technical {
+                return Err(RegistryError::InvalidReverification);
+            }
+            check_name(reason.as_bytes())
+        }
         ProposalAction::_Borrowed(_) => Err(RegistryError::InvalidEnumValue),
     }
 }

@@ -3,16 +3,21 @@
 //! moving the partner one admission stage on (legal, then technical). A
 //! technical audit attests an endpoint set, not a partner: it records the set's
 //! version, and a set changed since then can be attested again (the council
-//! cannot admit a set no auditor saw).
+//! cannot admit a set no auditor saw). After admission, verifiers attest
+//! the re-verifications the partner owes (see `reverification.rs`), and a
+//! technical auditor attests endpoints added or changed since the last audit
+//! (they are pending audit until then).
 
 use crate::context::{check_token, partner_mut, registry_mut, require_role, touch};
 use crate::errors::RegistryError;
-use crate::events::{AttestationKind, VerificationAttested};
+use crate::events::{AttestationKind, PartnerStatusChanged, StatusCause, VerificationAttested};
 use crate::history;
+use crate::instructions::reverification;
 use crate::interface::borsh_reader::BoundedStr;
 use crate::interface::borsh_writer::Text;
-use crate::interface::pod::{PodI64, PodU32, Stored};
+use crate::interface::pod::{PodI64, PodU32, PodU64, Stored};
 use crate::runtime;
+use crate::state::partner::{CHECK_LEGAL, CHECK_TECHNICAL};
 use crate::state::{AdmissionStage, PartnerStatus, Role};
 use pinocchio::{account::AccountView, ProgramResult};
 
@@ -50,30 +55,53 @@ pub fn attest(accounts: &mut [AccountView], data: &[u8], kind: AttestationKind) 
 /// both instructions it was about 2.9 KB twice).
 #[inline(never)]
 fn attest_parsed(accounts: &mut Accounts, args: &Args, kind: AttestationKind) -> ProgramResult {
-    let (role, from, to) = match kind {
-        AttestationKind::Legal => (Role::LegalVerifier, AdmissionStage::Applied, AdmissionStage::LegalVerified),
-        AttestationKind::Technical => {
-            (Role::TechnicalAuditor, AdmissionStage::LegalVerified, AdmissionStage::TechnicallyVerified)
+    let (role, from, to, check) = match kind {
+        AttestationKind::Legal => {
+            (Role::LegalVerifier, AdmissionStage::Applied, AdmissionStage::LegalVerified, CHECK_LEGAL)
         }
+        AttestationKind::Technical => (
+            Role::TechnicalAuditor,
+            AdmissionStage::LegalVerified,
+            AdmissionStage::TechnicallyVerified,
+            CHECK_TECHNICAL,
+        ),
     };
     require_role(&accounts.role_grant, &accounts.verifier, role)?;
     let partner_address = *accounts.partner.address();
     let mut registry = registry_mut(&mut accounts.registry)?;
     let mut partner_data = partner_mut(&mut accounts.partner)?;
     let partner = &mut *partner_data;
-    let reattesting_changed_set = matches!(kind, AttestationKind::Technical)
-        && partner.stage.is(to)
+    let now = runtime::now();
+    let set_changed = matches!(kind, AttestationKind::Technical)
         && partner.technical_endpoint_set_version != partner.endpoint_set_version;
-    if !partner.stage.is(from) && !reattesting_changed_set {
-        return Err(RegistryError::WrongAdmissionStage.into());
-    }
-    // Revocation is final: a revoked applicant is attested no further.
-    if partner.status.is(PartnerStatus::Revoked) {
-        return Err(RegistryError::WrongPartnerStatus.into());
-    }
+    let admitted = partner.stage.is(AdmissionStage::Admitted);
+    let pending = admitted && partner.pending_checks & check != 0;
+    // Revocation is final: a revoked applicant or partner is attested no further.
+    let revoked = partner.status.is(PartnerStatus::Revoked);
+    let to = if admitted {
+        if revoked {
+            return Err(RegistryError::WrongPartnerStatus.into());
+        }
+        // After admission: a re-verification the partner owes, or (technical) an
+        // endpoint set changed since the last audit.
+        if pending && now.unix_timestamp > partner.reverification_deadline.get() {
+            return Err(RegistryError::ReverificationDeadlinePassed.into());
+        }
+        if !pending && !set_changed {
+            return Err(RegistryError::NoPendingCheck.into());
+        }
+        AdmissionStage::Admitted
+    } else {
+        if !(partner.stage.is(from) || set_changed && partner.stage.is(to)) {
+            return Err(RegistryError::WrongAdmissionStage.into());
+        }
+        if revoked {
+            return Err(RegistryError::WrongPartnerStatus.into());
+        }
+        to
+    };
     check_token(args.evidence_uri.as_bytes())?;
 
-    let now = runtime::now();
     let verifier = *accounts.verifier.address();
     let (who, evidence, at) = match kind {
         AttestationKind::Legal => {
@@ -91,6 +119,8 @@ fn attest_parsed(accounts: &mut Accounts, args: &Args, kind: AttestationKind) ->
         partner.technical_endpoint_set_version = partner.endpoint_set_version;
     }
     partner.stage = Stored::new(to);
+    let old_status = partner.status;
+    let completed = pending && reverification::attested(partner, check);
     let revision = touch(partner, now.unix_timestamp)?;
 
     let event = VerificationAttested {
@@ -102,6 +132,21 @@ fn attest_parsed(accounts: &mut Accounts, args: &Args, kind: AttestationKind) ->
         stage: Stored::new(to),
         revision: PodU32::new(revision),
         endpoint_set_version: partner.endpoint_set_version,
+    };
+    history::record(&mut registry.history, &accounts.events, &now, &event)?;
+    if !completed {
+        return Ok(());
+    }
+    let event = PartnerStatusChanged {
+        partner: partner_address,
+        old_status,
+        new_status: partner.status,
+        cause: StatusCause::ReverificationCompleted,
+        actor: verifier,
+        proposal_id: PodU64::new(0),
+        until: PodI64::new(0),
+        reason: Text(b""),
+        revision: PodU32::new(revision),
     };
     history::record(&mut registry.history, &accounts.events, &now, &event)
 }

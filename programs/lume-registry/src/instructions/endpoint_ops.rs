@@ -77,6 +77,7 @@ pub fn add_endpoint<'e>(
     endpoint.categories = PodU64::new(new.categories);
     endpoint.status = Stored::new(EndpointStatus::Active);
     endpoint.added_in_version = PodU32::new(version);
+    endpoint.changed_in_version = PodU32::new(version);
     endpoint.proposal_id = PodU64::new(proposal_id);
     endpoint.added_at = PodI64::new(now.unix_timestamp);
 

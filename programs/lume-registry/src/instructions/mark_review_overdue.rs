@@ -1,6 +1,8 @@
 //! `mark_review_overdue`: anyone may mark a partner whose review date plus
-//! the policy's grace has passed; requests from it are refused until an
-//! auditor records a review.
+//! the policy's grace has passed, or whose re-verification was still pending
+//! at its deadline; requests from it are refused until an auditor records a
+//! review (and, for a re-verification, the council sets a new deadline and the
+//! checks are attested).
 
 use crate::context::{after, partner_mut, registry_mut, touch};
 use crate::errors::RegistryError;
@@ -37,17 +39,22 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
         return Err(RegistryError::WrongPartnerStatus.into());
     }
     let now = runtime::now();
-    let deadline = after(partner.next_review_at.get(), registry.policy.review_grace_seconds.get())?;
-    if now.unix_timestamp <= deadline {
+    let review_deadline = after(partner.next_review_at.get(), registry.policy.review_grace_seconds.get())?;
+    let reverification_deadline = partner.reverification_deadline.get();
+    let (cause, deadline) = if now.unix_timestamp > review_deadline {
+        (StatusCause::ReviewOverdue, review_deadline)
+    } else if partner.pending_checks != 0 && now.unix_timestamp > reverification_deadline {
+        (StatusCause::ReverificationOverdue, reverification_deadline)
+    } else {
         return Err(RegistryError::ReviewNotDue.into());
-    }
+    };
     partner.status = Stored::new(PartnerStatus::ReviewOverdue);
     let revision = touch(&mut partner, now.unix_timestamp)?;
     let event = PartnerStatusChanged {
         partner: partner_address,
         old_status,
         new_status: partner.status,
-        cause: StatusCause::ReviewOverdue,
+        cause,
         actor: *accounts.caller.address(),
         proposal_id: PodU64::new(0),
         until: PodI64::new(deadline),

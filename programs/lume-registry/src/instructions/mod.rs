@@ -5,6 +5,7 @@ mod action_checks;
 mod actions;
 mod attestation;
 mod endpoint_ops;
+mod reverification;
 mod vote;
 
 pub mod apply;

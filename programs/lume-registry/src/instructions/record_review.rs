@@ -64,6 +64,18 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
         (Some(current), _) => current,
         (None, _) => return Err(RegistryError::InvalidAccountData.into()),
     };
+    // With re-verifications pending the review decides what the partner returns to
+    // once they are attested; until then it is not active.
+    let status = if partner.pending_checks != 0 {
+        partner.status_before_reverification = Stored::new(status);
+        if status == PartnerStatus::Active {
+            PartnerStatus::UnderAudit
+        } else {
+            status
+        }
+    } else {
+        status
+    };
     if suspended {
         partner.status_before_suspension = Stored::new(status);
     } else {

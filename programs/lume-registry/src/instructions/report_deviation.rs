@@ -1,15 +1,17 @@
 //! `report_deviation`: a reporting node reports a partner's traffic leaving
 //! its declared model. Each node counts once per partner per window; reaching
-//! the policy's threshold within the window puts an active partner under
-//! audit automatically.
+//! the policy's threshold within the window requires a technical
+//! re-verification, which puts an active partner under audit automatically.
 
 use crate::context::{after, create_pda, increment_u16, partner_mut, registry_mut, require_role, touch};
 use crate::errors::RegistryError;
 use crate::events::DeviationReported;
 use crate::history;
-use crate::interface::pod::{PodI64, PodU16, PodU32, PodU64, Stored};
+use crate::instructions::reverification;
+use crate::interface::pod::{PodI64, PodU16, PodU32, PodU64};
 use crate::runtime;
 use crate::state::account::init;
+use crate::state::partner::CHECK_TECHNICAL;
 use crate::state::{seeds, AdmissionStage, DeviationReport, PartnerStatus, Role};
 use pinocchio::{account::AccountView, ProgramResult};
 
@@ -83,15 +85,12 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
 
     let count = increment_u16(partner.deviation_count.get())?;
     partner.deviation_count = PodU16::new(count);
-    if count >= registry.policy.deviation_threshold.get() {
-        if partner.status.is(PartnerStatus::Active) {
-            partner.status = Stored::new(PartnerStatus::UnderAudit);
-        } else if partner.status.is(PartnerStatus::Suspended)
-            && partner.status_before_suspension.is(PartnerStatus::Active)
-        {
-            // A suspended partner returns under audit, not active.
-            partner.status_before_suspension = Stored::new(PartnerStatus::UnderAudit);
-        }
+    if count >= registry.policy.deviation_threshold.get() && partner.pending_checks & CHECK_TECHNICAL == 0 {
+        // The threshold requires a technical audit, due within the policy's review grace:
+        // an active partner goes under audit (a suspended one returns under audit) until
+        // an auditor attests it.
+        let deadline = after(now.unix_timestamp, registry.policy.review_grace_seconds.get())?;
+        reverification::require(&mut partner, CHECK_TECHNICAL, deadline);
     }
     let revision = touch(&mut partner, now.unix_timestamp)?;
     let event = DeviationReported {

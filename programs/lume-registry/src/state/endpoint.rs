@@ -34,7 +34,11 @@ crate::pod_struct! {
         pub proposal_id: PodU64,
         pub added_at: PodI64,
         pub removed_at: PodI64,
-        pub reserved: [u8; 32],
+        /// Partner endpoint-set version after this endpoint was added or last changed: once
+        /// the partner is admitted, the endpoint is pending audit (nodes refuse it) until the
+        /// partner's technically attested version reaches it (taken from `reserved`).
+        pub changed_in_version: PodU32,
+        pub reserved: [u8; 28],
     }
 }
 

@@ -10,6 +10,10 @@ use pinocchio::address::Address;
 pub const MAX_ACTIVE_ENDPOINTS: u16 = 64;
 /// Most active infrastructure keys per partner.
 pub const MAX_ACTIVE_KEYS: u16 = 32;
+/// `Partner.pending_checks` bit: a new legal verification is owed.
+pub const CHECK_LEGAL: u8 = 1;
+/// `Partner.pending_checks` bit: a new technical audit is owed.
+pub const CHECK_TECHNICAL: u8 = 2;
 
 crate::pod_enum! {
     /// How far the admission procedure has come.
@@ -107,7 +111,15 @@ crate::pod_struct! {
         /// council last decided on the partner's status): guardians wait out the policy's
         /// cool-down from here before suspending it again.
         pub guardian_suspension_lapsed_at: PodI64,
-        pub reserved: [u8; 52],
+        /// Re-verifications still owed after admission (`CHECK_LEGAL` | `CHECK_TECHNICAL`; 0 = none),
+        /// required by the council or by the deviation threshold (taken from `reserved`).
+        pub pending_checks: u8,
+        /// Status to return to once every pending check is attested.
+        pub status_before_reverification: Stored<PartnerStatus>,
+        /// The pending checks are due by then; after it the crank marks the partner overdue
+        /// and late attestations are refused (0 = no check pending).
+        pub reverification_deadline: PodI64,
+        pub reserved: [u8; 42],
     }
 }
 

@@ -48,6 +48,10 @@ crate::borsh_enum! {
         SetPolicy = 15 { policy: Policy, time_lock_seconds: u32 },
         /// Replace the council; every open proposal of the old council becomes void.
         SetCouncil = 16 { members: BoundedVec<'a, Address, 16>, threshold: u8 },
+        /// Require new verifications of an admitted partner by `deadline`: it goes under
+        /// audit (or stays suspended) until each is attested. The proposal's evidence is the
+        /// evidence for the requirement.
+        RequireReverification = 17 { legal: bool, technical: bool, reason: BoundedStr<'a, 127>, deadline: i64 },
     }
 }
 
@@ -67,7 +71,7 @@ impl ProposalAction<'_> {
 
     /// Actions that change one partner (the proposal must name it).
     pub fn targets_partner(&self) -> bool {
-        self.index() <= 10
+        self.index() <= 10 || matches!(self, Self::RequireReverification { .. })
     }
 }
 

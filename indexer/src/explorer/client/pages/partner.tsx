@@ -1,5 +1,6 @@
 // /partner/:id-or-address: everything about one partner: identity and the evidence of each
-// verification stage, endpoints, keys, traffic model, deviation reports and reviews, and the
+// verification stage (and re-verification, with any still pending and its deadline), endpoints
+// (pending audit when changed since the last technical audit), keys, traffic model, deviation reports and reviews, and the
 // complete timeline of changes with the proposal that authorized each.
 import { gql } from "../api.js";
 import { useLoaded } from "../data.js";
@@ -22,6 +23,10 @@ interface PartnerDetail {
   admittedAt: string;
   nextReviewAt: string;
   endpointSetVersion: number;
+  technicalEndpointSetVersion: number;
+  pendingChecks: string[];
+  reverificationDeadline: string;
+  statusAfterReverification: string | null;
   keySetVersion: number;
   allowedCategories: string[];
   trafficModel: { maxRequestsPerSecond: number; burst: number; maxBandwidthKbps: number };
@@ -36,7 +41,24 @@ interface PartnerDetail {
     createdAt: string;
     suspensionExpiresAt: string;
   };
-  endpoints: { index: number; host: string; port: number; protocol: string; categories: string[]; status: string }[];
+  endpoints: {
+    index: number;
+    host: string;
+    port: number;
+    protocol: string;
+    categories: string[];
+    status: string;
+    pendingAudit: boolean;
+  }[];
+  attestations: {
+    changeIndex: number;
+    kind: string;
+    stage: string;
+    verifier: string;
+    evidenceHash: string;
+    evidenceUri: string;
+    endpointSetVersion: number;
+  }[];
   keys: {
     index: number;
     publicKey: string;
@@ -79,8 +101,10 @@ interface TimelineEvent {
 const QUERY = `query ($id: Long, $address: String) {
   partner(id: $id, address: $address) {
     address partnerId legalName jurisdiction authority status stage admittedAt nextReviewAt
-    endpointSetVersion keySetVersion allowedCategories trafficModel data
-    endpoints { index host port protocol categories status }
+    endpointSetVersion technicalEndpointSetVersion pendingChecks reverificationDeadline statusAfterReverification
+    keySetVersion allowedCategories trafficModel data
+    endpoints { index host port protocol categories status pendingAudit }
+    attestations { changeIndex kind stage verifier evidenceHash evidenceUri endpointSetVersion }
     keys { index publicKey status validFrom validUntil graceUntil endpoints revocationReason }
     reviews { changeIndex auditor outcome evidenceHash evidenceUri nextReviewAt }
     reports { address reporter windowStart category observed reportedAt }
@@ -132,7 +156,9 @@ function eventWords(e: TimelineEvent): string {
     case "partnerApplied":
       return "applied";
     case "verificationAttested":
-      return `${words(String(d.kind))} verification attested`;
+      return d.stage === "admitted"
+        ? `${words(String(d.kind))} re-verification attested (endpoint set version ${d.endpointSetVersion})`
+        : `${words(String(d.kind))} verification attested`;
     case "endpointAdded":
       return `endpoint #${d.index} added (${d.protocol}://${d.host}:${d.port})`;
     case "endpointRemoved":
@@ -144,6 +170,12 @@ function eventWords(e: TimelineEvent): string {
     case "keyRevoked":
       return `key #${d.index} revoked (${words(String(d.reason))})`;
     case "partnerStatusChanged":
+      if (d.cause === "reverificationRequired")
+        return `re-verification required by ${new Date(Number(d.until) * 1000).toISOString().slice(0, 10)}: status ${words(String(d.oldStatus))} → ${words(String(d.newStatus))}${d.reason ? ` ("${d.reason}")` : ""}`;
+      if (d.cause === "reverificationCompleted")
+        return `re-verification completed: status ${words(String(d.oldStatus))} → ${words(String(d.newStatus))}`;
+      if (d.cause === "reverificationOverdue")
+        return `re-verification overdue: status ${words(String(d.oldStatus))} → ${words(String(d.newStatus))}`;
       return `status ${words(String(d.oldStatus))} → ${words(String(d.newStatus))}${d.reason ? ` ("${d.reason}")` : ""}`;
     case "trafficModelChanged":
       return "traffic model changed";
@@ -210,6 +242,17 @@ export function PartnerPage(props: { idOrAddress: string }) {
         <dd>
           <Time seconds={p.nextReviewAt} />
         </dd>
+        {p.pendingChecks.length > 0 && (
+          <>
+            <dt>Re-verification pending</dt>
+            <dd id="reverification">
+              {p.pendingChecks.map(words).join(" and ")}, due <Time seconds={p.reverificationDeadline} />
+              {p.statusAfterReverification && (
+                <span class="muted"> (then {words(p.statusAfterReverification)}; overdue after it)</span>
+              )}
+            </dd>
+          </>
+        )}
         {p.status === "suspended" && Number(p.data.suspensionExpiresAt) > 0 && (
           <>
             <dt>Guardian suspension lapses</dt>
@@ -249,6 +292,23 @@ export function PartnerPage(props: { idOrAddress: string }) {
               at={p.data.technicalAttestedAt}
               evidence={p.data.technicalEvidence}
             />
+            {p.attestations
+              .filter((a) => a.stage === "admitted")
+              .map((a) => (
+                <tr>
+                  <td>
+                    {a.kind === "legal" ? "Legal re-verification" : "Technical re-audit"} (set version{" "}
+                    {a.endpointSetVersion})
+                  </td>
+                  <td>
+                    <Address value={a.verifier} />
+                  </td>
+                  <td class="muted">change {a.changeIndex}</td>
+                  <td>
+                    <EvidenceLink evidence={{ hash: a.evidenceHash, uri: a.evidenceUri }} />
+                  </td>
+                </tr>
+              ))}
             {p.reviews.map((r) => (
               <tr>
                 <td>Review ({words(r.outcome)})</td>
@@ -291,6 +351,12 @@ export function PartnerPage(props: { idOrAddress: string }) {
                     <td>{e.categories.join(", ") || <span class="muted">none</span>}</td>
                     <td>
                       <Badge value={e.status} />
+                      {e.pendingAudit && (
+                        <span class="muted" title="nodes refuse it until a technical auditor attests the set">
+                          {" "}
+                          pending audit (audited set version {p.technicalEndpointSetVersion})
+                        </span>
+                      )}
                     </td>
                   </tr>
                 ))}

@@ -93,6 +93,8 @@ pub fn set_categories(execution: &mut Execution, index: u16, categories: u64) ->
     endpoint.categories = PodU64::new(categories);
     endpoint.proposal_id = PodU64::new(ctx.proposal_id);
     let version = increment_u32(partner.endpoint_set_version.get())?;
+    // A changed endpoint is audited again before it serves.
+    endpoint.changed_in_version = PodU32::new(version);
     partner.endpoint_set_version.set(version);
     partner.last_proposal_id = PodU64::new(ctx.proposal_id);
     let revision = touch(&mut partner, ctx.now.unix_timestamp)?;

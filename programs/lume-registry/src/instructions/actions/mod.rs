@@ -99,6 +99,10 @@ pub fn apply(action: &ProposalAction, execution: &mut Execution) -> ProgramResul
         ProposalAction::SetCouncil { members, threshold } => {
             governance::set_council(execution, members.as_slice(), *threshold)
         }
+        ProposalAction::RequireReverification { legal, technical, reason, deadline } => {
+            let checks = (*legal as u8) | ((*technical as u8) << 1);
+            partner::require_reverification(execution, checks, reason.as_bytes(), *deadline)
+        }
         ProposalAction::_Borrowed(_) => Err(RegistryError::InvalidEnumValue.into()),
     }
 }

@@ -1,11 +1,13 @@
 //! Partner actions: admission, rejection, suspension, reinstatement,
-//! revocation, traffic model. Remaining account 0: the partner.
+//! revocation, traffic model, required re-verifications. Remaining account 0:
+//! the partner.
 
 use super::{remaining_account, target_partner, ActionContext, Execution};
 use crate::context::{after, touch};
 use crate::errors::RegistryError;
 use crate::events::{PartnerStatusChanged, StatusCause, TrafficModelChanged};
 use crate::history;
+use crate::instructions::reverification;
 use crate::interface::borsh_writer::Text;
 use crate::interface::pod::{PodI64, PodU32, PodU64, Stored};
 use crate::state::{AdmissionStage, Partner, PartnerStatus, Registry, TrafficModel};
@@ -19,7 +21,9 @@ struct StatusChange<'r> {
     reason: &'r [u8],
 }
 
-/// Moves the partner to the new status, stamps the proposal, and records it.
+/// Moves the partner to the new status, stamps the proposal, and records it
+/// (one copy for every status action).
+#[inline(never)]
 fn change_status(
     registry: &mut Registry,
     ctx: &ActionContext,
@@ -154,4 +158,28 @@ pub fn set_traffic_model(execution: &mut Execution, model: &TrafficModel) -> Pro
         revision: PodU32::new(revision),
     };
     history::record(&mut execution.registry.history, &ctx.events, &ctx.now, &event)
+}
+
+/// Requires new verifications (`checks`: `CHECK_LEGAL` | `CHECK_TECHNICAL`) of an
+/// admitted partner by `deadline`: an active partner goes under audit, a
+/// suspended one stays suspended and returns under audit.
+pub fn require_reverification(execution: &mut Execution, checks: u8, reason: &[u8], deadline: i64) -> ProgramResult {
+    let ctx = execution.context;
+    let mut partner = target_partner(remaining_account(execution.remaining, 0)?, &ctx.partner)?;
+    if !partner.stage.is(AdmissionStage::Admitted) {
+        return Err(RegistryError::WrongAdmissionStage.into());
+    }
+    if partner.status.is(PartnerStatus::Revoked) {
+        return Err(RegistryError::WrongPartnerStatus.into());
+    }
+    if deadline <= ctx.now.unix_timestamp {
+        return Err(RegistryError::InvalidReverification.into());
+    }
+    let old_status = partner.status;
+    reverification::require(&mut partner, checks, deadline);
+    let status = partner.status.get().unwrap_or(PartnerStatus::UnderAudit);
+    // `change_status` records the move from the old status.
+    partner.status = old_status;
+    let change = StatusChange { status, cause: StatusCause::ReverificationRequired, until: deadline, reason };
+    change_status(execution.registry, &ctx, &mut partner, change)
 }
