@@ -26,6 +26,12 @@ export interface IndexerFeedOptions {
   wsUrl?: string;
   /** Apply the snapshotChanged deltas (default true); false: reload the full snapshot per change. */
   deltas?: boolean;
+  /**
+   * Delta mode: load the full snapshot before the first subscription (default true). false: resume
+   * from the verifier's snapshot as it is (a node restarting with a snapshot it kept); a resume
+   * point the indexer no longer replays makes it load the full snapshot then.
+   */
+  loadFirst?: boolean;
   /** Changes arriving within this many ms cause one reload (default 50; full-snapshot mode). */
   debounceMs?: number;
   /** How often the live socket confirms the snapshot is current (default: a quarter of the verifier's maxSnapshotAgeMs). */
@@ -116,6 +122,7 @@ class IndexerFollower implements IndexerFeed {
     this.heartbeatMs = options.heartbeatMs ?? Math.max(250, Math.floor(verifier.maxSnapshotAgeMs / 4));
     this.reloadDelay = this.debounceMs;
     this.deltas = options.deltas ?? true;
+    this.needFull = options.loadFirst ?? true;
     this.lastChangeIndex = verifier.snapshot.changeCount;
     this.ready = new Promise((resolve) => (this.markReady = resolve));
     void this.connect();
