@@ -16,6 +16,7 @@ import { useRequestBodyLimit } from "./body-limit.js";
 import { useHistoryNotice } from "./history-notice.js";
 import { type Context, resolvers } from "./resolvers.js";
 import { typeDefs } from "./schema.graphql.js";
+import { sharedSubscription } from "./shared-delivery.js";
 
 /** graphql-armor's defaults, written out (RELIABILITY.md); change them only with a note why. */
 export const ARMOR_LIMITS = {
@@ -112,7 +113,8 @@ export async function startApiServer(
   const wsServer = useServer(
     {
       execute: (args: any) => args.rootValue.execute(args),
-      subscribe: (args: any) => args.rootValue.subscribe(args),
+      // snapshotChanged: one execution per change for all its subscribers (shared-delivery.ts).
+      subscribe: async (args: any) => (await sharedSubscription(wss, args)) ?? args.rootValue.subscribe(args),
       onSubscribe: async (ctx, _id, params) => {
         // The one being set up counts too.
         if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_CONNECTION)
