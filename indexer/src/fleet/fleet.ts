@@ -206,7 +206,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
         replicas,
         maxLagSlots: options.maxLagSlots ?? 150,
         checkIntervalMs: options.checkIntervalMs ?? 1_000,
-        fall: options.fall ?? 2,
+        fall: options.fall ?? 3,
         rise: options.rise ?? 2,
         // Two descriptors per connection (client side, replica side), and some to spare.
         maxConnections: Math.min(options.maxConnections ?? 20_000, Math.floor((openFileLimit() - 100) / 2)),

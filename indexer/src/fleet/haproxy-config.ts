@@ -56,8 +56,9 @@ backend replicas
   balance leastconn
   option httpchk GET /healthz?maxLagSlots=${o.maxLagSlots}
   http-check expect status 200
-  # A replica busy serving thousands of sockets may answer its check slowly: slow is not down.
-  timeout check ${Math.max(2_000, o.checkIntervalMs)}
+  # A replica busy delivering a change to thousands of sockets may answer its check slowly, and
+  # taking it out would move all its subscribers at once (a storm): slow is not down.
+  timeout check ${Math.max(5_000, o.checkIntervalMs)}
   default-server inter ${o.checkIntervalMs} fall ${o.fall} rise ${o.rise} on-marked-down shutdown-sessions maxconn ${o.maxConnections}
   # Which replica answered (for operators and the fleet's tests).
   http-response set-header X-Lume-Replica %s

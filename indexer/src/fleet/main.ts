@@ -29,7 +29,7 @@ Options:
   --ws-url <url>          its PubSub URL (default: derived from --rpc-url)
   --dir <dir>             SQLite files, logs and the generated haproxy.cfg (default .lume/fleet)
   --max-lag-slots <n>     a replica further behind the chain leaves the rotation (default 150, about a minute)
-  --check-interval-ms <n> HAProxy's health check interval (default 1000; fall 2, rise 2)
+  --check-interval-ms <n> HAProxy's health check interval (default 1000; fall 3, rise 2)
   --stale-after-ms <n>    the replicas' --stale-after-ms (default the indexer's, 15000)
   --rpc-port <n>          the started chain's JSON-RPC port (default 0: free)
   --ws-port <n>           the started chain's PubSub port (default 0: free)
