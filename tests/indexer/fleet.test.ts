@@ -18,6 +18,7 @@ import { RequestVerifier } from "../../app/src/verifier/verifier.js";
 import { type Fleet, startFleet } from "../../indexer/src/fleet/fleet.js";
 import { addresses, type PartnerHandle, type RegistryFixture } from "../support/registry-fixture.js";
 import { RpcProxy } from "../support/rpc-proxy.js";
+import { RunningScript } from "../support/scripts.js";
 import { useRegistrySurfnet } from "../support/surfnet.js";
 import { TcpProxy } from "../support/tcp-proxy.js";
 import { surfnetFixture, tempDir, until } from "./support.js";
@@ -233,5 +234,37 @@ describe("replica fleet behind HAProxy (3 indexer processes, a surfnet)", functi
     // Deltas: one full snapshot (the first), resumed across the kill without another.
     assert.equal(deltaFeed.traffic.snapshots, 1, JSON.stringify(deltaFeed.traffic));
     assert.ok(snapshotFeed.traffic.snapshots > 2, JSON.stringify(snapshotFeed.traffic));
+  });
+
+  it("npm run fleet -- --rpc-url: serves through HAProxy until Ctrl-C, which stops HAProxy and every replica", async () => {
+    const dir = tempDir();
+    const script = RunningScript.start("indexer/src/fleet/main.ts", [
+      "--rpc-url",
+      net.surfnet.rpcUrl,
+      "--ws-url",
+      net.surfnet.wsUrl,
+      "--replicas",
+      "2",
+      "--port",
+      "0",
+      "--dir",
+      dir.dir,
+    ]);
+    try {
+      await script.waitForOutput("Ctrl-C stops everything.", 90_000);
+      const url = /GraphQL\s+(http:\S+)/.exec(script.stdout)![1]!;
+      const pids = [...script.stdout.matchAll(/pid (\d+)/g)].map((m) => Number(m[1]));
+      assert.equal(pids.length, 3, script.stdout); // two replicas and HAProxy
+      const res = await fetch(url.replace(/\/graphql$/, "/healthz"));
+      assert.equal(res.status, 200);
+      assert.match(String(res.headers.get("x-lume-replica")), /^replica-[01]$/);
+      const run = await script.stop("SIGINT");
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stdout, /Stopped \(SIGINT\): HAProxy and 2 replicas\./);
+      for (const pid of pids) assert.throws(() => process.kill(pid, 0), /ESRCH/, `process ${pid} still runs`);
+    } finally {
+      if (script.running) await script.stop("SIGKILL");
+      dir.remove();
+    }
   });
 });
