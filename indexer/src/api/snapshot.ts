@@ -20,8 +20,9 @@ import type { Indexer } from "../indexer.js";
 type Accounts = IdlAccounts<LumeRegistry>;
 
 /**
- * Every node reloads its snapshot after each change, so a snapshot is built once per account
- * change and served from this cache in between (stamped with the indexed slot and the time it is
+ * A node loads the full snapshot at start and after a gap (deltas in between, snapshot-delta.ts),
+ * and thousands may do so at once, so a snapshot is built once per account change and served
+ * from this cache in between (stamped with the indexed slot and the time it is
  * served at). One cache per API server.
  */
 export function snapshotCache(): (indexer: Indexer) => RegistrySnapshot | null {
