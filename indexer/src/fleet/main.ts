@@ -60,6 +60,9 @@ async function main(): Promise<void> {
   });
   if (values === undefined) return;
   const stopSignal = untilStopSignal();
+  // A closed terminal (SIGHUP) stops the fleet too: HAProxy takes SIGHUP as "log the servers' state"
+  // and would outlive it, holding the port.
+  process.once("SIGHUP", () => process.kill(process.pid, "SIGTERM"));
   const replicas = positive(values.replicas, 3, "--replicas");
   const port = portArg(values.port, DEFAULT_FLEET_PORT, "--port");
   const maxLagSlots = positive(values["max-lag-slots"], 150, "--max-lag-slots");
