@@ -134,7 +134,15 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   mkdirSync(dir, { recursive: true });
   const replicas: FleetReplica[] = [];
   let balancer: { process: ChildProcess; exited: Promise<string> } | undefined;
+  // If this process ends without stop() (an uncaught error, process.exit), its children end too:
+  // HAProxy would otherwise keep the port and the replicas their chain streams.
+  const orphans = () => {
+    for (const child of [balancer?.process, ...replicas.map((r) => r.process)])
+      if (child !== undefined && child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  };
+  process.once("exit", orphans);
   const stop = async () => {
+    process.off("exit", orphans);
     if (balancer !== undefined) await stopProcess(balancer.process, balancer.exited);
     await Promise.all(replicas.map((r) => stopProcess(r.process, r.exited)));
   };
