@@ -48,7 +48,10 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(options: StackOptions = {}): Promise<Stack> {
+/** The stack without its indexer: the chain, the program, the demo registry (`npm run fleet` puts its own replicas in front). */
+export type DemoChain = Omit<Stack, "indexer" | "indexerDbPath" | "stop"> & { stop(): Promise<void> };
+
+export async function startDemoChain(options: StackOptions = {}): Promise<DemoChain> {
   const keys = loadOrCreateDemoKeys(options.demoDir);
   const config: RegistryConfig = {
     ...loadRegistryConfig(options.baseConfigPath ?? DEFAULT_CONFIG_PATH),
@@ -92,15 +95,6 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ? { ...initialized, registry: summarizeRegistry(account) }
       : initialized;
     const chainClockAheadSeconds = (await chainUnixTime(connection)) - Math.floor(Date.now() / 1000);
-    const indexerDbPath = join(keys.dir, "indexer.sqlite");
-    for (const suffix of ["", "-wal", "-shm"]) rmSync(`${indexerDbPath}${suffix}`, { force: true });
-    const indexer = await startIndexerService({
-      rpcUrl: localnet.rpcUrl,
-      wsUrl: localnet.wsUrl,
-      dbPath: indexerDbPath,
-      host: "127.0.0.1",
-      port: options.graphqlPort ?? DEFAULT_GRAPHQL_PORT,
-    });
     return {
       localnet,
       keys,
@@ -108,16 +102,38 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       configPath,
       registry,
       partners,
-      indexer,
-      indexerDbPath,
       chainClockAheadSeconds,
-      stop: async () => {
-        await indexer.stop();
-        await localnet.stop();
-      },
+      stop: () => localnet.stop(),
     };
   } catch (err) {
     await localnet.stop();
+    throw err;
+  }
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const chain = await startDemoChain(options);
+  try {
+    const indexerDbPath = join(chain.keys.dir, "indexer.sqlite");
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(`${indexerDbPath}${suffix}`, { force: true });
+    const indexer = await startIndexerService({
+      rpcUrl: chain.localnet.rpcUrl,
+      wsUrl: chain.localnet.wsUrl,
+      dbPath: indexerDbPath,
+      host: "127.0.0.1",
+      port: options.graphqlPort ?? DEFAULT_GRAPHQL_PORT,
+    });
+    return {
+      ...chain,
+      indexer,
+      indexerDbPath,
+      stop: async () => {
+        await indexer.stop();
+        await chain.stop();
+      },
+    };
+  } catch (err) {
+    await chain.stop();
     throw err;
   }
 }

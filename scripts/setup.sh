@@ -26,7 +26,8 @@ as_root() {
 
 # --- Debian packages -------------------------------------------------------
 # chromium: the explorer's browser tests (tests/explorer/, driven by playwright-core).
-packages=(rustc-web cargo-web rust-web-src rustfmt-web rust-web-clippy "llvm-$LLVM_MAJOR" "lld-$LLVM_MAJOR" chromium)
+# haproxy: the load balancer in front of the indexer replicas (npm run fleet, tests/indexer/fleet.test.ts).
+packages=(rustc-web cargo-web rust-web-src rustfmt-web rust-web-clippy "llvm-$LLVM_MAJOR" "lld-$LLVM_MAJOR" chromium haproxy)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

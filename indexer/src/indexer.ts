@@ -37,6 +37,8 @@ export interface IndexerOptions {
   source?: ChainSource;
   /** An index of another chain (cluster, program, or a reset chain) is dropped and rebuilt instead of refused. */
   rebuild?: boolean;
+  /** How many changes back `snapshotChanged` replays deltas; an older resume point must load a full snapshot (default 10,000). */
+  deltaRetention?: number;
 }
 
 /** How long one read of the chain may take at start before it counts as failed. */

@@ -1,5 +1,5 @@
 // The project's plain entry points (npm start's migrations/demo.ts, migrations/deploy.ts, npm run
-// localnet's app/src/localnet/main.ts) as a person runs them: --help explains, a bad option is
+// localnet's app/src/localnet/main.ts, npm run fleet's indexer/src/fleet/main.ts) as a person runs them: --help explains, a bad option is
 // one error line with the usage, never a stack trace. Nothing here starts a chain.
 import assert from "node:assert/strict";
 import { runScript } from "../support/scripts.js";
@@ -8,6 +8,10 @@ const ENTRY_POINTS = [
   { script: "migrations/demo.ts", mentions: ["--rpc-port", "--ws-port", "--graphql-port", "--demo-dir"] },
   { script: "migrations/deploy.ts", mentions: ["--url", "--wallet", "--config"] },
   { script: "app/src/localnet/main.ts", mentions: ["--rpc-port", "--ws-port", "--upgrade-authority"] },
+  {
+    script: "indexer/src/fleet/main.ts",
+    mentions: ["--replicas", "--rpc-url", "--port", "--max-lag-slots", "HAProxy", "Ctrl-C"],
+  },
 ];
 
 describe("entry points: --help and bad options", function () {

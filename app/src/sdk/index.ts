@@ -11,3 +11,4 @@ export * from "./program.js";
 export * from "./program-data.js";
 export * from "./registry-state.js";
 export * from "./snapshot.js";
+export * from "./snapshot-delta.js";

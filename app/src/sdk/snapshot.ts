@@ -225,20 +225,77 @@ export async function loadRegistrySnapshot(
     byType("InfraKey"),
   ]);
   if (registryInfo === null) throw new Error(`the registry of program ${programId.toBase58()} is not initialized`);
-  const registry = coder.decode<Accounts["registry"]>("registry", registryInfo.data);
+  return assembleRegistrySnapshot({
+    programId: programId.toBase58(),
+    slot,
+    registry: coder.decode<Accounts["registry"]>("registry", registryInfo.data),
+    partners: partners.map(({ pubkey, account }) => ({
+      address: pubkey,
+      account: coder.decode<Accounts["partner"]>("partner", account.data),
+    })),
+    endpoints: endpoints.map(({ pubkey, account }) => ({
+      address: pubkey,
+      account: coder.decode<Accounts["endpoint"]>("endpoint", account.data),
+    })),
+    keys: keys.map(({ pubkey, account }) => ({
+      address: pubkey,
+      account: coder.decode<Accounts["infraKey"]>("infraKey", account.data),
+    })),
+    fetchedAt: (options.now ?? Date.now)(),
+  });
+}
+
+/** Decoded accounts with their addresses, from wherever they were read (JSON-RPC, the indexer's store). */
+export interface SnapshotAccounts {
+  programId: string;
+  slot: number;
+  registry: Accounts["registry"];
+  partners: { address: PublicKey; account: Accounts["partner"] }[];
+  endpoints: { address: PublicKey; account: Accounts["endpoint"] }[];
+  keys: { address: PublicKey; account: Accounts["infraKey"] }[];
+  fetchedAt: number;
+}
+
+/** The registry-wide part of a snapshot (what RegistryInitialized, CategoryChanged and PolicyChanged move). */
+export function snapshotRegistryFields(
+  registry: Accounts["registry"],
+): Pick<RegistrySnapshot, "changeCount" | "historyHead" | "categories" | "reviewGraceSeconds"> {
+  return {
+    changeCount: registry.history.changeCount.toNumber(),
+    historyHead: Buffer.from(registry.history.head).toString("hex"),
+    categories: registry.categories.slice(0, registry.categoryCount).map(fixedStr),
+    reviewGraceSeconds: registry.policy.reviewGraceSeconds,
+  };
+}
+
+/**
+ * One partner's snapshot entry: its account with its endpoints and keys (those of other partners
+ * are ignored), each list ordered by index. What a snapshot and a delta both carry.
+ */
+export function snapshotPartnerEntry(
+  partner: { address: PublicKey; account: Accounts["partner"] },
+  endpoints: readonly { address: PublicKey; account: Accounts["endpoint"] }[],
+  keys: readonly { address: PublicKey; account: Accounts["infraKey"] }[],
+): SnapshotPartner {
+  const entry = snapshotPartner(partner.address, partner.account);
+  for (const e of endpoints)
+    if (e.account.partner.equals(partner.address)) entry.endpoints.push(snapshotEndpoint(e.address, e.account));
+  for (const k of keys)
+    if (k.account.partner.equals(partner.address)) entry.keys.push(snapshotKey(k.address, k.account));
+  entry.endpoints.sort((a, b) => a.index - b.index);
+  entry.keys.sort((a, b) => a.index - b.index);
+  return entry;
+}
+
+/** The one place a RegistrySnapshot is assembled: from JSON-RPC (loadRegistrySnapshot) and in the indexer. */
+export function assembleRegistrySnapshot(input: SnapshotAccounts): RegistrySnapshot {
   const byAddress = new Map<string, SnapshotPartner>();
-  for (const { pubkey, account } of partners) {
-    const partner = snapshotPartner(pubkey, coder.decode<Accounts["partner"]>("partner", account.data));
-    byAddress.set(partner.address, partner);
-  }
-  for (const { pubkey, account } of endpoints) {
-    const e = coder.decode<Accounts["endpoint"]>("endpoint", account.data);
-    byAddress.get(e.partner.toBase58())?.endpoints.push(snapshotEndpoint(pubkey, e));
-  }
-  for (const { pubkey, account } of keys) {
-    const k = coder.decode<Accounts["infraKey"]>("infraKey", account.data);
-    byAddress.get(k.partner.toBase58())?.keys.push(snapshotKey(pubkey, k));
-  }
+  for (const { address, account } of input.partners)
+    byAddress.set(address.toBase58(), snapshotPartner(address, account));
+  for (const { address, account } of input.endpoints)
+    byAddress.get(account.partner.toBase58())?.endpoints.push(snapshotEndpoint(address, account));
+  for (const { address, account } of input.keys)
+    byAddress.get(account.partner.toBase58())?.keys.push(snapshotKey(address, account));
   const list = [...byAddress.values()].sort((a, b) => a.id - b.id);
   for (const p of list) {
     p.endpoints.sort((a, b) => a.index - b.index);
@@ -246,13 +303,10 @@ export async function loadRegistrySnapshot(
   }
   return {
     formatVersion: SNAPSHOT_FORMAT_VERSION,
-    programId: programId.toBase58(),
-    slot,
-    changeCount: registry.history.changeCount.toNumber(),
-    historyHead: Buffer.from(registry.history.head).toString("hex"),
-    categories: registry.categories.slice(0, registry.categoryCount).map(fixedStr),
-    reviewGraceSeconds: registry.policy.reviewGraceSeconds,
+    programId: input.programId,
+    slot: input.slot,
+    ...snapshotRegistryFields(input.registry),
     partners: list,
-    fetchedAt: (options.now ?? Date.now)(),
+    fetchedAt: input.fetchedAt,
   };
 }

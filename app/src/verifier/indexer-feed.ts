@@ -1,7 +1,11 @@
 // Feeding a node's verifier from the indexer instead of polling: the `snapshot` query once,
-// then the `registryChanged` subscription (graphql-ws) from the snapshot's change count; a change
-// re-loads the snapshot (a burst of changes causes one reload), and a snapshot older than the
-// verifier's (by change count) is never applied.
+// then (by default) the `snapshotChanged` subscription (graphql-ws) from the snapshot's change
+// count, whose deltas are applied in change-index order (one partner's entry per change, not the
+// whole registry). A skipped change index, or a resume point the indexer no longer replays
+// (RESUME_POINT_EXPIRED), and only those, make it load the full snapshot again; a reconnect
+// resumes from the last change applied, on whichever replica answers. With `deltas: false` it
+// follows `registryChanged` and re-loads the full snapshot per change (a burst causes one reload),
+// never applying a snapshot older than the verifier's (by change count).
 //
 // Fail closed: a heartbeat over the same socket confirms, while it lives, that no change is
 // missing, which keeps the snapshot's age low in a quiet registry. Once the socket is lost (or
@@ -11,7 +15,8 @@
 import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
 import type { RegistrySnapshot } from "../sdk/snapshot.js";
-import { fetchIndexerSnapshot } from "./indexer-snapshot.js";
+import { applySnapshotDelta, isDeltaGap, type SnapshotDelta } from "../sdk/snapshot-delta.js";
+import { fetchIndexerSnapshot, fetchSettledSnapshot } from "./indexer-snapshot.js";
 import type { RequestVerifier } from "./verifier.js";
 
 export interface IndexerFeedOptions {
@@ -19,7 +24,15 @@ export interface IndexerFeedOptions {
   graphqlUrl: string;
   /** Its WebSocket endpoint (default: graphqlUrl with ws:// or wss://). */
   wsUrl?: string;
-  /** Changes arriving within this many ms cause one reload (default 50). */
+  /** Apply the snapshotChanged deltas (default true); false: reload the full snapshot per change. */
+  deltas?: boolean;
+  /**
+   * Delta mode: load the full snapshot before the first subscription (default true). false: resume
+   * from the verifier's snapshot as it is (a node restarting with a snapshot it kept); a resume
+   * point the indexer no longer replays makes it load the full snapshot then.
+   */
+  loadFirst?: boolean;
+  /** Changes arriving within this many ms cause one reload (default 50; full-snapshot mode). */
   debounceMs?: number;
   /** How often the live socket confirms the snapshot is current (default: a quarter of the verifier's maxSnapshotAgeMs). */
   heartbeatMs?: number;
@@ -40,10 +53,14 @@ export interface IndexerFeed {
   readonly lastChangeIndex: number;
   /** Resolves once the feed is first healthy (or stopped). */
   readonly ready: Promise<void>;
+  /** What the node downloaded: full snapshots (count, bytes) and subscription messages (bytes). */
+  readonly traffic: { snapshots: number; snapshotBytes: number; deltas: number; socketBytes: number };
   stop(): Promise<void>;
 }
 
 const CHANGES = "subscription($from: Long) { registryChanged(fromChangeIndex: $from) { changeIndex } }";
+const DELTAS =
+  "subscription($from: Long!) { snapshotChanged(fromChangeIndex: $from) { changeIndex slot raw registry partners } }";
 const STATUS = "{ status { degraded contiguousChangeIndex onChainChangeCount } }";
 
 interface Status {
@@ -70,6 +87,10 @@ export function followIndexer(verifier: RequestVerifier, options: IndexerFeedOpt
 class IndexerFollower implements IndexerFeed {
   healthy = false;
   lastChangeIndex: number;
+  readonly traffic = { snapshots: 0, snapshotBytes: 0, deltas: 0, socketBytes: 0 };
+  private readonly deltas: boolean;
+  /** Delta mode: load the full snapshot before subscribing (first connection, after a gap). */
+  private needFull = true;
   readonly ready: Promise<void>;
   private markReady!: () => void;
   private readonly wsUrl: string;
@@ -100,6 +121,8 @@ class IndexerFollower implements IndexerFeed {
     this.debounceMs = options.debounceMs ?? 50;
     this.heartbeatMs = options.heartbeatMs ?? Math.max(250, Math.floor(verifier.maxSnapshotAgeMs / 4));
     this.reloadDelay = this.debounceMs;
+    this.deltas = options.deltas ?? true;
+    this.needFull = options.loadFirst ?? true;
     this.lastChangeIndex = verifier.snapshot.changeCount;
     this.ready = new Promise((resolve) => (this.markReady = resolve));
     void this.connect();
@@ -119,27 +142,61 @@ class IndexerFollower implements IndexerFeed {
 
   // --- connection ------------------------------------------------------------------------
 
-  /** One connection: load the snapshot, then subscribe from the last change index known. */
+  /** One connection: load the snapshot (unless deltas resume), then subscribe from the last change index known. */
   private async connect(): Promise<void> {
     if (this.stopped) return;
     const session = ++this.session;
     try {
-      await this.reload(session);
+      if (!this.deltas) await this.reload(session);
+      else if (this.needFull) await this.loadFull(session);
     } catch (err) {
       this.lost(session, asError(err, "loading the snapshot"));
       return;
     }
     if (session !== this.session) return;
+    const traffic = this.traffic;
+    // Counts what arrives over the socket (the bytes a node downloads per change).
+    class CountingWebSocket extends WebSocket {
+      constructor(...args: ConstructorParameters<typeof WebSocket>) {
+        super(...args);
+        this.on("message", (data: Buffer) => {
+          traffic.socketBytes += data.length;
+        });
+      }
+    }
     const client = createClient({
       url: this.wsUrl,
-      webSocketImpl: WebSocket,
-      retryAttempts: 0, // reconnection is ours: it re-loads the snapshot and resumes from the last index
+      webSocketImpl: CountingWebSocket,
+      retryAttempts: 0, // reconnection is ours: it resumes from the last index (and re-loads when it must)
       on: {
         connected: () => this.onConnected(session),
         closed: (event) => this.lost(session, asError(event, `the indexer's socket at ${this.wsUrl}`)),
       },
     });
     this.client = client;
+    if (this.deltas) {
+      client.subscribe<{ snapshotChanged: SnapshotDelta }>(
+        { query: DELTAS, variables: { from: this.verifier.snapshot.changeCount } },
+        {
+          next: (message) => {
+            if (session !== this.session) return;
+            if (message.errors?.length) {
+              if (message.errors.some((e) => e.extensions?.code === "RESUME_POINT_EXPIRED")) this.needFull = true;
+              return this.lost(session, asError([...message.errors], "the snapshotChanged subscription"));
+            }
+            const delta = message.data?.snapshotChanged;
+            if (delta !== undefined) this.applyDelta(session, delta);
+          },
+          error: (err) => {
+            if (Array.isArray(err) && err.some((e) => e?.extensions?.code === "RESUME_POINT_EXPIRED"))
+              this.needFull = true;
+            this.lost(session, asError(err, "the snapshotChanged subscription"));
+          },
+          complete: () => this.lost(session, new Error("the indexer ended the snapshotChanged subscription")),
+        },
+      );
+      return;
+    }
     client.subscribe<{ registryChanged: { changeIndex: number } }>(
       { query: CHANGES, variables: { from: this.lastChangeIndex } },
       {
@@ -153,6 +210,45 @@ class IndexerFollower implements IndexerFeed {
         complete: () => this.lost(session, new Error("the indexer ended the registryChanged subscription")),
       },
     );
+  }
+
+  /** Delta mode: the full snapshot, once settled; applied unless older than the verifier's. */
+  private async loadFull(session: number): Promise<void> {
+    const served = await fetchSettledSnapshot(this.options.graphqlUrl, { now: this.now });
+    if (session !== this.session) return;
+    this.traffic.snapshots += 1;
+    this.traffic.snapshotBytes += served.bytes;
+    this.degraded = served.degraded;
+    if (served.degraded !== null) throw new Error(`the indexer is degraded (${served.degraded})`);
+    if (!served.settled) throw new Error("the indexer is still storing the accounts of its newest change");
+    if (served.snapshot.changeCount >= this.verifier.snapshot.changeCount) {
+      this.verifier.updateSnapshot(served.snapshot);
+      this.options.onUpdate?.(served.snapshot);
+    }
+    if (this.verifier.snapshot.changeCount > this.lastChangeIndex)
+      this.lastChangeIndex = this.verifier.snapshot.changeCount;
+    this.needFull = false;
+  }
+
+  /** One delta, in order: applied; a repeat ignored; a skipped index means the full snapshot again. */
+  private applyDelta(session: number, delta: SnapshotDelta): void {
+    this.traffic.deltas += 1;
+    const next = applySnapshotDelta(this.verifier.snapshot, delta, this.now());
+    if (next === null) return;
+    if (isDeltaGap(next)) {
+      this.needFull = true;
+      this.lost(
+        session,
+        new Error(`the snapshotChanged subscription skipped a change (${next.gap}): loading the full snapshot`),
+      );
+      return;
+    }
+    this.verifier.updateSnapshot(
+      next,
+      delta.partners.map((p) => p.id),
+    );
+    if (next.changeCount > this.lastChangeIndex) this.lastChangeIndex = next.changeCount;
+    this.options.onUpdate?.(next);
   }
 
   private onConnected(session: number): void {
@@ -239,6 +335,8 @@ class IndexerFollower implements IndexerFeed {
     let again: number | null = null;
     try {
       const served = await fetchIndexerSnapshot(this.options.graphqlUrl, { now: this.now });
+      this.traffic.snapshots += 1;
+      this.traffic.snapshotBytes += served.bytes;
       if (session !== this.session) return;
       this.degraded = served.degraded;
       if (served.degraded !== null) {
@@ -283,7 +381,11 @@ class IndexerFollower implements IndexerFeed {
       this.updateHealth("heartbeat answered");
       const head = Math.max(status.contiguousChangeIndex, status.onChainChangeCount ?? 0);
       if (head > this.lastChangeIndex) this.lastChangeIndex = head;
-      if (status.degraded !== null || this.lastChangeIndex > this.verifier.snapshot.changeCount)
+      // Delta mode: the deltas of changes beyond the snapshot are on their way (a gap shows as one).
+      if (this.deltas) {
+        if (status.degraded === null && this.lastChangeIndex <= this.verifier.snapshot.changeCount)
+          this.verifier.confirmSnapshot(sentAt);
+      } else if (status.degraded !== null || this.lastChangeIndex > this.verifier.snapshot.changeCount)
         this.scheduleReload(this.debounceMs);
       else if (!this.reloading && this.reloadTimer === undefined) this.verifier.confirmSnapshot(sentAt);
     } catch (err) {

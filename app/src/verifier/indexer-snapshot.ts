@@ -9,6 +9,8 @@ export interface ServedSnapshot {
   settled: boolean;
   /** The snapshot, its fetchedAt stamped with the node's clock when the request was sent. */
   snapshot: RegistrySnapshot;
+  /** The response body's length in bytes (what the node downloaded). */
+  bytes: number;
 }
 
 const SNAPSHOT_QUERY = "{ snapshot { degraded settled snapshot } }";
@@ -37,8 +39,10 @@ export async function fetchIndexerSnapshot(
     data?: { snapshot: { degraded: string | null; settled: boolean; snapshot: RegistrySnapshot } | null };
     errors?: { message: string }[];
   };
+  let text = "";
   try {
-    body = (await response.json()) as typeof body;
+    text = await response.text();
+    body = JSON.parse(text) as typeof body;
   } catch {
     throw new Error(`the indexer at ${graphqlUrl} answered HTTP ${response.status} without a GraphQL body`);
   }
@@ -49,7 +53,12 @@ export async function fetchIndexerSnapshot(
   const served = body.data?.snapshot;
   if (served === undefined || served === null)
     throw new Error(`the indexer at ${graphqlUrl} has not indexed the registry yet`);
-  return { degraded: served.degraded, settled: served.settled, snapshot: { ...served.snapshot, fetchedAt: sentAt } };
+  return {
+    degraded: served.degraded,
+    settled: served.settled,
+    snapshot: { ...served.snapshot, fetchedAt: sentAt },
+    bytes: Buffer.byteLength(text),
+  };
 }
 
 /** The served snapshot once settled (the newest change's accounts stored), waiting up to ~2 s for it. */

@@ -86,49 +86,49 @@ function reject(reason: ReasonCode, detail: string): Verdict {
   return { allowed: false, reason, detail };
 }
 
-function compile(snapshot: RegistrySnapshot): Map<number, CompiledPartner> {
-  const out = new Map<number, CompiledPartner>();
-  for (const partner of snapshot.partners) {
-    const endpoints = new Map<number, CompiledEndpoint>();
-    for (const endpoint of partner.endpoints) {
-      // Fails closed: a snapshot without the versions (format 1) counts every endpoint pending.
-      const pendingAudit =
-        partner.stage === "admitted" && !(endpoint.changedInVersion <= partner.technicalEndpointSetVersion);
-      endpoints.set(endpoint.index, { endpoint, categories: new Set(endpoint.categories), pendingAudit });
+function compilePartner(partner: SnapshotPartner, reviewGraceSeconds: number): CompiledPartner {
+  const endpoints = new Map<number, CompiledEndpoint>();
+  for (const endpoint of partner.endpoints) {
+    // Fails closed: a snapshot without the versions (format 1) counts every endpoint pending.
+    const pendingAudit =
+      partner.stage === "admitted" && !(endpoint.changedInVersion <= partner.technicalEndpointSetVersion);
+    endpoints.set(endpoint.index, { endpoint, categories: new Set(endpoint.categories), pendingAudit });
+  }
+  const keys = new Map<number, CompiledKey>();
+  for (const key of partner.keys) {
+    let publicKey: KeyObject | null = null;
+    try {
+      publicKey = ed25519PublicKey(anchor.utils.bytes.bs58.decode(key.publicKey));
+    } catch {
+      publicKey = null; // not a usable ed25519 key: requests signed "with it" are refused
     }
-    const keys = new Map<number, CompiledKey>();
-    for (const key of partner.keys) {
-      let publicKey: KeyObject | null = null;
-      try {
-        publicKey = ed25519PublicKey(anchor.utils.bytes.bs58.decode(key.publicKey));
-      } catch {
-        publicKey = null; // not a usable ed25519 key: requests signed "with it" are refused
-      }
-      keys.set(key.index, {
-        key,
-        publicKey,
-        endpoints: key.endpoints.length === 0 ? null : new Set(key.endpoints),
-        validFromMs: key.validFrom * 1000,
-        validUntilMs: key.validUntil * 1000,
-        graceUntilMs: key.graceUntil * 1000,
-      });
-    }
-    const { maxRequestsPerSecond, burst } = partner.trafficModel;
-    out.set(partner.id, {
-      partner,
-      allowedCategories: new Set(partner.trafficModel.allowedCategories),
-      overdueAtMs:
-        partner.nextReviewAt > 0
-          ? (partner.nextReviewAt + snapshot.reviewGraceSeconds) * 1000
-          : Number.POSITIVE_INFINITY,
-      reverificationDueMs:
-        (partner.pendingChecks?.length ?? 0) > 0 ? partner.reverificationDeadline * 1000 : Number.POSITIVE_INFINITY,
-      endpoints,
-      keys,
-      ratePerMs: maxRequestsPerSecond / 1000,
-      capacity: Math.max(1, burst),
+    keys.set(key.index, {
+      key,
+      publicKey,
+      endpoints: key.endpoints.length === 0 ? null : new Set(key.endpoints),
+      validFromMs: key.validFrom * 1000,
+      validUntilMs: key.validUntil * 1000,
+      graceUntilMs: key.graceUntil * 1000,
     });
   }
+  const { maxRequestsPerSecond, burst } = partner.trafficModel;
+  return {
+    partner,
+    allowedCategories: new Set(partner.trafficModel.allowedCategories),
+    overdueAtMs:
+      partner.nextReviewAt > 0 ? (partner.nextReviewAt + reviewGraceSeconds) * 1000 : Number.POSITIVE_INFINITY,
+    reverificationDueMs:
+      (partner.pendingChecks?.length ?? 0) > 0 ? partner.reverificationDeadline * 1000 : Number.POSITIVE_INFINITY,
+    endpoints,
+    keys,
+    ratePerMs: maxRequestsPerSecond / 1000,
+    capacity: Math.max(1, burst),
+  };
+}
+
+function compile(snapshot: RegistrySnapshot): Map<number, CompiledPartner> {
+  const out = new Map<number, CompiledPartner>();
+  for (const partner of snapshot.partners) out.set(partner.id, compilePartner(partner, snapshot.reviewGraceSeconds));
   return out;
 }
 
@@ -179,10 +179,23 @@ export class RequestVerifier {
     return this.snapshotValue;
   }
 
-  /** Swaps in a fresher snapshot (token buckets and nonces carry over). */
-  updateSnapshot(snapshot: RegistrySnapshot): void {
+  /**
+   * Swaps in a fresher snapshot (token buckets and nonces carry over). With `changedPartners`
+   * (ids; a delta's), only those are compiled again, unless the review grace moved.
+   */
+  updateSnapshot(snapshot: RegistrySnapshot, changedPartners?: readonly number[]): void {
+    const previous = this.snapshotValue;
     this.snapshotValue = snapshot;
-    this.partners = compile(snapshot);
+    if (changedPartners === undefined || snapshot.reviewGraceSeconds !== previous.reviewGraceSeconds) {
+      this.partners = compile(snapshot);
+      return;
+    }
+    const byId = new Map(snapshot.partners.filter((p) => changedPartners.includes(p.id)).map((p) => [p.id, p]));
+    for (const id of changedPartners) {
+      const partner = byId.get(id);
+      if (partner === undefined) this.partners.delete(id);
+      else this.partners.set(id, compilePartner(partner, snapshot.reviewGraceSeconds));
+    }
   }
 
   /**

@@ -9,6 +9,7 @@ import { authorize, categoryNames, keyToBase58 } from "./authorize.js";
 import { LongScalar } from "./long-scalar.js";
 import { programFacts } from "./program-facts.js";
 import { snapshotCache } from "./snapshot.js";
+import { checkDeltaResume, deltaOf } from "./snapshot-delta.js";
 import { eventNames, partnerAddress, resumePoint } from "./subscription-args.js";
 import { changeStream, KEY_REVOCATION_EVENTS, proposalEvents } from "./subscriptions.js";
 
@@ -467,6 +468,14 @@ export function resolvers() {
         subscribe: (_: unknown, args: ResumeArgs, { indexer }: Context) =>
           changeStream(indexer, resumePoint(args), proposalEvents(indexer)),
         resolve: (event: EventRow) => historyView(event),
+      },
+      // Every change, unfiltered (a node detects a skipped index), as the delta of its snapshot.
+      snapshotChanged: {
+        subscribe: (_: unknown, args: { fromChangeIndex: number }, { indexer }: Context) => {
+          checkDeltaResume(indexer, args.fromChangeIndex);
+          return changeStream(indexer, { afterChangeIndex: args.fromChangeIndex });
+        },
+        resolve: (event: EventRow, _: unknown, { indexer }: Context) => deltaOf(indexer, event),
       },
     },
     Partner: {

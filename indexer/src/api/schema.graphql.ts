@@ -82,6 +82,20 @@ export const typeDefs = /* GraphQL */ `
     keyRevoked(partner: String, fromChangeIndex: Long, fromSlot: Long): HistoryEvent!
     "Proposals: proposalCreated, proposalVoted, proposalCancelled, and executions (the action's event, with its proposalId). Expiry leaves no event: a proposal expires by the clock (its expiresAt)."
     proposalChanged(fromChangeIndex: Long, fromSlot: Long): HistoryEvent!
+    "Every change after fromChangeIndex (a snapshot's changeCount), as the delta a node applies to its snapshot (app/src/sdk/snapshot-delta.ts); a resume point older than the indexer's retention is refused with RESUME_POINT_EXPIRED."
+    snapshotChanged(fromChangeIndex: Long!): SnapshotDelta!
+  }
+
+  "One change as a snapshot delta: apply in changeIndex order; a skipped index means: load the full snapshot."
+  type SnapshotDelta {
+    changeIndex: Long!
+    slot: Long!
+    "The event's bytes, hex: the node extends the history head with sha256(head || raw)."
+    raw: String!
+    "The registry's categories and reviewGraceSeconds, when the change may move them (else null)."
+    registry: JSON
+    "The full snapshot entries (SnapshotPartner) of the partners the change names, as stored."
+    partners: JSON!
   }
 
   type Program {

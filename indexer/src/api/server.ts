@@ -16,6 +16,7 @@ import { useRequestBodyLimit } from "./body-limit.js";
 import { useHistoryNotice } from "./history-notice.js";
 import { type Context, resolvers } from "./resolvers.js";
 import { typeDefs } from "./schema.graphql.js";
+import { sharedSubscription } from "./shared-delivery.js";
 
 /** graphql-armor's defaults, written out (RELIABILITY.md); change them only with a note why. */
 export const ARMOR_LIMITS = {
@@ -69,12 +70,19 @@ export async function startApiServer(
   });
 
   const server = createServer(async (req, res) => {
-    if (req.url === "/healthz") {
+    if (req.url === "/healthz" || req.url?.startsWith("/healthz?")) {
       // 503 only for stale state (what authorize depends on); an incomplete history is reported
-      // in the body (historyIncomplete) while it is fetched.
+      // in the body (historyIncomplete) while it is fetched. A load balancer may add
+      // ?maxLagSlots=N: a replica trailing the chain by more is 503 too (taken out of rotation).
       const status = indexer.status();
-      res.writeHead(status.degraded === null ? 200 : 503, { "content-type": "application/json" });
-      res.end(JSON.stringify({ ok: status.degraded === null, ...status }));
+      const maxLag = Number(new URL(req.url, "http://x").searchParams.get("maxLagSlots") ?? Number.NaN);
+      const lagging =
+        Number.isFinite(maxLag) && status.lag > maxLag
+          ? `lagging: ${status.lag} slots behind the chain (limit ${maxLag})`
+          : null;
+      const ok = status.degraded === null && lagging === null;
+      res.writeHead(ok ? 200 : 503, { "content-type": "application/json" });
+      res.end(JSON.stringify({ ok, ...(lagging === null ? {} : { lagging }), ...status }));
       return;
     }
     if (req.url === "/metrics") {
@@ -105,7 +113,8 @@ export async function startApiServer(
   const wsServer = useServer(
     {
       execute: (args: any) => args.rootValue.execute(args),
-      subscribe: (args: any) => args.rootValue.subscribe(args),
+      // snapshotChanged: one execution per change for all its subscribers (shared-delivery.ts).
+      subscribe: async (args: any) => (await sharedSubscription(wss, args)) ?? args.rootValue.subscribe(args),
       onSubscribe: async (ctx, _id, params) => {
         // The one being set up counts too.
         if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_CONNECTION)

@@ -1,27 +1,28 @@
 // The node snapshot served from the index, in the SDK's RegistrySnapshot shape (what the
-// request verifier consumes), built with the SDK's own per-account mappers from the stored
-// account bytes. It carries the registry's history head and change count, so a node can check
-// it against the chain's registry account without trusting the indexer.
+// request verifier consumes), assembled by the SDK (`assembleRegistrySnapshot`, the same code
+// that builds it from JSON-RPC) from the stored account bytes. It carries the registry's history
+// head and change count, so a node can check it against the chain's registry account without
+// trusting the indexer. Deltas (one partner's entry per change) are in snapshot-delta.ts.
 
 import type { IdlAccounts } from "@coral-xyz/anchor";
 import { PublicKey } from "@solana/web3.js";
 import type { LumeRegistry } from "../../../app/src/sdk/idl.js";
 import { registryAddress } from "../../../app/src/sdk/pda.js";
 import {
+  assembleRegistrySnapshot,
   type RegistrySnapshot,
-  SNAPSHOT_FORMAT_VERSION,
   type SnapshotPartner,
-  snapshotEndpoint,
-  snapshotKey,
-  snapshotPartner,
+  snapshotPartnerEntry,
+  snapshotRegistryFields,
 } from "../../../app/src/sdk/snapshot.js";
 import type { Indexer } from "../indexer.js";
 
 type Accounts = IdlAccounts<LumeRegistry>;
 
 /**
- * Every node reloads its snapshot after each change, so a snapshot is built once per account
- * change and served from this cache in between (stamped with the indexed slot and the time it is
+ * A node loads the full snapshot at start and after a gap (deltas in between, snapshot-delta.ts),
+ * and thousands may do so at once, so a snapshot is built once per account change and served
+ * from this cache in between (stamped with the indexed slot and the time it is
  * served at). One cache per API server.
  */
 export function snapshotCache(): (indexer: Indexer) => RegistrySnapshot | null {
@@ -38,49 +39,68 @@ export function snapshotCache(): (indexer: Indexer) => RegistrySnapshot | null {
   };
 }
 
+/** Decodes stored accounts of one kind (live ones only) with their addresses. */
+function decoded<T>(indexer: Indexer, kind: string, pubkeys: readonly string[]): { address: PublicKey; account: T }[] {
+  const coder = indexer.decoder.program.coder.accounts;
+  const out: { address: PublicKey; account: T }[] = [];
+  for (const pubkey of pubkeys) {
+    const raw = indexer.store.accountRaw(pubkey);
+    if (raw !== null) out.push({ address: new PublicKey(pubkey), account: coder.decode<T>(kind as never, raw) });
+  }
+  return out;
+}
+
+/** The stored registry account, decoded (null before it is indexed). */
+function storedRegistry(indexer: Indexer): Accounts["registry"] | null {
+  const key = registryAddress(indexer.programId).toBase58();
+  if (indexer.store.account(key)?.closed !== false) return null;
+  return decoded<Accounts["registry"]>(indexer, "registry", [key])[0]?.account ?? null;
+}
+
 /** The snapshot at the indexed slot, or null before the registry is indexed. */
 export function registrySnapshot(indexer: Indexer): RegistrySnapshot | null {
-  const { store } = indexer;
-  const coder = indexer.decoder.program.coder.accounts;
-  const decode = <T>(kind: string, pubkey: string): T | null => {
-    const raw = store.accountRaw(pubkey);
-    return raw === null ? null : coder.decode<T>(kind as never, raw);
-  };
-  const registryKey = registryAddress(indexer.programId).toBase58();
-  const registry =
-    store.account(registryKey)?.closed === false ? decode<Accounts["registry"]>("registry", registryKey) : null;
+  const registry = storedRegistry(indexer);
   if (registry === null) return null;
-  const live = (kind: string) => store.accounts(kind).filter((row) => !row.closed);
-  const partners = new Map<string, SnapshotPartner>();
-  for (const row of live("partner"))
-    partners.set(
-      row.pubkey,
-      snapshotPartner(new PublicKey(row.pubkey), decode<Accounts["partner"]>("partner", row.pubkey)!),
-    );
-  for (const row of live("endpoint")) {
-    const e = decode<Accounts["endpoint"]>("endpoint", row.pubkey)!;
-    partners.get(e.partner.toBase58())?.endpoints.push(snapshotEndpoint(new PublicKey(row.pubkey), e));
-  }
-  for (const row of live("infraKey")) {
-    const k = decode<Accounts["infraKey"]>("infraKey", row.pubkey)!;
-    partners.get(k.partner.toBase58())?.keys.push(snapshotKey(new PublicKey(row.pubkey), k));
-  }
-  const list = [...partners.values()].sort((a, b) => a.id - b.id);
-  for (const p of list) {
-    p.endpoints.sort((a, b) => a.index - b.index);
-    p.keys.sort((a, b) => a.index - b.index);
-  }
-  return {
-    formatVersion: SNAPSHOT_FORMAT_VERSION,
+  const live = (kind: string) =>
+    indexer.store
+      .accounts(kind)
+      .filter((row) => !row.closed)
+      .map((row) => row.pubkey);
+  return assembleRegistrySnapshot({
     programId: indexer.programId.toBase58(),
-    slot: store.indexedSlot(),
-    changeCount: registry.history.changeCount.toNumber(),
-    historyHead: Buffer.from(registry.history.head).toString("hex"),
-    categories: registry.categories
-      .slice(0, registry.categoryCount)
-      .map((c) => Buffer.from(c.bytes.slice(0, c.len)).toString("utf8")),
-    reviewGraceSeconds: registry.policy.reviewGraceSeconds,
-    partners: list,
+    slot: indexer.store.indexedSlot(),
+    registry,
+    partners: decoded<Accounts["partner"]>(indexer, "partner", live("partner")),
+    endpoints: decoded<Accounts["endpoint"]>(indexer, "endpoint", live("endpoint")),
+    keys: decoded<Accounts["infraKey"]>(indexer, "infraKey", live("infraKey")),
     fetchedAt: Date.now(),
-  };
+  });
+}
+
+/** One partner's entry as stored now (its account, endpoints and keys), or null if it is not stored. */
+export function storedPartnerEntry(indexer: Indexer, partner: string): SnapshotPartner | null {
+  const row = indexer.store.account(partner);
+  if (row === undefined || row.closed || row.kind !== "partner") return null;
+  const account = decoded<Accounts["partner"]>(indexer, "partner", [partner])[0];
+  if (account === undefined) return null;
+  const of = (kind: string) =>
+    indexer.store
+      .accountsOf(kind, partner)
+      .filter((r) => !r.closed)
+      .map((r) => r.pubkey);
+  return snapshotPartnerEntry(
+    account,
+    decoded<Accounts["endpoint"]>(indexer, "endpoint", of("endpoint")),
+    decoded<Accounts["infraKey"]>(indexer, "infraKey", of("infraKey")),
+  );
+}
+
+/** The registry-wide fields as stored now (categories, review grace), or null before the registry is indexed. */
+export function storedRegistryFields(
+  indexer: Indexer,
+): Pick<RegistrySnapshot, "categories" | "reviewGraceSeconds"> | null {
+  const registry = storedRegistry(indexer);
+  if (registry === null) return null;
+  const { categories, reviewGraceSeconds } = snapshotRegistryFields(registry);
+  return { categories, reviewGraceSeconds };
 }
