@@ -5,7 +5,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import anchor from "@coral-xyz/anchor";
-import { Keypair, type Signer, SYSVAR_CLOCK_PUBKEY, type Transaction } from "@solana/web3.js";
+import {
+  Keypair,
+  type Signer,
+  SYSVAR_CLOCK_PUBKEY,
+  type Transaction,
+  TransactionExpiredBlockheightExceededError,
+} from "@solana/web3.js";
 import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { innerInstructionsOf } from "../../app/src/sdk/events.js";
@@ -50,13 +56,24 @@ export function surfnetRuntime(net: SurfnetSuite): TestRuntime {
     lastComputeUnits: () => undefined,
     simulateRaw: unsupported("simulateRaw"),
     async sendRaw(tx: Transaction, signers: Signer[] = []): Promise<TxResult> {
-      const { blockhash, lastValidBlockHeight } = await connection.getLatestBlockhash("confirmed");
       tx.feePayer ??= payer.publicKey;
-      tx.recentBlockhash = blockhash;
       const all = tx.feePayer.equals(payer.publicKey) ? [payer, ...signers] : signers;
-      tx.sign(...all.filter((s, i) => all.findIndex((o) => o.publicKey.equals(s.publicKey)) === i));
-      const signature = await connection.sendRawTransaction(tx.serialize(), { skipPreflight: true });
-      await connection.confirmTransaction({ signature, blockhash, lastValidBlockHeight }, "confirmed");
+      const unique = all.filter((s, i) => all.findIndex((o) => o.publicKey.equals(s.publicKey)) === i);
+      // A surfnet's blockhash lives ~11 s (75 ms slots); on a machine loaded enough to stall that
+      // long, a transaction can arrive expired and be dropped. It never landed: sign it again.
+      let signature = "";
+      for (let attempt = 1; ; attempt++) {
+        const { blockhash, lastValidBlockHeight } = await connection.getLatestBlockhash("processed");
+        tx.recentBlockhash = blockhash;
+        tx.sign(...unique);
+        signature = await connection.sendRawTransaction(tx.serialize(), { skipPreflight: true });
+        try {
+          await connection.confirmTransaction({ signature, blockhash, lastValidBlockHeight }, "confirmed");
+          break;
+        } catch (err) {
+          if (!(err instanceof TransactionExpiredBlockheightExceededError) || attempt === 3) throw err;
+        }
+      }
       const confirmed = await connection.getTransaction(signature, {
         commitment: "confirmed",
         maxSupportedTransactionVersion: 0,
