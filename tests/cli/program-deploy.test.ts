@@ -106,11 +106,16 @@ describe("lume program write-buffer / deploy (surfnet)", function () {
       elf,
       buffer: Keypair.generate(),
       retryBaseMs: 10,
-      onRetry: (what, err, delayMs) => retries.push(`${what.split(" into")[0]}: ${err.message} (${delayMs} ms)`),
+      // The pause doubles from 10 ms, less up to half of it as jitter.
+      onRetry: (what, err, delayMs) => {
+        const ceiling = 10 * 2 ** retries.length;
+        const pause = delayMs >= ceiling / 2 && delayMs <= ceiling ? `${ceiling / 2}..${ceiling}` : delayMs;
+        retries.push(`${what.split(" into")[0]}: ${err.message} (${pause} ms)`);
+      },
     });
     assert.deepEqual(retries, [
-      "write bytes 1800..2700: block height exceeded (10 ms)",
-      "write bytes 1800..2700: block height exceeded (20 ms)",
+      "write bytes 1800..2700: block height exceeded (5..10 ms)",
+      "write bytes 1800..2700: block height exceeded (10..20 ms)",
     ]);
     assert.deepEqual(await bufferBytes(result.buffer), elf);
   });

@@ -3,6 +3,7 @@
 // that stays silent past `staleAfterMs` counts as a gap: the source reports degraded,
 // resubscribes and re-backfills.
 import { type Commitment, Connection, PublicKey } from "@solana/web3.js";
+import { retry } from "../../../app/src/entry/retry.js";
 import { registryAddress } from "../../../app/src/sdk/pda.js";
 import { toRawTransaction } from "./raw-transaction.js";
 import type { AccountRead, ChainSource, IngestSink, RawAccountUpdate, RawTransaction } from "./types.js";
@@ -19,20 +20,9 @@ export interface RpcSourceOptions {
   log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Retries `fn` with doubling backoff from 125 ms (RPC nodes lag, and `confirmed` reads race). */
-async function retry<T>(fn: () => Promise<T>, attempts = 8): Promise<T> {
-  let delay = 125;
-  for (let i = 0; ; i++) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (i + 1 >= attempts) throw err;
-      await sleep(delay);
-      delay *= 2;
-    }
-  }
+/** Retries an RPC read with a doubling pause from 125 ms (RPC nodes lag, and `confirmed` reads race). */
+function retryRead<T>(read: () => Promise<T>, attempts = 8): Promise<T> {
+  return retry(read, { attempts, firstDelayMs: 125 });
 }
 
 interface WebSocketInternals {
@@ -206,7 +196,7 @@ export class RpcSource implements ChainSource {
           await this.unsubscribe();
           this.subscribe(sink);
         }
-        const slot = await retry(() => this.connection.getSlot(this.commitment));
+        const slot = await retryRead(() => this.connection.getSlot(this.commitment));
         sink.chainSlot(slot);
         this.lastSlotAt = Date.now();
         await this.backfill(sink);
@@ -228,7 +218,7 @@ export class RpcSource implements ChainSource {
 
   /** Every program account at one slot: a full snapshot (accounts missing from it are closed). Returns the slot. */
   async backfillAccounts(sink: IngestSink): Promise<number> {
-    const { context, value } = await retry(() =>
+    const { context, value } = await retryRead(() =>
       this.connection.getProgramAccounts(this.options.programId, { commitment: this.commitment, withContext: true }),
     );
     const updates = value.map((a) => ({
@@ -247,7 +237,7 @@ export class RpcSource implements ChainSource {
     const out: string[] = [];
     let before: string | undefined;
     for (;;) {
-      const page = await retry(() =>
+      const page = await retryRead(() =>
         this.connection.getSignaturesForAddress(
           this.registry,
           { limit: 1000, ...(before ? { before } : {}), ...(until ? { until } : {}) },
@@ -269,7 +259,7 @@ export class RpcSource implements ChainSource {
     for (let at = 0; at < pubkeys.length; at += 100) {
       const chunk = pubkeys.slice(at, at + 100);
       const keys = chunk.map((k) => new PublicKey(k));
-      const { context, value } = await retry(
+      const { context, value } = await retryRead(
         () =>
           this.connection.getMultipleAccountsInfoAndContext(keys, {
             commitment: this.commitment,
@@ -298,7 +288,7 @@ export class RpcSource implements ChainSource {
     const finality = this.commitment === "processed" ? "confirmed" : (this.commitment as "confirmed" | "finalized");
     return Promise.all(
       signatures.map(async (signature) => {
-        const tx = await retry(async () => {
+        const tx = await retryRead(async () => {
           const found = await this.connection.getTransaction(signature, {
             commitment: finality,
             maxSupportedTransactionVersion: 0,

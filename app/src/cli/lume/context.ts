@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { createInterface } from "node:readline/promises";
 import anchor from "@coral-xyz/anchor";
 import { Connection, type Keypair, PublicKey } from "@solana/web3.js";
+import { retry } from "../../entry/retry.js";
 import { UserError } from "../../entry/user-error.js";
 import { registryErrorOf } from "../../sdk/errors.js";
 import { LUME_REGISTRY_PROGRAM_ID } from "../../sdk/idl.js";
@@ -103,7 +104,7 @@ export class CliContext {
   constructor(
     options: GlobalOptions,
     readonly io: Io,
-    /** Milliseconds before the first retry (doubles each time). */
+    /** Milliseconds before the first retry (doubles each time, less up to half as jitter). */
     readonly retryBaseMs = 500,
   ) {
     const configPath =
@@ -207,23 +208,30 @@ export class CliContext {
     internals._rpcWebSocket?.close(1000);
   }
 
-  /** Runs `fn`, retrying network failures with exponential backoff. */
+  /** Runs `fn`, retrying network failures with a doubling pause (with jitter). */
   async withRetry<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await fn();
-      } catch (err) {
-        if (!isNetworkError(err)) throw err;
-        if (attempt >= this.retries) {
-          throw new UserError(
-            `${what}: cannot reach ${this.url} (${attempt + 1} attempt${attempt === 0 ? "" : "s"}: ${(err as Error).message}). ` +
-              "Is the chain running (`npx lume localnet`), and is --url right?",
-          );
-        }
-        const delay = this.retryBaseMs * 2 ** attempt;
-        if (!this.json) this.io.err(`${what}: network error (${(err as Error).message}); retrying in ${delay} ms`);
-        await new Promise((r) => setTimeout(r, delay));
-      }
+    let attempts = 0;
+    try {
+      return await retry(
+        () => {
+          attempts += 1;
+          return fn();
+        },
+        {
+          attempts: this.retries + 1,
+          firstDelayMs: this.retryBaseMs,
+          retryable: isNetworkError,
+          onRetry: ({ error, delayMs }) => {
+            if (!this.json) this.io.err(`${what}: network error (${error.message}); retrying in ${delayMs} ms`);
+          },
+        },
+      );
+    } catch (err) {
+      if (!isNetworkError(err)) throw err;
+      throw new UserError(
+        `${what}: cannot reach ${this.url} (${attempts} attempt${attempts === 1 ? "" : "s"}: ${(err as Error).message}). ` +
+          "Is the chain running (`npx lume localnet`), and is --url right?",
+      );
     }
   }
 
