@@ -27,13 +27,13 @@ import { Connection, Keypair } from "@solana/web3.js";
 import { createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { Surfnet } from "../app/src/localnet/surfnet.js";
+import { closeConnectionSocket } from "../app/src/sdk/connection-socket.js";
 import { startApiServer } from "../indexer/src/api/server.js";
 import { Indexer } from "../indexer/src/indexer.js";
 import type { RawAccountUpdate } from "../indexer/src/source/types.js";
 import { surfnetRuntime } from "../tests/indexer/support.js";
 import { PROGRAM_ID, PROGRAM_SO_PATH } from "../tests/support/program.js";
 import { addresses, RegistryFixture } from "../tests/support/registry-fixture.js";
-import { closeWebSocket } from "../tests/support/subscriptions.js";
 import type { SurfnetSuite } from "../tests/support/surfnet.js";
 import type { LoadResult, LoadSpec } from "./http-load.js";
 import { encodedPartner } from "./idl-zero.js";
@@ -197,7 +197,7 @@ async function latency(dir: string) {
     await client.dispose();
     await api.close();
     await indexer.stop();
-    closeWebSocket(connection);
+    closeConnectionSocket(connection);
     surfnet.stop();
   }
   const stats = (values: number[]) => {

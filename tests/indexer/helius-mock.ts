@@ -4,7 +4,7 @@
 import type { AddressInfo } from "node:net";
 import { Connection, type PublicKey } from "@solana/web3.js";
 import { type WebSocket, WebSocketServer } from "ws";
-import { closeWebSocket } from "../support/subscriptions.js";
+import { closeConnectionSocket } from "../../app/src/sdk/connection-socket.js";
 
 interface Subscriber {
   socket: WebSocket;
@@ -92,7 +92,7 @@ export class HeliusMock {
   async stop(): Promise<void> {
     if (this.logsId !== undefined) await this.chain.removeOnLogsListener(this.logsId);
     await new Promise((r) => setTimeout(r, 50));
-    closeWebSocket(this.chain);
+    closeConnectionSocket(this.chain);
     this.dropConnections();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }

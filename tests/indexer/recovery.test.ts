@@ -2,6 +2,7 @@
 // stream is stale state (degraded, authorize fails closed); a hole in the history alone is not.
 import assert from "node:assert/strict";
 import { pino } from "pino";
+import { dropConnectionSocket } from "../../app/src/sdk/connection-socket.js";
 import { RegistryDecoder } from "../../indexer/src/decoder/decoder.js";
 import { Indexer } from "../../indexer/src/indexer.js";
 import type { RpcSource } from "../../indexer/src/source/rpc-source.js";
@@ -37,10 +38,7 @@ describe("indexer gap detection and repair (surfnet)", function () {
       degradedSeen.push(reason);
       original(reason);
     };
-    const socket = (indexer.source as RpcSource).connection as unknown as {
-      _rpcWebSocket: { socket: { close(code: number): void } };
-    };
-    socket._rpcWebSocket.socket.close(4000); // an abnormal close: web3.js reconnects after a second
+    dropConnectionSocket((indexer.source as RpcSource).connection); // web3.js reconnects after a second
     const missed = await f.apply({ legalName: "Sent While Disconnected" });
     await until("the partner sent while disconnected", () => indexer.store.account(missed.address.toBase58()));
     await caughtUp(indexer, f);

@@ -5,9 +5,9 @@ import anchor from "@coral-xyz/anchor";
 import { Connection, Keypair } from "@solana/web3.js";
 import { DEFAULT_RPC_PORT, DEFAULT_WS_PORT } from "../../app/src/localnet/localnet.js";
 import { Surfnet } from "../../app/src/localnet/surfnet.js";
+import { closeConnectionSocket } from "../../app/src/sdk/connection-socket.js";
 import { type RegistryProgram, registryProgram } from "../../app/src/sdk/program.js";
 import { PROGRAM_ID, PROGRAM_SO_PATH } from "./program.js";
-import { closeWebSocket } from "./subscriptions.js";
 
 export const SOL = 1_000_000_000;
 
@@ -62,7 +62,7 @@ export function useRegistrySurfnet(): SurfnetSuite {
     } satisfies SurfnetSuite);
   });
   after(() => {
-    if (suite.connection !== undefined) closeWebSocket(suite.connection);
+    if (suite.connection !== undefined) closeConnectionSocket(suite.connection);
     suite.surfnet?.stop();
   });
   return suite;

@@ -4,6 +4,13 @@
 // resubscribes and re-backfills.
 import { type Commitment, Connection, PublicKey } from "@solana/web3.js";
 import { retry } from "../../../app/src/entry/retry.js";
+import {
+  closeConnectionSocket,
+  forgetSubscriptions,
+  onSocket,
+  socketOpen,
+  socketUrl,
+} from "../../../app/src/sdk/connection-socket.js";
 import { registryAddress } from "../../../app/src/sdk/pda.js";
 import { toRawTransaction } from "./raw-transaction.js";
 import type { AccountRead, ChainSource, IngestSink, RawAccountUpdate, RawTransaction } from "./types.js";
@@ -23,16 +30,6 @@ export interface RpcSourceOptions {
 /** Retries an RPC read with a doubling pause from 125 ms (RPC nodes lag, and `confirmed` reads race). */
 function retryRead<T>(read: () => Promise<T>, attempts = 8): Promise<T> {
   return retry(read, { attempts, firstDelayMs: 125 });
-}
-
-interface WebSocketInternals {
-  _rpcWebSocket: {
-    socket?: { readyState?: number };
-    on(event: string, cb: (...args: unknown[]) => void): void;
-    close(code?: number): void;
-    setAutoReconnect(on: boolean): void;
-  };
-  _rpcWebSocketIdleTimeout: ReturnType<typeof setTimeout> | null;
 }
 
 export class RpcSource implements ChainSource {
@@ -87,25 +84,23 @@ export class RpcSource implements ChainSource {
    * updates. A closed or refused socket is reported at once: nothing streams until it reopens.
    */
   private watchWebSocket(): void {
-    const ws = (this.connection as unknown as WebSocketInternals)._rpcWebSocket;
-    ws.on("open", () => {
+    onSocket(this.connection, "open", () => {
       this.opened += 1;
       this.sink?.streamClosed?.(null);
       if (this.opened > 1 && !this.stopped) void this.repair("websocket reconnected", false);
     });
-    ws.on("close", () => {
+    onSocket(this.connection, "close", () => {
       if (!this.stopped) this.sink?.streamClosed?.(`the websocket to ${this.wsUrl} is closed; reconnecting`);
     });
   }
 
   /** The websocket is open (not connecting, closing or closed). */
   private socketOpen(): boolean {
-    const internals = this.connection as unknown as WebSocketInternals & { _rpcWebSocketConnected: boolean };
-    return internals._rpcWebSocketConnected && internals._rpcWebSocket.socket?.readyState === 1;
+    return socketOpen(this.connection);
   }
 
   private get wsUrl(): string {
-    return (this.connection as unknown as { _rpcWsEndpoint?: string })._rpcWsEndpoint ?? this.options.wsUrl ?? "?";
+    return socketUrl(this.connection) ?? this.options.wsUrl ?? "?";
   }
 
   private subscribe(sink: IngestSink): void {
@@ -322,19 +317,9 @@ export class RpcSource implements ChainSource {
     this.stopped = true;
     if (this.watchdog !== undefined) clearInterval(this.watchdog);
     await this.repairing?.catch(() => undefined);
-    // No unsubscribes: closing the socket ends the subscriptions on the server's side, and an
-    // unsubscribe that fails on a socket dying meanwhile is retried by web3.js in a microtask
-    // loop that never lets the close event through (the process runs out of memory).
-    const internals = this.connection as unknown as WebSocketInternals & Record<string, unknown>;
+    // No unsubscribes: closing the socket ends the subscriptions on the server's side.
     this.subscriptions = [];
-    internals._subscriptionsByHash = {};
-    internals._subscriptionCallbacksByServerSubscriptionId = {};
-    internals._subscriptionHashByClientSubscriptionId = {};
-    internals._subscriptionStateChangeCallbacksByHash = {};
-    internals._subscriptionDisposeFunctionsByClientSubscriptionId = {};
-    if (internals._rpcWebSocketIdleTimeout !== null) clearTimeout(internals._rpcWebSocketIdleTimeout);
-    internals._rpcWebSocketIdleTimeout = null;
-    internals._rpcWebSocket.setAutoReconnect(false);
-    internals._rpcWebSocket.close(1000);
+    forgetSubscriptions(this.connection);
+    closeConnectionSocket(this.connection);
   }
 }

@@ -8,6 +8,7 @@ import anchor from "@coral-xyz/anchor";
 import { Connection, type Keypair, PublicKey } from "@solana/web3.js";
 import { retry } from "../../entry/retry.js";
 import { UserError } from "../../entry/user-error.js";
+import { closeConnectionSocket } from "../../sdk/connection-socket.js";
 import { registryErrorOf } from "../../sdk/errors.js";
 import { LUME_REGISTRY_PROGRAM_ID } from "../../sdk/idl.js";
 import { expandHome, readKeypairFile } from "../../sdk/keypair-file.js";
@@ -195,17 +196,7 @@ export class CliContext {
 
   /** Closes the PubSub socket web3.js keeps (and reconnects) for confirmations. */
   close(): void {
-    const internals = this.connectionValue as unknown as
-      | {
-          _rpcWebSocket?: { close(code?: number): void; setAutoReconnect(reconnect: boolean): void };
-          _rpcWebSocketIdleTimeout?: ReturnType<typeof setTimeout> | null;
-        }
-      | undefined;
-    if (internals === undefined) return;
-    if (internals._rpcWebSocketIdleTimeout) clearTimeout(internals._rpcWebSocketIdleTimeout);
-    internals._rpcWebSocketIdleTimeout = null;
-    internals._rpcWebSocket?.setAutoReconnect(false);
-    internals._rpcWebSocket?.close(1000);
+    if (this.connectionValue !== undefined) closeConnectionSocket(this.connectionValue);
   }
 
   /** Runs `fn`, retrying network failures with a doubling pause (with jitter). */
