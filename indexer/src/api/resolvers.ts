@@ -64,22 +64,31 @@ function registryRow(indexer: Indexer): AccountRow | null {
   return row === undefined || row.closed ? null : row;
 }
 
+/** The row's address and slot, which every account view starts with. */
+const located = (row: AccountRow) => ({ address: row.pubkey, slot: row.slot });
+
+/** The fields `keys` of decoded data, as they are. */
+function pick<T extends object, K extends keyof T>(data: T, keys: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((key) => [key, data[key]])) as Pick<T, K>;
+}
+
 function registryView(row: AccountRow) {
   const d = row.data;
   return {
-    address: row.pubkey,
-    slot: row.slot,
+    ...located(row),
+    ...pick(d, [
+      "councilEpoch",
+      "threshold",
+      "timeLockSeconds",
+      "policy",
+      "partnerCount",
+      "proposalCount",
+      "createdAt",
+    ]),
     council: (d.council as string[]).slice(0, d.councilLen),
-    councilEpoch: d.councilEpoch,
-    threshold: d.threshold,
-    timeLockSeconds: d.timeLockSeconds,
-    policy: d.policy,
     categories: (d.categories as string[]).slice(0, d.categoryCount),
-    partnerCount: d.partnerCount,
-    proposalCount: d.proposalCount,
     changeCount: d.history.changeCount,
     historyHead: d.history.head,
-    createdAt: d.createdAt,
   };
 }
 
@@ -91,21 +100,22 @@ function categoriesOf(indexer: Indexer): string[] {
 function partnerView(row: AccountRow) {
   const d = row.data;
   return {
-    address: row.pubkey,
-    slot: row.slot,
+    ...located(row),
     closed: row.closed,
     partnerId: Number(d.partnerId),
-    authority: d.authority,
-    legalName: d.legalName,
-    jurisdiction: d.jurisdiction,
-    stage: d.stage,
-    status: d.status,
-    trafficModel: d.trafficModel,
-    revision: d.revision,
-    endpointSetVersion: d.endpointSetVersion,
-    keySetVersion: d.keySetVersion,
-    admittedAt: d.admittedAt,
-    nextReviewAt: d.nextReviewAt,
+    ...pick(d, [
+      "authority",
+      "legalName",
+      "jurisdiction",
+      "stage",
+      "status",
+      "trafficModel",
+      "revision",
+      "endpointSetVersion",
+      "keySetVersion",
+      "admittedAt",
+      "nextReviewAt",
+    ]),
     data: d,
   };
 }
@@ -113,30 +123,19 @@ function partnerView(row: AccountRow) {
 function endpointView(row: AccountRow, categories: string[]) {
   const d = row.data;
   return {
-    address: row.pubkey,
-    slot: row.slot,
-    index: d.index,
-    host: d.host,
-    port: d.port,
-    protocol: d.protocol,
+    ...located(row),
+    ...pick(d, ["index", "host", "port", "protocol", "status"]),
     categories: categoryNames(d.categories, categories),
-    status: d.status,
   };
 }
 
 function keyView(row: AccountRow) {
   const d = row.data;
   return {
-    address: row.pubkey,
-    slot: row.slot,
-    index: d.index,
+    ...located(row),
+    ...pick(d, ["index", "status", "validFrom", "validUntil", "graceUntil", "revocationReason"]),
     publicKey: keyToBase58(d.publicKey),
-    status: d.status,
-    validFrom: d.validFrom,
-    validUntil: d.validUntil,
-    graceUntil: d.graceUntil,
     endpoints: (d.endpoints as number[]).slice(0, d.endpointCount),
-    revocationReason: d.revocationReason,
   };
 }
 
@@ -144,22 +143,23 @@ function proposalView(row: AccountRow) {
   const d = row.data;
   const executed = d.executedAt !== "0";
   return {
-    councilEpoch: d.councilEpoch,
-    approvedAt: d.approvedAt,
-    executedAt: d.executedAt,
+    ...located(row),
+    ...pick(d, [
+      "councilEpoch",
+      "approvedAt",
+      "executedAt",
+      "evidence",
+      "proposer",
+      "partner",
+      "status",
+      "action",
+      "approvalCount",
+      "rejectionCount",
+      "createdAt",
+      "expiresAt",
+    ]),
     executedBy: executed ? d.executedBy : null,
-    evidence: d.evidence,
-    address: row.pubkey,
-    slot: row.slot,
     proposalId: Number(d.proposalId),
-    proposer: d.proposer,
-    partner: d.partner,
-    status: d.status,
-    action: d.action,
-    approvalCount: d.approvalCount,
-    rejectionCount: d.rejectionCount,
-    createdAt: d.createdAt,
-    expiresAt: d.expiresAt,
   };
 }
 
@@ -169,44 +169,27 @@ const historyView = (e: EventRow) => ({ ...e, raw: e.raw.toString("hex") });
 function roleGrantView(row: AccountRow) {
   const d = row.data;
   return {
-    address: row.pubkey,
-    slot: row.slot,
-    role: d.role,
-    holder: d.holder,
-    active: d.active,
+    ...located(row),
+    ...pick(d, ["role", "holder", "active", "grantedAt", "revokedAt"]),
     grantedByProposal: Number(d.grantedByProposal),
-    grantedAt: d.grantedAt,
     revokedByProposal: Number(d.revokedByProposal),
-    revokedAt: d.revokedAt,
   };
 }
 
 function reviewView(e: EventRow) {
   const d = e.data;
   return {
-    changeIndex: e.changeIndex,
-    slot: e.slot,
-    signature: e.signature,
-    auditor: d.auditor,
-    outcome: d.outcome,
-    evidenceHash: d.evidenceHash,
-    evidenceUri: d.evidenceUri,
-    nextReviewAt: d.nextReviewAt,
-    status: d.status,
+    ...pick(e, ["changeIndex", "slot", "signature"]),
+    ...pick(d, ["auditor", "outcome", "evidenceHash", "evidenceUri", "nextReviewAt", "status"]),
   };
 }
 
 function reportView(row: AccountRow, categories: string[]) {
   const d = row.data;
   return {
-    address: row.pubkey,
-    slot: row.slot,
-    reporter: d.reporter,
-    windowStart: d.windowStart,
+    ...located(row),
+    ...pick(d, ["reporter", "windowStart", "observed", "evidenceHash", "reportedAt"]),
     category: categories[d.category as number] ?? null,
-    observed: d.observed,
-    evidenceHash: d.evidenceHash,
-    reportedAt: d.reportedAt,
   };
 }
 
