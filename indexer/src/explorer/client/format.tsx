@@ -49,6 +49,26 @@ export function Section(props: { title: string; children: ComponentChildren; id?
   );
 }
 
+/** A table that scrolls sideways on a narrow screen: its header cells, then `children`, its rows. */
+export function Table(props: {
+  class?: string;
+  headers: (string | { label: string; class: string })[];
+  children: ComponentChildren;
+}) {
+  return (
+    <div class="table-wrap">
+      <table class={props.class}>
+        <thead>
+          <tr>
+            {props.headers.map((h) => (typeof h === "string" ? <th>{h}</th> : <th class={h.class}>{h.label}</th>))}
+          </tr>
+        </thead>
+        <tbody>{props.children}</tbody>
+      </table>
+    </div>
+  );
+}
+
 export function ErrorNote(props: { error: unknown }) {
   return (
     <p class="error">Could not load: {props.error instanceof Error ? props.error.message : String(props.error)}</p>

@@ -3,7 +3,7 @@
 // complete timeline of changes with the proposal that authorized each.
 import { gql } from "../api.js";
 import { useLoaded } from "../data.js";
-import { Address, Badge, ErrorNote, Section, Signature, Time, words } from "../format.js";
+import { Address, Badge, ErrorNote, Section, Signature, Table, Time, words } from "../format.js";
 import { Link } from "../router.js";
 
 interface Evidence {
@@ -269,34 +269,22 @@ export function PartnerPage(props: { idOrAddress: string }) {
         {p.endpoints.length === 0 ? (
           <p class="muted">No endpoints declared.</p>
         ) : (
-          <div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th>#</th>
-                  <th>Endpoint</th>
-                  <th>Categories</th>
-                  <th>Status</th>
-                </tr>
-              </thead>
-              <tbody>
-                {p.endpoints.map((e) => (
-                  <tr>
-                    <td>{e.index}</td>
-                    <td>
-                      <code>
-                        {e.protocol}://{e.host}:{e.port}
-                      </code>
-                    </td>
-                    <td>{e.categories.join(", ") || <span class="muted">none</span>}</td>
-                    <td>
-                      <Badge value={e.status} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table headers={["#", "Endpoint", "Categories", "Status"]}>
+            {p.endpoints.map((e) => (
+              <tr>
+                <td>{e.index}</td>
+                <td>
+                  <code>
+                    {e.protocol}://{e.host}:{e.port}
+                  </code>
+                </td>
+                <td>{e.categories.join(", ") || <span class="muted">none</span>}</td>
+                <td>
+                  <Badge value={e.status} />
+                </td>
+              </tr>
+            ))}
+          </Table>
         )}
       </Section>
 
@@ -304,47 +292,33 @@ export function PartnerPage(props: { idOrAddress: string }) {
         {p.keys.length === 0 ? (
           <p class="muted">No keys issued.</p>
         ) : (
-          <div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th>#</th>
-                  <th>Key</th>
-                  <th>Status</th>
-                  <th>Valid from</th>
-                  <th>Valid until</th>
-                  <th>Endpoints</th>
-                </tr>
-              </thead>
-              <tbody>
-                {p.keys.map((k) => (
-                  <tr>
-                    <td>{k.index}</td>
-                    <td>
-                      <Address value={k.publicKey} />
-                    </td>
-                    <td>
-                      <Badge value={k.status} />
-                      {k.status === "revoked" && <span class="muted"> ({words(k.revocationReason)})</span>}
-                      {Number(k.graceUntil) > 0 && (
-                        <span class="muted">
-                          {" "}
-                          rotated, valid until <Time seconds={k.graceUntil} />
-                        </span>
-                      )}
-                    </td>
-                    <td>
-                      <Time seconds={k.validFrom} />
-                    </td>
-                    <td>
-                      <Time seconds={k.validUntil} />
-                    </td>
-                    <td>{k.endpoints.length === 0 ? "all" : k.endpoints.map((e) => `#${e}`).join(", ")}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table headers={["#", "Key", "Status", "Valid from", "Valid until", "Endpoints"]}>
+            {p.keys.map((k) => (
+              <tr>
+                <td>{k.index}</td>
+                <td>
+                  <Address value={k.publicKey} />
+                </td>
+                <td>
+                  <Badge value={k.status} />
+                  {k.status === "revoked" && <span class="muted"> ({words(k.revocationReason)})</span>}
+                  {Number(k.graceUntil) > 0 && (
+                    <span class="muted">
+                      {" "}
+                      rotated, valid until <Time seconds={k.graceUntil} />
+                    </span>
+                  )}
+                </td>
+                <td>
+                  <Time seconds={k.validFrom} />
+                </td>
+                <td>
+                  <Time seconds={k.validUntil} />
+                </td>
+                <td>{k.endpoints.length === 0 ? "all" : k.endpoints.map((e) => `#${e}`).join(", ")}</td>
+              </tr>
+            ))}
+          </Table>
         )}
       </Section>
 
@@ -371,44 +345,30 @@ export function PartnerPage(props: { idOrAddress: string }) {
       </Section>
 
       <Section title="Timeline" id="timeline">
-        <div class="table-wrap">
-          <table class="timeline">
-            <thead>
-              <tr>
-                <th>Change</th>
-                <th>What</th>
-                <th>When</th>
-                <th>Slot</th>
-                <th>Transaction</th>
-                <th>Authorized by</th>
-              </tr>
-            </thead>
-            <tbody>
-              {[...p.history].reverse().map((e) => (
-                <tr>
-                  <td>{e.changeIndex}</td>
-                  <td>{eventWords(e)}</td>
-                  <td>
-                    <Time seconds={e.data.change?.unixTimestamp ?? e.blockTime} />
-                  </td>
-                  <td>{e.slot}</td>
-                  <td>
-                    <Signature value={e.signature} />
-                  </td>
-                  <td>
-                    {e.name !== "proposalCreated" && e.data.proposalId && e.data.proposalId !== "0" ? (
-                      <Link href={`/proposal/${e.data.proposalId}`}>proposal #{e.data.proposalId}</Link>
-                    ) : (
-                      <span>
-                        signed by <Address value={e.transaction?.signers[0]} />
-                      </span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table class="timeline" headers={["Change", "What", "When", "Slot", "Transaction", "Authorized by"]}>
+          {[...p.history].reverse().map((e) => (
+            <tr>
+              <td>{e.changeIndex}</td>
+              <td>{eventWords(e)}</td>
+              <td>
+                <Time seconds={e.data.change?.unixTimestamp ?? e.blockTime} />
+              </td>
+              <td>{e.slot}</td>
+              <td>
+                <Signature value={e.signature} />
+              </td>
+              <td>
+                {e.name !== "proposalCreated" && e.data.proposalId && e.data.proposalId !== "0" ? (
+                  <Link href={`/proposal/${e.data.proposalId}`}>proposal #{e.data.proposalId}</Link>
+                ) : (
+                  <span>
+                    signed by <Address value={e.transaction?.signers[0]} />
+                  </span>
+                )}
+              </td>
+            </tr>
+          ))}
+        </Table>
       </Section>
     </div>
   );

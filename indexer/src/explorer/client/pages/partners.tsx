@@ -3,7 +3,7 @@
 import { useState } from "preact/hooks";
 import { gql } from "../api.js";
 import { useLoaded } from "../data.js";
-import { Badge, ErrorNote, Time, words } from "../format.js";
+import { Badge, ErrorNote, Table, Time, words } from "../format.js";
 import { Link, navigate, type Route } from "../router.js";
 
 const STATUSES = ["active", "underAudit", "reviewOverdue", "suspended", "revoked", "pending"];
@@ -145,45 +145,41 @@ export function PartnersPage(props: { route: Route }) {
             {loaded.data.partners.totalCount} partner{loaded.data.partners.totalCount === 1 ? "" : "s"}
             {status || stage || search ? " match" : ""}
           </p>
-          <div class="table-wrap">
-            <table class="partners">
-              <thead>
-                <tr>
-                  <th>#</th>
-                  <th>Name</th>
-                  <th>Status</th>
-                  <th>Stage</th>
-                  <th class="num">Endpoints</th>
-                  <th class="num">Active keys</th>
-                  <th>Next review</th>
-                  <th>Last change</th>
-                </tr>
-              </thead>
-              <tbody>
-                {loaded.data.partners.edges.map(({ node }) => (
-                  <tr>
-                    <td>{node.partnerId}</td>
-                    <td>
-                      <Link href={`/partner/${node.partnerId}`}>{node.legalName}</Link>{" "}
-                      <span class="muted">{node.jurisdiction}</span>
-                    </td>
-                    <td>
-                      <Badge value={node.status} />
-                    </td>
-                    <td>{words(node.stage)}</td>
-                    <td class="num">{node.data.activeEndpoints}</td>
-                    <td class="num">{node.data.activeKeys}</td>
-                    <td>
-                      <Time seconds={node.nextReviewAt} />
-                    </td>
-                    <td>
-                      <Time seconds={node.data.updatedAt} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            class="partners"
+            headers={[
+              "#",
+              "Name",
+              "Status",
+              "Stage",
+              { label: "Endpoints", class: "num" },
+              { label: "Active keys", class: "num" },
+              "Next review",
+              "Last change",
+            ]}
+          >
+            {loaded.data.partners.edges.map(({ node }) => (
+              <tr>
+                <td>{node.partnerId}</td>
+                <td>
+                  <Link href={`/partner/${node.partnerId}`}>{node.legalName}</Link>{" "}
+                  <span class="muted">{node.jurisdiction}</span>
+                </td>
+                <td>
+                  <Badge value={node.status} />
+                </td>
+                <td>{words(node.stage)}</td>
+                <td class="num">{node.data.activeEndpoints}</td>
+                <td class="num">{node.data.activeKeys}</td>
+                <td>
+                  <Time seconds={node.nextReviewAt} />
+                </td>
+                <td>
+                  <Time seconds={node.data.updatedAt} />
+                </td>
+              </tr>
+            ))}
+          </Table>
           <nav class="pager">
             {after && <Link href={backHref(props.route)}>← First page</Link>}
             {loaded.data.partners.pageInfo.hasNextPage && loaded.data.partners.pageInfo.endCursor && (
