@@ -53,8 +53,16 @@ export async function assertChangeHeader(f: RegistryFixture, event: Decoded): Pr
 export function reportCu(rt: TestRuntime, label: string, result: TxResult): void {
   assert.ok(result.ok, `${label} failed`);
   assert.ok(result.computeUnits > 0);
-  console.log(`      ${label}: ${result.computeUnits} CU [${rt.name}]`);
+  logCu({ rt }, label, result);
 }
+
+/** Prints a result's compute units under the test (the numbers bench/program-cu.ts budgets). */
+export function logCu(h: { rt: TestRuntime }, label: string, result: TxResult): void {
+  console.log(`      ${label}: ${result.computeUnits} CU [${h.rt.name}]`);
+}
+
+/** The name of an Anchor enum value: `{ active: {} }` -> "active". */
+export const variant = (value: object): string => Object.keys(value)[0]!;
 
 /** Sends raw instructions (built by Anchor's `.instruction()` and then tampered with). */
 export function sendInstructions(

@@ -12,6 +12,7 @@ import { Keypair, PublicKey } from "@solana/web3.js";
 import fc from "fast-check";
 import { FuzzCoverage } from "./fuzz-coverage.js";
 import { HistoryReplay, recordingRuntime, reportsEvents } from "./history.js";
+import { variant } from "./lifecycle.js";
 import { registryErrorCode, registryProgramSpec } from "./program.js";
 import { addresses, DEFAULT_ENDPOINT, type ProposalActionArg, RegistryFixture } from "./registry-fixture.js";
 import {
@@ -123,8 +124,6 @@ const ROLE_ARG: Record<RoleName, object> = {
 };
 const OUTCOMES: Outcome[] = ["passed", "concerns", "failed"];
 const KEY_VALID_UNTIL = 2 ** 40;
-
-const variant = (value: object): string => Object.keys(value)[0]!;
 
 // --- one run: a fresh runtime and registry, then the commands -----------------------------
 
