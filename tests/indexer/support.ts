@@ -13,7 +13,7 @@ import { type ApiServer, startApiServer } from "../../indexer/src/api/server.js"
 import { Indexer } from "../../indexer/src/indexer.js";
 import { TxError } from "../support/errors.js";
 import { type FixtureOptions, RegistryFixture } from "../support/registry-fixture.js";
-import { SOL, type SurfnetSuite } from "../support/surfnet.js";
+import { SOL, type SurfnetSuite, useRegistrySurfnet } from "../support/surfnet.js";
 import type { ClockState, HarnessProvider, TestRuntime, TxResult } from "../support/types.js";
 
 /** A TestRuntime over a surfnet's JSON-RPC, so RegistryFixture drives the real local chain. */
@@ -99,6 +99,39 @@ export async function surfnetFixture(net: SurfnetSuite, options: FixtureOptions 
 export function tempDir(): { dir: string; dbPath: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), "lume-indexer-"));
   return { dir, dbPath: join(dir, "index.sqlite"), remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Inside `describe`: a private surfnet with the registry (`net`), and `serve()` (in a `before`)
+ * opens an index of it (not started) and its GraphQL server on a free port. Both stop in `after`,
+ * before the surfnet does, and the temp dir `tmp` is removed.
+ */
+export function useServedIndex(): {
+  net: SurfnetSuite;
+  /** The index file's temp dir (other index files may go beside it: it is removed with them). */
+  tmp: { dir: string; dbPath: string };
+  serve(): Promise<{ indexer: Indexer; api: ApiServer }>;
+} {
+  const served: { indexer?: Indexer; api?: ApiServer } = {};
+  const tmp = tempDir();
+  // Registered before the surfnet's own `after`, so the indexer stops before the chain does.
+  after(async () => {
+    await served.api?.close();
+    await served.indexer?.stop();
+    tmp.remove();
+  });
+  const net = useRegistrySurfnet();
+  return {
+    net,
+    tmp,
+    async serve() {
+      const indexer = newIndexer(net, tmp.dbPath);
+      served.indexer = indexer;
+      const api = await startApiServer(indexer, { port: 0 });
+      served.api = api;
+      return { indexer, api };
+    },
+  };
 }
 
 export function newIndexer(net: SurfnetSuite, dbPath: string, staleAfterMs = 15_000): Indexer {
