@@ -28,13 +28,13 @@ import { createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { Surfnet } from "../app/src/localnet/surfnet.js";
 import { closeConnectionSocket } from "../app/src/sdk/connection-socket.js";
+import { PROGRAM_ID, PROGRAM_SO_PATH } from "../harness/program.js";
+import { addresses, RegistryFixture } from "../harness/registry-fixture.js";
+import type { SurfnetSuite } from "../harness/surfnet.js";
+import { surfnetRuntime } from "../harness/surfnet-runtime.js";
 import { startApiServer } from "../indexer/src/api/server.js";
 import { Indexer } from "../indexer/src/indexer.js";
 import type { RawAccountUpdate } from "../indexer/src/source/types.js";
-import { surfnetRuntime } from "../tests/indexer/support.js";
-import { PROGRAM_ID, PROGRAM_SO_PATH } from "../tests/support/program.js";
-import { addresses, RegistryFixture } from "../tests/support/registry-fixture.js";
-import type { SurfnetSuite } from "../tests/support/surfnet.js";
 import type { LoadResult, LoadSpec } from "./http-load.js";
 import { encodedPartner } from "./idl-zero.js";
 

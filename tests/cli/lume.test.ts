@@ -15,9 +15,9 @@ import { loadRegistrySnapshot, type RegistrySnapshot } from "../../app/src/sdk/s
 import { ed25519PrivateKey, signEnvelope } from "../../app/src/verifier/envelope.js";
 import { keepSnapshotFresh } from "../../app/src/verifier/refresh.js";
 import { RequestVerifier } from "../../app/src/verifier/verifier.js";
+import { DEFAULT_POLICY, PROGRAM_ID } from "../../harness/program.js";
+import { useRegistrySurfnet } from "../../harness/surfnet.js";
 import { ensureRegistry } from "../../migrations/initialize-registry.js";
-import { DEFAULT_POLICY, PROGRAM_ID } from "../support/program.js";
-import { useRegistrySurfnet } from "../support/surfnet.js";
 import { decodeGovernance, keyFile, type LumeRun, lume } from "./lume-helpers.js";
 
 const CATEGORIES = ["api-read", "api-write", "content-fetch", "price-feed", "search-index"];

@@ -12,8 +12,8 @@ import { sha256Hex } from "../../app/src/sdk/deployed-program.js";
 import { type SendTransaction, sendWith, writeProgramBuffer } from "../../app/src/sdk/loader-deploy.js";
 import { programDataAddress } from "../../app/src/sdk/pda.js";
 import { BUFFER_HEADER_LEN, decodeBuffer } from "../../app/src/sdk/upgradeable-loader.js";
-import { PROGRAM_SO_PATH } from "../support/program.js";
-import { useRegistrySurfnet } from "../support/surfnet.js";
+import { PROGRAM_SO_PATH } from "../../harness/program.js";
+import { useRegistrySurfnet } from "../../harness/surfnet.js";
 import { keyFile, type LumeRun, lume } from "./lume-helpers.js";
 
 const OTHER_BUILD = "target/deploy/test_council_member.so";

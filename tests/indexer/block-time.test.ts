@@ -5,9 +5,9 @@
 // chain can be replayed from the API alone.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
+import type { RegistryFixture } from "../../harness/registry-fixture.js";
 import type { ApiServer } from "../../indexer/src/api/server.js";
 import type { Indexer } from "../../indexer/src/indexer.js";
-import type { RegistryFixture } from "../support/registry-fixture.js";
 import { caughtUp, query, surfnetFixture, useServedIndex } from "./support.js";
 
 describe("indexer: blockTime in Unix seconds (surfnet)", function () {

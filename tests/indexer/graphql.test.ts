@@ -4,9 +4,9 @@ import assert from "node:assert/strict";
 import anchor from "@coral-xyz/anchor";
 import { Keypair } from "@solana/web3.js";
 import type { Client } from "graphql-ws";
+import { addresses, type PartnerHandle, type RegistryFixture } from "../../harness/registry-fixture.js";
 import type { ApiServer } from "../../indexer/src/api/server.js";
 import type { Indexer } from "../../indexer/src/indexer.js";
-import { addresses, type PartnerHandle, type RegistryFixture } from "../support/registry-fixture.js";
 import { gql, query, surfnetFixture, until, useServedIndex, wsClient } from "./support.js";
 
 const { BN } = anchor;

@@ -1,9 +1,9 @@
 // Lists page with cursors (no list stops at 100), proposals are found by id, and 64-bit chain
 // numbers (slots, change indices) cross GraphQL whole: a surfnet whose slot passed 2^31.
 import assert from "node:assert/strict";
+import type { RegistryFixture } from "../../harness/registry-fixture.js";
 import type { ApiServer } from "../../indexer/src/api/server.js";
 import type { Indexer } from "../../indexer/src/indexer.js";
-import type { RegistryFixture } from "../support/registry-fixture.js";
 import { caughtUp, gql, query, surfnetFixture, until, useServedIndex } from "./support.js";
 
 interface ProposalPage {

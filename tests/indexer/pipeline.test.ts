@@ -2,10 +2,10 @@
 // repeated and out-of-order input, and `verify` catching a tampered index.
 import assert from "node:assert/strict";
 import { registryAddress } from "../../app/src/sdk/pda.js";
+import type { RegistryFixture } from "../../harness/registry-fixture.js";
+import { useRegistrySurfnet } from "../../harness/surfnet.js";
 import type { Indexer } from "../../indexer/src/indexer.js";
 import { verify } from "../../indexer/src/verify/verify.js";
-import type { RegistryFixture } from "../support/registry-fixture.js";
-import { useRegistrySurfnet } from "../support/surfnet.js";
 import { caughtUp, newIndexer, surfnetFixture, tempDir, until } from "./support.js";
 
 describe("indexer pipeline (surfnet, SQLite)", function () {

@@ -7,10 +7,10 @@ import { PublicKey } from "@solana/web3.js";
 import { councilUpgradeAuthority, sha256Hex } from "../../app/src/sdk/deployed-program.js";
 import { programDataAddress } from "../../app/src/sdk/pda.js";
 import { withUpgradeAuthority } from "../../app/src/sdk/program-data.js";
+import { PROGRAM_ID, PROGRAM_SO_PATH } from "../../harness/program.js";
 import type { ProgramView } from "../../indexer/src/api/program-facts.js";
 import type { ApiServer } from "../../indexer/src/api/server.js";
 import { Indexer } from "../../indexer/src/indexer.js";
-import { PROGRAM_ID, PROGRAM_SO_PATH } from "../support/program.js";
 import { gql, query, startApiServer, until, useServedIndex } from "./support.js";
 
 const PROGRAM_QUERY =

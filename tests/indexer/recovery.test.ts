@@ -3,13 +3,13 @@
 import assert from "node:assert/strict";
 import { pino } from "pino";
 import { dropConnectionSocket } from "../../app/src/sdk/connection-socket.js";
+import type { RegistryFixture } from "../../harness/registry-fixture.js";
+import { useRegistrySurfnet } from "../../harness/surfnet.js";
 import { RegistryDecoder } from "../../indexer/src/decoder/decoder.js";
 import { Indexer } from "../../indexer/src/indexer.js";
 import type { RpcSource } from "../../indexer/src/source/rpc-source.js";
 import { IndexerStore } from "../../indexer/src/store/store.js";
 import { verify } from "../../indexer/src/verify/verify.js";
-import type { RegistryFixture } from "../support/registry-fixture.js";
-import { useRegistrySurfnet } from "../support/surfnet.js";
 import { caughtUp, newIndexer, surfnetFixture, tempDir, until } from "./support.js";
 
 describe("indexer gap detection and repair (surfnet)", function () {

@@ -10,10 +10,10 @@ import { signEnvelope } from "../../app/src/verifier/envelope.js";
 import { followIndexer, type IndexerFeed } from "../../app/src/verifier/indexer-feed.js";
 import { loadIndexerSnapshot } from "../../app/src/verifier/indexer-snapshot.js";
 import { RequestVerifier } from "../../app/src/verifier/verifier.js";
+import { addresses, type PartnerHandle, type RegistryFixture } from "../../harness/registry-fixture.js";
+import { useRegistrySurfnet } from "../../harness/surfnet.js";
 import type { ApiServer } from "../../indexer/src/api/server.js";
 import type { Indexer } from "../../indexer/src/indexer.js";
-import { addresses, type PartnerHandle, type RegistryFixture } from "../support/registry-fixture.js";
-import { useRegistrySurfnet } from "../support/surfnet.js";
 import { newIndexer, query, startApiServer, surfnetFixture, tempDir, until, wsClient } from "./support.js";
 
 const { BN } = anchor;

@@ -17,9 +17,9 @@ import { programDataAddress, registryAddress, registryAddresses } from "../../ap
 import { registryProgram } from "../../app/src/sdk/program.js";
 import { decodeProgramData } from "../../app/src/sdk/program-data.js";
 import { fetchRegistry, summarizeRegistry } from "../../app/src/sdk/registry-state.js";
+import { PROGRAM_ID } from "../../harness/program.js";
 import { loadRegistryConfig } from "../../migrations/registry-config.js";
 import { GRAPHQL_URL, READY_LINE } from "../../migrations/stack-banner.js";
-import { PROGRAM_ID } from "../support/program.js";
 import { RunningScript } from "../support/scripts.js";
 import { nextEvent, subscribed } from "../support/subscriptions.js";
 

@@ -12,9 +12,9 @@ import { LUME_REGISTRY_PROGRAM_ID } from "../../app/src/sdk/idl.js";
 import { programDataAddress } from "../../app/src/sdk/pda.js";
 import { decodeProgramData } from "../../app/src/sdk/program-data.js";
 import { fetchRegistry } from "../../app/src/sdk/registry-state.js";
-import { defaultInitializeArgs, initializeAccounts, PROGRAM_ID, PROGRAM_SO_PATH } from "../support/program.js";
+import { defaultInitializeArgs, initializeAccounts, PROGRAM_ID, PROGRAM_SO_PATH } from "../../harness/program.js";
+import { SOL, useRegistrySurfnet } from "../../harness/surfnet.js";
 import { nextEvent, subscribed } from "../support/subscriptions.js";
-import { SOL, useRegistrySurfnet } from "../support/surfnet.js";
 
 const DAY = 86_400;
 

@@ -6,6 +6,17 @@ import assert from "node:assert/strict";
 import anchor from "@coral-xyz/anchor";
 import { Keypair, PublicKey, SystemProgram } from "@solana/web3.js";
 import { eventCpiAccounts } from "../../app/src/sdk/events.js";
+import { rentExemptLamports } from "../../harness/loader.js";
+import { discriminator, PROGRAM_ID, registryAddress, registryProgramSpec } from "../../harness/program.js";
+import {
+  addresses,
+  DEFAULT_ENDPOINT,
+  DEFAULT_TRAFFIC_MODEL,
+  type PartnerHandle,
+  type RegistryFixture,
+  type TrafficModelArg,
+  useReplayedRegistry,
+} from "../../harness/registry-fixture.js";
 import { forEachRuntime } from "../support/for-each-runtime.js";
 import {
   assertChangeHeader,
@@ -17,17 +28,6 @@ import {
   unixNow,
   unsigned,
 } from "../support/lifecycle.js";
-import { rentExemptLamports } from "../support/loader.js";
-import { discriminator, PROGRAM_ID, registryAddress, registryProgramSpec } from "../support/program.js";
-import {
-  addresses,
-  DEFAULT_ENDPOINT,
-  DEFAULT_TRAFFIC_MODEL,
-  type PartnerHandle,
-  type RegistryFixture,
-  type TrafficModelArg,
-  useReplayedRegistry,
-} from "../support/registry-fixture.js";
 
 const { BN } = anchor;
 const upgradeAuthority = Keypair.generate();

@@ -5,10 +5,10 @@
 import assert from "node:assert/strict";
 import anchor from "@coral-xyz/anchor";
 import { Keypair, PublicKey } from "@solana/web3.js";
+import { PROGRAM_ID, registryProgramSpec } from "../../harness/program.js";
+import { addresses, DEFAULT_ENDPOINT, type PartnerHandle, RegistryFixture } from "../../harness/registry-fixture.js";
 import { forEachRuntime } from "../support/for-each-runtime.js";
 import { logCu, variant } from "../support/lifecycle.js";
-import { PROGRAM_ID, registryProgramSpec } from "../support/program.js";
-import { addresses, DEFAULT_ENDPOINT, type PartnerHandle, RegistryFixture } from "../support/registry-fixture.js";
 
 const { BN } = anchor;
 const DAY = 86_400;

@@ -4,16 +4,16 @@
 import assert from "node:assert/strict";
 import anchor from "@coral-xyz/anchor";
 import { Keypair, PublicKey } from "@solana/web3.js";
-import { forEachRuntime } from "../support/for-each-runtime.js";
-import { logCu, variant } from "../support/lifecycle.js";
-import { DEFAULT_POLICY, type PolicyArgs, PROGRAM_ID, registryProgramSpec } from "../support/program.js";
+import { DEFAULT_POLICY, type PolicyArgs, PROGRAM_ID, registryProgramSpec } from "../../harness/program.js";
 import {
   addresses,
   DEFAULT_TRAFFIC_MODEL,
   type PartnerHandle,
   RegistryFixture,
   ROLES,
-} from "../support/registry-fixture.js";
+} from "../../harness/registry-fixture.js";
+import { forEachRuntime } from "../support/for-each-runtime.js";
+import { logCu, variant } from "../support/lifecycle.js";
 
 const { BN } = anchor;
 const upgradeAuthority = Keypair.generate();

@@ -8,6 +8,16 @@ import assert from "node:assert/strict";
 import anchor from "@coral-xyz/anchor";
 import { Keypair, PublicKey, SystemProgram, type TransactionInstruction } from "@solana/web3.js";
 import { eventCpiAccounts } from "../../app/src/sdk/events.js";
+import { discriminator, PROGRAM_ID, registryAddress, registryProgramSpec } from "../../harness/program.js";
+import {
+  addresses,
+  DEFAULT_ENDPOINT,
+  DEFAULT_TRAFFIC_MODEL,
+  type PartnerHandle,
+  type ProposalActionArg,
+  type RegistryFixture,
+  useReplayedRegistry,
+} from "../../harness/registry-fixture.js";
 import { forEachRuntime } from "../support/for-each-runtime.js";
 import {
   assertChangeHeader,
@@ -19,16 +29,6 @@ import {
   unixNow,
   unsigned,
 } from "../support/lifecycle.js";
-import { discriminator, PROGRAM_ID, registryAddress, registryProgramSpec } from "../support/program.js";
-import {
-  addresses,
-  DEFAULT_ENDPOINT,
-  DEFAULT_TRAFFIC_MODEL,
-  type PartnerHandle,
-  type ProposalActionArg,
-  type RegistryFixture,
-  useReplayedRegistry,
-} from "../support/registry-fixture.js";
 
 const { BN } = anchor;
 const upgradeAuthority = Keypair.generate();

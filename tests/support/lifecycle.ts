@@ -4,9 +4,9 @@
 // signatures, substituted accounts).
 import assert from "node:assert/strict";
 import { type Keypair, type PublicKey, Transaction, type TransactionInstruction } from "@solana/web3.js";
-import { programEvents } from "./history.js";
-import type { RegistryFixture } from "./registry-fixture.js";
-import type { TestRuntime, TxResult } from "./types.js";
+import { programEvents } from "../../harness/history.js";
+import type { RegistryFixture } from "../../harness/registry-fixture.js";
+import type { TestRuntime, TxResult } from "../../harness/types.js";
 
 /** An event or account field as Anchor decodes it (IDL-driven, so untyped here). */
 export type Decoded = any;

@@ -5,16 +5,23 @@
 // change count; endpoint/key set versions move by exactly one per change; active endpoint
 // count = Active endpoint accounts; revoked stays revoked; a proposal executes at most once).
 // Used by the mocha suite (CI: seed-pinned, small) and by the long run in worker processes
-// (`npm run fuzz:program`, tests/program/fuzz-long.ts; see tests/support/README.md).
+// (`npm run fuzz:program`, tests/program/fuzz-long.ts; see harness/README.md).
 import assert from "node:assert/strict";
 import anchor from "@coral-xyz/anchor";
 import { Keypair, PublicKey } from "@solana/web3.js";
 import fc from "fast-check";
+import { HistoryReplay, recordingRuntime, reportsEvents } from "../../harness/history.js";
+import { registryErrorCode, registryProgramSpec } from "../../harness/program.js";
+import {
+  addresses,
+  DEFAULT_ENDPOINT,
+  type ProposalActionArg,
+  RegistryFixture,
+} from "../../harness/registry-fixture.js";
+import { startRuntime } from "../../harness/runtimes.js";
+import type { RuntimeKind, TxResult } from "../../harness/types.js";
 import { FuzzCoverage } from "./fuzz-coverage.js";
-import { HistoryReplay, recordingRuntime, reportsEvents } from "./history.js";
 import { variant } from "./lifecycle.js";
-import { registryErrorCode, registryProgramSpec } from "./program.js";
-import { addresses, DEFAULT_ENDPOINT, type ProposalActionArg, RegistryFixture } from "./registry-fixture.js";
 import {
   DAY,
   type ModelAction,
@@ -26,8 +33,6 @@ import {
   type RoleName,
   ZERO_ACTOR,
 } from "./registry-model.js";
-import { startRuntime } from "./runtimes.js";
-import type { RuntimeKind, TxResult } from "./types.js";
 
 const { BN } = anchor;
 const upgradeAuthority = Keypair.generate();

@@ -4,8 +4,8 @@
 // compute units, custom error code) without throwing.
 import anchor from "@coral-xyz/anchor";
 import { type AccountMeta, Keypair, type PublicKey, type Transaction } from "@solana/web3.js";
-import { eventCpiAccounts } from "../../app/src/sdk/events.js";
-import { ROLE_NAMES, type RoleName, registryAddresses } from "../../app/src/sdk/pda.js";
+import { eventCpiAccounts } from "../app/src/sdk/events.js";
+import { ROLE_NAMES, type RoleName, registryAddresses } from "../app/src/sdk/pda.js";
 import { HistoryReplay, programEvents, recordingRuntime } from "./history.js";
 import { decodeEvents } from "./idl.js";
 import {

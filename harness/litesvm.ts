@@ -6,7 +6,7 @@ import anchor from "@coral-xyz/anchor";
 import { address, getTransactionDecoder, lamports } from "@solana/kit";
 import { type Connection, type Keypair, PublicKey, type Signer, VersionedTransaction } from "@solana/web3.js";
 import { Clock, FailedTransactionMetadata, LiteSVM, type TransactionMetadata } from "litesvm";
-import type { InnerInstruction } from "../../app/src/sdk/events.js";
+import type { InnerInstruction } from "../app/src/sdk/events.js";
 import { RuntimeConnection } from "./connection.js";
 import { TxError } from "./errors.js";
 import { describeLiteSvmError } from "./litesvm-errors.js";

@@ -3,10 +3,10 @@
 // fresh upgrade authority, stopped in teardown.
 import anchor from "@coral-xyz/anchor";
 import { Connection, Keypair } from "@solana/web3.js";
-import { DEFAULT_RPC_PORT, DEFAULT_WS_PORT } from "../../app/src/localnet/localnet.js";
-import { Surfnet } from "../../app/src/localnet/surfnet.js";
-import { closeConnectionSocket } from "../../app/src/sdk/connection-socket.js";
-import { type RegistryProgram, registryProgram } from "../../app/src/sdk/program.js";
+import { DEFAULT_RPC_PORT, DEFAULT_WS_PORT } from "../app/src/localnet/localnet.js";
+import { Surfnet } from "../app/src/localnet/surfnet.js";
+import { closeConnectionSocket } from "../app/src/sdk/connection-socket.js";
+import { type RegistryProgram, registryProgram } from "../app/src/sdk/program.js";
 import { PROGRAM_ID, PROGRAM_SO_PATH } from "./program.js";
 
 export const SOL = 1_000_000_000;
