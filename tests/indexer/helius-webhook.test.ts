@@ -90,7 +90,7 @@ describe("indexer Helius webhook source (local webhook poster, surfnet)", functi
     const row = await until("the partner account, read after the webhook", () =>
       indexer!.store.account(partner.address.toBase58()),
     );
-    assert.equal(row.data.legalName, "Via Webhook KG");
+    assert.equal(row.data?.legalName, "Via Webhook KG");
     await caughtUp(indexer!, f);
     assert.ok(
       indexer!.store.checkpoint("helius-webhook:transactions")!.slot > 0,

@@ -44,7 +44,7 @@ describe("indexer Helius source (local Enhanced WebSocket server, surfnet)", fun
     const row = await until("the partner, via the Helius stream", () =>
       indexer!.store.account(partner.address.toBase58()),
     );
-    assert.equal(row.data.legalName, "Via Helius KG");
+    assert.equal(row.data?.legalName, "Via Helius KG");
     await caughtUp(indexer!, f);
     const checkpoint = indexer!.store.checkpoint("helius:transactions");
     assert.ok(checkpoint && checkpoint.slot > 0, "the Helius source has its own checkpoint");

@@ -59,20 +59,20 @@ function connection<T, N>(
   };
 }
 
-function registryRow(indexer: Indexer): AccountRow | null {
-  const row = indexer.store.account(registryAddress(indexer.programId).toBase58());
+function registryRow(indexer: Indexer): AccountRow<"registry"> | null {
+  const row = indexer.store.accountOf("registry", registryAddress(indexer.programId).toBase58());
   return row === undefined || row.closed ? null : row;
 }
 
 /** The row's address and slot, which every account view starts with. */
-const located = (row: AccountRow) => ({ address: row.pubkey, slot: row.slot });
+const located = (row: { pubkey: string; slot: number }) => ({ address: row.pubkey, slot: row.slot });
 
 /** The fields `keys` of decoded data, as they are. */
 function pick<T extends object, K extends keyof T>(data: T, keys: readonly K[]): Pick<T, K> {
   return Object.fromEntries(keys.map((key) => [key, data[key]])) as Pick<T, K>;
 }
 
-function registryView(row: AccountRow) {
+function registryView(row: AccountRow<"registry">) {
   const d = row.data;
   return {
     ...located(row),
@@ -85,8 +85,8 @@ function registryView(row: AccountRow) {
       "proposalCount",
       "createdAt",
     ]),
-    council: (d.council as string[]).slice(0, d.councilLen),
-    categories: (d.categories as string[]).slice(0, d.categoryCount),
+    council: d.council.slice(0, d.councilLen),
+    categories: d.categories.slice(0, d.categoryCount),
     changeCount: d.history.changeCount,
     historyHead: d.history.head,
   };
@@ -97,7 +97,7 @@ function categoriesOf(indexer: Indexer): string[] {
   return row === null ? [] : registryView(row).categories;
 }
 
-function partnerView(row: AccountRow) {
+function partnerView(row: AccountRow<"partner">) {
   const d = row.data;
   return {
     ...located(row),
@@ -120,7 +120,7 @@ function partnerView(row: AccountRow) {
   };
 }
 
-function endpointView(row: AccountRow, categories: string[]) {
+function endpointView(row: AccountRow<"endpoint">, categories: string[]) {
   const d = row.data;
   return {
     ...located(row),
@@ -129,7 +129,7 @@ function endpointView(row: AccountRow, categories: string[]) {
   };
 }
 
-function keyView(row: AccountRow) {
+function keyView(row: AccountRow<"infraKey">) {
   const d = row.data;
   return {
     ...located(row),
@@ -139,7 +139,7 @@ function keyView(row: AccountRow) {
   };
 }
 
-function proposalView(row: AccountRow) {
+function proposalView(row: AccountRow<"proposal">) {
   const d = row.data;
   const executed = d.executedAt !== "0";
   return {
@@ -166,7 +166,7 @@ function proposalView(row: AccountRow) {
 /** An event as GraphQL serves it: its bytes as hex (what the history hash chain covers, docs/history-chain.md). */
 const historyView = (e: EventRow) => ({ ...e, raw: e.raw.toString("hex") });
 
-function roleGrantView(row: AccountRow) {
+function roleGrantView(row: AccountRow<"roleGrant">) {
   const d = row.data;
   return {
     ...located(row),
@@ -177,19 +177,19 @@ function roleGrantView(row: AccountRow) {
 }
 
 function reviewView(e: EventRow) {
-  const d = e.data;
+  const d = e.data ?? {};
   return {
     ...pick(e, ["changeIndex", "slot", "signature"]),
     ...pick(d, ["auditor", "outcome", "evidenceHash", "evidenceUri", "nextReviewAt", "status"]),
   };
 }
 
-function reportView(row: AccountRow, categories: string[]) {
+function reportView(row: AccountRow<"deviationReport">, categories: string[]) {
   const d = row.data;
   return {
     ...located(row),
     ...pick(d, ["reporter", "windowStart", "observed", "evidenceHash", "reportedAt"]),
-    category: categories[d.category as number] ?? null,
+    category: categories[d.category] ?? null,
   };
 }
 
@@ -258,11 +258,11 @@ export function resolvers() {
         return connection("partner", all, (p) => Number(p.data.partnerId), partnerView, args);
       },
       partner: (_: unknown, args: { address?: string; id?: number }, { indexer }: Context) => {
-        let row: AccountRow | undefined;
-        if (args.address) row = indexer.store.account(args.address);
+        let row: AccountRow<"partner"> | undefined;
+        if (args.address) row = indexer.store.accountOf("partner", args.address);
         else if (args.id !== undefined && args.id !== null)
           row = indexer.store.accountsWhere("partner", "partnerId", String(args.id))[0];
-        return row === undefined || row.kind !== "partner" ? null : partnerView(row);
+        return row === undefined ? null : partnerView(row);
       },
       proposals: (_: unknown, args: { status?: string; first?: number; after?: string }, { indexer }: Context) => {
         const all = indexer.store
@@ -281,11 +281,11 @@ export function resolvers() {
       proposal: (_: unknown, args: { id?: number | null; address?: string | null }, { indexer }: Context) => {
         const row =
           args.address != null
-            ? indexer.store.account(args.address)
+            ? indexer.store.accountOf("proposal", args.address)
             : args.id != null
               ? indexer.store.accountBySeq("proposal", args.id)
               : undefined;
-        return row === undefined || row.kind !== "proposal" ? null : proposalView(row);
+        return row === undefined ? null : proposalView(row);
       },
       history: (
         _: unknown,
