@@ -17,6 +17,9 @@ import { useHistoryNotice } from "./history-notice.js";
 import { type Context, resolvers } from "./resolvers.js";
 import { typeDefs } from "./schema.graphql.js";
 
+/** What onSubscribe hands graphql-ws as rootValue: the execute and subscribe of yoga's envelop. */
+type EnvelopedRoot = Pick<ReturnType<ReturnType<typeof createYoga>["getEnveloped"]>, "execute" | "subscribe">;
+
 /** graphql-armor's defaults, written out (RELIABILITY.md); change them only with a note why. */
 export const ARMOR_LIMITS = {
   maxDepth: { n: 6, ignoreIntrospection: true },
@@ -104,8 +107,9 @@ export async function startApiServer(
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
   const wsServer = useServer(
     {
-      execute: (args: any) => args.rootValue.execute(args),
-      subscribe: (args: any) => args.rootValue.subscribe(args),
+      // onSubscribe (below) puts the envelop's own execute and subscribe in rootValue.
+      execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
+      subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
       onSubscribe: async (ctx, _id, params) => {
         // The one being set up counts too.
         if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_CONNECTION)
