@@ -5,6 +5,7 @@ import { SYSVAR_CLOCK_PUBKEY } from "@solana/web3.js";
 import { innerInstructionsOf } from "../app/src/sdk/events.js";
 import { TxError } from "./errors.js";
 import type { SurfnetSuite } from "./surfnet.js";
+import { decodeClockSysvar } from "./sysvars.js";
 import type { ClockState, HarnessProvider, TestRuntime, TxResult } from "./types.js";
 
 /** A TestRuntime over a surfnet's JSON-RPC, so RegistryFixture drives the real local chain. */
@@ -12,16 +13,8 @@ export function surfnetRuntime(net: SurfnetSuite): TestRuntime {
   const payer = net.fundedKeypair(1_000);
   const provider = net.provider(payer) as unknown as HarnessProvider;
   const { connection, surfnet } = net;
-  const getClock = async (): Promise<ClockState> => {
-    const data = (await connection.getAccountInfo(SYSVAR_CLOCK_PUBKEY, "processed"))!.data;
-    return {
-      slot: data.readBigUInt64LE(0),
-      epochStartTimestamp: data.readBigInt64LE(8),
-      epoch: data.readBigUInt64LE(16),
-      leaderScheduleEpoch: data.readBigUInt64LE(24),
-      unixTimestamp: data.readBigInt64LE(32),
-    };
-  };
+  const getClock = async (): Promise<ClockState> =>
+    decodeClockSysvar((await connection.getAccountInfo(SYSVAR_CLOCK_PUBKEY, "processed"))!.data);
   const unsupported = (what: string) => () =>
     Promise.reject(new Error(`${what} is not supported on the surfnet runtime`));
   return {

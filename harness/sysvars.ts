@@ -1,6 +1,6 @@
 // Decoding of sysvar accounts, to check what a program would actually read on-chain.
 import { SYSVAR_CLOCK_PUBKEY } from "@solana/web3.js";
-import type { ClockState } from "../../harness/types.js";
+import type { ClockState } from "./types.js";
 
 export { SYSVAR_CLOCK_PUBKEY };
 
