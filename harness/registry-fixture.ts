@@ -2,9 +2,10 @@
 // every instruction, so lifecycle tests read as the steps they check. Every send goes
 // through Anchor's client (built from the IDL) and returns the runtime's TxResult (logs,
 // compute units, custom error code) without throwing.
-import anchor from "@coral-xyz/anchor";
+import anchor, { type IdlEvents } from "@coral-xyz/anchor";
 import { type AccountMeta, Keypair, type PublicKey, type Transaction } from "@solana/web3.js";
 import { eventCpiAccounts } from "../app/src/sdk/events.js";
+import type { LumeRegistry } from "../app/src/sdk/idl.js";
 import { ROLE_NAMES, type RoleName, registryAddresses } from "../app/src/sdk/pda.js";
 import { HistoryReplay, programEvents, recordingRuntime } from "./history.js";
 import { decodeEvents } from "./idl.js";
@@ -425,12 +426,12 @@ export class RegistryFixture {
   }
 
   /** The data of the one event `result` emitted, checking its name (camelCase, as Anchor gives it). */
-  event(result: TxResult, name: string): Record<string, any> {
+  event<N extends keyof IdlEvents<LumeRegistry>>(result: TxResult, name: N): IdlEvents<LumeRegistry>[N] {
     const events = this.events(result);
     if (events.length !== 1 || events[0]!.name !== name) {
       throw new Error(`expected one ${name} event, got [${events.map((e) => e.name).join(", ")}]`);
     }
-    return events[0]!.data as Record<string, any>;
+    return events[0]!.data as IdlEvents<LumeRegistry>[N];
   }
 
   async endpoint(partner: PublicKey, index: number) {

@@ -14,6 +14,7 @@ import { addresses, type PartnerHandle, type RegistryFixture } from "../../harne
 import { useRegistrySurfnet } from "../../harness/surfnet.js";
 import type { ApiServer } from "../../indexer/src/api/server.js";
 import type { Indexer } from "../../indexer/src/indexer.js";
+import type { AnyOf, EventData } from "../../indexer/src/store/row-data.js";
 import { newIndexer, query, startApiServer, surfnetFixture, tempDir, until, wsClient } from "./support.js";
 
 const { BN } = anchor;
@@ -23,7 +24,7 @@ interface Change {
   slot: number;
   name: string;
   partner: string | null;
-  data: Record<string, any> | null;
+  data: AnyOf<EventData> | null;
 }
 const FIELDS = "changeIndex slot name partner data";
 
