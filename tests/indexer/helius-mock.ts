@@ -57,7 +57,7 @@ export class HeliusMock {
   /** Fetches the transaction in base64 (as Helius sends it) and notifies every subscriber it concerns. */
   private async forward(signature: string): Promise<void> {
     const { result } = (await (
-      this.chain as unknown as { _rpcRequest(m: string, p: unknown[]): Promise<{ result: any }> }
+      this.chain as unknown as { _rpcRequest(m: string, p: unknown[]): Promise<{ result: unknown }> }
     )._rpcRequest("getTransaction", [
       signature,
       { encoding: "base64", commitment: "confirmed", maxSupportedTransactionVersion: 0 },
