@@ -3,7 +3,7 @@
 // complete timeline of changes with the proposal that authorized each.
 import { gql } from "../api.js";
 import { useLoaded } from "../data.js";
-import { Address, Badge, ErrorNote, Section, Signature, Table, Time, words } from "../format.js";
+import { Address, Badge, DetailHeading, ErrorNote, Section, Signature, Table, Time, words } from "../format.js";
 import { Link } from "../router.js";
 
 interface Evidence {
@@ -183,12 +183,12 @@ export function PartnerPage(props: { idOrAddress: string }) {
   const tm = p.trafficModel;
   return (
     <div>
-      <p class="crumbs">
-        <Link href="/partners">Partners</Link> / #{p.partnerId}
-      </p>
-      <h1>
-        {p.legalName} <Badge value={p.status} />
-      </h1>
+      <DetailHeading
+        list={{ href: "/partners", label: "Partners" }}
+        id={p.partnerId}
+        title={p.legalName}
+        status={p.status}
+      />
       <dl class="facts">
         <dt>Partner</dt>
         <dd>
@@ -221,48 +221,33 @@ export function PartnerPage(props: { idOrAddress: string }) {
       </dl>
 
       <Section title="Verification" id="verification">
-        <table>
-          <thead>
+        <Table scroll={false} headers={["Stage", "By", "When", "Evidence"]}>
+          <StageRow stage="Application" by={p.authority} at={p.data.createdAt} evidence={p.data.applicationEvidence} />
+          <StageRow
+            stage="Legal verification"
+            by={Number(p.data.legalAttestedAt) > 0 ? p.data.legalVerifier : null}
+            at={p.data.legalAttestedAt}
+            evidence={p.data.legalEvidence}
+          />
+          <StageRow
+            stage="Technical audit"
+            by={Number(p.data.technicalAttestedAt) > 0 ? p.data.technicalAuditor : null}
+            at={p.data.technicalAttestedAt}
+            evidence={p.data.technicalEvidence}
+          />
+          {p.reviews.map((r) => (
             <tr>
-              <th>Stage</th>
-              <th>By</th>
-              <th>When</th>
-              <th>Evidence</th>
+              <td>Review ({words(r.outcome)})</td>
+              <td>
+                <Address value={r.auditor} />
+              </td>
+              <td class="muted">change {r.changeIndex}</td>
+              <td>
+                <EvidenceLink evidence={{ hash: r.evidenceHash, uri: r.evidenceUri }} />
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            <StageRow
-              stage="Application"
-              by={p.authority}
-              at={p.data.createdAt}
-              evidence={p.data.applicationEvidence}
-            />
-            <StageRow
-              stage="Legal verification"
-              by={Number(p.data.legalAttestedAt) > 0 ? p.data.legalVerifier : null}
-              at={p.data.legalAttestedAt}
-              evidence={p.data.legalEvidence}
-            />
-            <StageRow
-              stage="Technical audit"
-              by={Number(p.data.technicalAttestedAt) > 0 ? p.data.technicalAuditor : null}
-              at={p.data.technicalAttestedAt}
-              evidence={p.data.technicalEvidence}
-            />
-            {p.reviews.map((r) => (
-              <tr>
-                <td>Review ({words(r.outcome)})</td>
-                <td>
-                  <Address value={r.auditor} />
-                </td>
-                <td class="muted">change {r.changeIndex}</td>
-                <td>
-                  <EvidenceLink evidence={{ hash: r.evidenceHash, uri: r.evidenceUri }} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       </Section>
 
       <Section title={`Endpoints (set version ${p.endpointSetVersion})`} id="endpoints">

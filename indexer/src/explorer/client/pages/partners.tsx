@@ -8,6 +8,21 @@ import { Link, navigate, type Route } from "../router.js";
 
 const STATUSES = ["active", "underAudit", "reviewOverdue", "suspended", "revoked", "pending"];
 const STAGES = ["applied", "legalVerified", "technicallyVerified", "admitted", "rejected"];
+
+/** A filter: one of `options` (in words), or any. */
+function Choice(props: { label: string; value: string; options: string[]; onChange: (value: string) => void }) {
+  return (
+    <label>
+      {props.label}{" "}
+      <select value={props.value} onChange={(e) => props.onChange(e.currentTarget.value)}>
+        <option value="">any</option>
+        {props.options.map((s) => (
+          <option value={s}>{words(s)}</option>
+        ))}
+      </select>
+    </label>
+  );
+}
 const PAGE_SIZES = [10, 25, 50, 100];
 const DEFAULT_PAGE_SIZE = 25;
 
@@ -100,24 +115,8 @@ export function PartnersPage(props: { route: Route }) {
           else go({ search: draft.trim(), after: "" });
         }}
       >
-        <label>
-          Status{" "}
-          <select value={status} onChange={(e) => go({ status: e.currentTarget.value, after: "" })}>
-            <option value="">any</option>
-            {STATUSES.map((s) => (
-              <option value={s}>{words(s)}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Stage{" "}
-          <select value={stage} onChange={(e) => go({ stage: e.currentTarget.value, after: "" })}>
-            <option value="">any</option>
-            {STAGES.map((s) => (
-              <option value={s}>{words(s)}</option>
-            ))}
-          </select>
-        </label>
+        <Choice label="Status" value={status} options={STATUSES} onChange={(v) => go({ status: v, after: "" })} />
+        <Choice label="Stage" value={stage} options={STAGES} onChange={(v) => go({ stage: v, after: "" })} />
         <label class="grow">
           Search{" "}
           <input

@@ -4,7 +4,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { gql } from "../api.js";
 import { useLoaded } from "../data.js";
-import { Address, Badge, ErrorNote, Signature, Table, Time } from "../format.js";
+import { Address, Badge, DetailHeading, ErrorNote, Signature, Table, Time } from "../format.js";
 import { Link, type Route } from "../router.js";
 
 interface ProposalRow {
@@ -194,12 +194,12 @@ export function ProposalPage(props: { id: string }) {
   if (p === null) return <h1>No proposal #{props.id}</h1>;
   return (
     <div>
-      <p class="crumbs">
-        <Link href="/proposals">Proposals</Link> / #{p.proposalId}
-      </p>
-      <h1>
-        Proposal #{p.proposalId} <Badge value={p.status} />
-      </h1>
+      <DetailHeading
+        list={{ href: "/proposals", label: "Proposals" }}
+        id={p.proposalId}
+        title={`Proposal #${p.proposalId}`}
+        status={p.status}
+      />
       <p class="lead">{p.description}</p>
       <dl class="facts">
         <dt>Proposed by</dt>
@@ -235,32 +235,22 @@ export function ProposalPage(props: { id: string }) {
       {p.votes.length === 0 ? (
         <p class="muted">No votes yet.</p>
       ) : (
-        <table class="votes">
-          <thead>
+        <Table scroll={false} class="votes" headers={["Member", "Vote", "When", "Transaction"]}>
+          {p.votes.map((v) => (
             <tr>
-              <th>Member</th>
-              <th>Vote</th>
-              <th>When</th>
-              <th>Transaction</th>
+              <td>
+                <Address value={v.data.member} />
+              </td>
+              <td>{v.data.approve ? "approve" : "reject"}</td>
+              <td>
+                <Time seconds={v.data.change?.unixTimestamp} />
+              </td>
+              <td>
+                <Signature value={v.signature} />
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {p.votes.map((v) => (
-              <tr>
-                <td>
-                  <Address value={v.data.member} />
-                </td>
-                <td>{v.data.approve ? "approve" : "reject"}</td>
-                <td>
-                  <Time seconds={v.data.change?.unixTimestamp} />
-                </td>
-                <td>
-                  <Signature value={v.signature} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       )}
     </div>
   );
