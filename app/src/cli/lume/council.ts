@@ -26,6 +26,7 @@ import { type CliContext, hashFile } from "./context.js";
 import {
   catalogueOf,
   fixedText,
+  loadCatalogue,
   loadPartner,
   loadProposal,
   loadRegistry,
@@ -395,8 +396,7 @@ export function registerCouncil(program: Command, action: Action): void {
     .option("--all", "include executed, rejected and cancelled proposals")
     .action(
       action(async (ctx, opts) => {
-        const registry = await loadRegistry(ctx);
-        const catalogue = catalogueOf(registry);
+        const { registry, catalogue } = await loadCatalogue(ctx);
         const all = await ctx.read("listing proposals", () => ctx.program.account.proposal.all());
         const rows = all
           .map(({ publicKey, account: p }) => {

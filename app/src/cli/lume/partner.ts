@@ -12,7 +12,7 @@ import { categoriesArg, intArg, protocolArg, textArg } from "./args.js";
 import { type CliContext, hashFile } from "./context.js";
 import { addActionOptions, proposeWith, specByName } from "./council.js";
 import { keyFileCommand } from "./keys.js";
-import { catalogueOf, fixedText, loadPartner, loadRegistry } from "./registry-reads.js";
+import { catalogueOf, fixedText, loadCatalogue, loadPartner, loadRegistry } from "./registry-reads.js";
 import type { Action } from "./runner.js";
 import { isoTime, orDash } from "./time-text.js";
 
@@ -125,8 +125,7 @@ export function registerPartner(program: Command, action: Action): void {
     .action(
       action(async (ctx, opts) => {
         const { application: a, baseDir } = readApplication(opts.file);
-        const registry = await loadRegistry(ctx);
-        const catalogue = catalogueOf(registry);
+        const { registry, catalogue } = await loadCatalogue(ctx);
         const categoryMask = (items: (string | number)[], where: string) =>
           categoriesArg(where, items.join(","), catalogue);
         const trafficModel = {
@@ -267,8 +266,7 @@ export function registerPartner(program: Command, action: Action): void {
     .requiredOption("--partner <id|address>", "the partner")
     .action(
       action(async (ctx, opts) => {
-        const registry = await loadRegistry(ctx);
-        const catalogue = catalogueOf(registry);
+        const { catalogue } = await loadCatalogue(ctx);
         const { address, partner: p } = await loadPartner(ctx, opts.partner);
         const [endpoints, keys] = await Promise.all([
           ctx.read("reading endpoints", () =>
