@@ -25,6 +25,42 @@ export interface SurfnetSuite {
 }
 
 /**
+ * A private surfnet on free ports (never the defaults) with the registry program deployed and a
+ * funded upgrade authority; the caller stops it (`closeConnectionSocket(connection)`, then
+ * `surfnet.stop()`). `useRegistrySurfnet` does both for a mocha suite; bench/ calls it directly.
+ */
+export async function startRegistrySurfnet(): Promise<SurfnetSuite> {
+  const surfnet = Surfnet.start();
+  const ports = [surfnet.rpcUrl, surfnet.wsUrl].map((u) => Number(new URL(u).port));
+  if (ports.includes(DEFAULT_RPC_PORT) || ports.includes(DEFAULT_WS_PORT)) {
+    surfnet.stop();
+    throw new Error(`a private surfnet got a default port (${ports.join(", ")})`);
+  }
+  const upgradeAuthority = Keypair.generate();
+  await surfnet.deploy({
+    programId: PROGRAM_ID,
+    soPath: PROGRAM_SO_PATH,
+    upgradeAuthority: upgradeAuthority.publicKey,
+  });
+  surfnet.fundSol(upgradeAuthority.publicKey, 100 * SOL);
+  const connection = new Connection(surfnet.rpcUrl, { commitment: "confirmed", wsEndpoint: surfnet.wsUrl });
+  const provider = (wallet: Keypair) =>
+    new anchor.AnchorProvider(connection, new anchor.Wallet(wallet), { commitment: "confirmed" });
+  return {
+    surfnet,
+    connection,
+    upgradeAuthority,
+    provider,
+    program: (wallet: Keypair) => registryProgram(provider(wallet)),
+    fundedKeypair: (sol = 10) => {
+      const keypair = Keypair.generate();
+      surfnet.fundSol(keypair.publicKey, sol * SOL);
+      return keypair;
+    },
+  };
+}
+
+/**
  * Call inside `describe`: registers before/after hooks and returns the suite's handle,
  * whose fields are set once `before` has run.
  */
@@ -32,34 +68,7 @@ export function useRegistrySurfnet(): SurfnetSuite {
   const suite = {} as SurfnetSuite;
   before(async function () {
     this.timeout(30_000);
-    const surfnet = Surfnet.start();
-    const ports = [surfnet.rpcUrl, surfnet.wsUrl].map((u) => Number(new URL(u).port));
-    if (ports.includes(DEFAULT_RPC_PORT) || ports.includes(DEFAULT_WS_PORT)) {
-      surfnet.stop();
-      throw new Error(`a private surfnet got a default port (${ports.join(", ")})`);
-    }
-    const upgradeAuthority = Keypair.generate();
-    await surfnet.deploy({
-      programId: PROGRAM_ID,
-      soPath: PROGRAM_SO_PATH,
-      upgradeAuthority: upgradeAuthority.publicKey,
-    });
-    surfnet.fundSol(upgradeAuthority.publicKey, 100 * SOL);
-    const connection = new Connection(surfnet.rpcUrl, { commitment: "confirmed", wsEndpoint: surfnet.wsUrl });
-    const provider = (wallet: Keypair) =>
-      new anchor.AnchorProvider(connection, new anchor.Wallet(wallet), { commitment: "confirmed" });
-    Object.assign(suite, {
-      surfnet,
-      connection,
-      upgradeAuthority,
-      provider,
-      program: (wallet: Keypair) => registryProgram(provider(wallet)),
-      fundedKeypair: (sol = 10) => {
-        const keypair = Keypair.generate();
-        surfnet.fundSol(keypair.publicKey, sol * SOL);
-        return keypair;
-      },
-    } satisfies SurfnetSuite);
+    Object.assign(suite, await startRegistrySurfnet());
   });
   after(() => {
     if (suite.connection !== undefined) closeConnectionSocket(suite.connection);
