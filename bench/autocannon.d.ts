@@ -20,14 +20,19 @@ declare module "autocannon" {
     connections?: number;
     duration?: number;
     pipelining?: number;
-    requests?: Array<{
-      method?: string;
-      path?: string;
-      headers?: Record<string, string>;
-      body?: string;
-      setupRequest?: (request: any, context: any) => any;
-    }>;
+    requests?: Array<
+      AutocannonRequest & {
+        /** Changes each request before it is sent (here: a different body each time). */
+        setupRequest?: (request: AutocannonRequest, context: Record<string, unknown>) => AutocannonRequest;
+      }
+    >;
     verifyBody?: (body: string) => boolean;
+  }
+  interface AutocannonRequest {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string;
   }
   function autocannon(options: Options): Promise<Result>;
   export default autocannon;

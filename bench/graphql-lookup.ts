@@ -23,18 +23,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import anchor from "@coral-xyz/anchor";
-import { Connection, Keypair } from "@solana/web3.js";
+import { Keypair } from "@solana/web3.js";
 import { createClient } from "graphql-ws";
 import WebSocket from "ws";
-import { Surfnet } from "../app/src/localnet/surfnet.js";
+import { closeConnectionSocket } from "../app/src/sdk/connection-socket.js";
+import { addresses, RegistryFixture } from "../harness/registry-fixture.js";
+import { startRegistrySurfnet } from "../harness/surfnet.js";
+import { surfnetRuntime } from "../harness/surfnet-runtime.js";
 import { startApiServer } from "../indexer/src/api/server.js";
 import { Indexer } from "../indexer/src/indexer.js";
 import type { RawAccountUpdate } from "../indexer/src/source/types.js";
-import { surfnetRuntime } from "../tests/indexer/support.js";
-import { PROGRAM_ID, PROGRAM_SO_PATH } from "../tests/support/program.js";
-import { addresses, RegistryFixture } from "../tests/support/registry-fixture.js";
-import { closeWebSocket } from "../tests/support/subscriptions.js";
-import type { SurfnetSuite } from "../tests/support/surfnet.js";
 import type { LoadResult, LoadSpec } from "./http-load.js";
 import { encodedPartner } from "./idl-zero.js";
 
@@ -45,7 +43,6 @@ const CHANGES = Number(process.argv[4] ?? 40);
 const PARTNERS = 2_000;
 const ROUNDS = 3;
 const RESULTS = "bench/results/graphql.json";
-const SOL = 1_000_000_000;
 
 /** 2,000 partner accounts in the indexer's store, through its own ingest path. */
 async function populate(indexer: Indexer): Promise<string[]> {
@@ -113,31 +110,8 @@ async function lookups(dir: string) {
 }
 
 async function latency(dir: string) {
-  const surfnet = Surfnet.start();
-  const upgradeAuthority = Keypair.generate();
-  await surfnet.deploy({
-    programId: PROGRAM_ID,
-    soPath: PROGRAM_SO_PATH,
-    upgradeAuthority: upgradeAuthority.publicKey,
-  });
-  surfnet.fundSol(upgradeAuthority.publicKey, 100 * SOL);
-  const connection = new Connection(surfnet.rpcUrl, { commitment: "confirmed", wsEndpoint: surfnet.wsUrl });
-  const provider = (wallet: Keypair) =>
-    new anchor.AnchorProvider(connection, new anchor.Wallet(wallet), { commitment: "confirmed" });
-  const net = {
-    surfnet,
-    connection,
-    upgradeAuthority,
-    provider,
-    program: () => {
-      throw new Error("unused");
-    },
-    fundedKeypair: (sol = 10) => {
-      const keypair = Keypair.generate();
-      surfnet.fundSol(keypair.publicKey, sol * SOL);
-      return keypair;
-    },
-  } as unknown as SurfnetSuite;
+  const net = await startRegistrySurfnet();
+  const { surfnet, connection, upgradeAuthority } = net;
   const f = await RegistryFixture.create(surfnetRuntime(net), upgradeAuthority, { timeLockSeconds: 60 });
   const indexer = new Indexer({ rpcUrl: surfnet.rpcUrl, wsUrl: surfnet.wsUrl, dbPath: join(dir, "latency.sqlite") });
   await indexer.start();
@@ -197,7 +171,7 @@ async function latency(dir: string) {
     await client.dispose();
     await api.close();
     await indexer.stop();
-    closeWebSocket(connection);
+    closeConnectionSocket(connection);
     surfnet.stop();
   }
   const stats = (values: number[]) => {

@@ -25,7 +25,12 @@ export interface LoadResult {
   latencyMs: { p50: number; p99: number };
 }
 
-const checks: Record<LoadSpec["expect"], (json: any) => boolean> = {
+/** The GraphQL answers the load test sends for (only the fields it checks). */
+interface Answer {
+  data?: { partner?: { legalName?: unknown } | null; __typename?: unknown } | null;
+}
+
+const checks: Record<LoadSpec["expect"], (json: Answer | null) => boolean> = {
   partner: (json) => typeof json?.data?.partner?.legalName === "string",
   typename: (json) => json?.data?.__typename === "Query",
 };
@@ -45,7 +50,7 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
         method: "POST",
         path: pathname,
         headers: { "content-type": "application/json" },
-        setupRequest: (req: any) => ({ ...req, body: spec.bodies[next++ % spec.bodies.length] }),
+        setupRequest: (req) => ({ ...req, body: spec.bodies[next++ % spec.bodies.length] }),
       },
     ],
     verifyBody: (body: string) => {

@@ -1,10 +1,12 @@
 // A zero value of any type of the registry's IDL, so benches can encode whole accounts with
 // Anchor's coder from a template and fill in only the fields they vary (encodedPartner: the
 // partner account the ingest and GraphQL benches use).
-import anchor from "@coral-xyz/anchor";
+import anchor, { type IdlTypes } from "@coral-xyz/anchor";
 import { PublicKey } from "@solana/web3.js";
+import type { LumeRegistry } from "../app/src/sdk/idl.js";
 
 const { BN } = anchor;
+type Types = IdlTypes<LumeRegistry>;
 
 type IdlTypeRef =
   | string
@@ -17,9 +19,10 @@ interface IdlTypeDef {
 }
 
 /** A zero-valued instance of the IDL type `name` (camelCase, as in `program.idl`). */
-export function zeroOf(idl: unknown, name: string): Record<string, any> {
+export function zeroOf<K extends keyof Types>(idl: unknown, name: K): Types[K] {
   const types = new Map((idl as { types: IdlTypeDef[] }).types.map((t) => [t.name, t]));
-  return zero({ defined: { name } }, types) as Record<string, any>;
+  // The value is built from the IDL's own definition of `name`, so it has its type.
+  return zero({ defined: { name } }, types) as Types[K];
 }
 
 function zero(type: IdlTypeRef, types: Map<string, IdlTypeDef>): unknown {

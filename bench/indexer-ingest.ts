@@ -117,7 +117,7 @@ async function main(): Promise<void> {
     const firstRead = readAll();
     const cachedRead = readAll();
     const last = indexer.store.account(pubkeys[(UPDATES - 1) % ACCOUNTS]!);
-    if (last?.data.revision !== UPDATES - 1) throw new Error("the newest state was not kept");
+    if (last?.data?.revision !== UPDATES - 1) throw new Error("the newest state was not kept");
     await indexer.stop();
 
     const figures = {

@@ -11,10 +11,10 @@ import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import anchor from "@coral-xyz/anchor";
 import { Keypair } from "@solana/web3.js";
 import { eventCpiAccounts } from "../app/src/sdk/events.js";
-import { PROGRAM_SO_PATH, registryProgramSpec } from "../tests/support/program.js";
-import { addresses, DEFAULT_ENDPOINT, RegistryFixture } from "../tests/support/registry-fixture.js";
-import { RUNTIME_KINDS, startRuntime } from "../tests/support/runtimes.js";
-import type { RuntimeKind, TxResult } from "../tests/support/types.js";
+import { PROGRAM_SO_PATH, registryProgramSpec } from "../harness/program.js";
+import { addresses, DEFAULT_ENDPOINT, RegistryFixture } from "../harness/registry-fixture.js";
+import { RUNTIME_KINDS, startRuntime } from "../harness/runtimes.js";
+import type { RuntimeKind, TxResult } from "../harness/types.js";
 
 const { BN } = anchor;
 const BUDGET = 6_000;

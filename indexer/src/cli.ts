@@ -189,9 +189,9 @@ function withRebuild(command: Command): Command {
   );
 }
 
-function openIndexer(config: Config, logger: pino.Logger, rebuild: boolean): Indexer {
-  mkdirSync(dirname(config.db), { recursive: true });
-  return new Indexer({
+/** What every command's indexer is opened with: the chain, the source, the index file, the logger. */
+function indexerOptions(config: Config, logger: pino.Logger, rebuild: boolean) {
+  return {
     rpcUrl: config.rpcUrl,
     ...sourceOptions(config),
     dbPath: config.db,
@@ -200,7 +200,12 @@ function openIndexer(config: Config, logger: pino.Logger, rebuild: boolean): Ind
     finalityPollMs: config.finalityPollMs,
     logger,
     rebuild,
-  });
+  };
+}
+
+function openIndexer(config: Config, logger: pino.Logger, rebuild: boolean): Indexer {
+  mkdirSync(dirname(config.db), { recursive: true });
+  return new Indexer(indexerOptions(config, logger, rebuild));
 }
 
 export function buildProgram(): Command {
@@ -239,16 +244,9 @@ export function buildProgram(): Command {
       void stopSignal.then(() => serving?.stop());
       const service = await startIndexerService(
         {
-          rpcUrl: config.rpcUrl,
-          ...sourceOptions(config),
-          dbPath: config.db,
-          commitment: config.commitment,
-          staleAfterMs: config.staleAfterMs,
-          finalityPollMs: config.finalityPollMs,
+          ...indexerOptions(config, logger, flags.rebuild === true),
           host: config.host,
           port: config.port,
-          logger,
-          rebuild: flags.rebuild === true,
           ...(flags.explorerRpcUrl === undefined ? {} : { explorerRpcUrl: String(flags.explorerRpcUrl) }),
         },
         (s) => (serving = s),

@@ -5,6 +5,7 @@ import { EventEmitter } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Connection, type PublicKey } from "@solana/web3.js";
 import type { Logger } from "pino";
+import { retry } from "../../app/src/entry/retry.js";
 import { UserError } from "../../app/src/entry/user-error.js";
 import { LUME_REGISTRY_PROGRAM_ID } from "../../app/src/sdk/idl.js";
 import { registryAddress } from "../../app/src/sdk/pda.js";
@@ -202,35 +203,44 @@ export class Indexer implements IngestSink {
   private async reachChain(attempts: number): Promise<void> {
     const connection = new Connection(this.options.rpcUrl, "confirmed");
     const { logger } = this.options;
-    for (let attempt = 1, delayMs = 500; !this.stopped; attempt++, delayMs = Math.min(delayMs * 2, 10_000)) {
-      let reading: Awaited<ReturnType<typeof readChain>>;
-      try {
-        reading = await readChain(connection, this.programId, CHAIN_READ_TIMEOUT_MS);
-      } catch (err) {
-        const reason = `cannot reach the chain at ${this.options.rpcUrl} (${describeError(err)})`;
-        this.freshness.unreachable(reason);
-        if (attempt >= attempts) throw new UserError(`${reason}: is the RPC URL right, and the node up?`);
-        logger?.warn({ attempt, retryInMs: delayMs }, `${reason}; retrying in ${delayMs / 1000} s`);
-        await sleep(delayMs, undefined, { signal: this.stopping.signal }).catch(() => undefined);
-        continue;
-      }
-      const mismatch = chainMismatch(this.store.chainIdentity(), this.store.indexedSlot(), reading);
-      if (mismatch !== null && this.options.rebuild !== true)
-        throw new ChainMismatchError(
-          `${mismatch}. The index at ${this.store.path} is not this chain's: point --rpc-url at its chain, or start with --rebuild to drop it and index this chain from scratch`,
-        );
-      if (mismatch !== null) {
-        logger?.warn({ reason: mismatch }, "the index is another chain's: dropping it and rebuilding (--rebuild)");
-        this.store.clear();
-        this.chain.reset();
-        this.published = 0;
-        this.settledThrough = 0;
-      }
-      if (this.store.chainIdentity() === undefined) this.store.recordChainIdentity(reading.identity);
-      this.freshness.read(reading.slot);
-      this.chainSlot(reading.slot);
-      return;
+    let reason = "";
+    let reading: Awaited<ReturnType<typeof readChain>>;
+    try {
+      reading = await retry(
+        () =>
+          readChain(connection, this.programId, CHAIN_READ_TIMEOUT_MS).catch((err: unknown) => {
+            reason = `cannot reach the chain at ${this.options.rpcUrl} (${describeError(err)})`;
+            this.freshness.unreachable(reason);
+            throw err;
+          }),
+        {
+          attempts,
+          firstDelayMs: 500,
+          maxDelayMs: 10_000,
+          signal: this.stopping.signal,
+          onRetry: ({ attempt, delayMs }) =>
+            logger?.warn({ attempt, retryInMs: delayMs }, `${reason}; retrying in ${delayMs / 1000} s`),
+        },
+      );
+    } catch {
+      if (this.stopped) return;
+      throw new UserError(`${reason}: is the RPC URL right, and the node up?`);
     }
+    const mismatch = chainMismatch(this.store.chainIdentity(), this.store.indexedSlot(), reading);
+    if (mismatch !== null && this.options.rebuild !== true)
+      throw new ChainMismatchError(
+        `${mismatch}. The index at ${this.store.path} is not this chain's: point --rpc-url at its chain, or start with --rebuild to drop it and index this chain from scratch`,
+      );
+    if (mismatch !== null) {
+      logger?.warn({ reason: mismatch }, "the index is another chain's: dropping it and rebuilding (--rebuild)");
+      this.store.clear();
+      this.chain.reset();
+      this.published = 0;
+      this.settledThrough = 0;
+    }
+    if (this.store.chainIdentity() === undefined) this.store.recordChainIdentity(reading.identity);
+    this.freshness.read(reading.slot);
+    this.chainSlot(reading.slot);
   }
 
   get isStopped(): boolean {

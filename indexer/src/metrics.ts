@@ -3,46 +3,28 @@ import { Counter, collectDefaultMetrics, Gauge, Registry } from "prom-client";
 
 export class IndexerMetrics {
   readonly registry = new Registry();
-  readonly indexedSlot = new Gauge({
-    name: "lume_indexer_indexed_slot",
-    help: "Highest slot stored",
-    registers: [this.registry],
-  });
-  readonly chainSlot = new Gauge({
-    name: "lume_indexer_chain_slot",
-    help: "Latest slot seen from the chain",
-    registers: [this.registry],
-  });
-  readonly lag = new Gauge({
-    name: "lume_indexer_lag_slots",
-    help: "chain slot - the slot the index is known complete at (0 while a healthy stream idles)",
-    registers: [this.registry],
-  });
-  readonly finalizedSlot = new Gauge({
-    name: "lume_indexer_finalized_slot",
-    help: "The chain's finalized slot as last polled; rows at or below it are marked finalized",
-    registers: [this.registry],
-  });
-  readonly events = new Counter({
-    name: "lume_indexer_events_total",
-    help: "Registry events stored",
-    registers: [this.registry],
-  });
-  readonly accountUpdates = new Counter({
-    name: "lume_indexer_account_updates_total",
-    help: "Account updates applied",
-    registers: [this.registry],
-  });
-  readonly decodeErrors = new Counter({
-    name: "lume_indexer_decode_errors_total",
-    help: "Unknown or malformed data",
-    registers: [this.registry],
-  });
-  readonly degraded = new Gauge({
-    name: "lume_indexer_degraded",
-    help: "1 while a gap is being repaired",
-    registers: [this.registry],
-  });
+  readonly indexedSlot = this.gauge("lume_indexer_indexed_slot", "Highest slot stored");
+  readonly chainSlot = this.gauge("lume_indexer_chain_slot", "Latest slot seen from the chain");
+  readonly lag = this.gauge(
+    "lume_indexer_lag_slots",
+    "chain slot - the slot the index is known complete at (0 while a healthy stream idles)",
+  );
+  readonly finalizedSlot = this.gauge(
+    "lume_indexer_finalized_slot",
+    "The chain's finalized slot as last polled; rows at or below it are marked finalized",
+  );
+  readonly events = this.counter("lume_indexer_events_total", "Registry events stored");
+  readonly accountUpdates = this.counter("lume_indexer_account_updates_total", "Account updates applied");
+  readonly decodeErrors = this.counter("lume_indexer_decode_errors_total", "Unknown or malformed data");
+  readonly degraded = this.gauge("lume_indexer_degraded", "1 while a gap is being repaired");
+
+  private gauge(name: string, help: string): Gauge {
+    return new Gauge({ name, help, registers: [this.registry] });
+  }
+
+  private counter(name: string, help: string): Counter {
+    return new Counter({ name, help, registers: [this.registry] });
+  }
 
   constructor(defaults = false) {
     if (defaults) collectDefaultMetrics({ register: this.registry });

@@ -3,9 +3,9 @@
 // chain to the registry's on-chain head, and exits 1 when the head disagrees.
 import assert from "node:assert/strict";
 import { registryAddress } from "../../app/src/sdk/pda.js";
+import type { PartnerHandle, RegistryFixture } from "../../harness/registry-fixture.js";
+import { useRegistrySurfnet } from "../../harness/surfnet.js";
 import { surfnetFixture } from "../indexer/support.js";
-import type { PartnerHandle, RegistryFixture } from "../support/registry-fixture.js";
-import { useRegistrySurfnet } from "../support/surfnet.js";
 import { lume } from "./lume-helpers.js";
 
 describe("lume history and lume audit (surfnet)", function () {

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { getGovernance } from "@solana/spl-governance";
 import { Keypair } from "@solana/web3.js";
 import { SPL_GOVERNANCE_PROGRAM_ID } from "../../app/src/cli/lume/governance.js";
-import { useRegistrySurfnet } from "../support/surfnet.js";
+import { useRegistrySurfnet } from "../../harness/surfnet.js";
 import { decodeGovernance, keyFile, lume } from "./lume-helpers.js";
 
 const GOVERNANCE_V2 = 18; // GovernanceAccountType.GovernanceV2

@@ -9,9 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PublicKey } from "@solana/web3.js";
 import { chainUnixTime } from "../../app/src/sdk/clock.js";
+import { defaultInitializeArgs } from "../../harness/program.js";
+import { useRegistrySurfnet } from "../../harness/surfnet.js";
 import { ensureRegistry } from "../../migrations/initialize-registry.js";
-import { defaultInitializeArgs } from "../support/program.js";
-import { useRegistrySurfnet } from "../support/surfnet.js";
 import { lume } from "./lume-helpers.js";
 
 describe("lume keygen, localnet fund and localnet time-travel (surfnet)", function () {

@@ -10,12 +10,12 @@ import { join } from "node:path";
 import anchor from "@coral-xyz/anchor";
 import { Keypair } from "@solana/web3.js";
 import { signEnvelope } from "../../app/src/verifier/envelope.js";
+import { addresses, type PartnerHandle, type RegistryFixture } from "../../harness/registry-fixture.js";
+import { useRegistrySurfnet } from "../../harness/surfnet.js";
 import type { ApiServer } from "../../indexer/src/api/server.js";
 import type { Indexer } from "../../indexer/src/indexer.js";
 import { newIndexer, startApiServer, surfnetFixture, tempDir, until } from "../indexer/support.js";
-import { addresses, type PartnerHandle, type RegistryFixture } from "../support/registry-fixture.js";
 import { RunningScript, runScript, type ScriptResult } from "../support/scripts.js";
-import { useRegistrySurfnet } from "../support/surfnet.js";
 
 const { BN } = anchor;
 const LUME = "app/src/cli/lume.ts";

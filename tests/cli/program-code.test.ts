@@ -7,8 +7,8 @@ import { PublicKey } from "@solana/web3.js";
 import { councilUpgradeAuthority, deployedElf, elfLength, sha256Hex } from "../../app/src/sdk/deployed-program.js";
 import { programDataAddress } from "../../app/src/sdk/pda.js";
 import { withUpgradeAuthority } from "../../app/src/sdk/program-data.js";
-import { PROGRAM_ID, PROGRAM_SO_PATH } from "../support/program.js";
-import { useRegistrySurfnet } from "../support/surfnet.js";
+import { PROGRAM_ID, PROGRAM_SO_PATH } from "../../harness/program.js";
+import { useRegistrySurfnet } from "../../harness/surfnet.js";
 import { lume } from "./lume-helpers.js";
 
 const OTHER_BUILD = "target/deploy/test_council_member.so";

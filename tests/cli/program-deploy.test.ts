@@ -12,8 +12,8 @@ import { sha256Hex } from "../../app/src/sdk/deployed-program.js";
 import { type SendTransaction, sendWith, writeProgramBuffer } from "../../app/src/sdk/loader-deploy.js";
 import { programDataAddress } from "../../app/src/sdk/pda.js";
 import { BUFFER_HEADER_LEN, decodeBuffer } from "../../app/src/sdk/upgradeable-loader.js";
-import { PROGRAM_SO_PATH } from "../support/program.js";
-import { useRegistrySurfnet } from "../support/surfnet.js";
+import { PROGRAM_SO_PATH } from "../../harness/program.js";
+import { useRegistrySurfnet } from "../../harness/surfnet.js";
 import { keyFile, type LumeRun, lume } from "./lume-helpers.js";
 
 const OTHER_BUILD = "target/deploy/test_council_member.so";
@@ -106,11 +106,16 @@ describe("lume program write-buffer / deploy (surfnet)", function () {
       elf,
       buffer: Keypair.generate(),
       retryBaseMs: 10,
-      onRetry: (what, err, delayMs) => retries.push(`${what.split(" into")[0]}: ${err.message} (${delayMs} ms)`),
+      // The pause doubles from 10 ms, less up to half of it as jitter.
+      onRetry: (what, err, delayMs) => {
+        const ceiling = 10 * 2 ** retries.length;
+        const pause = delayMs >= ceiling / 2 && delayMs <= ceiling ? `${ceiling / 2}..${ceiling}` : delayMs;
+        retries.push(`${what.split(" into")[0]}: ${err.message} (${pause} ms)`);
+      },
     });
     assert.deepEqual(retries, [
-      "write bytes 1800..2700: block height exceeded (10 ms)",
-      "write bytes 1800..2700: block height exceeded (20 ms)",
+      "write bytes 1800..2700: block height exceeded (5..10 ms)",
+      "write bytes 1800..2700: block height exceeded (10..20 ms)",
     ]);
     assert.deepEqual(await bufferBytes(result.buffer), elf);
   });

@@ -9,8 +9,8 @@ import {
   PROGRAM_ID,
   registryClient,
   registryErrorCode,
-} from "../support/program.js";
-import type { TestRuntime } from "../support/types.js";
+} from "../../harness/program.js";
+import type { TestRuntime } from "../../harness/types.js";
 
 /** The program's error for data that names no instruction (includes data under 8 bytes). */
 export const UNKNOWN_INSTRUCTION = registryErrorCode("UnknownInstruction");

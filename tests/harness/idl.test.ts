@@ -1,11 +1,11 @@
-// Unit tests of the IDL helpers (tests/support/idl.ts) on the registry's committed IDL; no
+// Unit tests of the IDL helpers (harness/idl.ts) on the registry's committed IDL; no
 // runtime needed.
 import assert from "node:assert/strict";
 import anchor from "@coral-xyz/anchor";
 import { Keypair } from "@solana/web3.js";
 import { EVENT_IX_TAG, eventAuthorityAddress, registryEventsOf } from "../../app/src/sdk/events.js";
-import { decodeEvents, LUME_REGISTRY_IDL_PATH, loadIdl, programFromIdl } from "../support/idl.js";
-import { defaultInitializeArgs, discriminator, type LumeRegistry, PROGRAM_ID } from "../support/program.js";
+import { decodeEvents, LUME_REGISTRY_IDL_PATH, loadIdl, programFromIdl } from "../../harness/idl.js";
+import { defaultInitializeArgs, discriminator, type LumeRegistry, PROGRAM_ID } from "../../harness/program.js";
 
 describe("harness: IDL helpers", () => {
   // Program construction only reads the provider; nothing is sent.

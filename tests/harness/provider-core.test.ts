@@ -1,9 +1,9 @@
 // Unit tests of the shared signing path, with a fake runtime so duplicates are deterministic.
 import assert from "node:assert/strict";
 import { Keypair, Transaction, TransactionInstruction } from "@solana/web3.js";
-import { prepareTransaction, type TxEngine } from "../support/provider-core.js";
-import { signatureOf } from "../support/tx-utils.js";
-import type { TxResult } from "../support/types.js";
+import { prepareTransaction, type TxEngine } from "../../harness/provider-core.js";
+import { signatureOf } from "../../harness/tx-utils.js";
+import type { TxResult } from "../../harness/types.js";
 
 class FakeEngine implements TxEngine {
   readonly payer = Keypair.generate();

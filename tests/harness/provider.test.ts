@@ -1,9 +1,8 @@
-// Tests of the harness's Anchor provider (tests/support/provider-core.ts and the two runtime
+// Tests of the harness's Anchor provider (harness/provider-core.ts and the two runtime
 // providers): sending, simulating and error translation, driven by the real registry program.
 import assert from "node:assert/strict";
 import anchor from "@coral-xyz/anchor";
 import { Keypair } from "@solana/web3.js";
-import { customErrorCode, errorLogs, forEachRuntime, loadIdl, TxError } from "../support/index.js";
 import {
   COMMITTED_IDL_PATH,
   expectRegistryError,
@@ -12,7 +11,8 @@ import {
   registryClient,
   registryErrorCode,
   registryProgramSpec,
-} from "../support/program.js";
+} from "../../harness/program.js";
+import { customErrorCode, errorLogs, forEachRuntime, loadIdl, TxError } from "../support/index.js";
 import {
   fundedKeypair,
   INVOKE_LOG,

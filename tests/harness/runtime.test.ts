@@ -1,9 +1,18 @@
-// Tests of the test harness itself (tests/support): deployment, execution results, blockhashes,
+// Tests of the test harness itself (harness/): deployment, execution results, blockhashes,
 // clock and accounts, in both runtimes, driven by the real registry program.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import anchor from "@coral-xyz/anchor";
 import { Keypair, PublicKey } from "@solana/web3.js";
+import {
+  defaultInitializeArgs,
+  PROGRAM_ID,
+  PROGRAM_SO_PATH,
+  registryAddress,
+  registryClient,
+  registryErrorCode,
+  registryProgramSpec,
+} from "../../harness/program.js";
 import {
   BPF_LOADER_UPGRADEABLE_ID,
   DEFAULT_UNIX_TIMESTAMP,
@@ -19,15 +28,6 @@ import {
   type TestRuntime,
   TxError,
 } from "../support/index.js";
-import {
-  defaultInitializeArgs,
-  PROGRAM_ID,
-  PROGRAM_SO_PATH,
-  registryAddress,
-  registryClient,
-  registryErrorCode,
-  registryProgramSpec,
-} from "../support/program.js";
 import {
   fundedKeypair,
   INVOKE_LOG,

@@ -5,32 +5,23 @@
 // chain can be replayed from the API alone.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
+import type { RegistryFixture } from "../../harness/registry-fixture.js";
 import type { ApiServer } from "../../indexer/src/api/server.js";
 import type { Indexer } from "../../indexer/src/indexer.js";
-import type { RegistryFixture } from "../support/registry-fixture.js";
-import { useRegistrySurfnet } from "../support/surfnet.js";
-import { caughtUp, newIndexer, query, startApiServer, surfnetFixture, tempDir } from "./support.js";
+import { caughtUp, query, surfnetFixture, useServedIndex } from "./support.js";
 
 describe("indexer: blockTime in Unix seconds (surfnet)", function () {
   this.timeout(120_000);
   let indexer: Indexer;
   let api: ApiServer;
-  const tmp = tempDir();
-  // Registered before the surfnet's own `after`, so the indexer stops before the chain does.
-  after(async () => {
-    await api?.close();
-    await indexer?.stop();
-    tmp.remove();
-  });
-  const net = useRegistrySurfnet();
+  const { net, serve } = useServedIndex();
   let f: RegistryFixture;
 
   before(async function () {
     this.timeout(120_000);
     f = await surfnetFixture(net);
     await f.admittedPartner(); // passes a time lock: the chain's clock moves ahead
-    indexer = newIndexer(net, tmp.dbPath);
-    api = await startApiServer(indexer, { port: 0 });
+    ({ indexer, api } = await serve());
     await indexer.start();
     await caughtUp(indexer, f);
   });

@@ -2,9 +2,9 @@
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import Database from "better-sqlite3";
+import { useRegistrySurfnet } from "../../harness/surfnet.js";
 import { RegistryDecoder } from "../../indexer/src/decoder/decoder.js";
 import { runScript } from "../support/scripts.js";
-import { useRegistrySurfnet } from "../support/surfnet.js";
 import { surfnetFixture, tempDir } from "./support.js";
 
 const CLI = "indexer/src/cli.ts";

@@ -8,14 +8,14 @@ import anchor from "@coral-xyz/anchor";
 import { Keypair } from "@solana/web3.js";
 import { LUME_REGISTRY_PROGRAM_ID } from "../../app/src/sdk/idl.js";
 import { registryAddress } from "../../app/src/sdk/pda.js";
+import { addresses, type RegistryFixture } from "../../harness/registry-fixture.js";
+import { useRegistrySurfnet } from "../../harness/surfnet.js";
 import { resolvers } from "../../indexer/src/api/resolvers.js";
 import { changeStream } from "../../indexer/src/api/subscriptions.js";
 import { Indexer } from "../../indexer/src/indexer.js";
 import { RpcSource } from "../../indexer/src/source/rpc-source.js";
 import type { ChainSource, IngestSink } from "../../indexer/src/source/types.js";
 import type { EventRow } from "../../indexer/src/store/store.js";
-import { addresses, type RegistryFixture } from "../support/registry-fixture.js";
-import { useRegistrySurfnet } from "../support/surfnet.js";
 import { caughtUp, surfnetFixture, tempDir, until } from "./support.js";
 
 const { BN } = anchor;
@@ -121,7 +121,7 @@ describe("indexer: events are published only with the accounts they wrote (surfn
         event.name === "keyIssued" || event.name === "keyRevoked"
           ? indexer!.store.account(addresses.key(partner.address, 0).toBase58())
           : undefined;
-      seen.push({ event, registryChangeCount: Number(row?.data.history.changeCount), keyStatus: key?.data?.status });
+      seen.push({ event, registryChangeCount: Number(row?.data?.history?.changeCount), keyStatus: key?.data?.status });
     });
     const now = await f.now();
     const key = Keypair.generate();
@@ -204,7 +204,7 @@ describe("indexer: events are published only with the accounts they wrote (surfn
       replay.seen.every((e) => e.partnerStored || e.changeIndex === before),
       "a replay never runs ahead of the accounts",
     );
-    assert.equal(indexer.store.account(applied.address.toBase58())?.data.legalName, "Slow Read Oy");
+    assert.equal(indexer.store.account(applied.address.toBase58())?.data?.legalName, "Slow Read Oy");
     assert.equal(snapshotOf(null, null, { indexer })?.settled, true);
     await Promise.all([live.stop(), replay.stop()]);
   });

@@ -4,9 +4,9 @@
 import assert from "node:assert/strict";
 import anchor from "@coral-xyz/anchor";
 import { Keypair } from "@solana/web3.js";
+import { addresses, DEFAULT_ENDPOINT } from "../../harness/registry-fixture.js";
+import { useRegistrySurfnet } from "../../harness/surfnet.js";
 import { RegistryDecoder } from "../../indexer/src/decoder/decoder.js";
-import { addresses, DEFAULT_ENDPOINT } from "../support/registry-fixture.js";
-import { useRegistrySurfnet } from "../support/surfnet.js";
 import { surfnetFixture } from "./support.js";
 
 const { BN } = anchor;

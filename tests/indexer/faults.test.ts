@@ -6,12 +6,12 @@
 // LUME_FAULT_STEPS=M). A seed that ever fails is added to REGRESSION_SEEDS and stays.
 import assert from "node:assert/strict";
 import Database from "better-sqlite3";
+import type { RegistryFixture } from "../../harness/registry-fixture.js";
+import { useRegistrySurfnet } from "../../harness/surfnet.js";
 import { changeStream } from "../../indexer/src/api/subscriptions.js";
 import { Indexer } from "../../indexer/src/indexer.js";
 import { verify } from "../../indexer/src/verify/verify.js";
-import type { RegistryFixture } from "../support/registry-fixture.js";
 import { RpcProxy } from "../support/rpc-proxy.js";
-import { useRegistrySurfnet } from "../support/surfnet.js";
 import { TcpProxy } from "../support/tcp-proxy.js";
 import { caughtUp, surfnetFixture, tempDir, until } from "./support.js";
 

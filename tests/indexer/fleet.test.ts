@@ -15,11 +15,11 @@ import { signEnvelope } from "../../app/src/verifier/envelope.js";
 import { followIndexer, type IndexerFeed } from "../../app/src/verifier/indexer-feed.js";
 import { loadIndexerSnapshot } from "../../app/src/verifier/indexer-snapshot.js";
 import { RequestVerifier } from "../../app/src/verifier/verifier.js";
+import { addresses, type PartnerHandle, type RegistryFixture } from "../../harness/registry-fixture.js";
+import { useRegistrySurfnet } from "../../harness/surfnet.js";
 import { type Fleet, startFleet } from "../../indexer/src/fleet/fleet.js";
-import { addresses, type PartnerHandle, type RegistryFixture } from "../support/registry-fixture.js";
 import { RpcProxy } from "../support/rpc-proxy.js";
 import { RunningScript } from "../support/scripts.js";
-import { useRegistrySurfnet } from "../support/surfnet.js";
 import { TcpProxy } from "../support/tcp-proxy.js";
 import { surfnetFixture, tempDir, until } from "./support.js";
 

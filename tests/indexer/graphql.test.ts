@@ -4,11 +4,10 @@ import assert from "node:assert/strict";
 import anchor from "@coral-xyz/anchor";
 import { Keypair } from "@solana/web3.js";
 import type { Client } from "graphql-ws";
+import { addresses, type PartnerHandle, type RegistryFixture } from "../../harness/registry-fixture.js";
 import type { ApiServer } from "../../indexer/src/api/server.js";
 import type { Indexer } from "../../indexer/src/indexer.js";
-import { addresses, type PartnerHandle, type RegistryFixture } from "../support/registry-fixture.js";
-import { useRegistrySurfnet } from "../support/surfnet.js";
-import { gql, newIndexer, query, startApiServer, surfnetFixture, tempDir, until, wsClient } from "./support.js";
+import { gql, query, surfnetFixture, until, useServedIndex, wsClient } from "./support.js";
 
 const { BN } = anchor;
 const YEAR = 365 * 86_400;
@@ -25,14 +24,7 @@ const issueKey = (publicKey: Keypair, validFrom: number, endpoints: number[] = [
 
 describe("indexer GraphQL API (surfnet, HTTP + WebSocket)", function () {
   this.timeout(180_000);
-  // Registered before the surfnet's own `after`, so the indexer stops before the chain does.
-  after(async () => {
-    await api?.close();
-    await indexer?.stop();
-    tmp.remove();
-  });
-  const net = useRegistrySurfnet();
-  const tmp = tempDir();
+  const { net, serve } = useServedIndex();
   let f: RegistryFixture;
   let indexer: Indexer;
   let api: ApiServer;
@@ -81,8 +73,7 @@ describe("indexer GraphQL API (surfnet, HTTP + WebSocket)", function () {
     );
     f.assertOk((await f.reportDeviation(reportingNode, active.address, 1, 900)).result, "deviation report");
 
-    indexer = newIndexer(net, tmp.dbPath);
-    api = await startApiServer(indexer, { port: 0 });
+    ({ indexer, api } = await serve());
     await indexer.start();
     const expected = Number((await f.registry()).history.changeCount);
     await until("the backfill", () => indexer.status().contiguousChangeIndex === expected);

@@ -12,15 +12,15 @@ import anchor from "@coral-xyz/anchor";
 import { Keypair } from "@solana/web3.js";
 import Database from "better-sqlite3";
 import { pino } from "pino";
+import { addresses, type PartnerHandle, type RegistryFixture } from "../../harness/registry-fixture.js";
+import { useRegistrySurfnet } from "../../harness/surfnet.js";
 import type { ApiServer } from "../../indexer/src/api/server.js";
 import { RegistryDecoder } from "../../indexer/src/decoder/decoder.js";
 import { Indexer, type IndexerOptions } from "../../indexer/src/indexer.js";
 import { IndexerStore } from "../../indexer/src/store/store.js";
 import { verify } from "../../indexer/src/verify/verify.js";
-import { addresses, type PartnerHandle, type RegistryFixture } from "../support/registry-fixture.js";
 import { RpcProxy } from "../support/rpc-proxy.js";
 import { RunningScript, runScript } from "../support/scripts.js";
-import { useRegistrySurfnet } from "../support/surfnet.js";
 import { TcpProxy } from "../support/tcp-proxy.js";
 import {
   caughtUp,

@@ -4,7 +4,7 @@
 import type { AddressInfo } from "node:net";
 import { Connection, type PublicKey } from "@solana/web3.js";
 import { type WebSocket, WebSocketServer } from "ws";
-import { closeWebSocket } from "../support/subscriptions.js";
+import { closeConnectionSocket } from "../../app/src/sdk/connection-socket.js";
 
 interface Subscriber {
   socket: WebSocket;
@@ -57,7 +57,7 @@ export class HeliusMock {
   /** Fetches the transaction in base64 (as Helius sends it) and notifies every subscriber it concerns. */
   private async forward(signature: string): Promise<void> {
     const { result } = (await (
-      this.chain as unknown as { _rpcRequest(m: string, p: unknown[]): Promise<{ result: any }> }
+      this.chain as unknown as { _rpcRequest(m: string, p: unknown[]): Promise<{ result: unknown }> }
     )._rpcRequest("getTransaction", [
       signature,
       { encoding: "base64", commitment: "confirmed", maxSupportedTransactionVersion: 0 },
@@ -92,7 +92,7 @@ export class HeliusMock {
   async stop(): Promise<void> {
     if (this.logsId !== undefined) await this.chain.removeOnLogsListener(this.logsId);
     await new Promise((r) => setTimeout(r, 50));
-    closeWebSocket(this.chain);
+    closeConnectionSocket(this.chain);
     this.dropConnections();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }

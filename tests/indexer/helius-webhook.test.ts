@@ -12,12 +12,12 @@ import { Keypair, type PublicKey, SystemProgram, sendAndConfirmTransaction, Tran
 import { eventCpiAccounts } from "../../app/src/sdk/events.js";
 import { LUME_REGISTRY_PROGRAM_ID } from "../../app/src/sdk/idl.js";
 import { registryAddress, registryAddresses } from "../../app/src/sdk/pda.js";
+import type { RegistryFixture } from "../../harness/registry-fixture.js";
+import { useRegistrySurfnet } from "../../harness/surfnet.js";
 import { Indexer } from "../../indexer/src/indexer.js";
 import { HeliusWebhookSource } from "../../indexer/src/source/helius-webhook.js";
 import { verify } from "../../indexer/src/verify/verify.js";
-import type { RegistryFixture } from "../support/registry-fixture.js";
 import { runScript } from "../support/scripts.js";
-import { useRegistrySurfnet } from "../support/surfnet.js";
 import { HeliusWebhookPoster } from "./helius-webhook-poster.js";
 import { caughtUp, surfnetFixture, tempDir, until } from "./support.js";
 
@@ -90,7 +90,7 @@ describe("indexer Helius webhook source (local webhook poster, surfnet)", functi
     const row = await until("the partner account, read after the webhook", () =>
       indexer!.store.account(partner.address.toBase58()),
     );
-    assert.equal(row.data.legalName, "Via Webhook KG");
+    assert.equal(row.data?.legalName, "Via Webhook KG");
     await caughtUp(indexer!, f);
     assert.ok(
       indexer!.store.checkpoint("helius-webhook:transactions")!.slot > 0,

@@ -3,11 +3,11 @@
 // silent stream caught by the registry poll.
 import assert from "node:assert/strict";
 import { LUME_REGISTRY_PROGRAM_ID } from "../../app/src/sdk/idl.js";
+import type { RegistryFixture } from "../../harness/registry-fixture.js";
+import { useRegistrySurfnet } from "../../harness/surfnet.js";
 import { Indexer } from "../../indexer/src/indexer.js";
 import { HeliusSource } from "../../indexer/src/source/helius-source.js";
 import { verify } from "../../indexer/src/verify/verify.js";
-import type { RegistryFixture } from "../support/registry-fixture.js";
-import { useRegistrySurfnet } from "../support/surfnet.js";
 import { HeliusMock } from "./helius-mock.js";
 import { caughtUp, surfnetFixture, tempDir, until } from "./support.js";
 
@@ -44,7 +44,7 @@ describe("indexer Helius source (local Enhanced WebSocket server, surfnet)", fun
     const row = await until("the partner, via the Helius stream", () =>
       indexer!.store.account(partner.address.toBase58()),
     );
-    assert.equal(row.data.legalName, "Via Helius KG");
+    assert.equal(row.data?.legalName, "Via Helius KG");
     await caughtUp(indexer!, f);
     const checkpoint = indexer!.store.checkpoint("helius:transactions");
     assert.ok(checkpoint && checkpoint.slot > 0, "the Helius source has its own checkpoint");

@@ -11,12 +11,12 @@ import type { Keypair } from "@solana/web3.js";
 import Database from "better-sqlite3";
 import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
+import type { RegistryFixture } from "../../harness/registry-fixture.js";
+import { useRegistrySurfnet } from "../../harness/surfnet.js";
 import { RegistryDecoder } from "../../indexer/src/decoder/decoder.js";
 import { IndexerStore } from "../../indexer/src/store/store.js";
 import { verify } from "../../indexer/src/verify/verify.js";
-import type { RegistryFixture } from "../support/registry-fixture.js";
 import { RunningScript } from "../support/scripts.js";
-import { useRegistrySurfnet } from "../support/surfnet.js";
 import { surfnetFixture, tempDir, until } from "./support.js";
 
 const TXS = Number(process.env.LUME_KILL_TXS ?? 300);

@@ -6,12 +6,13 @@
 // transactions as getTransaction returns them reaches the on-chain head too.
 import assert from "node:assert/strict";
 import { Transaction } from "@solana/web3.js";
+import { HistoryReplay, programEvents, recordingRuntime } from "../../harness/history.js";
+import { RegistryFixture } from "../../harness/registry-fixture.js";
+import { useRegistrySurfnet } from "../../harness/surfnet.js";
+import { surfnetRuntime } from "../../harness/surfnet-runtime.js";
 import type { Indexer } from "../../indexer/src/indexer.js";
-import { HistoryReplay, programEvents, recordingRuntime } from "../support/history.js";
 import { logsTruncated, noisyMemos } from "../support/noisy-logs.js";
-import { RegistryFixture } from "../support/registry-fixture.js";
-import { useRegistrySurfnet } from "../support/surfnet.js";
-import { caughtUp, newIndexer, surfnetRuntime, tempDir } from "./support.js";
+import { caughtUp, newIndexer, tempDir } from "./support.js";
 
 describe("log truncation on a surfnet: the indexer keeps the whole trail", function () {
   this.timeout(120_000);

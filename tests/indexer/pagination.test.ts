@@ -1,11 +1,10 @@
 // Lists page with cursors (no list stops at 100), proposals are found by id, and 64-bit chain
 // numbers (slots, change indices) cross GraphQL whole: a surfnet whose slot passed 2^31.
 import assert from "node:assert/strict";
+import type { RegistryFixture } from "../../harness/registry-fixture.js";
 import type { ApiServer } from "../../indexer/src/api/server.js";
 import type { Indexer } from "../../indexer/src/indexer.js";
-import type { RegistryFixture } from "../support/registry-fixture.js";
-import { useRegistrySurfnet } from "../support/surfnet.js";
-import { caughtUp, gql, newIndexer, query, startApiServer, surfnetFixture, tempDir, until } from "./support.js";
+import { caughtUp, gql, query, surfnetFixture, until, useServedIndex } from "./support.js";
 
 interface ProposalPage {
   totalCount: number;
@@ -15,13 +14,7 @@ interface ProposalPage {
 
 describe("GraphQL pagination and 64-bit numbers (surfnet)", function () {
   this.timeout(120_000);
-  after(async () => {
-    await api?.close();
-    await indexer?.stop();
-    tmp.remove();
-  });
-  const net = useRegistrySurfnet();
-  const tmp = tempDir();
+  const { net, serve } = useServedIndex();
   let f: RegistryFixture;
   let indexer: Indexer;
   let api: ApiServer;
@@ -33,8 +26,7 @@ describe("GraphQL pagination and 64-bit numbers (surfnet)", function () {
       const partner = await f.apply({ legalName: `Paged ${i}` });
       proposalIds.push(await f.approved({ rejectApplication: { reason: `not ${i}` } }, partner.address));
     }
-    indexer = newIndexer(net, tmp.dbPath);
-    api = await startApiServer(indexer, { port: 0 });
+    ({ indexer, api } = await serve());
     await indexer.start();
     await caughtUp(indexer, f);
   });

@@ -2,10 +2,10 @@
 // repeated and out-of-order input, and `verify` catching a tampered index.
 import assert from "node:assert/strict";
 import { registryAddress } from "../../app/src/sdk/pda.js";
+import type { RegistryFixture } from "../../harness/registry-fixture.js";
+import { useRegistrySurfnet } from "../../harness/surfnet.js";
 import type { Indexer } from "../../indexer/src/indexer.js";
 import { verify } from "../../indexer/src/verify/verify.js";
-import type { RegistryFixture } from "../support/registry-fixture.js";
-import { useRegistrySurfnet } from "../support/surfnet.js";
 import { caughtUp, newIndexer, surfnetFixture, tempDir, until } from "./support.js";
 
 describe("indexer pipeline (surfnet, SQLite)", function () {
@@ -30,15 +30,15 @@ describe("indexer pipeline (surfnet, SQLite)", function () {
     const before = await caughtUp(indexer, f);
     const row = indexer.store.account(first.address.toBase58());
     assert.equal(row?.kind, "partner");
-    assert.equal(row.data.status, "active");
-    assert.equal(row.data.stage, "admitted");
+    assert.equal(row.data?.status, "active");
+    assert.equal(row.data?.stage, "admitted");
     assert.equal(indexer.store.accountsWhere("endpoint", "partner", first.address.toBase58()).length, 1);
     assert.equal(indexer.store.events()[0]?.name, "registryInitialized");
 
     const second = await f.apply({ legalName: "Live Partner AG", jurisdiction: "CH" });
     const live = await until("the live partner", () => indexer.store.account(second.address.toBase58()));
-    assert.equal(live.data.legalName, "Live Partner AG");
-    assert.equal(live.data.status, "pending");
+    assert.equal(live.data?.legalName, "Live Partner AG");
+    assert.equal(live.data?.status, "pending");
     const after = await caughtUp(indexer, f);
     assert.equal(after, before + 1);
     const applied = indexer.store.events({ afterChangeIndex: before });
@@ -68,7 +68,7 @@ describe("indexer pipeline (surfnet, SQLite)", function () {
     indexer = newIndexer(net, tmp.dbPath);
     await indexer.start();
     const count = await caughtUp(indexer, f);
-    assert.equal(indexer.store.account(offline.address.toBase58())?.data.legalName, "While Offline SARL");
+    assert.equal(indexer.store.account(offline.address.toBase58())?.data?.legalName, "While Offline SARL");
     assert.equal(indexer.store.accountsWhere("endpoint", "partner", offline.address.toBase58()).length, 1);
     // Exactly one row per change and per transaction: nothing fetched twice was stored twice.
     assert.equal(indexer.store.eventCount(), count);
@@ -86,7 +86,7 @@ describe("indexer pipeline (surfnet, SQLite)", function () {
     const nameOffset = older.indexOf(Buffer.from("Ordering Test BV"));
     older.write("Stale Name Inc.", nameOffset);
     indexer.accounts("rpc", [{ pubkey: partner, slot: newest.slot - 1, lamports: 1, data: older }]);
-    assert.equal(indexer.store.account(partner)?.data.legalName, "Ordering Test BV");
+    assert.equal(indexer.store.account(partner)?.data?.legalName, "Ordering Test BV");
     // The same update again changes nothing.
     const changed = indexer.store.applyAccounts("rpc:accounts", [
       indexer.decoder.identify({ pubkey: partner, slot: newest.slot, lamports: 1, data: rawNewest })!,
@@ -108,7 +108,7 @@ describe("indexer pipeline (surfnet, SQLite)", function () {
       { pubkey: partner, slot: newest.slot + 10_000_000, lamports: 1, data: Buffer.from("not an account at all") },
     ]);
     assert.equal(indexer.decoder.failures, errors + 1);
-    assert.equal(indexer.store.account(partner)?.data.legalName, "Ordering Test BV");
+    assert.equal(indexer.store.account(partner)?.data?.legalName, "Ordering Test BV");
   });
 
   it("upgrades rows to finalized once the chain finalizes their slot; an idle healthy stream does not lag", async () => {

@@ -7,31 +7,22 @@ import { PublicKey } from "@solana/web3.js";
 import { councilUpgradeAuthority, sha256Hex } from "../../app/src/sdk/deployed-program.js";
 import { programDataAddress } from "../../app/src/sdk/pda.js";
 import { withUpgradeAuthority } from "../../app/src/sdk/program-data.js";
+import { PROGRAM_ID, PROGRAM_SO_PATH } from "../../harness/program.js";
 import type { ProgramView } from "../../indexer/src/api/program-facts.js";
 import type { ApiServer } from "../../indexer/src/api/server.js";
 import { Indexer } from "../../indexer/src/indexer.js";
-import { PROGRAM_ID, PROGRAM_SO_PATH } from "../support/program.js";
-import { useRegistrySurfnet } from "../support/surfnet.js";
-import { gql, newIndexer, query, startApiServer, tempDir, until } from "./support.js";
+import { gql, query, startApiServer, until, useServedIndex } from "./support.js";
 
 const PROGRAM_QUERY =
   "{ program { programId programData upgradeAuthority upgradeAuthorityHolder authorityIsCouncil executableSha256 executableLength lastUpgradeSlot } }";
 
 describe("indexer GraphQL program facts (surfnet)", function () {
   this.timeout(60_000);
-  after(async () => {
-    await api?.close();
-    await indexer?.stop();
-    tmp.remove();
-  });
-  const net = useRegistrySurfnet();
-  const tmp = tempDir();
-  let indexer: Indexer;
+  const { net, tmp, serve } = useServedIndex();
   let api: ApiServer;
 
   before(async () => {
-    indexer = newIndexer(net, tmp.dbPath);
-    api = await startApiServer(indexer, { port: 0 });
+    ({ api } = await serve());
   });
 
   async function setUpgradeAuthority(authority: PublicKey | null): Promise<void> {

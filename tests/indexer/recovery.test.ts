@@ -2,13 +2,14 @@
 // stream is stale state (degraded, authorize fails closed); a hole in the history alone is not.
 import assert from "node:assert/strict";
 import { pino } from "pino";
+import { dropConnectionSocket } from "../../app/src/sdk/connection-socket.js";
+import type { RegistryFixture } from "../../harness/registry-fixture.js";
+import { useRegistrySurfnet } from "../../harness/surfnet.js";
 import { RegistryDecoder } from "../../indexer/src/decoder/decoder.js";
 import { Indexer } from "../../indexer/src/indexer.js";
 import type { RpcSource } from "../../indexer/src/source/rpc-source.js";
 import { IndexerStore } from "../../indexer/src/store/store.js";
 import { verify } from "../../indexer/src/verify/verify.js";
-import type { RegistryFixture } from "../support/registry-fixture.js";
-import { useRegistrySurfnet } from "../support/surfnet.js";
 import { caughtUp, newIndexer, surfnetFixture, tempDir, until } from "./support.js";
 
 describe("indexer gap detection and repair (surfnet)", function () {
@@ -37,10 +38,7 @@ describe("indexer gap detection and repair (surfnet)", function () {
       degradedSeen.push(reason);
       original(reason);
     };
-    const socket = (indexer.source as RpcSource).connection as unknown as {
-      _rpcWebSocket: { socket: { close(code: number): void } };
-    };
-    socket._rpcWebSocket.socket.close(4000); // an abnormal close: web3.js reconnects after a second
+    dropConnectionSocket((indexer.source as RpcSource).connection); // web3.js reconnects after a second
     const missed = await f.apply({ legalName: "Sent While Disconnected" });
     await until("the partner sent while disconnected", () => indexer.store.account(missed.address.toBase58()));
     await caughtUp(indexer, f);

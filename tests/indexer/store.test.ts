@@ -61,14 +61,14 @@ describe("indexer store (SQLite)", () => {
     store.close();
     store = open(store.path);
     assert.equal(store.schemaVersion, MIGRATIONS.length);
-    assert.equal(store.account("A")?.data.legalName, "kept");
+    assert.equal(store.account("A")?.data?.legalName, "kept");
   });
 
   it("keeps the newest state whatever order updates arrive in, and repeats change nothing", () => {
     assert.equal(store.applyAccounts("rpc:accounts", [account("A", 10, "ten")]).length, 1);
     assert.equal(store.applyAccounts("rpc:accounts", [account("A", 7, "seven")]).length, 0);
     assert.equal(store.applyAccounts("rpc:accounts", [account("A", 10, "ten")]).length, 0);
-    assert.equal(store.account("A")?.data.legalName, "ten");
+    assert.equal(store.account("A")?.data?.legalName, "ten");
     assert.equal(store.applyAccounts("rpc:accounts", [account("A", 12, "twelve")]).length, 1);
     assert.equal(store.account("A")?.slot, 12);
     assert.deepEqual(store.checkpoint("rpc:accounts"), { source: "rpc:accounts", slot: 12, signature: null });
@@ -85,13 +85,13 @@ describe("indexer store (SQLite)", () => {
       ],
     );
     assert.equal(store.account("B")?.closed, true);
-    assert.equal(store.account("B")?.data.legalName, "b", "the last state is kept");
+    assert.equal(store.account("B")?.data?.legalName, "b", "the last state is kept");
     const closed = store.applyAccounts("rpc:accounts", [
       { pubkey: "A", slot: 30, kind: null, owner: null, seq: null, raw: null },
     ]);
-    assert.equal(closed[0]?.data.legalName, "a", "subscribers see the last state of what closed");
+    assert.equal(closed[0]?.data?.legalName, "a", "subscribers see the last state of what closed");
     assert.equal(store.account("A")?.closed, true);
-    assert.equal(store.account("A")?.data.legalName, "a");
+    assert.equal(store.account("A")?.data?.legalName, "a");
     // A close for an address never seen open records nothing; a later re-open is a live row again.
     assert.deepEqual(
       store.applyAccounts("rpc:accounts", [{ pubkey: "Z", slot: 31, kind: null, owner: null, seq: null, raw: null }]),
@@ -99,17 +99,17 @@ describe("indexer store (SQLite)", () => {
     );
     assert.equal(store.account("Z"), undefined);
     store.applyAccounts("rpc:accounts", [account("A", 40, "again")]);
-    assert.deepEqual([store.account("A")?.closed, store.account("A")?.data.legalName], [false, "again"]);
+    assert.deepEqual([store.account("A")?.closed, store.account("A")?.data?.legalName], [false, "again"]);
   });
 
   it("decodes stored bytes when read, once per content, and leaves malformed data out (reported once)", () => {
     const changed = store.applyAccounts("rpc:accounts", [account("A", 1, "first"), account("B", 1, "MALFORMED")]);
     assert.equal(decoder.decoded, 0, "ingest decodes nothing");
-    assert.equal(changed[0]!.data.legalName, "first");
-    for (let i = 0; i < 3; i++) assert.equal(store.account("A")?.data.legalName, "first");
+    assert.equal(changed[0]!.data?.legalName, "first");
+    for (let i = 0; i < 3; i++) assert.equal(store.account("A")?.data?.legalName, "first");
     assert.equal(decoder.decoded, 1, "the same bytes are decoded once");
     store.applyAccounts("rpc:accounts", [account("A", 2, "second")]);
-    assert.equal(store.account("A")?.data.legalName, "second", "new bytes are decoded afresh");
+    assert.equal(store.account("A")?.data?.legalName, "second", "new bytes are decoded afresh");
     assert.equal(store.account("B"), undefined);
     assert.deepEqual(
       store.accounts("partner").map((r) => r.pubkey),

@@ -11,10 +11,11 @@ import { signEnvelope } from "../../app/src/verifier/envelope.js";
 import { followIndexer, type IndexerFeed } from "../../app/src/verifier/indexer-feed.js";
 import { loadIndexerSnapshot } from "../../app/src/verifier/indexer-snapshot.js";
 import { RequestVerifier } from "../../app/src/verifier/verifier.js";
+import { addresses, type PartnerHandle, type RegistryFixture } from "../../harness/registry-fixture.js";
+import { useRegistrySurfnet } from "../../harness/surfnet.js";
 import type { ApiServer } from "../../indexer/src/api/server.js";
 import type { Indexer } from "../../indexer/src/indexer.js";
-import { addresses, type PartnerHandle, type RegistryFixture } from "../support/registry-fixture.js";
-import { useRegistrySurfnet } from "../support/surfnet.js";
+import type { AnyOf, EventData } from "../../indexer/src/store/row-data.js";
 import { newIndexer, query, startApiServer, surfnetFixture, tempDir, until, wsClient } from "./support.js";
 
 const { BN } = anchor;
@@ -24,7 +25,7 @@ interface Change {
   slot: number;
   name: string;
   partner: string | null;
-  data: Record<string, any> | null;
+  data: AnyOf<EventData> | null;
 }
 const FIELDS = "changeIndex slot name partner data";
 

@@ -5,107 +5,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import anchor from "@coral-xyz/anchor";
-import {
-  Keypair,
-  type Signer,
-  SYSVAR_CLOCK_PUBKEY,
-  type Transaction,
-  TransactionExpiredBlockheightExceededError,
-} from "@solana/web3.js";
+import { Keypair } from "@solana/web3.js";
 import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
-import { innerInstructionsOf } from "../../app/src/sdk/events.js";
+import { type FixtureOptions, RegistryFixture } from "../../harness/registry-fixture.js";
+import { SOL, type SurfnetSuite, useRegistrySurfnet } from "../../harness/surfnet.js";
+import { surfnetRuntime } from "../../harness/surfnet-runtime.js";
 import { type ApiServer, startApiServer } from "../../indexer/src/api/server.js";
 import { Indexer } from "../../indexer/src/indexer.js";
-import { TxError } from "../support/errors.js";
-import { type FixtureOptions, RegistryFixture } from "../support/registry-fixture.js";
-import { SOL, type SurfnetSuite } from "../support/surfnet.js";
-import type { ClockState, HarnessProvider, TestRuntime, TxResult } from "../support/types.js";
-
-/** A TestRuntime over a surfnet's JSON-RPC, so RegistryFixture drives the real local chain. */
-export function surfnetRuntime(net: SurfnetSuite): TestRuntime {
-  const payer = net.fundedKeypair(1_000);
-  const provider = net.provider(payer) as unknown as HarnessProvider;
-  const { connection, surfnet } = net;
-  const getClock = async (): Promise<ClockState> => {
-    const data = (await connection.getAccountInfo(SYSVAR_CLOCK_PUBKEY, "processed"))!.data;
-    return {
-      slot: data.readBigUInt64LE(0),
-      epochStartTimestamp: data.readBigInt64LE(8),
-      epoch: data.readBigUInt64LE(16),
-      leaderScheduleEpoch: data.readBigUInt64LE(24),
-      unixTimestamp: data.readBigInt64LE(32),
-    };
-  };
-  const unsupported = (what: string) => () =>
-    Promise.reject(new Error(`${what} is not supported on the surfnet runtime`));
-  return {
-    name: "litesvm", // only used for labels
-    provider,
-    payer,
-    getAccount: unsupported("getAccount"),
-    setAccount: unsupported("setAccount"),
-    airdrop: async (address, lamports) => surfnet.fundSol(address, BigInt(lamports)),
-    getClock,
-    setClock: unsupported("setClock"),
-    warpTo: async (unixTimestamp) => {
-      surfnet.timeTravel({ unixTimestamp: Number(unixTimestamp) });
-    },
-    latestBlockhash: async () => (await connection.getLatestBlockhash()).blockhash,
-    expireBlockhash: async () => {},
-    lastComputeUnits: () => undefined,
-    simulateRaw: unsupported("simulateRaw"),
-    async sendRaw(tx: Transaction, signers: Signer[] = []): Promise<TxResult> {
-      tx.feePayer ??= payer.publicKey;
-      const all = tx.feePayer.equals(payer.publicKey) ? [payer, ...signers] : signers;
-      const unique = all.filter((s, i) => all.findIndex((o) => o.publicKey.equals(s.publicKey)) === i);
-      // A surfnet's blockhash lives ~11 s (75 ms slots); on a machine loaded enough to stall that
-      // long, a transaction can arrive expired and be dropped. It never landed: sign it again.
-      let signature = "";
-      for (let attempt = 1; ; attempt++) {
-        const { blockhash, lastValidBlockHeight } = await connection.getLatestBlockhash("processed");
-        tx.recentBlockhash = blockhash;
-        tx.sign(...unique);
-        signature = await connection.sendRawTransaction(tx.serialize(), { skipPreflight: true });
-        try {
-          await connection.confirmTransaction({ signature, blockhash, lastValidBlockHeight }, "confirmed");
-          break;
-        } catch (err) {
-          if (!(err instanceof TransactionExpiredBlockheightExceededError) || attempt === 3) throw err;
-        }
-      }
-      const confirmed = await connection.getTransaction(signature, {
-        commitment: "confirmed",
-        maxSupportedTransactionVersion: 0,
-      });
-      const logs = confirmed?.meta?.logMessages ?? [];
-      const computeUnits = confirmed?.meta?.computeUnitsConsumed ?? 0;
-      const err = confirmed?.meta?.err ?? null;
-      if (err === null) {
-        const innerInstructions = confirmed === null ? [] : innerInstructionsOf(confirmed);
-        return { ok: true, signature, logs, innerInstructions, computeUnits, returnData: null, err: null };
-      }
-      const custom = /"Custom":(\d+)/.exec(JSON.stringify(err));
-      return {
-        ok: false,
-        signature,
-        logs,
-        innerInstructions: [],
-        computeUnits,
-        returnData: null,
-        err: new TxError({
-          runtime: "litesvm",
-          action: "send",
-          signature,
-          description: JSON.stringify(err),
-          logs,
-          computeUnits,
-          ...(custom ? { code: Number(custom[1]) } : {}),
-        }),
-      };
-    },
-  };
-}
 
 /** The registry initialized on the suite's surfnet, driven through RegistryFixture. */
 export async function surfnetFixture(net: SurfnetSuite, options: FixtureOptions = {}): Promise<RegistryFixture> {
@@ -116,6 +23,39 @@ export async function surfnetFixture(net: SurfnetSuite, options: FixtureOptions 
 export function tempDir(): { dir: string; dbPath: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), "lume-indexer-"));
   return { dir, dbPath: join(dir, "index.sqlite"), remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Inside `describe`: a private surfnet with the registry (`net`), and `serve()` (in a `before`)
+ * opens an index of it (not started) and its GraphQL server on a free port. Both stop in `after`,
+ * before the surfnet does, and the temp dir `tmp` is removed.
+ */
+export function useServedIndex(): {
+  net: SurfnetSuite;
+  /** The index file's temp dir (other index files may go beside it: it is removed with them). */
+  tmp: { dir: string; dbPath: string };
+  serve(): Promise<{ indexer: Indexer; api: ApiServer }>;
+} {
+  const served: { indexer?: Indexer; api?: ApiServer } = {};
+  const tmp = tempDir();
+  // Registered before the surfnet's own `after`, so the indexer stops before the chain does.
+  after(async () => {
+    await served.api?.close();
+    await served.indexer?.stop();
+    tmp.remove();
+  });
+  const net = useRegistrySurfnet();
+  return {
+    net,
+    tmp,
+    async serve() {
+      const indexer = newIndexer(net, tmp.dbPath);
+      served.indexer = indexer;
+      const api = await startApiServer(indexer, { port: 0 });
+      served.api = api;
+      return { indexer, api };
+    },
+  };
 }
 
 export function newIndexer(net: SurfnetSuite, dbPath: string, staleAfterMs = 15_000): Indexer {

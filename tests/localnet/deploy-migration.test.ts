@@ -6,10 +6,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeKeypairFile } from "../../app/src/sdk/keypair-file.js";
 import { registryAddress } from "../../app/src/sdk/pda.js";
+import { useRegistrySurfnet } from "../../harness/surfnet.js";
 import type { EnsureRegistryResult } from "../../migrations/initialize-registry.js";
 import { loadRegistryConfig, registryConfigToJson } from "../../migrations/registry-config.js";
 import { runScript, type ScriptResult } from "../support/scripts.js";
-import { useRegistrySurfnet } from "../support/surfnet.js";
 
 const DEPLOY = "migrations/deploy.ts";
 const CONFIG = "migrations/config/localnet.json";

@@ -15,9 +15,9 @@ import {
   initializeAccounts,
   PROGRAM_ID,
   registryErrorCode,
-} from "../support/program.js";
-import type { SurfnetSuite } from "../support/surfnet.js";
-import { useRegistrySurfnet } from "../support/surfnet.js";
+} from "../../harness/program.js";
+import type { SurfnetSuite } from "../../harness/surfnet.js";
+import { useRegistrySurfnet } from "../../harness/surfnet.js";
 
 const { BN } = anchor;
 const { bs58 } = anchor.utils.bytes;

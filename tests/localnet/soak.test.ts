@@ -8,10 +8,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Connection, SystemProgram, sendAndConfirmRawTransaction, Transaction } from "@solana/web3.js";
+import { closeConnectionSocket } from "../../app/src/sdk/connection-socket.js";
 import { readKeypairFile } from "../../app/src/sdk/keypair-file.js";
 import { READY_LINE } from "../../migrations/stack-banner.js";
 import { type RunningScript, startDemoStackOnFreePorts } from "../support/scripts.js";
-import { closeWebSocket } from "../support/subscriptions.js";
 
 const SOAK_SECONDS = Number(process.env.LUME_SOAK_SECONDS ?? 300);
 /** A call that takes longer than this counts as a frozen chain. */
@@ -90,7 +90,7 @@ describe(`the npm start stack kept up for ${SOAK_SECONDS} s under light traffic`
       await new Promise((resolve) => setTimeout(resolve, 2_000));
     }
     assert.ok(transfers > 0);
-    closeWebSocket(connection);
+    closeConnectionSocket(connection);
 
     const stopStarted = Date.now();
     const result = await stack.stop("SIGINT", 30_000);

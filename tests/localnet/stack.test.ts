@@ -11,16 +11,17 @@ import anchor from "@coral-xyz/anchor";
 import { Connection } from "@solana/web3.js";
 import { DEFAULT_RPC_PORT, DEFAULT_WS_PORT } from "../../app/src/localnet/localnet.js";
 import { REGISTRY_SO_PATH } from "../../app/src/localnet/registry-localnet.js";
+import { closeConnectionSocket } from "../../app/src/sdk/connection-socket.js";
 import { readKeypairFile } from "../../app/src/sdk/keypair-file.js";
 import { programDataAddress, registryAddress, registryAddresses } from "../../app/src/sdk/pda.js";
 import { registryProgram } from "../../app/src/sdk/program.js";
 import { decodeProgramData } from "../../app/src/sdk/program-data.js";
 import { fetchRegistry, summarizeRegistry } from "../../app/src/sdk/registry-state.js";
+import { PROGRAM_ID } from "../../harness/program.js";
 import { loadRegistryConfig } from "../../migrations/registry-config.js";
 import { GRAPHQL_URL, READY_LINE } from "../../migrations/stack-banner.js";
-import { PROGRAM_ID } from "../support/program.js";
 import { RunningScript } from "../support/scripts.js";
-import { closeWebSocket, nextEvent, subscribed } from "../support/subscriptions.js";
+import { nextEvent, subscribed } from "../support/subscriptions.js";
 
 const RPC_URL = `http://127.0.0.1:${DEFAULT_RPC_PORT}`;
 const WS_URL = `ws://127.0.0.1:${DEFAULT_WS_PORT}`;
@@ -128,7 +129,7 @@ describe("the one-command stack (npm start) on 127.0.0.1:8899/8900", function ()
       assert.ok((await slot) > 0);
       await connection.removeSlotChangeListener(id);
     } finally {
-      closeWebSocket(connection);
+      closeConnectionSocket(connection);
     }
   }
 

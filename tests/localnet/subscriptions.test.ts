@@ -6,10 +6,10 @@ import anchor from "@coral-xyz/anchor";
 import type { Context, KeyedAccountInfo, Logs } from "@solana/web3.js";
 import { innerInstructionsOf, registryEventsOf } from "../../app/src/sdk/events.js";
 import { registryAddress } from "../../app/src/sdk/pda.js";
-import { decodeEvents } from "../support/idl.js";
-import { defaultInitializeArgs, discriminator, initializeAccounts, PROGRAM_ID } from "../support/program.js";
+import { decodeEvents } from "../../harness/idl.js";
+import { defaultInitializeArgs, discriminator, initializeAccounts, PROGRAM_ID } from "../../harness/program.js";
+import { useRegistrySurfnet } from "../../harness/surfnet.js";
 import { nextEvent, subscribed } from "../support/subscriptions.js";
-import { useRegistrySurfnet } from "../support/surfnet.js";
 
 const { bs58 } = anchor.utils.bytes;
 

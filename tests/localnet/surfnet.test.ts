@@ -7,13 +7,14 @@ import { localnetProgramId, readAnchorToml } from "../../app/src/localnet/anchor
 import { LocalnetError } from "../../app/src/localnet/errors.js";
 import { startLocalnet } from "../../app/src/localnet/localnet.js";
 import { Surfnet } from "../../app/src/localnet/surfnet.js";
+import { closeConnectionSocket } from "../../app/src/sdk/connection-socket.js";
 import { LUME_REGISTRY_PROGRAM_ID } from "../../app/src/sdk/idl.js";
 import { programDataAddress } from "../../app/src/sdk/pda.js";
 import { decodeProgramData } from "../../app/src/sdk/program-data.js";
 import { fetchRegistry } from "../../app/src/sdk/registry-state.js";
-import { defaultInitializeArgs, initializeAccounts, PROGRAM_ID, PROGRAM_SO_PATH } from "../support/program.js";
-import { closeWebSocket, nextEvent, subscribed } from "../support/subscriptions.js";
-import { SOL, useRegistrySurfnet } from "../support/surfnet.js";
+import { defaultInitializeArgs, initializeAccounts, PROGRAM_ID, PROGRAM_SO_PATH } from "../../harness/program.js";
+import { SOL, useRegistrySurfnet } from "../../harness/surfnet.js";
+import { nextEvent, subscribed } from "../support/subscriptions.js";
 
 const DAY = 86_400;
 
@@ -136,7 +137,7 @@ describe("surfnet module (surfpool embedded runtime)", function () {
       assert.ok((await slot) > 0);
       await connection.removeSlotChangeListener(id);
     } finally {
-      closeWebSocket(connection);
+      closeConnectionSocket(connection);
       await localnet.stop();
     }
     assert.ok(localnet.surfnet.isStopped);

@@ -6,8 +6,18 @@ import assert from "node:assert/strict";
 import anchor from "@coral-xyz/anchor";
 import { Keypair, PublicKey, SystemProgram } from "@solana/web3.js";
 import { eventCpiAccounts } from "../../app/src/sdk/events.js";
+import { rentExemptLamports } from "../../harness/loader.js";
+import { discriminator, PROGRAM_ID, registryAddress, registryProgramSpec } from "../../harness/program.js";
+import {
+  addresses,
+  DEFAULT_ENDPOINT,
+  DEFAULT_TRAFFIC_MODEL,
+  type PartnerHandle,
+  type RegistryFixture,
+  type TrafficModelArg,
+  useReplayedRegistry,
+} from "../../harness/registry-fixture.js";
 import { forEachRuntime } from "../support/for-each-runtime.js";
-import { HistoryReplay, recordingRuntime } from "../support/history.js";
 import {
   assertChangeHeader,
   onlyEvent,
@@ -18,34 +28,10 @@ import {
   unixNow,
   unsigned,
 } from "../support/lifecycle.js";
-import { rentExemptLamports } from "../support/loader.js";
-import { discriminator, PROGRAM_ID, registryAddress, registryProgramSpec } from "../support/program.js";
-import {
-  addresses,
-  DEFAULT_ENDPOINT,
-  DEFAULT_TRAFFIC_MODEL,
-  type PartnerHandle,
-  RegistryFixture,
-  type TrafficModelArg,
-} from "../support/registry-fixture.js";
 
 const { BN } = anchor;
 const upgradeAuthority = Keypair.generate();
 const programs = () => ({ programs: [registryProgramSpec(upgradeAuthority.publicKey)] });
-
-/** A registry whose every send is replayed; the history is checked after each test. */
-function useRegistry(handle: { rt: import("../support/types.js").TestRuntime }) {
-  const state = {} as { f: RegistryFixture; history: HistoryReplay };
-  before(async () => {
-    state.history = new HistoryReplay();
-    state.f = await RegistryFixture.create(recordingRuntime(handle.rt, state.history), upgradeAuthority);
-  });
-  afterEach(async function () {
-    // A failed test leaves no reason to distrust the chain; a passing one must keep it intact.
-    if (this.currentTest?.state === "passed") await state.history.assertMatches(state.f.rt);
-  });
-  return state;
-}
 
 const model = (overrides: Partial<TrafficModelArg> = {}): TrafficModelArg => ({
   ...DEFAULT_TRAFFIC_MODEL(),
@@ -55,7 +41,7 @@ const model = (overrides: Partial<TrafficModelArg> = {}): TrafficModelArg => ({
 forEachRuntime(
   "apply",
   (handle) => {
-    const s = useRegistry(handle);
+    const s = useReplayedRegistry(handle, upgradeAuthority);
 
     it("creates Partner #0 and #1 with sequential ids, every field set, and PartnerApplied", async () => {
       const { f } = s;
@@ -247,7 +233,7 @@ forEachRuntime(
 forEachRuntime(
   "declare_endpoint",
   (handle) => {
-    const s = useRegistry(handle);
+    const s = useReplayedRegistry(handle, upgradeAuthority);
     let partner: PartnerHandle;
 
     before(async () => {
@@ -436,7 +422,7 @@ forEachRuntime(
 forEachRuntime(
   "attest_legal / attest_technical",
   (handle) => {
-    const s = useRegistry(handle);
+    const s = useReplayedRegistry(handle, upgradeAuthority);
     let partner: PartnerHandle;
     let legal: Keypair;
     let technical: Keypair;
@@ -606,7 +592,7 @@ forEachRuntime(
 forEachRuntime(
   "ApprovePartner / RejectApplication",
   (handle) => {
-    const s = useRegistry(handle);
+    const s = useReplayedRegistry(handle, upgradeAuthority);
     let legal: Keypair;
     let technical: Keypair;
 

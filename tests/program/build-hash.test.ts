@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { sha256Hex } from "../../app/src/sdk/deployed-program.js";
-import { PROGRAM_SO_PATH } from "../support/program.js";
+import { PROGRAM_SO_PATH } from "../../harness/program.js";
 
 describe("the README's build hash", () => {
   it("is the SHA-256 of target/deploy/lume_registry.so", () => {

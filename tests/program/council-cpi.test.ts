@@ -6,12 +6,12 @@
 import assert from "node:assert/strict";
 import { Keypair, PublicKey, Transaction, TransactionInstruction } from "@solana/web3.js";
 import { eventAuthorityAddress, eventCpiAccounts } from "../../app/src/sdk/events.js";
+import { HistoryReplay, programEvents, recordingRuntime } from "../../harness/history.js";
+import { PROGRAM_ID, registryAddress, registryProgramSpec } from "../../harness/program.js";
+import { addresses, type ProposalActionArg, RegistryFixture } from "../../harness/registry-fixture.js";
+import type { ProgramSpec } from "../../harness/types.js";
 import { forEachRuntime } from "../support/for-each-runtime.js";
-import { HistoryReplay, programEvents, recordingRuntime } from "../support/history.js";
 import { assertChangeHeader, onlyEvent, reportCu, sendInstructions, unsigned } from "../support/lifecycle.js";
-import { PROGRAM_ID, registryAddress, registryProgramSpec } from "../support/program.js";
-import { addresses, type ProposalActionArg, RegistryFixture } from "../support/registry-fixture.js";
-import type { ProgramSpec } from "../support/types.js";
 
 /** The test-only program (fixed id: `ID` in programs/test-council-member/src/lib.rs). */
 const MEMBER_PROGRAM_ID = new PublicKey("DYb4x13xNvpEUsXcXD48ncJApHX2a1gwWUuiw2QoTr69");

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import { PROGRAM_SO_PATH } from "../../harness/program.js";
 import { EM_BPF, ET_DYN, R_BPF_64_32, readSbpfElf } from "../support/elf.js";
-import { PROGRAM_SO_PATH } from "../support/program.js";
 
 describe("the built program binary", () => {
   const bytes = readFileSync(PROGRAM_SO_PATH);

@@ -5,21 +5,16 @@
 import assert from "node:assert/strict";
 import anchor from "@coral-xyz/anchor";
 import { Keypair, PublicKey } from "@solana/web3.js";
-import { forEachRuntime, type RuntimeHandle } from "../support/for-each-runtime.js";
-import { PROGRAM_ID, registryProgramSpec } from "../support/program.js";
-import { addresses, DEFAULT_ENDPOINT, type PartnerHandle, RegistryFixture } from "../support/registry-fixture.js";
-import type { TxResult } from "../support/types.js";
+import { PROGRAM_ID, registryProgramSpec } from "../../harness/program.js";
+import { addresses, DEFAULT_ENDPOINT, type PartnerHandle, RegistryFixture } from "../../harness/registry-fixture.js";
+import { forEachRuntime } from "../support/for-each-runtime.js";
+import { logCu, variant } from "../support/lifecycle.js";
 
 const { BN } = anchor;
 const DAY = 86_400;
 const upgradeAuthority = Keypair.generate();
 
-const variant = (value: object): string => Object.keys(value)[0]!;
 const text = (s: { len: number; bytes: number[] }): string => Buffer.from(s.bytes.slice(0, s.len)).toString("utf8");
-
-function logCu(h: RuntimeHandle, label: string, result: TxResult): void {
-  console.log(`      ${label}: ${result.computeUnits} CU [${h.rt.name}]`);
-}
 
 interface KeyOptions {
   publicKey?: PublicKey;

@@ -4,29 +4,24 @@
 import assert from "node:assert/strict";
 import anchor from "@coral-xyz/anchor";
 import { Keypair, PublicKey } from "@solana/web3.js";
-import { forEachRuntime, type RuntimeHandle } from "../support/for-each-runtime.js";
-import { DEFAULT_POLICY, type PolicyArgs, PROGRAM_ID, registryProgramSpec } from "../support/program.js";
+import { DEFAULT_POLICY, type PolicyArgs, PROGRAM_ID, registryProgramSpec } from "../../harness/program.js";
 import {
   addresses,
   DEFAULT_TRAFFIC_MODEL,
   type PartnerHandle,
   RegistryFixture,
   ROLES,
-} from "../support/registry-fixture.js";
-import type { TxResult } from "../support/types.js";
+} from "../../harness/registry-fixture.js";
+import { forEachRuntime } from "../support/for-each-runtime.js";
+import { logCu, variant } from "../support/lifecycle.js";
 
 const { BN } = anchor;
 const upgradeAuthority = Keypair.generate();
 
-const variant = (value: object): string => Object.keys(value)[0]!;
 const names = (registry: { categoryCount: number; categories: { len: number; bytes: number[] }[] }): string[] =>
   registry.categories
     .slice(0, registry.categoryCount)
     .map((c) => Buffer.from(c.bytes.slice(0, c.len)).toString("utf8"));
-
-function logCu(h: RuntimeHandle, label: string, result: TxResult): void {
-  console.log(`      ${label}: ${result.computeUnits} CU [${h.rt.name}]`);
-}
 
 forEachRuntime(
   "governance actions",

@@ -6,12 +6,12 @@
 import assert from "node:assert/strict";
 import anchor from "@coral-xyz/anchor";
 import { Keypair } from "@solana/web3.js";
+import { programEvents } from "../../harness/history.js";
+import { decodeEvents } from "../../harness/idl.js";
+import { extendHistory, registryProgramSpec } from "../../harness/program.js";
+import { addresses, DEFAULT_ENDPOINT, RegistryFixture } from "../../harness/registry-fixture.js";
+import type { TestRuntime, TxResult } from "../../harness/types.js";
 import { forEachRuntime } from "../support/for-each-runtime.js";
-import { programEvents } from "../support/history.js";
-import { decodeEvents } from "../support/idl.js";
-import { extendHistory, registryProgramSpec } from "../support/program.js";
-import { addresses, DEFAULT_ENDPOINT, RegistryFixture } from "../support/registry-fixture.js";
-import type { TestRuntime, TxResult } from "../support/types.js";
 
 const { BN } = anchor;
 const DAY = 86_400;

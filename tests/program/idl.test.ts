@@ -6,7 +6,7 @@ import {
   discriminator,
   GENERATED_IDL_PATH,
   GENERATED_TYPES_PATH,
-} from "../support/program.js";
+} from "../../harness/program.js";
 
 describe("the committed IDL", () => {
   it("is exactly what the build generates from the program's definitions", () => {

@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
 import anchor from "@coral-xyz/anchor";
 import { Keypair, PublicKey, SystemProgram, Transaction, TransactionInstruction } from "@solana/web3.js";
-import { forEachRuntime } from "../support/for-each-runtime.js";
-import { programEvents, reportsEvents } from "../support/history.js";
-import { decodeEvents } from "../support/idl.js";
-import { rentExemptLamports } from "../support/loader.js";
+import { programEvents, reportsEvents } from "../../harness/history.js";
+import { decodeEvents } from "../../harness/idl.js";
+import { rentExemptLamports } from "../../harness/loader.js";
 import {
   defaultInitializeArgs,
   discriminator,
@@ -16,8 +15,9 @@ import {
   registryAddress,
   registryClient,
   registryProgramSpec,
-} from "../support/program.js";
-import type { TestRuntime, TxResult } from "../support/types.js";
+} from "../../harness/program.js";
+import type { TestRuntime, TxResult } from "../../harness/types.js";
+import { forEachRuntime } from "../support/for-each-runtime.js";
 
 const { BN } = anchor;
 
@@ -278,4 +278,4 @@ forEachRuntime(
   () => ({ programs: [registryProgramSpec(upgradeAuthority.publicKey)] }),
 );
 
-import { registryErrorCode as codeOf } from "../support/program.js";
+import { registryErrorCode as codeOf } from "../../harness/program.js";

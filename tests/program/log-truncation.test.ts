@@ -8,11 +8,11 @@
 import assert from "node:assert/strict";
 import { Keypair, Transaction, TransactionInstruction } from "@solana/web3.js";
 import { EVENT_IX_TAG, eventAuthorityAddress } from "../../app/src/sdk/events.js";
+import { HistoryReplay, recordingRuntime } from "../../harness/history.js";
+import { discriminator, PROGRAM_ID, registryProgramSpec } from "../../harness/program.js";
+import { RegistryFixture } from "../../harness/registry-fixture.js";
 import { forEachRuntime } from "../support/for-each-runtime.js";
-import { HistoryReplay, recordingRuntime } from "../support/history.js";
 import { logsTruncated, noisyMemos } from "../support/noisy-logs.js";
-import { discriminator, PROGRAM_ID, registryProgramSpec } from "../support/program.js";
-import { RegistryFixture } from "../support/registry-fixture.js";
 
 const upgradeAuthority = Keypair.generate();
 const programs = () => ({ programs: [registryProgramSpec(upgradeAuthority.publicKey)] });

@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { Keypair, type Signer, SystemProgram, Transaction, TransactionInstruction } from "@solana/web3.js";
 import fc from "fast-check";
-import { forEachRuntime } from "../support/for-each-runtime.js";
 import {
   COMMITTED_IDL_PATH,
   defaultInitializeArgs,
@@ -12,9 +11,10 @@ import {
   registryClient,
   registryErrorCode,
   registryProgramSpec,
-} from "../support/program.js";
-import { RegistryFixture } from "../support/registry-fixture.js";
-import type { TestRuntime, TxResult } from "../support/types.js";
+} from "../../harness/program.js";
+import { RegistryFixture } from "../../harness/registry-fixture.js";
+import type { TestRuntime, TxResult } from "../../harness/types.js";
+import { forEachRuntime } from "../support/for-each-runtime.js";
 
 const upgradeAuthority = Keypair.generate();
 const idlErrorCodes = new Set(

@@ -3,10 +3,12 @@
 // (tests/support/registry-model.ts, driven by tests/support/model-fuzz.ts). After every step:
 // same outcome (ok / exact error code), decoded accounts equal the model, and invariants hold.
 // CI: the regression sequences and a seed-pinned short run. Long run in parallel workers:
-// `npm run fuzz:program` (tests/program/fuzz-long.ts; see tests/support/README.md).
+// `npm run fuzz:program` (tests/program/fuzz-long.ts; see harness/README.md).
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
+import { COMMITTED_IDL_PATH } from "../../harness/program.js";
+import { selectedRuntimeKinds } from "../../harness/runtimes.js";
 import {
   ACTION_KINDS,
   COMMAND_INSTRUCTIONS,
@@ -16,8 +18,6 @@ import {
   idlActionName,
   runCommands,
 } from "../support/model-fuzz.js";
-import { COMMITTED_IDL_PATH } from "../support/program.js";
-import { selectedRuntimeKinds } from "../support/runtimes.js";
 
 /**
  * Steps of the seed-pinned CI run on litesvm (issue 18 asks for at least 10,000): 3 to 5 minutes

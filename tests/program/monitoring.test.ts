@@ -4,19 +4,14 @@
 // policy's threshold of distinct nodes within a window puts the partner under audit).
 import assert from "node:assert/strict";
 import { Keypair, PublicKey } from "@solana/web3.js";
-import { forEachRuntime, type RuntimeHandle } from "../support/for-each-runtime.js";
-import { PROGRAM_ID, registryProgramSpec } from "../support/program.js";
-import { addresses, type PartnerHandle, RegistryFixture } from "../support/registry-fixture.js";
-import type { TxResult } from "../support/types.js";
+import { PROGRAM_ID, registryProgramSpec } from "../../harness/program.js";
+import { addresses, type PartnerHandle, RegistryFixture } from "../../harness/registry-fixture.js";
+import type { TxResult } from "../../harness/types.js";
+import { forEachRuntime } from "../support/for-each-runtime.js";
+import { logCu, variant } from "../support/lifecycle.js";
 
 const DAY = 86_400;
 const upgradeAuthority = Keypair.generate();
-
-const variant = (value: object): string => Object.keys(value)[0]!;
-
-function logCu(h: RuntimeHandle, label: string, result: TxResult): void {
-  console.log(`      ${label}: ${result.computeUnits} CU [${h.rt.name}]`);
-}
 
 forEachRuntime(
   "monitoring",

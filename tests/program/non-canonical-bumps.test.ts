@@ -6,7 +6,6 @@ import assert from "node:assert/strict";
 import anchor from "@coral-xyz/anchor";
 import { Keypair, PublicKey, type Signer, type Transaction } from "@solana/web3.js";
 import { registrySeeds } from "../../app/src/sdk/pda.js";
-import { forEachRuntime } from "../support/for-each-runtime.js";
 import {
   defaultInitializeArgs,
   initializeAccounts,
@@ -14,9 +13,10 @@ import {
   registryClient,
   registryErrorCode,
   registryProgramSpec,
-} from "../support/program.js";
-import { addresses, DEFAULT_ENDPOINT, type PartnerHandle, RegistryFixture } from "../support/registry-fixture.js";
-import type { TestRuntime, TxResult } from "../support/types.js";
+} from "../../harness/program.js";
+import { addresses, DEFAULT_ENDPOINT, type PartnerHandle, RegistryFixture } from "../../harness/registry-fixture.js";
+import type { TestRuntime, TxResult } from "../../harness/types.js";
+import { forEachRuntime } from "../support/for-each-runtime.js";
 
 const { BN } = anchor;
 const upgradeAuthority = Keypair.generate();

@@ -4,8 +4,7 @@
 import assert from "node:assert/strict";
 import anchor from "@coral-xyz/anchor";
 import { Keypair, PublicKey } from "@solana/web3.js";
-import { forEachRuntime, type RuntimeHandle } from "../support/for-each-runtime.js";
-import { registryProgramSpec } from "../support/program.js";
+import { registryProgramSpec } from "../../harness/program.js";
 import {
   addresses,
   DEFAULT_ENDPOINT,
@@ -13,18 +12,14 @@ import {
   type PartnerHandle,
   type ProposalActionArg,
   RegistryFixture,
-} from "../support/registry-fixture.js";
-import type { TxResult } from "../support/types.js";
+} from "../../harness/registry-fixture.js";
+import type { TxResult } from "../../harness/types.js";
+import { forEachRuntime } from "../support/for-each-runtime.js";
+import { logCu, variant } from "../support/lifecycle.js";
 
 const { BN } = anchor;
 const DAY = 86_400;
 const upgradeAuthority = Keypair.generate();
-
-const variant = (value: object): string => Object.keys(value)[0]!;
-
-function logCu(h: RuntimeHandle, label: string, result: TxResult): void {
-  console.log(`      ${label}: ${result.computeUnits} CU [${h.rt.name}]`);
-}
 
 /** Checks a PartnerStatusChanged event against the partner as it is now. */
 async function checkStatusEvent(

@@ -8,8 +8,17 @@ import assert from "node:assert/strict";
 import anchor from "@coral-xyz/anchor";
 import { Keypair, PublicKey, SystemProgram, type TransactionInstruction } from "@solana/web3.js";
 import { eventCpiAccounts } from "../../app/src/sdk/events.js";
-import { forEachRuntime, type RuntimeHandle } from "../support/for-each-runtime.js";
-import { HistoryReplay, recordingRuntime } from "../support/history.js";
+import { discriminator, PROGRAM_ID, registryAddress, registryProgramSpec } from "../../harness/program.js";
+import {
+  addresses,
+  DEFAULT_ENDPOINT,
+  DEFAULT_TRAFFIC_MODEL,
+  type PartnerHandle,
+  type ProposalActionArg,
+  type RegistryFixture,
+  useReplayedRegistry,
+} from "../../harness/registry-fixture.js";
+import { forEachRuntime } from "../support/for-each-runtime.js";
 import {
   assertChangeHeader,
   onlyEvent,
@@ -20,31 +29,10 @@ import {
   unixNow,
   unsigned,
 } from "../support/lifecycle.js";
-import { discriminator, PROGRAM_ID, registryAddress, registryProgramSpec } from "../support/program.js";
-import {
-  addresses,
-  DEFAULT_ENDPOINT,
-  DEFAULT_TRAFFIC_MODEL,
-  type PartnerHandle,
-  type ProposalActionArg,
-  RegistryFixture,
-} from "../support/registry-fixture.js";
 
 const { BN } = anchor;
 const upgradeAuthority = Keypair.generate();
 const programs = () => ({ programs: [registryProgramSpec(upgradeAuthority.publicKey)] });
-
-function useRegistry(handle: RuntimeHandle) {
-  const state = {} as { f: RegistryFixture; history: HistoryReplay };
-  before(async () => {
-    state.history = new HistoryReplay();
-    state.f = await RegistryFixture.create(recordingRuntime(handle.rt, state.history), upgradeAuthority);
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === "passed") await state.history.assertMatches(state.f.rt);
-  });
-  return state;
-}
 
 const addCategory = (name: string): ProposalActionArg => ({ addCategory: { name } });
 const addEndpoint = (host = "edge-9.partner.example"): ProposalActionArg => ({
@@ -133,7 +121,7 @@ async function systemOwnedCopy(f: RegistryFixture, source: PublicKey): Promise<P
 forEachRuntime(
   "propose: who may propose what",
   (handle) => {
-    const s = useRegistry(handle);
+    const s = useReplayedRegistry(handle, upgradeAuthority);
     let partner: PartnerHandle;
     let other: PartnerHandle;
     let outsider: Keypair;
@@ -422,7 +410,7 @@ forEachRuntime(
 forEachRuntime(
   "votes, time lock, execution, cancellation",
   (handle) => {
-    const s = useRegistry(handle);
+    const s = useReplayedRegistry(handle, upgradeAuthority);
     let outsider: Keypair;
     let id: number;
 
@@ -654,7 +642,7 @@ forEachRuntime(
 forEachRuntime(
   "SetCouncil: a new epoch voids the old council's proposals",
   (handle) => {
-    const s = useRegistry(handle);
+    const s = useReplayedRegistry(handle, upgradeAuthority);
 
     it("replaces the council, moves the epoch by one, emits CouncilChanged; old open and approved proposals become ProposalStale", async () => {
       const { f } = s;
@@ -740,7 +728,7 @@ forEachRuntime(
 forEachRuntime(
   "execute and vote: substituted and duplicated accounts",
   (handle) => {
-    const s = useRegistry(handle);
+    const s = useReplayedRegistry(handle, upgradeAuthority);
     let partner: PartnerHandle;
     let other: PartnerHandle;
     let suspend: number;

@@ -7,17 +7,17 @@
 import assert from "node:assert/strict";
 import anchor from "@coral-xyz/anchor";
 import { Keypair } from "@solana/web3.js";
-import { forEachRuntime, type RuntimeHandle } from "../support/for-each-runtime.js";
-import { text } from "../support/lifecycle.js";
-import { registryProgramSpec } from "../support/program.js";
+import { registryProgramSpec } from "../../harness/program.js";
 import {
   addresses,
   DEFAULT_ENDPOINT,
   type PartnerHandle,
   type ProposalActionArg,
   RegistryFixture,
-} from "../support/registry-fixture.js";
-import type { TxResult } from "../support/types.js";
+} from "../../harness/registry-fixture.js";
+import type { TxResult } from "../../harness/types.js";
+import { forEachRuntime, type RuntimeHandle } from "../support/for-each-runtime.js";
+import { text } from "../support/lifecycle.js";
 
 const { BN } = anchor;
 const DAY = 86_400;

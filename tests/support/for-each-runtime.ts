@@ -1,7 +1,7 @@
 // Runs one mocha describe body against every selected runtime, each with a fresh instance.
-import { reportsEvents } from "./history.js";
-import { type StartOptions, selectedRuntimeKinds, startRuntime } from "./runtimes.js";
-import type { RuntimeKind, TestRuntime } from "./types.js";
+import { reportsEvents } from "../../harness/history.js";
+import { type StartOptions, selectedRuntimeKinds, startRuntime } from "../../harness/runtimes.js";
+import type { RuntimeKind, TestRuntime } from "../../harness/types.js";
 
 /** Handed to the describe body; `rt` is valid inside hooks and tests, not while defining them. */
 export interface RuntimeHandle {

@@ -1,7 +1,7 @@
 // What a model-fuzzer run covered: per instruction and per proposal action (proposed and
 // executed), how often it ran and succeeded; which IDL error codes the program returned and
 // which it never did. Workers send theirs as JSON; the parent merges them and prints the table.
-import { registryErrors } from "./program.js";
+import { registryErrors } from "../../harness/program.js";
 
 export interface CoverageJson {
   runs: Record<string, { runs: number; ok: number }>;

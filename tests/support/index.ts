@@ -1,8 +1,8 @@
 // The harness's public surface; tests import from here.
-export * from "./errors.js";
+export * from "../../harness/errors.js";
+export * from "../../harness/idl.js";
+export * from "../../harness/loader.js";
+export * from "../../harness/runtimes.js";
+export * from "../../harness/sysvars.js";
+export type * from "../../harness/types.js";
 export * from "./for-each-runtime.js";
-export * from "./idl.js";
-export * from "./loader.js";
-export * from "./runtimes.js";
-export * from "./sysvars.js";
-export type * from "./types.js";

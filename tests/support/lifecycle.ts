@@ -3,13 +3,18 @@
 // reports and raw instructions for attacks that Anchor's client would not build (missing
 // signatures, substituted accounts).
 import assert from "node:assert/strict";
+import type { IdlEvents } from "@coral-xyz/anchor";
 import { type Keypair, type PublicKey, Transaction, type TransactionInstruction } from "@solana/web3.js";
-import { programEvents } from "./history.js";
-import type { RegistryFixture } from "./registry-fixture.js";
-import type { TestRuntime, TxResult } from "./types.js";
+import type { LumeRegistry } from "../../app/src/sdk/idl.js";
+import { programEvents } from "../../harness/history.js";
+import type { RegistryFixture } from "../../harness/registry-fixture.js";
+import type { TestRuntime, TxResult } from "../../harness/types.js";
 
-/** An event or account field as Anchor decodes it (IDL-driven, so untyped here). */
-export type Decoded = any;
+type Events = IdlEvents<LumeRegistry>;
+/** An event's name as Anchor names it (camelCase). */
+export type EventName = keyof Events;
+/** Any registry event as Anchor's coder decodes it. */
+export type AnyEvent = Events[EventName];
 
 /** A `FixedStr<N>` (`{ len, bytes }`) as text. */
 export function text(value: { len: number; bytes: number[] }): string {
@@ -21,7 +26,7 @@ export function text(value: { len: number; bytes: number[] }): string {
  * instructions (the program's self-CPI events), so they are complete whoever invoked the registry
  * and however long the logs were.
  */
-export function registryEvents(f: RegistryFixture, result: TxResult): { name: string; data: Decoded }[] {
+export function registryEvents(f: RegistryFixture, result: TxResult): { name: string; data: AnyEvent }[] {
   return programEvents(result).map((bytes) => {
     const event = f.program.coder.events.decode(bytes.toString("base64"));
     assert.ok(event, "an event the IDL does not describe");
@@ -30,18 +35,18 @@ export function registryEvents(f: RegistryFixture, result: TxResult): { name: st
 }
 
 /** The single event `result` emitted, which must be `name` (camelCase, as Anchor names it). */
-export function onlyEvent(f: RegistryFixture, result: TxResult, name: string): Decoded {
+export function onlyEvent<N extends EventName>(f: RegistryFixture, result: TxResult, name: N): Events[N] {
   const events = registryEvents(f, result);
   assert.deepEqual(
     events.map((e) => e.name),
     [name],
     `expected exactly one ${name} event`,
   );
-  return (events[0] as { data: Decoded }).data;
+  return events[0]!.data as Events[N];
 }
 
 /** Asserts an event's change header: its index is the registry's change count after it. */
-export async function assertChangeHeader(f: RegistryFixture, event: Decoded): Promise<void> {
+export async function assertChangeHeader(f: RegistryFixture, event: Pick<AnyEvent, "change">): Promise<void> {
   const registry = await f.registry();
   const clock = await f.rt.getClock();
   assert.equal(event.change.changeIndex.toString(), registry.history.changeCount.toString());
@@ -53,8 +58,16 @@ export async function assertChangeHeader(f: RegistryFixture, event: Decoded): Pr
 export function reportCu(rt: TestRuntime, label: string, result: TxResult): void {
   assert.ok(result.ok, `${label} failed`);
   assert.ok(result.computeUnits > 0);
-  console.log(`      ${label}: ${result.computeUnits} CU [${rt.name}]`);
+  logCu({ rt }, label, result);
 }
+
+/** Prints a result's compute units under the test (the numbers bench/program-cu.ts budgets). */
+export function logCu(h: { rt: TestRuntime }, label: string, result: TxResult): void {
+  console.log(`      ${label}: ${result.computeUnits} CU [${h.rt.name}]`);
+}
+
+/** The name of an Anchor enum value: `{ active: {} }` -> "active". */
+export const variant = (value: object): string => Object.keys(value)[0]!;
 
 /** Sends raw instructions (built by Anchor's `.instruction()` and then tampered with). */
 export function sendInstructions(

@@ -7,7 +7,7 @@
 // no partner owing a re-verification is active; the node's verifier, on the SDK's snapshot of the
 // stored accounts, allows no request to an endpoint pending audit).
 // Used by the mocha suite (CI: seed-pinned, small) and by the long run in worker processes
-// (`npm run fuzz:program`, tests/program/fuzz-long.ts; see tests/support/README.md).
+// (`npm run fuzz:program`, tests/program/fuzz-long.ts; see harness/README.md).
 import assert from "node:assert/strict";
 import anchor from "@coral-xyz/anchor";
 import { Keypair, PublicKey } from "@solana/web3.js";
@@ -20,10 +20,18 @@ import {
 } from "../../app/src/sdk/snapshot.js";
 import { signEnvelope } from "../../app/src/verifier/envelope.js";
 import { RequestVerifier } from "../../app/src/verifier/verifier.js";
+import { HistoryReplay, recordingRuntime, reportsEvents } from "../../harness/history.js";
+import { registryErrorCode, registryProgramSpec } from "../../harness/program.js";
+import {
+  addresses,
+  DEFAULT_ENDPOINT,
+  type ProposalActionArg,
+  RegistryFixture,
+} from "../../harness/registry-fixture.js";
+import { startRuntime } from "../../harness/runtimes.js";
+import type { RuntimeKind, TxResult } from "../../harness/types.js";
 import { FuzzCoverage } from "./fuzz-coverage.js";
-import { HistoryReplay, recordingRuntime, reportsEvents } from "./history.js";
-import { registryErrorCode, registryProgramSpec } from "./program.js";
-import { addresses, DEFAULT_ENDPOINT, type ProposalActionArg, RegistryFixture } from "./registry-fixture.js";
+import { variant } from "./lifecycle.js";
 import {
   DAY,
   type ModelAction,
@@ -35,8 +43,6 @@ import {
   type RoleName,
   ZERO_ACTOR,
 } from "./registry-model.js";
-import { startRuntime } from "./runtimes.js";
-import type { RuntimeKind, TxResult } from "./types.js";
 
 const { BN } = anchor;
 const upgradeAuthority = Keypair.generate();
@@ -136,8 +142,6 @@ const ROLE_ARG: Record<RoleName, object> = {
 };
 const OUTCOMES: Outcome[] = ["passed", "concerns", "failed"];
 const KEY_VALID_UNTIL = 2 ** 40;
-
-const variant = (value: object): string => Object.keys(value)[0]!;
 
 // --- one run: a fresh runtime and registry, then the commands -----------------------------
 

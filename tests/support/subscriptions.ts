@@ -45,19 +45,3 @@ export function nextEvent<T>(
     });
   });
 }
-
-/**
- * Closes the connection's WebSocket for good (normal close, no reconnection). Do it before
- * stopping the server: a socket the server drops makes web3.js reconnect every second
- * forever, logging errors and keeping mocha alive. web3.js offers no public close.
- */
-export function closeWebSocket(connection: Connection): void {
-  const internals = connection as unknown as {
-    _rpcWebSocket: { close(code?: number): void; setAutoReconnect(reconnect: boolean): void };
-    _rpcWebSocketIdleTimeout: ReturnType<typeof setTimeout> | null;
-  };
-  if (internals._rpcWebSocketIdleTimeout !== null) clearTimeout(internals._rpcWebSocketIdleTimeout);
-  internals._rpcWebSocketIdleTimeout = null;
-  internals._rpcWebSocket.setAutoReconnect(false);
-  internals._rpcWebSocket.close(1000);
-}

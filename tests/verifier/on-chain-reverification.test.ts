@@ -14,9 +14,9 @@ import {
 } from "../../app/src/sdk/snapshot.js";
 import { signEnvelope } from "../../app/src/verifier/envelope.js";
 import { RequestVerifier } from "../../app/src/verifier/verifier.js";
+import { registryProgramSpec } from "../../harness/program.js";
+import { addresses, DEFAULT_ENDPOINT, type PartnerHandle, RegistryFixture } from "../../harness/registry-fixture.js";
 import { forEachRuntime } from "../support/for-each-runtime.js";
-import { registryProgramSpec } from "../support/program.js";
-import { addresses, DEFAULT_ENDPOINT, type PartnerHandle, RegistryFixture } from "../support/registry-fixture.js";
 
 const { BN } = anchor;
 const DAY = 86_400;

@@ -43,22 +43,12 @@ export async function startLocalnet(options: LocalnetOptions): Promise<Localnet>
   try {
     for (const program of options.programs) await surfnet.deploy(program);
     for (const { address, lamports } of options.fund ?? []) surfnet.fundSol(address, lamports);
-    forwarders.push(
-      await startTcpForwarder({
-        label: "JSON-RPC",
-        listenPort: options.rpcPort ?? DEFAULT_RPC_PORT,
-        targetHost: LOOPBACK,
-        targetPort: portOf(surfnet.rpcUrl),
-      }),
-    );
-    forwarders.push(
-      await startTcpForwarder({
-        label: "PubSub",
-        listenPort: options.wsPort ?? DEFAULT_WS_PORT,
-        targetHost: LOOPBACK,
-        targetPort: portOf(surfnet.wsUrl),
-      }),
-    );
+    const forwards = [
+      { label: "JSON-RPC", listenPort: options.rpcPort ?? DEFAULT_RPC_PORT, target: surfnet.rpcUrl },
+      { label: "PubSub", listenPort: options.wsPort ?? DEFAULT_WS_PORT, target: surfnet.wsUrl },
+    ];
+    for (const { label, listenPort, target } of forwards)
+      forwarders.push(await startTcpForwarder({ label, listenPort, targetHost: LOOPBACK, targetPort: portOf(target) }));
   } catch (err) {
     await stop();
     throw err;

@@ -4,14 +4,27 @@
 import type { IdlTypes } from "@coral-xyz/anchor";
 import { PublicKey } from "@solana/web3.js";
 import type { LumeRegistry } from "./idl.js";
+import type { KeysOfUnion, Normalized } from "./normalized.js";
 import { type RegistryAddresses, ROLE_NAMES, type RoleName } from "./pda.js";
 import { enumName, maskToIndices } from "./snapshot.js";
 
 export type ProposalAction = IdlTypes<LumeRegistry>["proposalAction"];
 type BNLike = { toNumber(): number; toString(): string };
 
-/** Variant name → fields, loosely typed (the decoded form of every variant). */
-type Loose = Record<string, any>;
+/** The name of a proposal action's variant (`approvePartner`, …). */
+type ActionKind = KeysOfUnion<ProposalAction> & string;
+/**
+ * The fields of variant `K` as Anchor's coder decodes them (BN, PublicKey, `{ https: {} }`) or as
+ * the indexer stores them (decimal strings, base58 or hex, "https").
+ */
+type Fields<K extends ActionKind> = K extends ActionKind
+  ? Extract<ProposalAction, Record<K, unknown>>[K] | Extract<Normalized<ProposalAction>, Record<K, unknown>>[K]
+  : never;
+
+/** The fields of `action`, whose variant is `kind`. */
+function fields<K extends ActionKind>(action: object, kind: K): Fields<K> {
+  return (action as Record<K, Fields<K>>)[kind];
+}
 
 export const PARTNER_ACTIONS = new Set([
   "approvePartner",
@@ -70,54 +83,70 @@ function time(seconds: BNLike | string): string {
 /** The action in plain words; `catalogue` names category bits. */
 export function describeAction(action: object, catalogue: readonly string[] = []): string {
   const kind = actionKind(action);
-  const a = (action as Loose)[kind] as Loose;
   switch (kind) {
     case "approvePartner":
-      return `admit the partner with its endpoint set at version ${a.endpointSetVersion}`;
+      return `admit the partner with its endpoint set at version ${fields(action, kind).endpointSetVersion}`;
     case "rejectApplication":
-      return `reject the application: "${a.reason}"`;
-    case "addEndpoint":
+      return `reject the application: "${fields(action, kind).reason}"`;
+    case "addEndpoint": {
+      const a = fields(action, kind);
       return `add endpoint ${variant(a.protocol)}://${a.host}:${a.port} for ${categories(a.categories, catalogue)}`;
+    }
     case "removeEndpoint":
-      return `remove endpoint #${a.index}`;
-    case "setEndpointCategories":
+      return `remove endpoint #${fields(action, kind).index}`;
+    case "setEndpointCategories": {
+      const a = fields(action, kind);
       return `set the categories of endpoint #${a.index} to ${categories(a.categories, catalogue)}`;
+    }
     case "issueKey": {
-      const bound =
-        (a.endpoints as number[]).length === 0
-          ? "all endpoints"
-          : `endpoints ${(a.endpoints as number[]).map((e) => `#${e}`).join(", ")}`;
+      const a = fields(action, kind);
+      const endpoints = a.endpoints as number[];
+      const bound = endpoints.length === 0 ? "all endpoints" : `endpoints ${endpoints.map((e) => `#${e}`).join(", ")}`;
       const replaces = a.replaces === null || a.replaces === undefined ? "" : `, replacing key #${a.replaces}`;
       return `issue key ${address(a.publicKey)} for ${bound}, valid ${time(a.validFrom)} to ${time(a.validUntil)}${replaces}`;
     }
-    case "revokeKey":
+    case "revokeKey": {
+      const a = fields(action, kind);
       return `revoke key #${a.index} (${variant(a.reason)})`;
+    }
     case "suspendPartner":
-      return `suspend the partner: "${a.reason}"`;
+      return `suspend the partner: "${fields(action, kind).reason}"`;
     case "reinstatePartner":
       return "reinstate the partner";
     case "revokePartner":
-      return `revoke the partner for good: "${a.reason}"`;
+      return `revoke the partner for good: "${fields(action, kind).reason}"`;
     case "setTrafficModel": {
-      const m = a.model as Loose;
+      const m = fields(action, kind).model;
       return `set the traffic model to ${categories(m.allowedCategories, catalogue)}, ${m.maxRequestsPerSecond} req/s (burst ${m.burst}), ${m.maxBandwidthKbps} kbit/s`;
     }
-    case "grantRole":
+    case "grantRole": {
+      const a = fields(action, kind);
       return `grant ${variant(a.role)} to ${address(a.holder)}`;
-    case "revokeRole":
+    }
+    case "revokeRole": {
+      const a = fields(action, kind);
       return `revoke ${variant(a.role)} from ${address(a.holder)}`;
+    }
     case "addCategory":
-      return `add category "${a.name}"`;
-    case "renameCategory":
+      return `add category "${fields(action, kind).name}"`;
+    case "renameCategory": {
+      const a = fields(action, kind);
       return `rename category #${a.index} to "${a.name}"`;
-    case "setPolicy":
-      return `change the policy (time lock ${a.timeLockSeconds} s, review every ${(a.policy as Loose).reviewIntervalSeconds} s, ...)`;
+    }
+    case "setPolicy": {
+      const a = fields(action, kind);
+      return `change the policy (time lock ${a.timeLockSeconds} s, review every ${a.policy.reviewIntervalSeconds} s, ...)`;
+    }
     case "requireReverification": {
+      const a = fields(action, kind);
       const checks = [a.legal ? "legal" : null, a.technical ? "technical" : null].filter((c) => c !== null);
       return `require a new ${checks.join(" and ")} verification of the partner by ${time(a.deadline)}: "${a.reason}"`;
     }
-    case "setCouncil":
-      return `replace the council with ${(a.members as PublicKey[]).length} members (${(a.members as PublicKey[]).map(address).join(", ")}), threshold ${a.threshold}`;
+    case "setCouncil": {
+      const a = fields(action, kind);
+      const members: (PublicKey | string)[] = a.members;
+      return `replace the council with ${members.length} members (${members.map(address).join(", ")}), threshold ${a.threshold}`;
+    }
     default:
       return kind;
   }
@@ -142,9 +171,11 @@ export function executeRemainingAccounts(
   counters: PartnerCounters | null,
 ): PublicKey[] {
   const kind = actionKind(action);
-  const a = (action as Loose)[kind] as Loose;
-  if (kind === "grantRole" || kind === "revokeRole")
-    return [addresses.role(enumName<RoleName>(a.role), a.holder as PublicKey)];
+  if (kind === "grantRole" || kind === "revokeRole") {
+    // Built by the CLI from Anchor's decoded proposal: the role is `{ auditor: {} }`, the holder a key.
+    const a = fields(action, kind);
+    return [addresses.role(enumName<RoleName>(a.role as object), a.holder as PublicKey)];
+  }
   if (!PARTNER_ACTIONS.has(kind)) return [];
   if (partner === null) throw new Error(`a ${kind} proposal needs its partner`);
   const need = (): PartnerCounters => {
@@ -156,14 +187,15 @@ export function executeRemainingAccounts(
       return [partner, addresses.endpoint(partner, need().nextEndpointIndex)];
     case "removeEndpoint":
     case "setEndpointCategories":
-      return [partner, addresses.endpoint(partner, a.index as number)];
+      return [partner, addresses.endpoint(partner, fields(action, kind).index)];
     case "issueKey": {
       const accounts = [partner, addresses.key(partner, need().nextKeyIndex)];
-      if (a.replaces !== null && a.replaces !== undefined) accounts.push(addresses.key(partner, a.replaces as number));
+      const { replaces } = fields(action, kind);
+      if (replaces !== null && replaces !== undefined) accounts.push(addresses.key(partner, replaces));
       return accounts;
     }
     case "revokeKey":
-      return [partner, addresses.key(partner, a.index as number)];
+      return [partner, addresses.key(partner, fields(action, kind).index)];
     default:
       return [partner];
   }

@@ -10,6 +10,7 @@ import {
   Transaction,
   type TransactionInstruction,
 } from "@solana/web3.js";
+import { retry } from "../entry/retry.js";
 import { BPF_LOADER_UPGRADEABLE_ID, programDataAddress } from "./pda.js";
 import { decodeProgramData, PROGRAM_DATA_HEADER_LEN } from "./program-data.js";
 import {
@@ -51,7 +52,7 @@ export interface WriteBufferOptions {
   onProgress?: (done: number, total: number) => void;
   /** Called before a failed write is sent again. */
   onRetry?: (what: string, err: Error, delayMs: number) => void;
-  /** Tries per chunk (default 5), the first pause between them (default 500 ms, doubling). */
+  /** Tries per chunk (default 5), the first pause between them (default 500 ms, doubling, with jitter). */
   attempts?: number;
   retryBaseMs?: number;
 }
@@ -124,20 +125,18 @@ export async function writeProgramBuffer(options: WriteBufferOptions): Promise<W
     const what = `write bytes ${offset}..${offset + chunk.length} into buffer ${buffer.toBase58()}`;
     // A Write is idempotent: whatever failed (an expired blockhash, a dropped transaction, the
     // network) is sent again, after a growing pause.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await send(what, [writeBuffer(buffer, authority.publicKey, offset, chunk)], [authority]);
-        break;
-      } catch (err) {
-        if (attempt >= attempts) {
-          throw new LoaderDeployError(
-            `${what} failed ${attempts} times (${(err as Error).message.split("\n")[0]}): run again with this buffer to resume`,
-          );
-        }
-        options.onRetry?.(what, err as Error, retryBaseMs * 2 ** (attempt - 1));
-        await new Promise((r) => setTimeout(r, retryBaseMs * 2 ** (attempt - 1)));
-      }
-    }
+    let tries = 0;
+    await retry(
+      () => {
+        tries += 1;
+        return send(what, [writeBuffer(buffer, authority.publicKey, offset, chunk)], [authority]);
+      },
+      { attempts, firstDelayMs: retryBaseMs, onRetry: ({ error, delayMs }) => options.onRetry?.(what, error, delayMs) },
+    ).catch((err: Error) => {
+      throw new LoaderDeployError(
+        `${what} failed ${tries} time${tries === 1 ? "" : "s"} (${err.message.split("\n")[0]}): run again with this buffer to resume`,
+      );
+    });
     options.onProgress?.(++done, chunks);
   };
   // A few writes in flight at once: the bytes land in any order, each at its own offset.

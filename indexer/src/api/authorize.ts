@@ -16,8 +16,13 @@ export function categoryNames(mask: string | number, categories: string[]): stri
   return categories.filter((_, i) => (bits >> BigInt(i)) & 1n);
 }
 
-export function keyToBase58(hex: string): string {
-  return new PublicKey(Buffer.from(hex, "hex")).toBase58();
+/** Bytes as stored: 32 of them (a hash, a raw key) as hex, others as numbers (decoder/normalize.ts). */
+export function hexOf(bytes: string | number[]): string {
+  return typeof bytes === "string" ? bytes : Buffer.from(bytes).toString("hex");
+}
+
+export function keyToBase58(bytes: string | number[]): string {
+  return new PublicKey(Buffer.from(hexOf(bytes), "hex")).toBase58();
 }
 
 /** Statuses in which a partner serves traffic. */
@@ -36,8 +41,8 @@ export function authorize(
   if (degradation !== null) return no(`indexer degraded (${degradation}): fail closed`);
   if (registry === null) return no("registry not indexed");
 
-  const partner = store.account(args.partner);
-  if (partner === undefined || partner.kind !== "partner" || partner.closed) return no("unknown partner");
+  const partner = store.accountOf("partner", args.partner);
+  if (partner === undefined || partner.closed) return no("unknown partner");
   const status = String(partner.data.status);
   if (!SERVING.has(status)) return no(`partner is ${status}`);
   const deadline = Number(partner.data.reverificationDeadline ?? 0);
@@ -80,8 +85,7 @@ export function authorize(
   if (nowSeconds < Number(key.data.validFrom)) return no("key not yet valid");
   if (nowSeconds >= Number(key.data.validUntil)) return no("key expired");
   if (key.data.status === "rotating" && nowSeconds >= Number(key.data.graceUntil)) return no("key rotated out");
-  const allowed = (key.data.endpoints as number[]).slice(0, key.data.endpointCount as number);
-  if (allowed.length > 0 && !allowed.includes(endpoint.data.index as number))
-    return no("key not valid for this endpoint");
+  const allowed = (key.data.endpoints as number[]).slice(0, key.data.endpointCount);
+  if (allowed.length > 0 && !allowed.includes(endpoint.data.index)) return no("key not valid for this endpoint");
   return { allowed: true, reason: "ok", slot, degraded: false };
 }

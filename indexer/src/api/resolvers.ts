@@ -61,27 +61,36 @@ function connection<T, N>(
   };
 }
 
-function registryRow(indexer: Indexer): AccountRow | null {
-  const row = indexer.store.account(registryAddress(indexer.programId).toBase58());
+function registryRow(indexer: Indexer): AccountRow<"registry"> | null {
+  const row = indexer.store.accountOf("registry", registryAddress(indexer.programId).toBase58());
   return row === undefined || row.closed ? null : row;
 }
 
-function registryView(row: AccountRow) {
+/** The row's address and slot, which every account view starts with. */
+const located = (row: { pubkey: string; slot: number }) => ({ address: row.pubkey, slot: row.slot });
+
+/** The fields `keys` of decoded data, as they are. */
+function pick<T extends object, K extends keyof T>(data: T, keys: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((key) => [key, data[key]])) as Pick<T, K>;
+}
+
+function registryView(row: AccountRow<"registry">) {
   const d = row.data;
   return {
-    address: row.pubkey,
-    slot: row.slot,
-    council: (d.council as string[]).slice(0, d.councilLen),
-    councilEpoch: d.councilEpoch,
-    threshold: d.threshold,
-    timeLockSeconds: d.timeLockSeconds,
-    policy: d.policy,
-    categories: (d.categories as string[]).slice(0, d.categoryCount),
-    partnerCount: d.partnerCount,
-    proposalCount: d.proposalCount,
+    ...located(row),
+    ...pick(d, [
+      "councilEpoch",
+      "threshold",
+      "timeLockSeconds",
+      "policy",
+      "partnerCount",
+      "proposalCount",
+      "createdAt",
+    ]),
+    council: d.council.slice(0, d.councilLen),
+    categories: d.categories.slice(0, d.categoryCount),
     changeCount: d.history.changeCount,
     historyHead: d.history.head,
-    createdAt: d.createdAt,
   };
 }
 
@@ -90,152 +99,126 @@ function categoriesOf(indexer: Indexer): string[] {
   return row === null ? [] : registryView(row).categories;
 }
 
-function partnerView(row: AccountRow) {
+function partnerView(row: AccountRow<"partner">) {
   const d = row.data;
   return {
-    address: row.pubkey,
-    slot: row.slot,
+    ...located(row),
     closed: row.closed,
     partnerId: Number(d.partnerId),
-    authority: d.authority,
-    legalName: d.legalName,
-    jurisdiction: d.jurisdiction,
-    stage: d.stage,
-    status: d.status,
-    trafficModel: d.trafficModel,
-    revision: d.revision,
-    endpointSetVersion: d.endpointSetVersion,
-    technicalEndpointSetVersion: d.technicalEndpointSetVersion,
+    ...pick(d, [
+      "authority",
+      "legalName",
+      "jurisdiction",
+      "stage",
+      "status",
+      "trafficModel",
+      "revision",
+      "endpointSetVersion",
+      "technicalEndpointSetVersion",
+      "reverificationDeadline",
+      "keySetVersion",
+      "admittedAt",
+      "nextReviewAt",
+    ]),
     pendingChecks: checkNames(Number(d.pendingChecks)),
-    reverificationDeadline: d.reverificationDeadline,
     statusAfterReverification: Number(d.pendingChecks) === 0 ? null : d.statusBeforeReverification,
-    keySetVersion: d.keySetVersion,
-    admittedAt: d.admittedAt,
-    nextReviewAt: d.nextReviewAt,
     data: d,
   };
 }
 
 /** An endpoint added or changed after admission that no technical audit covers yet: nodes refuse it. */
-function pendingAudit(endpoint: AccountRow["data"], partner: AccountRow["data"] | undefined): boolean {
+function pendingAudit(
+  endpoint: AccountRow<"endpoint">["data"],
+  partner: AccountRow<"partner">["data"] | undefined,
+): boolean {
   if (partner === undefined || partner.stage !== "admitted" || endpoint.status !== "active") return false;
-  const changedIn = Math.max(Number(endpoint.addedInVersion), Number(endpoint.changedInVersion ?? 0));
-  return !(changedIn <= Number(partner.technicalEndpointSetVersion));
+  return !(changedInVersion(endpoint) <= Number(partner.technicalEndpointSetVersion));
 }
 
-function endpointView(row: AccountRow, categories: string[], partner?: AccountRow["data"]) {
+function changedInVersion(endpoint: AccountRow<"endpoint">["data"]): number {
+  return Math.max(Number(endpoint.addedInVersion), Number(endpoint.changedInVersion ?? 0));
+}
+
+function endpointView(row: AccountRow<"endpoint">, categories: string[], partner?: AccountRow<"partner">["data"]) {
   const d = row.data;
   return {
-    changedInVersion: Math.max(Number(d.addedInVersion), Number(d.changedInVersion ?? 0)),
+    ...located(row),
+    ...pick(d, ["index", "host", "port", "protocol", "status"]),
+    changedInVersion: changedInVersion(d),
     pendingAudit: pendingAudit(d, partner),
-    address: row.pubkey,
-    slot: row.slot,
-    index: d.index,
-    host: d.host,
-    port: d.port,
-    protocol: d.protocol,
     categories: categoryNames(d.categories, categories),
-    status: d.status,
   };
 }
 
-function keyView(row: AccountRow) {
+function keyView(row: AccountRow<"infraKey">) {
   const d = row.data;
   return {
-    address: row.pubkey,
-    slot: row.slot,
-    index: d.index,
+    ...located(row),
+    ...pick(d, ["index", "status", "validFrom", "validUntil", "graceUntil", "revocationReason"]),
     publicKey: keyToBase58(d.publicKey),
-    status: d.status,
-    validFrom: d.validFrom,
-    validUntil: d.validUntil,
-    graceUntil: d.graceUntil,
     endpoints: (d.endpoints as number[]).slice(0, d.endpointCount),
-    revocationReason: d.revocationReason,
   };
 }
 
-function proposalView(row: AccountRow) {
+function proposalView(row: AccountRow<"proposal">) {
   const d = row.data;
   const executed = d.executedAt !== "0";
   return {
-    councilEpoch: d.councilEpoch,
-    approvedAt: d.approvedAt,
-    executedAt: d.executedAt,
+    ...located(row),
+    ...pick(d, [
+      "councilEpoch",
+      "approvedAt",
+      "executedAt",
+      "evidence",
+      "proposer",
+      "partner",
+      "status",
+      "action",
+      "approvalCount",
+      "rejectionCount",
+      "createdAt",
+      "expiresAt",
+    ]),
     executedBy: executed ? d.executedBy : null,
-    evidence: d.evidence,
-    address: row.pubkey,
-    slot: row.slot,
     proposalId: Number(d.proposalId),
-    proposer: d.proposer,
-    partner: d.partner,
-    status: d.status,
-    action: d.action,
-    approvalCount: d.approvalCount,
-    rejectionCount: d.rejectionCount,
-    createdAt: d.createdAt,
-    expiresAt: d.expiresAt,
   };
 }
 
 /** An event as GraphQL serves it: its bytes as hex (what the history hash chain covers, docs/history-chain.md). */
 const historyView = (e: EventRow) => ({ ...e, raw: e.raw.toString("hex") });
 
-function roleGrantView(row: AccountRow) {
+function roleGrantView(row: AccountRow<"roleGrant">) {
   const d = row.data;
   return {
-    address: row.pubkey,
-    slot: row.slot,
-    role: d.role,
-    holder: d.holder,
-    active: d.active,
+    ...located(row),
+    ...pick(d, ["role", "holder", "active", "grantedAt", "revokedAt"]),
     grantedByProposal: Number(d.grantedByProposal),
-    grantedAt: d.grantedAt,
     revokedByProposal: Number(d.revokedByProposal),
-    revokedAt: d.revokedAt,
   };
 }
 
 function reviewView(e: EventRow) {
-  const d = e.data;
+  const d = e.data ?? {};
   return {
-    changeIndex: e.changeIndex,
-    slot: e.slot,
-    signature: e.signature,
-    auditor: d.auditor,
-    outcome: d.outcome,
-    evidenceHash: d.evidenceHash,
-    evidenceUri: d.evidenceUri,
-    nextReviewAt: d.nextReviewAt,
-    status: d.status,
+    ...pick(e, ["changeIndex", "slot", "signature"]),
+    ...pick(d, ["auditor", "outcome", "evidenceHash", "evidenceUri", "nextReviewAt", "status"]),
   };
 }
 
 function attestationView(e: EventRow) {
-  const d = e.data;
+  const d = e.data ?? {};
   return {
-    changeIndex: e.changeIndex,
-    slot: e.slot,
-    signature: e.signature,
-    blockTime: e.blockTime,
-    kind: d.kind,
-    verifier: d.verifier,
-    evidenceHash: d.evidenceHash,
-    evidenceUri: d.evidenceUri,
-    stage: d.stage,
-    endpointSetVersion: d.endpointSetVersion,
+    ...pick(e, ["changeIndex", "slot", "signature", "blockTime"]),
+    ...pick(d, ["kind", "verifier", "evidenceHash", "evidenceUri", "stage", "endpointSetVersion"]),
   };
 }
 
 const REVERIFICATION_CAUSES = new Set(["reverificationRequired", "reverificationCompleted", "reverificationOverdue"]);
 
 function reverificationView(e: EventRow) {
-  const d = e.data;
+  const d = e.data ?? {};
   return {
-    changeIndex: e.changeIndex,
-    slot: e.slot,
-    signature: e.signature,
-    blockTime: e.blockTime,
+    ...pick(e, ["changeIndex", "slot", "signature", "blockTime"]),
     what: String(d.cause)
       .replace(/^reverification/, "")
       .toLowerCase(),
@@ -248,17 +231,12 @@ function reverificationView(e: EventRow) {
   };
 }
 
-function reportView(row: AccountRow, categories: string[]) {
+function reportView(row: AccountRow<"deviationReport">, categories: string[]) {
   const d = row.data;
   return {
-    address: row.pubkey,
-    slot: row.slot,
-    reporter: d.reporter,
-    windowStart: d.windowStart,
-    category: categories[d.category as number] ?? null,
-    observed: d.observed,
-    evidenceHash: d.evidenceHash,
-    reportedAt: d.reportedAt,
+    ...located(row),
+    ...pick(d, ["reporter", "windowStart", "observed", "evidenceHash", "reportedAt"]),
+    category: categories[d.category] ?? null,
   };
 }
 
@@ -327,11 +305,11 @@ export function resolvers() {
         return connection("partner", all, (p) => Number(p.data.partnerId), partnerView, args);
       },
       partner: (_: unknown, args: { address?: string; id?: number }, { indexer }: Context) => {
-        let row: AccountRow | undefined;
-        if (args.address) row = indexer.store.account(args.address);
+        let row: AccountRow<"partner"> | undefined;
+        if (args.address) row = indexer.store.accountOf("partner", args.address);
         else if (args.id !== undefined && args.id !== null)
           row = indexer.store.accountsWhere("partner", "partnerId", String(args.id))[0];
-        return row === undefined || row.kind !== "partner" ? null : partnerView(row);
+        return row === undefined ? null : partnerView(row);
       },
       proposals: (_: unknown, args: { status?: string; first?: number; after?: string }, { indexer }: Context) => {
         const all = indexer.store
@@ -350,11 +328,11 @@ export function resolvers() {
       proposal: (_: unknown, args: { id?: number | null; address?: string | null }, { indexer }: Context) => {
         const row =
           args.address != null
-            ? indexer.store.account(args.address)
+            ? indexer.store.accountOf("proposal", args.address)
             : args.id != null
               ? indexer.store.accountBySeq("proposal", args.id)
               : undefined;
-        return row === undefined || row.kind !== "proposal" ? null : proposalView(row);
+        return row === undefined ? null : proposalView(row);
       },
       history: (
         _: unknown,
@@ -482,7 +460,7 @@ export function resolvers() {
       // Resolved only when asked for: it needs the registry's category names.
       allowedCategories: (p: { trafficModel: { allowedCategories: string } }, _: unknown, { indexer }: Context) =>
         categoryNames(p.trafficModel.allowedCategories, categoriesOf(indexer)),
-      endpoints: (p: { address: string; data: AccountRow["data"] }, _: unknown, { indexer }: Context) =>
+      endpoints: (p: { address: string; data: AccountRow<"partner">["data"] }, _: unknown, { indexer }: Context) =>
         indexer.store
           .accountsWhere("endpoint", "partner", p.address)
           .map((e) => endpointView(e, categoriesOf(indexer), p.data))
@@ -504,7 +482,7 @@ export function resolvers() {
       reverifications: (p: { address: string }, _: unknown, { indexer }: Context) =>
         indexer.store
           .events({ partner: p.address, name: "partnerStatusChanged" })
-          .filter((e) => REVERIFICATION_CAUSES.has(String(e.data.cause)))
+          .filter((e) => REVERIFICATION_CAUSES.has(String(e.data?.cause)))
           .map(reverificationView),
       reports: (p: { address: string }, _: unknown, { indexer }: Context) => {
         const categories = categoriesOf(indexer);

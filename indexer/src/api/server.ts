@@ -18,6 +18,9 @@ import { type Context, resolvers } from "./resolvers.js";
 import { typeDefs } from "./schema.graphql.js";
 import { sharedSubscription } from "./shared-delivery.js";
 
+/** What onSubscribe hands graphql-ws as rootValue: the execute and subscribe of yoga's envelop. */
+type EnvelopedRoot = Pick<ReturnType<ReturnType<typeof createYoga>["getEnveloped"]>, "execute" | "subscribe">;
+
 /** graphql-armor's defaults, written out (RELIABILITY.md); change them only with a note why. */
 export const ARMOR_LIMITS = {
   maxDepth: { n: 6, ignoreIntrospection: true },
@@ -112,9 +115,11 @@ export async function startApiServer(
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
   const wsServer = useServer(
     {
-      execute: (args: any) => args.rootValue.execute(args),
+      // onSubscribe (below) puts the envelop's own execute and subscribe in rootValue.
+      execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
       // snapshotChanged: one execution per change for all its subscribers (shared-delivery.ts).
-      subscribe: async (args: any) => (await sharedSubscription(wss, args)) ?? args.rootValue.subscribe(args),
+      subscribe: async (args) =>
+        (await sharedSubscription(wss, args)) ?? (args.rootValue as EnvelopedRoot).subscribe(args),
       onSubscribe: async (ctx, _id, params) => {
         // The one being set up counts too.
         if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_CONNECTION)

@@ -83,7 +83,7 @@ export function storedPartnerEntry(indexer: Indexer, partner: string): SnapshotP
   if (row === undefined || row.closed || row.kind !== "partner") return null;
   const account = decoded<Accounts["partner"]>(indexer, "partner", [partner])[0];
   if (account === undefined) return null;
-  const of = (kind: string) =>
+  const of = (kind: "endpoint" | "infraKey") =>
     indexer.store
       .accountsOf(kind, partner)
       .filter((r) => !r.closed)

@@ -90,6 +90,19 @@ function i128(buf: Buffer, off: number): string {
   return ((buf.readBigInt64LE(off + 8) << 64n) | buf.readBigUInt64LE(off)).toString();
 }
 
+/** Borsh's u32-length-prefixed `string` and `bytes`, read as `encoding` text. */
+function lengthPrefixed(what: string, encoding: "utf8" | "hex"): Reader {
+  return {
+    size: null,
+    read: (b, o) => {
+      const len = b.readUInt32LE(o);
+      if (o + 4 + len > b.length) throw new RangeError(`${what} beyond the end of the account data`);
+      end.at = o + 4 + len;
+      return b.toString(encoding, o + 4, o + 4 + len);
+    },
+  };
+}
+
 const PRIMITIVES: Record<string, Reader> = {
   bool: { size: 1, read: (b, o) => b.readUInt8(o) !== 0 },
   u8: { size: 1, numeric: true, read: (b, o) => b.readUInt8(o) },
@@ -105,24 +118,8 @@ const PRIMITIVES: Record<string, Reader> = {
   u128: { size: 16, read: u128 },
   i128: { size: 16, read: i128 },
   pubkey: { size: 32, read: base58 },
-  string: {
-    size: null,
-    read: (b, o) => {
-      const len = b.readUInt32LE(o);
-      if (o + 4 + len > b.length) throw new RangeError("string beyond the end of the account data");
-      end.at = o + 4 + len;
-      return b.toString("utf8", o + 4, o + 4 + len);
-    },
-  },
-  bytes: {
-    size: null,
-    read: (b, o) => {
-      const len = b.readUInt32LE(o);
-      if (o + 4 + len > b.length) throw new RangeError("bytes beyond the end of the account data");
-      end.at = o + 4 + len;
-      return b.toString("hex", o + 4, o + 4 + len);
-    },
-  },
+  string: lengthPrefixed("string", "utf8"),
+  bytes: lengthPrefixed("bytes", "hex"),
 };
 
 /** normalize()'s rule for a list of raw numbers: 32 bytes → hex, otherwise the numbers. */

@@ -9,6 +9,7 @@ import { VersionedTransaction } from "@solana/web3.js";
 import { type EnhancedWsClient, makeEnhancedWsClient } from "helius-sdk/websockets/enhancedWs";
 import type { TransactionNotificationResult } from "helius-sdk/websockets/types";
 import { WebSocket as NodeWebSocket } from "ws";
+import { retry } from "../../../app/src/entry/retry.js";
 import { type CompiledInnerInstructions, resolveInnerInstructions } from "../../../app/src/sdk/events.js";
 import { RpcBackedSource, type RpcBackedSourceOptions } from "./rpc-backed-source.js";
 import type { IngestSink, RawTransaction } from "./types.js";
@@ -37,6 +38,8 @@ export class HeliusSource extends RpcBackedSource<HeliusSourceOptions> {
   readonly name = "helius";
   private client: EnhancedWsClient | undefined;
   private reconnecting: Promise<void> | undefined;
+  /** Aborted by stop(): ends a reconnect's pause at once. */
+  private readonly stopping = new AbortController();
 
   async start(sink: IngestSink): Promise<void> {
     this.sink = sink;
@@ -71,18 +74,26 @@ export class HeliusSource extends RpcBackedSource<HeliusSourceOptions> {
     if (this.reconnecting !== undefined) return this.reconnecting;
     sink.degraded(reason);
     this.reconnecting = (async () => {
-      for (let delay = 250; !this.stopped; delay = Math.min(delay * 2, 10_000)) {
-        try {
+      await retry(
+        async () => {
+          if (this.stopped) return;
           this.client?.close();
           await this.subscribe(sink);
           await this.backfill(sink);
           sink.degraded(null);
-          return;
-        } catch (err) {
-          this.options.log?.("Helius reconnect failed; retrying", { err: String(err), delayMs: delay });
-          await new Promise((r) => setTimeout(r, delay));
-        }
-      }
+        },
+        {
+          attempts: Number.POSITIVE_INFINITY,
+          firstDelayMs: 250,
+          maxDelayMs: 10_000,
+          signal: this.stopping.signal,
+          onRetry: ({ error, delayMs }) =>
+            this.options.log?.("Helius reconnect failed; retrying", { err: String(error), delayMs }),
+        },
+      ).catch((err) => {
+        // A stop, or a bug (a TypeError, which is not retried): the stream stays degraded.
+        if (!this.stopped) this.options.log?.("Helius reconnect gave up", { err: String(err) });
+      });
     })().finally(() => (this.reconnecting = undefined));
     return this.reconnecting;
   }
@@ -124,6 +135,7 @@ export class HeliusSource extends RpcBackedSource<HeliusSourceOptions> {
 
   async stop(): Promise<void> {
     const stopping = this.stopPollAndRepair();
+    this.stopping.abort();
     this.client?.close();
     this.client = undefined;
     await this.reconnecting?.catch(() => undefined);

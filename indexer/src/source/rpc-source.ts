@@ -3,6 +3,15 @@
 // that stays silent past `staleAfterMs` counts as a gap: the source reports degraded,
 // resubscribes and re-backfills.
 import { type Commitment, Connection, PublicKey } from "@solana/web3.js";
+import { retry } from "../../../app/src/entry/retry.js";
+import {
+  closeConnectionSocket,
+  cutConnectionSocket,
+  forgetSubscriptions,
+  onSocket,
+  socketOpen,
+  socketUrl,
+} from "../../../app/src/sdk/connection-socket.js";
 import { registryAddress } from "../../../app/src/sdk/pda.js";
 import { toRawTransaction } from "./raw-transaction.js";
 import { pollRegistry } from "./registry-poll.js";
@@ -18,22 +27,6 @@ export interface RpcSourceOptions {
   /** The newest transaction already stored whose history is complete, to resume after it. */
   resumeSignature?: () => string | null;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Retries `fn` with doubling backoff from 125 ms (RPC nodes lag, and `confirmed` reads race). */
-async function retry<T>(fn: () => Promise<T>, attempts = 8): Promise<T> {
-  let delay = 125;
-  for (let i = 0; ; i++) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (i + 1 >= attempts) throw err;
-      await sleep(delay);
-      delay *= 2;
-    }
-  }
 }
 
 /** How long a resubscription waits for the node to confirm the old subscriptions' end. */
@@ -52,14 +45,9 @@ async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolea
   }
 }
 
-interface WebSocketInternals {
-  _rpcWebSocket: {
-    socket?: { readyState?: number; terminate?(): void };
-    on(event: string, cb: (...args: unknown[]) => void): void;
-    close(code?: number): void;
-    setAutoReconnect(on: boolean): void;
-  };
-  _rpcWebSocketIdleTimeout: ReturnType<typeof setTimeout> | null;
+/** Retries an RPC read with a doubling pause from 125 ms (RPC nodes lag, and `confirmed` reads race). */
+function retryRead<T>(read: () => Promise<T>, attempts = 8): Promise<T> {
+  return retry(read, { attempts, firstDelayMs: 125 });
 }
 
 export class RpcSource implements ChainSource {
@@ -126,13 +114,12 @@ export class RpcSource implements ChainSource {
    * updates. A closed or refused socket is reported at once: nothing streams until it reopens.
    */
   private watchWebSocket(): void {
-    const ws = (this.connection as unknown as WebSocketInternals)._rpcWebSocket;
-    ws.on("open", () => {
+    onSocket(this.connection, "open", () => {
       this.opened += 1;
       this.sink?.streamClosed?.(null);
       if (this.opened > 1 && !this.stopped) void this.repair("websocket reconnected", false);
     });
-    ws.on("close", () => {
+    onSocket(this.connection, "close", () => {
       if (!this.stopped) this.sink?.streamClosed?.(`the websocket to ${this.wsUrl} is closed; reconnecting`);
     });
   }
@@ -140,17 +127,16 @@ export class RpcSource implements ChainSource {
   /** Drops the websocket at once, without a closing handshake a dead peer would never answer. */
   private cutSocket(): void {
     this.log("the websocket answers nothing; reconnecting", { ws: this.wsUrl });
-    (this.connection as unknown as WebSocketInternals)._rpcWebSocket.socket?.terminate?.();
+    cutConnectionSocket(this.connection);
   }
 
   /** The websocket is open (not connecting, closing or closed). */
   private socketOpen(): boolean {
-    const internals = this.connection as unknown as WebSocketInternals & { _rpcWebSocketConnected: boolean };
-    return internals._rpcWebSocketConnected && internals._rpcWebSocket.socket?.readyState === 1;
+    return socketOpen(this.connection);
   }
 
   private get wsUrl(): string {
-    return (this.connection as unknown as { _rpcWsEndpoint?: string })._rpcWsEndpoint ?? this.options.wsUrl ?? "?";
+    return socketUrl(this.connection) ?? this.options.wsUrl ?? "?";
   }
 
   private subscribe(sink: IngestSink): void {
@@ -245,7 +231,7 @@ export class RpcSource implements ChainSource {
           if (!answered) this.cutSocket();
           this.subscribe(sink);
         }
-        const slot = await retry(() => this.connection.getSlot(this.commitment));
+        const slot = await retryRead(() => this.connection.getSlot(this.commitment));
         sink.chainSlot(slot);
         this.lastSlotAt = Date.now();
         await this.backfill(sink);
@@ -267,7 +253,7 @@ export class RpcSource implements ChainSource {
 
   /** Every program account at one slot: a full snapshot (accounts missing from it are closed). Returns the slot. */
   async backfillAccounts(sink: IngestSink): Promise<number> {
-    const { context, value } = await retry(() =>
+    const { context, value } = await retryRead(() =>
       this.connection.getProgramAccounts(this.options.programId, { commitment: this.commitment, withContext: true }),
     );
     const updates = value.map((a) => ({
@@ -286,7 +272,7 @@ export class RpcSource implements ChainSource {
     const out: string[] = [];
     let before: string | undefined;
     for (;;) {
-      const page = await retry(() =>
+      const page = await retryRead(() =>
         this.connection.getSignaturesForAddress(
           this.registry,
           { limit: 1000, ...(before ? { before } : {}), ...(until ? { until } : {}) },
@@ -308,7 +294,7 @@ export class RpcSource implements ChainSource {
     for (let at = 0; at < pubkeys.length; at += 100) {
       const chunk = pubkeys.slice(at, at + 100);
       const keys = chunk.map((k) => new PublicKey(k));
-      const { context, value } = await retry(
+      const { context, value } = await retryRead(
         () =>
           this.connection.getMultipleAccountsInfoAndContext(keys, {
             commitment: this.commitment,
@@ -337,7 +323,7 @@ export class RpcSource implements ChainSource {
     const finality = this.commitment === "processed" ? "confirmed" : (this.commitment as "confirmed" | "finalized");
     return Promise.all(
       signatures.map(async (signature) => {
-        const tx = await retry(async () => {
+        const tx = await retryRead(async () => {
           const found = await this.connection.getTransaction(signature, {
             commitment: finality,
             maxSupportedTransactionVersion: 0,
@@ -372,19 +358,9 @@ export class RpcSource implements ChainSource {
     if (this.watchdog !== undefined) clearInterval(this.watchdog);
     if (this.registryPoll !== undefined) clearInterval(this.registryPoll);
     await this.repairing?.catch(() => undefined);
-    // No unsubscribes: closing the socket ends the subscriptions on the server's side, and an
-    // unsubscribe that fails on a socket dying meanwhile is retried by web3.js in a microtask
-    // loop that never lets the close event through (the process runs out of memory).
-    const internals = this.connection as unknown as WebSocketInternals & Record<string, unknown>;
+    // No unsubscribes: closing the socket ends the subscriptions on the server's side.
     this.subscriptions = [];
-    internals._subscriptionsByHash = {};
-    internals._subscriptionCallbacksByServerSubscriptionId = {};
-    internals._subscriptionHashByClientSubscriptionId = {};
-    internals._subscriptionStateChangeCallbacksByHash = {};
-    internals._subscriptionDisposeFunctionsByClientSubscriptionId = {};
-    if (internals._rpcWebSocketIdleTimeout !== null) clearTimeout(internals._rpcWebSocketIdleTimeout);
-    internals._rpcWebSocketIdleTimeout = null;
-    internals._rpcWebSocket.setAutoReconnect(false);
-    internals._rpcWebSocket.close(1000);
+    forgetSubscriptions(this.connection);
+    closeConnectionSocket(this.connection);
   }
 }

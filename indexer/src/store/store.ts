@@ -8,16 +8,31 @@ import { type DecodedTransaction, type IndexedAccount, SEQ_FIELD } from "../deco
 import type { Json } from "../decoder/normalize.js";
 import { AccountDataCache, type AccountDataDecoder } from "./account-cache.js";
 import { MIGRATIONS } from "./migrations.js";
+import {
+  type AccountData,
+  type AccountKind,
+  type AnyOf,
+  accountDataOf,
+  type EventData,
+  eventDataOf,
+} from "./row-data.js";
 
-export interface AccountRow {
+interface StoredAccount {
   pubkey: string;
-  kind: string | null;
   slot: number;
   finalized: boolean;
   closed: boolean;
-  /** The decoded state (for a closed account: its last state, or null when never seen open). */
-  data: any;
 }
+
+/**
+ * A stored account: `AccountRow<"partner">` (what the queries by kind return) has that kind's
+ * data as the IDL types it (for a closed account, its last state); a row of any kind
+ * (`AccountRow`) may hold any kind's fields, or null for an account of no known kind.
+ */
+export type AccountRow<K extends AccountKind | "any" = "any"> = StoredAccount &
+  (K extends AccountKind
+    ? { kind: K; data: AccountData<K> }
+    : { kind: string | null; data: AnyOf<AccountData> | null });
 
 export interface EventRow {
   changeIndex: number;
@@ -26,9 +41,13 @@ export interface EventRow {
   blockTime: number | null;
   name: string;
   partner: string | null;
-  data: any;
+  /** The event's fields (any event's, as the IDL types them; null when its bytes do not decode). */
+  data: AnyOf<EventData> | null;
   raw: Buffer;
 }
+
+/** An event as its stored columns say: untrusted JSON until verify compares it with the bytes. */
+export type StoredEventRow = Omit<EventRow, "data"> & { data: Json };
 
 /** A stored transaction: the decoded one without its events (those have their own table). */
 export type TransactionRow = Omit<DecodedTransaction, "events">;
@@ -68,7 +87,7 @@ interface RawEventRow {
 }
 
 /** An event as its stored columns say (verify compares it with what its bytes say). */
-function storedEventRow(r: RawEventRow): EventRow {
+function storedEventRow(r: RawEventRow): StoredEventRow {
   return {
     changeIndex: r.change_index,
     signature: r.signature,
@@ -103,10 +122,10 @@ class ChangedAccountRow implements AccountRow {
     private readonly cache: AccountDataCache,
   ) {}
 
-  get data(): any {
+  get data(): AnyOf<AccountData> | null {
     return this.kind === null || this.raw === null
       ? null
-      : (this.cache.data(this.pubkey, this.slot, this.kind, this.raw) ?? null);
+      : accountDataOf(this.cache.data(this.pubkey, this.slot, this.kind, this.raw) ?? null);
   }
 }
 
@@ -351,7 +370,7 @@ export class IndexerStore {
               blockTime: tx.blockTime,
               name: e.name,
               partner,
-              data: e.data,
+              data: eventDataOf(e.data),
               raw: e.raw,
             });
           }
@@ -387,7 +406,14 @@ export class IndexerStore {
       if (decoded === undefined) return undefined;
       data = decoded;
     }
-    return { pubkey: r.pubkey, kind: r.kind, slot: r.slot, finalized: r.finalized === 1, closed: r.closed === 1, data };
+    return {
+      pubkey: r.pubkey,
+      kind: r.kind,
+      slot: r.slot,
+      finalized: r.finalized === 1,
+      closed: r.closed === 1,
+      data: accountDataOf(data),
+    };
   }
 
   private accountRows(rows: RawAccountRow[]): AccountRow[] {
@@ -406,6 +432,14 @@ export class IndexerStore {
     return row === undefined ? undefined : this.accountRow(row);
   }
 
+  /** The account at `pubkey` if it is one of `kind`. */
+  accountOf<K extends AccountKind>(kind: K, pubkey: string): AccountRow<K> | undefined {
+    const row = this.account(pubkey);
+    return row?.kind === kind ? (row as AccountRow<K>) : undefined;
+  }
+
+  accounts<K extends AccountKind>(kind: K): AccountRow<K>[];
+  accounts(kind?: string): AccountRow[];
   accounts(kind?: string): AccountRow[] {
     const rows = (
       kind === undefined
@@ -416,33 +450,33 @@ export class IndexerStore {
   }
 
   /** Accounts of `kind` that belong to partner `owner` (its endpoints, keys, proposals, reports). */
-  accountsOf(kind: string, owner: string): AccountRow[] {
+  accountsOf<K extends AccountKind>(kind: K, owner: string): AccountRow<K>[] {
     const rows = this.sql(
       `SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE owner = ? AND kind = ? ORDER BY seq, pubkey`,
     ).all(owner, kind) as RawAccountRow[];
-    return this.accountRows(rows);
+    return this.accountRows(rows) as AccountRow<K>[];
   }
 
   /** The account of `kind` with number `seq` (a partner by id, a proposal by id). */
-  accountBySeq(kind: string, seq: number): AccountRow | undefined {
+  accountBySeq<K extends AccountKind>(kind: K, seq: number): AccountRow<K> | undefined {
     const row = this.sql(
       `SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE kind = ? AND seq = ? ORDER BY closed, slot DESC LIMIT 1`,
     ).get(kind, seq) as RawAccountRow | undefined;
-    return row === undefined ? undefined : this.accountRow(row);
+    return row === undefined ? undefined : (this.accountRow(row) as AccountRow<K> | undefined);
   }
 
   /**
    * Accounts of `kind` whose field equals `value`: by the store's keys when the field is one
    * (`partner` → owner; partnerId, proposalId, index → seq), else by scanning decoded rows.
    */
-  accountsWhere(kind: string, field: string, value: string | number): AccountRow[] {
+  accountsWhere<K extends AccountKind>(kind: K, field: string, value: string | number): AccountRow<K>[] {
     if (field === "partner") return this.accountsOf(kind, String(value));
     if (SEQ_FIELD[kind] === field) {
       const rows = this.sql(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE kind = ? AND seq = ? ORDER BY pubkey`).all(
         kind,
         Number(value),
       ) as RawAccountRow[];
-      return this.accountRows(rows);
+      return this.accountRows(rows) as AccountRow<K>[];
     }
     return this.accounts(kind).filter(
       (row) => row.data !== null && String((row.data as Record<string, Json>)[field]) === String(value),
@@ -505,17 +539,17 @@ export class IndexerStore {
   /** An event as its bytes say (the columns when no event decoder was given). */
   private eventRow(r: RawEventRow): EventRow {
     const stored = storedEventRow(r);
-    if (this.eventData === undefined) return stored;
+    if (this.eventData === undefined) return { ...stored, data: eventDataOf(stored.data) };
     const decoded = this.eventData.data(`event:${r.change_index}`, r.slot, "event", r.raw) as
       | { name: string; data: Json }
       | undefined;
     const name = decoded?.name ?? "unknown";
     const data = decoded?.data ?? null;
-    return { ...stored, name, data, partner: eventPartner({ data }) };
+    return { ...stored, name, data: eventDataOf(data), partner: eventPartner({ data }) };
   }
 
   /** Events as their stored columns say, in change order (verify checks them against the bytes). */
-  storedEvents(): EventRow[] {
+  storedEvents(): StoredEventRow[] {
     return (this.sql("SELECT * FROM events ORDER BY change_index").all() as RawEventRow[]).map(storedEventRow);
   }
 

@@ -9,6 +9,8 @@ import { registryAddress } from "../../../app/src/sdk/pda.js";
 import { RegistryDecoder } from "../decoder/decoder.js";
 import { eventPartner, type IndexerStore } from "../store/store.js";
 
+/** One field of decoded data, compared as JSON whatever the account's kind. */
+const fieldOf = (data: unknown, key: string): unknown => (data as Record<string, unknown> | null)?.[key];
 export interface VerifyReport {
   ok: boolean;
   slot: number;
@@ -63,7 +65,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
     const decoded = decoder.account({ pubkey, slot: context.slot, lamports: account.lamports, data: account.data });
     if (decoded !== undefined && JSON.stringify(decoded.data) !== JSON.stringify(row.data)) {
       const fields = Object.keys(decoded.data as object).filter(
-        (k) => JSON.stringify((decoded.data as any)[k]) !== JSON.stringify(row.data?.[k]),
+        (k) => JSON.stringify(fieldOf(decoded.data, k)) !== JSON.stringify(fieldOf(row.data, k)),
       );
       differences.push(`account ${pubkey} (${row.kind}): stored fields differ from the chain: ${fields.join(", ")}`);
     }

@@ -6,7 +6,9 @@ import { existsSync, readFileSync } from "node:fs";
 import { createInterface } from "node:readline/promises";
 import anchor from "@coral-xyz/anchor";
 import { Connection, type Keypair, PublicKey } from "@solana/web3.js";
+import { retry } from "../../entry/retry.js";
 import { UserError } from "../../entry/user-error.js";
+import { closeConnectionSocket } from "../../sdk/connection-socket.js";
 import { registryErrorOf } from "../../sdk/errors.js";
 import { LUME_REGISTRY_PROGRAM_ID } from "../../sdk/idl.js";
 import { expandHome, readKeypairFile } from "../../sdk/keypair-file.js";
@@ -103,7 +105,7 @@ export class CliContext {
   constructor(
     options: GlobalOptions,
     readonly io: Io,
-    /** Milliseconds before the first retry (doubles each time). */
+    /** Milliseconds before the first retry (doubles each time, less up to half as jitter). */
     readonly retryBaseMs = 500,
   ) {
     const configPath =
@@ -194,36 +196,33 @@ export class CliContext {
 
   /** Closes the PubSub socket web3.js keeps (and reconnects) for confirmations. */
   close(): void {
-    const internals = this.connectionValue as unknown as
-      | {
-          _rpcWebSocket?: { close(code?: number): void; setAutoReconnect(reconnect: boolean): void };
-          _rpcWebSocketIdleTimeout?: ReturnType<typeof setTimeout> | null;
-        }
-      | undefined;
-    if (internals === undefined) return;
-    if (internals._rpcWebSocketIdleTimeout) clearTimeout(internals._rpcWebSocketIdleTimeout);
-    internals._rpcWebSocketIdleTimeout = null;
-    internals._rpcWebSocket?.setAutoReconnect(false);
-    internals._rpcWebSocket?.close(1000);
+    if (this.connectionValue !== undefined) closeConnectionSocket(this.connectionValue);
   }
 
-  /** Runs `fn`, retrying network failures with exponential backoff. */
+  /** Runs `fn`, retrying network failures with a doubling pause (with jitter). */
   async withRetry<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await fn();
-      } catch (err) {
-        if (!isNetworkError(err)) throw err;
-        if (attempt >= this.retries) {
-          throw new UserError(
-            `${what}: cannot reach ${this.url} (${attempt + 1} attempt${attempt === 0 ? "" : "s"}: ${(err as Error).message}). ` +
-              "Is the chain running (`npx lume localnet`), and is --url right?",
-          );
-        }
-        const delay = this.retryBaseMs * 2 ** attempt;
-        if (!this.json) this.io.err(`${what}: network error (${(err as Error).message}); retrying in ${delay} ms`);
-        await new Promise((r) => setTimeout(r, delay));
-      }
+    let attempts = 0;
+    try {
+      return await retry(
+        () => {
+          attempts += 1;
+          return fn();
+        },
+        {
+          attempts: this.retries + 1,
+          firstDelayMs: this.retryBaseMs,
+          retryable: isNetworkError,
+          onRetry: ({ error, delayMs }) => {
+            if (!this.json) this.io.err(`${what}: network error (${error.message}); retrying in ${delayMs} ms`);
+          },
+        },
+      );
+    } catch (err) {
+      if (!isNetworkError(err)) throw err;
+      throw new UserError(
+        `${what}: cannot reach ${this.url} (${attempts} attempt${attempts === 1 ? "" : "s"}: ${(err as Error).message}). ` +
+          "Is the chain running (`npx lume localnet`), and is --url right?",
+      );
     }
   }
 

@@ -26,6 +26,7 @@ import { type CliContext, hashFile } from "./context.js";
 import {
   catalogueOf,
   fixedText,
+  loadCatalogue,
   loadPartner,
   loadProposal,
   loadRegistry,
@@ -50,6 +51,22 @@ export interface ActionSpec {
 }
 
 const reason = (opts: Opts) => textArg("--reason", opts.reason, 127);
+
+/** An action on a partner whose one argument is --reason (recorded on chain). */
+function withReason(
+  name: string,
+  summary: string,
+  why: string,
+  action: "rejectApplication" | "suspendPartner" | "revokePartner",
+): ActionSpec {
+  return {
+    name,
+    summary,
+    partner: true,
+    options: [["--reason <text>", why]],
+    build: (o) => ({ [action]: { reason: reason(o) } }),
+  };
+}
 
 export const ACTION_SPECS: ActionSpec[] = [
   {
@@ -80,13 +97,7 @@ export const ACTION_SPECS: ActionSpec[] = [
       return { approvePartner: { endpointSetVersion: version } };
     },
   },
-  {
-    name: "reject-application",
-    summary: "refuse an application (final)",
-    partner: true,
-    options: [["--reason <text>", "why (recorded on chain)"]],
-    build: (o) => ({ rejectApplication: { reason: reason(o) } }),
-  },
+  withReason("reject-application", "refuse an application (final)", "why (recorded on chain)", "rejectApplication"),
   {
     name: "add-endpoint",
     summary: "add an endpoint to a partner's set",
@@ -187,13 +198,7 @@ export const ACTION_SPECS: ActionSpec[] = [
       },
     }),
   },
-  {
-    name: "suspend",
-    summary: "suspend a partner (also ratifies a guardian suspension)",
-    partner: true,
-    options: [["--reason <text>", "why"]],
-    build: (o) => ({ suspendPartner: { reason: reason(o) } }),
-  },
+  withReason("suspend", "suspend a partner (also ratifies a guardian suspension)", "why", "suspendPartner"),
   {
     name: "reinstate",
     summary: "lift a suspension",
@@ -201,13 +206,7 @@ export const ACTION_SPECS: ActionSpec[] = [
     options: [],
     build: () => ({ reinstatePartner: {} }),
   },
-  {
-    name: "revoke",
-    summary: "revoke a partner for good",
-    partner: true,
-    options: [["--reason <text>", "why"]],
-    build: (o) => ({ revokePartner: { reason: reason(o) } }),
-  },
+  withReason("revoke", "revoke a partner for good", "why", "revokePartner"),
   {
     name: "require-reverification",
     summary:
@@ -424,8 +423,7 @@ export function registerCouncil(program: Command, action: Action): void {
     .option("--all", "include executed, rejected and cancelled proposals")
     .action(
       action(async (ctx, opts) => {
-        const registry = await loadRegistry(ctx);
-        const catalogue = catalogueOf(registry);
+        const { registry, catalogue } = await loadCatalogue(ctx);
         const all = await ctx.read("listing proposals", () => ctx.program.account.proposal.all());
         const rows = all
           .map(({ publicKey, account: p }) => {

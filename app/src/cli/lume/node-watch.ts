@@ -2,9 +2,11 @@
 // graphql-ws and prints each change, until stopped. followIndexer (app/src/verifier) only
 // counts changes to reload a verifier's snapshot; this needs every event's fields, so it keeps
 // its own subscription, with the same resume rule: after a lost connection it reconnects with
-// backoff and resubscribes from the last change index printed, so nothing is missed or repeated.
+// backoff (`backoffDelay`, app/src/entry/retry.ts) and resubscribes from the last change index
+// printed, so nothing is missed or repeated.
 import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
+import { backoffDelay } from "../../entry/retry.js";
 import { UserError } from "../../entry/user-error.js";
 
 export interface Change {
@@ -254,8 +256,7 @@ export class IndexerWatch {
       first?.failed(why);
       return;
     }
-    const min = this.options.retryMinMs ?? 250;
-    const wait = Math.min(this.options.retryMaxMs ?? 10_000, min * 2 ** this.failures);
+    const wait = backoffDelay(this.failures, this.options.retryMinMs ?? 250, this.options.retryMaxMs ?? 10_000);
     this.failures += 1;
     this.lostSince ??= new Date().toISOString();
     this.notice(

@@ -11,33 +11,49 @@ import { readApplication } from "./application.js";
 import { categoriesArg, intArg, protocolArg, textArg } from "./args.js";
 import { type CliContext, hashFile } from "./context.js";
 import { addActionOptions, proposeWith, specByName } from "./council.js";
-import { writeNewKeyFile } from "./keys.js";
-import { catalogueOf, fixedText, loadPartner, loadRegistry } from "./registry-reads.js";
+import { keyFileCommand } from "./keys.js";
+import { catalogueOf, fixedText, loadCatalogue, loadPartner, loadRegistry } from "./registry-reads.js";
 import type { Action } from "./runner.js";
 import { isoTime, orDash } from "./time-text.js";
 
 const { BN } = anchor;
 type Opts = Record<string, string | undefined>;
 
+interface EndpointArgs {
+  host: string;
+  port: number;
+  protocol: object;
+  categories: InstanceType<typeof BN>;
+}
+
+/** The declareEndpoint instruction of endpoint #`index` of a partner, signed by the wallet. */
+function declareEndpointMethod(
+  ctx: CliContext,
+  partnerAddress: anchor.web3.PublicKey,
+  index: number,
+  endpoint: EndpointArgs,
+) {
+  return ctx.program.methods
+    .declareEndpoint(endpoint.host, endpoint.port, endpoint.protocol as never, endpoint.categories)
+    .accountsStrict({
+      ...eventCpiAccounts(ctx.program.programId),
+      registry: ctx.addresses.registry(),
+      partner: partnerAddress,
+      endpoint: ctx.addresses.endpoint(partnerAddress, index),
+      authority: ctx.wallet.publicKey,
+      systemProgram: SystemProgram.programId,
+    });
+}
+
 async function declareEndpoint(
   ctx: CliContext,
   partnerAddress: anchor.web3.PublicKey,
-  endpoint: { host: string; port: number; protocol: object; categories: InstanceType<typeof BN> },
+  endpoint: EndpointArgs,
 ): Promise<{ index: number; signature: string }> {
   const partner = await ctx.read("reading the partner", () => ctx.program.account.partner.fetch(partnerAddress));
   const index = partner.nextEndpointIndex;
   const signature = await ctx.send(`declare endpoint #${index} ${endpoint.host}:${endpoint.port}`, () =>
-    ctx.program.methods
-      .declareEndpoint(endpoint.host, endpoint.port, endpoint.protocol as never, endpoint.categories)
-      .accountsStrict({
-        ...eventCpiAccounts(ctx.program.programId),
-        registry: ctx.addresses.registry(),
-        partner: partnerAddress,
-        endpoint: ctx.addresses.endpoint(partnerAddress, index),
-        authority: ctx.wallet.publicKey,
-        systemProgram: SystemProgram.programId,
-      })
-      .rpc(),
+    declareEndpointMethod(ctx, partnerAddress, index, endpoint).rpc(),
   );
   return { index, signature };
 }
@@ -109,8 +125,7 @@ export function registerPartner(program: Command, action: Action): void {
     .action(
       action(async (ctx, opts) => {
         const { application: a, baseDir } = readApplication(opts.file);
-        const registry = await loadRegistry(ctx);
-        const catalogue = catalogueOf(registry);
+        const { registry, catalogue } = await loadCatalogue(ctx);
         const categoryMask = (items: (string | number)[], where: string) =>
           categoriesArg(where, items.join(","), catalogue);
         const trafficModel = {
@@ -134,19 +149,7 @@ export function registerPartner(program: Command, action: Action): void {
         const address = ctx.addresses.partner(id);
         // One transaction: the application and every endpoint land together or not at all.
         const declares = await Promise.all(
-          endpoints.map((e, index) =>
-            ctx.program.methods
-              .declareEndpoint(e.host, e.port, e.protocol as never, e.categories)
-              .accountsStrict({
-                ...eventCpiAccounts(ctx.program.programId),
-                registry: ctx.addresses.registry(),
-                partner: address,
-                endpoint: ctx.addresses.endpoint(address, index),
-                authority: ctx.wallet.publicKey,
-                systemProgram: SystemProgram.programId,
-              })
-              .instruction(),
-          ),
+          endpoints.map((e, index) => declareEndpointMethod(ctx, address, index, e).instruction()),
         );
         const builder = ctx.program.methods
           .apply(
@@ -246,22 +249,16 @@ export function registerPartner(program: Command, action: Action): void {
     .option("--evidence-uri <uri>", "")
     .action(action((ctx, opts) => proposeWith(ctx, specByName("set-traffic-model"), opts as Opts)));
 
-  partner
-    .command("keys")
-    .description("infrastructure keys")
-    .command("generate")
-    .description("write a new ed25519 infrastructure key file (Solana CLI format) and print its public key")
-    .requiredOption("--out <path>", "where to write the key file (refuses to overwrite)")
-    .action(
-      action(async (ctx, opts) => {
-        writeNewKeyFile(
-          ctx,
-          opts.out,
-          "infrastructure key",
-          (file) => `\`lume partner request key issue --partner <id> --key-file ${file}\``,
-        );
-      }),
-    );
+  keyFileCommand(
+    partner
+      .command("keys")
+      .description("infrastructure keys")
+      .command("generate")
+      .description("write a new ed25519 infrastructure key file (Solana CLI format) and print its public key"),
+    action,
+    "infrastructure key",
+    (file) => `\`lume partner request key issue --partner <id> --key-file ${file}\``,
+  );
 
   partner
     .command("status")
@@ -269,8 +266,7 @@ export function registerPartner(program: Command, action: Action): void {
     .requiredOption("--partner <id|address>", "the partner")
     .action(
       action(async (ctx, opts) => {
-        const registry = await loadRegistry(ctx);
-        const catalogue = catalogueOf(registry);
+        const { catalogue } = await loadCatalogue(ctx);
         const { address, partner: p } = await loadPartner(ctx, opts.partner);
         const [endpoints, keys] = await Promise.all([
           ctx.read("reading endpoints", () =>

@@ -1,7 +1,7 @@
 // `lume program ...`: the registry program's own code. `verify` compares the deployed bytecode
 // with a local build and says who can change it; `write-buffer` and `deploy` put a build on chain.
 
-import { Keypair } from "@solana/web3.js";
+import { Keypair, type PublicKey } from "@solana/web3.js";
 import { type Command, CommanderError, Option } from "commander";
 import { UserError } from "../../entry/user-error.js";
 import { REGISTRY_SO_PATH } from "../../localnet/registry-localnet.js";
@@ -99,48 +99,54 @@ const SOLANA_CLI_EQUIVALENTS =
   "\n\nWith the Solana CLI: `solana program write-buffer <so>`, `solana program deploy <so> --program-id <keypair>`\n" +
   "(new) or `solana program deploy <so> --program-id <address> --buffer <address>` (upgrade).";
 
-export function registerProgramDeploy(code: Command, action: Action): void {
-  code
-    .command("write-buffer")
-    .description("write a build into an upgradeable-loader buffer (for an upgrade proposal, or deploy --buffer)")
+/** A command that writes a build into a buffer: --so, --buffer (to resume), and `help` after its options. */
+function bufferWritingCommand(code: Command, name: string, description: string, help: string): Command {
+  return code
+    .command(name)
+    .description(description)
     .addOption(soOption())
     .addOption(bufferOption())
-    .addHelpText(
-      "after",
-      "\nThe wallet (--keypair) pays for the buffer and is its authority. The .so is written in chunks of\n" +
-        "900 bytes, a few at a time; a failed chunk is retried with backoff (--retries). If the run stops,\n" +
-        "run it again with --buffer <address>: the chunks already there are skipped." +
-        SOLANA_CLI_EQUIVALENTS,
-    )
-    .action(
-      action(async (ctx, opts) => {
-        const elf = readProgramBinary(opts.so as string);
-        const resume = opts.buffer === undefined ? undefined : pubkeyArg("--buffer", opts.buffer as string);
-        const report = await writeBufferCommand(ctx, elf, resume, Keypair.generate);
-        ctx.print(report, () =>
-          [
-            `buffer  ${report.buffer.toBase58()}`,
-            `wrote   ${report.bytes} bytes (${report.written} of ${report.chunks} chunks now, the rest were there)`,
-          ].join("\n"),
-        );
-      }),
-    );
+    .addHelpText("after", help + SOLANA_CLI_EQUIVALENTS);
+}
 
-  code
-    .command("deploy")
-    .description("deploy a new program, or upgrade one, from a build (written into a buffer first)")
-    .addOption(soOption())
-    .addOption(bufferOption())
+/** The buffer to resume writing into (--buffer), if given. */
+function resumedBuffer(opts: { buffer?: string }): PublicKey | undefined {
+  return opts.buffer === undefined ? undefined : pubkeyArg("--buffer", opts.buffer);
+}
+
+export function registerProgramDeploy(code: Command, action: Action): void {
+  bufferWritingCommand(
+    code,
+    "write-buffer",
+    "write a build into an upgradeable-loader buffer (for an upgrade proposal, or deploy --buffer)",
+    "\nThe wallet (--keypair) pays for the buffer and is its authority. The .so is written in chunks of\n" +
+      "900 bytes, a few at a time; a failed chunk is retried with backoff (--retries). If the run stops,\n" +
+      "run it again with --buffer <address>: the chunks already there are skipped.",
+  ).action(
+    action(async (ctx, opts) => {
+      const elf = readProgramBinary(opts.so as string);
+      const resume = resumedBuffer(opts);
+      const report = await writeBufferCommand(ctx, elf, resume, Keypair.generate);
+      ctx.print(report, () =>
+        [
+          `buffer  ${report.buffer.toBase58()}`,
+          `wrote   ${report.bytes} bytes (${report.written} of ${report.chunks} chunks now, the rest were there)`,
+        ].join("\n"),
+      );
+    }),
+  );
+
+  bufferWritingCommand(
+    code,
+    "deploy",
+    "deploy a new program, or upgrade one, from a build (written into a buffer first)",
+    "\nWithout --program-keypair, upgrades the program at --program-id (the IDL's by default); the wallet\n" +
+      "(--keypair) must be its upgrade authority. With it, deploys a new program with the wallet as upgrade\n" +
+      "authority (or upgrades it, if it exists). Prints the program id and its ProgramData account.\n" +
+      "An upgrade needs ProgramData to have room for the new build (see --max-len).",
+  )
     .option("--program-keypair <path>", "a new program's keypair (its address becomes the program id)")
     .option("--max-len <bytes>", "room in ProgramData for later upgrades (new programs; default twice the .so)")
-    .addHelpText(
-      "after",
-      "\nWithout --program-keypair, upgrades the program at --program-id (the IDL's by default); the wallet\n" +
-        "(--keypair) must be its upgrade authority. With it, deploys a new program with the wallet as upgrade\n" +
-        "authority (or upgrades it, if it exists). Prints the program id and its ProgramData account.\n" +
-        "An upgrade needs ProgramData to have room for the new build (see --max-len)." +
-        SOLANA_CLI_EQUIVALENTS,
-    )
     .action(
       action(async (ctx, opts) => {
         const elf = readProgramBinary(opts.so as string);
@@ -152,7 +158,7 @@ export function registerProgramDeploy(code: Command, action: Action): void {
           opts.maxLen === undefined
             ? undefined
             : intArg("--max-len", opts.maxLen as string, elf.length, 10 * 1024 * 1024);
-        const resume = opts.buffer === undefined ? undefined : pubkeyArg("--buffer", opts.buffer as string);
+        const resume = resumedBuffer(opts);
         await checkUpgradeCommand(ctx, "secretKey" in program ? program.publicKey : program, elf.length);
         const written = await writeBufferCommand(ctx, elf, resume, Keypair.generate);
         const result = await deployCommand(ctx, written.buffer, program, maxLen);

@@ -7,7 +7,7 @@ import { DEFAULT_RPC_TIMEOUT_SECONDS, DEFAULT_URL, type Io, processIo } from "./
 import { registerCouncil } from "./council.js";
 import { registerEnvelope } from "./envelope-sign.js";
 import { registerGovernance } from "./governance.js";
-import { writeNewKeyFile } from "./keys.js";
+import { keyFileCommand } from "./keys.js";
 import { registerLocalnet } from "./localnet.js";
 import { registerNode } from "./node.js";
 import { registerPartner } from "./partner.js";
@@ -71,23 +71,17 @@ export function buildLume(options: RunOptions = {}): Command {
 
   registerLocalnet(program, action, options.localnet ?? defaultLocalnet);
 
-  program
-    .command("keygen")
-    .description(
-      "write a new keypair file (Solana CLI format) for a partner authority, a council member or a role holder",
-    )
-    .requiredOption("--out <path>", "where to write the key file (refuses to overwrite)")
-    .action(
-      action(async (ctx, opts) => {
-        writeNewKeyFile(
-          ctx,
-          opts.out,
-          "keypair",
-          (file) =>
-            `give it SOL to pay fees and rent (on the local chain: \`lume localnet fund ${file}\`), then sign with \`lume -k ${file} ...\``,
-        );
-      }),
-    );
+  keyFileCommand(
+    program
+      .command("keygen")
+      .description(
+        "write a new keypair file (Solana CLI format) for a partner authority, a council member or a role holder",
+      ),
+    action,
+    "keypair",
+    (file) =>
+      `give it SOL to pay fees and rent (on the local chain: \`lume localnet fund ${file}\`), then sign with \`lume -k ${file} ...\``,
+  );
 
   // Subcommands inherit the output and error handling.
   const inherit = (cmd: Command): void => {

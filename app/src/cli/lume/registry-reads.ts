@@ -22,6 +22,12 @@ export async function loadRegistry(ctx: CliContext): Promise<RegistryAccount> {
   return registry;
 }
 
+/** The registry and its category names (what a command that prints categories reads first). */
+export async function loadCatalogue(ctx: CliContext): Promise<{ registry: RegistryAccount; catalogue: string[] }> {
+  const registry = await loadRegistry(ctx);
+  return { registry, catalogue: catalogueOf(registry) };
+}
+
 export function catalogueOf(registry: RegistryAccount): string[] {
   return registry.categories
     .slice(0, registry.categoryCount)

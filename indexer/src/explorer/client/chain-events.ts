@@ -1,6 +1,7 @@
 // The registry's events as the chain itself recorded them: the data of the program's self-CPI
 // event instructions in a transaction (`EVENT_IX_TAG || event bytes`, app/src/sdk/events.ts), read
 // over JSON-RPC. Used to name the first change whose bytes the indexer serves differently.
+import { rpcCall } from "./json-rpc.js";
 
 /** Anchor's event instruction tag, as app/src/sdk/events.ts has it. */
 const EVENT_IX_TAG = [0xe4, 0x45, 0xa5, 0x2e, 0x51, 0xcb, 0x9a, 0x1d];
@@ -44,19 +45,10 @@ interface RpcTransaction {
 
 /** The registry events a transaction carries, as the chain's JSON-RPC returns it (empty if it failed). */
 export async function chainEventsOf(rpcUrl: string, signature: string, programId: string): Promise<Uint8Array[]> {
-  const response = await fetch(rpcUrl, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      jsonrpc: "2.0",
-      id: 1,
-      method: "getTransaction",
-      params: [signature, { encoding: "json", commitment: "confirmed", maxSupportedTransactionVersion: 0 }],
-    }),
-  });
-  const body = (await response.json()) as { result?: RpcTransaction | null; error?: { message: string } };
-  if (body.error) throw new Error(`the RPC refused getTransaction: ${body.error.message}`);
-  const tx = body.result;
+  const tx = await rpcCall<RpcTransaction | null>(rpcUrl, "getTransaction", [
+    signature,
+    { encoding: "json", commitment: "confirmed", maxSupportedTransactionVersion: 0 },
+  ]);
   if (!tx?.meta || tx.meta.err !== null) return [];
   const keys = [
     ...tx.transaction.message.accountKeys,

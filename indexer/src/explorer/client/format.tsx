@@ -49,6 +49,46 @@ export function Section(props: { title: string; children: ComponentChildren; id?
   );
 }
 
+/**
+ * A table: its header cells, then `children`, its rows. It scrolls sideways on a narrow screen
+ * unless `scroll` is false (a short table inside a section).
+ */
+export function Table(props: {
+  class?: string;
+  headers: (string | { label: string; class: string })[];
+  scroll?: boolean;
+  children: ComponentChildren;
+}) {
+  const table = (
+    <table class={props.class}>
+      <thead>
+        <tr>{props.headers.map((h) => (typeof h === "string" ? <th>{h}</th> : <th class={h.class}>{h.label}</th>))}</tr>
+      </thead>
+      <tbody>{props.children}</tbody>
+    </table>
+  );
+  return props.scroll === false ? table : <div class="table-wrap">{table}</div>;
+}
+
+/** A detail page's heading: the way back to its list and the item's number, then its title and status. */
+export function DetailHeading(props: {
+  list: { href: string; label: string };
+  id: string | number;
+  title: ComponentChildren;
+  status: string;
+}) {
+  return (
+    <>
+      <p class="crumbs">
+        <Link href={props.list.href}>{props.list.label}</Link> / #{props.id}
+      </p>
+      <h1>
+        {props.title} <Badge value={props.status} />
+      </h1>
+    </>
+  );
+}
+
 export function ErrorNote(props: { error: unknown }) {
   return (
     <p class="error">Could not load: {props.error instanceof Error ? props.error.message : String(props.error)}</p>

@@ -4,6 +4,7 @@
 // the head the registry account holds, read from the chain's JSON-RPC, not from the indexer.
 import idl from "../../../../programs/lume-registry/idl/lume_registry.json";
 import { gql } from "./api.js";
+import { rpcCall } from "./json-rpc.js";
 
 export interface HistoryItem {
   changeIndex: number;
@@ -129,22 +130,12 @@ export interface ChainHead {
 
 /** The registry account's history head, read over JSON-RPC and checked to be the program's Registry. */
 export async function chainHead(rpcUrl: string, registry: string, programId: string): Promise<ChainHead> {
-  const response = await fetch(rpcUrl, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      jsonrpc: "2.0",
-      id: 1,
-      method: "getAccountInfo",
-      params: [registry, { encoding: "base64", commitment: "confirmed" }],
-    }),
-  });
-  const body = (await response.json()) as {
-    result?: { context: { slot: number }; value: { owner: string; data: [string, string] } | null };
-    error?: { message: string };
-  };
-  if (body.error) throw new Error(`the RPC refused getAccountInfo: ${body.error.message}`);
-  const value = body.result?.value;
+  const result = await rpcCall<{ context: { slot: number }; value: { owner: string; data: [string, string] } | null }>(
+    rpcUrl,
+    "getAccountInfo",
+    [registry, { encoding: "base64", commitment: "confirmed" }],
+  );
+  const value = result?.value;
   if (!value) throw new Error(`no account at ${registry} on ${rpcUrl}`);
   if (value.owner !== programId)
     throw new Error(`${registry} is owned by ${value.owner}, not the program ${programId}`);
@@ -156,6 +147,6 @@ export async function chainHead(rpcUrl: string, registry: string, programId: str
   return {
     changeCount: Number(view.getBigUint64(offset, true)),
     head: hex(data.subarray(offset + 8, offset + 40)),
-    slot: body.result?.context.slot ?? 0,
+    slot: result?.context.slot ?? 0,
   };
 }

@@ -2,7 +2,7 @@
 // by which proposal, and who can change the program's code.
 import { gql } from "../api.js";
 import { useLoaded } from "../data.js";
-import { Address, ErrorNote, Section, Time, words } from "../format.js";
+import { Address, ErrorNote, Section, Table, Time, words } from "../format.js";
 import { Link } from "../router.js";
 import { ProgramCode } from "./program-code.js";
 
@@ -56,38 +56,29 @@ export function CouncilPage() {
             {holders.length === 0 ? (
               <p class="muted">None granted.</p>
             ) : (
-              <table>
-                <thead>
+              <Table scroll={false} headers={["Holder", "Granted", "Status"]}>
+                {holders.map((r) => (
                   <tr>
-                    <th>Holder</th>
-                    <th>Granted</th>
-                    <th>Status</th>
+                    <td>
+                      <Address value={r.holder} />
+                    </td>
+                    <td>
+                      <Time seconds={r.grantedAt} /> by{" "}
+                      <Link href={`/proposal/${r.grantedByProposal}`}>proposal #{r.grantedByProposal}</Link>
+                    </td>
+                    <td>
+                      {r.active ? (
+                        "active"
+                      ) : (
+                        <span>
+                          revoked <Time seconds={r.revokedAt} /> by{" "}
+                          <Link href={`/proposal/${r.revokedByProposal}`}>proposal #{r.revokedByProposal}</Link>
+                        </span>
+                      )}
+                    </td>
                   </tr>
-                </thead>
-                <tbody>
-                  {holders.map((r) => (
-                    <tr>
-                      <td>
-                        <Address value={r.holder} />
-                      </td>
-                      <td>
-                        <Time seconds={r.grantedAt} /> by{" "}
-                        <Link href={`/proposal/${r.grantedByProposal}`}>proposal #{r.grantedByProposal}</Link>
-                      </td>
-                      <td>
-                        {r.active ? (
-                          "active"
-                        ) : (
-                          <span>
-                            revoked <Time seconds={r.revokedAt} /> by{" "}
-                            <Link href={`/proposal/${r.revokedByProposal}`}>proposal #{r.revokedByProposal}</Link>
-                          </span>
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+                ))}
+              </Table>
             )}
           </Section>
         );

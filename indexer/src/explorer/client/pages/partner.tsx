@@ -4,7 +4,7 @@
 // complete timeline of changes with the proposal that authorized each.
 import { gql } from "../api.js";
 import { useLoaded } from "../data.js";
-import { Address, Badge, ErrorNote, Section, Signature, Time, words } from "../format.js";
+import { Address, Badge, DetailHeading, ErrorNote, Section, Signature, Table, Time, words } from "../format.js";
 import { Link } from "../router.js";
 
 interface Evidence {
@@ -215,12 +215,12 @@ export function PartnerPage(props: { idOrAddress: string }) {
   const tm = p.trafficModel;
   return (
     <div>
-      <p class="crumbs">
-        <Link href="/partners">Partners</Link> / #{p.partnerId}
-      </p>
-      <h1>
-        {p.legalName} <Badge value={p.status} />
-      </h1>
+      <DetailHeading
+        list={{ href: "/partners", label: "Partners" }}
+        id={p.partnerId}
+        title={p.legalName}
+        status={p.status}
+      />
       <dl class="facts">
         <dt>Partner</dt>
         <dd>
@@ -264,105 +264,78 @@ export function PartnerPage(props: { idOrAddress: string }) {
       </dl>
 
       <Section title="Verification" id="verification">
-        <table>
-          <thead>
-            <tr>
-              <th>Stage</th>
-              <th>By</th>
-              <th>When</th>
-              <th>Evidence</th>
-            </tr>
-          </thead>
-          <tbody>
-            <StageRow
-              stage="Application"
-              by={p.authority}
-              at={p.data.createdAt}
-              evidence={p.data.applicationEvidence}
-            />
-            <StageRow
-              stage="Legal verification"
-              by={Number(p.data.legalAttestedAt) > 0 ? p.data.legalVerifier : null}
-              at={p.data.legalAttestedAt}
-              evidence={p.data.legalEvidence}
-            />
-            <StageRow
-              stage="Technical audit"
-              by={Number(p.data.technicalAttestedAt) > 0 ? p.data.technicalAuditor : null}
-              at={p.data.technicalAttestedAt}
-              evidence={p.data.technicalEvidence}
-            />
-            {p.attestations
-              .filter((a) => a.stage === "admitted")
-              .map((a) => (
-                <tr>
-                  <td>
-                    {a.kind === "legal" ? "Legal re-verification" : "Technical re-audit"} (set version{" "}
-                    {a.endpointSetVersion})
-                  </td>
-                  <td>
-                    <Address value={a.verifier} />
-                  </td>
-                  <td class="muted">change {a.changeIndex}</td>
-                  <td>
-                    <EvidenceLink evidence={{ hash: a.evidenceHash, uri: a.evidenceUri }} />
-                  </td>
-                </tr>
-              ))}
-            {p.reviews.map((r) => (
+        <Table scroll={false} headers={["Stage", "By", "When", "Evidence"]}>
+          <StageRow stage="Application" by={p.authority} at={p.data.createdAt} evidence={p.data.applicationEvidence} />
+          <StageRow
+            stage="Legal verification"
+            by={Number(p.data.legalAttestedAt) > 0 ? p.data.legalVerifier : null}
+            at={p.data.legalAttestedAt}
+            evidence={p.data.legalEvidence}
+          />
+          <StageRow
+            stage="Technical audit"
+            by={Number(p.data.technicalAttestedAt) > 0 ? p.data.technicalAuditor : null}
+            at={p.data.technicalAttestedAt}
+            evidence={p.data.technicalEvidence}
+          />
+          {p.attestations
+            .filter((a) => a.stage === "admitted")
+            .map((a) => (
               <tr>
-                <td>Review ({words(r.outcome)})</td>
                 <td>
-                  <Address value={r.auditor} />
+                  {a.kind === "legal" ? "Legal re-verification" : "Technical re-audit"} (set version{" "}
+                  {a.endpointSetVersion})
                 </td>
-                <td class="muted">change {r.changeIndex}</td>
                 <td>
-                  <EvidenceLink evidence={{ hash: r.evidenceHash, uri: r.evidenceUri }} />
+                  <Address value={a.verifier} />
+                </td>
+                <td class="muted">change {a.changeIndex}</td>
+                <td>
+                  <EvidenceLink evidence={{ hash: a.evidenceHash, uri: a.evidenceUri }} />
                 </td>
               </tr>
             ))}
-          </tbody>
-        </table>
+          {p.reviews.map((r) => (
+            <tr>
+              <td>Review ({words(r.outcome)})</td>
+              <td>
+                <Address value={r.auditor} />
+              </td>
+              <td class="muted">change {r.changeIndex}</td>
+              <td>
+                <EvidenceLink evidence={{ hash: r.evidenceHash, uri: r.evidenceUri }} />
+              </td>
+            </tr>
+          ))}
+        </Table>
       </Section>
 
       <Section title={`Endpoints (set version ${p.endpointSetVersion})`} id="endpoints">
         {p.endpoints.length === 0 ? (
           <p class="muted">No endpoints declared.</p>
         ) : (
-          <div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th>#</th>
-                  <th>Endpoint</th>
-                  <th>Categories</th>
-                  <th>Status</th>
-                </tr>
-              </thead>
-              <tbody>
-                {p.endpoints.map((e) => (
-                  <tr>
-                    <td>{e.index}</td>
-                    <td>
-                      <code>
-                        {e.protocol}://{e.host}:{e.port}
-                      </code>
-                    </td>
-                    <td>{e.categories.join(", ") || <span class="muted">none</span>}</td>
-                    <td>
-                      <Badge value={e.status} />
-                      {e.pendingAudit && (
-                        <span class="muted" title="nodes refuse it until a technical auditor attests the set">
-                          {" "}
-                          pending audit (audited set version {p.technicalEndpointSetVersion})
-                        </span>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table headers={["#", "Endpoint", "Categories", "Status"]}>
+            {p.endpoints.map((e) => (
+              <tr>
+                <td>{e.index}</td>
+                <td>
+                  <code>
+                    {e.protocol}://{e.host}:{e.port}
+                  </code>
+                </td>
+                <td>{e.categories.join(", ") || <span class="muted">none</span>}</td>
+                <td>
+                  <Badge value={e.status} />
+                  {e.pendingAudit && (
+                    <span class="muted" title="nodes refuse it until a technical auditor attests the set">
+                      {" "}
+                      pending audit (audited set version {p.technicalEndpointSetVersion})
+                    </span>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </Table>
         )}
       </Section>
 
@@ -370,47 +343,33 @@ export function PartnerPage(props: { idOrAddress: string }) {
         {p.keys.length === 0 ? (
           <p class="muted">No keys issued.</p>
         ) : (
-          <div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th>#</th>
-                  <th>Key</th>
-                  <th>Status</th>
-                  <th>Valid from</th>
-                  <th>Valid until</th>
-                  <th>Endpoints</th>
-                </tr>
-              </thead>
-              <tbody>
-                {p.keys.map((k) => (
-                  <tr>
-                    <td>{k.index}</td>
-                    <td>
-                      <Address value={k.publicKey} />
-                    </td>
-                    <td>
-                      <Badge value={k.status} />
-                      {k.status === "revoked" && <span class="muted"> ({words(k.revocationReason)})</span>}
-                      {Number(k.graceUntil) > 0 && (
-                        <span class="muted">
-                          {" "}
-                          rotated, valid until <Time seconds={k.graceUntil} />
-                        </span>
-                      )}
-                    </td>
-                    <td>
-                      <Time seconds={k.validFrom} />
-                    </td>
-                    <td>
-                      <Time seconds={k.validUntil} />
-                    </td>
-                    <td>{k.endpoints.length === 0 ? "all" : k.endpoints.map((e) => `#${e}`).join(", ")}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table headers={["#", "Key", "Status", "Valid from", "Valid until", "Endpoints"]}>
+            {p.keys.map((k) => (
+              <tr>
+                <td>{k.index}</td>
+                <td>
+                  <Address value={k.publicKey} />
+                </td>
+                <td>
+                  <Badge value={k.status} />
+                  {k.status === "revoked" && <span class="muted"> ({words(k.revocationReason)})</span>}
+                  {Number(k.graceUntil) > 0 && (
+                    <span class="muted">
+                      {" "}
+                      rotated, valid until <Time seconds={k.graceUntil} />
+                    </span>
+                  )}
+                </td>
+                <td>
+                  <Time seconds={k.validFrom} />
+                </td>
+                <td>
+                  <Time seconds={k.validUntil} />
+                </td>
+                <td>{k.endpoints.length === 0 ? "all" : k.endpoints.map((e) => `#${e}`).join(", ")}</td>
+              </tr>
+            ))}
+          </Table>
         )}
       </Section>
 
@@ -437,44 +396,30 @@ export function PartnerPage(props: { idOrAddress: string }) {
       </Section>
 
       <Section title="Timeline" id="timeline">
-        <div class="table-wrap">
-          <table class="timeline">
-            <thead>
-              <tr>
-                <th>Change</th>
-                <th>What</th>
-                <th>When</th>
-                <th>Slot</th>
-                <th>Transaction</th>
-                <th>Authorized by</th>
-              </tr>
-            </thead>
-            <tbody>
-              {[...p.history].reverse().map((e) => (
-                <tr>
-                  <td>{e.changeIndex}</td>
-                  <td>{eventWords(e)}</td>
-                  <td>
-                    <Time seconds={e.data.change?.unixTimestamp ?? e.blockTime} />
-                  </td>
-                  <td>{e.slot}</td>
-                  <td>
-                    <Signature value={e.signature} />
-                  </td>
-                  <td>
-                    {e.name !== "proposalCreated" && e.data.proposalId && e.data.proposalId !== "0" ? (
-                      <Link href={`/proposal/${e.data.proposalId}`}>proposal #{e.data.proposalId}</Link>
-                    ) : (
-                      <span>
-                        signed by <Address value={e.transaction?.signers[0]} />
-                      </span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table class="timeline" headers={["Change", "What", "When", "Slot", "Transaction", "Authorized by"]}>
+          {[...p.history].reverse().map((e) => (
+            <tr>
+              <td>{e.changeIndex}</td>
+              <td>{eventWords(e)}</td>
+              <td>
+                <Time seconds={e.data.change?.unixTimestamp ?? e.blockTime} />
+              </td>
+              <td>{e.slot}</td>
+              <td>
+                <Signature value={e.signature} />
+              </td>
+              <td>
+                {e.name !== "proposalCreated" && e.data.proposalId && e.data.proposalId !== "0" ? (
+                  <Link href={`/proposal/${e.data.proposalId}`}>proposal #{e.data.proposalId}</Link>
+                ) : (
+                  <span>
+                    signed by <Address value={e.transaction?.signers[0]} />
+                  </span>
+                )}
+              </td>
+            </tr>
+          ))}
+        </Table>
       </Section>
     </div>
   );

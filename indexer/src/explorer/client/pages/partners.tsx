@@ -3,11 +3,26 @@
 import { useState } from "preact/hooks";
 import { gql } from "../api.js";
 import { useLoaded } from "../data.js";
-import { Badge, ErrorNote, Time, words } from "../format.js";
+import { Badge, ErrorNote, Table, Time, words } from "../format.js";
 import { Link, navigate, type Route } from "../router.js";
 
 const STATUSES = ["active", "underAudit", "reviewOverdue", "suspended", "revoked", "pending"];
 const STAGES = ["applied", "legalVerified", "technicallyVerified", "admitted", "rejected"];
+
+/** A filter: one of `options` (in words), or any. */
+function Choice(props: { label: string; value: string; options: string[]; onChange: (value: string) => void }) {
+  return (
+    <label>
+      {props.label}{" "}
+      <select value={props.value} onChange={(e) => props.onChange(e.currentTarget.value)}>
+        <option value="">any</option>
+        {props.options.map((s) => (
+          <option value={s}>{words(s)}</option>
+        ))}
+      </select>
+    </label>
+  );
+}
 const PAGE_SIZES = [10, 25, 50, 100];
 const DEFAULT_PAGE_SIZE = 25;
 
@@ -100,24 +115,8 @@ export function PartnersPage(props: { route: Route }) {
           else go({ search: draft.trim(), after: "" });
         }}
       >
-        <label>
-          Status{" "}
-          <select value={status} onChange={(e) => go({ status: e.currentTarget.value, after: "" })}>
-            <option value="">any</option>
-            {STATUSES.map((s) => (
-              <option value={s}>{words(s)}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Stage{" "}
-          <select value={stage} onChange={(e) => go({ stage: e.currentTarget.value, after: "" })}>
-            <option value="">any</option>
-            {STAGES.map((s) => (
-              <option value={s}>{words(s)}</option>
-            ))}
-          </select>
-        </label>
+        <Choice label="Status" value={status} options={STATUSES} onChange={(v) => go({ status: v, after: "" })} />
+        <Choice label="Stage" value={stage} options={STAGES} onChange={(v) => go({ stage: v, after: "" })} />
         <label class="grow">
           Search{" "}
           <input
@@ -145,45 +144,41 @@ export function PartnersPage(props: { route: Route }) {
             {loaded.data.partners.totalCount} partner{loaded.data.partners.totalCount === 1 ? "" : "s"}
             {status || stage || search ? " match" : ""}
           </p>
-          <div class="table-wrap">
-            <table class="partners">
-              <thead>
-                <tr>
-                  <th>#</th>
-                  <th>Name</th>
-                  <th>Status</th>
-                  <th>Stage</th>
-                  <th class="num">Endpoints</th>
-                  <th class="num">Active keys</th>
-                  <th>Next review</th>
-                  <th>Last change</th>
-                </tr>
-              </thead>
-              <tbody>
-                {loaded.data.partners.edges.map(({ node }) => (
-                  <tr>
-                    <td>{node.partnerId}</td>
-                    <td>
-                      <Link href={`/partner/${node.partnerId}`}>{node.legalName}</Link>{" "}
-                      <span class="muted">{node.jurisdiction}</span>
-                    </td>
-                    <td>
-                      <Badge value={node.status} />
-                    </td>
-                    <td>{words(node.stage)}</td>
-                    <td class="num">{node.data.activeEndpoints}</td>
-                    <td class="num">{node.data.activeKeys}</td>
-                    <td>
-                      <Time seconds={node.nextReviewAt} />
-                    </td>
-                    <td>
-                      <Time seconds={node.data.updatedAt} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            class="partners"
+            headers={[
+              "#",
+              "Name",
+              "Status",
+              "Stage",
+              { label: "Endpoints", class: "num" },
+              { label: "Active keys", class: "num" },
+              "Next review",
+              "Last change",
+            ]}
+          >
+            {loaded.data.partners.edges.map(({ node }) => (
+              <tr>
+                <td>{node.partnerId}</td>
+                <td>
+                  <Link href={`/partner/${node.partnerId}`}>{node.legalName}</Link>{" "}
+                  <span class="muted">{node.jurisdiction}</span>
+                </td>
+                <td>
+                  <Badge value={node.status} />
+                </td>
+                <td>{words(node.stage)}</td>
+                <td class="num">{node.data.activeEndpoints}</td>
+                <td class="num">{node.data.activeKeys}</td>
+                <td>
+                  <Time seconds={node.nextReviewAt} />
+                </td>
+                <td>
+                  <Time seconds={node.data.updatedAt} />
+                </td>
+              </tr>
+            ))}
+          </Table>
           <nav class="pager">
             {after && <Link href={backHref(props.route)}>← First page</Link>}
             {loaded.data.partners.pageInfo.hasNextPage && loaded.data.partners.pageInfo.endCursor && (

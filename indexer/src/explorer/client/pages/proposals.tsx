@@ -4,7 +4,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { gql } from "../api.js";
 import { useLoaded } from "../data.js";
-import { Address, Badge, ErrorNote, Signature, Time } from "../format.js";
+import { Address, Badge, DetailHeading, ErrorNote, Signature, Table, Time } from "../format.js";
 import { Link, type Route } from "../router.js";
 
 interface ProposalRow {
@@ -147,38 +147,25 @@ export function ProposalsPage(props: { route: Route }) {
         Every change to a partner or to the registry is a proposal: {registry.threshold} council approvals, then a time
         lock of {duration(registry.timeLockSeconds)} before anyone may execute it.
       </p>
-      <div class="table-wrap">
-        <table class="proposals">
-          <thead>
-            <tr>
-              <th>#</th>
-              <th>Action</th>
-              <th>Status</th>
-              <th>Where it stands</th>
-              <th>Proposed</th>
-            </tr>
-          </thead>
-          <tbody>
-            {sorted.map((p) => (
-              <tr class={p.status === "open" || p.status === "approved" ? "pending" : ""}>
-                <td>
-                  <Link href={`/proposal/${p.proposalId}`}>#{p.proposalId}</Link>
-                </td>
-                <td>{p.description}</td>
-                <td>
-                  <Badge value={p.status} />
-                </td>
-                <td>
-                  <Timing p={p} registry={registry} now={now} />
-                </td>
-                <td>
-                  <Time seconds={p.createdAt} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table class="proposals" headers={["#", "Action", "Status", "Where it stands", "Proposed"]}>
+        {sorted.map((p) => (
+          <tr class={p.status === "open" || p.status === "approved" ? "pending" : ""}>
+            <td>
+              <Link href={`/proposal/${p.proposalId}`}>#{p.proposalId}</Link>
+            </td>
+            <td>{p.description}</td>
+            <td>
+              <Badge value={p.status} />
+            </td>
+            <td>
+              <Timing p={p} registry={registry} now={now} />
+            </td>
+            <td>
+              <Time seconds={p.createdAt} />
+            </td>
+          </tr>
+        ))}
+      </Table>
       <nav class="pager">
         {after && <Link href="/proposals">← First page</Link>}
         {next.hasNextPage && next.endCursor && (
@@ -207,12 +194,12 @@ export function ProposalPage(props: { id: string }) {
   if (p === null) return <h1>No proposal #{props.id}</h1>;
   return (
     <div>
-      <p class="crumbs">
-        <Link href="/proposals">Proposals</Link> / #{p.proposalId}
-      </p>
-      <h1>
-        Proposal #{p.proposalId} <Badge value={p.status} />
-      </h1>
+      <DetailHeading
+        list={{ href: "/proposals", label: "Proposals" }}
+        id={p.proposalId}
+        title={`Proposal #${p.proposalId}`}
+        status={p.status}
+      />
       <p class="lead">{p.description}</p>
       <dl class="facts">
         <dt>Proposed by</dt>
@@ -248,32 +235,22 @@ export function ProposalPage(props: { id: string }) {
       {p.votes.length === 0 ? (
         <p class="muted">No votes yet.</p>
       ) : (
-        <table class="votes">
-          <thead>
+        <Table scroll={false} class="votes" headers={["Member", "Vote", "When", "Transaction"]}>
+          {p.votes.map((v) => (
             <tr>
-              <th>Member</th>
-              <th>Vote</th>
-              <th>When</th>
-              <th>Transaction</th>
+              <td>
+                <Address value={v.data.member} />
+              </td>
+              <td>{v.data.approve ? "approve" : "reject"}</td>
+              <td>
+                <Time seconds={v.data.change?.unixTimestamp} />
+              </td>
+              <td>
+                <Signature value={v.signature} />
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {p.votes.map((v) => (
-              <tr>
-                <td>
-                  <Address value={v.data.member} />
-                </td>
-                <td>{v.data.approve ? "approve" : "reject"}</td>
-                <td>
-                  <Time seconds={v.data.change?.unixTimestamp} />
-                </td>
-                <td>
-                  <Signature value={v.signature} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       )}
     </div>
   );

@@ -2,11 +2,12 @@
 // every instruction, so lifecycle tests read as the steps they check. Every send goes
 // through Anchor's client (built from the IDL) and returns the runtime's TxResult (logs,
 // compute units, custom error code) without throwing.
-import anchor from "@coral-xyz/anchor";
+import anchor, { type IdlEvents } from "@coral-xyz/anchor";
 import { type AccountMeta, Keypair, type PublicKey, type Transaction } from "@solana/web3.js";
-import { eventCpiAccounts } from "../../app/src/sdk/events.js";
-import { ROLE_NAMES, type RoleName, registryAddresses } from "../../app/src/sdk/pda.js";
-import { programEvents } from "./history.js";
+import { eventCpiAccounts } from "../app/src/sdk/events.js";
+import type { LumeRegistry } from "../app/src/sdk/idl.js";
+import { ROLE_NAMES, type RoleName, registryAddresses } from "../app/src/sdk/pda.js";
+import { HistoryReplay, programEvents, recordingRuntime } from "./history.js";
 import { decodeEvents } from "./idl.js";
 import {
   DEFAULT_POLICY,
@@ -112,36 +113,8 @@ export class RegistryFixture {
   }
 
   /** Initializes the registry in `rt` (which must have the program deployed with `upgradeAuthority`). */
-  static async create(
-    rt: TestRuntime,
-    upgradeAuthority: Keypair,
-    options: FixtureOptions = {},
-  ): Promise<RegistryFixture> {
-    const resolved: Required<FixtureOptions> = {
-      councilSize: options.councilSize ?? 3,
-      threshold: options.threshold ?? 2,
-      timeLockSeconds: options.timeLockSeconds ?? 3_600,
-      policy: options.policy ?? { ...DEFAULT_POLICY },
-      categories: options.categories ?? ["api-read", "api-write", "content-fetch", "price-feed"],
-    };
-    const council = Array.from({ length: resolved.councilSize }, () => Keypair.generate());
-    const fixture = new RegistryFixture(rt, upgradeAuthority, council, resolved);
-    await fixture.fund(upgradeAuthority, ...council);
-    const result = await fixture.send(
-      fixture.program.methods
-        .initializeRegistry(
-          council.map((k) => k.publicKey),
-          resolved.threshold,
-          resolved.timeLockSeconds,
-          resolved.policy,
-          resolved.categories,
-        )
-        .accountsStrict(initializeAccounts(upgradeAuthority.publicKey))
-        .transaction(),
-      [upgradeAuthority],
-    );
-    fixture.assertOk(result, "initialize_registry");
-    return fixture;
+  static create(rt: TestRuntime, upgradeAuthority: Keypair, options: FixtureOptions = {}): Promise<RegistryFixture> {
+    return RegistryFixture.createWithMembers(rt, upgradeAuthority, [], options);
   }
 
   /**
@@ -453,12 +426,12 @@ export class RegistryFixture {
   }
 
   /** The data of the one event `result` emitted, checking its name (camelCase, as Anchor gives it). */
-  event(result: TxResult, name: string): Record<string, any> {
+  event<N extends keyof IdlEvents<LumeRegistry>>(result: TxResult, name: N): IdlEvents<LumeRegistry>[N] {
     const events = this.events(result);
     if (events.length !== 1 || events[0]!.name !== name) {
       throw new Error(`expected one ${name} event, got [${events.map((e) => e.name).join(", ")}]`);
     }
-    return events[0]!.data as Record<string, any>;
+    return events[0]!.data as IdlEvents<LumeRegistry>[N];
   }
 
   async endpoint(partner: PublicKey, index: number) {
@@ -505,9 +478,17 @@ export class RegistryFixture {
 
   /** `mark_review_overdue`, run by any signer. */
   async markReviewOverdue(caller: Keypair, partner: PublicKey): Promise<TxResult> {
+    return this.sendByAnySigner("markReviewOverdue", caller, partner);
+  }
+
+  /** An instruction on `partner` that any signer may run (its only account besides the registry's). */
+  private sendByAnySigner(
+    method: "markReviewOverdue" | "liftGuardianSuspension",
+    caller: Keypair,
+    partner: PublicKey,
+  ): Promise<TxResult> {
     return this.send(
-      this.program.methods
-        .markReviewOverdue()
+      this.program.methods[method]()
         .accountsStrict({
           ...eventCpiAccounts(this.program.programId),
           registry: registryAddress(),
@@ -543,18 +524,7 @@ export class RegistryFixture {
 
   /** `lift_guardian_suspension`, run by any signer. */
   async liftGuardianSuspension(caller: Keypair, partner: PublicKey): Promise<TxResult> {
-    return this.send(
-      this.program.methods
-        .liftGuardianSuspension()
-        .accountsStrict({
-          ...eventCpiAccounts(this.program.programId),
-          registry: registryAddress(),
-          partner,
-          caller: caller.publicKey,
-        })
-        .transaction(),
-      [caller],
-    );
+    return this.sendByAnySigner("liftGuardianSuspension", caller, partner);
   }
 
   /**
@@ -594,4 +564,24 @@ export class RegistryFixture {
     );
     return { result, report };
   }
+}
+
+/**
+ * Inside `describe`: a registry (created in `before`) whose every send is replayed into a
+ * HistoryReplay; after each passing test the replayed history must match the chain's head.
+ */
+export function useReplayedRegistry(
+  handle: { rt: TestRuntime },
+  upgradeAuthority: Keypair,
+): { f: RegistryFixture; history: HistoryReplay } {
+  const state = {} as { f: RegistryFixture; history: HistoryReplay };
+  before(async () => {
+    state.history = new HistoryReplay();
+    state.f = await RegistryFixture.create(recordingRuntime(handle.rt, state.history), upgradeAuthority);
+  });
+  afterEach(async function () {
+    // A failed test leaves no reason to distrust the chain; a passing one must keep it intact.
+    if (this.currentTest?.state === "passed") await state.history.assertMatches(state.f.rt);
+  });
+  return state;
 }

@@ -4,29 +4,22 @@
 import type { Provider, Wallet } from "@coral-xyz/anchor";
 import anchor from "@coral-xyz/anchor";
 import { address, getTransactionDecoder, lamports } from "@solana/kit";
-import {
-  type Connection,
-  type Keypair,
-  PublicKey,
-  type Signer,
-  type Transaction,
-  VersionedTransaction,
-} from "@solana/web3.js";
+import { type Connection, type Keypair, PublicKey, type Signer, VersionedTransaction } from "@solana/web3.js";
 import { Clock, FailedTransactionMetadata, LiteSVM, type TransactionMetadata } from "litesvm";
-import type { InnerInstruction } from "../../app/src/sdk/events.js";
+import type { InnerInstruction } from "../app/src/sdk/events.js";
 import { RuntimeConnection } from "./connection.js";
 import { TxError } from "./errors.js";
 import { describeLiteSvmError } from "./litesvm-errors.js";
 import { upgradeableProgramAccounts } from "./loader.js";
 import {
   type AnyTransaction,
-  prepareTransaction,
   type SimulationResponse,
   sendAllVia,
   sendAndConfirmVia,
   simulateVia,
   type TxEngine,
 } from "./provider-core.js";
+import { clockState, SvmRuntime, updatedClock } from "./svm-runtime.js";
 import { signatureOf } from "./tx-utils.js";
 import type { AccountState, ClockState, ClockUpdate, RuntimeOptions, TestRuntime, TxResult } from "./types.js";
 
@@ -63,15 +56,15 @@ export class LiteSvmProvider implements Provider {
   }
 }
 
-class LiteSvmRuntime implements TestRuntime, TxEngine {
+class LiteSvmRuntime extends SvmRuntime implements TestRuntime {
   readonly name = "litesvm" as const;
   readonly provider: LiteSvmProvider;
-  private lastCu: number | undefined;
 
   constructor(
     readonly svm: LiteSVM,
     readonly payer: Keypair,
   ) {
+    super();
     const connection = new RuntimeConnection({
       getAccount: (a) => this.getAccount(a),
       latestBlockhash: () => this.latestBlockhash(),
@@ -95,52 +88,20 @@ class LiteSvmRuntime implements TestRuntime, TxEngine {
     setLiteSvmAccount(this.svm, addr, account);
   }
 
-  async airdrop(addr: PublicKey, amount: bigint | number): Promise<void> {
-    const current = await this.getAccount(addr);
-    await this.setAccount(addr, {
-      lamports: (current?.lamports ?? 0n) + BigInt(amount),
-      owner: current?.owner ?? anchor.web3.SystemProgram.programId,
-      data: current?.data ?? Buffer.alloc(0),
-      executable: current?.executable ?? false,
-    });
-  }
-
   async getClock(): Promise<ClockState> {
     const c = this.svm.getClock();
-    return {
-      slot: c.slot,
-      epochStartTimestamp: c.epochStartTimestamp,
-      epoch: c.epoch,
-      leaderScheduleEpoch: c.leaderScheduleEpoch,
-      unixTimestamp: c.unixTimestamp,
-    };
+    return clockState(c);
   }
 
   async setClock(update: ClockUpdate): Promise<void> {
     const c = this.svm.getClock();
     if (update.slot !== undefined) this.svm.warpToSlot(update.slot);
     const after = this.svm.getClock();
-    this.svm.setClock(
-      new Clock(
-        after.slot,
-        after.epochStartTimestamp,
-        update.epoch ?? after.epoch,
-        after.leaderScheduleEpoch,
-        update.unixTimestamp ?? c.unixTimestamp,
-      ),
-    );
-  }
-
-  async warpTo(unixTimestamp: bigint): Promise<void> {
-    await this.setClock({ unixTimestamp });
+    this.svm.setClock(new Clock(...updatedClock(after, update, c.unixTimestamp)));
   }
 
   async latestBlockhash(): Promise<string> {
     return this.svm.latestBlockhash();
-  }
-
-  lastComputeUnits(): number | undefined {
-    return this.lastCu;
   }
 
   /** Never: every send is followed by a blockhash expiry (see execute). */
@@ -150,16 +111,6 @@ class LiteSvmRuntime implements TestRuntime, TxEngine {
 
   async expireBlockhash(): Promise<void> {
     this.svm.expireBlockhash();
-  }
-
-  async sendRaw(tx: Transaction, signers: Signer[] = []): Promise<TxResult> {
-    await prepareTransaction(this, tx, signers);
-    return this.execute(tx, "send");
-  }
-
-  async simulateRaw(tx: Transaction, signers: Signer[] = []): Promise<TxResult> {
-    await prepareTransaction(this, tx, signers);
-    return this.execute(tx, "simulate");
   }
 
   async execute(tx: AnyTransaction, mode: "send" | "simulate"): Promise<TxResult> {

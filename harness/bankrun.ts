@@ -1,6 +1,6 @@
 // TestRuntime on solana-bankrun 0.4.0 (Solana 1.18 runtime) with anchor-bankrun's provider.
 import anchor from "@coral-xyz/anchor";
-import type { Keypair, PublicKey, Signer, Transaction } from "@solana/web3.js";
+import type { Keypair, PublicKey, Signer } from "@solana/web3.js";
 import { BankrunProvider } from "anchor-bankrun";
 import {
   type AddedAccount,
@@ -14,13 +14,13 @@ import { parseErrorDescription, TxError } from "./errors.js";
 import { upgradeableProgramAccounts } from "./loader.js";
 import {
   type AnyTransaction,
-  prepareTransaction,
   type SimulationResponse,
   sendAllVia,
   sendAndConfirmVia,
   simulateVia,
   type TxEngine,
 } from "./provider-core.js";
+import { clockState, SvmRuntime, updatedClock } from "./svm-runtime.js";
 import { signatureOf, toNumberLamports } from "./tx-utils.js";
 import type { AccountState, ClockState, ClockUpdate, RuntimeOptions, TestRuntime, TxResult } from "./types.js";
 
@@ -56,10 +56,9 @@ export class HarnessBankrunProvider extends BankrunProvider {
 
 const BLOCKHASH_WAIT_MS = 2_000;
 
-class BankrunRuntime implements TestRuntime, TxEngine {
+class BankrunRuntime extends SvmRuntime implements TestRuntime {
   readonly name = "bankrun" as const;
   readonly provider: HarnessBankrunProvider;
-  private lastCu: number | undefined;
   /** Signatures sent so far; a signature commits to its blockhash, so no pruning is needed. */
   private readonly processed = new Set<string>();
 
@@ -67,6 +66,7 @@ class BankrunRuntime implements TestRuntime, TxEngine {
     readonly context: ProgramTestContext,
     readonly payer: Keypair,
   ) {
+    super();
     this.provider = new HarnessBankrunProvider(context, this);
     this.provider.connection = new RuntimeConnection({
       getAccount: (a) => this.getAccount(a),
@@ -90,25 +90,9 @@ class BankrunRuntime implements TestRuntime, TxEngine {
     this.context.setAccount(address, toBankrunAccount(account));
   }
 
-  async airdrop(address: PublicKey, lamports: bigint | number): Promise<void> {
-    const current = await this.getAccount(address);
-    await this.setAccount(address, {
-      lamports: (current?.lamports ?? 0n) + BigInt(lamports),
-      owner: current?.owner ?? anchor.web3.SystemProgram.programId,
-      data: current?.data ?? Buffer.alloc(0),
-      executable: current?.executable ?? false,
-    });
-  }
-
   async getClock(): Promise<ClockState> {
     const c = await this.context.banksClient.getClock();
-    return {
-      slot: c.slot,
-      epochStartTimestamp: c.epochStartTimestamp,
-      epoch: c.epoch,
-      leaderScheduleEpoch: c.leaderScheduleEpoch,
-      unixTimestamp: c.unixTimestamp,
-    };
+    return clockState(c);
   }
 
   async setClock(update: ClockUpdate): Promise<void> {
@@ -121,29 +105,13 @@ class BankrunRuntime implements TestRuntime, TxEngine {
       this.context.warpToSlot(update.slot);
     }
     const c = await this.getClock();
-    this.context.setClock(
-      new Clock(
-        c.slot,
-        c.epochStartTimestamp,
-        update.epoch ?? c.epoch,
-        c.leaderScheduleEpoch,
-        update.unixTimestamp ?? before.unixTimestamp,
-      ),
-    );
-  }
-
-  async warpTo(unixTimestamp: bigint): Promise<void> {
-    await this.setClock({ unixTimestamp });
+    this.context.setClock(new Clock(...updatedClock(c, update, before.unixTimestamp)));
   }
 
   async latestBlockhash(): Promise<string> {
     const latest = await this.context.banksClient.getLatestBlockhash();
     if (latest === null) throw new Error("bankrun returned no blockhash");
     return latest[0];
-  }
-
-  lastComputeUnits(): number | undefined {
-    return this.lastCu;
   }
 
   alreadyProcessed(signature: string): boolean {
@@ -164,16 +132,6 @@ class BankrunRuntime implements TestRuntime, TxEngine {
     }
     const { slot } = await this.getClock();
     await this.setClock({ slot: slot + 1n });
-  }
-
-  async sendRaw(tx: Transaction, signers: Signer[] = []): Promise<TxResult> {
-    await prepareTransaction(this, tx, signers);
-    return this.execute(tx, "send");
-  }
-
-  async simulateRaw(tx: Transaction, signers: Signer[] = []): Promise<TxResult> {
-    await prepareTransaction(this, tx, signers);
-    return this.execute(tx, "simulate");
   }
 
   async execute(tx: AnyTransaction, mode: "send" | "simulate"): Promise<TxResult> {

@@ -1,7 +1,7 @@
 // Shared shapes of the test harness: what every runtime offers a program test.
 import type { Provider } from "@coral-xyz/anchor";
 import type { Keypair, PublicKey, Signer, Transaction } from "@solana/web3.js";
-import type { InnerInstruction } from "../../app/src/sdk/events.js";
+import type { InnerInstruction } from "../app/src/sdk/events.js";
 import type { TxError } from "./errors.js";
 
 export type RuntimeKind = "bankrun" | "litesvm";

@@ -6,7 +6,7 @@
 // head and change count stored on-chain.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { registryEventsOf } from "../../app/src/sdk/events.js";
+import { registryEventsOf } from "../app/src/sdk/events.js";
 import { PROGRAM_ID, registryAddress, registryClient } from "./program.js";
 import type { RuntimeKind, TestRuntime, TxResult } from "./types.js";
 
