@@ -19,7 +19,7 @@ crate::error_codes! {
         InvalidAccountOwner = 6011 => "An account is not owned by the program that should own it",
         InvalidAccountData = 6012 => "An account's data is not the type the instruction expects",
         InvalidProgramData = 6013 => "The ProgramData account does not belong to this program",
-        NotUpgradeAuthority = 6014 => "Only the program's upgrade authority may initialize the registry",
+        NotUpgradeAuthority = 6014 => "Only the program's upgrade authority may initialize the registry or hand the authority over",
         AlreadyInitialized = 6015 => "The account already exists: it cannot be initialized twice",
         InvalidPda = 6016 => "An account is not at the program-derived address its seeds give",
         CouncilEmpty = 6017 => "The council must have at least one member",
@@ -73,5 +73,7 @@ crate::error_codes! {
         EventNotFromProgram = 6065 => "Event instructions are accepted only from the program itself, signed by its event authority",
         TechnicalAttestationStale = 6066 => "The endpoint set changed since the technical attestation: a new technical attestation is needed",
         GuardianSuspensionCoolingDown = 6067 => "A guardian suspension of this partner lapsed unratified: another needs a council decision first or the policy's cool-down to pass",
+        BufferHashMismatch = 6068 => "The buffer's bytes do not hash to the SHA-256 the council approved: the buffer changed since the proposal",
+        InvalidBuffer = 6069 => "The account is not an upgradeable-loader buffer holding a program",
     }
 }

@@ -384,6 +384,30 @@ crate::event! {
     }
 }
 
+crate::event! {
+    /// Who may change the program's code changed: the deployer handed the
+    /// upgrade authority to the registry's PDA `["upgrade_authority"]`, or an
+    /// executed SetUpgradeAuthority proposal moved it on (none: immutable).
+    pub struct UpgradeAuthorityChanged {
+        pub program_data: Address,
+        pub old_authority: Address,
+        pub new_authority: OptionalPod<Address>,
+        /// The executed proposal; none for the deployer's handover.
+        pub proposal_id: OptionalPod<PodU64>,
+    }
+}
+
+crate::event! {
+    /// The program's code was replaced by an executed UpgradeProgram proposal
+    /// with the buffer whose program bytes hash to `buffer_sha256`.
+    pub struct ProgramUpgraded {
+        pub program_data: Address,
+        pub buffer: Address,
+        pub buffer_sha256: [u8; 32],
+        pub proposal_id: PodU64,
+    }
+}
+
 /// Every event type, for the IDL.
 #[cfg(feature = "idl-build")]
 pub fn idl_events(defs: &mut crate::interface::idl::TypeDefs) -> Vec<crate::interface::idl::Value> {
@@ -412,5 +436,7 @@ pub fn idl_events(defs: &mut crate::interface::idl::TypeDefs) -> Vec<crate::inte
         entry::<CouncilChanged>("CouncilChanged", defs),
         entry::<ReviewRecorded>("ReviewRecorded", defs),
         entry::<DeviationReported>("DeviationReported", defs),
+        entry::<UpgradeAuthorityChanged>("UpgradeAuthorityChanged", defs),
+        entry::<ProgramUpgraded>("ProgramUpgraded", defs),
     ]
 }

@@ -160,8 +160,9 @@ impl<T: BorshEncode> BorshEncode for Option<T> {
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct OptionalPod<T: Pod> {
-    present: u8,
-    value: T,
+    /// 1: `value` is present; 0: none (then `value` is not written).
+    pub present: u8,
+    pub value: T,
 }
 
 impl<T: Pod + Default> OptionalPod<T> {

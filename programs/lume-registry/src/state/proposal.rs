@@ -48,6 +48,13 @@ crate::borsh_enum! {
         SetPolicy = 15 { policy: Policy, time_lock_seconds: u32 },
         /// Replace the council; every open proposal of the old council becomes void.
         SetCouncil = 16 { members: BoundedVec<'a, Address, 16>, threshold: u8 },
+        /// Replace the program's code with a buffer's (the buffer's authority must be the
+        /// registry's upgrade authority PDA); executes only if the buffer's program bytes
+        /// still hash to `buffer_sha256`.
+        UpgradeProgram = 17 { buffer: Address, buffer_sha256: [u8; 32] },
+        /// Move the program's upgrade authority to another address (another governance),
+        /// or make the program immutable (none).
+        SetUpgradeAuthority = 18 { new_authority: Option<Address> },
     }
 }
 

@@ -6,6 +6,7 @@ mod endpoints;
 mod governance;
 mod keys;
 mod partner;
+mod program;
 
 use crate::errors::RegistryError;
 use crate::event_cpi::EventCpi;
@@ -98,6 +99,10 @@ pub fn apply(action: &ProposalAction, execution: &mut Execution) -> ProgramResul
         }
         ProposalAction::SetCouncil { members, threshold } => {
             governance::set_council(execution, members.as_slice(), *threshold)
+        }
+        ProposalAction::UpgradeProgram { buffer, buffer_sha256 } => program::upgrade(execution, buffer, buffer_sha256),
+        ProposalAction::SetUpgradeAuthority { new_authority } => {
+            program::set_upgrade_authority(execution, new_authority.as_ref())
         }
         ProposalAction::_Borrowed(_) => Err(RegistryError::InvalidEnumValue.into()),
     }
