@@ -8,7 +8,6 @@
 // litesvm only: solana-bankrun reports no inner instructions (events), and tests/localnet/
 // program-upgrade.test.ts runs the same on a surfnet.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import anchor from "@coral-xyz/anchor";
@@ -32,17 +31,11 @@ import {
 import { PROGRAM_ID, PROGRAM_SO_PATH, registryAddress, registryProgramSpec } from "../support/program.js";
 import { addresses, RegistryFixture } from "../support/registry-fixture.js";
 import type { TxResult } from "../support/types.js";
+import { buildSecondVersion, FIRST_VERSION_LINE, SECOND_VERSION_LINE } from "../support/upgrade-build.js";
 
-const SECOND_BUILD = "target/deploy/lume_registry_upgrade_test.so";
-const FIRST_LINE = "lume-registry 0.1.0";
-const SECOND_LINE = "lume-registry 0.1.0+upgrade-test";
+const FIRST_LINE = FIRST_VERSION_LINE;
+const SECOND_LINE = SECOND_VERSION_LINE;
 const deployer = Keypair.generate();
-
-/** Builds the second version once (cargo makes later runs a no-op). */
-export function buildSecondVersion(): Buffer {
-  execFileSync("bash", ["scripts/build-upgrade-test.sh"], { stdio: ["ignore", "ignore", "inherit"] });
-  return readFileSync(SECOND_BUILD);
-}
 
 /** A loader buffer account holding `elf`, with `authority` as the buffer's authority. */
 function bufferAccount(elf: Buffer, authority: PublicKey) {

@@ -3,8 +3,9 @@
 // (programs/lume-registry/src/instructions/execute.rs).
 import type { IdlTypes } from "@coral-xyz/anchor";
 import { PublicKey } from "@solana/web3.js";
-import type { LumeRegistry } from "./idl.js";
+import { LUME_REGISTRY_PROGRAM_ID, type LumeRegistry } from "./idl.js";
 import { type RegistryAddresses, ROLE_NAMES, type RoleName } from "./pda.js";
+import { setUpgradeAuthorityRemaining, upgradeProgramRemaining } from "./program-governance.js";
 import { enumName, maskToIndices } from "./snapshot.js";
 
 export type ProposalAction = IdlTypes<LumeRegistry>["proposalAction"];
@@ -111,6 +112,12 @@ export function describeAction(action: object, catalogue: readonly string[] = []
       return `rename category #${a.index} to "${a.name}"`;
     case "setPolicy":
       return `change the policy (time lock ${a.timeLockSeconds} s, review every ${(a.policy as Loose).reviewIntervalSeconds} s, ...)`;
+    case "upgradeProgram":
+      return `upgrade the program's code to the build in buffer ${address(a.buffer)} (sha256 ${Buffer.from(a.bufferSha256 as number[]).toString("hex")})`;
+    case "setUpgradeAuthority":
+      return a.newAuthority === null || a.newAuthority === undefined
+        ? "make the program immutable: no one can change its code again"
+        : `hand the program's upgrade authority to ${address(a.newAuthority)}`;
     case "setCouncil":
       return `replace the council with ${(a.members as PublicKey[]).length} members (${(a.members as PublicKey[]).map(address).join(", ")}), threshold ${a.threshold}`;
     default:
@@ -135,9 +142,18 @@ export function executeRemainingAccounts(
   addresses: RegistryAddresses,
   partner: PublicKey | null,
   counters: PartnerCounters | null,
+  /** UpgradeProgram: who gets the buffer's lamports back (the executor). */
+  spill: PublicKey | null = null,
+  programId: PublicKey = LUME_REGISTRY_PROGRAM_ID,
 ): PublicKey[] {
   const kind = actionKind(action);
   const a = (action as Loose)[kind] as Loose;
+  if (kind === "upgradeProgram") {
+    if (spill === null) throw new Error("an UpgradeProgram execution needs the spill account (the executor)");
+    return upgradeProgramRemaining(a.buffer as PublicKey, spill, programId).map((m) => m.pubkey);
+  }
+  if (kind === "setUpgradeAuthority")
+    return setUpgradeAuthorityRemaining((a.newAuthority as PublicKey | null) ?? null, programId).map((m) => m.pubkey);
   if (kind === "grantRole" || kind === "revokeRole")
     return [addresses.role(enumName<RoleName>(a.role), a.holder as PublicKey)];
   if (!PARTNER_ACTIONS.has(kind)) return [];
