@@ -44,7 +44,7 @@ fn partner_key<'a>(
 }
 
 pub fn issue(execution: &mut Execution, new: &NewKey) -> ProgramResult {
-    let ctx = execution.context;
+    let ctx = &execution.context;
     let now = ctx.now.unix_timestamp;
     let (partner_slot, rest) = execution.remaining.split_at_mut(1.min(execution.remaining.len()));
     let mut partner = target_partner(partner_slot.get_mut(0).ok_or(RegistryError::MissingAccounts)?, &ctx.partner)?;
@@ -135,7 +135,7 @@ pub fn issue(execution: &mut Execution, new: &NewKey) -> ProgramResult {
 }
 
 pub fn revoke(execution: &mut Execution, index: u16, reason: RevocationReason) -> ProgramResult {
-    let ctx = execution.context;
+    let ctx = &execution.context;
     let (partner_slot, rest) = execution.remaining.split_at_mut(1.min(execution.remaining.len()));
     let mut partner = target_partner(partner_slot.get_mut(0).ok_or(RegistryError::MissingAccounts)?, &ctx.partner)?;
     let mut key = partner_key(rest.get_mut(0).ok_or(RegistryError::MissingAccounts)?, &ctx.partner, index)?;
