@@ -116,6 +116,15 @@ describe("the program's code under the council (surfnet, lume CLI)", function ()
     const buffer = /^buffer +(\w+)$/m.exec(written.out)![1]!;
     assert.match(written.out, /authority \w+ \(the registry council\)/);
 
+    // Without the build or its hash there is nothing for the council to approve: refused in words.
+    const unhashed = await as("member0", "propose", "upgrade-program", "--buffer", buffer);
+    assert.equal(unhashed.code, 1);
+    assert.match(unhashed.err, /give the build as --so <path> or its hash as --buffer-sha256 <hex>/);
+    const neither = await as("member0", "propose", "set-upgrade-authority");
+    assert.equal(neither.code, 1);
+    assert.match(neither.err, /give either --new-authority <address> or --immutable/);
+    assert.doesNotMatch(`${unhashed.err}${neither.err}`, /\n\s+at /, "no stack trace");
+
     const proposed = ok(
       await as("member0", "--json", "propose", "upgrade-program", "--buffer", buffer, "--so", SECOND_BUILD),
     );
