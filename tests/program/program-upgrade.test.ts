@@ -229,6 +229,7 @@ forEachRuntime(
       // The upgrade approved before cannot execute any more.
       const refused = await executeUpgrade(upgradeId, buffer);
       assert.equal(refused.ok, false);
+      assert.ok(refused.logs.includes("Program not upgradeable"), refused.logs.join("\n"));
       assert.equal(await runningVersion(), FIRST_LINE);
       assert.equal(await authority(), null);
     });
