@@ -60,7 +60,8 @@ export function upgradeableProgramAccounts(spec: ProgramSpec): GenesisAccount[] 
     header[12] = 1;
     spec.upgradeAuthority.toBuffer().copy(header, 13);
   }
-  const programDataBytes = Buffer.concat([header, elf]);
+  const room = Math.max(spec.maxDataLen ?? elf.length, elf.length);
+  const programDataBytes = Buffer.concat([header, elf, Buffer.alloc(room - elf.length)]);
 
   const programBytes = Buffer.alloc(PROGRAM_ACCOUNT_LEN);
   programBytes.writeUInt32LE(STATE_PROGRAM, 0);

@@ -7,6 +7,7 @@ import { type AccountMeta, Keypair, type PublicKey, type Transaction } from "@so
 import { eventCpiAccounts } from "../app/src/sdk/events.js";
 import type { LumeRegistry } from "../app/src/sdk/idl.js";
 import { ROLE_NAMES, type RoleName, registryAddresses } from "../app/src/sdk/pda.js";
+import { handoverAccounts } from "../app/src/sdk/program-governance.js";
 import { HistoryReplay, programEvents, recordingRuntime } from "./history.js";
 import { decodeEvents } from "./idl.js";
 import {
@@ -563,6 +564,29 @@ export class RegistryFixture {
       [reporter],
     );
     return { result, report };
+  }
+
+  // --- the program's code (issue 14) -----------------------------------------------------
+
+  /** `handover_upgrade_authority` signed by `signer` (the deployer, unless given). */
+  async handover(signer: Keypair = this.upgradeAuthority): Promise<TxResult> {
+    return this.send(
+      this.program.methods
+        .handoverUpgradeAuthority()
+        .accountsStrict(handoverAccounts(signer.publicKey, this.program.programId))
+        .transaction(),
+      [signer],
+    );
+  }
+
+  /** `report_version`: the line the running build logs ("lume-registry <version>"). */
+  async reportVersion(): Promise<{ result: TxResult; line: string | undefined }> {
+    const result = await this.send(
+      this.program.methods.reportVersion().accountsStrict(eventCpiAccounts(this.program.programId)).transaction(),
+      [],
+    );
+    const line = result.logs.find((l) => l.startsWith("Program log: lume-registry"))?.replace("Program log: ", "");
+    return { result, line };
   }
 }
 

@@ -22,6 +22,8 @@ export interface ProgramSpec {
   upgradeAuthority: PublicKey | null;
   /** Slot recorded in ProgramData (default 0, i.e. deployed at genesis). */
   deploySlot?: bigint;
+  /** Room for the ELF in ProgramData (default: the ELF's size), for upgrades to larger builds. */
+  maxDataLen?: number;
 }
 
 export interface GenesisAccount {

@@ -3,11 +3,13 @@
 import type { AnchorProvider } from "@coral-xyz/anchor";
 import { SystemProgram } from "@solana/web3.js";
 import { UserError } from "../app/src/entry/user-error.js";
+import { councilUpgradeAuthority } from "../app/src/sdk/deployed-program.js";
 import { registryErrorOf } from "../app/src/sdk/errors.js";
 import { eventCpiAccounts } from "../app/src/sdk/events.js";
 import { programDataAddress, registryAddress } from "../app/src/sdk/pda.js";
 import { type RegistryProgram, registryProgram } from "../app/src/sdk/program.js";
 import { decodeProgramData } from "../app/src/sdk/program-data.js";
+import { handoverAccounts } from "../app/src/sdk/program-governance.js";
 import { fetchRegistry, type RegistrySummary, summarizeRegistry } from "../app/src/sdk/registry-state.js";
 import type { RegistryConfig } from "./registry-config.js";
 
@@ -77,4 +79,44 @@ export async function ensureRegistry(provider: AnchorProvider, config: RegistryC
   if (after === null)
     throw new DeployError(`initialize_registry ${signature} confirmed, but the registry account is missing`);
   return { status: "initialized", signature, registry: after };
+}
+
+export type EnsureHandoverResult =
+  | { status: "handed-over"; signature: string; upgradeAuthority: string }
+  | { status: "already-handed-over"; upgradeAuthority: string };
+
+/**
+ * Hands the program's upgrade authority to the registry council (`handover_upgrade_authority`:
+ * the PDA `["upgrade_authority"]` becomes the authority; issue 14), unless the council holds it
+ * already. The wallet must be the current upgrade authority, and the registry must exist.
+ */
+export async function ensureHandover(provider: AnchorProvider): Promise<EnsureHandoverResult> {
+  const program = registryProgram(provider);
+  const pda = councilUpgradeAuthority(program.programId);
+  const current = async () => {
+    const data = await provider.connection.getAccountInfo(programDataAddress(program.programId));
+    return data === null ? null : decodeProgramData(data.data).upgradeAuthority;
+  };
+  const before = await current();
+  if (before?.equals(pda)) return { status: "already-handed-over", upgradeAuthority: pda.toBase58() };
+  if (before === null || !before.equals(provider.wallet.publicKey))
+    throw new DeployError(
+      `only the program's upgrade authority may hand it over: the wallet is ${provider.wallet.publicKey.toBase58()}, ` +
+        `the upgrade authority is ${before?.toBase58() ?? "none (the program is immutable)"}`,
+    );
+  let signature: string;
+  try {
+    signature = await program.methods
+      .handoverUpgradeAuthority()
+      .accountsStrict(handoverAccounts(provider.wallet.publicKey, program.programId))
+      .rpc();
+  } catch (err) {
+    const error = registryErrorOf(err, program.programId);
+    if (error !== undefined)
+      throw new DeployError(`handover_upgrade_authority failed: ${error.name} (${error.code}): ${error.msg}`);
+    throw err;
+  }
+  if (!(await current())?.equals(pda))
+    throw new DeployError(`handover ${signature} confirmed, but ProgramData does not name the council's PDA`);
+  return { status: "handed-over", signature, upgradeAuthority: pda.toBase58() };
 }

@@ -14,7 +14,7 @@ export const GRAPHQL_URL = "http://127.0.0.1:4000/graphql";
 /** One line per demo key file: the role, the file, the public key. */
 function demoKeyLines(keys: DemoKeys): string[] {
   const rows: [string, string, Keypair][] = [
-    ["deployer (upgrade authority)", DEMO_KEY_FILES.deployer, keys.deployer],
+    ["deployer (handed the upgrade authority to the council)", DEMO_KEY_FILES.deployer, keys.deployer],
     ...keys.council.map((k, i): [string, string, Keypair] => [`council member ${i + 1}`, DEMO_KEY_FILES.council(i), k]),
     ["legal verifier", DEMO_KEY_FILES.legalVerifier, keys.legalVerifier],
     ["technical auditor", DEMO_KEY_FILES.technicalAuditor, keys.technicalAuditor],
@@ -62,7 +62,7 @@ export function stackBanner(stack: Stack): string {
     "",
     `  Solana JSON-RPC     ${localnet.rpcUrl}`,
     `  Solana PubSub (WS)  ${localnet.wsUrl}`,
-    `  program             ${localnet.programId.toBase58()} (upgrade authority: demo deployer ${keys.deployer.publicKey.toBase58()})`,
+    `  program             ${localnet.programId.toBase58()} (upgrade authority: the registry council ${stack.handover.upgradeAuthority}, handed over by the demo deployer ${keys.deployer.publicKey.toBase58()})`,
     `  registry config     ${stack.configPath}`,
     "",
     formatRegistry(registry.registry),

@@ -12,7 +12,12 @@ import { type IndexerService, startIndexerService } from "../indexer/src/service
 import { type DemoKeys, loadOrCreateDemoKeys } from "./demo-keys.js";
 import { type DemoPartner, runDemoLifecycle } from "./demo-lifecycle.js";
 import { DEFAULT_CONFIG_PATH } from "./deploy-defaults.js";
-import { type EnsureRegistryResult, ensureRegistry } from "./initialize-registry.js";
+import {
+  type EnsureHandoverResult,
+  type EnsureRegistryResult,
+  ensureHandover,
+  ensureRegistry,
+} from "./initialize-registry.js";
 import { loadRegistryConfig, type RegistryConfig, registryConfigToJson } from "./registry-config.js";
 
 export interface StackOptions {
@@ -38,6 +43,8 @@ export interface Stack {
   /** Where the demo's effective config was written (usable with migrations/deploy.ts). */
   configPath: string;
   registry: EnsureRegistryResult;
+  /** The program's upgrade authority, handed to the registry council at start-up. */
+  handover: EnsureHandoverResult;
   /** The demo partners walked through the lifecycle (empty with `demoPartners: false`). */
   partners: DemoPartner[];
   indexer: IndexerService;
@@ -73,6 +80,9 @@ export async function startDemoChain(options: StackOptions = {}): Promise<DemoCh
     });
     const program = registryProgram(provider);
     const initialized = await ensureRegistry(provider, config);
+    // The end state of a real deployment: the council, not the deployer's key, holds the
+    // program's upgrade authority (`lume program verify` says so).
+    const handover = await ensureHandover(provider);
     const partners =
       options.demoPartners === false
         ? []
@@ -101,6 +111,7 @@ export async function startDemoChain(options: StackOptions = {}): Promise<DemoCh
       config,
       configPath,
       registry,
+      handover,
       partners,
       chainClockAheadSeconds,
       stop: () => localnet.stop(),

@@ -151,11 +151,13 @@ describe("the auditor's explorer in headless Chromium (npm start stack, free por
     for (const key of stack.keys.council) assert.ok(council.includes(key.publicKey.toBase58()));
     assert.match(council, /2 of 3 council members/);
     assert.match(council, /legal verifiers[\s\S]*proposal #\d+/);
-    // Who can change the code: the demo deployer's key, and the bytecode the stack deployed.
+    // Who can change the code: the council, to which the stack's deployer handed the upgrade
+    // authority (issue 14), and the bytecode the stack deployed.
     await page.getByText("Bytecode SHA-256").waitFor();
     const code = await page.locator("#program").innerText();
-    assert.match(code, /The operators can still change the code/);
-    assert.ok(code.includes(stack.keys.deployer.publicKey.toBase58()), code);
+    assert.match(code, /The registry council: the upgrade authority is the registry's own address/);
+    assert.doesNotMatch(code, /The operators can still change the code/);
+    assert.ok(!code.includes(stack.keys.deployer.publicKey.toBase58()), code);
     assert.ok(code.includes(sha256Hex(readFileSync("target/deploy/lume_registry.so"))), code);
     await screenshot("council");
   });

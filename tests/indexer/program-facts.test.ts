@@ -1,16 +1,20 @@
 // GraphQL `program { ... }` on a private surfnet: the deployed bytecode's hash equals the build's,
 // and the upgrade authority follows ProgramData as it moves from a key to the council's PDA and
-// to none (rewritten by cheatcode: the on-chain handover is not built yet).
+// to none: for real (the handover, then a SetUpgradeAuthority proposal, both in the history and
+// the proposal in words), then rewritten by cheatcode.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { PublicKey } from "@solana/web3.js";
+import { PublicKey, SYSVAR_CLOCK_PUBKEY, SystemProgram } from "@solana/web3.js";
 import { councilUpgradeAuthority, sha256Hex } from "../../app/src/sdk/deployed-program.js";
-import { programDataAddress } from "../../app/src/sdk/pda.js";
+import { eventCpiAccounts } from "../../app/src/sdk/events.js";
+import { programDataAddress, registryAddresses } from "../../app/src/sdk/pda.js";
 import { withUpgradeAuthority } from "../../app/src/sdk/program-data.js";
-import { PROGRAM_ID, PROGRAM_SO_PATH } from "../../harness/program.js";
+import { setUpgradeAuthorityRemaining } from "../../app/src/sdk/program-governance.js";
+import { DEFAULT_POLICY, PROGRAM_ID, PROGRAM_SO_PATH } from "../../harness/program.js";
 import type { ProgramView } from "../../indexer/src/api/program-facts.js";
 import type { ApiServer } from "../../indexer/src/api/server.js";
 import { Indexer } from "../../indexer/src/indexer.js";
+import { ensureHandover, ensureRegistry } from "../../migrations/initialize-registry.js";
 import { gql, query, startApiServer, until, useServedIndex } from "./support.js";
 
 const PROGRAM_QUERY =
@@ -20,9 +24,10 @@ describe("indexer GraphQL program facts (surfnet)", function () {
   this.timeout(60_000);
   const { net, tmp, serve } = useServedIndex();
   let api: ApiServer;
+  let indexer: Indexer;
 
   before(async () => {
-    ({ api } = await serve());
+    ({ api, indexer } = await serve());
   });
 
   async function setUpgradeAuthority(authority: PublicKey | null): Promise<void> {
@@ -54,6 +59,76 @@ describe("indexer GraphQL program facts (surfnet)", function () {
     assert.equal(program.upgradeAuthorityHolder, "key");
     assert.equal(program.authorityIsCouncil, false);
     assert.ok(Number.isInteger(program.lastUpgradeSlot) && program.lastUpgradeSlot >= 0);
+  });
+
+  it("the real handover and an executed SetUpgradeAuthority proposal: facts, history and words", async () => {
+    const council = [0, 1].map(() => net.fundedKeypair(10));
+    const deployer = net.provider(net.upgradeAuthority);
+    await ensureRegistry(deployer, {
+      council: council.map((k) => k.publicKey),
+      threshold: 2,
+      timeLockSeconds: 60,
+      policy: { ...DEFAULT_POLICY },
+      categories: ["api-read"],
+    });
+    await indexer.start();
+    assert.equal((await ensureHandover(deployer)).status, "handed-over");
+    const held = await programWhen((p) => p.authorityIsCouncil);
+    assert.equal(held.upgradeAuthorityHolder, "council");
+
+    const member = net.program(council[0]!);
+    const addresses = registryAddresses(PROGRAM_ID);
+    await member.methods
+      .propose({ setUpgradeAuthority: { newAuthority: null } } as never, Array.from(Buffer.alloc(32)), "")
+      .accountsStrict({
+        ...eventCpiAccounts(PROGRAM_ID),
+        registry: addresses.registry(),
+        proposal: addresses.proposal(0),
+        proposer: council[0]!.publicKey,
+        partner: PROGRAM_ID,
+        systemProgram: SystemProgram.programId,
+      })
+      .rpc();
+    for (const k of council)
+      await net
+        .program(k)
+        .methods.approve()
+        .accountsStrict({
+          registry: addresses.registry(),
+          proposal: addresses.proposal(0),
+          member: k.publicKey,
+          ...eventCpiAccounts(PROGRAM_ID),
+        })
+        .rpc();
+    const clock = await net.connection.getAccountInfo(SYSVAR_CLOCK_PUBKEY, "confirmed");
+    net.surfnet.timeTravel({ unixTimestamp: Number(clock!.data.readBigInt64LE(32)) + 65 });
+    await member.methods
+      .execute()
+      .accountsStrict({
+        ...eventCpiAccounts(PROGRAM_ID),
+        registry: addresses.registry(),
+        proposal: addresses.proposal(0),
+        executor: council[0]!.publicKey,
+        systemProgram: SystemProgram.programId,
+      })
+      .remainingAccounts(setUpgradeAuthorityRemaining(null))
+      .rpc();
+    const immutable = await programWhen((p) => p.upgradeAuthority === null);
+    assert.equal(immutable.upgradeAuthorityHolder, "immutable");
+
+    const { history, proposals } = await until("the indexer to hold the execution", async () => {
+      const data = await query(
+        api,
+        "{ history { name data } proposals { edges { node { status description action } } } }",
+      );
+      return data.proposals.edges[0]?.node.status === "executed" ? data : undefined;
+    });
+    const changes = history.filter((e: { name: string }) => e.name === "upgradeAuthorityChanged");
+    assert.equal(changes.length, 2, "the handover and the executed proposal");
+    assert.equal(changes[0].data.newAuthority, councilUpgradeAuthority(PROGRAM_ID).toBase58());
+    assert.equal(changes[0].data.proposalId, null);
+    assert.equal(changes[1].data.newAuthority, null);
+    assert.equal(proposals.edges[0].node.description, "make the program immutable: no one can change its code again");
   });
 
   it("authorityIsCouncil once the council's PDA holds the authority; null once immutable", async () => {

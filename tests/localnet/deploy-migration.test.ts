@@ -4,8 +4,11 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { councilUpgradeAuthority } from "../../app/src/sdk/deployed-program.js";
 import { writeKeypairFile } from "../../app/src/sdk/keypair-file.js";
-import { registryAddress } from "../../app/src/sdk/pda.js";
+import { programDataAddress, registryAddress } from "../../app/src/sdk/pda.js";
+import { decodeProgramData } from "../../app/src/sdk/program-data.js";
+import { PROGRAM_ID } from "../../harness/program.js";
 import { useRegistrySurfnet } from "../../harness/surfnet.js";
 import type { EnsureRegistryResult } from "../../migrations/initialize-registry.js";
 import { loadRegistryConfig, registryConfigToJson } from "../../migrations/registry-config.js";
@@ -91,5 +94,22 @@ describe("migrations/deploy.ts (surfnet)", function () {
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /already exists .* never re-initialized/);
     assert.match(run.stdout, new RegExp(`registry ${registryAddress().toBase58()}`));
+  });
+
+  it("--handover hands the upgrade authority to the council, once; a second run says it is done", async () => {
+    const args = [...endpoints(), "--wallet", authorityPath, "--config", CONFIG, "--handover"];
+    const first = await runScript(DEPLOY, args);
+    assert.equal(first.code, 0, first.stderr);
+    const council = councilUpgradeAuthority(PROGRAM_ID);
+    assert.match(
+      first.stdout,
+      new RegExp(`Handed the program's upgrade authority to the registry council ${council.toBase58()}`),
+    );
+    const data = await net.connection.getAccountInfo(programDataAddress(PROGRAM_ID));
+    assert.ok(decodeProgramData(data!.data).upgradeAuthority?.equals(council));
+
+    const second = await runScript(DEPLOY, args);
+    assert.equal(second.code, 0, second.stderr);
+    assert.match(second.stdout, /already holds the program's upgrade authority/);
   });
 });

@@ -12,6 +12,7 @@ import { Connection } from "@solana/web3.js";
 import { DEFAULT_RPC_PORT, DEFAULT_WS_PORT } from "../../app/src/localnet/localnet.js";
 import { REGISTRY_SO_PATH } from "../../app/src/localnet/registry-localnet.js";
 import { closeConnectionSocket } from "../../app/src/sdk/connection-socket.js";
+import { councilUpgradeAuthority } from "../../app/src/sdk/deployed-program.js";
 import { readKeypairFile } from "../../app/src/sdk/keypair-file.js";
 import { programDataAddress, registryAddress, registryAddresses } from "../../app/src/sdk/pda.js";
 import { registryProgram } from "../../app/src/sdk/program.js";
@@ -102,9 +103,9 @@ describe("the one-command stack (npm start) on 127.0.0.1:8899/8900", function ()
       );
       assert.ok("revoked" in revokedKey.status);
 
-      // The local deploy's upgrade authority is the deploy wallet.
+      // The deploy wallet handed the upgrade authority to the council (issue 14's end state).
       const programData = await connection.getAccountInfo(programDataAddress(PROGRAM_ID));
-      assert.ok(decodeProgramData(programData!.data).upgradeAuthority?.equals(deployer.publicKey));
+      assert.ok(decodeProgramData(programData!.data).upgradeAuthority?.equals(councilUpgradeAuthority(PROGRAM_ID)));
 
       // The banner's sample query, as curl would send it.
       const response = await fetch(RPC_URL, {

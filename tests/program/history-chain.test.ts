@@ -185,6 +185,8 @@ forEachRuntime(
         await f.pass({ revokePartner: { reason: "repeated deviations" } }, p.address, [p.address]),
         "revoke partner",
       );
+      // The deployer hands the program's upgrade authority to the council.
+      f.assertOk(await f.handover(), "handover");
       await checkpoint();
 
       entries = replayed();
@@ -222,7 +224,12 @@ forEachRuntime(
         assert.equal(decoded?.name, event.name);
       });
       const kinds = new Set(events.map((e) => e.name));
-      const all = f.program.idl.events!.map((e) => e.name.charAt(0).toLowerCase() + e.name.slice(1));
+      // ProgramUpgraded needs a second build of the program: program-upgrade.test.ts replays
+      // the history across an upgrade.
+      const elsewhere = new Set(["programUpgraded"]);
+      const all = f.program.idl
+        .events!.map((e) => e.name.charAt(0).toLowerCase() + e.name.slice(1))
+        .filter((name) => !elsewhere.has(name));
       assert.deepEqual([...kinds].sort(), [...all].sort(), "every event kind of the IDL occurs in the sequence");
     });
 

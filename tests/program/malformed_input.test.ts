@@ -192,6 +192,9 @@ forEachRuntime(
       const policy = (await f.registry()).policy;
       await f.warp(policy.reviewIntervalSeconds + policy.reviewGraceSeconds + 1);
       f.assertOk(await f.markReviewOverdue(auditor, p.address), "mark_review_overdue");
+      f.assertOk((await f.reportVersion()).result, "report_version");
+      // Last: the deployer hands the upgrade authority to the council (replays then refused).
+      f.assertOk(await f.handover(), "handover_upgrade_authority");
     });
 
     it("fail with the validation behind the dispatcher, never a panic; reports the error codes reached", async () => {

@@ -37,6 +37,11 @@ const NOT_GENERATED: Record<string, string> = {
   AddCategory: "not generated yet: no model of the category table (governance-actions.test.ts covers it)",
   RenameCategory: "not generated yet: no model of the category table (governance-actions.test.ts covers it)",
   SetPolicy: "not generated yet: the model's timings are fixed per run (governance-actions.test.ts covers it)",
+  handover_upgrade_authority:
+    "changes the program's code authority, not the registry the model describes (program-upgrade.test.ts covers it)",
+  report_version: "changes nothing and reads nothing (program-upgrade.test.ts runs it)",
+  UpgradeProgram: "replaces the program under test; needs a second build (program-upgrade.test.ts covers it)",
+  SetUpgradeAuthority: "would leave later steps without an upgrade authority (program-upgrade.test.ts covers it)",
 };
 
 describe("model-based fuzzing: generators", () => {

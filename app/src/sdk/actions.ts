@@ -3,9 +3,10 @@
 // (programs/lume-registry/src/instructions/execute.rs).
 import type { IdlTypes } from "@coral-xyz/anchor";
 import { PublicKey } from "@solana/web3.js";
-import type { LumeRegistry } from "./idl.js";
+import { LUME_REGISTRY_PROGRAM_ID, type LumeRegistry } from "./idl.js";
 import type { KeysOfUnion, Normalized } from "./normalized.js";
 import { type RegistryAddresses, ROLE_NAMES, type RoleName } from "./pda.js";
+import { setUpgradeAuthorityRemaining, upgradeProgramRemaining } from "./program-governance.js";
 import { enumName, maskToIndices } from "./snapshot.js";
 
 export type ProposalAction = IdlTypes<LumeRegistry>["proposalAction"];
@@ -142,6 +143,16 @@ export function describeAction(action: object, catalogue: readonly string[] = []
       const checks = [a.legal ? "legal" : null, a.technical ? "technical" : null].filter((c) => c !== null);
       return `require a new ${checks.join(" and ")} verification of the partner by ${time(a.deadline)}: "${a.reason}"`;
     }
+    case "upgradeProgram": {
+      const a = fields(action, kind);
+      return `upgrade the program's code to the build in buffer ${address(a.buffer)} (sha256 ${Buffer.from(a.bufferSha256).toString("hex")})`;
+    }
+    case "setUpgradeAuthority": {
+      const a = fields(action, kind);
+      return a.newAuthority === null || a.newAuthority === undefined
+        ? "make the program immutable: no one can change its code again"
+        : `hand the program's upgrade authority to ${address(a.newAuthority)}`;
+    }
     case "setCouncil": {
       const a = fields(action, kind);
       const members: (PublicKey | string)[] = a.members;
@@ -169,8 +180,20 @@ export function executeRemainingAccounts(
   addresses: RegistryAddresses,
   partner: PublicKey | null,
   counters: PartnerCounters | null,
+  /** UpgradeProgram: who gets the buffer's lamports back (the executor). */
+  spill: PublicKey | null = null,
+  programId: PublicKey = LUME_REGISTRY_PROGRAM_ID,
 ): PublicKey[] {
   const kind = actionKind(action);
+  if (kind === "upgradeProgram") {
+    if (spill === null) throw new Error("an UpgradeProgram execution needs the spill account (the executor)");
+    const a = fields(action, kind);
+    return upgradeProgramRemaining(a.buffer as PublicKey, spill, programId).map((m) => m.pubkey);
+  }
+  if (kind === "setUpgradeAuthority") {
+    const a = fields(action, kind);
+    return setUpgradeAuthorityRemaining((a.newAuthority as PublicKey | null) ?? null, programId).map((m) => m.pubkey);
+  }
   if (kind === "grantRole" || kind === "revokeRole") {
     // Built by the CLI from Anchor's decoded proposal: the role is `{ auditor: {} }`, the holder a key.
     const a = fields(action, kind);

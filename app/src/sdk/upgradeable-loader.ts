@@ -21,6 +21,7 @@ enum Tag {
   Write = 1,
   DeployWithMaxDataLen = 2,
   Upgrade = 3,
+  SetAuthority = 4,
 }
 
 function tagged(tag: Tag, rest: Buffer = Buffer.alloc(0)): Buffer {
@@ -105,6 +106,23 @@ export function upgrade(options: {
       r(options.authority, true),
     ],
     data: tagged(Tag.Upgrade),
+  });
+}
+
+/**
+ * Hands a buffer to `newAuthority` (the loader's SetAuthority on a buffer): an upgrade by council
+ * proposal needs the buffer's authority to be the program's upgrade authority, the registry's
+ * PDA `["upgrade_authority"]`. Only that authority can write the buffer afterwards.
+ */
+export function setBufferAuthority(options: {
+  buffer: PublicKey;
+  authority: PublicKey;
+  newAuthority: PublicKey;
+}): TransactionInstruction {
+  return new TransactionInstruction({
+    programId: BPF_LOADER_UPGRADEABLE_ID,
+    keys: [w(options.buffer), r(options.authority, true), r(options.newAuthority)],
+    data: tagged(Tag.SetAuthority),
   });
 }
 

@@ -1369,6 +1369,139 @@ export type LumeRegistry = {
         }
       ],
       "args": []
+    },
+    {
+      "name": "handoverUpgradeAuthority",
+      "docs": [
+        "Hands the program's upgrade authority to the registry's PDA",
+        "`[\"upgrade_authority\"]` (signed by the current upgrade authority, after",
+        "`initialize_registry`); recorded in the history chain."
+      ],
+      "discriminator": [
+        72,
+        93,
+        67,
+        248,
+        36,
+        96,
+        95,
+        215
+      ],
+      "accounts": [
+        {
+          "name": "registry",
+          "writable": true
+        },
+        {
+          "name": "authority",
+          "docs": [
+            "The program's current upgrade authority."
+          ],
+          "signer": true
+        },
+        {
+          "name": "programData",
+          "docs": [
+            "The program's ProgramData account."
+          ],
+          "writable": true
+        },
+        {
+          "name": "upgradeAuthority",
+          "docs": [
+            "The PDA `[\"upgrade_authority\"]`, the new authority."
+          ]
+        },
+        {
+          "name": "bpfLoaderUpgradeable"
+        },
+        {
+          "name": "eventAuthority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "program",
+          "address": "FW9CCNM5sLgyXnw6hCGCRD8rGbCX4gZV9KBDsk2WTyo7"
+        }
+      ],
+      "args": []
+    },
+    {
+      "name": "reportVersion",
+      "docs": [
+        "Logs the running build's version (`lume-registry <version>`); changes nothing."
+      ],
+      "discriminator": [
+        173,
+        116,
+        215,
+        249,
+        114,
+        53,
+        245,
+        195
+      ],
+      "accounts": [
+        {
+          "name": "eventAuthority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "program",
+          "address": "FW9CCNM5sLgyXnw6hCGCRD8rGbCX4gZV9KBDsk2WTyo7"
+        }
+      ],
+      "args": []
     }
   ],
   "accounts": [
@@ -1711,6 +1844,32 @@ export type LumeRegistry = {
         115,
         201
       ]
+    },
+    {
+      "name": "upgradeAuthorityChanged",
+      "discriminator": [
+        153,
+        51,
+        156,
+        178,
+        39,
+        191,
+        97,
+        13
+      ]
+    },
+    {
+      "name": "programUpgraded",
+      "discriminator": [
+        116,
+        102,
+        220,
+        4,
+        220,
+        250,
+        209,
+        13
+      ]
     }
   ],
   "errors": [
@@ -1787,7 +1946,7 @@ export type LumeRegistry = {
     {
       "code": 6014,
       "name": "notUpgradeAuthority",
-      "msg": "Only the program's upgrade authority may initialize the registry"
+      "msg": "Only the program's upgrade authority may initialize the registry or hand the authority over"
     },
     {
       "code": 6015,
@@ -2068,6 +2227,16 @@ export type LumeRegistry = {
       "code": 6070,
       "name": "invalidReverification",
       "msg": "A re-verification needs at least one check (legal or technical) and a deadline in the future"
+    },
+    {
+      "code": 6071,
+      "name": "bufferHashMismatch",
+      "msg": "The buffer's bytes do not hash to the SHA-256 the council approved: the buffer changed since the proposal"
+    },
+    {
+      "code": 6072,
+      "name": "invalidBuffer",
+      "msg": "The account is not an upgradeable-loader buffer holding a program"
     }
   ],
   "types": [
@@ -2560,6 +2729,44 @@ export type LumeRegistry = {
               {
                 "name": "deadline",
                 "type": "i64"
+              }
+            ]
+          },
+          {
+            "name": "upgradeProgram",
+            "docs": [
+              "Replace the program's code with a buffer's (the buffer's authority must be the",
+              "registry's upgrade authority PDA); executes only if the buffer's program bytes",
+              "still hash to `buffer_sha256`."
+            ],
+            "fields": [
+              {
+                "name": "buffer",
+                "type": "pubkey"
+              },
+              {
+                "name": "bufferSha256",
+                "type": {
+                  "array": [
+                    "u8",
+                    32
+                  ]
+                }
+              }
+            ]
+          },
+          {
+            "name": "setUpgradeAuthority",
+            "docs": [
+              "Move the program's upgrade authority to another address (another governance),",
+              "or make the program immutable (none)."
+            ],
+            "fields": [
+              {
+                "name": "newAuthority",
+                "type": {
+                  "option": "pubkey"
+                }
               }
             ]
           }
@@ -5069,6 +5276,97 @@ export type LumeRegistry = {
           {
             "name": "revision",
             "type": "u32"
+          }
+        ]
+      }
+    },
+    {
+      "name": "upgradeAuthorityChanged",
+      "docs": [
+        "Who may change the program's code changed: the deployer handed the",
+        "upgrade authority to the registry's PDA `[\"upgrade_authority\"]`, or an",
+        "executed SetUpgradeAuthority proposal moved it on (none: immutable)."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "change",
+            "docs": [
+              "Position of this change in the registry's history."
+            ],
+            "type": {
+              "defined": {
+                "name": "changeHeader"
+              }
+            }
+          },
+          {
+            "name": "programData",
+            "type": "pubkey"
+          },
+          {
+            "name": "oldAuthority",
+            "type": "pubkey"
+          },
+          {
+            "name": "newAuthority",
+            "type": {
+              "option": "pubkey"
+            }
+          },
+          {
+            "name": "proposalId",
+            "docs": [
+              "The executed proposal; none for the deployer's handover."
+            ],
+            "type": {
+              "option": "u64"
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "programUpgraded",
+      "docs": [
+        "The program's code was replaced by an executed UpgradeProgram proposal",
+        "with the buffer whose program bytes hash to `buffer_sha256`."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "change",
+            "docs": [
+              "Position of this change in the registry's history."
+            ],
+            "type": {
+              "defined": {
+                "name": "changeHeader"
+              }
+            }
+          },
+          {
+            "name": "programData",
+            "type": "pubkey"
+          },
+          {
+            "name": "buffer",
+            "type": "pubkey"
+          },
+          {
+            "name": "bufferSha256",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "proposalId",
+            "type": "u64"
           }
         ]
       }

@@ -19,7 +19,7 @@ crate::error_codes! {
         InvalidAccountOwner = 6011 => "An account is not owned by the program that should own it",
         InvalidAccountData = 6012 => "An account's data is not the type the instruction expects",
         InvalidProgramData = 6013 => "The ProgramData account does not belong to this program",
-        NotUpgradeAuthority = 6014 => "Only the program's upgrade authority may initialize the registry",
+        NotUpgradeAuthority = 6014 => "Only the program's upgrade authority may initialize the registry or hand the authority over",
         AlreadyInitialized = 6015 => "The account already exists: it cannot be initialized twice",
         InvalidPda = 6016 => "An account is not at the program-derived address its seeds give",
         CouncilEmpty = 6017 => "The council must have at least one member",
@@ -76,5 +76,7 @@ crate::error_codes! {
         NoPendingCheck = 6068 => "The partner is admitted and owes no re-verification of this kind (nor, for a technical audit, an endpoint change to audit)",
         ReverificationDeadlinePassed = 6069 => "The re-verification's deadline has passed: the council must set a new deadline (RequireReverification) first",
         InvalidReverification = 6070 => "A re-verification needs at least one check (legal or technical) and a deadline in the future",
+        BufferHashMismatch = 6071 => "The buffer's bytes do not hash to the SHA-256 the council approved: the buffer changed since the proposal",
+        InvalidBuffer = 6072 => "The account is not an upgradeable-loader buffer holding a program",
     }
 }

@@ -5,7 +5,7 @@
 //! written by `history::record`; the fields below follow it.
 
 use crate::errors::RegistryError;
-use crate::interface::borsh_writer::{BorshWriter, List, RawAction, Text, TextList};
+use crate::interface::borsh_writer::{BorshWriter, FieldLayout, List, OptionalPod, RawAction, Text, TextList};
 use crate::interface::pod::{PodBool, PodI64, PodU16, PodU32, PodU64, Stored};
 use crate::state::registry::MAX_CATEGORY_NAME;
 use crate::state::{
@@ -18,6 +18,9 @@ use pinocchio::address::Address;
 pub trait Event {
     /// `sha256("event:<Name>")[..8]`.
     const DISCRIMINATOR: [u8; 8];
+    /// The fields in order, for `encode_by_layout` (what the program uses).
+    const LAYOUT: &'static [FieldLayout];
+    /// The same encoding field by field (host tests compare the two).
     fn encode_fields<const N: usize>(&self, writer: &mut BorshWriter<N>) -> Result<(), RegistryError>;
 }
 
@@ -32,12 +35,17 @@ macro_rules! event {
         }
     ) => {
         $(#[doc = $doc])*
+        #[repr(C)]
         pub struct $name $(<$lt>)? {
             $( $(#[doc = $fdoc])* pub $field: $ty, )*
         }
 
         impl $(<$lt>)? $crate::events::Event for $name $(<$lt>)? {
             const DISCRIMINATOR: [u8; 8] = $crate::interface::discriminator::event(stringify!($name));
+            const LAYOUT: &'static [$crate::interface::borsh_writer::FieldLayout] =
+                &$crate::interface::borsh_writer::FieldLayout::merge([
+                    $( $crate::interface::borsh_writer::FieldLayout::of::<$ty>(core::mem::offset_of!(Self, $field)) ),*
+                ]);
             #[inline(always)]
             fn encode_fields<const N: usize>(
                 &self,
@@ -280,7 +288,7 @@ crate::event! {
         pub endpoints: List<'a, PodU16>,
         pub valid_from: PodI64,
         pub valid_until: PodI64,
-        pub replaces: Option<PodU16>,
+        pub replaces: OptionalPod<PodU16>,
         pub replaced_grace_until: PodI64,
         pub key_set_version: PodU32,
         pub proposal_id: PodU64,
@@ -382,6 +390,30 @@ crate::event! {
     }
 }
 
+crate::event! {
+    /// Who may change the program's code changed: the deployer handed the
+    /// upgrade authority to the registry's PDA `["upgrade_authority"]`, or an
+    /// executed SetUpgradeAuthority proposal moved it on (none: immutable).
+    pub struct UpgradeAuthorityChanged {
+        pub program_data: Address,
+        pub old_authority: Address,
+        pub new_authority: OptionalPod<Address>,
+        /// The executed proposal; none for the deployer's handover.
+        pub proposal_id: OptionalPod<PodU64>,
+    }
+}
+
+crate::event! {
+    /// The program's code was replaced by an executed UpgradeProgram proposal
+    /// with the buffer whose program bytes hash to `buffer_sha256`.
+    pub struct ProgramUpgraded {
+        pub program_data: Address,
+        pub buffer: Address,
+        pub buffer_sha256: [u8; 32],
+        pub proposal_id: PodU64,
+    }
+}
+
 /// Every event type, for the IDL.
 #[cfg(feature = "idl-build")]
 pub fn idl_events(defs: &mut crate::interface::idl::TypeDefs) -> Vec<crate::interface::idl::Value> {
@@ -410,5 +442,7 @@ pub fn idl_events(defs: &mut crate::interface::idl::TypeDefs) -> Vec<crate::inte
         entry::<CouncilChanged>("CouncilChanged", defs),
         entry::<ReviewRecorded>("ReviewRecorded", defs),
         entry::<DeviationReported>("DeviationReported", defs),
+        entry::<UpgradeAuthorityChanged>("UpgradeAuthorityChanged", defs),
+        entry::<ProgramUpgraded>("ProgramUpgraded", defs),
     ]
 }

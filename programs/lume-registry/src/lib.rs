@@ -15,6 +15,7 @@ pub mod events;
 pub mod history;
 pub mod instructions;
 pub mod interface;
+pub mod loader;
 // memcpy & co. for the BPF target (see programs/sbpf-mem).
 #[cfg(target_arch = "bpf")]
 use sbpf_mem as _;

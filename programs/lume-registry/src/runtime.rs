@@ -47,8 +47,10 @@ pub fn log_pair(label: &str, value: &str) {
     }
     // The parts are UTF-8 and truncation only happens at the 96-byte limit of
     // ASCII identifiers.
-    if let Ok(text) = core::str::from_utf8(&line[..len]) {
-        log(text);
+    let text = &line[..len];
+    if crate::interface::utf8::is_utf8(text) {
+        // SAFETY: just checked to be UTF-8.
+        log(unsafe { core::str::from_utf8_unchecked(text) });
     }
 }
 

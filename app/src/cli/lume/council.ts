@@ -1,5 +1,7 @@
 // Council commands: `council show`, `proposals list`, `propose <action>`, and the votes
 // `approve | reject | cancel | execute <id>`.
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import anchor from "@coral-xyz/anchor";
 import { type PublicKey, SystemProgram } from "@solana/web3.js";
 import type { Command } from "commander";
@@ -330,7 +332,53 @@ export const ACTION_SPECS: ActionSpec[] = [
       return { setCouncil: { members, threshold: intArg("--threshold", o.threshold, 1, members.length) } };
     },
   },
+  {
+    name: "upgrade-program",
+    summary: "replace the program's code with a buffer's (after the handover: `lume program handover`)",
+    partner: false,
+    options: [
+      ["--buffer <address>", "the buffer holding the new build (`lume program write-buffer --council-authority`)"],
+      ["--so <path>", "the build written into the buffer: its SHA-256 is what the council approves"],
+      ["--buffer-sha256 <hex>", "or the SHA-256 itself (of the buffer's bytes after its 37-byte header)"],
+    ],
+    build: (o) => {
+      const buffer = pubkeyArg("--buffer", o.buffer);
+      let sha: Buffer;
+      if (o.so !== undefined && o.bufferSha256 === undefined) sha = sha256OfBuild(o.so);
+      else if (o.bufferSha256 !== undefined && o.so === undefined) {
+        if (!/^[0-9a-fA-F]{64}$/.test(o.bufferSha256))
+          throw new UserError("--buffer-sha256 must be 64 hexadecimal digits (a SHA-256)");
+        sha = Buffer.from(o.bufferSha256, "hex");
+      } else throw new UserError("give the build as --so <path> or its hash as --buffer-sha256 <hex> (one of the two)");
+      return { upgradeProgram: { buffer, bufferSha256: Array.from(sha) } };
+    },
+  },
+  {
+    name: "set-upgrade-authority",
+    summary: "hand the program's upgrade authority to another address, or make the program immutable",
+    partner: false,
+    options: [
+      ["--new-authority <address>", "the new upgrade authority (another governance)"],
+      ["--immutable", "no new authority: no one can change the code again (final)"],
+    ],
+    build: (o) => {
+      const immutable = (o as Record<string, unknown>).immutable === true;
+      if (immutable === (o.newAuthority !== undefined))
+        throw new UserError("give either --new-authority <address> or --immutable");
+      return {
+        setUpgradeAuthority: { newAuthority: immutable ? null : pubkeyArg("--new-authority", o.newAuthority!) },
+      };
+    },
+  },
 ];
+
+function sha256OfBuild(path: string): Buffer {
+  try {
+    return createHash("sha256").update(readFileSync(path)).digest();
+  } catch (err) {
+    throw new UserError(`cannot read the build ${path}: ${(err as Error).message}`);
+  }
+}
 
 export function specByName(name: string): ActionSpec {
   const spec = ACTION_SPECS.find((s) => s.name === name);
@@ -553,7 +601,14 @@ export function registerCouncil(program: Command, action: Action): void {
           partnerAddress === null
             ? null
             : await ctx.read("reading the partner", () => ctx.program.account.partner.fetch(partnerAddress));
-        const remaining = executeRemainingAccounts(proposal.action, ctx.addresses, partnerAddress, partner);
+        const remaining = executeRemainingAccounts(
+          proposal.action,
+          ctx.addresses,
+          partnerAddress,
+          partner,
+          ctx.wallet.publicKey,
+          ctx.programId,
+        );
         const words = describeAction(proposal.action, catalogueOf(registry));
         const signature = await ctx.send(`execute proposal #${proposalId} (${words})`, () =>
           ctx.program.methods

@@ -1,17 +1,20 @@
 // `lume program ...`: the registry program's own code. `verify` compares the deployed bytecode
 // with a local build and says who can change it; `write-buffer` and `deploy` put a build on chain.
 
-import { Keypair, type PublicKey } from "@solana/web3.js";
+import { Keypair, type PublicKey, Transaction } from "@solana/web3.js";
 import { type Command, CommanderError, Option } from "commander";
 import { UserError } from "../../entry/user-error.js";
 import { REGISTRY_SO_PATH } from "../../localnet/registry-localnet.js";
 import {
+  councilUpgradeAuthority,
   describeUpgradeAuthority,
   ProgramNotDeployedError,
   readDeployedProgram,
   sha256Hex,
   upgradeAuthorityHolder,
 } from "../../sdk/deployed-program.js";
+import { handoverAccounts } from "../../sdk/program-governance.js";
+import { setBufferAuthority } from "../../sdk/upgradeable-loader.js";
 import { intArg, pubkeyArg } from "./args.js";
 import type { CliContext } from "./context.js";
 import {
@@ -92,7 +95,70 @@ export function registerProgramCode(program: Command, action: Action): void {
       }),
     );
 
+  code
+    .command("handover")
+    .description('hand the program\'s upgrade authority to the registry council (the PDA ["upgrade_authority"])')
+    .addHelpText(
+      "after",
+      "\nSigned by the program's current upgrade authority (--keypair), after the registry is initialized.\n" +
+        "The registry program calls the loader's SetAuthorityChecked, signing as the new authority; the\n" +
+        "handover is recorded in the registry's history. From then on only an executed council proposal\n" +
+        "changes the code (`lume propose upgrade-program`) or the authority (`lume propose set-upgrade-authority`).\n" +
+        "Final for the deployer's key: check with `lume program verify` afterwards.",
+    )
+    .action(
+      action(async (ctx) => {
+        const report = await handover(ctx);
+        ctx.print(report, () =>
+          [
+            `handed over: the upgrade authority of ${report.programId} is now the registry council (${report.upgradeAuthority})`,
+            `  signature ${report.signature}`,
+            "  next: `lume program verify` reports it as held by the registry council",
+          ].join("\n"),
+        );
+      }),
+    );
+
   registerProgramDeploy(code, action);
+}
+
+/** The loader's SetAuthority on the buffer: from the wallet to the council's PDA. */
+async function handBufferToCouncil(ctx: CliContext, buffer: PublicKey): Promise<string> {
+  const pda = councilUpgradeAuthority(ctx.programId);
+  await ctx.send(`hand buffer ${buffer.toBase58()} to the registry council`, () =>
+    ctx.program.provider.sendAndConfirm!(
+      new Transaction().add(setBufferAuthority({ buffer, authority: ctx.wallet.publicKey, newAuthority: pda })),
+    ),
+  );
+  return pda.toBase58();
+}
+
+/** Sends `handover_upgrade_authority`; refuses up front when the wallet is not the authority. */
+async function handover(ctx: CliContext) {
+  const deployed = await ctx.read("read the program's ProgramData", async () => {
+    try {
+      return await readDeployedProgram(ctx.connection, ctx.programId);
+    } catch (err) {
+      if (err instanceof ProgramNotDeployedError) throw new UserError(err.message);
+      throw err;
+    }
+  });
+  const pda = councilUpgradeAuthority(ctx.programId);
+  if (deployed.upgradeAuthority === null)
+    throw new UserError("the program is immutable: there is nothing to hand over");
+  if (deployed.upgradeAuthority.equals(pda))
+    throw new UserError("the registry council already holds the upgrade authority");
+  if (!deployed.upgradeAuthority.equals(ctx.wallet.publicKey))
+    throw new UserError(
+      `the upgrade authority is ${deployed.upgradeAuthority.toBase58()}, not the wallet ${ctx.wallet.publicKey.toBase58()}: sign with that key (--keypair)`,
+    );
+  const signature = await ctx.send("hand the upgrade authority to the registry council", () =>
+    ctx.program.methods
+      .handoverUpgradeAuthority()
+      .accountsStrict(handoverAccounts(ctx.wallet.publicKey, ctx.programId))
+      .rpc(),
+  );
+  return { programId: ctx.programId.toBase58(), upgradeAuthority: pda.toBase58(), signature };
 }
 
 const SOLANA_CLI_EQUIVALENTS =
@@ -122,19 +188,30 @@ export function registerProgramDeploy(code: Command, action: Action): void {
     "\nThe wallet (--keypair) pays for the buffer and is its authority. The .so is written in chunks of\n" +
       "900 bytes, a few at a time; a failed chunk is retried with backoff (--retries). If the run stops,\n" +
       "run it again with --buffer <address>: the chunks already there are skipped.",
-  ).action(
-    action(async (ctx, opts) => {
-      const elf = readProgramBinary(opts.so as string);
-      const resume = resumedBuffer(opts);
-      const report = await writeBufferCommand(ctx, elf, resume, Keypair.generate);
-      ctx.print(report, () =>
-        [
-          `buffer  ${report.buffer.toBase58()}`,
-          `wrote   ${report.bytes} bytes (${report.written} of ${report.chunks} chunks now, the rest were there)`,
-        ].join("\n"),
-      );
-    }),
-  );
+  )
+    .option(
+      "--council-authority",
+      "then hand the buffer to the registry council's PDA, as an upgrade by proposal needs (`lume propose upgrade-program`)",
+    )
+    .action(
+      action(async (ctx, opts) => {
+        const elf = readProgramBinary(opts.so as string);
+        const resume = resumedBuffer(opts);
+        const report = await writeBufferCommand(ctx, elf, resume, Keypair.generate);
+        const council = opts.councilAuthority === true ? await handBufferToCouncil(ctx, report.buffer) : null;
+        const sha256 = sha256Hex(elf);
+        ctx.print({ ...report, sha256, bufferAuthority: council ?? ctx.wallet.publicKey.toBase58() }, () =>
+          [
+            `buffer  ${report.buffer.toBase58()}`,
+            `wrote   ${report.bytes} bytes (${report.written} of ${report.chunks} chunks now, the rest were there)`,
+            `sha256  ${sha256}`,
+            council === null
+              ? `authority ${ctx.wallet.publicKey.toBase58()} (the wallet)`
+              : `authority ${council} (the registry council): next \`lume propose upgrade-program --buffer ${report.buffer.toBase58()} --buffer-sha256 ${sha256}\``,
+          ].join("\n"),
+        );
+      }),
+    );
 
   bufferWritingCommand(
     code,

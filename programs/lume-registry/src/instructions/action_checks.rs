@@ -13,7 +13,9 @@ pub fn check_action_arguments(action: &ProposalAction, registry: &Registry) -> R
         ProposalAction::ApprovePartner { .. }
         | ProposalAction::ReinstatePartner {}
         | ProposalAction::RemoveEndpoint { .. }
-        | ProposalAction::RevokeKey { .. } => Ok(()),
+        | ProposalAction::RevokeKey { .. }
+        | ProposalAction::UpgradeProgram { .. }
+        | ProposalAction::SetUpgradeAuthority { .. } => Ok(()),
         ProposalAction::RejectApplication { reason }
         | ProposalAction::SuspendPartner { reason }
         | ProposalAction::RevokePartner { reason } => check_name(reason.as_bytes()),

@@ -2,7 +2,7 @@
 //! council, policy and category catalogue. Only the program's upgrade
 //! authority may call it, and only once.
 
-use crate::checks::{check_owner, check_uninitialized};
+use crate::checks::check_uninitialized;
 use crate::errors::RegistryError;
 use crate::events::RegistryInitialized;
 use crate::history;
@@ -107,26 +107,9 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
 
 /// The signer is the upgrade authority recorded in this program's ProgramData:
 /// the program account must point at `program_data`, and `program_data` must
-/// name `authority`. Both are owned by the upgradeable loader, so neither can
-/// be forged.
+/// name `authority` (`loader::upgrade_authority`).
 fn check_upgrade_authority(program: &AccountView, program_data: &AccountView, authority: &Address) -> ProgramResult {
-    check_owner(program, &crate::BPF_LOADER_UPGRADEABLE_ID, "program")?;
-    check_owner(program_data, &crate::BPF_LOADER_UPGRADEABLE_ID, "program_data")?;
-    // SAFETY: loader-owned accounts this program never borrows mutably.
-    let (program_bytes, data_bytes) = unsafe { (program.borrow_unchecked(), program_data.borrow_unchecked()) };
-    // UpgradeableLoaderState::Program { programdata_address } = tag 2 + address.
-    if program_bytes.len() < 36
-        || program_bytes[..4] != 2u32.to_le_bytes()
-        || program_bytes[4..36] != *program_data.address().as_ref()
-    {
-        return Err(RegistryError::InvalidProgramData.into());
-    }
-    // UpgradeableLoaderState::ProgramData { slot, upgrade_authority: Option<Address> }
-    // = tag 3 + u64 + option tag + address.
-    if data_bytes.len() < 45 || data_bytes[..4] != 3u32.to_le_bytes() {
-        return Err(RegistryError::InvalidProgramData.into());
-    }
-    if data_bytes[12] != 1 || data_bytes[13..45] != *authority.as_ref() {
+    if crate::loader::upgrade_authority(program, program_data)? != *authority {
         return Err(RegistryError::NotUpgradeAuthority.into());
     }
     Ok(())

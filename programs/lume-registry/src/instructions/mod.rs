@@ -16,6 +16,7 @@ pub mod cancel;
 pub mod declare_endpoint;
 pub mod execute;
 pub mod guardian_suspend;
+pub mod handover_upgrade_authority;
 pub mod initialize_registry;
 pub mod lift_guardian_suspension;
 pub mod mark_review_overdue;
@@ -23,6 +24,7 @@ pub mod propose;
 pub mod record_review;
 pub mod reject;
 pub mod report_deviation;
+pub mod report_version;
 
 /// Declares the program's instructions: dispatch by Anchor discriminator
 /// (`sha256("global:<name>")[..8]`) and, with `idl-build`, their IDL entries.
@@ -85,4 +87,6 @@ instructions! {
     report_deviation,
     guardian_suspend,
     lift_guardian_suspension,
+    handover_upgrade_authority,
+    report_version,
 }

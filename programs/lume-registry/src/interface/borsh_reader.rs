@@ -141,7 +141,7 @@ fn decode_str<'a>(reader: &mut BorshReader<'a>, max: usize) -> Result<&'a [u8], 
     let bytes = reader.take(len)?;
     // ASCII (the common case) is checked a word at a time; full UTF-8
     // validation is several times dearer per byte on BPF.
-    if !bytes.is_ascii() && core::str::from_utf8(bytes).is_err() {
+    if !bytes.is_ascii() && !crate::interface::utf8::is_utf8(bytes) {
         return Err(RegistryError::InvalidUtf8);
     }
     Ok(bytes)

@@ -19,6 +19,12 @@ impl<'b, const N: usize> BorshWriter<'b, N> {
         Self { buffer, len: 0 }
     }
 
+    /// A writer continuing after `len` bytes already written into `buffer`.
+    #[inline(always)]
+    pub fn after_prefix(buffer: &'b mut core::mem::MaybeUninit<[u8; N]>, len: usize) -> Self {
+        Self { buffer, len: len.min(N) }
+    }
+
     /// The bytes written so far.
     pub fn written(&self) -> &[u8] {
         // SAFETY: the first `len` bytes were written by `write`.
@@ -76,6 +82,7 @@ impl<const LEN: usize> BorshEncode for [u8; LEN] {
 }
 
 /// UTF-8 text, encoded as a Borsh `String`.
+#[repr(transparent)]
 #[derive(Clone, Copy)]
 pub struct Text<'a>(pub &'a [u8]);
 
@@ -87,6 +94,7 @@ impl BorshEncode for Text<'_> {
 }
 
 /// A list of fixed-size values, encoded as a Borsh `Vec`.
+#[repr(transparent)]
 #[derive(Clone, Copy)]
 pub struct List<'a, T: Pod>(pub &'a [T]);
 
@@ -101,6 +109,7 @@ impl<T: Pod> BorshEncode for List<'_, T> {
 }
 
 /// Stored fixed-slot strings, encoded as a Borsh `Vec<String>`.
+#[repr(transparent)]
 #[derive(Clone, Copy)]
 pub struct TextList<'a, const N: usize>(pub &'a [FixedStr<N>]);
 
@@ -116,6 +125,7 @@ impl<const LEN: usize> BorshEncode for TextList<'_, LEN> {
 
 /// The stored Borsh bytes of a proposal action, written as they are (they
 /// already are a `ProposalAction` in Borsh).
+#[repr(transparent)]
 #[derive(Clone, Copy)]
 pub struct RawAction<'a>(pub &'a [u8]);
 
@@ -144,6 +154,179 @@ impl<T: BorshEncode> BorshEncode for Option<T> {
     }
 }
 
+/// A Borsh `Option<T>` of a fixed-size value in a fixed layout (`present`
+/// 0 or 1, then the value), so that events can be encoded from their layout
+/// (`FieldLayout`); `Option<T>` has no guaranteed layout.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct OptionalPod<T: Pod> {
+    /// 1: `value` is present; 0: none (then `value` is not written).
+    pub present: u8,
+    pub value: T,
+}
+
+impl<T: Pod + Default> OptionalPod<T> {
+    pub fn new(value: Option<T>) -> Self {
+        match value {
+            Some(value) => Self { present: 1, value },
+            None => Self { present: 0, value: T::default() },
+        }
+    }
+}
+
+impl<T: Pod> BorshEncode for OptionalPod<T> {
+    fn encode<const N: usize>(&self, writer: &mut BorshWriter<N>) -> Result<(), RegistryError> {
+        if self.present == 0 {
+            writer.write(&[0])
+        } else {
+            writer.write(&[1])?;
+            writer.write(self.value.bytes())
+        }
+    }
+}
+
+/// How an event field is written, for the one layout-driven encoder
+/// (`encode_by_layout`) that serves every event type: a generic encoder per
+/// event type was one copy of the encoding code per type, about 12 KB.
+#[derive(Clone, Copy)]
+pub struct FieldLayout {
+    /// Offset of the field in the event struct (`offset_of!`).
+    pub offset: u16,
+    /// Bytes of the value (`RAW`, `OPTION`), of one element (`VEC`), of one
+    /// `FixedStr` slot (`TEXTS`).
+    pub size: u16,
+    pub kind: u8,
+}
+
+/// The field's bytes as they are (a `Pod` value).
+pub const RAW: u8 = 0;
+/// A `&[u8]` written as it is (no length prefix).
+pub const BYTES: u8 = 1;
+/// A `&[T]` of `Pod` values as a Borsh `Vec` (a `String` when `T` is `u8`).
+pub const VEC: u8 = 2;
+/// A `&[FixedStr<N>]` as a Borsh `Vec<String>`.
+pub const TEXTS: u8 = 3;
+/// An `OptionalPod<T>` as a Borsh `Option<T>`.
+pub const OPTION: u8 = 4;
+
+/// A type an event field may have, and how it is laid out.
+pub trait EventField {
+    const KIND: u8;
+    /// See `FieldLayout::size`.
+    const SIZE: usize;
+}
+
+impl<T: Pod> EventField for T {
+    const KIND: u8 = RAW;
+    const SIZE: usize = core::mem::size_of::<T>();
+}
+impl EventField for Text<'_> {
+    const KIND: u8 = VEC;
+    const SIZE: usize = 1;
+}
+impl<T: Pod> EventField for List<'_, T> {
+    const KIND: u8 = VEC;
+    const SIZE: usize = core::mem::size_of::<T>();
+}
+impl<const LEN: usize> EventField for TextList<'_, LEN> {
+    const KIND: u8 = TEXTS;
+    const SIZE: usize = core::mem::size_of::<FixedStr<LEN>>();
+}
+impl EventField for RawAction<'_> {
+    const KIND: u8 = BYTES;
+    const SIZE: usize = 1;
+}
+impl<T: Pod> EventField for OptionalPod<T> {
+    const KIND: u8 = OPTION;
+    const SIZE: usize = core::mem::size_of::<T>();
+}
+
+impl FieldLayout {
+    /// The layout of a field of type `T` at `offset`.
+    pub const fn of<T: EventField>(offset: usize) -> Self {
+        assert!(offset <= u16::MAX as usize && T::SIZE <= u16::MAX as usize && T::SIZE > 0);
+        Self { offset: offset as u16, size: T::SIZE as u16, kind: T::KIND }
+    }
+
+    /// Joins neighbouring `RAW` fields that are adjacent in memory (events are
+    /// `repr(C)` and their `Pod` fields have alignment 1) into one copy. The
+    /// entries left over at the end have size 0, where `encode_by_layout`
+    /// stops.
+    pub const fn merge<const K: usize>(fields: [FieldLayout; K]) -> [FieldLayout; K] {
+        let mut out = [FieldLayout { offset: 0, size: 0, kind: RAW }; K];
+        let mut len = 0;
+        let mut i = 0;
+        while i < K {
+            let field = fields[i];
+            if len > 0
+                && field.kind == RAW
+                && out[len - 1].kind == RAW
+                && out[len - 1].offset as usize + out[len - 1].size as usize == field.offset as usize
+                && out[len - 1].size as usize + field.size as usize <= u16::MAX as usize
+            {
+                out[len - 1].size += field.size;
+            } else {
+                out[len] = field;
+                len += 1;
+            }
+            i += 1;
+        }
+        out
+    }
+}
+
+/// Writes the fields of the struct at `value` as `layout` describes them.
+///
+/// # Safety
+/// `value` points to a live struct whose fields at the layout's offsets have
+/// the types the layout was made from (`FieldLayout::of`, as `event!` does).
+#[inline(never)]
+pub unsafe fn encode_by_layout<const N: usize>(
+    writer: &mut BorshWriter<N>,
+    value: *const u8,
+    layout: &[FieldLayout],
+) -> Result<(), RegistryError> {
+    for field in layout {
+        let size = field.size as usize;
+        if size == 0 {
+            break;
+        }
+        // SAFETY (all below): the field lies inside the struct; slice fields
+        // are `repr(transparent)` newtypes of `&[T]`, whose pointer and
+        // element count read as a `&[u8]` of the same pointer and count.
+        let at = unsafe { value.add(field.offset as usize) };
+        match field.kind {
+            RAW => writer.write(unsafe { core::slice::from_raw_parts(at, size) })?,
+            OPTION => {
+                let present = unsafe { *at } != 0;
+                writer.write(&[present as u8])?;
+                if present {
+                    writer.write(unsafe { core::slice::from_raw_parts(at.add(1), size) })?;
+                }
+            }
+            kind => {
+                let items: &[u8] = unsafe { *(at as *const &[u8]) };
+                let count = items.len();
+                if kind != BYTES {
+                    writer.write_len(count)?;
+                }
+                if kind == TEXTS {
+                    for index in 0..count {
+                        // A slot: length byte, then `size - 1` bytes.
+                        let slot = unsafe { core::slice::from_raw_parts(items.as_ptr().add(index * size), size) };
+                        let text = &slot[1..1 + (slot[0] as usize).min(size - 1)];
+                        writer.write_len(text.len())?;
+                        writer.write(text)?;
+                    }
+                } else {
+                    writer.write(unsafe { core::slice::from_raw_parts(items.as_ptr(), count * size) })?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 #[cfg(feature = "idl-build")]
 mod idl {
     use super::*;
@@ -168,6 +351,14 @@ mod idl {
         }
         fn register(defs: &mut TypeDefs) {
             <crate::state::ProposalAction as IdlType>::register(defs);
+        }
+    }
+    impl<T: Pod + IdlType> IdlType for OptionalPod<T> {
+        fn idl_type() -> Value {
+            json!({ "option": T::idl_type() })
+        }
+        fn register(defs: &mut TypeDefs) {
+            T::register(defs);
         }
     }
     impl<const N: usize> IdlType for TextList<'_, N> {

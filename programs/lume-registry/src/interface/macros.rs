@@ -138,7 +138,7 @@ macro_rules! instruction_accounts {
         impl Accounts {
             /// How many accounts the instruction takes, the two event
             /// accounts included; remaining accounts follow them.
-            pub const COUNT: usize = [$(stringify!($field),)*].len() + 2;
+            pub const COUNT: usize = <[&str]>::len(&[$(stringify!($field),)*]) + 2;
 
             /// Takes the accounts in declaration order and checks their flags.
             /// Extra accounts are ignored.
@@ -168,6 +168,7 @@ macro_rules! instruction_accounts {
 
             #[cfg(feature = "idl-build")]
             pub fn idl_accounts() -> Vec<$crate::interface::idl::Value> {
+                #[allow(unused_imports)]
                 use $crate::interface::idl::{docs, json};
                 #[allow(unused_mut)]
                 let mut list = Vec::new();
@@ -259,19 +260,22 @@ macro_rules! borsh_enum {
         }
     ) => {
         $(#[doc = $doc])*
+        // `repr(u8)` with the Borsh tags as discriminants: `index` reads the
+        // tag instead of matching every variant.
+        #[repr(u8)]
         pub enum $name<'a> {
-            $( $(#[doc = $vdoc])* $variant { $( $(#[doc = $fdoc])* $field: $ty, )* }, )*
+            $( $(#[doc = $vdoc])* $variant { $( $(#[doc = $fdoc])* $field: $ty, )* } = $index, )*
             #[doc(hidden)]
-            _Borrowed(core::marker::PhantomData<&'a [u8]>),
+            _Borrowed(core::marker::PhantomData<&'a [u8]>) = u8::MAX,
         }
 
         impl<'a> $name<'a> {
             /// Position of the variant (its Borsh tag).
+            #[inline(always)]
             pub fn index(&self) -> u8 {
-                match self {
-                    $( Self::$variant { .. } => $index, )*
-                    Self::_Borrowed(_) => u8::MAX,
-                }
+                // SAFETY: a `repr(u8)` enum starts with its `u8` discriminant
+                // (the Rust reference, "primitive representation of enums with fields").
+                unsafe { *(self as *const Self as *const u8) }
             }
         }
 

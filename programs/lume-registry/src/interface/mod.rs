@@ -10,3 +10,4 @@ pub mod macros;
 pub mod pod;
 #[cfg(test)]
 mod tests;
+pub mod utf8;

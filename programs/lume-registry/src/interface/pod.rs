@@ -248,6 +248,12 @@ macro_rules! pod_enum {
             }
         }
 
+        // An event field of this type is its one byte.
+        impl $crate::interface::borsh_writer::EventField for $name {
+            const KIND: u8 = $crate::interface::borsh_writer::RAW;
+            const SIZE: usize = 1;
+        }
+
         impl $crate::interface::borsh_writer::BorshEncode for $name {
             #[inline(always)]
             fn encode<const N: usize>(

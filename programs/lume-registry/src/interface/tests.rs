@@ -168,3 +168,85 @@ fn pod_views_need_enough_bytes() {
     assert!(PodBool(7).get());
     assert!(!<PodBool as Pod>::zeroed().get());
 }
+
+/// Encodes `event` both ways: as the program does (`encode_by_layout`) and
+/// field by field (`encode_fields`); the two must give the same bytes.
+fn both_encodings<E: crate::events::Event>(event: &E) -> (Vec<u8>, Vec<u8>) {
+    let mut buffer = core::mem::MaybeUninit::<[u8; 4096]>::uninit();
+    let mut writer = BorshWriter::new(&mut buffer);
+    // SAFETY: `E::LAYOUT` describes `E`.
+    unsafe { super::borsh_writer::encode_by_layout(&mut writer, event as *const E as *const u8, E::LAYOUT) }
+        .expect("fits");
+    let by_layout = writer.written().to_vec();
+    let mut buffer = core::mem::MaybeUninit::<[u8; 4096]>::uninit();
+    let mut writer = BorshWriter::new(&mut buffer);
+    event.encode_fields(&mut writer).expect("fits");
+    (by_layout, writer.written().to_vec())
+}
+
+#[test]
+fn events_encode_the_same_from_their_layout() {
+    use super::borsh_writer::{OptionalPod, RawAction};
+    use crate::events::{CategoryChanged, KeyIssued, ProposalCreated, RegistryInitialized};
+    use crate::state::{Policy, ProposerRole};
+    use pinocchio::address::Address;
+
+    let members = [Address::new_from_array([7; 32]), Address::new_from_array([9; 32])];
+    let categories = [
+        FixedStr::<31>::from_bytes(b"api-read").expect("fits"),
+        FixedStr::<31>::from_bytes("café".as_bytes()).expect("fits"),
+    ];
+    let mut policy = *<Policy as Pod>::view(&[0x5a; 64]).expect("big enough");
+    policy.deviation_threshold = PodU16::new(3);
+    let initialized = RegistryInitialized {
+        authority: Address::new_from_array([1; 32]),
+        council: List(&members),
+        threshold: 2,
+        council_epoch: PodU32::new(1),
+        time_lock_seconds: PodU32::new(3600),
+        policy,
+        categories: TextList(&categories),
+    };
+    let (by_layout, by_fields) = both_encodings(&initialized);
+    assert_eq!(by_layout, by_fields);
+    assert_eq!(by_layout.len(), 32 + 4 + 64 + 1 + 4 + 4 + core::mem::size_of::<Policy>() + 4 + 4 + 8 + 4 + 5);
+
+    for replaces in [None, Some(PodU16::new(0x0102))] {
+        let endpoints = [PodU16::new(1), PodU16::new(4)];
+        let issued = KeyIssued {
+            partner: Address::new_from_array([2; 32]),
+            index: PodU16::new(3),
+            public_key: [5; 32],
+            endpoints: List(&endpoints),
+            valid_from: PodI64::new(-1),
+            valid_until: PodI64::new(i64::MAX),
+            replaces: OptionalPod::new(replaces),
+            replaced_grace_until: PodI64::new(77),
+            key_set_version: PodU32::new(8),
+            proposal_id: PodU64::new(9),
+            revision: PodU32::new(10),
+        };
+        let (by_layout, by_fields) = both_encodings(&issued);
+        assert_eq!(by_layout, by_fields);
+    }
+
+    let created = ProposalCreated {
+        proposal: Address::new_from_array([3; 32]),
+        proposal_id: PodU64::new(12),
+        proposer: Address::new_from_array([4; 32]),
+        proposer_role: Stored::new(ProposerRole::PartnerAuthority),
+        partner: Address::default(),
+        council_epoch: PodU32::new(2),
+        expires_at: PodI64::new(99),
+        evidence_hash: [6; 32],
+        evidence_uri: Text(b"https://council.example/memo.pdf"),
+        action: RawAction(&[16, 1, 0, 0, 0]),
+    };
+    let (by_layout, by_fields) = both_encodings(&created);
+    assert_eq!(by_layout, by_fields);
+
+    let renamed = CategoryChanged { index: 4, name: Text(b""), old_name: Text(b"old"), proposal_id: PodU64::new(1) };
+    let (by_layout, by_fields) = both_encodings(&renamed);
+    assert_eq!(by_layout, by_fields);
+    assert_eq!(by_layout, [&[4u8][..], &[0, 0, 0, 0], &borsh_str(b"old"), &1u64.to_le_bytes()].concat());
+}

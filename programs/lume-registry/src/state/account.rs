@@ -23,11 +23,6 @@ macro_rules! account_type {
     };
 }
 
-#[inline(always)]
-fn check_type<T: AccountType>(account: &AccountView, name: &str) -> Result<(), ProgramError> {
-    Ok(check_owner_and_type(account, name, T::SPACE, u64::from_le_bytes(T::DISCRIMINATOR))?)
-}
-
 /// `check_type` without the type: one copy of the checks for every account
 /// type and call site (inlined, they were repeated dozens of times; see
 /// docs/toolchain.md). Five arguments at most, and an error that fits a
@@ -55,23 +50,50 @@ fn check_owner_and_type(
     }
 }
 
+/// What `load`/`load_mut` check of an account type.
+struct TypeCheck {
+    space: usize,
+    discriminator: u64,
+}
+
+/// The account's data, borrowed, after `check_owner_and_type`. Not inlined
+/// (nor `borrow_checked`): one copy of the borrow for every type and call
+/// site (inlined, about 5 KB).
+#[inline(never)]
+fn borrow_checked_mut<'a>(
+    account: &'a mut AccountView,
+    name: &str,
+    check: &TypeCheck,
+) -> Result<RefMut<'a, [u8]>, ProgramError> {
+    check_owner_and_type(account, name, check.space, check.discriminator)?;
+    account.try_borrow_mut()
+}
+
+#[inline(never)]
+fn borrow_checked<'a>(account: &'a AccountView, name: &str, check: &TypeCheck) -> Result<Ref<'a, [u8]>, ProgramError> {
+    check_owner_and_type(account, name, check.space, check.discriminator)?;
+    account.try_borrow()
+}
+
 /// A read-only view of a program account of type `T` (owner, size and
 /// discriminator checked: an account of another type cannot pass for `T`).
 #[inline(always)]
 pub fn load<'a, T: AccountType>(account: &'a AccountView, name: &str) -> Result<Ref<'a, T>, ProgramError> {
-    check_type::<T>(account, name)?;
-    let data = account.try_borrow()?;
-    // SAFETY (of the cast inside `view`): size checked in `check_type`.
-    Ok(Ref::map(data, |bytes| T::view(&bytes[8..]).unwrap_or_else(|| unreachable_layout())))
+    let check = TypeCheck { space: T::SPACE, discriminator: u64::from_le_bytes(T::DISCRIMINATOR) };
+    let data = borrow_checked(account, name, &check)?;
+    // SAFETY: the data holds at least `T::SPACE = 8 + size_of::<T>()` bytes
+    // (checked above); `T` is `Pod`: alignment 1, any bytes valid.
+    Ok(Ref::map(data, |bytes| unsafe { &*(bytes.as_ptr().add(8) as *const T) }))
 }
 
 /// A mutable view of a program account of type `T`; fails if the account is
 /// already borrowed (the same account passed twice).
 #[inline(always)]
 pub fn load_mut<'a, T: AccountType>(account: &'a mut AccountView, name: &str) -> Result<RefMut<'a, T>, ProgramError> {
-    check_type::<T>(account, name)?;
-    let data = account.try_borrow_mut()?;
-    Ok(RefMut::map(data, |bytes| T::view_mut(&mut bytes[8..]).unwrap_or_else(|| unreachable_layout())))
+    let check = TypeCheck { space: T::SPACE, discriminator: u64::from_le_bytes(T::DISCRIMINATOR) };
+    let data = borrow_checked_mut(account, name, &check)?;
+    // SAFETY: as in `load`.
+    Ok(RefMut::map(data, |bytes| unsafe { &mut *(bytes.as_mut_ptr().add(8) as *mut T) }))
 }
 
 /// Writes the discriminator of `T` into an account this instruction just

@@ -52,6 +52,13 @@ crate::borsh_enum! {
         /// audit (or stays suspended) until each is attested. The proposal's evidence is the
         /// evidence for the requirement.
         RequireReverification = 17 { legal: bool, technical: bool, reason: BoundedStr<'a, 127>, deadline: i64 },
+        /// Replace the program's code with a buffer's (the buffer's authority must be the
+        /// registry's upgrade authority PDA); executes only if the buffer's program bytes
+        /// still hash to `buffer_sha256`.
+        UpgradeProgram = 18 { buffer: Address, buffer_sha256: [u8; 32] },
+        /// Move the program's upgrade authority to another address (another governance),
+        /// or make the program immutable (none).
+        SetUpgradeAuthority = 19 { new_authority: Option<Address> },
     }
 }
 

@@ -44,7 +44,7 @@ fn active_endpoint<'a>(
 }
 
 pub fn add(execution: &mut Execution, host: &[u8], port: u16, protocol: Protocol, categories: u64) -> ProgramResult {
-    let ctx = execution.context;
+    let ctx = &execution.context;
     let (mut partner, endpoint_account) = partner_and_next(execution.remaining, &ctx.partner)?;
     if partner.status.is(PartnerStatus::Revoked) {
         return Err(RegistryError::WrongPartnerStatus.into());
@@ -61,7 +61,7 @@ pub fn add(execution: &mut Execution, host: &[u8], port: u16, protocol: Protocol
 }
 
 pub fn remove(execution: &mut Execution, index: u16) -> ProgramResult {
-    let ctx = execution.context;
+    let ctx = &execution.context;
     let (mut partner, endpoint_account) = partner_and_next(execution.remaining, &ctx.partner)?;
     let mut endpoint = active_endpoint(endpoint_account, &ctx.partner, index)?;
     endpoint.status = Stored::new(EndpointStatus::Removed);
@@ -85,7 +85,7 @@ pub fn remove(execution: &mut Execution, index: u16) -> ProgramResult {
 }
 
 pub fn set_categories(execution: &mut Execution, index: u16, categories: u64) -> ProgramResult {
-    let ctx = execution.context;
+    let ctx = &execution.context;
     let (mut partner, endpoint_account) = partner_and_next(execution.remaining, &ctx.partner)?;
     check_endpoint_categories(&partner, categories)?;
     let mut endpoint = active_endpoint(endpoint_account, &ctx.partner, index)?;

@@ -14,7 +14,7 @@ use crate::state::{seeds, Policy, Role, RoleGrant, MAX_CATEGORIES};
 use pinocchio::{address::Address, ProgramResult};
 
 pub fn grant_role(execution: &mut Execution, role: Role, holder: &Address) -> ProgramResult {
-    let ctx = execution.context;
+    let ctx = &execution.context;
     let account = execution.remaining.get_mut(0).ok_or(RegistryError::MissingAccounts)?;
     if account.is_data_empty() {
         let role_seed = [role as u8];
@@ -45,7 +45,7 @@ pub fn grant_role(execution: &mut Execution, role: Role, holder: &Address) -> Pr
 }
 
 pub fn revoke_role(execution: &mut Execution, role: Role, holder: &Address) -> ProgramResult {
-    let ctx = execution.context;
+    let ctx = &execution.context;
     let account = execution.remaining.get_mut(0).ok_or(RegistryError::MissingAccounts)?;
     let mut grant = load_mut::<RoleGrant>(account, "role_grant")?;
     if grant.holder != *holder || !grant.role.is(role) {
@@ -67,7 +67,7 @@ pub fn revoke_role(execution: &mut Execution, role: Role, holder: &Address) -> P
 }
 
 pub fn add_category(execution: &mut Execution, name: &[u8]) -> ProgramResult {
-    let ctx = execution.context;
+    let ctx = &execution.context;
     let registry = &mut *execution.registry;
     let index = registry.category_count;
     if index as usize >= MAX_CATEGORIES {
@@ -82,7 +82,7 @@ pub fn add_category(execution: &mut Execution, name: &[u8]) -> ProgramResult {
 }
 
 pub fn rename_category(execution: &mut Execution, index: u8, name: &[u8]) -> ProgramResult {
-    let ctx = execution.context;
+    let ctx = &execution.context;
     let registry = &mut *execution.registry;
     if index >= registry.category_count {
         return Err(RegistryError::UnknownCategory.into());
@@ -100,7 +100,7 @@ pub fn rename_category(execution: &mut Execution, index: u8, name: &[u8]) -> Pro
 }
 
 pub fn set_policy(execution: &mut Execution, policy: &Policy, time_lock_seconds: u32) -> ProgramResult {
-    let ctx = execution.context;
+    let ctx = &execution.context;
     let registry = &mut *execution.registry;
     let event = PolicyChanged {
         old_policy: registry.policy,
@@ -117,7 +117,7 @@ pub fn set_policy(execution: &mut Execution, policy: &Policy, time_lock_seconds:
 /// Replaces the council and moves to a new epoch: every proposal of the old
 /// epoch (open or approved) can no longer be voted on or executed.
 pub fn set_council(execution: &mut Execution, members: &[Address], threshold: u8) -> ProgramResult {
-    let ctx = execution.context;
+    let ctx = &execution.context;
     let registry = &mut *execution.registry;
     let epoch = increment_u32(registry.council_epoch.get())?;
     registry.council = [Address::default(); 16];

@@ -8,7 +8,7 @@ use crate::context::{after, create_pda, increment_u16, increment_u32, touch};
 use crate::errors::RegistryError;
 use crate::events::{KeyIssued, KeyRevoked};
 use crate::history;
-use crate::interface::borsh_writer::List;
+use crate::interface::borsh_writer::{List, OptionalPod};
 use crate::interface::pod::{PodI64, PodU16, PodU32, PodU64, Stored};
 use crate::state::account::{init, load_mut};
 use crate::state::infra_key::MAX_KEY_ENDPOINTS;
@@ -44,7 +44,7 @@ fn partner_key<'a>(
 }
 
 pub fn issue(execution: &mut Execution, new: &NewKey) -> ProgramResult {
-    let ctx = execution.context;
+    let ctx = &execution.context;
     let now = ctx.now.unix_timestamp;
     let (partner_slot, rest) = execution.remaining.split_at_mut(1.min(execution.remaining.len()));
     let mut partner = target_partner(partner_slot.get_mut(0).ok_or(RegistryError::MissingAccounts)?, &ctx.partner)?;
@@ -125,7 +125,7 @@ pub fn issue(execution: &mut Execution, new: &NewKey) -> ProgramResult {
         endpoints: List(new.endpoints),
         valid_from: PodI64::new(new.valid_from),
         valid_until: PodI64::new(new.valid_until),
-        replaces: new.replaces.map(PodU16::new),
+        replaces: OptionalPod::new(new.replaces.map(PodU16::new)),
         replaced_grace_until: PodI64::new(grace_until),
         key_set_version: PodU32::new(version),
         proposal_id: PodU64::new(ctx.proposal_id),
@@ -135,7 +135,7 @@ pub fn issue(execution: &mut Execution, new: &NewKey) -> ProgramResult {
 }
 
 pub fn revoke(execution: &mut Execution, index: u16, reason: RevocationReason) -> ProgramResult {
-    let ctx = execution.context;
+    let ctx = &execution.context;
     let (partner_slot, rest) = execution.remaining.split_at_mut(1.min(execution.remaining.len()));
     let mut partner = target_partner(partner_slot.get_mut(0).ok_or(RegistryError::MissingAccounts)?, &ctx.partner)?;
     let mut key = partner_key(rest.get_mut(0).ok_or(RegistryError::MissingAccounts)?, &ctx.partner, index)?;

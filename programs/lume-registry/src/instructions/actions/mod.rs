@@ -6,6 +6,7 @@ mod endpoints;
 mod governance;
 mod keys;
 mod partner;
+mod program;
 
 use crate::errors::RegistryError;
 use crate::event_cpi::EventCpi;
@@ -102,6 +103,10 @@ pub fn apply(action: &ProposalAction, execution: &mut Execution) -> ProgramResul
         ProposalAction::RequireReverification { legal, technical, reason, deadline } => {
             let checks = (*legal as u8) | ((*technical as u8) << 1);
             partner::require_reverification(execution, checks, reason.as_bytes(), *deadline)
+        }
+        ProposalAction::UpgradeProgram { buffer, buffer_sha256 } => program::upgrade(execution, buffer, buffer_sha256),
+        ProposalAction::SetUpgradeAuthority { new_authority } => {
+            program::set_upgrade_authority(execution, new_authority.as_ref())
         }
         ProposalAction::_Borrowed(_) => Err(RegistryError::InvalidEnumValue.into()),
     }

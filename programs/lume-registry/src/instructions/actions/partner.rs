@@ -21,8 +21,8 @@ struct StatusChange<'r> {
     reason: &'r [u8],
 }
 
-/// Moves the partner to the new status, stamps the proposal, and records it
-/// (one copy for every status action).
+/// Moves the partner to the new status, stamps the proposal, and records it.
+/// Not inlined: five actions share it (inlined, each built its own event).
 #[inline(never)]
 fn change_status(
     registry: &mut Registry,
@@ -53,7 +53,7 @@ fn change_status(
 /// Admits a partner that passed both verifications, with the endpoint set the
 /// council saw; its first review falls one review interval from now.
 pub fn approve(execution: &mut Execution, endpoint_set_version: u32) -> ProgramResult {
-    let ctx = execution.context;
+    let ctx = &execution.context;
     let mut partner = target_partner(remaining_account(execution.remaining, 0)?, &ctx.partner)?;
     if !partner.stage.is(AdmissionStage::TechnicallyVerified) {
         return Err(RegistryError::WrongAdmissionStage.into());
@@ -78,12 +78,12 @@ pub fn approve(execution: &mut Execution, endpoint_set_version: u32) -> ProgramR
     partner.next_review_at = PodI64::new(next_review);
     let change =
         StatusChange { status: PartnerStatus::Active, cause: StatusCause::Admitted, until: next_review, reason: b"" };
-    change_status(execution.registry, &ctx, &mut partner, change)
+    change_status(execution.registry, ctx, &mut partner, change)
 }
 
 /// Refuses a pending application; the partner record stays, revoked.
 pub fn reject_application(execution: &mut Execution, reason: &[u8]) -> ProgramResult {
-    let ctx = execution.context;
+    let ctx = &execution.context;
     let mut partner = target_partner(remaining_account(execution.remaining, 0)?, &ctx.partner)?;
     if matches!(partner.stage.get(), Some(AdmissionStage::Admitted | AdmissionStage::Rejected) | None) {
         return Err(RegistryError::WrongAdmissionStage.into());
@@ -91,13 +91,13 @@ pub fn reject_application(execution: &mut Execution, reason: &[u8]) -> ProgramRe
     partner.stage = Stored::new(AdmissionStage::Rejected);
     let change =
         StatusChange { status: PartnerStatus::Revoked, cause: StatusCause::ApplicationRejected, until: 0, reason };
-    change_status(execution.registry, &ctx, &mut partner, change)
+    change_status(execution.registry, ctx, &mut partner, change)
 }
 
 /// Suspends an admitted partner, or ratifies a guardian's suspension (which
 /// then no longer lapses).
 pub fn suspend(execution: &mut Execution, reason: &[u8]) -> ProgramResult {
-    let ctx = execution.context;
+    let ctx = &execution.context;
     let mut partner = target_partner(remaining_account(execution.remaining, 0)?, &ctx.partner)?;
     match partner.status.get() {
         Some(PartnerStatus::Active | PartnerStatus::UnderAudit | PartnerStatus::ReviewOverdue) => {
@@ -111,12 +111,12 @@ pub fn suspend(execution: &mut Execution, reason: &[u8]) -> ProgramResult {
     partner.suspension_expires_at = PodI64::new(0);
     let change =
         StatusChange { status: PartnerStatus::Suspended, cause: StatusCause::CouncilSuspension, until: 0, reason };
-    change_status(execution.registry, &ctx, &mut partner, change)
+    change_status(execution.registry, ctx, &mut partner, change)
 }
 
 /// Lifts a suspension: the partner returns to the status it had before.
 pub fn reinstate(execution: &mut Execution) -> ProgramResult {
-    let ctx = execution.context;
+    let ctx = &execution.context;
     let mut partner = target_partner(remaining_account(execution.remaining, 0)?, &ctx.partner)?;
     if !partner.status.is(PartnerStatus::Suspended) {
         return Err(RegistryError::WrongPartnerStatus.into());
@@ -125,23 +125,23 @@ pub fn reinstate(execution: &mut Execution) -> ProgramResult {
     partner.suspended_by_guardian = Address::default();
     partner.suspension_expires_at = PodI64::new(0);
     let change = StatusChange { status: back_to, cause: StatusCause::Reinstated, until: 0, reason: b"" };
-    change_status(execution.registry, &ctx, &mut partner, change)
+    change_status(execution.registry, ctx, &mut partner, change)
 }
 
 /// Revokes a partner for good.
 pub fn revoke(execution: &mut Execution, reason: &[u8]) -> ProgramResult {
-    let ctx = execution.context;
+    let ctx = &execution.context;
     let mut partner = target_partner(remaining_account(execution.remaining, 0)?, &ctx.partner)?;
     if partner.status.is(PartnerStatus::Revoked) {
         return Err(RegistryError::WrongPartnerStatus.into());
     }
     let change = StatusChange { status: PartnerStatus::Revoked, cause: StatusCause::Revoked, until: 0, reason };
-    change_status(execution.registry, &ctx, &mut partner, change)
+    change_status(execution.registry, ctx, &mut partner, change)
 }
 
 /// Replaces the partner's traffic model.
 pub fn set_traffic_model(execution: &mut Execution, model: &TrafficModel) -> ProgramResult {
-    let ctx = execution.context;
+    let ctx = &execution.context;
     let mut partner = target_partner(remaining_account(execution.remaining, 0)?, &ctx.partner)?;
     if partner.status.is(PartnerStatus::Revoked) {
         return Err(RegistryError::WrongPartnerStatus.into());
@@ -164,7 +164,7 @@ pub fn set_traffic_model(execution: &mut Execution, model: &TrafficModel) -> Pro
 /// admitted partner by `deadline`: an active partner goes under audit, a
 /// suspended one stays suspended and returns under audit.
 pub fn require_reverification(execution: &mut Execution, checks: u8, reason: &[u8], deadline: i64) -> ProgramResult {
-    let ctx = execution.context;
+    let ctx = &execution.context;
     let mut partner = target_partner(remaining_account(execution.remaining, 0)?, &ctx.partner)?;
     if !partner.stage.is(AdmissionStage::Admitted) {
         return Err(RegistryError::WrongAdmissionStage.into());
@@ -181,5 +181,5 @@ pub fn require_reverification(execution: &mut Execution, checks: u8, reason: &[u
     // `change_status` records the move from the old status.
     partner.status = old_status;
     let change = StatusChange { status, cause: StatusCause::ReverificationRequired, until: deadline, reason };
-    change_status(execution.registry, &ctx, &mut partner, change)
+    change_status(execution.registry, ctx, &mut partner, change)
 }
