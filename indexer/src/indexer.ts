@@ -86,6 +86,8 @@ export class Indexer implements IngestSink {
   private published: number;
   /** Events up to this change index may be published: the accounts their transactions wrote are stored. */
   private settledThrough: number;
+  /** Each stored batch whose written accounts are still being read, with its lowest change index. */
+  private readonly awaitingReads = new Map<symbol, number>();
   /** Account reads after transaction batches, in order (events are published behind them). */
   private settling: Promise<void> = Promise.resolve();
   private healTimer: ReturnType<typeof setInterval> | undefined;
@@ -316,15 +318,25 @@ export class Indexer implements IngestSink {
     const toRead = transactions.filter((t) => (t.err === null || t.err === undefined) && (t.writable?.length ?? 0) > 0);
     const pubkeys = [...new Set(toRead.flatMap((t) => t.writable!))];
     const minSlot = toRead.reduce((max, t) => Math.max(max, t.slot), 0);
+    // Transactions arrive out of order: a batch settled first must not publish an earlier change
+    // whose own batch is still reading its accounts (seen: keyIssued published before its key).
+    const batch = Symbol("batch");
+    if (added.length > 0)
+      this.awaitingReads.set(
+        batch,
+        added.reduce((min, e) => Math.min(min, e.changeIndex), Number.POSITIVE_INFINITY),
+      );
     this.settling = this.settling
       .then(async () => {
         if (pubkeys.length > 0 && this.source.readAccounts !== undefined)
           await this.readWrittenAccounts(source, pubkeys, minSlot);
+        this.awaitingReads.delete(batch);
         if (this.stopped) return;
         this.settledThrough = Math.max(this.settledThrough, through);
         this.publish();
       })
       .catch((err: unknown) => {
+        this.awaitingReads.delete(batch);
         // The chain of reads must go on; whatever failed here is fetched again by a re-backfill.
         if (this.stopped) return;
         this.options.logger?.error({ err: String(err) }, "could not publish a transaction batch; re-backfilling");
@@ -440,7 +452,8 @@ export class Indexer implements IngestSink {
     if (this.stopped) return;
     this.followChain();
     this.checkHead();
-    const contiguous = Math.min(this.store.contiguousChangeIndex(), this.settledThrough);
+    const waitingFrom = Math.min(Number.POSITIVE_INFINITY, ...this.awaitingReads.values());
+    const contiguous = Math.min(this.store.contiguousChangeIndex(), this.settledThrough, waitingFrom - 1);
     if (contiguous <= this.published) return;
     const events = this.store.events({ afterChangeIndex: this.published, limit: contiguous - this.published });
     this.published = contiguous;

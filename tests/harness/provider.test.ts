@@ -79,7 +79,10 @@ forEachRuntime(
         assert.equal(err.code, NOT_UPGRADE_AUTHORITY);
         assert.equal(customErrorCode(err), 6014);
         assert.equal(err.msg, idlMessage(NOT_UPGRADE_AUTHORITY));
-        assert.equal(err.msg, "Only the program's upgrade authority may initialize the registry");
+        assert.equal(
+          err.msg,
+          "Only the program's upgrade authority may initialize the registry or hand the authority over",
+        );
         const logs = errorLogs(err);
         assert.equal(logs[0], INVOKE_LOG);
         assert.ok(logs.at(-1)?.endsWith("custom program error: 0x177e"), logs.join("\n"));
