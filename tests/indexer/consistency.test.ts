@@ -20,20 +20,25 @@ import { caughtUp, surfnetFixture, tempDir, until } from "./support.js";
 
 const { BN } = anchor;
 
+/** `sink` with live account notifications delivered a second late (snapshots at once). */
+function withLateAccounts(sink: IngestSink): IngestSink {
+  return {
+    accounts: (source, updates, snapshot) =>
+      snapshot
+        ? sink.accounts(source, updates, snapshot)
+        : void setTimeout(() => sink.accounts(source, updates), 1_000),
+    transactions: (source, txs) => sink.transactions(source, txs),
+    chainSlot: (slot) => sink.chainSlot(slot),
+    degraded: (reason) => sink.degraded(reason),
+  };
+}
+
 /** The RPC source with its live account notifications delivered a second late. */
 class SlowAccountStream implements ChainSource {
   readonly name = "rpc";
   constructor(private readonly inner: RpcSource) {}
   start(sink: IngestSink): Promise<void> {
-    return this.inner.start({
-      accounts: (source, updates, snapshot) =>
-        snapshot
-          ? sink.accounts(source, updates, snapshot)
-          : void setTimeout(() => sink.accounts(source, updates), 1_000),
-      transactions: (source, txs) => sink.transactions(source, txs),
-      chainSlot: (slot) => sink.chainSlot(slot),
-      degraded: (reason) => sink.degraded(reason),
-    });
+    return this.inner.start(withLateAccounts(sink));
   }
   backfill: ChainSource["backfill"] = (sink, progress) => this.inner.backfill(sink, progress);
   readAccounts: NonNullable<ChainSource["readAccounts"]> = (pubkeys, minSlot) =>
@@ -75,10 +80,7 @@ class OvertakingTransaction implements ChainSource {
   }
   start(sink: IngestSink): Promise<void> {
     return this.inner.start({
-      accounts: (source, updates, snapshot) =>
-        snapshot
-          ? sink.accounts(source, updates, snapshot)
-          : void setTimeout(() => sink.accounts(source, updates), 1_000),
+      ...withLateAccounts(sink),
       transactions: (source, txs) => {
         const live = txs.some((t) => t.writable !== undefined);
         if (this.armed && live) {
@@ -91,8 +93,6 @@ class OvertakingTransaction implements ChainSource {
         this.held = undefined;
         if (held !== undefined) sink.transactions(held.source, held.txs);
       },
-      chainSlot: (slot) => sink.chainSlot(slot),
-      degraded: (reason) => sink.degraded(reason),
     });
   }
   backfill: ChainSource["backfill"] = (sink, progress) => this.inner.backfill(sink, progress);

@@ -12,6 +12,7 @@ import { changeStream } from "../../indexer/src/api/subscriptions.js";
 import { Indexer } from "../../indexer/src/indexer.js";
 import { verify } from "../../indexer/src/verify/verify.js";
 import { RpcProxy } from "../support/rpc-proxy.js";
+import { seededRandom } from "../support/seeded-random.js";
 import { TcpProxy } from "../support/tcp-proxy.js";
 import { caughtUp, surfnetFixture, tempDir, until } from "./support.js";
 
@@ -39,18 +40,6 @@ interface Run {
   steps: number;
   /** How many of FAULTS the run draws from (a regression run recorded when there were fewer). */
   faults?: number;
-}
-
-/** mulberry32: a small seeded generator, so a failing run can be replayed exactly. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -83,7 +72,7 @@ describe(`seeded faults: ${RUNS.length} seeds (surfnet behind proxies, SQLite)`,
 
   for (const { seed, steps, faults = FAULTS.length } of RUNS) {
     it(`seed ${seed} × ${steps} steps: ends whole, verified, every change delivered once and in order`, async () => {
-      const next = random(seed);
+      const next = seededRandom(seed);
       const tmp = tempDir();
       const rpc = await RpcProxy.start(net.surfnet.rpcUrl);
       const pubsub = await TcpProxy.start(net.surfnet.wsUrl);

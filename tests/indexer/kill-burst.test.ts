@@ -17,23 +17,12 @@ import { RegistryDecoder } from "../../indexer/src/decoder/decoder.js";
 import { IndexerStore } from "../../indexer/src/store/store.js";
 import { verify } from "../../indexer/src/verify/verify.js";
 import { RunningScript } from "../support/scripts.js";
+import { seededRandom } from "../support/seeded-random.js";
 import { surfnetFixture, tempDir, until } from "./support.js";
 
 const TXS = Number(process.env.LUME_KILL_TXS ?? 300);
 const KILLS = Number(process.env.LUME_KILL_COUNT ?? 3);
 const SEED = Number(process.env.LUME_KILL_SEED ?? 7);
-
-/** mulberry32, so a failing run's kill points can be replayed (LUME_KILL_SEED). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -61,7 +50,7 @@ describe(`kill -9 during a burst: ${KILLS} kills in ${TXS} transactions (lume-in
   });
 
   it("ends whole and verified; the subscriber got every change once, in order, across every restart", async () => {
-    const next = random(SEED);
+    const next = seededRandom(SEED);
     const port = await freePort();
     const graphql = `http://127.0.0.1:${port}/graphql`;
     const start = () =>

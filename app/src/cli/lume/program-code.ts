@@ -26,9 +26,9 @@ import {
 } from "./program-deploy.js";
 import type { Action } from "./runner.js";
 
-async function verify(ctx: CliContext, soPath: string) {
-  const local = readProgramBinary(soPath);
-  const deployed = await ctx.read("read the program's ProgramData", async () => {
+/** The deployed program's ProgramData facts; a program that is not deployed is said in words. */
+function deployedProgram(ctx: CliContext) {
+  return ctx.read("read the program's ProgramData", async () => {
     try {
       return await readDeployedProgram(ctx.connection, ctx.programId);
     } catch (err) {
@@ -36,6 +36,11 @@ async function verify(ctx: CliContext, soPath: string) {
       throw err;
     }
   });
+}
+
+async function verify(ctx: CliContext, soPath: string) {
+  const local = readProgramBinary(soPath);
+  const deployed = await deployedProgram(ctx);
   const localSha256 = sha256Hex(local);
   return {
     programId: deployed.programId,
@@ -135,14 +140,7 @@ async function handBufferToCouncil(ctx: CliContext, buffer: PublicKey): Promise<
 
 /** Sends `handover_upgrade_authority`; refuses up front when the wallet is not the authority. */
 async function handover(ctx: CliContext) {
-  const deployed = await ctx.read("read the program's ProgramData", async () => {
-    try {
-      return await readDeployedProgram(ctx.connection, ctx.programId);
-    } catch (err) {
-      if (err instanceof ProgramNotDeployedError) throw new UserError(err.message);
-      throw err;
-    }
-  });
+  const deployed = await deployedProgram(ctx);
   const pda = councilUpgradeAuthority(ctx.programId);
   if (deployed.upgradeAuthority === null)
     throw new UserError("the program is immutable: there is nothing to hand over");

@@ -1,0 +1,12 @@
+// mulberry32: a small seeded generator, so that a failing randomized run (the fault simulation's
+// faults, the kill points of a burst) can be replayed exactly from its seed.
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
