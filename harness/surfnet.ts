@@ -2,11 +2,13 @@
 // `npm start` or `npm run localnet` is never touched), the registry program deployed with a
 // fresh upgrade authority, stopped in teardown.
 import anchor from "@coral-xyz/anchor";
-import { Connection, Keypair } from "@solana/web3.js";
+import { Connection, Keypair, type PublicKey } from "@solana/web3.js";
 import { DEFAULT_RPC_PORT, DEFAULT_WS_PORT } from "../app/src/localnet/localnet.js";
 import { Surfnet } from "../app/src/localnet/surfnet.js";
 import { closeConnectionSocket } from "../app/src/sdk/connection-socket.js";
+import { programDataAddress } from "../app/src/sdk/pda.js";
 import { type RegistryProgram, registryProgram } from "../app/src/sdk/program.js";
+import { withUpgradeAuthority } from "../app/src/sdk/program-data.js";
 import { PROGRAM_ID, PROGRAM_SO_PATH } from "./program.js";
 
 export const SOL = 1_000_000_000;
@@ -22,6 +24,8 @@ export interface SurfnetSuite {
   program(wallet: Keypair): RegistryProgram;
   /** A new keypair funded with `sol` SOL. */
   fundedKeypair(sol?: number): Keypair;
+  /** Rewrites the registry program's upgrade authority in its ProgramData (a cheatcode; null: immutable). */
+  setUpgradeAuthority(authority: PublicKey | null): Promise<void>;
 }
 
 /**
@@ -56,6 +60,16 @@ export async function startRegistrySurfnet(): Promise<SurfnetSuite> {
       const keypair = Keypair.generate();
       surfnet.fundSol(keypair.publicKey, sol * SOL);
       return keypair;
+    },
+    setUpgradeAuthority: async (authority) => {
+      const address = programDataAddress(PROGRAM_ID);
+      const account = (await connection.getAccountInfo(address, "processed"))!;
+      surfnet.setAccount({
+        address,
+        lamports: account.lamports,
+        data: withUpgradeAuthority(account.data, authority),
+        owner: account.owner,
+      });
     },
   };
 }

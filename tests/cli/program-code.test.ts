@@ -5,8 +5,6 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { PublicKey } from "@solana/web3.js";
 import { councilUpgradeAuthority, deployedElf, elfLength, sha256Hex } from "../../app/src/sdk/deployed-program.js";
-import { programDataAddress } from "../../app/src/sdk/pda.js";
-import { withUpgradeAuthority } from "../../app/src/sdk/program-data.js";
 import { PROGRAM_ID, PROGRAM_SO_PATH } from "../../harness/program.js";
 import { useRegistrySurfnet } from "../../harness/surfnet.js";
 import { lume } from "./lume-helpers.js";
@@ -18,17 +16,7 @@ describe("lume program verify (surfnet)", function () {
   const net = useRegistrySurfnet();
   const verify = (...args: string[]) => lume(["--url", net.surfnet.rpcUrl, "program", "verify", ...args]);
 
-  /** Rewrites the ProgramData's upgrade authority (a cheatcode: the handover is not built yet). */
-  async function setUpgradeAuthority(authority: PublicKey | null): Promise<void> {
-    const address = programDataAddress(PROGRAM_ID);
-    const account = (await net.connection.getAccountInfo(address, "processed"))!;
-    net.surfnet.setAccount({
-      address,
-      lamports: account.lamports,
-      data: withUpgradeAuthority(account.data, authority),
-      owner: account.owner,
-    });
-  }
+  const setUpgradeAuthority = (authority: PublicKey | null) => net.setUpgradeAuthority(authority);
 
   it("the ELF length read from its headers is the .so file's, with or without zero padding after it", () => {
     const so = readFileSync(PROGRAM_SO_PATH);

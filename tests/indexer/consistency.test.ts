@@ -136,18 +136,21 @@ describe("indexer: events are published only with the accounts they wrote (surfn
   const net = useRegistrySurfnet();
   const tmp = tempDir();
   let f: RegistryFixture;
+  /** The real RPC source on this suite's surfnet, for a test's wrapper to slow down. */
+  const rpcSource = () =>
+    new RpcSource({
+      rpcUrl: net.surfnet.rpcUrl,
+      wsUrl: net.surfnet.wsUrl,
+      programId: LUME_REGISTRY_PROGRAM_ID,
+      staleAfterMs: 15_000,
+    });
 
   before(async () => {
     f = await surfnetFixture(net);
   });
 
   it("a subscriber hearing of a change finds the registry and the key it wrote already stored", async () => {
-    const inner = new RpcSource({
-      rpcUrl: net.surfnet.rpcUrl,
-      wsUrl: net.surfnet.wsUrl,
-      programId: LUME_REGISTRY_PROGRAM_ID,
-      staleAfterMs: 15_000,
-    });
+    const inner = rpcSource();
     indexer = new Indexer({
       rpcUrl: net.surfnet.rpcUrl,
       dbPath: tmp.dbPath,
@@ -208,12 +211,7 @@ describe("indexer: events are published only with the accounts they wrote (surfn
 
   it("while a change waits for its accounts: live subscribers still get it, replays and snapshots wait for it", async () => {
     await indexer?.stop();
-    const inner = new RpcSource({
-      rpcUrl: net.surfnet.rpcUrl,
-      wsUrl: net.surfnet.wsUrl,
-      programId: LUME_REGISTRY_PROGRAM_ID,
-      staleAfterMs: 15_000,
-    });
+    const inner = rpcSource();
     indexer = new Indexer({
       rpcUrl: net.surfnet.rpcUrl,
       dbPath: `${tmp.dir}/slow-reads.sqlite`,
@@ -257,14 +255,7 @@ describe("indexer: events are published only with the accounts they wrote (surfn
     // Seen flaky here (2 runs in 10): the later transaction's batch settled first and published
     // the earlier change too, while that change's own accounts were still being read.
     await indexer?.stop();
-    const source = new OvertakingTransaction(
-      new RpcSource({
-        rpcUrl: net.surfnet.rpcUrl,
-        wsUrl: net.surfnet.wsUrl,
-        programId: LUME_REGISTRY_PROGRAM_ID,
-        staleAfterMs: 15_000,
-      }),
-    );
+    const source = new OvertakingTransaction(rpcSource());
     indexer = new Indexer({
       rpcUrl: net.surfnet.rpcUrl,
       dbPath: `${tmp.dir}/overtaken.sqlite`,

@@ -8,7 +8,6 @@ import { PublicKey, SYSVAR_CLOCK_PUBKEY, SystemProgram } from "@solana/web3.js";
 import { councilUpgradeAuthority, sha256Hex } from "../../app/src/sdk/deployed-program.js";
 import { eventCpiAccounts } from "../../app/src/sdk/events.js";
 import { programDataAddress, registryAddresses } from "../../app/src/sdk/pda.js";
-import { withUpgradeAuthority } from "../../app/src/sdk/program-data.js";
 import { setUpgradeAuthorityRemaining } from "../../app/src/sdk/program-governance.js";
 import { DEFAULT_POLICY, PROGRAM_ID, PROGRAM_SO_PATH } from "../../harness/program.js";
 import type { ProgramView } from "../../indexer/src/api/program-facts.js";
@@ -30,16 +29,7 @@ describe("indexer GraphQL program facts (surfnet)", function () {
     ({ api, indexer } = await serve());
   });
 
-  async function setUpgradeAuthority(authority: PublicKey | null): Promise<void> {
-    const address = programDataAddress(PROGRAM_ID);
-    const account = (await net.connection.getAccountInfo(address, "processed"))!;
-    net.surfnet.setAccount({
-      address,
-      lamports: account.lamports,
-      data: withUpgradeAuthority(account.data, authority),
-      owner: account.owner,
-    });
-  }
+  const setUpgradeAuthority = (authority: PublicKey | null) => net.setUpgradeAuthority(authority);
 
   /** Waits out the resolver's short cache until the answer has moved. */
   const programWhen = (ok: (p: ProgramView) => boolean): Promise<ProgramView> =>

@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import anchor from "@coral-xyz/anchor";
-import { Keypair, type PublicKey, Transaction } from "@solana/web3.js";
+import { type AccountMeta, Keypair, type PublicKey, Transaction } from "@solana/web3.js";
 import { councilUpgradeAuthority } from "../../app/src/sdk/deployed-program.js";
 import { eventCpiAccounts } from "../../app/src/sdk/events.js";
 import {
@@ -92,7 +92,8 @@ forEachRuntime(
     const proposeUpgrade = async (buffer: PublicKey, sha: Buffer): Promise<number> =>
       f.approved({ upgradeProgram: { buffer, bufferSha256: Array.from(sha) } });
 
-    const executeUpgrade = (id: number, buffer: PublicKey): Promise<TxResult> => {
+    /** Council member 0 executes proposal `id` with the loader accounts its action needs. */
+    const executeWith = (id: number, remaining: (executor: PublicKey) => AccountMeta[]): Promise<TxResult> => {
       const executor = f.council[0]!;
       return f.send(
         f.program.methods
@@ -104,29 +105,15 @@ forEachRuntime(
             executor: executor.publicKey,
             systemProgram: anchor.web3.SystemProgram.programId,
           })
-          .remainingAccounts(upgradeProgramRemaining(buffer, executor.publicKey))
+          .remainingAccounts(remaining(executor.publicKey))
           .transaction(),
         [executor],
       );
     };
-
-    const executeSetAuthority = (id: number, newAuthority: PublicKey | null): Promise<TxResult> => {
-      const executor = f.council[0]!;
-      return f.send(
-        f.program.methods
-          .execute()
-          .accountsStrict({
-            ...eventCpiAccounts(PROGRAM_ID),
-            registry: registryAddress(),
-            proposal: addresses.proposal(id),
-            executor: executor.publicKey,
-            systemProgram: anchor.web3.SystemProgram.programId,
-          })
-          .remainingAccounts(setUpgradeAuthorityRemaining(newAuthority))
-          .transaction(),
-        [executor],
-      );
-    };
+    const executeUpgrade = (id: number, buffer: PublicKey) =>
+      executeWith(id, (executor) => upgradeProgramRemaining(buffer, executor));
+    const executeSetAuthority = (id: number, newAuthority: PublicKey | null) =>
+      executeWith(id, () => setUpgradeAuthorityRemaining(newAuthority));
 
     it("hands the authority to the council's PDA, then upgrades to a second build through a proposal", async () => {
       assert.equal(await runningVersion(), FIRST_LINE);
