@@ -1,6 +1,7 @@
 // The registry account, read through Anchor's coder and flattened for display and JSON.
 import type { IdlAccounts } from "@coral-xyz/anchor";
 import type { PublicKey } from "@solana/web3.js";
+import { catalogueNames } from "./fixed-text.js";
 import type { LumeRegistry } from "./idl.js";
 import { registryAddress } from "./pda.js";
 import type { RegistryProgram } from "./program.js";
@@ -40,9 +41,7 @@ export function summarizeRegistry(registry: RegistryAccount, address: PublicKey 
     threshold: registry.threshold,
     timeLockSeconds: registry.timeLockSeconds,
     policy: registry.policy,
-    categories: registry.categories
-      .slice(0, registry.categoryCount)
-      .map((c) => Buffer.from(c.bytes.slice(0, c.len)).toString("utf8")),
+    categories: catalogueNames(registry),
     partnerCount: registry.partnerCount.toString(),
     proposalCount: registry.proposalCount.toString(),
     changeCount: registry.history.changeCount.toString(),

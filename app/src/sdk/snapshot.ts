@@ -5,6 +5,7 @@
 import type { IdlAccounts } from "@coral-xyz/anchor";
 import anchor from "@coral-xyz/anchor";
 import type { Connection, PublicKey } from "@solana/web3.js";
+import { catalogueNames, fixedText } from "./fixed-text.js";
 import { LUME_REGISTRY_IDL, LUME_REGISTRY_PROGRAM_ID, type LumeRegistry } from "./idl.js";
 import { registryAddress } from "./pda.js";
 
@@ -127,15 +128,11 @@ export function indicesToMask(indices: readonly number[]): bigint {
   return indices.reduce((m, i) => m | (1n << BigInt(i)), 0n);
 }
 
-function fixedStr(s: { len: number; bytes: number[] }): string {
-  return Buffer.from(s.bytes.slice(0, s.len)).toString("utf8");
-}
-
 export function snapshotEndpoint(address: PublicKey, e: Accounts["endpoint"]): SnapshotEndpoint {
   return {
     index: e.index,
     address: address.toBase58(),
-    host: fixedStr(e.host),
+    host: fixedText(e.host),
     port: e.port,
     protocol: enumName<ProtocolName>(e.protocol),
     categories: maskToIndices(e.categories),
@@ -163,7 +160,7 @@ export function snapshotPartner(address: PublicKey, p: Accounts["partner"]): Sna
     id: p.partnerId.toNumber(),
     address: address.toBase58(),
     authority: p.authority.toBase58(),
-    legalName: fixedStr(p.legalName),
+    legalName: fixedText(p.legalName),
     status: enumName<PartnerStatusName>(p.status),
     stage: enumName<AdmissionStageName>(p.stage),
     trafficModel: {
@@ -263,7 +260,7 @@ export function snapshotRegistryFields(
   return {
     changeCount: registry.history.changeCount.toNumber(),
     historyHead: Buffer.from(registry.history.head).toString("hex"),
-    categories: registry.categories.slice(0, registry.categoryCount).map(fixedStr),
+    categories: catalogueNames(registry),
     reviewGraceSeconds: registry.policy.reviewGraceSeconds,
   };
 }

@@ -8,6 +8,7 @@ import type { Command } from "commander";
 import { UserError } from "../../entry/user-error.js";
 import { actionKind, describeAction, executeRemainingAccounts, parseRoleName, roleArg } from "../../sdk/actions.js";
 import { eventCpiAccounts } from "../../sdk/events.js";
+import { catalogueNames, fixedText } from "../../sdk/fixed-text.js";
 import { readKeypairFile } from "../../sdk/keypair-file.js";
 import { summarizeRegistry } from "../../sdk/registry-state.js";
 import { enumName } from "../../sdk/snapshot.js";
@@ -26,8 +27,6 @@ import {
 } from "./args.js";
 import { type CliContext, hashFile } from "./context.js";
 import {
-  catalogueOf,
-  fixedText,
   loadCatalogue,
   loadPartner,
   loadProposal,
@@ -115,7 +114,7 @@ export const ACTION_SPECS: ActionSpec[] = [
         host: textArg("--host", o.host, 63),
         port: intArg("--port", o.port ?? "443", 1, 65_535),
         protocol: protocolArg(o.protocol),
-        categories: categoriesArg("--categories", o.categories, catalogueOf(r)),
+        categories: categoriesArg("--categories", o.categories, catalogueNames(r)),
       },
     }),
   },
@@ -137,7 +136,7 @@ export const ACTION_SPECS: ActionSpec[] = [
     build: (o, r) => ({
       setEndpointCategories: {
         index: u16Arg("--index", o.index),
-        categories: categoriesArg("--categories", o.categories, catalogueOf(r)),
+        categories: categoriesArg("--categories", o.categories, catalogueNames(r)),
       },
     }),
   },
@@ -192,7 +191,7 @@ export const ACTION_SPECS: ActionSpec[] = [
     build: (o, r) => ({
       setTrafficModel: {
         model: {
-          allowedCategories: categoriesArg("--categories", o.categories, catalogueOf(r)),
+          allowedCategories: categoriesArg("--categories", o.categories, catalogueNames(r)),
           maxRequestsPerSecond: u32Arg("--max-rps", o.maxRps),
           burst: u32Arg("--burst", o.burst),
           maxBandwidthKbps: u32Arg("--max-kbps", o.maxKbps),
@@ -400,7 +399,7 @@ export async function proposeWith(ctx: CliContext, spec: ActionSpec, opts: Opts)
     throw new UserError(`${spec.name} does not apply to a partner: leave --partner out`);
   const now = Math.floor(Date.now() / 1000);
   const action = spec.build(opts, registry, target?.partner ?? null, now);
-  const words = describeAction(action, catalogueOf(registry)) + attestedSetNote(action, target?.partner ?? null);
+  const words = describeAction(action, catalogueNames(registry)) + attestedSetNote(action, target?.partner ?? null);
   const evidenceHash = opts.evidenceFile === undefined ? Buffer.alloc(32) : hashFile(opts.evidenceFile);
   const evidenceUri = opts.evidenceUri ?? "";
   if (Buffer.byteLength(evidenceUri) > 127) throw new UserError("--evidence-uri may be at most 127 bytes");
@@ -609,7 +608,7 @@ export function registerCouncil(program: Command, action: Action): void {
           ctx.wallet.publicKey,
           ctx.programId,
         );
-        const words = describeAction(proposal.action, catalogueOf(registry));
+        const words = describeAction(proposal.action, catalogueNames(registry));
         const signature = await ctx.send(`execute proposal #${proposalId} (${words})`, () =>
           ctx.program.methods
             .execute()

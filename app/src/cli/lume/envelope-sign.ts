@@ -5,17 +5,18 @@ import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { UserError } from "../../entry/user-error.js";
+import { catalogueNames } from "../../sdk/fixed-text.js";
 import { expandHome, readKeypairFile } from "../../sdk/keypair-file.js";
 import { signEnvelope } from "../../verifier/envelope.js";
 import { intArg, u16Arg } from "./args.js";
 import type { CliContext } from "./context.js";
-import { catalogueOf, loadRegistry } from "./registry-reads.js";
+import { loadRegistry } from "./registry-reads.js";
 import type { Action } from "./runner.js";
 
 /** A category index as given, or a catalogue name (then the registry is read for the catalogue). */
 async function categoryIndex(ctx: CliContext, value: string): Promise<number> {
   if (/^\d+$/.test(value)) return intArg("--category", value, 0, 63);
-  const catalogue = catalogueOf(await loadRegistry(ctx));
+  const catalogue = catalogueNames(await loadRegistry(ctx));
   const index = catalogue.indexOf(value);
   if (index < 0)
     throw new UserError(`--category: unknown category "${value}" (the catalogue: ${catalogue.join(", ")})`);

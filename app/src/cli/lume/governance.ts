@@ -17,11 +17,12 @@ import type { Command } from "commander";
 import { UserError } from "../../entry/user-error.js";
 import { describeAction } from "../../sdk/actions.js";
 import { eventCpiAccounts } from "../../sdk/events.js";
+import { catalogueNames } from "../../sdk/fixed-text.js";
 import { intArg, pubkeyArg } from "./args.js";
 import type { CliContext } from "./context.js";
 import { ACTION_SPECS, type ActionSpec } from "./council.js";
 import { governanceErrorOf } from "./governance-errors.js";
-import { catalogueOf, loadPartner, loadRegistry, proposalIdArg } from "./registry-reads.js";
+import { loadPartner, loadRegistry, proposalIdArg } from "./registry-reads.js";
 import type { Action } from "./runner.js";
 
 export const SPL_GOVERNANCE_PROGRAM_ID = new PublicKey("GovER5Lthms3bLBqWub97yVrMmEogzX7xNjdXpPPCVZw");
@@ -307,7 +308,7 @@ async function proposeThroughGovernance(ctx: CliContext, spec: ActionSpec, opts:
   await submit(
     ctx,
     opts,
-    `propose registry proposal #${id}: ${describeAction(registryAction, catalogueOf(registry))}`,
+    `propose registry proposal #${id}: ${describeAction(registryAction, catalogueNames(registry))}`,
     (member) =>
       ctx.program.methods
         .propose(registryAction as never, Array.from(Buffer.alloc(32)), "")

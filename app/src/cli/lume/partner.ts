@@ -5,14 +5,15 @@ import { type Command, Option } from "commander";
 import { UserError } from "../../entry/user-error.js";
 import { chainUnixTime } from "../../sdk/clock.js";
 import { eventCpiAccounts } from "../../sdk/events.js";
+import { catalogueNames, fixedText } from "../../sdk/fixed-text.js";
 import type { RoleName } from "../../sdk/pda.js";
-import { checkNames, enumName, maskToIndices } from "../../sdk/snapshot.js";
+import { checkNames, enumName, maskToIndices, snapshotPartner } from "../../sdk/snapshot.js";
 import { readApplication } from "./application.js";
 import { categoriesArg, intArg, protocolArg, textArg } from "./args.js";
 import { type CliContext, hashFile } from "./context.js";
 import { addActionOptions, proposeWith, specByName } from "./council.js";
 import { keyFileCommand } from "./keys.js";
-import { catalogueOf, fixedText, loadCatalogue, loadPartner, loadRegistry } from "./registry-reads.js";
+import { loadCatalogue, loadPartner, loadRegistry } from "./registry-reads.js";
 import type { Action } from "./runner.js";
 import { isoTime, orDash } from "./time-text.js";
 
@@ -209,7 +210,7 @@ export function registerPartner(program: Command, action: Action): void {
           host: textArg("--host", opts.host, 63),
           port: intArg("--port", opts.port, 1, 65_535),
           protocol: protocolArg(opts.protocol),
-          categories: categoriesArg("--categories", opts.categories, catalogueOf(registry)),
+          categories: categoriesArg("--categories", opts.categories, catalogueNames(registry)),
         });
         ctx.print(
           declared,
@@ -278,20 +279,18 @@ export function registerPartner(program: Command, action: Action): void {
         ]);
         const names = (mask: { toString(): string }) =>
           maskToIndices(BigInt(mask.toString())).map((i) => catalogue[i] ?? `#${i}`);
+        // The SDK's read model (what nodes verify against), then what only this view shows.
+        const { id, authority, legalName, stage, status, trafficModel } = snapshotPartner(address, p);
+        const { allowedCategories, ...limits } = trafficModel;
         const data = {
-          id: p.partnerId.toNumber(),
+          id,
           address: address.toBase58(),
-          authority: p.authority.toBase58(),
-          legalName: fixedText(p.legalName),
+          authority,
+          legalName,
           jurisdiction: fixedText(p.jurisdiction),
-          stage: enumName<string>(p.stage),
-          status: enumName<string>(p.status),
-          trafficModel: {
-            categories: names(p.trafficModel.allowedCategories),
-            maxRequestsPerSecond: p.trafficModel.maxRequestsPerSecond,
-            burst: p.trafficModel.burst,
-            maxBandwidthKbps: p.trafficModel.maxBandwidthKbps,
-          },
+          stage,
+          status,
+          trafficModel: { categories: allowedCategories.map((i) => catalogue[i] ?? `#${i}`), ...limits },
           nextReviewAt: isoTime(p.nextReviewAt),
           suspensionExpiresAt: isoTime(p.suspensionExpiresAt),
           attestations: {
@@ -485,7 +484,7 @@ export function registerPartner(program: Command, action: Action): void {
           loadRegistry(ctx),
           loadPartner(ctx, opts.partner),
         ]);
-        const catalogue = catalogueOf(registry);
+        const catalogue = catalogueNames(registry);
         const category = /^\d+$/.test(opts.category) ? Number(opts.category) : catalogue.indexOf(opts.category);
         if (category < 0 || category >= catalogue.length)
           throw new UserError(

@@ -2,6 +2,7 @@
 import type { IdlAccounts } from "@coral-xyz/anchor";
 import { PublicKey } from "@solana/web3.js";
 import { UserError } from "../../entry/user-error.js";
+import { catalogueNames } from "../../sdk/fixed-text.js";
 import type { LumeRegistry } from "../../sdk/idl.js";
 import type { CliContext } from "./context.js";
 
@@ -25,17 +26,7 @@ export async function loadRegistry(ctx: CliContext): Promise<RegistryAccount> {
 /** The registry and its category names (what a command that prints categories reads first). */
 export async function loadCatalogue(ctx: CliContext): Promise<{ registry: RegistryAccount; catalogue: string[] }> {
   const registry = await loadRegistry(ctx);
-  return { registry, catalogue: catalogueOf(registry) };
-}
-
-export function catalogueOf(registry: RegistryAccount): string[] {
-  return registry.categories
-    .slice(0, registry.categoryCount)
-    .map((c) => Buffer.from(c.bytes.slice(0, c.len)).toString("utf8"));
-}
-
-export function fixedText(s: { len: number; bytes: number[] }): string {
-  return Buffer.from(s.bytes.slice(0, s.len)).toString("utf8");
+  return { registry, catalogue: catalogueNames(registry) };
 }
 
 /** `--partner` as a partner id (digits) or the partner account's address. */
