@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   try {
     const updates: RawAccountUpdate[] = [];
     for (let i = 0; i < PARTNERS; i++) {
-      const data = await encodedPartner(indexer.decoder.program, i);
+      const data = await encodedPartner(indexer.decoder, i);
       updates.push({ pubkey: Keypair.generate().publicKey.toBase58(), slot: 1, lamports: 1, data });
     }
     indexer.accounts("bench", updates);

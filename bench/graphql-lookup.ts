@@ -48,7 +48,7 @@ const RESULTS = "bench/results/graphql.json";
 async function populate(indexer: Indexer): Promise<string[]> {
   const updates: RawAccountUpdate[] = [];
   for (let i = 0; i < PARTNERS; i++) {
-    const data = await encodedPartner(indexer.decoder.program, i);
+    const data = await encodedPartner(indexer.decoder, i);
     updates.push({ pubkey: Keypair.generate().publicKey.toBase58(), slot: 1, lamports: 1, data });
   }
   indexer.accounts("bench", updates);

@@ -27,7 +27,7 @@ async function encodeAll(indexer: Indexer): Promise<{ pubkeys: string[]; data: B
   const data: Buffer[] = [];
   for (let i = 0; i < ACCOUNTS; i++) {
     pubkeys.push(Keypair.generate().publicKey.toBase58());
-    data.push(await encodedPartner(indexer.decoder.program, i));
+    data.push(await encodedPartner(indexer.decoder, i));
   }
   return { pubkeys, data };
 }

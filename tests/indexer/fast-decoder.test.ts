@@ -4,6 +4,8 @@
 import assert from "node:assert/strict";
 import anchor from "@coral-xyz/anchor";
 import { Keypair } from "@solana/web3.js";
+import { LUME_REGISTRY_IDL } from "../../app/src/sdk/idl.js";
+import { camelCaseIdl } from "../../app/src/sdk/program.js";
 import { addresses, DEFAULT_ENDPOINT } from "../../harness/registry-fixture.js";
 import { useRegistrySurfnet } from "../../harness/surfnet.js";
 import { RegistryDecoder } from "../../indexer/src/decoder/decoder.js";
@@ -31,6 +33,12 @@ describe("IDL-compiled account decoder (surfnet accounts, Anchor's coder as refe
   this.timeout(180_000);
   const net = useRegistrySurfnet();
   const decoder = new RegistryDecoder();
+
+  it("decodes with the camelCase IDL a Program holds (the SDK's conversion equals Anchor's)", () => {
+    const program = net.program(Keypair.generate());
+    assert.deepEqual(camelCaseIdl(LUME_REGISTRY_IDL), program.idl);
+    assert.deepEqual(decoder.idl, program.idl);
+  });
 
   it("compiles every account type (no Anchor fallback)", () => {
     assert.deepEqual(decoder.fast.fallbacks, []);

@@ -41,11 +41,11 @@ export function snapshotCache(): (indexer: Indexer) => RegistrySnapshot | null {
 
 /** Decodes stored accounts of one kind (live ones only) with their addresses. */
 function decoded<T>(indexer: Indexer, kind: string, pubkeys: readonly string[]): { address: PublicKey; account: T }[] {
-  const coder = indexer.decoder.program.coder.accounts;
+  const coder = indexer.decoder.coder.accounts;
   const out: { address: PublicKey; account: T }[] = [];
   for (const pubkey of pubkeys) {
     const raw = indexer.store.accountRaw(pubkey);
-    if (raw !== null) out.push({ address: new PublicKey(pubkey), account: coder.decode<T>(kind as never, raw) });
+    if (raw !== null) out.push({ address: new PublicKey(pubkey), account: coder.decode<T>(kind, raw) });
   }
   return out;
 }

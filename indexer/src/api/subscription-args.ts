@@ -44,7 +44,7 @@ export function eventNames(indexer: Indexer, names: string[] | null | undefined)
   if (names === undefined || names === null) return null;
   const known = new Set([
     "unknown",
-    ...(indexer.decoder.program.idl.events ?? []).map((e) => e.name.charAt(0).toLowerCase() + e.name.slice(1)),
+    ...(indexer.decoder.idl.events ?? []).map((e) => e.name.charAt(0).toLowerCase() + e.name.slice(1)),
   ]);
   const unknown = names.filter((n) => !known.has(n));
   if (unknown.length > 0)

@@ -2,11 +2,12 @@
 // accounts by discriminator, events from the program's self-CPI event instructions (inner
 // instructions; never from logs, which validators truncate), instruction arguments. Anything
 // unknown or malformed is counted and reported, never thrown.
-import type { BorshInstructionCoder, Provider } from "@coral-xyz/anchor";
-import { Connection, type PublicKey } from "@solana/web3.js";
+import type anchor from "@coral-xyz/anchor";
+import { PublicKey } from "@solana/web3.js";
 import { registryErrorOf } from "../../../app/src/sdk/errors.js";
 import { registryEventsOf } from "../../../app/src/sdk/events.js";
-import { type RegistryProgram, registryProgram } from "../../../app/src/sdk/program.js";
+import type { LumeRegistry } from "../../../app/src/sdk/idl.js";
+import { camelCaseIdl, registryCoder, registryIdl } from "../../../app/src/sdk/program.js";
 import type { RawAccountUpdate, RawTransaction } from "../source/types.js";
 import type { AccountDataDecoder } from "../store/account-cache.js";
 import { compileAccountDecoder, type FastAccountDecoder, type IdlLike } from "./fast-accounts.js";
@@ -98,7 +99,11 @@ export interface DecodeFailure {
 }
 
 export class RegistryDecoder {
-  readonly program: RegistryProgram;
+  /** The IDL with `Program`'s camelCase names (its address: the program this decoder reads). */
+  readonly idl: LumeRegistry;
+  /** Anchor's coders: the reference decoding, events and instruction arguments. */
+  readonly coder: anchor.BorshCoder = registryCoder();
+  readonly programKey: PublicKey;
   /** The hot path: accounts decoded straight from the IDL's layouts (Anchor's coder is the reference). */
   readonly fast: FastAccountDecoder;
   /** Failures so far, by kind (exported as a metric). */
@@ -106,14 +111,13 @@ export class RegistryDecoder {
   onFailure: (failure: DecodeFailure) => void = () => {};
 
   constructor(programId?: PublicKey) {
-    // The coders need no connection; Program wants a provider-shaped object.
-    const provider = { connection: new Connection("http://127.0.0.1:1") } as unknown as Provider;
-    this.program = registryProgram(provider, programId);
-    this.fast = compileAccountDecoder(this.program.idl as unknown as IdlLike);
+    this.idl = camelCaseIdl(registryIdl(programId));
+    this.programKey = new PublicKey(this.idl.address);
+    this.fast = compileAccountDecoder(this.idl as unknown as IdlLike);
   }
 
   get programId(): string {
-    return this.program.programId.toBase58();
+    return this.idl.address;
   }
 
   private fail(failure: DecodeFailure): void {
@@ -199,13 +203,13 @@ export class RegistryDecoder {
 
   /** The reference decoding: Anchor's coder + normalize() (throws on malformed data). */
   anchorAccount(kind: string, data: Buffer): Json {
-    return normalize(this.program.coder.accounts.decode(kind as never, data));
+    return normalize(this.coder.accounts.decode(kind, data));
   }
 
   /** Decodes one event's bytes (discriminator + Borsh body). */
   event(raw: Buffer, signature: string, slot: number): DecodedEvent | undefined {
     try {
-      const decoded = this.program.coder.events.decode(raw.toString("base64"));
+      const decoded = this.coder.events.decode(raw.toString("base64"));
       if (decoded === null) throw new Error("unknown event discriminator");
       return {
         signature,
@@ -228,7 +232,7 @@ export class RegistryDecoder {
     const ok = tx.err === null || tx.err === undefined;
     const instructions = tx.instructions.map((data) => {
       try {
-        const decoded = (this.program.coder.instruction as unknown as BorshInstructionCoder).decode(data);
+        const decoded = this.coder.instruction.decode(data);
         if (decoded === null) throw new Error("unknown instruction discriminator");
         return { name: decoded.name, args: normalize(decoded.data) };
       } catch (err) {
@@ -237,7 +241,7 @@ export class RegistryDecoder {
       }
     });
     const events = ok
-      ? registryEventsOf(tx.innerInstructions, this.program.programId)
+      ? registryEventsOf(tx.innerInstructions, this.programKey)
           .map((raw) => this.event(raw, tx.signature, tx.slot))
           .filter((e): e is DecodedEvent => e !== undefined)
       : [];
@@ -245,7 +249,7 @@ export class RegistryDecoder {
       ? undefined
       : registryErrorOf(
           { logs: tx.logs, ...(typeof tx.err === "object" && tx.err !== null ? tx.err : {}) },
-          this.program.programId,
+          this.programKey,
         );
     const programError = known === undefined ? null : { code: known.code, name: known.name, message: known.msg };
     return {

@@ -105,7 +105,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
   let onChainChangeCount: number | null = null;
   let onChainHead: string | null = null;
   if (registryAccount !== undefined) {
-    const registry = decoder.program.coder.accounts.decode("registry", registryAccount.data) as {
+    const registry = decoder.coder.accounts.decode("registry", registryAccount.data) as {
       history: { changeCount: { toString(): string }; head: number[] };
     };
     onChainChangeCount = Number(registry.history.changeCount.toString());

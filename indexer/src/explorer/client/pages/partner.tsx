@@ -149,6 +149,22 @@ function StageRow(props: { stage: string; by: string | null; at: string; evidenc
   );
 }
 
+/** A check after admission (re-verification, periodic review): who made it, at which change. */
+function LaterCheckRow(props: { check: string; by: string; changeIndex: number; evidence: Evidence }) {
+  return (
+    <tr>
+      <td>{props.check}</td>
+      <td>
+        <Address value={props.by} />
+      </td>
+      <td class="muted">change {props.changeIndex}</td>
+      <td>
+        <EvidenceLink evidence={props.evidence} />
+      </td>
+    </tr>
+  );
+}
+
 /** What an event did, in words. */
 function eventWords(e: TimelineEvent): string {
   const d = e.data as Record<string, unknown>;
@@ -281,31 +297,20 @@ export function PartnerPage(props: { idOrAddress: string }) {
           {p.attestations
             .filter((a) => a.stage === "admitted")
             .map((a) => (
-              <tr>
-                <td>
-                  {a.kind === "legal" ? "Legal re-verification" : "Technical re-audit"} (set version{" "}
-                  {a.endpointSetVersion})
-                </td>
-                <td>
-                  <Address value={a.verifier} />
-                </td>
-                <td class="muted">change {a.changeIndex}</td>
-                <td>
-                  <EvidenceLink evidence={{ hash: a.evidenceHash, uri: a.evidenceUri }} />
-                </td>
-              </tr>
+              <LaterCheckRow
+                check={`${a.kind === "legal" ? "Legal re-verification" : "Technical re-audit"} (set version ${a.endpointSetVersion})`}
+                by={a.verifier}
+                changeIndex={a.changeIndex}
+                evidence={{ hash: a.evidenceHash, uri: a.evidenceUri }}
+              />
             ))}
           {p.reviews.map((r) => (
-            <tr>
-              <td>Review ({words(r.outcome)})</td>
-              <td>
-                <Address value={r.auditor} />
-              </td>
-              <td class="muted">change {r.changeIndex}</td>
-              <td>
-                <EvidenceLink evidence={{ hash: r.evidenceHash, uri: r.evidenceUri }} />
-              </td>
-            </tr>
+            <LaterCheckRow
+              check={`Review (${words(r.outcome)})`}
+              by={r.auditor}
+              changeIndex={r.changeIndex}
+              evidence={{ hash: r.evidenceHash, uri: r.evidenceUri }}
+            />
           ))}
         </Table>
       </Section>
