@@ -1,13 +1,11 @@
-//! Loading and authorisation checks shared by several instructions, each a
-//! small named function so that handlers read as a list of checks.
+//! Loading, creating and counting helpers shared by several instructions.
 
 use crate::errors::RegistryError;
 use crate::runtime;
-use crate::state::account::{load, load_mut};
-use crate::state::{AccountType, Partner, Registry, Role, RoleGrant, REGISTRY_ADDRESS};
+use crate::state::account::load_mut;
+use crate::state::{AccountType, Partner, Registry, REGISTRY_ADDRESS};
 use pinocchio::{
-    account::{AccountView, Ref, RefMut},
-    address::Address,
+    account::{AccountView, RefMut},
     cpi::{Seed, Signer},
     error::ProgramError,
 };
@@ -16,7 +14,7 @@ use pinocchio::{
 /// inlined: a dozen instructions load it.
 #[inline(never)]
 pub fn registry_mut(account: &mut AccountView) -> Result<RefMut<'_, Registry>, ProgramError> {
-    crate::checks::check_address(account, &REGISTRY_ADDRESS, "registry")?;
+    crate::validation::accounts::check_address(account, &REGISTRY_ADDRESS, "registry")?;
     load_mut::<Registry>(account, "registry")
 }
 
@@ -24,35 +22,6 @@ pub fn registry_mut(account: &mut AccountView) -> Result<RefMut<'_, Registry>, P
 #[inline(never)]
 pub fn partner_mut(account: &mut AccountView) -> Result<RefMut<'_, Partner>, ProgramError> {
     load_mut::<Partner>(account, "partner")
-}
-
-/// Index of `member` in the current council.
-#[inline(always)]
-pub fn council_index(registry: &Registry, member: &Address) -> Option<usize> {
-    registry.council_members().iter().position(|m| m == member)
-}
-
-/// `holder` signed and holds an active grant of `role` (the grant account is
-/// the program's own `RoleGrant`, created only by an executed proposal).
-/// Not inlined: four instructions check a role.
-#[inline(never)]
-pub fn require_role(grant: &AccountView, holder: &AccountView, role: Role) -> Result<(), ProgramError> {
-    crate::checks::check_signer(holder, "holder")?;
-    let grant: Ref<RoleGrant> = load::<RoleGrant>(grant, "role_grant")?;
-    if grant.holder != *holder.address() || !grant.role.is(role) || !grant.active.get() {
-        return Err(RegistryError::RoleNotGranted.into());
-    }
-    Ok(())
-}
-
-/// `signer` signed and is the partner's authority.
-#[inline(always)]
-pub fn require_partner_authority(partner: &Partner, signer: &AccountView) -> Result<(), ProgramError> {
-    crate::checks::check_signer(signer, "authority")?;
-    if partner.authority != *signer.address() {
-        return Err(RegistryError::NotPartnerAuthority.into());
-    }
-    Ok(())
 }
 
 /// Creates `account` as a `T` at the canonical PDA of `seeds`, paid by
@@ -75,7 +44,7 @@ fn create_pda_of_size(
     seeds: &[&[u8]],
     space: usize,
 ) -> Result<u8, ProgramError> {
-    crate::checks::check_uninitialized(account, "new account")?;
+    crate::validation::accounts::check_uninitialized(account, "new account")?;
     let (expected, bump) = runtime::find_program_address(seeds);
     if account.address() != &expected {
         runtime::log_pair("account", "new account");
@@ -92,22 +61,6 @@ fn create_pda_of_size(
     let initialised = unsafe { core::slice::from_raw_parts(signer_seeds.as_ptr() as *const Seed, count + 1) };
     crate::system::create_pda_account(payer, account, space, &Signer::from(initialised))?;
     Ok(bump)
-}
-
-/// A bounded text is non-empty printable ASCII without spaces (hosts, codes).
-pub fn check_token(text: &[u8]) -> Result<(), RegistryError> {
-    if text.is_empty() || !text.iter().all(|b| (0x21..=0x7e).contains(b)) {
-        return Err(RegistryError::InvalidText);
-    }
-    Ok(())
-}
-
-/// A bounded text is non-empty and has no control characters (names).
-pub fn check_name(text: &[u8]) -> Result<(), RegistryError> {
-    if text.is_empty() || text.iter().any(|b| *b < 0x20 || *b == 0x7f) {
-        return Err(RegistryError::InvalidText);
-    }
-    Ok(())
 }
 
 /// Mask of the categories the catalogue defines (bits `0..category_count`).

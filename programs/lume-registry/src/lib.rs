@@ -6,7 +6,6 @@
 //! `errors` their own modules, `checks` the named account checks.
 #![cfg_attr(target_arch = "bpf", no_std)]
 
-pub mod checks;
 pub mod context;
 pub mod entrypoint;
 pub mod errors;
@@ -22,6 +21,7 @@ use sbpf_mem as _;
 pub mod runtime;
 pub mod state;
 pub mod system;
+pub mod validation;
 
 #[cfg(feature = "idl-build")]
 pub mod idl;

@@ -8,7 +8,7 @@
 //! technical auditor attests endpoints added or changed since the last audit
 //! (they are pending audit until then).
 
-use crate::context::{check_token, partner_mut, registry_mut, require_role, touch};
+use crate::context::{partner_mut, registry_mut, touch};
 use crate::errors::RegistryError;
 use crate::events::{AttestationKind, PartnerStatusChanged, StatusCause, VerificationAttested};
 use crate::history;
@@ -19,6 +19,8 @@ use crate::interface::pod::{PodI64, PodU32, PodU64, Stored};
 use crate::runtime;
 use crate::state::partner::{CHECK_LEGAL, CHECK_TECHNICAL};
 use crate::state::{AdmissionStage, PartnerStatus, Role};
+use crate::validation::authority::require_role;
+use crate::validation::text::check_token;
 use pinocchio::{account::AccountView, ProgramResult};
 
 crate::instruction_accounts! {

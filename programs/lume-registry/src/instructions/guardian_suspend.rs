@@ -4,7 +4,7 @@
 //! be guardian-suspended again until the council decided on its status or the
 //! policy's cool-down passed: no suspension for ever without a vote.
 
-use crate::context::{after, check_name, partner_mut, registry_mut, require_role, touch};
+use crate::context::{after, partner_mut, registry_mut, touch};
 use crate::errors::RegistryError;
 use crate::events::{PartnerStatusChanged, StatusCause};
 use crate::history;
@@ -13,6 +13,8 @@ use crate::interface::borsh_writer::Text;
 use crate::interface::pod::{PodI64, PodU32, PodU64, Stored};
 use crate::runtime;
 use crate::state::{PartnerStatus, Role};
+use crate::validation::authority::require_role;
+use crate::validation::text::check_name;
 use pinocchio::{account::AccountView, ProgramResult};
 
 crate::instruction_accounts! {

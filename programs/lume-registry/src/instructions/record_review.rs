@@ -2,7 +2,7 @@
 //! an admitted partner. It moves the next review date and, by its outcome,
 //! returns the partner to active or puts it under audit.
 
-use crate::context::{after, check_token, partner_mut, registry_mut, require_role, touch};
+use crate::context::{after, partner_mut, registry_mut, touch};
 use crate::errors::RegistryError;
 use crate::events::{ReviewOutcome, ReviewRecorded};
 use crate::history;
@@ -11,6 +11,8 @@ use crate::interface::borsh_writer::Text;
 use crate::interface::pod::{PodI64, PodU32, Stored};
 use crate::runtime;
 use crate::state::{AdmissionStage, PartnerStatus, Role};
+use crate::validation::authority::require_role;
+use crate::validation::text::check_token;
 use pinocchio::{account::AccountView, ProgramResult};
 
 crate::instruction_accounts! {

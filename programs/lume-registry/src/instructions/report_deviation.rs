@@ -3,7 +3,7 @@
 //! the policy's threshold within the window requires a technical
 //! re-verification, which puts an active partner under audit automatically.
 
-use crate::context::{after, create_pda, increment_u16, partner_mut, registry_mut, require_role, touch};
+use crate::context::{after, create_pda, increment_u16, partner_mut, registry_mut, touch};
 use crate::errors::RegistryError;
 use crate::events::DeviationReported;
 use crate::history;
@@ -13,6 +13,7 @@ use crate::runtime;
 use crate::state::account::init;
 use crate::state::partner::CHECK_TECHNICAL;
 use crate::state::{seeds, AdmissionStage, DeviationReport, PartnerStatus, Role};
+use crate::validation::authority::require_role;
 use pinocchio::{account::AccountView, ProgramResult};
 
 crate::instruction_accounts! {

@@ -1,7 +1,7 @@
 //! Shared logic of `approve` and `reject`: a council member of the current
 //! epoch votes once on an open, unexpired proposal.
 
-use crate::context::{council_index, registry_mut};
+use crate::context::registry_mut;
 use crate::errors::RegistryError;
 use crate::events::ProposalVoted;
 use crate::history;
@@ -9,6 +9,7 @@ use crate::interface::pod::{PodBool, PodI64, Stored};
 use crate::runtime;
 use crate::state::account::load_mut;
 use crate::state::{Proposal, ProposalStatus};
+use crate::validation::authority::council_index;
 use pinocchio::{account::AccountView, ProgramResult};
 
 crate::instruction_accounts! {

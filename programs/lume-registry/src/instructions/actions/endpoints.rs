@@ -6,11 +6,12 @@ use crate::context::{create_pda, increment_u32, touch};
 use crate::errors::RegistryError;
 use crate::events::{EndpointCategoriesChanged, EndpointRemoved};
 use crate::history;
-use crate::instructions::endpoint_ops::{add_endpoint, check_endpoint_categories, NewEndpoint};
+use crate::instructions::endpoint_ops::{add_endpoint, NewEndpoint};
 use crate::interface::pod::{PodI64, PodU16, PodU32, PodU64, Stored};
 use crate::state::account::load_mut;
 use crate::state::endpoint::EndpointStatus;
 use crate::state::{seeds, Endpoint, Partner, PartnerStatus, Protocol};
+use crate::validation::arguments::check_endpoint_categories;
 use pinocchio::{
     account::{AccountView, RefMut},
     address::Address,

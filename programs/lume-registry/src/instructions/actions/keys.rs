@@ -3,7 +3,6 @@
 //! with `replaces`: the key being rotated out.
 
 use super::{target_partner, Execution};
-use crate::checks::check_distinct;
 use crate::context::{after, create_pda, increment_u16, increment_u32, touch};
 use crate::errors::RegistryError;
 use crate::events::{KeyIssued, KeyRevoked};
@@ -14,6 +13,7 @@ use crate::state::account::{init, load_mut};
 use crate::state::infra_key::MAX_KEY_ENDPOINTS;
 use crate::state::partner::MAX_ACTIVE_KEYS;
 use crate::state::{seeds, InfraKey, KeyStatus, PartnerStatus, RevocationReason};
+use crate::validation::accounts::check_distinct;
 use pinocchio::{
     account::{AccountView, RefMut},
     address::Address,
