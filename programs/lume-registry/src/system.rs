@@ -1,9 +1,14 @@
-//! Creating program-owned PDA accounts through the System program.
+//! Creating program-owned accounts through the System program: `create_pda`
+//! checks and derives the address, `create_pda_account` funds, allocates and
+//! assigns it.
 
+use crate::errors::RegistryError;
+use crate::runtime;
+use crate::state::AccountType;
 use pinocchio::{
     account::AccountView,
     address::Address,
-    cpi::{invoke_signed, Signer},
+    cpi::{invoke_signed, Seed, Signer},
     error::ProgramError,
     instruction::{InstructionAccount, InstructionView},
 };
@@ -72,6 +77,45 @@ pub fn create_pda_account(
     assign[0..4].copy_from_slice(&1u32.to_le_bytes());
     assign[4..36].copy_from_slice(crate::ID.as_ref());
     system_call_single(&assign, account, signer)
+}
+
+/// Creates `account` as a `T` at the canonical PDA of `seeds`, paid by
+/// `payer`; returns the bump. Fails with `InvalidPda` if `account` is not
+/// that address, and with `AlreadyInitialized` if it exists.
+#[inline(always)]
+pub fn create_pda<T: AccountType>(
+    payer: &AccountView,
+    account: &AccountView,
+    seeds: &[&[u8]],
+) -> Result<u8, ProgramError> {
+    create_pda_of_size(payer, account, seeds, T::SPACE)
+}
+
+/// `create_pda` for `space` bytes (one copy of the code for every type).
+#[inline(never)]
+fn create_pda_of_size(
+    payer: &AccountView,
+    account: &AccountView,
+    seeds: &[&[u8]],
+    space: usize,
+) -> Result<u8, ProgramError> {
+    crate::validation::accounts::check_uninitialized(account, "new account")?;
+    let (expected, bump) = runtime::find_program_address(seeds);
+    if account.address() != &expected {
+        runtime::log_pair("account", "new account");
+        return Err(RegistryError::InvalidPda.into());
+    }
+    let bump_seed = [bump];
+    let mut signer_seeds = [const { core::mem::MaybeUninit::<Seed>::uninit() }; runtime::MAX_SEEDS + 1];
+    let count = seeds.len().min(runtime::MAX_SEEDS);
+    for (slot, seed) in signer_seeds.iter_mut().zip(seeds.iter().take(count)) {
+        slot.write(Seed::from(*seed));
+    }
+    signer_seeds[count].write(Seed::from(&bump_seed));
+    // SAFETY: the first `count + 1` entries were written just above.
+    let initialised = unsafe { core::slice::from_raw_parts(signer_seeds.as_ptr() as *const Seed, count + 1) };
+    create_pda_account(payer, account, space, &Signer::from(initialised))?;
+    Ok(bump)
 }
 
 /// A System instruction over `[from, to]`: CreateAccount (tag 0), where `to`

@@ -1,7 +1,7 @@
 //! Endpoint-set changes shared by `declare_endpoint` and the executed
 //! endpoint actions: each moves the partner's endpoint-set version by one.
 
-use crate::context::{increment_u16, increment_u32, touch};
+use crate::arithmetic::{increment_u16, increment_u32};
 use crate::errors::RegistryError;
 use crate::events::EndpointAdded;
 use crate::interface::borsh_writer::Text;
@@ -47,7 +47,7 @@ pub fn add_endpoint<'e>(
     if proposal_id != 0 {
         partner.last_proposal_id.set(proposal_id);
     }
-    let revision = touch(partner, now.unix_timestamp)?;
+    let revision = partner.touch(now.unix_timestamp)?;
 
     let mut endpoint = init::<Endpoint>(endpoint_account)?;
     endpoint.layout_version = 1;

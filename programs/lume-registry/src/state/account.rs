@@ -1,7 +1,9 @@
-//! Typed access to program-owned accounts.
+//! Typed access to program-owned accounts: `load`/`load_mut`/`init` for any
+//! account type, and the registry and partner loaders several instructions share.
 
 use crate::errors::RegistryError;
 use crate::interface::pod::Pod;
+use crate::state::{Partner, Registry, REGISTRY_ADDRESS};
 use pinocchio::account::{AccountView, Ref, RefMut};
 use pinocchio::error::ProgramError;
 
@@ -94,6 +96,20 @@ pub fn load_mut<'a, T: AccountType>(account: &'a mut AccountView, name: &str) ->
     let data = borrow_checked_mut(account, name, &check)?;
     // SAFETY: as in `load`.
     Ok(RefMut::map(data, |bytes| unsafe { &mut *(bytes.as_mut_ptr().add(8) as *mut T) }))
+}
+
+/// The registry, mutable (every change extends its history chain). Not
+/// inlined: a dozen instructions load it.
+#[inline(never)]
+pub fn registry_mut(account: &mut AccountView) -> Result<RefMut<'_, Registry>, ProgramError> {
+    crate::validation::accounts::check_address(account, &REGISTRY_ADDRESS, "registry")?;
+    load_mut::<Registry>(account, "registry")
+}
+
+/// A partner account, mutable (not inlined: several instructions load one).
+#[inline(never)]
+pub fn partner_mut(account: &mut AccountView) -> Result<RefMut<'_, Partner>, ProgramError> {
+    load_mut::<Partner>(account, "partner")
 }
 
 /// Writes the discriminator of `T` into an account this instruction just

@@ -91,4 +91,14 @@ impl Registry {
         let len = (self.council_len as usize).min(MAX_COUNCIL);
         &self.council[..len]
     }
+
+    /// Mask of the categories the catalogue defines (bits `0..category_count`).
+    #[inline(always)]
+    pub fn catalogue_mask(&self) -> u64 {
+        match self.category_count {
+            0 => 0,
+            n if n >= 64 => u64::MAX,
+            n => (1u64 << n) - 1,
+        }
+    }
 }

@@ -3,7 +3,6 @@
 //! proposed (so the council never votes on something that cannot execute for
 //! a reason visible up front) and again when it is executed.
 
-use crate::context::catalogue_mask;
 use crate::errors::RegistryError;
 use crate::instructions::endpoint_ops::NewEndpoint;
 use crate::interface::borsh_reader::BoundedStrList;
@@ -42,7 +41,7 @@ pub fn check_action_arguments(action: &ProposalAction, registry: &Registry) -> R
             }
             Ok(())
         }
-        ProposalAction::SetTrafficModel { model } => check_traffic_model(model, catalogue_mask(registry)),
+        ProposalAction::SetTrafficModel { model } => check_traffic_model(model, registry.catalogue_mask()),
         ProposalAction::GrantRole { holder, .. } | ProposalAction::RevokeRole { holder, .. } => {
             if holder.as_ref() == [0u8; 32] {
                 return Err(RegistryError::InvalidCouncilMember);

@@ -2,7 +2,7 @@
 //! council itself. Roles take remaining account 0: `["role", role, holder]`.
 
 use super::Execution;
-use crate::context::{create_pda, increment_u32};
+use crate::arithmetic::increment_u32;
 use crate::errors::RegistryError;
 use crate::events::{CategoryChanged, CouncilChanged, PolicyChanged, RoleChanged};
 use crate::history;
@@ -10,6 +10,7 @@ use crate::interface::borsh_writer::{List, Text};
 use crate::interface::pod::{PodBool, PodI64, PodU32, PodU64, Stored};
 use crate::state::account::{init, load_mut};
 use crate::state::{seeds, Policy, Role, RoleGrant, MAX_CATEGORIES};
+use crate::system::create_pda;
 use crate::validation::text::check_category_name;
 use pinocchio::{address::Address, ProgramResult};
 
