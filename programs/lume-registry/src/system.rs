@@ -13,6 +13,73 @@ use pinocchio::{
     instruction::{InstructionAccount, InstructionView},
 };
 
+/// System program instruction tags: bincode's u32 LE enum index, first in
+/// the instruction data.
+pub mod tag {
+    /// `CreateAccount { lamports: u64, space: u64, owner: Address }`, accounts `[from ws, to ws]`.
+    pub const CREATE_ACCOUNT: u32 = 0;
+    /// `Assign { owner: Address }`, accounts `[account ws]`.
+    pub const ASSIGN: u32 = 1;
+    /// `Transfer { lamports: u64 }`, accounts `[from ws, to w]`.
+    pub const TRANSFER: u32 = 2;
+    /// `Allocate { space: u64 }`, accounts `[account ws]`.
+    pub const ALLOCATE: u32 = 8;
+}
+
+/// Byte length of the tag, and of the fields after it.
+const TAG_LEN: usize = 4;
+const U64_LEN: usize = 8;
+const ADDRESS_LEN: usize = 32;
+
+/// `CreateAccount` data: tag, lamports, space, owner.
+pub const CREATE_ACCOUNT_LEN: usize = TAG_LEN + U64_LEN + U64_LEN + ADDRESS_LEN;
+/// `Transfer` data: tag, lamports.
+pub const TRANSFER_LEN: usize = TAG_LEN + U64_LEN;
+/// `Allocate` data: tag, space.
+pub const ALLOCATE_LEN: usize = TAG_LEN + U64_LEN;
+/// `Assign` data: tag, owner.
+pub const ASSIGN_LEN: usize = TAG_LEN + ADDRESS_LEN;
+
+/// `CreateAccount` of `space` bytes with `lamports`, owned by this program.
+#[inline(always)]
+pub fn create_account_data(lamports: u64, space: u64) -> [u8; CREATE_ACCOUNT_LEN] {
+    const SPACE_AT: usize = TAG_LEN + U64_LEN;
+    const OWNER_AT: usize = SPACE_AT + U64_LEN;
+    let mut data = [0u8; CREATE_ACCOUNT_LEN];
+    data[..TAG_LEN].copy_from_slice(&tag::CREATE_ACCOUNT.to_le_bytes());
+    data[TAG_LEN..SPACE_AT].copy_from_slice(&lamports.to_le_bytes());
+    data[SPACE_AT..OWNER_AT].copy_from_slice(&space.to_le_bytes());
+    data[OWNER_AT..].copy_from_slice(crate::ID.as_ref());
+    data
+}
+
+/// `Transfer` of `lamports`.
+#[inline(always)]
+pub fn transfer_data(lamports: u64) -> [u8; TRANSFER_LEN] {
+    let mut data = [0u8; TRANSFER_LEN];
+    data[..TAG_LEN].copy_from_slice(&tag::TRANSFER.to_le_bytes());
+    data[TAG_LEN..].copy_from_slice(&lamports.to_le_bytes());
+    data
+}
+
+/// `Allocate` of `space` bytes.
+#[inline(always)]
+pub fn allocate_data(space: u64) -> [u8; ALLOCATE_LEN] {
+    let mut data = [0u8; ALLOCATE_LEN];
+    data[..TAG_LEN].copy_from_slice(&tag::ALLOCATE.to_le_bytes());
+    data[TAG_LEN..].copy_from_slice(&space.to_le_bytes());
+    data
+}
+
+/// `Assign` to this program.
+#[inline(always)]
+pub fn assign_data() -> [u8; ASSIGN_LEN] {
+    let mut data = [0u8; ASSIGN_LEN];
+    data[..TAG_LEN].copy_from_slice(&tag::ASSIGN.to_le_bytes());
+    data[TAG_LEN..].copy_from_slice(crate::ID.as_ref());
+    data
+}
+
 /// Rent-exempt minimum for `space` bytes, from the Rent sysvar (read through
 /// its dedicated syscall, present in every runtime the tests use).
 pub fn rent_exempt_minimum(space: usize) -> Result<u64, ProgramError> {
@@ -56,27 +123,13 @@ pub fn create_pda_account(
     let required = rent_exempt_minimum(space)?;
     let current = account.lamports();
     if current == 0 {
-        let mut data = [0u8; 52];
-        data[0..4].copy_from_slice(&0u32.to_le_bytes());
-        data[4..12].copy_from_slice(&required.to_le_bytes());
-        data[12..20].copy_from_slice(&(space as u64).to_le_bytes());
-        data[20..52].copy_from_slice(crate::ID.as_ref());
-        return system_call(&data, &[payer, account], signer);
+        return system_call(&create_account_data(required, space as u64), &[payer, account], signer);
     }
     if current < required {
-        let mut data = [0u8; 12];
-        data[0..4].copy_from_slice(&2u32.to_le_bytes());
-        data[4..12].copy_from_slice(&(required - current).to_le_bytes());
-        system_call(&data, &[payer, account], signer)?;
+        system_call(&transfer_data(required - current), &[payer, account], signer)?;
     }
-    let mut allocate = [0u8; 12];
-    allocate[0..4].copy_from_slice(&8u32.to_le_bytes());
-    allocate[4..12].copy_from_slice(&(space as u64).to_le_bytes());
-    system_call_single(&allocate, account, signer)?;
-    let mut assign = [0u8; 36];
-    assign[0..4].copy_from_slice(&1u32.to_le_bytes());
-    assign[4..36].copy_from_slice(crate::ID.as_ref());
-    system_call_single(&assign, account, signer)
+    system_call_single(&allocate_data(space as u64), account, signer)?;
+    system_call_single(&assign_data(), account, signer)
 }
 
 /// Creates `account` as a `T` at the canonical PDA of `seeds`, paid by
@@ -118,8 +171,8 @@ fn create_pda_of_size(
     Ok(bump)
 }
 
-/// A System instruction over `[from, to]`: CreateAccount (tag 0), where `to`
-/// is the PDA that must sign, or Transfer, where it only receives. The tag is
+/// A System instruction over `[from, to]`: `CreateAccount`, where `to` is the
+/// PDA that must sign, or `Transfer`, where it only receives. The tag is
 /// read from `data` and the accounts come as one array to keep to five
 /// argument registers (the result is returned through a pointer too).
 ///
@@ -128,7 +181,8 @@ fn create_pda_of_size(
 #[inline(never)]
 fn system_call(data: &[u8], accounts: &[&AccountView; 2], signer: &Signer) -> Result<(), ProgramError> {
     let [from, to] = *accounts;
-    let to_signs = data.first() == Some(&0);
+    // Their tags (u32 LE) differ in the first byte.
+    let to_signs = data.first() == Some(&(tag::CREATE_ACCOUNT as u8));
     let metas =
         [InstructionAccount::writable_signer(from.address()), InstructionAccount::new(to.address(), true, to_signs)];
     let instruction = InstructionView { program_id: &SYSTEM_PROGRAM, data, accounts: &metas };
