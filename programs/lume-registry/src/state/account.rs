@@ -15,12 +15,36 @@ pub trait AccountType: Pod {
     const SPACE: usize = 8 + Self::SIZE;
 }
 
-/// Declares `$ty` an account type (and lists it in the IDL's `accounts`).
+/// Declares the program's account types, once: each listed type (and only a
+/// listed type) implements `AccountType`, which `load`, `load_mut`, `init` and
+/// `create_pda` require, and the same list, in this order, is the IDL's
+/// `accounts`. Invoked once, in `state/mod.rs`.
 #[macro_export]
-macro_rules! account_type {
-    ($ty:ident) => {
-        impl $crate::state::AccountType for $ty {
-            const DISCRIMINATOR: [u8; 8] = $crate::interface::discriminator::account(stringify!($ty));
+macro_rules! account_types {
+    ($($ty:ident),* $(,)?) => {
+        $(
+            impl $crate::state::AccountType for $ty {
+                const DISCRIMINATOR: [u8; 8] = $crate::interface::discriminator::account(stringify!($ty));
+            }
+        )*
+
+        /// Every account type's name and discriminator, in the IDL's order.
+        #[cfg(any(test, feature = "idl-build"))]
+        pub const ACCOUNT_TYPES: &[(&str, [u8; 8])] =
+            &[$( (stringify!($ty), <$ty as $crate::state::AccountType>::DISCRIMINATOR) ),*];
+
+        /// The IDL's `accounts` (`{ name, discriminator }`), registering each
+        /// account's body in `defs`.
+        #[cfg(feature = "idl-build")]
+        pub fn idl_accounts(defs: &mut $crate::interface::idl::TypeDefs) -> Vec<$crate::interface::idl::Value> {
+            use $crate::interface::idl::{json, IdlType};
+            vec![$({
+                <$ty as IdlType>::register(defs);
+                json!({
+                    "name": stringify!($ty),
+                    "discriminator": <$ty as $crate::state::AccountType>::DISCRIMINATOR,
+                })
+            }),*]
         }
     };
 }

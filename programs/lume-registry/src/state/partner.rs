@@ -123,8 +123,6 @@ crate::pod_struct! {
     }
 }
 
-crate::account_type!(Partner);
-
 impl Partner {
     /// Bumps the revision and update time; returns the new revision.
     #[inline(always)]

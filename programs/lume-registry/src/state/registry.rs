@@ -83,8 +83,6 @@ crate::pod_struct! {
     }
 }
 
-crate::account_type!(Registry);
-
 impl Registry {
     /// The active council members.
     pub fn council_members(&self) -> &[Address] {
