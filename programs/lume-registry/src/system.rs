@@ -198,3 +198,50 @@ fn system_call_single(data: &[u8], account: &AccountView, signer: &Signer) -> Re
 }
 
 const SYSTEM_PROGRAM: Address = crate::SYSTEM_PROGRAM_ID;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The tag: the first four bytes, u32 little-endian.
+    fn tag_of(data: &[u8]) -> u32 {
+        u32::from_le_bytes(data[..4].try_into().expect("four bytes"))
+    }
+
+    #[test]
+    fn tags_are_the_system_programs_enum_indices() {
+        // solana-system-interface's `SystemInstruction`: CreateAccount, Assign, Transfer, ...,
+        // Allocate is the ninth variant.
+        assert_eq!((tag::CREATE_ACCOUNT, tag::ASSIGN, tag::TRANSFER, tag::ALLOCATE), (0, 1, 2, 8));
+    }
+
+    #[test]
+    fn create_account_is_tag_lamports_space_owner() {
+        let data = create_account_data(0x0102_0304_0506_0708, 0x1122);
+        assert_eq!(data.len(), 52);
+        assert_eq!(tag_of(&data), tag::CREATE_ACCOUNT);
+        assert_eq!(data[4..12], 0x0102_0304_0506_0708u64.to_le_bytes());
+        assert_eq!(data[12..20], 0x1122u64.to_le_bytes());
+        assert_eq!(&data[20..52], crate::ID.as_ref());
+    }
+
+    #[test]
+    fn transfer_allocate_and_assign_put_their_field_after_the_tag() {
+        let transfer = transfer_data(5_000);
+        assert_eq!((transfer.len(), tag_of(&transfer)), (12, tag::TRANSFER));
+        assert_eq!(transfer[4..], 5_000u64.to_le_bytes());
+        let allocate = allocate_data(2_048);
+        assert_eq!((allocate.len(), tag_of(&allocate)), (12, tag::ALLOCATE));
+        assert_eq!(allocate[4..], 2_048u64.to_le_bytes());
+        let assign = assign_data();
+        assert_eq!((assign.len(), tag_of(&assign)), (36, tag::ASSIGN));
+        assert_eq!(&assign[4..], crate::ID.as_ref());
+    }
+
+    #[test]
+    fn only_create_account_has_the_new_account_sign() {
+        // `system_call` reads the first byte to tell CreateAccount from Transfer.
+        assert_eq!(create_account_data(1, 1)[0], tag::CREATE_ACCOUNT as u8);
+        assert_ne!(transfer_data(1)[0], tag::CREATE_ACCOUNT as u8);
+    }
+}

@@ -34,3 +34,6 @@ crate::account_types! {
     RoleGrant,
     DeviationReport,
 }
+
+#[cfg(test)]
+mod tests;

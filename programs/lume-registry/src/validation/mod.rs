@@ -13,3 +13,6 @@ pub mod accounts;
 pub mod arguments;
 pub mod authority;
 pub mod text;
+
+#[cfg(test)]
+mod tests;
