@@ -19,7 +19,8 @@ mod bpf {
     pub unsafe extern "C" fn entrypoint(input: *mut u8) -> u64 {
         const UNINIT: MaybeUninit<AccountView> = MaybeUninit::<AccountView>::uninit();
         let mut accounts = [UNINIT; MAX_TX_ACCOUNTS];
-        // SAFETY: as in pinocchio's `process_entrypoint`.
+        // SAFETY: `input` is the runtime's serialized input (this function's
+        // contract), and `accounts` has room for the most views it may hold.
         let (program_id, count, data) =
             unsafe { pinocchio::entrypoint::deserialize::<MAX_TX_ACCOUNTS>(input, &mut accounts) };
         // SAFETY: `deserialize` initialised the first `count` views.

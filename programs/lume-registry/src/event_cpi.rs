@@ -46,8 +46,8 @@ impl EventCpi {
     /// every instruction parses them.
     #[inline(never)]
     pub fn parse(authority: &AccountView, program: &AccountView) -> Result<Self, ProgramError> {
-        crate::checks::check_address(authority, &EVENT_AUTHORITY_ADDRESS, "event_authority")?;
-        crate::checks::check_address(program, &crate::ID, "program")?;
+        crate::validation::accounts::check_address(authority, &EVENT_AUTHORITY_ADDRESS, "event_authority")?;
+        crate::validation::accounts::check_address(program, &crate::ID, "program")?;
         Ok(Self { authority: *authority, program: *program })
     }
 

@@ -13,19 +13,26 @@ use crate::state::{
 };
 use pinocchio::address::Address;
 
-/// An event type: its discriminator and how to encode the fields after the
-/// `ChangeHeader`.
-pub trait Event {
-    /// `sha256("event:<Name>")[..8]`.
-    const DISCRIMINATOR: [u8; 8];
+/// An event body: how to encode the fields after the `ChangeHeader`.
+/// Implemented by `event!`.
+pub trait EventFields {
     /// The fields in order, for `encode_by_layout` (what the program uses).
     const LAYOUT: &'static [FieldLayout];
     /// The same encoding field by field (host tests compare the two).
     fn encode_fields<const N: usize>(&self, writer: &mut BorshWriter<N>) -> Result<(), RegistryError>;
 }
 
+/// An event the program emits: what `history::record` requires. Implemented
+/// only by `program_events!`, the one list of events, from which the IDL's
+/// `events` is generated too.
+pub trait Event: EventFields {
+    /// `sha256("event:<Name>")[..8]`.
+    const DISCRIMINATOR: [u8; 8];
+}
+
 /// Declares an event struct, its encoding and (with `idl-build`) its IDL type,
-/// whose first field is `change: ChangeHeader`.
+/// whose first field is `change: ChangeHeader`. It becomes an `Event` (one the
+/// program can emit) by being listed in `program_events!`.
 #[macro_export]
 macro_rules! event {
     (
@@ -40,8 +47,7 @@ macro_rules! event {
             $( $(#[doc = $fdoc])* pub $field: $ty, )*
         }
 
-        impl $(<$lt>)? $crate::events::Event for $name $(<$lt>)? {
-            const DISCRIMINATOR: [u8; 8] = $crate::interface::discriminator::event(stringify!($name));
+        impl $(<$lt>)? $crate::events::EventFields for $name $(<$lt>)? {
             const LAYOUT: &'static [$crate::interface::borsh_writer::FieldLayout] =
                 &$crate::interface::borsh_writer::FieldLayout::merge([
                     $( $crate::interface::borsh_writer::FieldLayout::of::<$ty>(core::mem::offset_of!(Self, $field)) ),*
@@ -74,6 +80,40 @@ macro_rules! event {
                 ];
                 defs.insert(stringify!($name), docs(&[$($doc),*]), json!({ "kind": "struct", "fields": fields }));
             }
+        }
+    };
+}
+
+/// Declares the program's events, once: each listed event (and only a listed
+/// one) implements `Event` with its discriminator, so only a listed event can
+/// be emitted, and the same list, in this order, is the IDL's `events`.
+/// Events with a lifetime are listed with it (`Name<'a>`).
+#[macro_export]
+macro_rules! program_events {
+    ($( $name:ident $(<$lt:lifetime>)? ),* $(,)?) => {
+        $(
+            impl $(<$lt>)? $crate::events::Event for $name $(<$lt>)? {
+                const DISCRIMINATOR: [u8; 8] = $crate::interface::discriminator::event(stringify!($name));
+            }
+        )*
+
+        /// Every event's name and discriminator, in the IDL's order.
+        #[cfg(any(test, feature = "idl-build"))]
+        pub const EVENT_TYPES: &[(&str, [u8; 8])] =
+            &[$( (stringify!($name), <$name as $crate::events::Event>::DISCRIMINATOR) ),*];
+
+        /// The IDL's `events` (`{ name, discriminator }`), registering each
+        /// event's body in `defs`.
+        #[cfg(feature = "idl-build")]
+        pub fn idl_events(defs: &mut $crate::interface::idl::TypeDefs) -> Vec<$crate::interface::idl::Value> {
+            use $crate::interface::idl::{json, IdlType};
+            vec![$({
+                <$name as IdlType>::register(defs);
+                json!({
+                    "name": stringify!($name),
+                    "discriminator": <$name as $crate::events::Event>::DISCRIMINATOR,
+                })
+            }),*]
         }
     };
 }
@@ -414,35 +454,26 @@ crate::event! {
     }
 }
 
-/// Every event type, for the IDL.
-#[cfg(feature = "idl-build")]
-pub fn idl_events(defs: &mut crate::interface::idl::TypeDefs) -> Vec<crate::interface::idl::Value> {
-    use crate::interface::idl::{json, IdlType, TypeDefs, Value};
-    fn entry<E: Event + IdlType>(name: &str, defs: &mut TypeDefs) -> Value {
-        E::register(defs);
-        json!({ "name": name, "discriminator": E::DISCRIMINATOR })
-    }
-    vec![
-        entry::<RegistryInitialized>("RegistryInitialized", defs),
-        entry::<PartnerApplied>("PartnerApplied", defs),
-        entry::<EndpointAdded>("EndpointAdded", defs),
-        entry::<EndpointRemoved>("EndpointRemoved", defs),
-        entry::<EndpointCategoriesChanged>("EndpointCategoriesChanged", defs),
-        entry::<VerificationAttested>("VerificationAttested", defs),
-        entry::<ProposalCreated>("ProposalCreated", defs),
-        entry::<ProposalVoted>("ProposalVoted", defs),
-        entry::<ProposalCancelled>("ProposalCancelled", defs),
-        entry::<PartnerStatusChanged>("PartnerStatusChanged", defs),
-        entry::<KeyIssued>("KeyIssued", defs),
-        entry::<KeyRevoked>("KeyRevoked", defs),
-        entry::<TrafficModelChanged>("TrafficModelChanged", defs),
-        entry::<RoleChanged>("RoleChanged", defs),
-        entry::<CategoryChanged>("CategoryChanged", defs),
-        entry::<PolicyChanged>("PolicyChanged", defs),
-        entry::<CouncilChanged>("CouncilChanged", defs),
-        entry::<ReviewRecorded>("ReviewRecorded", defs),
-        entry::<DeviationReported>("DeviationReported", defs),
-        entry::<UpgradeAuthorityChanged>("UpgradeAuthorityChanged", defs),
-        entry::<ProgramUpgraded>("ProgramUpgraded", defs),
-    ]
+crate::program_events! {
+    RegistryInitialized<'a>,
+    PartnerApplied<'a>,
+    EndpointAdded<'a>,
+    EndpointRemoved,
+    EndpointCategoriesChanged,
+    VerificationAttested<'a>,
+    ProposalCreated<'a>,
+    ProposalVoted,
+    ProposalCancelled,
+    PartnerStatusChanged<'a>,
+    KeyIssued<'a>,
+    KeyRevoked,
+    TrafficModelChanged,
+    RoleChanged,
+    CategoryChanged<'a>,
+    PolicyChanged,
+    CouncilChanged<'a>,
+    ReviewRecorded<'a>,
+    DeviationReported,
+    UpgradeAuthorityChanged,
+    ProgramUpgraded,
 }

@@ -2,29 +2,13 @@
 //! Host only (`idl-build`); run `scripts/build-idl.sh`.
 
 use crate::errors::RegistryError;
-use crate::interface::idl::{base58, json, IdlType, TypeDefs, Value};
-use crate::state::{AccountType, DeviationReport, Endpoint, InfraKey, Partner, Proposal, Registry, RoleGrant};
-
-/// Lists an account or event type: `{ name, discriminator }`, registering its
-/// body in `defs`.
-fn named<T: IdlType>(name: &str, discriminator: [u8; 8], defs: &mut TypeDefs) -> Value {
-    T::register(defs);
-    json!({ "name": name, "discriminator": discriminator })
-}
+use crate::interface::idl::{base58, json, TypeDefs, Value};
 
 /// The complete IDL document.
 pub fn build() -> Value {
     let mut defs = TypeDefs::default();
     let instructions = crate::instructions::idl_instructions(&mut defs);
-    let accounts = vec![
-        named::<Registry>("Registry", Registry::DISCRIMINATOR, &mut defs),
-        named::<Partner>("Partner", Partner::DISCRIMINATOR, &mut defs),
-        named::<Endpoint>("Endpoint", Endpoint::DISCRIMINATOR, &mut defs),
-        named::<InfraKey>("InfraKey", InfraKey::DISCRIMINATOR, &mut defs),
-        named::<Proposal>("Proposal", Proposal::DISCRIMINATOR, &mut defs),
-        named::<RoleGrant>("RoleGrant", RoleGrant::DISCRIMINATOR, &mut defs),
-        named::<DeviationReport>("DeviationReport", DeviationReport::DISCRIMINATOR, &mut defs),
-    ];
+    let accounts = crate::state::idl_accounts(&mut defs);
     let events = crate::events::idl_events(&mut defs);
     json!({
         "address": base58(&crate::ID),

@@ -1,13 +1,22 @@
 //! Lume Registry: the on-chain registry of vetted bandwidth partners.
 //!
 //! A `no_std` pinocchio program with Anchor's interface (discriminators, Borsh
-//! layouts, events, an IDL). Layout: `entrypoint` dispatches, `instructions/`
-//! holds one file per instruction, `state/` the account types, `events` and
-//! `errors` their own modules, `checks` the named account checks.
+//! layouts, events, an IDL). Layout:
+//! - `entrypoint` checks the program id; `instructions/` dispatches and holds
+//!   one file per instruction (`actions/`: what an executed proposal does);
+//! - `validation/` every check a handler makes (accounts, authority, text,
+//!   arguments);
+//! - `state/` the account types and their loaders; `events`, `errors` and
+//!   `history` (the event hash chain) their own modules, `event_cpi` the
+//!   self-CPI that emits events;
+//! - `system` creates program accounts through the System program, `loader`
+//!   talks to the upgradeable BPF loader, `runtime` wraps syscalls (logs,
+//!   clock, PDAs), `arithmetic` the checked counter and time arithmetic;
+//! - `interface/` the macros and Borsh/pod types that define each layout once,
+//!   with its IDL side (`idl`, host only, assembles the document).
 #![cfg_attr(target_arch = "bpf", no_std)]
 
-pub mod checks;
-pub mod context;
+pub mod arithmetic;
 pub mod entrypoint;
 pub mod errors;
 pub mod event_cpi;
@@ -22,6 +31,7 @@ use sbpf_mem as _;
 pub mod runtime;
 pub mod state;
 pub mod system;
+pub mod validation;
 
 #[cfg(feature = "idl-build")]
 pub mod idl;

@@ -42,8 +42,8 @@ pub const SET_AUTHORITY_CHECKED: u32 = 7;
 /// owned by the loader, so neither can be forged.
 #[inline(never)]
 pub fn upgrade_authority(program: &AccountView, program_data: &AccountView) -> Result<Address, ProgramError> {
-    crate::checks::check_owner(program, &crate::BPF_LOADER_UPGRADEABLE_ID, "program")?;
-    crate::checks::check_owner(program_data, &crate::BPF_LOADER_UPGRADEABLE_ID, "program_data")?;
+    crate::validation::accounts::check_owner(program, &crate::BPF_LOADER_UPGRADEABLE_ID, "program")?;
+    crate::validation::accounts::check_owner(program_data, &crate::BPF_LOADER_UPGRADEABLE_ID, "program_data")?;
     // SAFETY: loader-owned accounts this program never borrows mutably.
     let (program_bytes, data_bytes) = unsafe { (program.borrow_unchecked(), program_data.borrow_unchecked()) };
     // UpgradeableLoaderState::Program { programdata_address } = tag 2 + address.
@@ -67,7 +67,7 @@ pub fn upgrade_authority(program: &AccountView, program_data: &AccountView) -> R
 /// account is not a loader buffer.
 #[inline(never)]
 pub fn buffer_sha256(buffer: &AccountView) -> Result<[u8; 32], ProgramError> {
-    crate::checks::check_owner(buffer, &crate::BPF_LOADER_UPGRADEABLE_ID, "buffer")?;
+    crate::validation::accounts::check_owner(buffer, &crate::BPF_LOADER_UPGRADEABLE_ID, "buffer")?;
     // SAFETY: a loader-owned account this program never borrows mutably.
     let bytes = unsafe { buffer.borrow_unchecked() };
     if bytes.len() <= BUFFER_HEADER || bytes[..4] != 1u32.to_le_bytes() {
@@ -80,7 +80,7 @@ pub fn buffer_sha256(buffer: &AccountView) -> Result<[u8; 32], ProgramError> {
 /// with a constant address inline is about 150 bytes per check.
 #[inline(never)]
 pub fn expect_address(account: &AccountView, expected: &Address, name: &str) -> Result<(), ProgramError> {
-    crate::checks::check_address(account, expected, name)
+    crate::validation::accounts::check_address(account, expected, name)
 }
 
 /// A loader instruction: its data, account metas and the accounts in the

@@ -2,7 +2,6 @@
 //! at the next partner number with its identity commitments, evidence and
 //! declared traffic model; nothing is usable until the council admits it.
 
-use crate::context::{catalogue_mask, check_name, check_token, create_pda, registry_mut};
 use crate::errors::RegistryError;
 use crate::events::PartnerApplied;
 use crate::history;
@@ -10,8 +9,11 @@ use crate::interface::borsh_reader::BoundedStr;
 use crate::interface::borsh_writer::Text;
 use crate::interface::pod::{PodI64, PodU32, PodU64, Stored};
 use crate::runtime;
-use crate::state::account::init;
+use crate::state::account::{init, registry_mut};
 use crate::state::{seeds, AdmissionStage, Partner, PartnerStatus, TrafficModel};
+use crate::system::create_pda;
+use crate::validation::arguments::check_traffic_model;
+use crate::validation::text::{check_name, check_token};
 use pinocchio::{account::AccountView, ProgramResult};
 
 crate::instruction_accounts! {
@@ -54,7 +56,7 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     check_name(args.legal_name.as_bytes())?;
     check_token(args.jurisdiction.as_bytes())?;
     check_token(args.evidence_uri.as_bytes())?;
-    check_traffic_model(&args.traffic_model, catalogue_mask(registry))?;
+    check_traffic_model(&args.traffic_model, registry.catalogue_mask())?;
 
     let partner_id = registry.partner_count.get();
     let id_seed = partner_id.to_le_bytes();
@@ -94,20 +96,5 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
         traffic_model: args.traffic_model,
     };
     history::record(&mut registry.history, &accounts.events, &now, &event)?;
-    Ok(())
-}
-
-/// Known categories only, at least one, and non-zero ceilings and burst (a
-/// node's token bucket of size 0 would refuse every request).
-pub(crate) fn check_traffic_model(model: &TrafficModel, catalogue: u64) -> Result<(), RegistryError> {
-    let categories = model.allowed_categories.get();
-    if categories == 0
-        || categories & !catalogue != 0
-        || model.max_requests_per_second.get() == 0
-        || model.burst.get() == 0
-        || model.max_bandwidth_kbps.get() == 0
-    {
-        return Err(RegistryError::InvalidTrafficModel);
-    }
     Ok(())
 }

@@ -8,7 +8,6 @@
 //! technical auditor attests endpoints added or changed since the last audit
 //! (they are pending audit until then).
 
-use crate::context::{check_token, partner_mut, registry_mut, require_role, touch};
 use crate::errors::RegistryError;
 use crate::events::{AttestationKind, PartnerStatusChanged, StatusCause, VerificationAttested};
 use crate::history;
@@ -17,8 +16,11 @@ use crate::interface::borsh_reader::BoundedStr;
 use crate::interface::borsh_writer::Text;
 use crate::interface::pod::{PodI64, PodU32, PodU64, Stored};
 use crate::runtime;
+use crate::state::account::{partner_mut, registry_mut};
 use crate::state::partner::{CHECK_LEGAL, CHECK_TECHNICAL};
 use crate::state::{AdmissionStage, PartnerStatus, Role};
+use crate::validation::authority::require_role;
+use crate::validation::text::check_token;
 use pinocchio::{account::AccountView, ProgramResult};
 
 crate::instruction_accounts! {
@@ -121,7 +123,7 @@ fn attest_parsed(accounts: &mut Accounts, args: &Args, kind: AttestationKind) ->
     partner.stage = Stored::new(to);
     let old_status = partner.status;
     let completed = pending && reverification::attested(partner, check);
-    let revision = touch(partner, now.unix_timestamp)?;
+    let revision = partner.touch(now.unix_timestamp)?;
 
     let event = VerificationAttested {
         partner: partner_address,

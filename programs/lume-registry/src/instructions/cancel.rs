@@ -1,12 +1,11 @@
 //! `cancel`: the proposer withdraws a proposal nobody has approved yet.
 
-use crate::context::registry_mut;
 use crate::errors::RegistryError;
 use crate::events::ProposalCancelled;
 use crate::history;
 use crate::interface::pod::Stored;
 use crate::runtime;
-use crate::state::account::load_mut;
+use crate::state::account::{load_mut, registry_mut};
 use crate::state::{Proposal, ProposalStatus};
 use pinocchio::{account::AccountView, ProgramResult};
 

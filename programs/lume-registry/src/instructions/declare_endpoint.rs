@@ -3,13 +3,15 @@
 //! endpoint set it saw (`ApprovePartner` names the endpoint-set version);
 //! after admission, endpoints change only through proposals.
 
-use crate::context::{create_pda, partner_mut, registry_mut, require_partner_authority};
 use crate::errors::RegistryError;
 use crate::history;
 use crate::instructions::endpoint_ops::{add_endpoint, NewEndpoint};
 use crate::interface::borsh_reader::BoundedStr;
 use crate::runtime;
+use crate::state::account::{partner_mut, registry_mut};
 use crate::state::{seeds, AdmissionStage, Endpoint, PartnerStatus, Protocol};
+use crate::system::create_pda;
+use crate::validation::authority::require_partner_authority;
 use pinocchio::{account::AccountView, ProgramResult};
 
 crate::instruction_accounts! {

@@ -1,7 +1,7 @@
 //! Endpoint-set changes shared by `declare_endpoint` and the executed
 //! endpoint actions: each moves the partner's endpoint-set version by one.
 
-use crate::context::{check_token, increment_u16, increment_u32, touch};
+use crate::arithmetic::{increment_u16, increment_u32};
 use crate::errors::RegistryError;
 use crate::events::EndpointAdded;
 use crate::interface::borsh_writer::Text;
@@ -11,6 +11,7 @@ use crate::state::account::init;
 use crate::state::endpoint::EndpointStatus;
 use crate::state::partner::MAX_ACTIVE_ENDPOINTS;
 use crate::state::{Endpoint, Partner, Protocol};
+use crate::validation::arguments::check_new_endpoint;
 use pinocchio::{account::AccountView, address::Address, error::ProgramError};
 
 /// The arguments of a new endpoint.
@@ -19,24 +20,6 @@ pub struct NewEndpoint<'a> {
     pub port: u16,
     pub protocol: Protocol,
     pub categories: u64,
-}
-
-/// Host is a token, port non-zero, categories non-empty and within the
-/// partner's traffic model.
-pub fn check_new_endpoint(partner: &Partner, new: &NewEndpoint) -> Result<(), RegistryError> {
-    check_token(new.host)?;
-    if new.port == 0 {
-        return Err(RegistryError::InvalidText);
-    }
-    check_endpoint_categories(partner, new.categories)
-}
-
-/// Non-empty and within the partner's traffic model.
-pub fn check_endpoint_categories(partner: &Partner, categories: u64) -> Result<(), RegistryError> {
-    if categories == 0 || categories & !partner.traffic_model.allowed_categories.get() != 0 {
-        return Err(RegistryError::InvalidCategories);
-    }
-    Ok(())
 }
 
 /// Fills the freshly created `endpoint_account` at the partner's next index,
@@ -64,7 +47,7 @@ pub fn add_endpoint<'e>(
     if proposal_id != 0 {
         partner.last_proposal_id.set(proposal_id);
     }
-    let revision = touch(partner, now.unix_timestamp)?;
+    let revision = partner.touch(now.unix_timestamp)?;
 
     let mut endpoint = init::<Endpoint>(endpoint_account)?;
     endpoint.layout_version = 1;

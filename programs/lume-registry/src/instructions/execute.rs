@@ -2,15 +2,15 @@
 //! passed, exactly once, within the execution window. The accounts the
 //! action touches follow the fixed ones (see each action in `actions/`).
 
-use crate::context::{after, registry_mut};
+use crate::arithmetic::after;
 use crate::errors::RegistryError;
-use crate::instructions::action_checks::check_action_arguments;
 use crate::instructions::actions::{self, ActionContext, Execution};
 use crate::interface::borsh_reader::{BorshDecode, BorshReader};
 use crate::interface::pod::{PodI64, Stored};
 use crate::runtime;
-use crate::state::account::load_mut;
+use crate::state::account::{load_mut, registry_mut};
 use crate::state::{Proposal, ProposalAction, ProposalStatus};
+use crate::validation::arguments::check_action_arguments;
 use pinocchio::{account::AccountView, ProgramResult};
 
 crate::instruction_accounts! {

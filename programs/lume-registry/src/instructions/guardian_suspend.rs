@@ -4,7 +4,7 @@
 //! be guardian-suspended again until the council decided on its status or the
 //! policy's cool-down passed: no suspension for ever without a vote.
 
-use crate::context::{after, check_name, partner_mut, registry_mut, require_role, touch};
+use crate::arithmetic::after;
 use crate::errors::RegistryError;
 use crate::events::{PartnerStatusChanged, StatusCause};
 use crate::history;
@@ -12,7 +12,10 @@ use crate::interface::borsh_reader::BoundedStr;
 use crate::interface::borsh_writer::Text;
 use crate::interface::pod::{PodI64, PodU32, PodU64, Stored};
 use crate::runtime;
+use crate::state::account::{partner_mut, registry_mut};
 use crate::state::{PartnerStatus, Role};
+use crate::validation::authority::require_role;
+use crate::validation::text::check_name;
 use pinocchio::{account::AccountView, ProgramResult};
 
 crate::instruction_accounts! {
@@ -60,7 +63,7 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     partner.status = Stored::new(PartnerStatus::Suspended);
     partner.suspended_by_guardian = *accounts.guardian.address();
     partner.suspension_expires_at = PodI64::new(until);
-    let revision = touch(&mut partner, now.unix_timestamp)?;
+    let revision = partner.touch(now.unix_timestamp)?;
     let event = PartnerStatusChanged {
         partner: partner_address,
         old_status,

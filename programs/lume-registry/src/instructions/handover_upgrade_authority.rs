@@ -4,7 +4,6 @@
 //! From then on only an executed council proposal (UpgradeProgram,
 //! SetUpgradeAuthority) can change the program's code or its authority.
 
-use crate::context::registry_mut;
 use crate::errors::RegistryError;
 use crate::events::UpgradeAuthorityChanged;
 use crate::history;
@@ -12,6 +11,7 @@ use crate::interface::borsh_writer::OptionalPod;
 use crate::interface::pod::PodU64;
 use crate::loader::{self, expect_address, LoaderCall, SET_AUTHORITY_CHECKED, UPGRADE_AUTHORITY_ADDRESS};
 use crate::runtime;
+use crate::state::account::registry_mut;
 use pinocchio::{account::AccountView, instruction::InstructionAccount, ProgramResult};
 
 crate::instruction_accounts! {

@@ -1,13 +1,13 @@
 //! `lift_guardian_suspension`: once an unratified guardian suspension has run
 //! out, anyone may return the partner to the status it had before.
 
-use crate::context::{partner_mut, registry_mut, touch};
 use crate::errors::RegistryError;
 use crate::events::{PartnerStatusChanged, StatusCause};
 use crate::history;
 use crate::interface::borsh_writer::Text;
 use crate::interface::pod::{PodI64, PodU32, PodU64, Stored};
 use crate::runtime;
+use crate::state::account::{partner_mut, registry_mut};
 use crate::state::PartnerStatus;
 use pinocchio::{account::AccountView, address::Address, ProgramResult};
 
@@ -42,7 +42,7 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     partner.suspension_expires_at = PodI64::new(0);
     // Starts the cool-down before a guardian may suspend this partner again.
     partner.guardian_suspension_lapsed_at = PodI64::new(now.unix_timestamp);
-    let revision = touch(&mut partner, now.unix_timestamp)?;
+    let revision = partner.touch(now.unix_timestamp)?;
     let event = PartnerStatusChanged {
         partner: partner_address,
         old_status,

@@ -4,13 +4,14 @@
 //! review (and, for a re-verification, the council sets a new deadline and the
 //! checks are attested).
 
-use crate::context::{after, partner_mut, registry_mut, touch};
+use crate::arithmetic::after;
 use crate::errors::RegistryError;
 use crate::events::{PartnerStatusChanged, StatusCause};
 use crate::history;
 use crate::interface::borsh_writer::Text;
 use crate::interface::pod::{PodI64, PodU32, PodU64, Stored};
 use crate::runtime;
+use crate::state::account::{partner_mut, registry_mut};
 use crate::state::PartnerStatus;
 use pinocchio::{account::AccountView, ProgramResult};
 
@@ -49,7 +50,7 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
         return Err(RegistryError::ReviewNotDue.into());
     };
     partner.status = Stored::new(PartnerStatus::ReviewOverdue);
-    let revision = touch(&mut partner, now.unix_timestamp)?;
+    let revision = partner.touch(now.unix_timestamp)?;
     let event = PartnerStatusChanged {
         partner: partner_address,
         old_status,

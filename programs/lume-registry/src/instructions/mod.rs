@@ -1,10 +1,9 @@
 //! The instruction table. Each instruction is a module with `Accounts`,
 //! `Args` and `process`; this table gives dispatch and the IDL the same list.
 
-mod action_checks;
 mod actions;
 mod attestation;
-mod endpoint_ops;
+pub mod endpoint_ops;
 mod reverification;
 mod vote;
 

@@ -2,19 +2,21 @@
 //! may request endpoint, key and traffic-model changes for its own partner.
 //! Either way the action needs the council's approval to take effect.
 
-use crate::context::create_pda;
-use crate::context::{after, check_token, council_index, registry_mut};
+use crate::arithmetic::after;
 use crate::errors::RegistryError;
 use crate::events::ProposalCreated;
 use crate::history;
-use crate::instructions::action_checks::check_action_arguments;
 use crate::interface::borsh_reader::{BoundedStr, Captured};
 use crate::interface::borsh_writer::{RawAction, Text};
 use crate::interface::pod::{PodI64, PodU16, PodU32, PodU64, Stored};
 use crate::runtime;
-use crate::state::account::{init, load};
+use crate::state::account::{init, load, registry_mut};
 use crate::state::proposal::ACTION_CAPACITY;
 use crate::state::{seeds, Partner, Proposal, ProposalAction, ProposalStatus, ProposerRole};
+use crate::system::create_pda;
+use crate::validation::arguments::check_action_arguments;
+use crate::validation::authority::council_index;
+use crate::validation::text::check_token;
 use pinocchio::{account::AccountView, address::Address, ProgramResult};
 
 crate::instruction_accounts! {

@@ -2,7 +2,7 @@
 //! an admitted partner. It moves the next review date and, by its outcome,
 //! returns the partner to active or puts it under audit.
 
-use crate::context::{after, check_token, partner_mut, registry_mut, require_role, touch};
+use crate::arithmetic::after;
 use crate::errors::RegistryError;
 use crate::events::{ReviewOutcome, ReviewRecorded};
 use crate::history;
@@ -10,7 +10,10 @@ use crate::interface::borsh_reader::BoundedStr;
 use crate::interface::borsh_writer::Text;
 use crate::interface::pod::{PodI64, PodU32, Stored};
 use crate::runtime;
+use crate::state::account::{partner_mut, registry_mut};
 use crate::state::{AdmissionStage, PartnerStatus, Role};
+use crate::validation::authority::require_role;
+use crate::validation::text::check_token;
 use pinocchio::{account::AccountView, ProgramResult};
 
 crate::instruction_accounts! {
@@ -81,7 +84,7 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     } else {
         partner.status = Stored::new(status);
     }
-    let revision = touch(&mut partner, now.unix_timestamp)?;
+    let revision = partner.touch(now.unix_timestamp)?;
 
     let event = ReviewRecorded {
         partner: partner_address,

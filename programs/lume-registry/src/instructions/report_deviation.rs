@@ -3,16 +3,18 @@
 //! the policy's threshold within the window requires a technical
 //! re-verification, which puts an active partner under audit automatically.
 
-use crate::context::{after, create_pda, increment_u16, partner_mut, registry_mut, require_role, touch};
+use crate::arithmetic::{after, increment_u16};
 use crate::errors::RegistryError;
 use crate::events::DeviationReported;
 use crate::history;
 use crate::instructions::reverification;
 use crate::interface::pod::{PodI64, PodU16, PodU32, PodU64};
 use crate::runtime;
-use crate::state::account::init;
+use crate::state::account::{init, partner_mut, registry_mut};
 use crate::state::partner::CHECK_TECHNICAL;
 use crate::state::{seeds, AdmissionStage, DeviationReport, PartnerStatus, Role};
+use crate::system::create_pda;
+use crate::validation::authority::require_role;
 use pinocchio::{account::AccountView, ProgramResult};
 
 crate::instruction_accounts! {
@@ -92,7 +94,7 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
         let deadline = after(now.unix_timestamp, registry.policy.review_grace_seconds.get())?;
         reverification::require(&mut partner, CHECK_TECHNICAL, deadline);
     }
-    let revision = touch(&mut partner, now.unix_timestamp)?;
+    let revision = partner.touch(now.unix_timestamp)?;
     let event = DeviationReported {
         partner: partner_address,
         reporter: *accounts.reporter.address(),

@@ -1,14 +1,14 @@
 //! Shared logic of `approve` and `reject`: a council member of the current
 //! epoch votes once on an open, unexpired proposal.
 
-use crate::context::{council_index, registry_mut};
 use crate::errors::RegistryError;
 use crate::events::ProposalVoted;
 use crate::history;
 use crate::interface::pod::{PodBool, PodI64, Stored};
 use crate::runtime;
-use crate::state::account::load_mut;
+use crate::state::account::{load_mut, registry_mut};
 use crate::state::{Proposal, ProposalStatus};
+use crate::validation::authority::council_index;
 use pinocchio::{account::AccountView, ProgramResult};
 
 crate::instruction_accounts! {

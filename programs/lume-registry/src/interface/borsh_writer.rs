@@ -291,20 +291,25 @@ pub unsafe fn encode_by_layout<const N: usize>(
         if size == 0 {
             break;
         }
-        // SAFETY (all below): the field lies inside the struct; slice fields
-        // are `repr(transparent)` newtypes of `&[T]`, whose pointer and
-        // element count read as a `&[u8]` of the same pointer and count.
+        // SAFETY: the field lies inside the struct (`offset_of!` of one of its
+        // fields, per the caller's contract).
         let at = unsafe { value.add(field.offset as usize) };
         match field.kind {
+            // SAFETY: a raw field is `size` plain bytes at `at`.
             RAW => writer.write(unsafe { core::slice::from_raw_parts(at, size) })?,
             OPTION => {
+                // SAFETY: an optional field starts with its presence byte.
                 let present = unsafe { *at } != 0;
                 writer.write(&[present as u8])?;
                 if present {
+                    // SAFETY: the value's `size` bytes follow the presence byte.
                     writer.write(unsafe { core::slice::from_raw_parts(at.add(1), size) })?;
                 }
             }
             kind => {
+                // SAFETY: slice fields are `repr(transparent)` newtypes of `&[T]`,
+                // whose pointer and element count read as a `&[u8]` of the same
+                // pointer and count (`items.len()` counts elements, not bytes).
                 let items: &[u8] = unsafe { *(at as *const &[u8]) };
                 let count = items.len();
                 if kind != BYTES {
@@ -313,12 +318,15 @@ pub unsafe fn encode_by_layout<const N: usize>(
                 if kind == TEXTS {
                     for index in 0..count {
                         // A slot: length byte, then `size - 1` bytes.
+                        // SAFETY: `index < count`, and the slice holds `count`
+                        // slots of `size` bytes.
                         let slot = unsafe { core::slice::from_raw_parts(items.as_ptr().add(index * size), size) };
                         let text = &slot[1..1 + (slot[0] as usize).min(size - 1)];
                         writer.write_len(text.len())?;
                         writer.write(text)?;
                     }
                 } else {
+                    // SAFETY: the slice holds `count` elements of `size` bytes.
                     writer.write(unsafe { core::slice::from_raw_parts(items.as_ptr(), count * size) })?;
                 }
             }

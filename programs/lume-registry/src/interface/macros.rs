@@ -155,7 +155,7 @@ macro_rules! instruction_accounts {
                         && $field.address() == &$crate::ID;
                     if !absent {
                         $( $crate::instruction_accounts!(@check $field, stringify!($field), $flag); )*
-                        $( $crate::checks::check_address($field, &$address, stringify!($field))?; )?
+                        $( $crate::validation::accounts::check_address($field, &$address, stringify!($field))?; )?
                     }
                 )*
                 Ok(Self { $($field: *$field,)* events })
@@ -194,7 +194,7 @@ macro_rules! instruction_accounts {
         }
     };
     (@check $account:ident, $name:expr, writable) => {
-        $crate::checks::check_writable($account, $name)?;
+        $crate::validation::accounts::check_writable($account, $name)?;
     };
     (@check $account:ident, $name:expr, optional) => {};
     (@is_optional) => { false };
@@ -202,7 +202,7 @@ macro_rules! instruction_accounts {
     (@is_optional $first:ident $($rest:ident)*) => { $crate::instruction_accounts!(@is_optional $($rest)*) };
     (@idl $entry:ident, optional) => { $entry["optional"] = $crate::interface::idl::json!(true); };
     (@check $account:ident, $name:expr, signer) => {
-        $crate::checks::check_signer($account, $name)?;
+        $crate::validation::accounts::check_signer($account, $name)?;
     };
     (@idl $entry:ident, writable) => { $entry["writable"] = $crate::interface::idl::json!(true); };
     (@idl $entry:ident, signer) => { $entry["signer"] = $crate::interface::idl::json!(true); };

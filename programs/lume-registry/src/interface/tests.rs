@@ -171,7 +171,7 @@ fn pod_views_need_enough_bytes() {
 
 /// Encodes `event` both ways: as the program does (`encode_by_layout`) and
 /// field by field (`encode_fields`); the two must give the same bytes.
-fn both_encodings<E: crate::events::Event>(event: &E) -> (Vec<u8>, Vec<u8>) {
+fn both_encodings<E: crate::events::EventFields>(event: &E) -> (Vec<u8>, Vec<u8>) {
     let mut buffer = core::mem::MaybeUninit::<[u8; 4096]>::uninit();
     let mut writer = BorshWriter::new(&mut buffer);
     // SAFETY: `E::LAYOUT` describes `E`.

@@ -1,7 +1,9 @@
-//! Typed access to program-owned accounts.
+//! Typed access to program-owned accounts: `load`/`load_mut`/`init` for any
+//! account type, and the registry and partner loaders several instructions share.
 
 use crate::errors::RegistryError;
 use crate::interface::pod::Pod;
+use crate::state::{Partner, Registry, REGISTRY_ADDRESS};
 use pinocchio::account::{AccountView, Ref, RefMut};
 use pinocchio::error::ProgramError;
 
@@ -13,12 +15,36 @@ pub trait AccountType: Pod {
     const SPACE: usize = 8 + Self::SIZE;
 }
 
-/// Declares `$ty` an account type (and lists it in the IDL's `accounts`).
+/// Declares the program's account types, once: each listed type (and only a
+/// listed type) implements `AccountType`, which `load`, `load_mut`, `init` and
+/// `create_pda` require, and the same list, in this order, is the IDL's
+/// `accounts`. Invoked once, in `state/mod.rs`.
 #[macro_export]
-macro_rules! account_type {
-    ($ty:ident) => {
-        impl $crate::state::AccountType for $ty {
-            const DISCRIMINATOR: [u8; 8] = $crate::interface::discriminator::account(stringify!($ty));
+macro_rules! account_types {
+    ($($ty:ident),* $(,)?) => {
+        $(
+            impl $crate::state::AccountType for $ty {
+                const DISCRIMINATOR: [u8; 8] = $crate::interface::discriminator::account(stringify!($ty));
+            }
+        )*
+
+        /// Every account type's name and discriminator, in the IDL's order.
+        #[cfg(any(test, feature = "idl-build"))]
+        pub const ACCOUNT_TYPES: &[(&str, [u8; 8])] =
+            &[$( (stringify!($ty), <$ty as $crate::state::AccountType>::DISCRIMINATOR) ),*];
+
+        /// The IDL's `accounts` (`{ name, discriminator }`), registering each
+        /// account's body in `defs`.
+        #[cfg(feature = "idl-build")]
+        pub fn idl_accounts(defs: &mut $crate::interface::idl::TypeDefs) -> Vec<$crate::interface::idl::Value> {
+            use $crate::interface::idl::{json, IdlType};
+            vec![$({
+                <$ty as IdlType>::register(defs);
+                json!({
+                    "name": stringify!($ty),
+                    "discriminator": <$ty as $crate::state::AccountType>::DISCRIMINATOR,
+                })
+            }),*]
         }
     };
 }
@@ -94,6 +120,20 @@ pub fn load_mut<'a, T: AccountType>(account: &'a mut AccountView, name: &str) ->
     let data = borrow_checked_mut(account, name, &check)?;
     // SAFETY: as in `load`.
     Ok(RefMut::map(data, |bytes| unsafe { &mut *(bytes.as_mut_ptr().add(8) as *mut T) }))
+}
+
+/// The registry, mutable (every change extends its history chain). Not
+/// inlined: a dozen instructions load it.
+#[inline(never)]
+pub fn registry_mut(account: &mut AccountView) -> Result<RefMut<'_, Registry>, ProgramError> {
+    crate::validation::accounts::check_address(account, &REGISTRY_ADDRESS, "registry")?;
+    load_mut::<Registry>(account, "registry")
+}
+
+/// A partner account, mutable (not inlined: several instructions load one).
+#[inline(never)]
+pub fn partner_mut(account: &mut AccountView) -> Result<RefMut<'_, Partner>, ProgramError> {
+    load_mut::<Partner>(account, "partner")
 }
 
 /// Writes the discriminator of `T` into an account this instruction just

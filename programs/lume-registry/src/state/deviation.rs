@@ -22,5 +22,3 @@ crate::pod_struct! {
         pub reported_at: PodI64,
     }
 }
-
-crate::account_type!(DeviationReport);

@@ -41,5 +41,3 @@ crate::pod_struct! {
         pub reserved: [u8; 28],
     }
 }
-
-crate::account_type!(Endpoint);

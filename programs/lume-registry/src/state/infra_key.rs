@@ -60,5 +60,3 @@ crate::pod_struct! {
         pub reserved: [u8; 32],
     }
 }
-
-crate::account_type!(InfraKey);

@@ -1,6 +1,8 @@
 //! Account types. Each is a `pod_struct!` stored after Anchor's 8-byte
 //! account discriminator; `load`/`load_mut` check owner, size and
-//! discriminator before handing out a typed view.
+//! discriminator before handing out a typed view. `account_types!` below is
+//! the one list of account types: only a listed type can be loaded, and the
+//! IDL's `accounts` is generated from it.
 
 pub mod account;
 pub mod common;
@@ -22,3 +24,16 @@ pub use partner::{AdmissionStage, Partner, PartnerStatus};
 pub use proposal::{Proposal, ProposalAction, ProposalStatus, ProposerRole};
 pub use registry::{Policy, Registry, MAX_CATEGORIES, MAX_COUNCIL, REGISTRY_ADDRESS, REGISTRY_BUMP, REGISTRY_SEED};
 pub use role::{Role, RoleGrant};
+
+crate::account_types! {
+    Registry,
+    Partner,
+    Endpoint,
+    InfraKey,
+    Proposal,
+    RoleGrant,
+    DeviationReport,
+}
+
+#[cfg(test)]
+mod tests;

@@ -123,4 +123,13 @@ crate::pod_struct! {
     }
 }
 
-crate::account_type!(Partner);
+impl Partner {
+    /// Bumps the revision and update time; returns the new revision.
+    #[inline(always)]
+    pub fn touch(&mut self, now: i64) -> Result<u32, crate::errors::RegistryError> {
+        let revision = self.revision.get().checked_add(1).ok_or(crate::errors::RegistryError::ArithmeticOverflow)?;
+        self.revision.set(revision);
+        self.updated_at.set(now);
+        Ok(revision)
+    }
+}

@@ -156,5 +156,3 @@ crate::pod_struct! {
         pub action: ActionBytes,
     }
 }
-
-crate::account_type!(Proposal);

@@ -83,12 +83,20 @@ crate::pod_struct! {
     }
 }
 
-crate::account_type!(Registry);
-
 impl Registry {
     /// The active council members.
     pub fn council_members(&self) -> &[Address] {
         let len = (self.council_len as usize).min(MAX_COUNCIL);
         &self.council[..len]
+    }
+
+    /// Mask of the categories the catalogue defines (bits `0..category_count`).
+    #[inline(always)]
+    pub fn catalogue_mask(&self) -> u64 {
+        match self.category_count {
+            0 => 0,
+            n if n >= 64 => u64::MAX,
+            n => (1u64 << n) - 1,
+        }
     }
 }

@@ -36,5 +36,3 @@ crate::pod_struct! {
         pub reserved: [u8; 16],
     }
 }
-
-crate::account_type!(RoleGrant);

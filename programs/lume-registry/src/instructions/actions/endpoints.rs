@@ -2,15 +2,17 @@
 //! AddEndpoint: the new PDA `["endpoint", partner, partner.next_endpoint_index]`).
 
 use super::{target_partner, Execution};
-use crate::context::{create_pda, increment_u32, touch};
+use crate::arithmetic::increment_u32;
 use crate::errors::RegistryError;
 use crate::events::{EndpointCategoriesChanged, EndpointRemoved};
 use crate::history;
-use crate::instructions::endpoint_ops::{add_endpoint, check_endpoint_categories, NewEndpoint};
+use crate::instructions::endpoint_ops::{add_endpoint, NewEndpoint};
 use crate::interface::pod::{PodI64, PodU16, PodU32, PodU64, Stored};
 use crate::state::account::load_mut;
 use crate::state::endpoint::EndpointStatus;
 use crate::state::{seeds, Endpoint, Partner, PartnerStatus, Protocol};
+use crate::system::create_pda;
+use crate::validation::arguments::check_endpoint_categories;
 use pinocchio::{
     account::{AccountView, RefMut},
     address::Address,
@@ -73,7 +75,7 @@ pub fn remove(execution: &mut Execution, index: u16) -> ProgramResult {
     let version = increment_u32(partner.endpoint_set_version.get())?;
     partner.endpoint_set_version.set(version);
     partner.last_proposal_id = PodU64::new(ctx.proposal_id);
-    let revision = touch(&mut partner, ctx.now.unix_timestamp)?;
+    let revision = partner.touch(ctx.now.unix_timestamp)?;
     let event = EndpointRemoved {
         partner: ctx.partner,
         index: PodU16::new(index),
@@ -97,7 +99,7 @@ pub fn set_categories(execution: &mut Execution, index: u16, categories: u64) ->
     endpoint.changed_in_version = PodU32::new(version);
     partner.endpoint_set_version.set(version);
     partner.last_proposal_id = PodU64::new(ctx.proposal_id);
-    let revision = touch(&mut partner, ctx.now.unix_timestamp)?;
+    let revision = partner.touch(ctx.now.unix_timestamp)?;
     let event = EndpointCategoriesChanged {
         partner: ctx.partner,
         index: PodU16::new(index),

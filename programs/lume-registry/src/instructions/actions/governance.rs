@@ -2,15 +2,16 @@
 //! council itself. Roles take remaining account 0: `["role", role, holder]`.
 
 use super::Execution;
-use crate::context::{create_pda, increment_u32};
+use crate::arithmetic::increment_u32;
 use crate::errors::RegistryError;
 use crate::events::{CategoryChanged, CouncilChanged, PolicyChanged, RoleChanged};
 use crate::history;
-use crate::instructions::action_checks::check_category_name;
 use crate::interface::borsh_writer::{List, Text};
 use crate::interface::pod::{PodBool, PodI64, PodU32, PodU64, Stored};
 use crate::state::account::{init, load_mut};
 use crate::state::{seeds, Policy, Role, RoleGrant, MAX_CATEGORIES};
+use crate::system::create_pda;
+use crate::validation::text::check_category_name;
 use pinocchio::{address::Address, ProgramResult};
 
 pub fn grant_role(execution: &mut Execution, role: Role, holder: &Address) -> ProgramResult {

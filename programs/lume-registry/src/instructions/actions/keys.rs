@@ -3,8 +3,7 @@
 //! with `replaces`: the key being rotated out.
 
 use super::{target_partner, Execution};
-use crate::checks::check_distinct;
-use crate::context::{after, create_pda, increment_u16, increment_u32, touch};
+use crate::arithmetic::{after, increment_u16, increment_u32};
 use crate::errors::RegistryError;
 use crate::events::{KeyIssued, KeyRevoked};
 use crate::history;
@@ -14,6 +13,8 @@ use crate::state::account::{init, load_mut};
 use crate::state::infra_key::MAX_KEY_ENDPOINTS;
 use crate::state::partner::MAX_ACTIVE_KEYS;
 use crate::state::{seeds, InfraKey, KeyStatus, PartnerStatus, RevocationReason};
+use crate::system::create_pda;
+use crate::validation::accounts::check_distinct;
 use pinocchio::{
     account::{AccountView, RefMut},
     address::Address,
@@ -116,7 +117,7 @@ pub fn issue(execution: &mut Execution, new: &NewKey) -> ProgramResult {
     let version = increment_u32(partner.key_set_version.get())?;
     partner.key_set_version.set(version);
     partner.last_proposal_id = PodU64::new(ctx.proposal_id);
-    let revision = touch(&mut partner, now)?;
+    let revision = partner.touch(now)?;
 
     let event = KeyIssued {
         partner: ctx.partner,
@@ -155,7 +156,7 @@ pub fn revoke(execution: &mut Execution, index: u16, reason: RevocationReason) -
     let version = increment_u32(partner.key_set_version.get())?;
     partner.key_set_version.set(version);
     partner.last_proposal_id = PodU64::new(ctx.proposal_id);
-    let revision = touch(&mut partner, ctx.now.unix_timestamp)?;
+    let revision = partner.touch(ctx.now.unix_timestamp)?;
     let event = KeyRevoked {
         partner: ctx.partner,
         index: PodU16::new(index),

@@ -3,7 +3,7 @@
 //! the partner.
 
 use super::{remaining_account, target_partner, ActionContext, Execution};
-use crate::context::{after, touch};
+use crate::arithmetic::after;
 use crate::errors::RegistryError;
 use crate::events::{PartnerStatusChanged, StatusCause, TrafficModelChanged};
 use crate::history;
@@ -35,7 +35,7 @@ fn change_status(
     partner.last_proposal_id = PodU64::new(ctx.proposal_id);
     // The council decided on the partner's status: guardians may suspend it again at once.
     partner.guardian_suspension_lapsed_at = PodI64::new(0);
-    let revision = touch(partner, ctx.now.unix_timestamp)?;
+    let revision = partner.touch(ctx.now.unix_timestamp)?;
     let event = PartnerStatusChanged {
         partner: ctx.partner,
         old_status,
@@ -149,7 +149,7 @@ pub fn set_traffic_model(execution: &mut Execution, model: &TrafficModel) -> Pro
     let old_model = partner.traffic_model;
     partner.traffic_model = *model;
     partner.last_proposal_id = PodU64::new(ctx.proposal_id);
-    let revision = touch(&mut partner, ctx.now.unix_timestamp)?;
+    let revision = partner.touch(ctx.now.unix_timestamp)?;
     let event = TrafficModelChanged {
         partner: ctx.partner,
         old_model,

@@ -20,6 +20,12 @@ use pinocchio::{
     account::AccountView, address::Address, error::ProgramError, instruction::InstructionAccount, ProgramResult,
 };
 
+/// What every program action's remaining accounts start with: `[program_data,
+/// upgrade_authority, bpf_loader_upgradeable]`.
+const LOADER_ACCOUNTS: usize = 3;
+/// UpgradeProgram's: those, then `[program, buffer, spill, rent, clock]`.
+const UPGRADE_ACCOUNTS: usize = LOADER_ACCOUNTS + 5;
+
 /// The remaining accounts of a program action, at least `count` of them, the
 /// second and third checked. ProgramData is checked by the loader, which
 /// accepts only the PDA's signature for a ProgramData whose authority the PDA
@@ -41,7 +47,7 @@ fn program_accounts(remaining: &[AccountView], count: usize) -> Result<&[Account
 #[inline(never)]
 pub fn upgrade(execution: &mut Execution, buffer: &Address, buffer_sha256: &[u8; 32]) -> ProgramResult {
     let ctx = &execution.context;
-    let accounts = program_accounts(execution.remaining, 8)?;
+    let accounts = program_accounts(execution.remaining, UPGRADE_ACCOUNTS)?;
     let [program_data, authority, _, program, buffer_account, spill, rent, clock, ..] = accounts else {
         return Err(RegistryError::MissingAccounts.into());
     };
@@ -77,7 +83,7 @@ pub fn upgrade(execution: &mut Execution, buffer: &Address, buffer_sha256: &[u8;
 #[inline(never)]
 pub fn set_upgrade_authority(execution: &mut Execution, new_authority: Option<&Address>) -> ProgramResult {
     let ctx = &execution.context;
-    let count = 3 + new_authority.is_some() as usize;
+    let count = LOADER_ACCOUNTS + new_authority.is_some() as usize;
     let accounts = program_accounts(execution.remaining, count)?;
     let [program_data, authority, _, rest @ ..] = accounts else {
         return Err(RegistryError::MissingAccounts.into());
@@ -90,7 +96,7 @@ pub fn set_upgrade_authority(execution: &mut Execution, new_authority: Option<&A
     let event = UpgradeAuthorityChanged {
         program_data: *program_data.address(),
         old_authority: UPGRADE_AUTHORITY_ADDRESS,
-        new_authority: OptionalPod { present: (count - 3) as u8, value: *new_account.address() },
+        new_authority: OptionalPod { present: (count - LOADER_ACCOUNTS) as u8, value: *new_account.address() },
         proposal_id: OptionalPod { present: 1, value: PodU64::new(ctx.proposal_id) },
     };
     history::record(&mut execution.registry.history, &ctx.events, &ctx.now, &event)?;
@@ -100,6 +106,7 @@ pub fn set_upgrade_authority(execution: &mut Execution, new_authority: Option<&A
         InstructionAccount::readonly(new_account.address()),
     ];
     let views = [program_data, authority, new_account];
+    // The loader's instruction takes every account but the loader itself.
     loader::invoke_loader(&LoaderCall {
         data: &SET_AUTHORITY.to_le_bytes(),
         metas: &metas[..count - 1],

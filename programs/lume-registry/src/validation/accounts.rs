@@ -1,5 +1,5 @@
-//! Named account checks. Each logs the account's name before failing, so a
-//! rejected transaction says which account was wrong.
+//! Account checks, one account at a time. Each logs the account's name
+//! before failing, so a rejected transaction says which account was wrong.
 
 use crate::errors::RegistryError;
 use pinocchio::{account::AccountView, address::Address, error::ProgramError};
@@ -69,4 +69,14 @@ pub fn check_distinct(a: &AccountView, b: &AccountView, name: &str) -> Result<()
     } else {
         Err(reject(name, RegistryError::DuplicateAccount))
     }
+}
+
+/// The registry account is the canonical PDA `["registry"]` (the address is a
+/// constant: see `REGISTRY_ADDRESS`).
+pub fn check_registry_address(registry: &AccountView) -> Result<(), RegistryError> {
+    if registry.address() != &crate::state::REGISTRY_ADDRESS {
+        crate::runtime::log_pair("account", "registry");
+        return Err(RegistryError::InvalidPda);
+    }
+    Ok(())
 }
