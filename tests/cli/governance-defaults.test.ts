@@ -10,7 +10,7 @@ import { getGovernance } from "@solana/spl-governance";
 import { Keypair } from "@solana/web3.js";
 import { SPL_GOVERNANCE_PROGRAM_ID } from "../../app/src/cli/lume/governance.js";
 import { useRegistrySurfnet } from "../../harness/surfnet.js";
-import { decodeGovernance, keyFile, lume } from "./lume-helpers.js";
+import { decodeGovernance, type GovernanceProposalJson, keyFile, lume } from "./lume-helpers.js";
 
 const GOVERNANCE_V2 = 18; // GovernanceAccountType.GovernanceV2
 const YES_VOTE_PERCENTAGE = 0; // VoteThresholdType, followed by its percentage
@@ -88,10 +88,10 @@ describe("lume governance propose: defaults from the governance account (surfnet
     ];
     const run = await lume(args());
     assert.equal(run.code, 0, run.err);
-    const { insert } = decodeGovernance(run.json().instructions);
+    const { insert } = decodeGovernance(run.json<GovernanceProposalJson>().instructions);
     assert.equal(insert.holdUpTime, 3_600);
     const explicit = await lume(args("--hold-up-time", "7200", "--proposal-index", "9"));
-    assert.equal(decodeGovernance(explicit.json().instructions).insert.holdUpTime, 7_200);
+    assert.equal(decodeGovernance(explicit.json<GovernanceProposalJson>().instructions).insert.holdUpTime, 7_200);
 
     const missing = await lume(args().map((a) => (a === governance.toBase58() ? realm.toBase58() : a)));
     assert.equal(missing.code, 1);

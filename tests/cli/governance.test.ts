@@ -21,7 +21,7 @@ import { governanceErrorOf } from "../../app/src/cli/lume/governance-errors.js";
 import { eventAuthorityAddress } from "../../app/src/sdk/events.js";
 import { LUME_REGISTRY_IDL } from "../../app/src/sdk/idl.js";
 import { registryAddresses } from "../../app/src/sdk/pda.js";
-import { decodeGovernance, type Ix, keyFile, lume } from "./lume-helpers.js";
+import { decodeGovernance, type GovernanceProposalJson, keyFile, lume } from "./lume-helpers.js";
 
 const schema = getGovernanceInstructionSchema(3);
 
@@ -54,8 +54,8 @@ describe("lume governance propose (SPL Governance instructions)", () => {
   it("approve <id>: CreateProposal + InsertTransaction(registry approve, signed by the treasury) + SignOff", async () => {
     const run = await lume([...base(), "approve", "7", ...target]);
     assert.equal(run.code, 0, run.err);
-    const out = run.json();
-    const ixs = out.instructions as Ix[];
+    const out = run.json<GovernanceProposalJson>();
+    const ixs = out.instructions;
     assert.equal(ixs.length, 3);
     assert.ok(ixs.every((i) => i.programId === SPL_GOVERNANCE_PROGRAM_ID.toBase58()));
 
@@ -109,7 +109,7 @@ describe("lume governance propose (SPL Governance instructions)", () => {
   it("--as governance makes the governance account the member; --no-sign-off leaves the draft", async () => {
     const run = await lume([...base(), "reject", "3", ...target, "--as", "governance", "--no-sign-off"]);
     assert.equal(run.code, 0, run.err);
-    const ixs = run.json().instructions as Ix[];
+    const ixs = run.json<GovernanceProposalJson>().instructions;
     assert.equal(ixs.length, 2);
     const embedded = decodeGovernance(ixs).insert.instructions![0]!;
     assert.equal(embedded.accounts[2]!.pubkey.toBase58(), governance.toBase58());

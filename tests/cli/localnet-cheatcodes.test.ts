@@ -12,7 +12,7 @@ import { chainUnixTime } from "../../app/src/sdk/clock.js";
 import { defaultInitializeArgs } from "../../harness/program.js";
 import { useRegistrySurfnet } from "../../harness/surfnet.js";
 import { ensureRegistry } from "../../migrations/initialize-registry.js";
-import { lume } from "./lume-helpers.js";
+import { lume, type PartnerStatusJson } from "./lume-helpers.js";
 
 describe("lume keygen, localnet fund and localnet time-travel (surfnet)", function () {
   this.timeout(60_000);
@@ -44,7 +44,7 @@ describe("lume keygen, localnet fund and localnet time-travel (surfnet)", functi
     assert.match(byFile.out, new RegExp(`funded ${publicKey} with 2 SOL, confirmed: balance 2 SOL`));
     const byAddress = await onNet("--json", "localnet", "fund", publicKey, "--sol", "0.5");
     assert.equal(byAddress.code, 0, byAddress.err);
-    assert.equal(byAddress.json().balance, "2500000000");
+    assert.equal(byAddress.json<{ balance: string }>().balance, "2500000000");
     assert.equal(await net.connection.getBalance(new PublicKey(publicKey), "confirmed"), 2_500_000_000);
   });
 
@@ -64,7 +64,7 @@ describe("lume keygen, localnet fund and localnet time-travel (surfnet)", functi
     assert.equal(applied.code, 0, applied.err);
     assert.match(applied.out, /applied as partner #0/);
     // Times that are not set are null in --json output, "-" in text.
-    const status = (await onNet("--json", "partner", "status", "--partner", "0")).json();
+    const status = (await onNet("--json", "partner", "status", "--partner", "0")).json<PartnerStatusJson>();
     assert.equal(status.suspensionExpiresAt, null);
     assert.equal(status.nextReviewAt, null);
     assert.match((await onNet("partner", "status", "--partner", "0")).out, /next review -/);

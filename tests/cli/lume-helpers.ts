@@ -16,7 +16,7 @@ export interface LumeRun {
   out: string;
   err: string;
   /** stdout parsed as JSON (for --json runs). */
-  json<T = any>(): T;
+  json<T = unknown>(): T;
 }
 
 export async function lume(argv: string[], options: Omit<RunOptions, "io"> = {}): Promise<LumeRun> {
@@ -31,9 +31,9 @@ export async function lume(argv: string[], options: Omit<RunOptions, "io"> = {})
     code,
     out: out.join("\n"),
     err: err.join("\n"),
-    json: () => {
+    json: <T>(): T => {
       try {
-        return JSON.parse(run.out);
+        return JSON.parse(run.out) as T;
       } catch {
         throw new Error(`not JSON (exit ${code}):\n${run.out}\n${run.err}`);
       }
@@ -54,6 +54,66 @@ export type Ix = {
   keys: { pubkey: string; isSigner: boolean; isWritable: boolean }[];
   data: string;
 };
+
+// What `lume --json` prints, as far as the tests read it (each command builds its object in
+// app/src/cli/lume/): the type argument of LumeRun.json.
+
+/** `propose <action>` and `partner request ...`: the new proposal. */
+export interface ProposedJson {
+  proposalId: number;
+  action: string;
+  partner: string | null;
+  signature: string;
+}
+
+/** `approve`, `reject`, `cancel`, `execute`, `review record`, `guardian suspend`: the status after it. */
+export interface StatusJson {
+  status: string;
+}
+
+/** `proposals list`: one row per proposal. */
+export interface ProposalRowJson {
+  id: number;
+  status: string;
+  action: string;
+  evidence: { uri: string; sha256: string };
+}
+
+/** `partner status`. */
+export interface PartnerStatusJson {
+  status: string;
+  stage: string;
+  nextReviewAt: string | null;
+  suspensionExpiresAt: string | null;
+  attestations: Record<
+    "legal" | "technical",
+    { by: string; at: string | null; evidenceUri: string; sha256: string } | null
+  >;
+  reverification: { pendingChecks: string[]; deadline: string | null; thenStatus: string } | null;
+  endpointSetVersion: number;
+  technicallyAttestedSetVersion: number;
+  endpoints: { index: number; status: string; pendingAudit: boolean }[];
+  keys: { index: number; status: string; endpoints: string }[];
+}
+
+/** `program verify`. */
+export interface ProgramVerifyJson {
+  match: boolean;
+  deployedSha256: string;
+  /** A decimal string (a u64). */
+  lastUpgradeSlot: string;
+  upgradeAuthority: string | null;
+  upgradeAuthorityHolder: string;
+}
+
+/** `governance propose ... --json` (with or without --dry-run). */
+export interface GovernanceProposalJson {
+  proposal: string;
+  tokenOwnerRecord: string;
+  member: string;
+  registryAction: string;
+  instructions: Ix[];
+}
 
 /** The CreateProposal and InsertTransaction instructions of `lume governance propose --json`, decoded by spl-governance. */
 export function decodeGovernance(ixs: Ix[]): { create: CreateProposalArgs; insert: InsertTransactionArgs } {

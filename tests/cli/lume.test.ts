@@ -11,6 +11,7 @@ import { Keypair, PublicKey, SYSVAR_CLOCK_PUBKEY, SystemProgram } from "@solana/
 import { eventAuthorityAddress } from "../../app/src/sdk/events.js";
 import { readKeypairFile } from "../../app/src/sdk/keypair-file.js";
 import { registryAddresses } from "../../app/src/sdk/pda.js";
+import type { RegistrySummary } from "../../app/src/sdk/registry-state.js";
 import { loadRegistrySnapshot, type RegistrySnapshot } from "../../app/src/sdk/snapshot.js";
 import { ed25519PrivateKey, signEnvelope } from "../../app/src/verifier/envelope.js";
 import { keepSnapshotFresh } from "../../app/src/verifier/refresh.js";
@@ -18,7 +19,17 @@ import { RequestVerifier } from "../../app/src/verifier/verifier.js";
 import { DEFAULT_POLICY, PROGRAM_ID } from "../../harness/program.js";
 import { useRegistrySurfnet } from "../../harness/surfnet.js";
 import { ensureRegistry } from "../../migrations/initialize-registry.js";
-import { decodeGovernance, keyFile, type LumeRun, lume } from "./lume-helpers.js";
+import {
+  decodeGovernance,
+  type GovernanceProposalJson,
+  keyFile,
+  type LumeRun,
+  lume,
+  type PartnerStatusJson,
+  type ProposalRowJson,
+  type ProposedJson,
+  type StatusJson,
+} from "./lume-helpers.js";
 
 const CATEGORIES = ["api-read", "api-write", "content-fetch", "price-feed", "search-index"];
 const TIME_LOCK = 60;
@@ -59,7 +70,7 @@ describe("lume CLI (surfnet)", function () {
 
   /** propose (member 0) → approve (members 0, 1) → time lock → execute, all through the CLI. */
   async function councilPasses(action: string, ...args: string[]): Promise<number> {
-    const { proposalId } = ok(await asJson("member0", "propose", action, ...args)).json();
+    const { proposalId } = ok(await asJson("member0", "propose", action, ...args)).json<ProposedJson>();
     ok(await as("member0", "approve", String(proposalId)));
     ok(await as("member1", "approve", String(proposalId)));
     await afterTimeLock();
@@ -95,7 +106,7 @@ describe("lume CLI (surfnet)", function () {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it("council show: members, threshold, time lock, catalogue (table and --json)", async () => {
-    const json = ok(await asJson("outsider", "council", "show")).json();
+    const json = ok(await asJson("outsider", "council", "show")).json<RegistrySummary>();
     assert.deepEqual(
       json.council,
       council.map((k) => k.publicKey.toBase58()),
@@ -195,7 +206,10 @@ describe("lume CLI (surfnet)", function () {
         ],
       }),
     );
-    const applied = ok(await asJson("partner", "partner", "apply", "--file", application)).json();
+    const applied = ok(await asJson("partner", "partner", "apply", "--file", application)).json<{
+      partnerId: number;
+      endpoints: { index: number; signature: string }[];
+    }>();
     partnerId = applied.partnerId;
     assert.equal(applied.endpoints.length, 1);
     ok(
@@ -247,7 +261,7 @@ describe("lume CLI (surfnet)", function () {
         "--uri",
         "https://verifier.example/r.pdf",
       ),
-    ).json();
+    ).json<{ stage: string; sha256: string }>();
     assert.equal(legal.stage, "legalVerified");
     assert.equal(legal.sha256, createHash("sha256").update("legal report").digest("hex"));
     const technical = ok(
@@ -262,7 +276,7 @@ describe("lume CLI (surfnet)", function () {
         "--uri",
         "https://auditor.example/a.pdf",
       ),
-    ).json();
+    ).json<{ stage: string }>();
     assert.equal(technical.stage, "technicallyVerified");
   });
 
@@ -293,12 +307,12 @@ describe("lume CLI (surfnet)", function () {
         "--evidence-uri",
         "https://council.example/memo",
       ),
-    ).json();
+    ).json<ProposedJson>();
     const id = String(proposed.proposalId);
     assert.match(proposed.action, /the technical auditor attested version 2/);
 
-    const listed = ok(await asJson("outsider", "proposals", "list")).json();
-    const row = listed.find((r: { id: number }) => r.id === proposed.proposalId);
+    const listed = ok(await asJson("outsider", "proposals", "list")).json<ProposalRowJson[]>();
+    const row = listed.find((r) => r.id === proposed.proposalId)!;
     assert.equal(row.action, "admit the partner with its endpoint set at version 2");
     assert.equal(row.evidence.uri, "https://council.example/memo");
     assert.match(
@@ -315,16 +329,18 @@ describe("lume CLI (surfnet)", function () {
     assert.match(twice.err, /already voted/);
     const early = await as("member2", "execute", id);
     assert.match(early.err, /is open, not approved: it has 1 of 2 approvals/);
-    const approved = ok(await asJson("member1", "approve", id)).json();
+    const approved = ok(await asJson("member1", "approve", id)).json<StatusJson>();
     assert.equal(approved.status, "approved");
 
     const locked = await as("member2", "execute", id);
     assert.equal(locked.code, 1);
     assert.match(locked.err, /time lock has not passed yet .*TimeLockActive/);
     await afterTimeLock();
-    const executed = ok(await asJson("outsider", "execute", id)).json();
+    const executed = ok(await asJson("outsider", "execute", id)).json<StatusJson>();
     assert.equal(executed.status, "executed");
-    const status = ok(await asJson("outsider", "partner", "status", "--partner", String(partnerId))).json();
+    const status = ok(
+      await asJson("outsider", "partner", "status", "--partner", String(partnerId)),
+    ).json<PartnerStatusJson>();
     assert.equal(status.status, "active");
     assert.equal(status.stage, "admitted");
     assert.equal(status.endpoints.length, 2);
@@ -344,7 +360,7 @@ describe("lume CLI (surfnet)", function () {
       ["key", "issue", "--partner", p, "--key-file", key1, "--endpoints", "1"],
       ["endpoint", "add", "--partner", p, "--host", "search.example-data.de", "--categories", "api-read"],
     ]) {
-      const { proposalId } = ok(await asJson("partner", "partner", "request", ...args)).json();
+      const { proposalId } = ok(await asJson("partner", "partner", "request", ...args)).json<ProposedJson>();
       ok(await as("member0", "approve", String(proposalId)));
       ok(await as("member1", "approve", String(proposalId)));
       await afterTimeLock();
@@ -357,14 +373,14 @@ describe("lume CLI (surfnet)", function () {
 
     await councilPasses("revoke-key", "--partner", p, "--index", "1", "--reason", "compromised");
     await councilPasses("remove-endpoint", "--partner", p, "--index", "2");
-    const status = ok(await asJson("outsider", "partner", "status", "--partner", p)).json();
+    const status = ok(await asJson("outsider", "partner", "status", "--partner", p)).json<PartnerStatusJson>();
     assert.deepEqual(
-      status.keys.map((k: { status: string }) => k.status),
+      status.keys.map((k) => k.status),
       ["active", "revoked"],
     );
-    assert.equal(status.keys[1].endpoints, "1");
+    assert.equal(status.keys[1]!.endpoints, "1");
     assert.deepEqual(
-      status.endpoints.map((e: { status: string }) => e.status),
+      status.endpoints.map((e) => e.status),
       ["active", "active", "removed"],
     );
   });
@@ -387,11 +403,11 @@ describe("lume CLI (surfnet)", function () {
         "--uri",
         "https://audit.example/r",
       ),
-    ).json();
+    ).json<StatusJson>();
     assert.equal(review.status, "active");
     const deviation = ok(
       await asJson("node", "report", "deviation", "--partner", p, "--category", "api-read", "--observed", "900"),
-    ).json();
+    ).json<{ deviationCount: number }>();
     assert.equal(deviation.deviationCount, 1);
     const again = await as(
       "node",
@@ -406,19 +422,21 @@ describe("lume CLI (surfnet)", function () {
     );
     assert.match(again.err, /already reported this partner in the current window/);
 
-    const { proposalId: toCancel } = ok(await asJson("member0", "propose", "add-category", "--name", "video")).json();
+    const { proposalId: toCancel } = ok(
+      await asJson("member0", "propose", "add-category", "--name", "video"),
+    ).json<ProposedJson>();
     const notMine = await as("member1", "cancel", String(toCancel));
     assert.match(notMine.err, /Only the proposer may cancel/);
     ok(await as("member0", "cancel", String(toCancel)));
-    const { proposalId: toReject } = ok(await asJson("member0", "propose", "add-category", "--name", "video")).json();
+    const { proposalId: toReject } = ok(
+      await asJson("member0", "propose", "add-category", "--name", "video"),
+    ).json<ProposedJson>();
     ok(await as("member1", "reject", String(toReject)));
-    const rejected = ok(await asJson("member2", "reject", String(toReject))).json();
+    const rejected = ok(await asJson("member2", "reject", String(toReject))).json<StatusJson>();
     assert.equal(rejected.status, "rejected");
-    const all = ok(await asJson("outsider", "proposals", "list", "--all")).json();
+    const all = ok(await asJson("outsider", "proposals", "list", "--all")).json<ProposalRowJson[]>();
     assert.deepEqual(
-      all
-        .filter((r: { id: number }) => r.id === toCancel || r.id === toReject)
-        .map((r: { status: string }) => r.status),
+      all.filter((r) => r.id === toCancel || r.id === toReject).map((r) => r.status),
       ["cancelled", "rejected"],
     );
   });
@@ -451,10 +469,10 @@ describe("lume CLI (surfnet)", function () {
       "--deadline",
       "+30d",
     );
-    let status = ok(await asJson("outsider", "partner", "status", "--partner", p)).json();
+    let status = ok(await asJson("outsider", "partner", "status", "--partner", p)).json<PartnerStatusJson>();
     assert.equal(status.status, "underAudit");
-    assert.deepEqual(status.reverification.pendingChecks, ["legal", "technical"]);
-    assert.equal(status.reverification.thenStatus, "active");
+    assert.deepEqual(status.reverification?.pendingChecks, ["legal", "technical"]);
+    assert.equal(status.reverification?.thenStatus, "active");
     await councilPasses("set-endpoint-categories", "--partner", p, "--index", "1", "--categories", "price-feed");
     const text = ok(await as("outsider", "partner", "status", "--partner", p)).out;
     assert.match(text, /re-verification pending: legal, technical, due \S+ \(then active; overdue after it\)/);
@@ -488,11 +506,11 @@ describe("lume CLI (surfnet)", function () {
     );
     const technical = ok(await attest("technical", "technical"));
     assert.match(technical.out, /technical re-verification recorded, confirmed: status now active\n/);
-    status = ok(await asJson("outsider", "partner", "status", "--partner", p)).json();
+    status = ok(await asJson("outsider", "partner", "status", "--partner", p)).json<PartnerStatusJson>();
     assert.equal(status.status, "active");
     assert.equal(status.reverification, null);
-    assert.equal(status.endpoints[1].pendingAudit, false);
-    assert.equal(status.attestations.technical.evidenceUri, "https://verify.example/technical");
+    assert.equal(status.endpoints[1]!.pendingAudit, false);
+    assert.equal(status.attestations.technical?.evidenceUri, "https://verify.example/technical");
   });
 
   it("says what is wrong without a stack: bad input, missing keypair, unreachable chain (after retries)", async () => {
@@ -544,7 +562,7 @@ describe("lume CLI (surfnet)", function () {
         "--dry-run",
       ),
     );
-    const out = run.json();
+    const out = run.json<GovernanceProposalJson>();
     const { insert } = decodeGovernance(out.instructions);
     const embedded = insert.instructions![0]!;
     const registry = await net.program(council[0]!).account.registry.fetch(addresses.registry());
@@ -643,7 +661,7 @@ describe("lume CLI (surfnet)", function () {
 
       const suspended = ok(
         await asJson("guardian", "guardian", "suspend", "--partner", String(partnerId), "--reason", "abuse report"),
-      ).json();
+      ).json<StatusJson>();
       assert.equal(suspended.status, "suspended");
       // The snapshot is reloaded over RPC by the refresher a node runs.
       const refresher = keepSnapshotFresh(verifier, () => loadRegistrySnapshot(net.connection), { intervalMs: 60_000 });

@@ -7,7 +7,7 @@ import { PublicKey } from "@solana/web3.js";
 import { councilUpgradeAuthority, deployedElf, elfLength, sha256Hex } from "../../app/src/sdk/deployed-program.js";
 import { PROGRAM_ID, PROGRAM_SO_PATH } from "../../harness/program.js";
 import { useRegistrySurfnet } from "../../harness/surfnet.js";
-import { lume } from "./lume-helpers.js";
+import { lume, type ProgramVerifyJson } from "./lume-helpers.js";
 
 const OTHER_BUILD = "target/deploy/test_council_member.so";
 
@@ -42,7 +42,7 @@ describe("lume program verify (surfnet)", function () {
       new RegExp(`held by key ${net.upgradeAuthority.publicKey.toBase58()} — the operators can still change the code`),
     );
 
-    const json = (await verify("--json")).json();
+    const json = (await verify("--json")).json<ProgramVerifyJson>();
     assert.equal(json.match, true);
     assert.equal(json.deployedSha256, sha);
     assert.equal(json.upgradeAuthority, net.upgradeAuthority.publicKey.toBase58());
@@ -62,7 +62,7 @@ describe("lume program verify (surfnet)", function () {
     assert.deepEqual(council, PublicKey.findProgramAddressSync([Buffer.from("upgrade_authority")], PROGRAM_ID)[0]);
     await setUpgradeAuthority(council);
     const held = await verify("--json");
-    assert.equal(held.json().upgradeAuthorityHolder, "council");
+    assert.equal(held.json<ProgramVerifyJson>().upgradeAuthorityHolder, "council");
     assert.match((await verify()).out, new RegExp(`held by the registry council \\(${council.toBase58()}\\)`));
 
     await setUpgradeAuthority(null);

@@ -14,7 +14,7 @@ import { programDataAddress } from "../../app/src/sdk/pda.js";
 import { BUFFER_HEADER_LEN, decodeBuffer } from "../../app/src/sdk/upgradeable-loader.js";
 import { PROGRAM_SO_PATH } from "../../harness/program.js";
 import { useRegistrySurfnet } from "../../harness/surfnet.js";
-import { keyFile, type LumeRun, lume } from "./lume-helpers.js";
+import { keyFile, type LumeRun, lume, type ProgramVerifyJson } from "./lume-helpers.js";
 
 const OTHER_BUILD = "target/deploy/test_council_member.so";
 
@@ -141,7 +141,7 @@ describe("lume program write-buffer / deploy (surfnet)", function () {
 
     const verify = (...args: string[]) =>
       lume(["--url", net.surfnet.rpcUrl, "--program-id", programId, "--json", "program", "verify", ...args]);
-    const first = (await verify()).json();
+    const first = (await verify()).json<ProgramVerifyJson>();
     assert.equal(first.match, true);
     assert.equal(first.deployedSha256, sha256Hex(registrySo()));
     assert.equal(first.upgradeAuthority, deployer.publicKey.toBase58());
@@ -150,8 +150,8 @@ describe("lume program write-buffer / deploy (surfnet)", function () {
     assert.match(upgraded.out, new RegExp(`^upgraded  ${programId}$`, "m"));
     const second = await verify("--so", OTHER_BUILD);
     assert.equal(second.code, 0, second.err);
-    assert.equal(second.json().deployedSha256, sha256Hex(readFileSync(OTHER_BUILD)));
-    assert.ok(BigInt(second.json().lastUpgradeSlot) > BigInt(first.lastUpgradeSlot));
+    assert.equal(second.json<ProgramVerifyJson>().deployedSha256, sha256Hex(readFileSync(OTHER_BUILD)));
+    assert.ok(BigInt(second.json<ProgramVerifyJson>().lastUpgradeSlot) > BigInt(first.lastUpgradeSlot));
     assert.equal((await verify()).code, 1, "the first build no longer matches");
   });
 

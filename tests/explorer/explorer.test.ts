@@ -13,7 +13,7 @@ import Database from "better-sqlite3";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { sha256Hex } from "../../app/src/sdk/deployed-program.js";
 import { type Stack, startStack } from "../../migrations/stack.js";
-import { lume } from "../cli/lume-helpers.js";
+import { lume, type PartnerStatusJson, type ProposedJson } from "../cli/lume-helpers.js";
 
 const CHROMIUM = process.env.LUME_CHROMIUM ?? "/usr/bin/chromium";
 const SCREENSHOTS = process.env.LUME_EXPLORER_SCREENSHOTS === "1";
@@ -201,7 +201,7 @@ describe("the auditor's explorer in headless Chromium (npm start stack, free por
     let id = -1;
     for (const candidate of [0, 1, 2]) {
       const status = await cli("council-1.json", "--json", "partner", "status", "--partner", String(candidate));
-      if (status.code === 0 && status.json().status === "active") {
+      if (status.code === 0 && status.json<PartnerStatusJson>().status === "active") {
         id = candidate;
         break;
       }
@@ -220,7 +220,7 @@ describe("the auditor's explorer in headless Chromium (npm start stack, free por
       "explorer check",
     );
     assert.equal(proposed.code, 0, proposed.err);
-    const proposal = String(proposed.json().proposalId);
+    const proposal = String(proposed.json<ProposedJson>().proposalId);
     for (const member of ["council-1.json", "council-2.json"])
       assert.equal((await cli(member, "approve", proposal)).code, 0);
     assert.equal((await cli("council-1.json", "localnet", "time-travel", "+61m")).code, 0);
@@ -263,7 +263,7 @@ describe("the auditor's explorer in headless Chromium (npm start stack, free por
       "api-read",
     );
     assert.equal(added.code, 0, added.err);
-    const addProposal = String(added.json().proposalId);
+    const addProposal = String(added.json<ProposedJson>().proposalId);
     for (const member of ["council-1.json", "council-2.json"])
       assert.equal((await cli(member, "approve", addProposal)).code, 0);
     assert.equal((await cli("council-1.json", "localnet", "time-travel", "+61m")).code, 0);

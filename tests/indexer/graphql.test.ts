@@ -3,10 +3,30 @@
 import assert from "node:assert/strict";
 import anchor from "@coral-xyz/anchor";
 import { Keypair } from "@solana/web3.js";
+import type { IntrospectionQuery } from "graphql";
 import type { Client } from "graphql-ws";
+import type { RegistrySnapshot } from "../../app/src/sdk/snapshot.js";
 import { addresses, type PartnerHandle, type RegistryFixture } from "../../harness/registry-fixture.js";
 import type { ApiServer } from "../../indexer/src/api/server.js";
 import type { Indexer } from "../../indexer/src/indexer.js";
+import type {
+  Attestation,
+  Authorization,
+  Connection,
+  DeviationReport,
+  Endpoint,
+  HistoryEvent,
+  IndexerStatus,
+  InfraKey,
+  NodeSnapshot,
+  PageInfo,
+  Partner,
+  Proposal,
+  Registry,
+  Reverification,
+  Review,
+  Transaction,
+} from "./graphql-schema.js";
 import { gql, query, surfnetFixture, until, useServedIndex, wsClient } from "./support.js";
 
 const { BN } = anchor;
@@ -79,11 +99,15 @@ describe("indexer GraphQL API (surfnet, HTTP + WebSocket)", function () {
     await until("the backfill", () => indexer.status().contiguousChangeIndex === expected);
   });
   it("registry and council", async () => {
-    const data = await query(
-      api,
-      "{ registry { address council threshold categories changeCount historyHead slot } council }",
-    );
+    const data = await query<{
+      registry: Pick<
+        Registry,
+        "address" | "council" | "threshold" | "categories" | "changeCount" | "historyHead" | "slot"
+      > | null;
+      council: string[];
+    }>(api, "{ registry { address council threshold categories changeCount historyHead slot } council }");
     const onChain = await f.registry();
+    assert.ok(data.registry !== null, "the registry is indexed");
     assert.deepEqual(
       data.registry.council,
       f.council.map((k) => k.publicKey.toBase58()),
@@ -97,18 +121,23 @@ describe("indexer GraphQL API (surfnet, HTTP + WebSocket)", function () {
   });
 
   it("partners: Relay cursor pagination in id order, with a page-size cap", async () => {
-    const page1 = await query(
+    const page1 = await query<{ partners: Connection<Pick<Partner, "partnerId">> }>(
       api,
       "{ partners(first: 2) { totalCount edges { cursor node { partnerId } } pageInfo { hasNextPage hasPreviousPage endCursor } } }",
     );
     assert.equal(page1.partners.totalCount, 3);
     assert.deepEqual(
-      page1.partners.edges.map((e: any) => e.node.partnerId),
+      page1.partners.edges.map((e) => e.node.partnerId),
       [0, 1],
     );
     assert.equal(page1.partners.pageInfo.hasNextPage, true);
     assert.equal(page1.partners.pageInfo.hasPreviousPage, false);
-    const page2 = await query(
+    const page2 = await query<{
+      partners: {
+        edges: { node: Pick<Partner, "partnerId" | "legalName"> }[];
+        pageInfo: Pick<PageInfo, "hasNextPage" | "hasPreviousPage">;
+      };
+    }>(
       api,
       "query($after: String) { partners(first: 2, after: $after) { edges { node { partnerId legalName } } pageInfo { hasNextPage hasPreviousPage } } }",
       {
@@ -116,7 +145,7 @@ describe("indexer GraphQL API (surfnet, HTTP + WebSocket)", function () {
       },
     );
     assert.deepEqual(
-      page2.partners.edges.map((e: any) => e.node.partnerId),
+      page2.partners.edges.map((e) => e.node.partnerId),
       [2],
     );
     assert.deepEqual(page2.partners.pageInfo, { hasNextPage: false, hasPreviousPage: true });
@@ -128,9 +157,12 @@ describe("indexer GraphQL API (surfnet, HTTP + WebSocket)", function () {
 
   it("partners: filters by status, stage, jurisdiction, category and text (name or host)", async () => {
     const ids = async (args: string) =>
-      (await query(api, `{ partners(${args}) { edges { node { partnerId } } } }`)).partners.edges.map(
-        (e: any) => e.node.partnerId,
-      );
+      (
+        await query<{ partners: { edges: { node: Pick<Partner, "partnerId"> }[] } }>(
+          api,
+          `{ partners(${args}) { edges { node { partnerId } } } }`,
+        )
+      ).partners.edges.map((e) => e.node.partnerId);
     assert.deepEqual(await ids('status: "active"'), [0]);
     assert.deepEqual(await ids('status: "suspended"'), [1]);
     assert.deepEqual(await ids('stage: "applied"'), [2]);
@@ -142,7 +174,20 @@ describe("indexer GraphQL API (surfnet, HTTP + WebSocket)", function () {
   });
 
   it("partner with endpoints, keys, proposals and history (who approved, in which transaction)", async () => {
-    const data = await query(
+    const data = await query<{
+      partner:
+        | (Pick<Partner, "partnerId" | "status" | "stage" | "legalName" | "allowedCategories" | "revision"> & {
+            endpoints: Pick<Endpoint, "index" | "host" | "port" | "protocol" | "categories" | "status">[];
+            keys: Pick<InfraKey, "index" | "publicKey" | "status" | "endpoints" | "revocationReason">[];
+            proposals: (Pick<Proposal, "proposalId" | "status" | "action"> & {
+              votes: (Pick<Proposal["votes"][number], "data"> & { transaction: Pick<Transaction, "signers"> | null })[];
+            })[];
+            history: (Pick<HistoryEvent, "changeIndex" | "name" | "slot" | "signature"> & {
+              transaction: Pick<Transaction, "signature" | "instructions"> | null;
+            })[];
+          })
+        | null;
+    }>(
       api,
       `query($address: String) { partner(address: $address) {
          partnerId status stage legalName allowedCategories revision
@@ -153,7 +198,7 @@ describe("indexer GraphQL API (surfnet, HTTP + WebSocket)", function () {
        } }`,
       { address: active.address.toBase58() },
     );
-    const p = data.partner;
+    const p = data.partner!;
     assert.equal(p.status, "active");
     assert.equal(p.stage, "admitted");
     assert.deepEqual(p.allowedCategories, ["api-read", "api-write", "content-fetch"]);
@@ -168,24 +213,24 @@ describe("indexer GraphQL API (surfnet, HTTP + WebSocket)", function () {
       },
     ]);
     assert.deepEqual(
-      p.keys.map((k: any) => [k.index, k.publicKey, k.status, k.revocationReason]),
+      p.keys.map((k) => [k.index, k.publicKey, k.status, k.revocationReason]),
       [
         [0, goodKey.publicKey.toBase58(), "active", "unspecified"],
         [1, revokedKey.publicKey.toBase58(), "revoked", "compromised"],
       ],
     );
-    const approval = p.proposals.find((x: any) => x.action.approvePartner !== undefined);
+    const approval = p.proposals.find((x) => typeof x.action !== "string" && x.action.approvePartner !== undefined)!;
     assert.equal(approval.status, "executed");
     assert.equal(approval.votes.length, 2);
     assert.deepEqual(
-      approval.votes.map((v: any) => v.data.member).sort(),
+      approval.votes.map((v) => v.data?.member).sort(),
       f.council
         .slice(0, 2)
         .map((k) => k.publicKey.toBase58())
         .sort(),
     );
-    assert.ok(approval.votes.every((v: any) => v.transaction.signers.includes(v.data.member)));
-    const names = p.history.map((e: any) => e.name);
+    assert.ok(approval.votes.every((v) => v.data !== null && v.transaction?.signers.includes(v.data.member)));
+    const names = p.history.map((e) => e.name);
     for (const name of [
       "partnerApplied",
       "endpointAdded",
@@ -195,10 +240,17 @@ describe("indexer GraphQL API (surfnet, HTTP + WebSocket)", function () {
       "keyRevoked",
     ])
       assert.ok(names.includes(name), `${name} in ${names}`);
-    assert.ok(p.history.every((e: any) => e.transaction.signature === e.signature));
+    assert.ok(p.history.every((e) => e.transaction?.signature === e.signature));
 
     // Reviews and deviation reports, for auditors.
-    const monitoring = await query(
+    const monitoring = await query<{
+      partner: {
+        reviews: (Pick<Review, "auditor" | "outcome" | "evidenceUri" | "evidenceHash" | "status"> & {
+          transaction: Pick<Transaction, "signers"> | null;
+        })[];
+        reports: Pick<DeviationReport, "reporter" | "category" | "observed" | "evidenceHash" | "windowStart">[];
+      } | null;
+    }>(
       api,
       `query($address: String) { partner(address: $address) {
          reviews { auditor outcome evidenceUri evidenceHash status transaction { signers } }
@@ -207,92 +259,132 @@ describe("indexer GraphQL API (surfnet, HTTP + WebSocket)", function () {
       { address: active.address.toBase58() },
     );
     assert.deepEqual(
-      monitoring.partner.reviews.map((r: any) => [r.auditor, r.outcome, r.evidenceUri, r.evidenceHash, r.status]),
+      monitoring.partner!.reviews.map((r) => [r.auditor, r.outcome, r.evidenceUri, r.evidenceHash, r.status]),
       [[auditor.publicKey.toBase58(), "passed", "https://audit.example/2026-q4.pdf", "5e".repeat(32), "active"]],
     );
-    assert.ok(monitoring.partner.reviews[0].transaction.signers.includes(auditor.publicKey.toBase58()));
+    assert.ok(monitoring.partner!.reviews[0]!.transaction?.signers.includes(auditor.publicKey.toBase58()));
     assert.deepEqual(
-      monitoring.partner.reports.map((r: any) => [r.reporter, r.category, r.observed, r.evidenceHash]),
+      monitoring.partner!.reports.map((r) => [r.reporter, r.category, r.observed, r.evidenceHash]),
       [[reportingNode.publicKey.toBase58(), f.options.categories[1], "900", "de".repeat(32)]],
     );
-    const others = await query(
-      api,
-      `{ partner(address: "${suspended.address.toBase58()}") { reviews { outcome } reports { reporter } } }`,
-    );
+    const others = await query<{
+      partner: { reviews: Pick<Review, "outcome">[]; reports: Pick<DeviationReport, "reporter">[] } | null;
+    }>(api, `{ partner(address: "${suspended.address.toBase58()}") { reviews { outcome } reports { reporter } } }`);
     assert.deepEqual(others.partner, { reviews: [], reports: [] });
 
-    const byId = await query(api, "{ partner(id: 1) { address status } }");
+    const byId = await query<{ partner: Pick<Partner, "address" | "status"> | null }>(
+      api,
+      "{ partner(id: 1) { address status } }",
+    );
     assert.deepEqual(byId.partner, { address: suspended.address.toBase58(), status: "suspended" });
     assert.equal(
-      (await query(api, `{ partner(address: "${Keypair.generate().publicKey.toBase58()}") { partnerId } }`)).partner,
+      (
+        await query<{ partner: Pick<Partner, "partnerId"> | null }>(
+          api,
+          `{ partner(address: "${Keypair.generate().publicKey.toBase58()}") { partnerId } }`,
+        )
+      ).partner,
       null,
     );
   });
 
   it("proposals by status; history by slot range and by time range; transaction; status", async () => {
+    type ProposalNodes<Node> = { proposals: { edges: { node: Node }[] } };
     const executed = (
-      await query(
+      await query<
+        ProposalNodes<
+          Pick<Proposal, "proposalId" | "status" | "approvalCount"> & { votes: Pick<HistoryEvent, "name">[] }
+        >
+      >(
         api,
         '{ proposals(status: "executed", first: 100) { edges { node { proposalId status approvalCount votes { name } } } } }',
       )
-    ).proposals.edges.map((e: { node: unknown }) => e.node);
+    ).proposals.edges.map((e) => e.node);
     assert.ok(executed.length >= 10);
-    assert.ok(executed.every((p: any) => p.status === "executed" && p.approvalCount >= 2 && p.votes.length >= 2));
+    assert.ok(executed.every((p) => p.status === "executed" && p.approvalCount >= 2 && p.votes.length >= 2));
     assert.deepEqual(
-      (await query(api, '{ proposals(status: "open") { edges { node { proposalId } } } }')).proposals.edges,
+      (
+        await query<ProposalNodes<Pick<Proposal, "proposalId">>>(
+          api,
+          '{ proposals(status: "open") { edges { node { proposalId } } } }',
+        )
+      ).proposals.edges,
       [],
     );
 
-    const all = (await query(api, "{ history(first: 100) { changeIndex slot } }")).history;
-    assert.deepEqual(
-      all.map((e: any) => e.changeIndex),
-      all.map((_: unknown, i: number) => i + 1),
-    );
-    const middle = all[Math.floor(all.length / 2)].slot;
-    const ranged = (await query(api, "query($s: Long) { history(fromSlot: $s, toSlot: $s) { slot } }", { s: middle }))
+    type Events<K extends keyof HistoryEvent> = { history: Pick<HistoryEvent, K>[] };
+    const all = (await query<Events<"changeIndex" | "slot">>(api, "{ history(first: 100) { changeIndex slot } }"))
       .history;
-    assert.ok(ranged.length >= 1 && ranged.every((e: any) => e.slot === middle));
+    assert.deepEqual(
+      all.map((e) => e.changeIndex),
+      all.map((_, i) => i + 1),
+    );
+    const middle = all[Math.floor(all.length / 2)]!.slot;
+    const ranged = (
+      await query<Events<"slot">>(api, "query($s: Long) { history(fromSlot: $s, toSlot: $s) { slot } }", {
+        s: middle,
+      })
+    ).history;
+    assert.ok(ranged.length >= 1 && ranged.every((e) => e.slot === middle));
     // By time range (block time, inclusive): exactly the events whose block time lies inside.
     // (surfpool stamps every transaction of a 1,000-second window with one block time — see
     // docs/localnet.md — so the range semantics are tested on distinct times in store.test.ts.)
-    const timed = (await query(api, "{ history(first: 100) { changeIndex blockTime } }")).history as {
-      changeIndex: number;
-      blockTime: number | null;
-    }[];
+    const timed = (
+      await query<Events<"changeIndex" | "blockTime">>(api, "{ history(first: 100) { changeIndex blockTime } }")
+    ).history;
     assert.ok(
       timed.every((e) => typeof e.blockTime === "number"),
       "every event has a block time",
     );
     const first = Math.min(...timed.map((e) => e.blockTime!));
     const inRange = (
-      await query(api, "query($f: Long, $t: Long) { history(fromTime: $f, toTime: $t) { changeIndex blockTime } }", {
-        f: first,
-        t: first,
-      })
+      await query<Events<"changeIndex" | "blockTime">>(
+        api,
+        "query($f: Long, $t: Long) { history(fromTime: $f, toTime: $t) { changeIndex blockTime } }",
+        {
+          f: first,
+          t: first,
+        },
+      )
     ).history;
     assert.deepEqual(
-      inRange.map((e: any) => e.changeIndex),
+      inRange.map((e) => e.changeIndex),
       timed.filter((e) => e.blockTime === first).map((e) => e.changeIndex),
     );
     assert.ok(inRange.length >= 1);
     assert.deepEqual(
-      (await query(api, "query($t: Long) { history(toTime: $t) { blockTime } }", { t: first - 1 })).history,
+      (await query<Events<"blockTime">>(api, "query($t: Long) { history(toTime: $t) { blockTime } }", { t: first - 1 }))
+        .history,
       [],
     );
     const after = (
-      await query(api, "query($f: Long) { history(fromTime: $f) { blockTime } }", {
+      await query<Events<"blockTime">>(api, "query($f: Long) { history(fromTime: $f) { blockTime } }", {
         f: Math.max(...timed.map((e) => e.blockTime!)) + 1,
       })
     ).history;
     assert.deepEqual(after, []);
-    const partnerHistory = (await query(api, `{ history(partner: "${pending.address.toBase58()}") { name } }`)).history;
+    const partnerHistory = (
+      await query<Events<"name">>(api, `{ history(partner: "${pending.address.toBase58()}") { name } }`)
+    ).history;
     assert.deepEqual(
-      partnerHistory.map((e: any) => e.name),
+      partnerHistory.map((e) => e.name),
       ["partnerApplied"],
     );
 
     const status = (
-      await query(
+      await query<{
+        status: Pick<
+          IndexerStatus,
+          | "indexedSlot"
+          | "chainSlot"
+          | "lag"
+          | "syncedSlot"
+          | "finalizedSlot"
+          | "degraded"
+          | "eventCount"
+          | "onChainChangeCount"
+        > & { checkpoints: Pick<IndexerStatus["checkpoints"][number], "source" | "slot">[] };
+      }>(
         api,
         "{ status { indexedSlot chainSlot lag syncedSlot finalizedSlot degraded eventCount onChainChangeCount checkpoints { source slot } } }",
       )
@@ -304,7 +396,7 @@ describe("indexer GraphQL API (surfnet, HTTP + WebSocket)", function () {
     assert.ok(status.finalizedSlot === null || status.finalizedSlot <= status.chainSlot);
     assert.equal(status.eventCount, status.onChainChangeCount);
     assert.deepEqual(
-      status.checkpoints.map((c: any) => c.source),
+      status.checkpoints.map((c) => c.source),
       ["rpc:accounts", "rpc:transactions"],
     );
   });
@@ -312,7 +404,7 @@ describe("indexer GraphQL API (surfnet, HTTP + WebSocket)", function () {
   it("authorize: allowed, revoked key, unknown endpoint, wrong category, suspended partner", async () => {
     const ask = async (partner: PartnerHandle, key: Keypair, endpoint: string, category: string) =>
       (
-        await query(
+        await query<{ authorize: Authorization }>(
           api,
           "query($p: String!, $k: String!, $e: String!, $c: String!) { authorize(partner: $p, key: $k, endpoint: $e, category: $c) { allowed reason slot degraded } }",
           {
@@ -410,21 +502,28 @@ describe("indexer GraphQL API (surfnet, HTTP + WebSocket)", function () {
 
   it("snapshot: the SDK's RegistrySnapshot, equal to one loaded over RPC, with the chain's history head", async () => {
     const { loadRegistrySnapshot } = await import("../../app/src/sdk/snapshot.js");
-    const data = await query(api, "{ snapshot { degraded slot changeCount historyHead snapshot } }");
+    const data = await query<{
+      snapshot: Pick<NodeSnapshot, "degraded" | "slot" | "changeCount" | "historyHead" | "snapshot"> | null;
+    }>(api, "{ snapshot { degraded slot changeCount historyHead snapshot } }");
     const fromChain = await loadRegistrySnapshot(net.connection);
-    const served = data.snapshot;
+    const served = data.snapshot!;
     assert.equal(served.degraded, null);
     assert.equal(served.changeCount, fromChain.changeCount);
     assert.equal(served.historyHead, fromChain.historyHead);
-    const strip = (s: Record<string, unknown>) => ({ ...s, slot: 0, fetchedAt: 0 });
-    assert.deepEqual(strip(served.snapshot), strip(fromChain as unknown as Record<string, unknown>));
+    const strip = (s: RegistrySnapshot) => ({ ...s, slot: 0, fetchedAt: 0 });
+    assert.deepEqual(strip(served.snapshot), strip(fromChain));
     assert.ok(served.slot > 0);
   });
 
   it("feeds a node's request verifier: allowed, revoked key, wrong category, suspended partner", async () => {
     const { RequestVerifier } = await import("../../app/src/verifier/verifier.js");
     const { signEnvelope } = await import("../../app/src/verifier/envelope.js");
-    const served = (await query(api, "{ snapshot { degraded snapshot } }")).snapshot;
+    const served = (
+      await query<{ snapshot: Pick<NodeSnapshot, "degraded" | "snapshot"> | null }>(
+        api,
+        "{ snapshot { degraded snapshot } }",
+      )
+    ).snapshot!;
     assert.equal(served.degraded, null);
     // Time travel moved the local chain's clock hours past the wall clock: the node here
     // lives on chain time, so the snapshot is stamped with it too.
@@ -487,7 +586,11 @@ describe("indexer GraphQL API (surfnet, HTTP + WebSocket)", function () {
       await client.dispose();
     }
     // Still serving.
-    assert.equal((await query(api, "{ registry { threshold } }")).registry.threshold, 2);
+    assert.equal(
+      (await query<{ registry: Pick<Registry, "threshold"> | null }>(api, "{ registry { threshold } }")).registry
+        ?.threshold,
+      2,
+    );
   });
 
   it("subscriptions over SSE too (graphql-yoga's text/event-stream), for nodes without WebSocket", async () => {
@@ -513,9 +616,9 @@ describe("indexer GraphQL API (surfnet, HTTP + WebSocket)", function () {
 
   it("GraphiQL's introspection fits the limits (auditors can browse the schema)", async () => {
     const { getIntrospectionQuery } = await import("graphql");
-    const body = await gql(api, getIntrospectionQuery());
+    const body = await gql<IntrospectionQuery>(api, getIntrospectionQuery());
     assert.equal(body.errors, undefined, JSON.stringify(body.errors));
-    assert.ok(body.data.__schema.types.some((t: { name: string }) => t.name === "Partner"));
+    assert.ok(body.data?.__schema.types.some((t) => t.name === "Partner"));
   });
 
   it("serves GraphiQL, /healthz and /metrics", async () => {
@@ -560,17 +663,33 @@ describe("indexer GraphQL API (surfnet, HTTP + WebSocket)", function () {
     await caughtUp();
     const read = async () =>
       (
-        await query(
+        await query<{
+          partner:
+            | (Pick<
+                Partner,
+                | "status"
+                | "pendingChecks"
+                | "reverificationDeadline"
+                | "statusAfterReverification"
+                | "technicalEndpointSetVersion"
+                | "endpointSetVersion"
+              > & {
+                endpoints: Pick<Endpoint, "index" | "pendingAudit" | "changedInVersion">[];
+                attestations: Pick<Attestation, "kind" | "stage" | "evidenceUri" | "endpointSetVersion">[];
+                reverifications: Pick<Reverification, "what" | "deadline" | "reason" | "proposalId" | "newStatus">[];
+              })
+            | null;
+        }>(
           api,
           `query($a: String!) { partner(address: $a) { status pendingChecks reverificationDeadline statusAfterReverification
             technicalEndpointSetVersion endpointSetVersion endpoints { index pendingAudit changedInVersion }
             attestations { kind stage evidenceUri endpointSetVersion } reverifications { what deadline reason proposalId newStatus } } }`,
           { a: partner.address.toBase58() },
         )
-      ).partner;
+      ).partner!;
     const ask = async (endpoint: string) =>
       (
-        await query(
+        await query<{ authorize: Pick<Authorization, "allowed" | "reason"> }>(
           api,
           'query($p: String!, $k: String!, $e: String!) { authorize(partner: $p, key: $k, endpoint: $e, category: "api-read") { allowed reason } }',
           { p: partner.address.toBase58(), k: key.publicKey.toBase58(), e: endpoint },
@@ -583,18 +702,18 @@ describe("indexer GraphQL API (surfnet, HTTP + WebSocket)", function () {
     assert.equal(p.reverificationDeadline, String(deadline));
     assert.equal(p.statusAfterReverification, "active");
     assert.deepEqual(
-      p.endpoints.map((e: { index: number; pendingAudit: boolean }) => [e.index, e.pendingAudit]),
+      p.endpoints.map((e) => [e.index, e.pendingAudit]),
       [
         [0, false],
         [1, true],
       ],
     );
-    assert.equal(p.endpoints[1].changedInVersion, p.endpointSetVersion);
+    assert.equal(p.endpoints[1]!.changedInVersion, p.endpointSetVersion);
     assert.deepEqual(
-      p.reverifications.map((r: { what: string; deadline: string; reason: string }) => [r.what, r.deadline, r.reason]),
+      p.reverifications.map((r) => [r.what, r.deadline, r.reason]),
       [["required", String(deadline), "deviation reports"]],
     );
-    assert.ok(p.reverifications[0].proposalId > 0);
+    assert.ok(p.reverifications[0]!.proposalId > 0);
     assert.equal((await ask("api.partner.example")).allowed, true, "under audit, the audited endpoint serves");
     const refused = await ask("late.partner.example");
     assert.equal(refused.allowed, false);
@@ -615,7 +734,7 @@ describe("indexer GraphQL API (surfnet, HTTP + WebSocket)", function () {
     assert.equal(p.statusAfterReverification, null);
     assert.equal(p.technicalEndpointSetVersion, p.endpointSetVersion);
     assert.deepEqual(
-      p.attestations.map((a: { kind: string; stage: string }) => [a.kind, a.stage]),
+      p.attestations.map((a) => [a.kind, a.stage]),
       [
         ["legal", "legalVerified"],
         ["technical", "technicallyVerified"],
@@ -623,15 +742,15 @@ describe("indexer GraphQL API (surfnet, HTTP + WebSocket)", function () {
         ["technical", "admitted"],
       ],
     );
-    assert.equal(p.attestations[3].evidenceUri, "https://auditor.example/audit.pdf");
+    assert.equal(p.attestations[3]!.evidenceUri, "https://auditor.example/audit.pdf");
     assert.deepEqual(
-      p.reverifications.map((r: { what: string; newStatus: string }) => [r.what, r.newStatus]),
+      p.reverifications.map((r) => [r.what, r.newStatus]),
       [
         ["required", "underAudit"],
         ["completed", "active"],
       ],
     );
-    assert.equal(p.endpoints[1].pendingAudit, false);
+    assert.equal(p.endpoints[1]!.pendingAudit, false);
     assert.deepEqual(await ask("late.partner.example"), { allowed: true, reason: "ok" });
   });
 });

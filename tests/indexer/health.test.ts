@@ -22,6 +22,7 @@ import { verify } from "../../indexer/src/verify/verify.js";
 import { RpcProxy } from "../support/rpc-proxy.js";
 import { RunningScript, runScript } from "../support/scripts.js";
 import { TcpProxy } from "../support/tcp-proxy.js";
+import type { Authorization, HistoryEvent, NodeSnapshot } from "./graphql-schema.js";
 import {
   caughtUp,
   gql,
@@ -161,7 +162,7 @@ describe("indexer health comes from the chain (surfnet, RPC proxy, SQLite, Graph
   }
 
   async function authorize(api: ApiServer): Promise<{ allowed: boolean; reason: string }> {
-    const data = await query(
+    const data = await query<{ authorize: Pick<Authorization, "allowed" | "reason"> }>(
       api,
       'query($p: String!, $k: String!) { authorize(partner: $p, key: $k, endpoint: "api.partner.example", category: "api-read") { allowed reason } }',
       { p: partner.address.toBase58(), k: key.publicKey.toBase58() },
@@ -334,14 +335,15 @@ describe("indexer health comes from the chain (surfnet, RPC proxy, SQLite, Graph
       `history incomplete: ${total - 3} of ${total} changes stored; fetching the rest`,
     );
     assert.deepEqual(await authorize(api), { allowed: true, reason: "ok" });
-    const answer = await gql(
-      api,
-      "{ history(first: 1) { changeIndex } snapshot { degraded historyIncomplete settled } }",
-    );
+    const answer = await gql<{
+      history: Pick<HistoryEvent, "changeIndex">[];
+      snapshot: Pick<NodeSnapshot, "degraded" | "historyIncomplete" | "settled"> | null;
+    }>(api, "{ history(first: 1) { changeIndex } snapshot { degraded historyIncomplete settled } }");
     assert.match(String(answer.extensions?.historyIncomplete), /history incomplete/);
-    assert.equal(answer.data.snapshot.degraded, null);
-    assert.match(answer.data.snapshot.historyIncomplete, /history incomplete/);
-    assert.equal(answer.data.snapshot.settled, true);
+    const snapshot = answer.data!.snapshot!;
+    assert.equal(snapshot.degraded, null);
+    assert.match(snapshot.historyIncomplete ?? "", /history incomplete/);
+    assert.equal(snapshot.settled, true);
 
     // Nothing happens on the chain: the indexer fetches the tail by itself, within seconds.
     const healedAt = Date.now();
@@ -424,7 +426,7 @@ describe("indexer health comes from the chain (surfnet, RPC proxy, SQLite, Graph
     await started;
     await caughtUp(indexer, f);
 
-    const history = await query(
+    const history = await query<{ history: Pick<HistoryEvent, "name" | "partner">[] }>(
       api,
       "query($after: Long) { history(afterChangeIndex: $after, first: 1) { name partner } }",
       {
@@ -447,8 +449,8 @@ describe("indexer health comes from the chain (surfnet, RPC proxy, SQLite, Graph
     } finally {
       await client.dispose();
     }
-    const revocations = await query(api, "{ history(first: 100) { name } }");
-    assert.ok(!revocations.history.some((e: { name: string }) => e.name === "keyRevoked"), "no fake revocation");
+    const revocations = await query<{ history: Pick<HistoryEvent, "name">[] }>(api, "{ history(first: 100) { name } }");
+    assert.ok(!revocations.history.some((e) => e.name === "keyRevoked"), "no fake revocation");
 
     const report = await verify({ connection: net.connection, store: indexer.store });
     assert.deepEqual(report.differences, [

@@ -4,6 +4,23 @@
 // JSON array with the webhook's authHeader as the Authorization header.
 import type { Connection, PublicKey } from "@solana/web3.js";
 
+/**
+ * getTransaction's JSON answer (encoding json), as Helius posts it: the fields the tests read or
+ * spoil are named (indexer/src/source/helius-webhook-payload.ts checks them), the rest is carried as is.
+ */
+export interface RawRpcTransaction {
+  slot: number;
+  transaction: {
+    signatures: string[];
+    message: {
+      accountKeys: string[];
+      instructions: { programIdIndex: number; accounts: number[]; data: string }[];
+      [field: string]: unknown;
+    };
+  };
+  [field: string]: unknown;
+}
+
 export interface PostResult {
   status: number;
   body: { ok?: true; error?: string };
@@ -37,9 +54,9 @@ export class HeliusWebhookPoster {
   }
 
   /** A transaction as a raw webhook carries it: getTransaction's JSON, untouched. */
-  async rawTransaction(signature: string): Promise<Record<string, any>> {
+  async rawTransaction(signature: string): Promise<RawRpcTransaction> {
     const rpc = this.chain as unknown as {
-      _rpcRequest(method: string, params: unknown[]): Promise<{ result: Record<string, any> | null; error?: unknown }>;
+      _rpcRequest(method: string, params: unknown[]): Promise<{ result: RawRpcTransaction | null; error?: unknown }>;
     };
     const { result, error } = await rpc._rpcRequest("getTransaction", [
       signature,

@@ -151,7 +151,7 @@ describe("indexer Helius webhook source (local webhook poster, surfnet)", functi
       error: /^transaction 1: accountKeys\[1\] is not a public key/,
     });
     const badIndex = structuredClone(valid);
-    badIndex.transaction.message.instructions[0].programIdIndex = 999;
+    badIndex.transaction.message.instructions[0]!.programIdIndex = 999;
     cases.push({
       body: JSON.stringify([badIndex]),
       status: 400,

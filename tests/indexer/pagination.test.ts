@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import type { RegistryFixture } from "../../harness/registry-fixture.js";
 import type { ApiServer } from "../../indexer/src/api/server.js";
 import type { Indexer } from "../../indexer/src/indexer.js";
+import type { HistoryEvent, IndexerStatus, Proposal } from "./graphql-schema.js";
 import { caughtUp, gql, query, surfnetFixture, until, useServedIndex } from "./support.js";
 
 interface ProposalPage {
@@ -36,7 +37,7 @@ describe("GraphQL pagination and 64-bit numbers (surfnet)", function () {
     let after: string | null = null;
     for (;;) {
       const page: ProposalPage = (
-        await query(
+        await query<{ proposals: ProposalPage }>(
           api,
           "query($after: String) { proposals(first: 2, after: $after) { totalCount edges { cursor node { proposalId } } pageInfo { hasNextPage endCursor } } }",
           { after },
@@ -48,11 +49,19 @@ describe("GraphQL pagination and 64-bit numbers (surfnet)", function () {
       after = page.pageInfo.endCursor;
     }
     assert.deepEqual(seen, proposalIds);
-    const one = await query(api, "query($id: Long) { proposal(id: $id) { proposalId status } }", {
-      id: proposalIds[1],
-    });
+    const one = await query<{ proposal: Pick<Proposal, "proposalId" | "status"> | null }>(
+      api,
+      "query($id: Long) { proposal(id: $id) { proposalId status } }",
+      {
+        id: proposalIds[1],
+      },
+    );
     assert.deepEqual(one.proposal, { proposalId: proposalIds[1], status: "approved" });
-    assert.equal((await query(api, "{ proposal(id: 999999) { proposalId } }")).proposal, null);
+    assert.equal(
+      (await query<{ proposal: Pick<Proposal, "proposalId"> | null }>(api, "{ proposal(id: 999999) { proposalId } }"))
+        .proposal,
+      null,
+    );
     const bad = await gql(api, '{ proposals(after: "bm9wZQ") { totalCount } }');
     assert.match(bad.errors?.[0]?.message ?? "", /invalid cursor/);
   });
@@ -63,15 +72,22 @@ describe("GraphQL pagination and 64-bit numbers (surfnet)", function () {
     await f.apply({ legalName: "After 2^31" });
     await caughtUp(indexer, f);
     const status = await until("the slot past 2^31 in status", async () => {
-      const answer = await gql(api, "{ status { chainSlot indexedSlot lag } }");
+      const answer = await gql<{ status: Pick<IndexerStatus, "chainSlot" | "indexedSlot" | "lag"> }>(
+        api,
+        "{ status { chainSlot indexedSlot lag } }",
+      );
       assert.deepEqual(answer.errors, undefined, JSON.stringify(answer.errors));
-      return answer.data.status.indexedSlot > 2 ** 31 && answer.data.status;
+      return answer.data!.status.indexedSlot > 2 ** 31 && answer.data!.status;
     });
     assert.ok(status.chainSlot >= past);
-    const latest = await query(api, "query($from: Long) { history(fromSlot: $from) { changeIndex slot } }", {
-      from: past,
-    });
-    assert.ok(latest.history.length > 0 && latest.history.every((e: { slot: number }) => e.slot >= past));
+    const latest = await query<{ history: Pick<HistoryEvent, "changeIndex" | "slot">[] }>(
+      api,
+      "query($from: Long) { history(fromSlot: $from) { changeIndex slot } }",
+      {
+        from: past,
+      },
+    );
+    assert.ok(latest.history.length > 0 && latest.history.every((e) => e.slot >= past));
     const tooBig = await gql(api, '{ history(fromSlot: "9007199254740993") { slot } }');
     assert.match(tooBig.errors?.[0]?.message ?? "", /Long must be an integer within/);
   });

@@ -13,11 +13,15 @@ import { DEFAULT_POLICY, PROGRAM_ID, PROGRAM_SO_PATH } from "../../harness/progr
 import type { ProgramView } from "../../indexer/src/api/program-facts.js";
 import type { ApiServer } from "../../indexer/src/api/server.js";
 import { Indexer } from "../../indexer/src/indexer.js";
+import type { EventData } from "../../indexer/src/store/row-data.js";
 import { ensureHandover, ensureRegistry } from "../../migrations/initialize-registry.js";
+import type { HistoryEvent, IndexerStatus, Proposal } from "./graphql-schema.js";
 import { gql, query, startApiServer, until, useServedIndex } from "./support.js";
 
 const PROGRAM_QUERY =
   "{ program { programId programData upgradeAuthority upgradeAuthorityHolder authorityIsCouncil executableSha256 executableLength lastUpgradeSlot } }";
+/** PROGRAM_QUERY's answer: every field of the resolver's view (null when no program is deployed). */
+type ProgramAnswer = { program: ProgramView | null };
 
 describe("indexer GraphQL program facts (surfnet)", function () {
   this.timeout(60_000);
@@ -34,12 +38,12 @@ describe("indexer GraphQL program facts (surfnet)", function () {
   /** Waits out the resolver's short cache until the answer has moved. */
   const programWhen = (ok: (p: ProgramView) => boolean): Promise<ProgramView> =>
     until("the program facts to change", async () => {
-      const { program } = await query(api, PROGRAM_QUERY);
-      return ok(program) ? program : undefined;
+      const { program } = await query<ProgramAnswer>(api, PROGRAM_QUERY);
+      return program !== null && ok(program) ? program : undefined;
     });
 
   it("the deployed bytecode's hash, the deployer key as authority, the last deploy's slot", async () => {
-    const { program } = await query(api, PROGRAM_QUERY);
+    const program = (await query<ProgramAnswer>(api, PROGRAM_QUERY)).program!;
     const so = readFileSync(PROGRAM_SO_PATH);
     assert.equal(program.programId, PROGRAM_ID.toBase58());
     assert.equal(program.programData, programDataAddress(PROGRAM_ID).toBase58());
@@ -107,18 +111,18 @@ describe("indexer GraphQL program facts (surfnet)", function () {
     assert.equal(immutable.upgradeAuthorityHolder, "immutable");
 
     const { history, proposals } = await until("the indexer to hold the execution", async () => {
-      const data = await query(
-        api,
-        "{ history { name data } proposals { edges { node { status description action } } } }",
-      );
+      const data = await query<{
+        history: Pick<HistoryEvent<EventData<"upgradeAuthorityChanged">>, "name" | "data">[];
+        proposals: { edges: { node: Pick<Proposal, "status" | "description" | "action"> }[] };
+      }>(api, "{ history { name data } proposals { edges { node { status description action } } } }");
       return data.proposals.edges[0]?.node.status === "executed" ? data : undefined;
     });
-    const changes = history.filter((e: { name: string }) => e.name === "upgradeAuthorityChanged");
+    const changes = history.filter((e) => e.name === "upgradeAuthorityChanged");
     assert.equal(changes.length, 2, "the handover and the executed proposal");
-    assert.equal(changes[0].data.newAuthority, councilUpgradeAuthority(PROGRAM_ID).toBase58());
-    assert.equal(changes[0].data.proposalId, null);
-    assert.equal(changes[1].data.newAuthority, null);
-    assert.equal(proposals.edges[0].node.description, "make the program immutable: no one can change its code again");
+    assert.equal(changes[0]!.data?.newAuthority, councilUpgradeAuthority(PROGRAM_ID).toBase58());
+    assert.equal(changes[0]!.data?.proposalId, null);
+    assert.equal(changes[1]!.data?.newAuthority, null);
+    assert.equal(proposals.edges[0]!.node.description, "make the program immutable: no one can change its code again");
   });
 
   it("authorityIsCouncil once the council's PDA holds the authority; null once immutable", async () => {
@@ -142,7 +146,12 @@ describe("indexer GraphQL program facts (surfnet)", function () {
     });
     const otherApi = await startApiServer(other, { port: 0 });
     try {
-      assert.deepEqual(await query(otherApi, "{ program { programId } }"), { program: null });
+      assert.deepEqual(
+        await query<{ program: Pick<ProgramView, "programId"> | null }>(otherApi, "{ program { programId } }"),
+        {
+          program: null,
+        },
+      );
     } finally {
       await otherApi.close();
       await other.stop();
@@ -154,10 +163,14 @@ describe("indexer GraphQL program facts (surfnet)", function () {
     const offline = new Indexer({ rpcUrl: "http://127.0.0.1:9", dbPath: `${tmp.dbPath}-offline` });
     const offlineApi = await startApiServer(offline, { port: 0 });
     try {
-      const body = await gql(offlineApi, PROGRAM_QUERY);
-      assert.equal(body.data.program, null);
+      const body = await gql<ProgramAnswer>(offlineApi, PROGRAM_QUERY);
+      assert.equal(body.data?.program, null);
       assert.match(body.errors?.[0]?.message ?? "", /cannot read the program's ProgramData over RPC/);
-      assert.equal((await query(offlineApi, "{ status { eventCount } }")).status.eventCount, 0);
+      assert.equal(
+        (await query<{ status: Pick<IndexerStatus, "eventCount"> }>(offlineApi, "{ status { eventCount } }")).status
+          .eventCount,
+        0,
+      );
     } finally {
       await offlineApi.close();
       await offline.stop();

@@ -133,7 +133,12 @@ describe("indexer subscriptions for nodes, and the verifier fed by them (surfnet
   });
 
   it("registryChanged(fromSlot): replays exactly the changes at or after the slot, then live ones", async () => {
-    const all = (await query(api, "{ history(first: 100) { changeIndex slot } }")).history as Change[];
+    const all = (
+      await query<{ history: Pick<Change, "changeIndex" | "slot">[] }>(
+        api,
+        "{ history(first: 100) { changeIndex slot } }",
+      )
+    ).history;
     assert.equal(all.length, head());
     // A slot in the middle with changes before it.
     const fromSlot = all[Math.floor(all.length / 2)]!.slot;
@@ -164,8 +169,11 @@ describe("indexer subscriptions for nodes, and the verifier fed by them (surfnet
 
   it("partnerChanged: replays and follows that partner's changes only", async () => {
     const history = (
-      await query(api, `{ history(partner: "${beta.address.toBase58()}", first: 100) { changeIndex name } }`)
-    ).history as Change[];
+      await query<{ history: Pick<Change, "changeIndex" | "name">[] }>(
+        api,
+        `{ history(partner: "${beta.address.toBase58()}", first: 100) { changeIndex name } }`,
+      )
+    ).history;
     assert.ok(history.length >= 3);
     const stream = client.iterate<Record<string, Change>>({
       query: `subscription($p: String!) { partnerChanged(partner: $p, fromChangeIndex: 0) { ${FIELDS} } }`,

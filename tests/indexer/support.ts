@@ -82,24 +82,32 @@ export async function until<T>(
   }
 }
 
+/** A GraphQL response body: `T` is the shape of `data`, as the query selects it. */
+export interface GqlBody<T> {
+  data?: T;
+  errors?: { message: string }[];
+  extensions?: Record<string, unknown>;
+}
+
 /** POSTs a GraphQL query; returns the parsed body (data and errors). */
-export async function gql(
+export async function gql<T = unknown>(
   api: ApiServer,
   query: string,
   variables: Record<string, unknown> = {},
-): Promise<{ data?: any; errors?: { message: string }[]; extensions?: Record<string, unknown> }> {
+): Promise<GqlBody<T>> {
   const res = await fetch(api.url, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ query, variables }),
   });
-  return (await res.json()) as { data?: any; errors?: { message: string }[]; extensions?: Record<string, unknown> };
+  return (await res.json()) as GqlBody<T>;
 }
 
-/** Like gql, failing on any GraphQL error. */
-export async function query(api: ApiServer, q: string, variables: Record<string, unknown> = {}): Promise<any> {
-  const body = await gql(api, q, variables);
+/** Like gql, failing on any GraphQL error (and on an answer without data); returns `data`. */
+export async function query<T>(api: ApiServer, q: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const body = await gql<T>(api, q, variables);
   if (body.errors?.length) throw new Error(`GraphQL errors: ${body.errors.map((e) => e.message).join("; ")}`);
+  if (body.data === undefined) throw new Error("GraphQL answer without data");
   return body.data;
 }
 

@@ -37,7 +37,7 @@ export function registerAudit(program: Command, action: Action): void {
     )
     .option("--partner <id|address>", "only the changes about this partner")
     .action(
-      action(async (ctx, opts) => {
+      action(async (ctx, opts: { partner?: string }) => {
         const partner = opts.partner === undefined ? undefined : partnerAddressOf(ctx, opts.partner).toBase58();
         const events = (await readChainEvents(ctx, progressOf(ctx)))
           .map(eventJson)

@@ -469,7 +469,7 @@ export function registerCouncil(program: Command, action: Action): void {
     .description("open and approved proposals (--all: every proposal), their action in words and evidence")
     .option("--all", "include executed, rejected and cancelled proposals")
     .action(
-      action(async (ctx, opts) => {
+      action(async (ctx, opts: { all?: true }) => {
         const { registry, catalogue } = await loadCatalogue(ctx);
         const all = await ctx.read("listing proposals", () => ctx.program.account.proposal.all());
         const rows = all
@@ -519,7 +519,7 @@ export function registerCouncil(program: Command, action: Action): void {
   const propose = program.command("propose").description("propose a council action (signed by a council member)");
   for (const spec of ACTION_SPECS) {
     addActionOptions(propose.command(spec.name).description(spec.summary), spec, true).action(
-      action((ctx, opts) => proposeWith(ctx, spec, opts as Opts)),
+      action((ctx, opts: Opts) => proposeWith(ctx, spec, opts)),
     );
   }
 

@@ -23,8 +23,20 @@ async function categoryIndex(ctx: CliContext, value: string): Promise<number> {
   return index;
 }
 
+/** `lume envelope sign`'s options. */
+interface SignOptions {
+  keyFile: string;
+  partner: string;
+  keyIndex: string;
+  category: string;
+  endpoint: string;
+  payloadFile?: string;
+  payloadHash?: string;
+  out?: string;
+}
+
 /** SHA-256 of the payload file, or the hash given as 64 hex digits, or of nothing. */
-function payloadHash(opts: Record<string, string | undefined>): Buffer {
+function payloadHash(opts: SignOptions): Buffer {
   if (opts.payloadFile !== undefined && opts.payloadHash !== undefined)
     throw new UserError("give --payload-file or --payload-hash, not both");
   if (opts.payloadHash !== undefined) {
@@ -61,7 +73,7 @@ export function registerEnvelope(program: Command, action: Action): void {
     .option("--payload-hash <hex>", "the payload's SHA-256 as 64 hex digits, instead of --payload-file")
     .option("--out <path>", "also write the raw 134 bytes there (for `lume node verify @file`)")
     .action(
-      action(async (ctx, opts) => {
+      action(async (ctx, opts: SignOptions) => {
         let key: ReturnType<typeof readKeypairFile>;
         try {
           key = readKeypairFile(opts.keyFile);

@@ -265,7 +265,7 @@ export function registerGovernance(program: Command, action: Action): void {
     governanceOptions(
       propose.command(`${vote} <id>`).description(`the governance's council member ${vote}s registry proposal <id>`),
     ).action(
-      action(async (ctx, opts, id) => {
+      action(async (ctx, opts: Opts, id) => {
         const proposalId = proposalIdArg(id!);
         await submit(ctx, opts, `${vote} registry proposal #${proposalId}`, (member) => {
           const builder = vote === "approve" ? ctx.program.methods.approve() : ctx.program.methods.reject();
@@ -286,7 +286,7 @@ export function registerGovernance(program: Command, action: Action): void {
     const cmd = propose.command(spec.name).description(`the governance's council member proposes: ${spec.summary}`);
     if (spec.partner) cmd.requiredOption("--partner <id|address>", "the partner");
     for (const [flags, description] of spec.options) cmd.option(flags, description);
-    governanceOptions(cmd).action(action((ctx, opts) => proposeThroughGovernance(ctx, spec, opts)));
+    governanceOptions(cmd).action(action((ctx, opts: Opts) => proposeThroughGovernance(ctx, spec, opts)));
   }
 }
 

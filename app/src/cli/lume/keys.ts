@@ -29,7 +29,7 @@ export function keyFileCommand(
   next: (file: string) => string,
 ): Command {
   return command.requiredOption("--out <path>", "where to write the key file (refuses to overwrite)").action(
-    action(async (ctx, opts) => {
+    action(async (ctx, opts: { out: string }) => {
       writeNewKeyFile(ctx, opts.out, what, next);
     }),
   );

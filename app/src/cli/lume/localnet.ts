@@ -53,7 +53,7 @@ export function registerLocalnet(
       .argument("<address|keypair.json>", "who gets the SOL")
       .option("--sol <n>", "how much", "10")
       .action(
-        action(async (ctx, opts, target) => {
+        action(async (ctx, opts: { sol: string }, target) => {
           requireLocalChain(
             ctx,
             "lume localnet fund",

@@ -28,8 +28,8 @@ export function registerNode(program: Command, action: Action): void {
         "The check runs at this machine's clock: an envelope signed more than 30 s ago is refused (timestamp_skew).",
     )
     .action(
-      action(async (ctx, opts, envelope) => {
-        const report = await runVerify(ctx, envelope!, opts.indexer as string | undefined);
+      action(async (ctx, opts: { indexer?: string }, envelope) => {
+        const report = await runVerify(ctx, envelope!, opts.indexer);
         ctx.print(report, () => formatVerifyReport(report));
         // A refusal is an answer, not an error: no "error:" line, just the exit code (runLume returns it).
         if (!report.allowed) throw new CommanderError(1, "lume.node.refused", `refused: ${report.reason}`);
@@ -56,15 +56,13 @@ export function registerNode(program: Command, action: Action): void {
         "Exit code 1 if the indexer cannot be reached at start (within 10 s); 0 on Ctrl-C (SIGINT) or SIGTERM.",
     )
     .action(
-      action(async (ctx, opts) => {
+      action(async (ctx, opts: { indexer: string; from?: string; partner?: string }) => {
         // Listen first: a Ctrl-C during start-up must stop us cleanly, not kill the process mid-print.
         const stopSignal = untilStopSignal();
         const watch = new IndexerWatch({
-          graphqlUrl: indexerUrlArg(opts.indexer as string),
-          ...(opts.from === undefined
-            ? {}
-            : { from: intArg("--from", opts.from as string, 0, Number.MAX_SAFE_INTEGER) }),
-          ...(opts.partner === undefined ? {} : { partner: partnerAddressOf(ctx, opts.partner as string).toBase58() }),
+          graphqlUrl: indexerUrlArg(opts.indexer),
+          ...(opts.from === undefined ? {} : { from: intArg("--from", opts.from, 0, Number.MAX_SAFE_INTEGER) }),
+          ...(opts.partner === undefined ? {} : { partner: partnerAddressOf(ctx, opts.partner).toBase58() }),
           json: ctx.json,
           out: (line) => ctx.io.out(line),
         });

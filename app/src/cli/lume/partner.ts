@@ -74,8 +74,24 @@ function attestationOf(
   };
 }
 
+/** The options `addEvidenceOptions` adds. */
+interface EvidenceOptions {
+  evidenceFile?: string;
+  evidenceUri?: string;
+  uri?: string;
+}
+
+/** `partner declare-endpoint`'s options. */
+interface DeclareEndpointOptions {
+  partner: string;
+  host: string;
+  port: string;
+  protocol: string;
+  categories: string;
+}
+
 /** --evidence-file (hashed) and --evidence-uri (`--uri`, the older name, still read). */
-function evidenceOf(opts: Opts): { hash: number[]; uri: string } {
+function evidenceOf(opts: EvidenceOptions): { hash: number[]; uri: string } {
   if (opts.evidenceFile === undefined)
     throw new UserError("--evidence-file is required (its SHA-256 is recorded on chain)");
   const uri = textArg("--evidence-uri", opts.evidenceUri ?? opts.uri, 127);
@@ -124,7 +140,7 @@ export function registerPartner(program: Command, action: Action): void {
     .description("apply as a partner from a JSON application (schema: docs/cli.md), then declare its endpoints")
     .requiredOption("--file <application.json>", "the application")
     .action(
-      action(async (ctx, opts) => {
+      action(async (ctx, opts: { file: string }) => {
         const { application: a, baseDir } = readApplication(opts.file);
         const { registry, catalogue } = await loadCatalogue(ctx);
         const categoryMask = (items: (string | number)[], where: string) =>
@@ -204,7 +220,7 @@ export function registerPartner(program: Command, action: Action): void {
     .option("--protocol <p>", "https | wss | quic | tcp", "https")
     .requiredOption("--categories <list>", "category names or indices")
     .action(
-      action(async (ctx, opts) => {
+      action(async (ctx, opts: DeclareEndpointOptions) => {
         const [registry, { address }] = await Promise.all([loadRegistry(ctx), loadPartner(ctx, opts.partner)]);
         const declared = await declareEndpoint(ctx, address, {
           host: textArg("--host", opts.host, 63),
@@ -235,7 +251,7 @@ export function registerPartner(program: Command, action: Action): void {
   for (const [parent, name, specName] of requests) {
     const spec = specByName(specName);
     addActionOptions(parent.command(name).description(`request: ${spec.summary}`), spec, true).action(
-      action((ctx, opts) => proposeWith(ctx, spec, opts as Opts)),
+      action((ctx, opts: Opts) => proposeWith(ctx, spec, opts)),
     );
   }
   request
@@ -248,7 +264,7 @@ export function registerPartner(program: Command, action: Action): void {
     .option("--max-kbps <n>", "")
     .option("--evidence-file <path>", "")
     .option("--evidence-uri <uri>", "")
-    .action(action((ctx, opts) => proposeWith(ctx, specByName("set-traffic-model"), opts as Opts)));
+    .action(action((ctx, opts: Opts) => proposeWith(ctx, specByName("set-traffic-model"), opts)));
 
   keyFileCommand(
     partner
@@ -266,7 +282,7 @@ export function registerPartner(program: Command, action: Action): void {
     .description("a partner's status, admission stage, traffic model, endpoints and keys")
     .requiredOption("--partner <id|address>", "the partner")
     .action(
-      action(async (ctx, opts) => {
+      action(async (ctx, opts: { partner: string }) => {
         const { catalogue } = await loadCatalogue(ctx);
         const { address, partner: p } = await loadPartner(ctx, opts.partner);
         const [endpoints, keys] = await Promise.all([
@@ -382,7 +398,7 @@ export function registerPartner(program: Command, action: Action): void {
         .requiredOption("--partner <id|address>", "the applicant"),
       "the report",
     ).action(
-      action(async (ctx, opts) => {
+      action(async (ctx, opts: EvidenceOptions & { partner: string }) => {
         const { address } = await loadPartner(ctx, opts.partner);
         const evidence = evidenceOf(opts);
         const role = kind === "legal" ? "legalVerifier" : "technicalAuditor";
@@ -435,7 +451,7 @@ export function registerPartner(program: Command, action: Action): void {
     .requiredOption("--partner <id|address>", "the partner")
     .requiredOption("--outcome <outcome>", "passed | concerns | failed");
   addEvidenceOptions(review, "the review report").action(
-    action(async (ctx, opts) => {
+    action(async (ctx, opts: EvidenceOptions & { partner: string; outcome: string }) => {
       if (!["passed", "concerns", "failed"].includes(opts.outcome))
         throw new UserError(`--outcome must be passed, concerns or failed; got "${opts.outcome}"`);
       const { address } = await loadPartner(ctx, opts.partner);
@@ -479,7 +495,7 @@ export function registerPartner(program: Command, action: Action): void {
     .requiredOption("--observed <n>", "the observed figure (requests/s, kbit/s, ... as the evidence explains)")
     .option("--evidence-file <path>", "measurements (hashed locally)")
     .action(
-      action(async (ctx, opts) => {
+      action(async (ctx, opts: { partner: string; category: string; observed: string; evidenceFile?: string }) => {
         const [registry, { address, partner: p }] = await Promise.all([
           loadRegistry(ctx),
           loadPartner(ctx, opts.partner),
@@ -537,7 +553,7 @@ export function registerPartner(program: Command, action: Action): void {
     .requiredOption("--partner <id|address>", "the partner")
     .requiredOption("--reason <text>", "why")
     .action(
-      action(async (ctx, opts) => {
+      action(async (ctx, opts: { partner: string; reason: string }) => {
         const { address } = await loadPartner(ctx, opts.partner);
         await requireRole(ctx, "guardian");
         const signature = await ctx.send(`guardian-suspend ${address.toBase58()}`, () =>

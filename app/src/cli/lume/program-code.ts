@@ -92,8 +92,8 @@ export function registerProgramCode(program: Command, action: Action): void {
         "Exit code: 0 on a match, 1 on a mismatch or when the program cannot be read.",
     )
     .action(
-      action(async (ctx, opts) => {
-        const report = await verify(ctx, opts.so as string);
+      action(async (ctx, opts: { so: string }) => {
+        const report = await verify(ctx, opts.so);
         ctx.print(report, () => formatVerify(report));
         // A mismatch is an answer, not an error: no "error:" line, just the exit code.
         if (!report.match) throw new CommanderError(1, "lume.program.mismatch", "the deployed bytecode differs");
@@ -173,8 +173,14 @@ function bufferWritingCommand(code: Command, name: string, description: string, 
     .addHelpText("after", help + SOLANA_CLI_EQUIVALENTS);
 }
 
+/** The options of a command made by `bufferWritingCommand`. */
+interface BufferWritingOptions {
+  so: string;
+  buffer?: string;
+}
+
 /** The buffer to resume writing into (--buffer), if given. */
-function resumedBuffer(opts: { buffer?: string }): PublicKey | undefined {
+function resumedBuffer(opts: BufferWritingOptions): PublicKey | undefined {
   return opts.buffer === undefined ? undefined : pubkeyArg("--buffer", opts.buffer);
 }
 
@@ -192,8 +198,8 @@ export function registerProgramDeploy(code: Command, action: Action): void {
       "then hand the buffer to the registry council's PDA, as an upgrade by proposal needs (`lume propose upgrade-program`)",
     )
     .action(
-      action(async (ctx, opts) => {
-        const elf = readProgramBinary(opts.so as string);
+      action(async (ctx, opts: BufferWritingOptions & { councilAuthority?: true }) => {
+        const elf = readProgramBinary(opts.so);
         const resume = resumedBuffer(opts);
         const report = await writeBufferCommand(ctx, elf, resume, Keypair.generate);
         const council = opts.councilAuthority === true ? await handBufferToCouncil(ctx, report.buffer) : null;
@@ -223,16 +229,12 @@ export function registerProgramDeploy(code: Command, action: Action): void {
     .option("--program-keypair <path>", "a new program's keypair (its address becomes the program id)")
     .option("--max-len <bytes>", "room in ProgramData for later upgrades (new programs; default twice the .so)")
     .action(
-      action(async (ctx, opts) => {
-        const elf = readProgramBinary(opts.so as string);
+      action(async (ctx, opts: BufferWritingOptions & { programKeypair?: string; maxLen?: string }) => {
+        const elf = readProgramBinary(opts.so);
         const program =
-          opts.programKeypair === undefined
-            ? ctx.programId
-            : keypairArg("--program-keypair", opts.programKeypair as string);
+          opts.programKeypair === undefined ? ctx.programId : keypairArg("--program-keypair", opts.programKeypair);
         const maxLen =
-          opts.maxLen === undefined
-            ? undefined
-            : intArg("--max-len", opts.maxLen as string, elf.length, 10 * 1024 * 1024);
+          opts.maxLen === undefined ? undefined : intArg("--max-len", opts.maxLen, elf.length, 10 * 1024 * 1024);
         const resume = resumedBuffer(opts);
         await checkUpgradeCommand(ctx, "secretKey" in program ? program.publicKey : program, elf.length);
         const written = await writeBufferCommand(ctx, elf, resume, Keypair.generate);
