@@ -9,13 +9,13 @@ import assert from "node:assert/strict";
 import { Keypair, Transaction, TransactionInstruction } from "@solana/web3.js";
 import { EVENT_IX_TAG, eventAuthorityAddress } from "../../app/src/sdk/events.js";
 import { HistoryReplay, recordingRuntime } from "../../harness/history.js";
-import { discriminator, PROGRAM_ID, registryProgramSpec } from "../../harness/program.js";
+import { discriminator, PROGRAM_ID } from "../../harness/program.js";
 import { RegistryFixture } from "../../harness/registry-fixture.js";
-import { forEachRuntime } from "../support/for-each-runtime.js";
+import { forEachRuntime, registryPrograms } from "../support/for-each-runtime.js";
 import { logsTruncated, noisyMemos } from "../support/noisy-logs.js";
 
 const upgradeAuthority = Keypair.generate();
-const programs = () => ({ programs: [registryProgramSpec(upgradeAuthority.publicKey)] });
+const programs = registryPrograms(upgradeAuthority);
 
 forEachRuntime(
   "log truncation: events survive ≥ 10 KB of other programs' logs",
