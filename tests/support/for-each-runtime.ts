@@ -1,5 +1,5 @@
 // Runs one mocha describe body against every selected runtime, each with a fresh instance.
-import { Keypair } from "@solana/web3.js";
+import type { Keypair } from "@solana/web3.js";
 import type { HistoryReplay } from "../../harness/history.js";
 import { reportsEvents } from "../../harness/history.js";
 import { registryProgramSpec } from "../../harness/program.js";
@@ -58,20 +58,18 @@ export function registryPrograms(upgradeAuthority: Keypair): () => StartOptions 
 }
 
 /**
- * `forEachRuntime` on the runtimes that report events, each with a registry (`useReplayedRegistry`) whose
- * history head must equal the replay of its events after every passing test.
+ * `forEachRuntime` on the runtimes that report events, each with a registry (`useReplayedRegistry`, upgradeable
+ * by `upgradeAuthority`) whose history head must equal the replay of its events after every passing test.
  */
 export function forEachReplayedRegistry(
   title: string,
   body: (registry: { f: RegistryFixture; history: HistoryReplay }) => void,
+  upgradeAuthority: Keypair,
 ): void {
-  const upgradeAuthority = Keypair.generate();
   forEachRuntime(
     title,
     (handle) => body(useReplayedRegistry(handle, upgradeAuthority)),
     registryPrograms(upgradeAuthority),
-    {
-      readsEvents: true,
-    },
+    { readsEvents: true },
   );
 }
