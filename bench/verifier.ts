@@ -12,6 +12,7 @@ import anchor from "@coral-xyz/anchor";
 import type { RegistrySnapshot } from "../app/src/sdk/snapshot.js";
 import { SIGNED_BYTES, signEnvelope } from "../app/src/verifier/envelope.js";
 import { RequestVerifier } from "../app/src/verifier/verifier.js";
+import { admittedSnapshotPartner, snapshotEndpoint } from "../harness/snapshot-partner.js";
 
 const ENVELOPES = 20_000;
 const ROUNDS = 5;
@@ -28,47 +29,28 @@ const snapshot: RegistrySnapshot = {
   categories: ["api-read", "api-write"],
   reviewGraceSeconds: 0,
   fetchedAt: NOW,
-  partners: Array.from({ length: 100 }, (_, id) => ({
-    id,
-    address: `p${id}`,
-    authority: `a${id}`,
-    legalName: `Partner ${id}`,
-    status: "active" as const,
-    stage: "admitted" as const,
-    trafficModel: {
-      allowedCategories: [0, 1],
-      maxRequestsPerSecond: 1_000_000_000,
-      burst: 1_000_000_000,
-      maxBandwidthKbps: 1,
-    },
-    nextReviewAt: 0,
-    suspensionExpiresAt: 0,
-    endpointSetVersion: 1,
-    technicalEndpointSetVersion: 1,
-    pendingChecks: [],
-    reverificationDeadline: 0,
-    keySetVersion: 1,
-    endpoints: Array.from({ length: 8 }, (_, index) => ({
-      index,
-      address: `e${index}`,
-      host: "h",
-      port: 443,
-      protocol: "https" as const,
-      categories: [0, 1],
-      status: "active" as const,
-      changedInVersion: 1,
-    })),
-    keys: Array.from({ length: 4 }, (_, index) => ({
-      index,
-      address: `k${index}`,
-      publicKey: anchor.utils.bytes.bs58.encode(raw),
-      endpoints: [],
-      validFrom: 0,
-      validUntil: NOW / 1000 + 86_400,
-      status: "active" as const,
-      graceUntil: 0,
-    })),
-  })),
+  partners: Array.from({ length: 100 }, (_, id) =>
+    admittedSnapshotPartner(id, {
+      trafficModel: {
+        allowedCategories: [0, 1],
+        maxRequestsPerSecond: 1_000_000_000,
+        burst: 1_000_000_000,
+        maxBandwidthKbps: 1,
+      },
+      nextReviewAt: 0,
+      endpoints: Array.from({ length: 8 }, (_, index) => snapshotEndpoint(index, `e${index}`, [0, 1])),
+      keys: Array.from({ length: 4 }, (_, index) => ({
+        index,
+        address: `k${index}`,
+        publicKey: anchor.utils.bytes.bs58.encode(raw),
+        endpoints: [],
+        validFrom: 0,
+        validUntil: NOW / 1000 + 86_400,
+        status: "active" as const,
+        graceUntil: 0,
+      })),
+    }),
+  ),
 };
 
 const envelopes = Array.from({ length: ENVELOPES }, (_, i) =>

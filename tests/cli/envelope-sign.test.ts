@@ -25,6 +25,17 @@ describe("lume envelope sign", () => {
     assert.equal((await lume(["partner", "keys", "generate", "--out", keyFile])).code, 0);
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
+  /** `envelope sign` with the key file `key` (the suite's, unless given) as partner 0's key 0. */
+  const signAsPartner0 = (key = keyFile): string[] => [
+    "envelope",
+    "sign",
+    "--key-file",
+    key,
+    "--partner",
+    "0",
+    "--key-index",
+    "0",
+  ];
 
   it("signs the fields given, now, with the key file; the signature verifies with its public key", async () => {
     const payload = join(dir, "request.json");
@@ -65,37 +76,15 @@ describe("lume envelope sign", () => {
     const publicKey = ed25519PublicKey(new PublicKey(printed.signer).toBytes());
     assert.ok(verify(null, bytes.subarray(0, SIGNED_BYTES), publicKey, envelope.signature));
     // Text output: the hex alone, ready for `lume node verify <hex>`.
-    const text = await lume([
-      "envelope",
-      "sign",
-      "--key-file",
-      keyFile,
-      "--partner",
-      "0",
-      "--key-index",
-      "0",
-      "--category",
-      "0",
-    ]);
+    const text = await lume([...signAsPartner0(), "--category", "0"]);
     assert.match(text.out, new RegExp(`^[0-9a-f]{${2 * ENVELOPE_BYTES}}$`));
   });
 
   it("refuses bad input in words", async () => {
-    const base = ["envelope", "sign", "--key-file", keyFile, "--partner", "0", "--key-index", "0"];
+    const base = signAsPartner0();
     const hash = await lume([...base, "--category", "0", "--payload-hash", "abc"]);
     assert.match(hash.err, /--payload-hash must be 64 hex digits/);
-    const noKey = await lume([
-      "envelope",
-      "sign",
-      "--key-file",
-      join(dir, "none.json"),
-      "--partner",
-      "0",
-      "--key-index",
-      "0",
-      "--category",
-      "0",
-    ]);
+    const noKey = await lume([...signAsPartner0(join(dir, "none.json")), "--category", "0"]);
     assert.equal(noKey.code, 1);
     assert.match(noKey.err, /^error: cannot read keypair file/);
   });

@@ -1,5 +1,6 @@
 // Running `lume` in-process against a private surfnet, with captured output.
 
+import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
   CreateProposalArgs,
@@ -10,6 +11,7 @@ import {
 import type { Keypair } from "@solana/web3.js";
 import { type RunOptions, runLume } from "../../app/src/cli/lume/program.js";
 import { writeKeypairFile } from "../../app/src/sdk/keypair-file.js";
+import type { SurfnetSuite } from "../../harness/surfnet.js";
 
 export interface LumeRun {
   code: number;
@@ -126,4 +128,15 @@ export function decodeGovernance(ixs: Ix[]): { create: CreateProposalArgs; inser
       Buffer.from(ixs[1]!.data, "base64"),
     ) as InsertTransactionArgs,
   };
+}
+
+/** `lume` on the suite's surfnet, signing with the key file `keypair`, every prompt answered yes. */
+export function lumeAs(net: SurfnetSuite, keypair: string, ...args: string[]): Promise<LumeRun> {
+  return lume(["--url", net.surfnet.rpcUrl, "--ws-url", net.surfnet.wsUrl, "--keypair", keypair, "--yes", ...args]);
+}
+
+/** Asserts `run` exited 0 (its output in the message otherwise) and returns it. */
+export function ok(run: LumeRun): LumeRun {
+  assert.equal(run.code, 0, `exit ${run.code}\nstdout: ${run.out}\nstderr: ${run.err}`);
+  return run;
 }

@@ -23,8 +23,9 @@ import {
   decodeGovernance,
   type GovernanceProposalJson,
   keyFile,
-  type LumeRun,
   lume,
+  lumeAs,
+  ok,
   type PartnerStatusJson,
   type ProposalRowJson,
   type ProposedJson,
@@ -33,11 +34,6 @@ import {
 
 const CATEGORIES = ["api-read", "api-write", "content-fetch", "price-feed", "search-index"];
 const TIME_LOCK = 60;
-
-function ok(run: LumeRun): LumeRun {
-  assert.equal(run.code, 0, `exit ${run.code}\nstdout: ${run.out}\nstderr: ${run.err}`);
-  return run;
-}
 
 describe("lume CLI (surfnet)", function () {
   this.timeout(120_000);
@@ -57,8 +53,7 @@ describe("lume CLI (surfnet)", function () {
   let partnerId: number;
 
   /** `lume` as `signer` (a files key) with the surfnet's endpoints, --yes. */
-  const as = (signer: string, ...args: string[]) =>
-    lume(["--url", net.surfnet.rpcUrl, "--ws-url", net.surfnet.wsUrl, "--keypair", files[signer]!, "--yes", ...args]);
+  const as = (signer: string, ...args: string[]) => lumeAs(net, files[signer]!, ...args);
   const asJson = (signer: string, ...args: string[]) => as(signer, "--json", ...args);
 
   /** Moves the chain's clock past the time lock. */
@@ -230,18 +225,19 @@ describe("lume CLI (surfnet)", function () {
 
     const report = join(dir, "legal-report.pdf");
     writeFileSync(report, "legal report");
-    // The wrong signer is told what is missing, in words.
-    const refused = await as(
-      "technical",
+    /** `attest <check>` of the partner with the report file and its URI. */
+    const attest = (check: "legal" | "technical", uri: string): string[] => [
       "attest",
-      "legal",
+      check,
       "--partner",
       String(partnerId),
       "--evidence-file",
       report,
       "--uri",
-      "https://verifier.example/r.pdf",
-    );
+      uri,
+    ];
+    // The wrong signer is told what is missing, in words.
+    const refused = await as("technical", ...attest("legal", "https://verifier.example/r.pdf"));
     assert.equal(refused.code, 1);
     assert.match(
       refused.err,
@@ -249,34 +245,15 @@ describe("lume CLI (surfnet)", function () {
         `${roles.technical.publicKey.toBase58()} does not hold the legal verifier role: sign with the key the council granted it to`,
       ),
     );
-    const legal = ok(
-      await asJson(
-        "legal",
-        "attest",
-        "legal",
-        "--partner",
-        String(partnerId),
-        "--evidence-file",
-        report,
-        "--uri",
-        "https://verifier.example/r.pdf",
-      ),
-    ).json<{ stage: string; sha256: string }>();
+    const legal = ok(await asJson("legal", ...attest("legal", "https://verifier.example/r.pdf"))).json<{
+      stage: string;
+      sha256: string;
+    }>();
     assert.equal(legal.stage, "legalVerified");
     assert.equal(legal.sha256, createHash("sha256").update("legal report").digest("hex"));
-    const technical = ok(
-      await asJson(
-        "technical",
-        "attest",
-        "technical",
-        "--partner",
-        String(partnerId),
-        "--evidence-file",
-        report,
-        "--uri",
-        "https://auditor.example/a.pdf",
-      ),
-    ).json<{ stage: string }>();
+    const technical = ok(await asJson("technical", ...attest("technical", "https://auditor.example/a.pdf"))).json<{
+      stage: string;
+    }>();
     assert.equal(technical.stage, "technicallyVerified");
   });
 

@@ -5,20 +5,25 @@
 // server going away and stops on SIGINT.
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
-import anchor from "@coral-xyz/anchor";
 import { Keypair } from "@solana/web3.js";
-import { signEnvelope } from "../../app/src/verifier/envelope.js";
-import { addresses, type PartnerHandle, type RegistryFixture } from "../../harness/registry-fixture.js";
-import { useRegistrySurfnet } from "../../harness/surfnet.js";
+import type { PartnerHandle, RegistryFixture } from "../../harness/registry-fixture.js";
 import type { ApiServer } from "../../indexer/src/api/server.js";
 import type { Indexer } from "../../indexer/src/indexer.js";
 import type { HistoryEvent } from "../indexer/graphql-schema.js";
-import { newIndexer, startApiServer, surfnetFixture, tempDir, until } from "../indexer/support.js";
+import {
+  closedPort,
+  newIndexer,
+  revokeKey,
+  setTrafficModel,
+  signedRequest,
+  startApiServer,
+  surfnetFixture,
+  until,
+  useIndexerSurfnet,
+} from "../indexer/support.js";
 import { RunningScript, runScript, type ScriptResult } from "../support/scripts.js";
 
-const { BN } = anchor;
 const LUME = "app/src/cli/lume.ts";
 
 /** No stack trace: no "    at fn (file:line)" lines. */
@@ -26,13 +31,16 @@ function assertNoStack(result: { stdout: string; stderr: string }): void {
   assert.doesNotMatch(result.stdout + result.stderr, /^\s+at .+:\d+/m, `a stack trace was printed:\n${result.stderr}`);
 }
 
-/** A loopback port nothing listens on (taken from the OS, then released). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+/** Asserts `run` exited 1 saying the indexer at `port` refused the connection. */
+function assertIndexerRefused(run: ScriptResult, port: number): void {
+  assert.equal(run.code, 1);
+  assert.match(
+    run.stderr,
+    new RegExp(
+      `^error: cannot reach the indexer at http://127\\.0\\.0\\.1:${port}/graphql: ECONNREFUSED\\. Is the indexer running`,
+      "m",
+    ),
+  );
 }
 
 /** What `lume node watch --json` prints, one object per line (app/src/cli/lume/node-watch.ts). */
@@ -57,15 +65,11 @@ function jsonLines(stdout: string): WatchLine[] {
 describe("lume node (surfnet, indexer, GraphQL over HTTP and WebSocket)", function () {
   this.timeout(240_000);
   const watches: RunningScript[] = [];
-  // Registered before the surfnet's own `after`, so the indexer stops before the chain does.
-  after(async () => {
+  const { net, tmp } = useIndexerSurfnet(async () => {
     for (const w of watches) await w.stop("SIGKILL", 5_000);
     await api?.close().catch(() => undefined); // already closed if the reconnect test failed midway
     await indexer?.stop();
-    tmp.remove();
   });
-  const net = useRegistrySurfnet();
-  const tmp = tempDir();
   let f: RegistryFixture;
   let indexer: Indexer;
   let api: ApiServer;
@@ -77,18 +81,7 @@ describe("lume node (surfnet, indexer, GraphQL over HTTP and WebSocket)", functi
   const lume = (...args: string[]): Promise<ScriptResult> =>
     runScript(LUME, ["--url", net.surfnet.rpcUrl, "--ws-url", net.surfnet.wsUrl, ...args]);
   /** A request of alpha signed with its key `index`, at the wall clock (the node checks at its own clock). */
-  const request = (index: number): Buffer =>
-    signEnvelope(
-      {
-        partnerId: alpha.id,
-        endpointIndex: 0,
-        category: 0,
-        timestampMs: Date.now(),
-        payloadHash: Buffer.alloc(32, 7),
-        keyIndex: index,
-      },
-      keys[index]!.secretKey.subarray(0, 32),
-    );
+  const request = (index: number): Buffer => signedRequest(alpha, keys[index]!, index);
   const onChainChanges = async (): Promise<number> => Number((await f.registry()).history.changeCount);
   const indexed = async (): Promise<void> => {
     const expected = await onChainChanges();
@@ -100,13 +93,7 @@ describe("lume node (surfnet, indexer, GraphQL over HTTP and WebSocket)", functi
     f = await surfnetFixture(net);
     alpha = await f.admittedPartner();
     for (const [index, key] of keys.entries()) await f.issueKeyValidNow(alpha.address, key, index);
-    f.assertOk(
-      await f.pass({ revokeKey: { index: 1, reason: { compromised: {} } } }, alpha.address, [
-        alpha.address,
-        addresses.key(alpha.address, 1),
-      ]),
-      "revoke key",
-    );
+    await revokeKey(f, alpha, 1);
     indexer = newIndexer(net, tmp.dbPath);
     api = await startApiServer(indexer, { port: 0 });
     await indexer.start();
@@ -210,14 +197,7 @@ describe("lume node (surfnet, indexer, GraphQL over HTTP and WebSocket)", functi
         "--indexer",
         `http://127.0.0.1:${port}/graphql`,
       );
-      assert.equal(gone.code, 1);
-      assert.match(
-        gone.stderr,
-        new RegExp(
-          `^error: cannot reach the indexer at http://127\\.0\\.0\\.1:${port}/graphql: ECONNREFUSED\\. Is the indexer running`,
-          "m",
-        ),
-      );
+      assertIndexerRefused(gone, port);
       for (const run of [missing, gone]) assertNoStack(run);
     });
   });
@@ -269,23 +249,7 @@ describe("lume node (surfnet, indexer, GraphQL over HTTP and WebSocket)", functi
       await watch.waitForOutput('"type":"connected"', 30_000);
       // A change of another partner, then one of alpha's: only alpha's is printed.
       await f.apply({ legalName: "Someone Else BV", jurisdiction: "NL" });
-      f.assertOk(
-        await f.pass(
-          {
-            setTrafficModel: {
-              model: {
-                allowedCategories: new BN(0b111),
-                maxRequestsPerSecond: 400,
-                burst: 80,
-                maxBandwidthKbps: 50_000,
-              },
-            },
-          },
-          alpha.address,
-          [alpha.address],
-        ),
-        "set traffic model",
-      );
+      await setTrafficModel(f, alpha);
       const last = await onChainChanges();
       await until(
         "the live change",
@@ -345,14 +309,7 @@ describe("lume node (surfnet, indexer, GraphQL over HTTP and WebSocket)", functi
       const started = Date.now();
       const port = await closedPort();
       const gone = await lume("node", "watch", "--indexer", `http://127.0.0.1:${port}/graphql`);
-      assert.equal(gone.code, 1);
-      assert.match(
-        gone.stderr,
-        new RegExp(
-          `^error: cannot reach the indexer at http://127\\.0\\.0\\.1:${port}/graphql: ECONNREFUSED\\. Is the indexer running`,
-          "m",
-        ),
-      );
+      assertIndexerRefused(gone, port);
       const bad = await lume("node", "watch", "--indexer", "not a url");
       assert.equal(bad.code, 1);
       assert.match(

@@ -14,14 +14,9 @@ import { programDataAddress } from "../../app/src/sdk/pda.js";
 import { BUFFER_HEADER_LEN, decodeBuffer } from "../../app/src/sdk/upgradeable-loader.js";
 import { PROGRAM_SO_PATH } from "../../harness/program.js";
 import { useRegistrySurfnet } from "../../harness/surfnet.js";
-import { keyFile, type LumeRun, lume, type ProgramVerifyJson } from "./lume-helpers.js";
+import { keyFile, lume, lumeAs, ok, type ProgramVerifyJson } from "./lume-helpers.js";
 
 const OTHER_BUILD = "target/deploy/test_council_member.so";
-
-function ok(run: LumeRun): LumeRun {
-  assert.equal(run.code, 0, `exit ${run.code}\nstdout: ${run.out}\nstderr: ${run.err}`);
-  return run;
-}
 
 describe("lume program write-buffer / deploy (surfnet)", function () {
   this.timeout(120_000);
@@ -31,8 +26,7 @@ describe("lume program write-buffer / deploy (surfnet)", function () {
   let deployerFile: string;
   const registrySo = () => readFileSync(PROGRAM_SO_PATH);
 
-  const as = (keypair: string, ...args: string[]) =>
-    lume(["--url", net.surfnet.rpcUrl, "--ws-url", net.surfnet.wsUrl, "--keypair", keypair, "--yes", ...args]);
+  const as = (keypair: string, ...args: string[]) => lumeAs(net, keypair, ...args);
 
   async function bufferBytes(address: PublicKey): Promise<Buffer> {
     const account = await net.connection.getAccountInfo(new PublicKey(address), "confirmed");

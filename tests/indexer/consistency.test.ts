@@ -9,14 +9,13 @@ import { Keypair } from "@solana/web3.js";
 import { LUME_REGISTRY_PROGRAM_ID } from "../../app/src/sdk/idl.js";
 import { registryAddress } from "../../app/src/sdk/pda.js";
 import { addresses, type RegistryFixture } from "../../harness/registry-fixture.js";
-import { useRegistrySurfnet } from "../../harness/surfnet.js";
 import { resolvers } from "../../indexer/src/api/resolvers.js";
 import { changeStream } from "../../indexer/src/api/subscriptions.js";
 import { Indexer } from "../../indexer/src/indexer.js";
 import { RpcSource } from "../../indexer/src/source/rpc-source.js";
 import type { ChainSource, IngestSink, RawTransaction } from "../../indexer/src/source/types.js";
 import type { EventRow } from "../../indexer/src/store/store.js";
-import { caughtUp, surfnetFixture, tempDir, until } from "./support.js";
+import { caughtUp, surfnetFixture, until, useIndexerSurfnet } from "./support.js";
 
 const { BN } = anchor;
 
@@ -129,12 +128,7 @@ function collect(
 describe("indexer: events are published only with the accounts they wrote (surfnet)", function () {
   this.timeout(120_000);
   let indexer: Indexer | undefined;
-  after(async () => {
-    await indexer?.stop();
-    tmp.remove();
-  });
-  const net = useRegistrySurfnet();
-  const tmp = tempDir();
+  const { net, tmp } = useIndexerSurfnet(() => indexer?.stop());
   let f: RegistryFixture;
   /** The real RPC source on this suite's surfnet, for a test's wrapper to slow down. */
   const rpcSource = () =>

@@ -11,17 +11,16 @@ import { Keypair } from "@solana/web3.js";
 import { createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { registryState } from "../../app/src/sdk/snapshot-delta.js";
-import { signEnvelope } from "../../app/src/verifier/envelope.js";
 import { followIndexer, type IndexerFeed } from "../../app/src/verifier/indexer-feed.js";
 import { loadIndexerSnapshot } from "../../app/src/verifier/indexer-snapshot.js";
 import { RequestVerifier } from "../../app/src/verifier/verifier.js";
-import { addresses, type PartnerHandle, type RegistryFixture } from "../../harness/registry-fixture.js";
+import type { PartnerHandle, RegistryFixture } from "../../harness/registry-fixture.js";
 import { useRegistrySurfnet } from "../../harness/surfnet.js";
 import { type Fleet, startFleet } from "../../indexer/src/fleet/fleet.js";
 import { RpcProxy } from "../support/rpc-proxy.js";
 import { RunningScript } from "../support/scripts.js";
 import { TcpProxy } from "../support/tcp-proxy.js";
-import { surfnetFixture, tempDir, until } from "./support.js";
+import { revokeKey, signedRequest, surfnetFixture, tempDir, until } from "./support.js";
 
 /** A subscriber with its own reconnection: resumes from the last change index it received, through HAProxy. */
 class ResumingSubscriber {
@@ -98,27 +97,6 @@ describe("replica fleet behind HAProxy (3 indexer processes, a surfnet)", functi
   let partner: PartnerHandle;
   const keys = [Keypair.generate(), Keypair.generate(), Keypair.generate()];
   const onChainCount = async () => Number((await f.registry()).history.changeCount);
-  const revokeKey = async (index: number) =>
-    f.assertOk(
-      await f.pass({ revokeKey: { index, reason: { compromised: {} } } }, partner.address, [
-        partner.address,
-        addresses.key(partner.address, index),
-      ]),
-      "revoke key",
-    );
-  const request = (keyIndex: number, nonce: number) =>
-    signEnvelope(
-      {
-        partnerId: partner.id,
-        endpointIndex: 0,
-        category: 0,
-        timestampMs: Date.now(),
-        payloadHash: Buffer.alloc(32, 7),
-        keyIndex,
-        nonce: Buffer.alloc(16, nonce),
-      },
-      keys[keyIndex]!.secretKey.subarray(0, 32),
-    );
 
   before(async function () {
     this.timeout(180_000);
@@ -203,14 +181,14 @@ describe("replica fleet behind HAProxy (3 indexer processes, a surfnet)", functi
     await Promise.all([deltaFeed.ready, snapshotFeed.ready]);
     await until("the subscriber is connected", () => subscriber!.replicas.length > 0);
 
-    await revokeKey(1);
+    await revokeKey(f, partner, 1);
     const middle = await onChainCount();
     await until("the subscriber has the first revocation", () => subscriber!.received.at(-1) === middle);
     // Kill the replica this subscriber is on, as a crash would (no goodbye to anyone).
     const victim = fleet!.replicas.find((r) => r.name === subscriber!.replicas.at(-1))!;
     victim.process.kill("SIGKILL");
     await victim.exited;
-    await revokeKey(2);
+    await revokeKey(f, partner, 2);
     const end = await onChainCount();
     await until("the subscriber has every change", () => subscriber!.received.at(-1) === end, 30_000);
 
@@ -228,7 +206,7 @@ describe("replica fleet behind HAProxy (3 indexer processes, a surfnet)", functi
     );
     assert.deepEqual(registryState(byDeltas.snapshot), registryState(bySnapshots.snapshot));
     const verdicts = (v: RequestVerifier, nonce: number) =>
-      [0, 1, 2].map((k) => v.verify(request(k, nonce + k)).reason);
+      [0, 1, 2].map((k) => v.verify(signedRequest(partner, keys[k]!, k, Buffer.alloc(16, nonce + k))).reason);
     assert.deepEqual(verdicts(byDeltas, 10), ["allowed", "key_revoked", "key_revoked"]);
     assert.deepEqual(verdicts(bySnapshots, 20), verdicts(byDeltas, 30));
     // Deltas: one full snapshot (the first), resumed across the kill without another.

@@ -4,8 +4,6 @@
 // makes misbehave, a real SQLite file, the real GraphQL server over HTTP.
 import assert from "node:assert/strict";
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
-import type { AddressInfo } from "node:net";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import anchor from "@coral-xyz/anchor";
@@ -25,6 +23,7 @@ import { TcpProxy } from "../support/tcp-proxy.js";
 import type { Authorization, HistoryEvent, NodeSnapshot } from "./graphql-schema.js";
 import {
   caughtUp,
+  closedPortUrl,
   gql,
   newIndexer,
   query,
@@ -39,15 +38,6 @@ const YEAR = 365 * 86_400;
 
 /** Mainnet-beta's genesis hash: an index copied from there. */
 const MAINNET_GENESIS = "5eykt4UsFv8P8NJdTREpY1vzqKqZKvdpKuc147dw2N9d";
-
-/** A loopback URL nothing listens on (a port that was free a moment ago). */
-async function closedPortUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
-}
 
 /** What /healthz answers (IndexerStatus plus ok). */
 interface Health {

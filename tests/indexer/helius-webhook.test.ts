@@ -298,51 +298,31 @@ describe("indexer Helius webhook source (local webhook poster, surfnet)", functi
 
   it("lume-indexer start refuses a webhook port without a secret, and a second Helius source", async () => {
     const env = { ...process.env };
-    delete process.env.LUME_HELIUS_WEBHOOK_SECRET;
-    try {
-      const noSecret = await runScript("indexer/src/cli.ts", [
+    /** `lume-indexer start` on a file in the suite's temp dir, with Helius webhooks on `port`, and `args`. */
+    const start = (port: string, ...args: string[]) =>
+      runScript("indexer/src/cli.ts", [
         "start",
-        "--rpc-url",
-        net.surfnet.rpcUrl,
         "--db",
         `${tmp.dir}/cli.sqlite`,
-        "--port",
-        "0",
         "--helius-webhook-port",
-        "0",
+        port,
+        ...args,
       ]);
+    /** The same reading the suite's surfnet, serving GraphQL on a free port. */
+    const startOnNet = (port: string) => start(port, "--rpc-url", net.surfnet.rpcUrl, "--port", "0");
+    delete process.env.LUME_HELIUS_WEBHOOK_SECRET;
+    try {
+      const noSecret = await startOnNet("0");
       assert.equal(noSecret.code, 1);
       assert.match(noSecret.stderr, /^error: no Helius webhook secret: set LUME_HELIUS_WEBHOOK_SECRET/m);
       assert.doesNotMatch(noSecret.stderr, /\n\s+at /, "no stack trace");
       process.env.LUME_HELIUS_WEBHOOK_SECRET = "short";
-      const short = await runScript("indexer/src/cli.ts", [
-        "start",
-        "--db",
-        `${tmp.dir}/cli.sqlite`,
-        "--helius-webhook-port",
-        "0",
-      ]);
+      const short = await start("0");
       assert.match(short.stderr, /^error: too short a Helius webhook secret/m);
       process.env.LUME_HELIUS_WEBHOOK_SECRET = SECRET;
-      const both = await runScript("indexer/src/cli.ts", [
-        "start",
-        "--db",
-        `${tmp.dir}/cli.sqlite`,
-        "--helius-webhook-port",
-        "0",
-        "--helius-ws-url",
-        "ws://127.0.0.1:1/",
-      ]);
+      const both = await start("0", "--helius-ws-url", "ws://127.0.0.1:1/");
       assert.match(both.stderr, /^error: choose one Helius source/m);
-      const finalized = await runScript("indexer/src/cli.ts", [
-        "start",
-        "--db",
-        `${tmp.dir}/cli.sqlite`,
-        "--helius-webhook-port",
-        "0",
-        "--commitment",
-        "finalized",
-      ]);
+      const finalized = await start("0", "--commitment", "finalized");
       assert.match(
         finalized.stderr,
         /^error: Helius webhooks deliver confirmed transactions: use --commitment confirmed/m,
@@ -352,17 +332,7 @@ describe("indexer Helius webhook source (local webhook poster, surfnet)", functi
       await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", () => resolve()));
       try {
         const port = String((taken.address() as AddressInfo).port);
-        const busy = await runScript("indexer/src/cli.ts", [
-          "start",
-          "--rpc-url",
-          net.surfnet.rpcUrl,
-          "--db",
-          `${tmp.dir}/cli.sqlite`,
-          "--port",
-          "0",
-          "--helius-webhook-port",
-          port,
-        ]);
+        const busy = await startOnNet(port);
         assert.equal(busy.code, 1);
         assert.match(
           busy.stderr,

@@ -4,24 +4,20 @@
 import assert from "node:assert/strict";
 import { LUME_REGISTRY_PROGRAM_ID } from "../../app/src/sdk/idl.js";
 import type { RegistryFixture } from "../../harness/registry-fixture.js";
-import { useRegistrySurfnet } from "../../harness/surfnet.js";
 import { Indexer } from "../../indexer/src/indexer.js";
 import { HeliusSource } from "../../indexer/src/source/helius-source.js";
 import { verify } from "../../indexer/src/verify/verify.js";
 import { HeliusMock } from "./helius-mock.js";
-import { caughtUp, surfnetFixture, tempDir, until } from "./support.js";
+import { caughtUp, surfnetFixture, until, useIndexerSurfnet } from "./support.js";
 
 describe("indexer Helius source (local Enhanced WebSocket server, surfnet)", function () {
   this.timeout(120_000);
   let indexer: Indexer | undefined;
   let mock: HeliusMock | undefined;
-  after(async () => {
+  const { net, tmp } = useIndexerSurfnet(async () => {
     await indexer?.stop();
     await mock?.stop();
-    tmp.remove();
   });
-  const net = useRegistrySurfnet();
-  const tmp = tempDir();
   let f: RegistryFixture;
 
   before(async () => {

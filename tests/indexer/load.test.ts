@@ -5,8 +5,6 @@
 // WebSocket on a real SQLite file holding a long history (synthetic events: no chain is needed to
 // replay a store, and none is read).
 import assert from "node:assert/strict";
-import type { AddressInfo } from "node:net";
-import { createServer } from "node:net";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import type { Client } from "graphql-ws";
 import { type ApiServer, MAX_SUBSCRIPTIONS_PER_CONNECTION } from "../../indexer/src/api/server.js";
@@ -16,37 +14,22 @@ import { RegistryDecoder } from "../../indexer/src/decoder/decoder.js";
 import { Indexer } from "../../indexer/src/indexer.js";
 import { IndexerStore } from "../../indexer/src/store/store.js";
 import { RunningScript } from "../support/scripts.js";
-import { startApiServer, tempDir, until, wsClient } from "./support.js";
+import { closedPortUrl, startApiServer, syntheticTransaction, tempDir, until, wsClient } from "./support.js";
 
 const HISTORY = 2_000;
 const STORM_CLIENTS = 40;
-
-/** A loopback URL nothing listens on: this indexer is never started, it only serves its file. */
-async function closedPortUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
-}
 
 function syntheticHistory(count: number): DecodedTransaction[] {
   return Array.from({ length: count }, (_, i) => {
     const changeIndex = i + 1;
     const raw = Buffer.alloc(16);
     raw.writeBigUInt64LE(BigInt(changeIndex), 8);
-    const signature = `synthetic-${changeIndex}`;
-    return {
-      signature,
-      slot: 1_000 + changeIndex,
-      blockTime: null,
-      ok: true,
-      err: null,
-      programError: null,
-      signers: [],
-      instructions: [],
-      events: [{ signature, slot: 1_000 + changeIndex, changeIndex, name: "unknown", data: null, raw }],
-    };
+    return syntheticTransaction(`synthetic-${changeIndex}`, 1_000 + changeIndex, {
+      changeIndex,
+      name: "unknown",
+      data: null,
+      raw,
+    });
   });
 }
 
@@ -61,6 +44,7 @@ describe("bounded per-client work (GraphQL over HTTP + WebSocket, SQLite)", func
     const store = new IndexerStore(tmp.dbPath, { decodeAccount: new RegistryDecoder().accountData });
     store.applyTransactions("rpc:transactions", syntheticHistory(HISTORY));
     store.close();
+    // A URL nothing listens on: this indexer is never started, it only serves its file.
     indexer = new Indexer({ rpcUrl: await closedPortUrl(), dbPath: tmp.dbPath });
     api = await startApiServer(indexer, { port: 0 });
   });

@@ -3,21 +3,14 @@
 import assert from "node:assert/strict";
 import { registryAddress } from "../../app/src/sdk/pda.js";
 import type { RegistryFixture } from "../../harness/registry-fixture.js";
-import { useRegistrySurfnet } from "../../harness/surfnet.js";
 import type { Indexer } from "../../indexer/src/indexer.js";
 import { verify } from "../../indexer/src/verify/verify.js";
-import { caughtUp, newIndexer, surfnetFixture, tempDir, until } from "./support.js";
+import { caughtUp, newIndexer, surfnetFixture, until, useIndexerSurfnet } from "./support.js";
 
 describe("indexer pipeline (surfnet, SQLite)", function () {
   this.timeout(120_000);
   let indexer: Indexer;
-  // Registered before the surfnet's own `after`, so the indexer stops before the chain does.
-  after(async () => {
-    await indexer?.stop();
-    tmp.remove();
-  });
-  const net = useRegistrySurfnet();
-  const tmp = tempDir();
+  const { net, tmp } = useIndexerSurfnet(() => indexer?.stop());
   let f: RegistryFixture;
 
   before(async () => {

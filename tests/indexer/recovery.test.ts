@@ -4,23 +4,17 @@ import assert from "node:assert/strict";
 import { pino } from "pino";
 import { dropConnectionSocket } from "../../app/src/sdk/connection-socket.js";
 import type { RegistryFixture } from "../../harness/registry-fixture.js";
-import { useRegistrySurfnet } from "../../harness/surfnet.js";
 import { RegistryDecoder } from "../../indexer/src/decoder/decoder.js";
 import { Indexer } from "../../indexer/src/indexer.js";
 import type { RpcSource } from "../../indexer/src/source/rpc-source.js";
 import { IndexerStore } from "../../indexer/src/store/store.js";
 import { verify } from "../../indexer/src/verify/verify.js";
-import { caughtUp, newIndexer, surfnetFixture, tempDir, until } from "./support.js";
+import { caughtUp, newIndexer, surfnetFixture, until, useIndexerSurfnet } from "./support.js";
 
 describe("indexer gap detection and repair (surfnet)", function () {
   this.timeout(120_000);
   let indexer: Indexer;
-  after(async () => {
-    await indexer?.stop();
-    tmp.remove();
-  });
-  const net = useRegistrySurfnet();
-  const tmp = tempDir();
+  const { net, tmp } = useIndexerSurfnet(() => indexer?.stop());
   let f: RegistryFixture;
 
   before(async () => {

@@ -5,7 +5,7 @@ import type { DecodedTransaction, IndexedAccount } from "../../indexer/src/decod
 import type { AccountDataDecoder } from "../../indexer/src/store/account-cache.js";
 import { MIGRATIONS } from "../../indexer/src/store/migrations.js";
 import { IndexerStore } from "../../indexer/src/store/store.js";
-import { tempDir } from "./support.js";
+import { syntheticTransaction, tempDir } from "./support.js";
 
 const account = (
   pubkey: string,
@@ -147,17 +147,8 @@ describe("indexer store (SQLite)", () => {
   });
 
   it("marks rows finalized once the chain's finalized slot reaches them", () => {
-    const tx = (signature: string, slot: number, changeIndex: number): DecodedTransaction => ({
-      signature,
-      slot,
-      blockTime: null,
-      ok: true,
-      err: null,
-      programError: null,
-      signers: [],
-      instructions: [],
-      events: [{ signature, slot, changeIndex, name: "partnerApplied", data: { partner: "A" }, raw: Buffer.alloc(16) }],
-    });
+    const tx = (signature: string, slot: number, changeIndex: number): DecodedTransaction =>
+      syntheticTransaction(signature, slot, { changeIndex, name: "partnerApplied", data: { partner: "A" } });
     store.applyAccounts("rpc:accounts", [account("A", 10, "a"), account("B", 20, "b")]);
     store.applyTransactions("rpc:transactions", [tx("s1", 10, 1), tx("s2", 20, 2)]);
     assert.deepEqual(store.unfinalizedCounts(), { accounts: 2, transactions: 2, events: 2 });
@@ -177,26 +168,12 @@ describe("indexer store (SQLite)", () => {
       changeIndex: number,
       proposalId: number,
       unixTimestamp: number,
-    ): DecodedTransaction => ({
-      signature,
-      slot: changeIndex,
-      blockTime: null,
-      ok: true,
-      err: null,
-      programError: null,
-      signers: [],
-      instructions: [],
-      events: [
-        {
-          signature,
-          slot: changeIndex,
-          changeIndex,
-          name: "proposalVoted",
-          data: { proposalId: String(proposalId), change: { unixTimestamp: String(unixTimestamp) } },
-          raw: Buffer.alloc(16),
-        },
-      ],
-    });
+    ): DecodedTransaction =>
+      syntheticTransaction(signature, changeIndex, {
+        changeIndex,
+        name: "proposalVoted",
+        data: { proposalId: String(proposalId), change: { unixTimestamp: String(unixTimestamp) } },
+      });
     assert.equal(store.latestChangeTime(), null);
     store.applyTransactions("rpc:transactions", [
       voted("s1", 1, 4, 100),
@@ -212,19 +189,8 @@ describe("indexer store (SQLite)", () => {
   });
 
   it("history by block time range: inclusive bounds, events without a block time left out", () => {
-    const at = (signature: string, changeIndex: number, blockTime: number | null): DecodedTransaction => ({
-      signature,
-      slot: changeIndex,
-      blockTime,
-      ok: true,
-      err: null,
-      programError: null,
-      signers: [],
-      instructions: [],
-      events: [
-        { signature, slot: changeIndex, changeIndex, name: "partnerApplied", data: null, raw: Buffer.alloc(16) },
-      ],
-    });
+    const at = (signature: string, changeIndex: number, blockTime: number | null): DecodedTransaction =>
+      syntheticTransaction(signature, changeIndex, { changeIndex, name: "partnerApplied", data: null }, blockTime);
     store.applyTransactions("rpc:transactions", [
       at("s1", 1, 100),
       at("s2", 2, 200),
@@ -260,17 +226,8 @@ describe("indexer store (SQLite)", () => {
   });
 
   it("writes a batch and its checkpoint in one transaction: a failing batch leaves neither", () => {
-    const tx = (signature: string, slot: number, changeIndex: number): DecodedTransaction => ({
-      signature,
-      slot,
-      blockTime: null,
-      ok: true,
-      err: null,
-      programError: null,
-      signers: [],
-      instructions: [],
-      events: [{ signature, slot, changeIndex, name: "partnerApplied", data: { partner: "A" }, raw: Buffer.alloc(16) }],
-    });
+    const tx = (signature: string, slot: number, changeIndex: number): DecodedTransaction =>
+      syntheticTransaction(signature, slot, { changeIndex, name: "partnerApplied", data: { partner: "A" } });
     store.applyTransactions("rpc:transactions", [tx("s1", 5, 1)]);
     const broken = tx("s2", 6, 2);
     (broken.events[0] as { data: unknown }).data = { notJson: 1n }; // fails mid-batch, after s3 was written

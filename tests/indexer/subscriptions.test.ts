@@ -3,22 +3,28 @@
 // request verifier fed by them (followIndexer): it refuses a revoked key as soon as the
 // revocation lands, and fails closed when the indexer goes away.
 import assert from "node:assert/strict";
-import anchor from "@coral-xyz/anchor";
 import { Keypair } from "@solana/web3.js";
 import type { Client } from "graphql-ws";
 import { applySnapshotDelta, isDeltaGap, registryState, type SnapshotDelta } from "../../app/src/sdk/snapshot-delta.js";
-import { signEnvelope } from "../../app/src/verifier/envelope.js";
 import { followIndexer, type IndexerFeed } from "../../app/src/verifier/indexer-feed.js";
 import { loadIndexerSnapshot } from "../../app/src/verifier/indexer-snapshot.js";
 import { RequestVerifier } from "../../app/src/verifier/verifier.js";
-import { addresses, type PartnerHandle, type RegistryFixture } from "../../harness/registry-fixture.js";
-import { useRegistrySurfnet } from "../../harness/surfnet.js";
+import type { PartnerHandle, RegistryFixture } from "../../harness/registry-fixture.js";
 import type { ApiServer } from "../../indexer/src/api/server.js";
 import type { Indexer } from "../../indexer/src/indexer.js";
 import type { AnyOf, EventData } from "../../indexer/src/store/row-data.js";
-import { newIndexer, query, startApiServer, surfnetFixture, tempDir, until, wsClient } from "./support.js";
-
-const { BN } = anchor;
+import {
+  newIndexer,
+  query,
+  revokeKey,
+  setTrafficModel,
+  signedRequest,
+  startApiServer,
+  surfnetFixture,
+  until,
+  useIndexerSurfnet,
+  wsClient,
+} from "./support.js";
 
 interface Change {
   changeIndex: number;
@@ -70,16 +76,12 @@ async function refusal(client: Client, q: string): Promise<string> {
 describe("indexer subscriptions for nodes, and the verifier fed by them (surfnet, graphql-ws + SSE)", function () {
   this.timeout(240_000);
   const feeds: IndexerFeed[] = [];
-  // Registered before the surfnet's own `after`, so the indexer stops before the chain does.
-  after(async () => {
+  const { net, tmp } = useIndexerSurfnet(async () => {
     for (const feed of feeds) await feed.stop();
     await client?.dispose();
     await api?.close().catch(() => undefined); // already closed if the fail-closed test failed midway
     await indexer?.stop();
-    tmp.remove();
   });
-  const net = useRegistrySurfnet();
-  const tmp = tempDir();
   let f: RegistryFixture;
   let indexer: Indexer;
   let api: ApiServer;
@@ -92,27 +94,6 @@ describe("indexer subscriptions for nodes, and the verifier fed by them (surfnet
 
   const issueKey = (partner: PartnerHandle, key: Keypair, index: number) =>
     f.issueKeyValidNow(partner.address, key, index);
-  const revokeKey = async (partner: PartnerHandle, index: number) =>
-    f.assertOk(
-      await f.pass({ revokeKey: { index, reason: { compromised: {} } } }, partner.address, [
-        partner.address,
-        addresses.key(partner.address, index),
-      ]),
-      "revoke key",
-    );
-  /** A request of `partner` signed with its key `index`, at the node's (wall) clock. */
-  const request = (partner: PartnerHandle, key: Keypair, keyIndex: number) =>
-    signEnvelope(
-      {
-        partnerId: partner.id,
-        endpointIndex: 0,
-        category: 0,
-        timestampMs: Date.now(),
-        payloadHash: Buffer.alloc(32, 7),
-        keyIndex,
-      },
-      key.secretKey.subarray(0, 32),
-    );
   const head = () => indexer.store.contiguousChangeIndex();
 
   before(async function () {
@@ -122,7 +103,7 @@ describe("indexer subscriptions for nodes, and the verifier fed by them (surfnet
     beta = await f.admittedPartner();
     for (const [i, key] of alphaKeys.entries()) await issueKey(alpha, key, i);
     await issueKey(beta, betaKey, 0);
-    await revokeKey(alpha, 1);
+    await revokeKey(f, alpha, 1);
 
     indexer = newIndexer(net, tmp.dbPath);
     api = await startApiServer(indexer, { port: 0 });
@@ -188,23 +169,7 @@ describe("indexer subscriptions for nodes, and the verifier fed by them (surfnet
       // Live: another partner's change first, then one of beta's; only beta's arrives.
       const before = head();
       await f.apply({ legalName: "Someone Else BV", jurisdiction: "NL" });
-      f.assertOk(
-        await f.pass(
-          {
-            setTrafficModel: {
-              model: {
-                allowedCategories: new BN(0b111),
-                maxRequestsPerSecond: 400,
-                burst: 80,
-                maxBandwidthKbps: 50_000,
-              },
-            },
-          },
-          beta.address,
-          [beta.address],
-        ),
-        "set traffic model",
-      );
+      await setTrafficModel(f, beta);
       const [live] = await take(stream, "partnerChanged", 1);
       assert.equal(live!.partner, beta.address.toBase58());
       assert.ok(
@@ -228,7 +193,7 @@ describe("indexer subscriptions for nodes, and the verifier fed by them (surfnet
       );
       // Live: an application and a whole proposal (created, voted, executed) go by; only the revocation arrives.
       await f.apply();
-      await revokeKey(beta, 0);
+      await revokeKey(f, beta, 0);
       const [live] = await take(stream, "keyRevoked", 1);
       assert.deepEqual([live!.name, live!.partner, live!.data!.index], ["keyRevoked", beta.address.toBase58(), 0]);
       assert.equal(live!.changeIndex, head());
@@ -368,20 +333,20 @@ describe("indexer subscriptions for nodes, and the verifier fed by them (surfnet
     feeds.push(feed);
     await feed.ready;
     assert.equal(feed.healthy, true);
-    assert.equal(verifier.verify(request(alpha, alphaKeys[2]!, 2)).reason, "allowed");
-    assert.equal(verifier.verify(request(alpha, alphaKeys[1]!, 1)).reason, "key_revoked");
+    assert.equal(verifier.verify(signedRequest(alpha, alphaKeys[2]!, 2)).reason, "allowed");
+    assert.equal(verifier.verify(signedRequest(alpha, alphaKeys[1]!, 1)).reason, "key_revoked");
 
-    await revokeKey(alpha, 2);
+    await revokeKey(f, alpha, 2);
     const landedAt = Date.now();
     const onChain = Number((await f.registry()).history.changeCount);
     await until(
       "the verifier refuses the revoked key",
-      () => verifier.verify(request(alpha, alphaKeys[2]!, 2)).reason === "key_revoked",
+      () => verifier.verify(signedRequest(alpha, alphaKeys[2]!, 2)).reason === "key_revoked",
       5_000,
     );
     console.log(`      revocation refused ${Date.now() - landedAt} ms after its transaction was confirmed`);
     assert.equal(verifier.snapshot.changeCount, onChain);
-    assert.equal(verifier.verify(request(alpha, alphaKeys[0]!, 0)).reason, "allowed");
+    assert.equal(verifier.verify(signedRequest(alpha, alphaKeys[0]!, 0)).reason, "allowed");
     // One reload per change at most (create, two votes, execution), and applied change counts never go backwards.
     assert.ok(updates.length >= 2 && updates.length <= 5, `reloads: ${updates.join(", ")}`);
     assert.deepEqual(
@@ -465,7 +430,7 @@ describe("indexer subscriptions for nodes, and the verifier fed by them (surfnet
     await feed.ready;
     // A quiet registry: the heartbeat alone keeps the snapshot current past maxSnapshotAgeMs.
     await new Promise((r) => setTimeout(r, maxSnapshotAgeMs + 1_000));
-    assert.equal(verifier.verify(request(alpha, alphaKeys[0]!, 0)).reason, "allowed");
+    assert.equal(verifier.verify(signedRequest(alpha, alphaKeys[0]!, 0)).reason, "allowed");
 
     const port = api.port;
     await api.close();
@@ -473,7 +438,7 @@ describe("indexer subscriptions for nodes, and the verifier fed by them (surfnet
     await until("the feed notices", () => !feed.healthy, 5_000);
     assert.ok(errors.length > 0, "the loss is reported");
     const stale = await until("the verifier fails closed", () => {
-      const verdict = verifier.verify(request(alpha, alphaKeys[0]!, 0));
+      const verdict = verifier.verify(signedRequest(alpha, alphaKeys[0]!, 0));
       return verdict.reason === "snapshot_stale" && verdict;
     });
     assert.ok(
@@ -483,14 +448,14 @@ describe("indexer subscriptions for nodes, and the verifier fed by them (surfnet
     assert.match(stale.detail, /failing closed/);
 
     // While the node is cut off, a key is revoked on chain (the indexer itself keeps indexing).
-    await revokeKey(alpha, 3);
+    await revokeKey(f, alpha, 3);
     const onChain = Number((await f.registry()).history.changeCount);
     await until("the indexer has the revocation", () => head() === onChain);
     api = await startApiServer(indexer, { port });
     await until("the feed reconnects", () => feed.healthy, 10_000);
     await until("the verifier has the revocation", () => verifier.snapshot.changeCount === onChain, 5_000);
-    assert.equal(verifier.verify(request(alpha, alphaKeys[3]!, 3)).reason, "key_revoked");
-    assert.equal(verifier.verify(request(alpha, alphaKeys[0]!, 0)).reason, "allowed");
+    assert.equal(verifier.verify(signedRequest(alpha, alphaKeys[3]!, 3)).reason, "key_revoked");
+    assert.equal(verifier.verify(signedRequest(alpha, alphaKeys[0]!, 0)).reason, "allowed");
     // Healthy, then unhealthy while cut off, then healthy again.
     assert.deepEqual([health[0]![0], health.some(([h]) => !h), health.at(-1)![0]], [true, true, true]);
     await feed.stop();

@@ -2,17 +2,22 @@
 // shapes as the program tests) over real JSON-RPC, an indexer on a SQLite file in a temp dir,
 // and its GraphQL server on an ephemeral port.
 import { mkdtempSync, rmSync } from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import anchor from "@coral-xyz/anchor";
 import { Keypair } from "@solana/web3.js";
 import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
-import { type FixtureOptions, RegistryFixture } from "../../harness/registry-fixture.js";
+import { signEnvelope } from "../../app/src/verifier/envelope.js";
+import { addresses, type FixtureOptions, type PartnerHandle, RegistryFixture } from "../../harness/registry-fixture.js";
 import { SOL, type SurfnetSuite, useRegistrySurfnet } from "../../harness/surfnet.js";
 import { surfnetRuntime } from "../../harness/surfnet-runtime.js";
 import { type ApiServer, startApiServer } from "../../indexer/src/api/server.js";
+import type { DecodedEvent, DecodedTransaction } from "../../indexer/src/decoder/decoder.js";
 import { Indexer } from "../../indexer/src/indexer.js";
+
+const { BN } = anchor;
 
 /** The registry initialized on the suite's surfnet, driven through RegistryFixture. */
 export async function surfnetFixture(net: SurfnetSuite, options: FixtureOptions = {}): Promise<RegistryFixture> {
@@ -20,9 +25,25 @@ export async function surfnetFixture(net: SurfnetSuite, options: FixtureOptions 
   return RegistryFixture.create(rt, net.upgradeAuthority, { timeLockSeconds: 60, ...options });
 }
 
-export function tempDir(): { dir: string; dbPath: string; remove(): void } {
+/** A fresh temp dir for index files (`dbPath` the default one), removed by `remove()`. */
+export function tempDir(): TempDir {
   const dir = mkdtempSync(join(tmpdir(), "lume-indexer-"));
   return { dir, dbPath: join(dir, "index.sqlite"), remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+export type TempDir = { dir: string; dbPath: string; remove(): void };
+
+/**
+ * Inside `describe`: a private surfnet with the registry (`net`) and a temp dir (`tmp`) for index files. In
+ * `after`, registered before the surfnet's own so it runs while the chain is still up, `stop()` (whatever the
+ * suite started on it) runs and the temp dir is removed.
+ */
+export function useIndexerSurfnet(stop: () => Promise<unknown> | undefined): { net: SurfnetSuite; tmp: TempDir } {
+  const tmp = tempDir();
+  after(async () => {
+    await stop();
+    tmp.remove();
+  });
+  return { net: useRegistrySurfnet(), tmp };
 }
 
 /**
@@ -37,14 +58,10 @@ export function useServedIndex(): {
   serve(): Promise<{ indexer: Indexer; api: ApiServer }>;
 } {
   const served: { indexer?: Indexer; api?: ApiServer } = {};
-  const tmp = tempDir();
-  // Registered before the surfnet's own `after`, so the indexer stops before the chain does.
-  after(async () => {
+  const { net, tmp } = useIndexerSurfnet(async () => {
     await served.api?.close();
     await served.indexer?.stop();
-    tmp.remove();
   });
-  const net = useRegistrySurfnet();
   return {
     net,
     tmp,
@@ -128,4 +145,71 @@ export async function caughtUp(indexer: Indexer, f: RegistryFixture): Promise<nu
       status.onChainChangeCount === expected;
     return whole && status.degraded === null && expected;
   });
+}
+
+/** A successful transaction as the decoder gives it, emitting one event (no signer, no instruction, no chain). */
+export function syntheticTransaction(
+  signature: string,
+  slot: number,
+  event: Pick<DecodedEvent, "changeIndex" | "name" | "data"> & { raw?: Buffer },
+  blockTime: number | null = null,
+): DecodedTransaction {
+  return {
+    signature,
+    slot,
+    blockTime,
+    ok: true,
+    err: null,
+    programError: null,
+    signers: [],
+    instructions: [],
+    events: [{ signature, slot, raw: Buffer.alloc(16), ...event }],
+  };
+}
+
+/** A loopback port nothing listens on (taken from the OS, then released). */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** A loopback URL nothing listens on (a port that was free a moment ago). */
+export async function closedPortUrl(): Promise<string> {
+  return `http://127.0.0.1:${await closedPort()}`;
+}
+
+/** Passes the council's RevokeKey (compromised) of `partner`'s key `index`. */
+export async function revokeKey(f: RegistryFixture, partner: PartnerHandle, index: number): Promise<void> {
+  f.assertOk(
+    await f.pass({ revokeKey: { index, reason: { compromised: {} } } }, partner.address, [
+      partner.address,
+      addresses.key(partner.address, index),
+    ]),
+    "revoke key",
+  );
+}
+
+/** Passes the council's SetTrafficModel on `partner` (a change to its account, and its event). */
+export async function setTrafficModel(f: RegistryFixture, partner: PartnerHandle): Promise<void> {
+  const model = { allowedCategories: new BN(0b111), maxRequestsPerSecond: 400, burst: 80, maxBandwidthKbps: 50_000 };
+  f.assertOk(await f.pass({ setTrafficModel: { model } }, partner.address, [partner.address]), "set traffic model");
+}
+
+/** A request envelope of `partner` signed with `key` (its key `keyIndex`) at the wall clock, as a node checks it. */
+export function signedRequest(partner: PartnerHandle, key: Keypair, keyIndex: number, nonce?: Buffer): Buffer {
+  return signEnvelope(
+    {
+      partnerId: partner.id,
+      endpointIndex: 0,
+      category: 0,
+      timestampMs: Date.now(),
+      payloadHash: Buffer.alloc(32, 7),
+      keyIndex,
+      ...(nonce === undefined ? {} : { nonce }),
+    },
+    key.secretKey.subarray(0, 32),
+  );
 }

@@ -24,15 +24,10 @@ import {
   SECOND_VERSION_LINE,
 } from "../../harness/upgrade-build.js";
 import { ensureRegistry } from "../../migrations/initialize-registry.js";
-import { keyFile, type LumeRun, lume } from "../cli/lume-helpers.js";
+import { keyFile, lumeAs, ok } from "../cli/lume-helpers.js";
 
 const TIME_LOCK = 60;
 const SECOND_BUILD = SECOND_BUILD_PATH;
-
-function ok(run: LumeRun): LumeRun {
-  assert.equal(run.code, 0, `exit ${run.code}\nstdout: ${run.out}\nstderr: ${run.err}`);
-  return run;
-}
 
 describe("the program's code under the council (surfnet, lume CLI)", function () {
   this.timeout(300_000);
@@ -41,8 +36,7 @@ describe("the program's code under the council (surfnet, lume CLI)", function ()
   let council: Keypair[];
   const files: Record<string, string> = {};
 
-  const as = (signer: string, ...args: string[]) =>
-    lume(["--url", net.surfnet.rpcUrl, "--ws-url", net.surfnet.wsUrl, "--keypair", files[signer]!, "--yes", ...args]);
+  const as = (signer: string, ...args: string[]) => lumeAs(net, files[signer]!, ...args);
 
   async function afterTimeLock(): Promise<void> {
     const clock = await net.connection.getAccountInfo(SYSVAR_CLOCK_PUBKEY, "confirmed");

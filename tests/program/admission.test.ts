@@ -7,7 +7,7 @@ import anchor from "@coral-xyz/anchor";
 import { Keypair, PublicKey, SystemProgram } from "@solana/web3.js";
 import { eventCpiAccounts } from "../../app/src/sdk/events.js";
 import { rentExemptLamports } from "../../harness/loader.js";
-import { discriminator, PROGRAM_ID, registryAddress, registryProgramSpec } from "../../harness/program.js";
+import { discriminator, PROGRAM_ID, registryAddress } from "../../harness/program.js";
 import {
   addresses,
   DEFAULT_ENDPOINT,
@@ -15,9 +15,8 @@ import {
   type PartnerHandle,
   type RegistryFixture,
   type TrafficModelArg,
-  useReplayedRegistry,
 } from "../../harness/registry-fixture.js";
-import { forEachRuntime } from "../support/for-each-runtime.js";
+import { forEachReplayedRegistry } from "../support/for-each-runtime.js";
 import {
   assertChangeHeader,
   onlyEvent,
@@ -31,18 +30,15 @@ import {
 
 const { BN } = anchor;
 const upgradeAuthority = Keypair.generate();
-const programs = () => ({ programs: [registryProgramSpec(upgradeAuthority.publicKey)] });
 
 const model = (overrides: Partial<TrafficModelArg> = {}): TrafficModelArg => ({
   ...DEFAULT_TRAFFIC_MODEL(),
   ...overrides,
 });
 
-forEachRuntime(
+forEachReplayedRegistry(
   "apply",
-  (handle) => {
-    const s = useReplayedRegistry(handle, upgradeAuthority);
-
+  (s) => {
     it("creates Partner #0 and #1 with sequential ids, every field set, and PartnerApplied", async () => {
       const { f } = s;
       for (const id of [0, 1]) {
@@ -226,14 +222,12 @@ forEachRuntime(
       await history.assertMatches(f.rt);
     });
   },
-  programs,
-  { readsEvents: true },
+  upgradeAuthority,
 );
 
-forEachRuntime(
+forEachReplayedRegistry(
   "declare_endpoint",
-  (handle) => {
-    const s = useReplayedRegistry(handle, upgradeAuthority);
+  (s) => {
     let partner: PartnerHandle;
 
     before(async () => {
@@ -415,14 +409,12 @@ forEachRuntime(
       f.assertError(await f.declareEndpoint(rejected), "WrongAdmissionStage");
     });
   },
-  programs,
-  { readsEvents: true },
+  upgradeAuthority,
 );
 
-forEachRuntime(
+forEachReplayedRegistry(
   "attest_legal / attest_technical",
-  (handle) => {
-    const s = useReplayedRegistry(handle, upgradeAuthority);
+  (s) => {
     let partner: PartnerHandle;
     let legal: Keypair;
     let technical: Keypair;
@@ -585,14 +577,12 @@ forEachRuntime(
       f.assertError(await f.attest("technical", next.address, legal, "legalVerifier"), "RoleNotGranted");
     });
   },
-  programs,
-  { readsEvents: true },
+  upgradeAuthority,
 );
 
-forEachRuntime(
+forEachReplayedRegistry(
   "ApprovePartner / RejectApplication",
-  (handle) => {
-    const s = useReplayedRegistry(handle, upgradeAuthority);
+  (s) => {
     let legal: Keypair;
     let technical: Keypair;
 
@@ -762,6 +752,5 @@ forEachRuntime(
       assert.ok(s.history.events.length > 40);
     });
   },
-  programs,
-  { readsEvents: true },
+  upgradeAuthority,
 );

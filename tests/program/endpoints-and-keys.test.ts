@@ -5,13 +5,12 @@
 import assert from "node:assert/strict";
 import anchor from "@coral-xyz/anchor";
 import { Keypair, PublicKey } from "@solana/web3.js";
-import { PROGRAM_ID, registryProgramSpec } from "../../harness/program.js";
+import { PROGRAM_ID } from "../../harness/program.js";
 import { addresses, DEFAULT_ENDPOINT, type PartnerHandle, RegistryFixture } from "../../harness/registry-fixture.js";
-import { forEachRuntime } from "../support/for-each-runtime.js";
-import { logCu, variant } from "../support/lifecycle.js";
+import { forEachRuntime, registryPrograms } from "../support/for-each-runtime.js";
+import { DAY, logCu, variant } from "../support/lifecycle.js";
 
 const { BN } = anchor;
-const DAY = 86_400;
 const upgradeAuthority = Keypair.generate();
 
 const text = (s: { len: number; bytes: number[] }): string => Buffer.from(s.bytes.slice(0, s.len)).toString("utf8");
@@ -488,7 +487,7 @@ forEachRuntime(
       });
     });
   },
-  () => ({ programs: [registryProgramSpec(upgradeAuthority.publicKey)] }),
+  registryPrograms(upgradeAuthority),
   { readsEvents: true },
 );
 
@@ -553,6 +552,6 @@ forEachRuntime(
       assert.equal(variant((await f.key(p.address, 0)).status), "rotating");
     });
   },
-  () => ({ programs: [registryProgramSpec(upgradeAuthority.publicKey)] }),
+  registryPrograms(upgradeAuthority),
   { readsEvents: true },
 );

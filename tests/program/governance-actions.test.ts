@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import anchor from "@coral-xyz/anchor";
 import { Keypair, PublicKey } from "@solana/web3.js";
-import { DEFAULT_POLICY, type PolicyArgs, PROGRAM_ID, registryProgramSpec } from "../../harness/program.js";
+import { DEFAULT_POLICY, type PolicyArgs, PROGRAM_ID } from "../../harness/program.js";
 import {
   addresses,
   DEFAULT_TRAFFIC_MODEL,
@@ -12,7 +12,7 @@ import {
   RegistryFixture,
   ROLES,
 } from "../../harness/registry-fixture.js";
-import { forEachRuntime } from "../support/for-each-runtime.js";
+import { forEachRuntime, registryPrograms } from "../support/for-each-runtime.js";
 import { logCu, variant } from "../support/lifecycle.js";
 
 const { BN } = anchor;
@@ -388,7 +388,7 @@ forEachRuntime(
       });
     });
   },
-  () => ({ programs: [registryProgramSpec(upgradeAuthority.publicKey)] }),
+  registryPrograms(upgradeAuthority),
   { readsEvents: true },
 );
 
@@ -427,6 +427,6 @@ forEachRuntime(
       assert.ok((await f.partner(addresses.partner(0))).trafficModel.allowedCategories.eq(new BN(1).shln(63)));
     });
   },
-  () => ({ programs: [registryProgramSpec(upgradeAuthority.publicKey)] }),
+  registryPrograms(upgradeAuthority),
   { readsEvents: true },
 );

@@ -8,13 +8,13 @@ import anchor from "@coral-xyz/anchor";
 import { Keypair } from "@solana/web3.js";
 import { programEvents } from "../../harness/history.js";
 import { decodeEvents } from "../../harness/idl.js";
-import { extendHistory, registryProgramSpec } from "../../harness/program.js";
+import { extendHistory } from "../../harness/program.js";
 import { addresses, DEFAULT_ENDPOINT, RegistryFixture } from "../../harness/registry-fixture.js";
 import type { TestRuntime, TxResult } from "../../harness/types.js";
-import { forEachRuntime } from "../support/for-each-runtime.js";
+import { forEachRuntime, registryPrograms } from "../support/for-each-runtime.js";
+import { DAY } from "../support/lifecycle.js";
 
 const { BN } = anchor;
-const DAY = 86_400;
 const upgradeAuthority = Keypair.generate();
 
 /** `rt`, but every transaction sent through it is also appended to `sink`, in order. */
@@ -265,6 +265,6 @@ forEachRuntime(
       assert.notDeepEqual(fold(tampered), head);
     });
   },
-  () => ({ programs: [registryProgramSpec(upgradeAuthority.publicKey)] }),
+  registryPrograms(upgradeAuthority),
   { readsEvents: true },
 );

@@ -14,10 +14,9 @@ import {
   PROGRAM_ID,
   registryAddress,
   registryClient,
-  registryProgramSpec,
 } from "../../harness/program.js";
 import type { TestRuntime, TxResult } from "../../harness/types.js";
-import { forEachRuntime } from "../support/for-each-runtime.js";
+import { forEachRuntime, registryPrograms } from "../support/for-each-runtime.js";
 
 const { BN } = anchor;
 
@@ -134,7 +133,7 @@ forEachRuntime(
       );
     });
   },
-  () => ({ programs: [registryProgramSpec(upgradeAuthority.publicKey)] }),
+  registryPrograms(upgradeAuthority),
 );
 
 /** Sends initialize_registry as a raw instruction: custom data and account metas. */
@@ -275,7 +274,7 @@ forEachRuntime(
       assert.equal(result.err?.code, codeOf("MissingAccounts"));
     });
   },
-  () => ({ programs: [registryProgramSpec(upgradeAuthority.publicKey)] }),
+  registryPrograms(upgradeAuthority),
 );
 
 import { registryErrorCode as codeOf } from "../../harness/program.js";

@@ -9,13 +9,13 @@ import assert from "node:assert/strict";
 import { Keypair, Transaction, TransactionInstruction } from "@solana/web3.js";
 import { EVENT_IX_TAG, eventAuthorityAddress } from "../../app/src/sdk/events.js";
 import { HistoryReplay, recordingRuntime } from "../../harness/history.js";
-import { discriminator, PROGRAM_ID, registryProgramSpec } from "../../harness/program.js";
+import { discriminator, PROGRAM_ID } from "../../harness/program.js";
 import { RegistryFixture } from "../../harness/registry-fixture.js";
-import { forEachRuntime } from "../support/for-each-runtime.js";
-import { logsTruncated, noisyMemos } from "../support/noisy-logs.js";
+import { forEachRuntime, registryPrograms } from "../support/for-each-runtime.js";
+import { logsTruncated, paddedApply, paddedExecute } from "../support/noisy-logs.js";
 
 const upgradeAuthority = Keypair.generate();
-const programs = () => ({ programs: [registryProgramSpec(upgradeAuthority.publicKey)] });
+const programs = registryPrograms(upgradeAuthority);
 
 forEachRuntime(
   "log truncation: events survive ≥ 10 KB of other programs' logs",
@@ -36,13 +36,7 @@ forEachRuntime(
     }
 
     it("a padded apply still yields PartnerApplied, and the replay reaches the on-chain head", async () => {
-      const authority = await f.newSigner();
-      const id = (await f.registry()).partnerCount.toNumber();
-      const apply = await f.applyTx(authority.publicKey, id, { legalName: "Noisy Neighbour GmbH" });
-      const result = await f.send(Promise.resolve(new Transaction().add(...noisyMemos(), ...apply.instructions)), [
-        authority,
-      ]);
-      f.assertOk(result, "padded apply");
+      const { result, id } = await paddedApply(f);
       assertTruncatedBeforeRegistry(result.logs);
 
       const event = f.event(result, "partnerApplied");
@@ -52,13 +46,7 @@ forEachRuntime(
     });
 
     it("a padded execute of an approved proposal still yields its event, and the replay matches", async () => {
-      const id = await f.approved({ addCategory: { name: "zz-noise" } });
-      const executor = f.council[0]!;
-      const execute = await f.executeTx(id, executor.publicKey);
-      const result = await f.send(Promise.resolve(new Transaction().add(...noisyMemos(), ...execute.instructions)), [
-        executor,
-      ]);
-      f.assertOk(result, "padded execute");
+      const { result, id } = await paddedExecute(f);
       assertTruncatedBeforeRegistry(result.logs);
 
       const event = f.event(result, "categoryChanged");

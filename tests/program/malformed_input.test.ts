@@ -10,11 +10,10 @@ import {
   PROGRAM_ID,
   registryClient,
   registryErrorCode,
-  registryProgramSpec,
 } from "../../harness/program.js";
 import { RegistryFixture } from "../../harness/registry-fixture.js";
 import type { TestRuntime, TxResult } from "../../harness/types.js";
-import { forEachRuntime } from "../support/for-each-runtime.js";
+import { forEachRuntime, registryPrograms } from "../support/for-each-runtime.js";
 
 const upgradeAuthority = Keypair.generate();
 const idlErrorCodes = new Set(
@@ -103,7 +102,7 @@ forEachRuntime(
       );
     });
   },
-  () => ({ programs: [registryProgramSpec(upgradeAuthority.publicKey)] }),
+  registryPrograms(upgradeAuthority),
 );
 
 /** A registry instruction a lifecycle sent successfully, with the keys that signed it. */
@@ -220,5 +219,5 @@ forEachRuntime(
       assert.ok(reached.size >= 6, `at least 6 distinct outcomes (got ${reached.size})`);
     });
   },
-  () => ({ programs: [registryProgramSpec(upgradeAuthority.publicKey)] }),
+  registryPrograms(upgradeAuthority),
 );

@@ -4,13 +4,12 @@
 // policy's threshold of distinct nodes within a window puts the partner under audit).
 import assert from "node:assert/strict";
 import { Keypair, PublicKey } from "@solana/web3.js";
-import { PROGRAM_ID, registryProgramSpec } from "../../harness/program.js";
+import { PROGRAM_ID } from "../../harness/program.js";
 import { addresses, type PartnerHandle, RegistryFixture } from "../../harness/registry-fixture.js";
 import type { TxResult } from "../../harness/types.js";
-import { forEachRuntime } from "../support/for-each-runtime.js";
-import { logCu, variant } from "../support/lifecycle.js";
+import { forEachRuntime, registryPrograms } from "../support/for-each-runtime.js";
+import { DAY, logCu, variant } from "../support/lifecycle.js";
 
-const DAY = 86_400;
 const upgradeAuthority = Keypair.generate();
 
 forEachRuntime(
@@ -377,6 +376,6 @@ forEachRuntime(
       });
     });
   },
-  () => ({ programs: [registryProgramSpec(upgradeAuthority.publicKey)] }),
+  registryPrograms(upgradeAuthority),
   { readsEvents: true },
 );

@@ -12,15 +12,14 @@ import {
   PROGRAM_ID,
   registryClient,
   registryErrorCode,
-  registryProgramSpec,
 } from "../../harness/program.js";
 import { addresses, DEFAULT_ENDPOINT, type PartnerHandle, RegistryFixture } from "../../harness/registry-fixture.js";
 import type { TestRuntime, TxResult } from "../../harness/types.js";
-import { forEachRuntime } from "../support/for-each-runtime.js";
+import { forEachRuntime, registryPrograms } from "../support/for-each-runtime.js";
+import { DAY } from "../support/lifecycle.js";
 
 const { BN } = anchor;
 const upgradeAuthority = Keypair.generate();
-const DAY = 86_400;
 
 /** The program address of `seeds` at the highest bump below the canonical one (a valid PDA). */
 export function nonCanonicalAddress(seeds: Buffer[]): PublicKey {
@@ -165,5 +164,5 @@ forEachRuntime(
       f.assertError(result, "InvalidPda");
     });
   },
-  () => ({ programs: [registryProgramSpec(upgradeAuthority.publicKey)] }),
+  registryPrograms(upgradeAuthority),
 );

@@ -4,7 +4,6 @@
 import assert from "node:assert/strict";
 import anchor from "@coral-xyz/anchor";
 import { Keypair, PublicKey } from "@solana/web3.js";
-import { registryProgramSpec } from "../../harness/program.js";
 import {
   addresses,
   DEFAULT_ENDPOINT,
@@ -14,25 +13,31 @@ import {
   RegistryFixture,
 } from "../../harness/registry-fixture.js";
 import type { TxResult } from "../../harness/types.js";
-import { forEachRuntime } from "../support/for-each-runtime.js";
-import { logCu, variant } from "../support/lifecycle.js";
+import { forEachRuntime, registryPrograms } from "../support/for-each-runtime.js";
+import { DAY, logCu, variant } from "../support/lifecycle.js";
 
 const { BN } = anchor;
-const DAY = 86_400;
 const upgradeAuthority = Keypair.generate();
 
-/** Checks a PartnerStatusChanged event against the partner as it is now. */
+/**
+ * Checks a PartnerStatusChanged event against the partner as it is now. The actor is the council's
+ * first member (who executes) and `until` 0 (no lapse) unless given.
+ */
 async function checkStatusEvent(
   f: RegistryFixture,
   result: TxResult,
   partner: PublicKey,
-  expected: {
+  {
+    actor = f.council[0]!.publicKey,
+    until = 0,
+    ...expected
+  }: {
     old: string;
     new: string;
     cause: string;
-    actor: PublicKey;
+    actor?: PublicKey;
     proposalId: number;
-    until: number;
+    until?: number;
     reason: string;
   },
 ): Promise<void> {
@@ -43,9 +48,9 @@ async function checkStatusEvent(
   assert.equal(variant(event.newStatus), expected.new);
   assert.equal(variant(event.newStatus), variant(data.status));
   assert.equal(variant(event.cause), expected.cause);
-  assert.ok(event.actor.equals(expected.actor), `actor ${event.actor} != ${expected.actor}`);
+  assert.ok(event.actor.equals(actor), `actor ${event.actor} != ${actor}`);
   assert.equal(event.proposalId.toNumber(), expected.proposalId);
-  assert.equal(event.until.toNumber(), expected.until);
+  assert.equal(event.until.toNumber(), until);
   assert.equal(event.reason, expected.reason);
   assert.equal(event.revision, data.revision);
 }
@@ -61,6 +66,15 @@ forEachRuntime(
       auditor = await f.grantRole("auditor");
     });
 
+    /** Executes the council's `action` on `p` (by `executor`, else the first member): it succeeds; its CU are logged. */
+    async function executed(p: PartnerHandle, action: ProposalActionArg, label: string, executor?: Keypair) {
+      const id = await f.approved(action, p.address);
+      const result = await f.execute(id, [p.address], executor);
+      f.assertOk(result, label);
+      logCu(h, label, result);
+      return { id, result, partner: await f.partner(p.address) };
+    }
+
     describe("council suspension, reinstatement and traffic model", () => {
       let p: PartnerHandle;
       before(async () => {
@@ -69,12 +83,11 @@ forEachRuntime(
 
       it("SuspendPartner suspends an active partner and saves its status", async () => {
         const before = await f.partner(p.address);
-        const id = await f.approved({ suspendPartner: { reason: "unpaid audit fees" } }, p.address);
-        const result = await f.execute(id, [p.address]);
-        f.assertOk(result, "execute SuspendPartner");
-        logCu(h, "execute SuspendPartner", result);
-
-        const partner = await f.partner(p.address);
+        const { id, result, partner } = await executed(
+          p,
+          { suspendPartner: { reason: "unpaid audit fees" } },
+          "execute SuspendPartner",
+        );
         assert.equal(variant(partner.status), "suspended");
         assert.equal(variant(partner.statusBeforeSuspension), "active");
         assert.equal(partner.suspensionExpiresAt.toNumber(), 0, "a council suspension does not lapse");
@@ -85,9 +98,7 @@ forEachRuntime(
           old: "active",
           new: "suspended",
           cause: "councilSuspension",
-          actor: f.council[0]!.publicKey,
           proposalId: id,
-          until: 0,
           reason: "unpaid audit fees",
         });
       });
@@ -99,11 +110,12 @@ forEachRuntime(
 
       it("ReinstatePartner returns the partner to its saved status; reinstating an unsuspended partner is WrongPartnerStatus", async () => {
         const executor = await f.newSigner();
-        const id = await f.approved({ reinstatePartner: {} }, p.address);
-        const result = await f.execute(id, [p.address], executor);
-        f.assertOk(result, "execute ReinstatePartner");
-        logCu(h, "execute ReinstatePartner", result);
-        const partner = await f.partner(p.address);
+        const { id, result, partner } = await executed(
+          p,
+          { reinstatePartner: {} },
+          "execute ReinstatePartner",
+          executor,
+        );
         assert.equal(variant(partner.status), "active");
         assert.equal(partner.lastProposalId.toNumber(), id);
         await checkStatusEvent(f, result, p.address, {
@@ -112,7 +124,6 @@ forEachRuntime(
           cause: "reinstated",
           actor: executor.publicKey,
           proposalId: id,
-          until: 0,
           reason: "",
         });
         const again = await f.approved({ reinstatePartner: {} }, p.address);
@@ -141,12 +152,7 @@ forEachRuntime(
           burst: 400,
           maxBandwidthKbps: 250_000,
         };
-        const id = await f.approved({ setTrafficModel: { model } }, p.address);
-        const result = await f.execute(id, [p.address]);
-        f.assertOk(result, "execute SetTrafficModel");
-        logCu(h, "execute SetTrafficModel", result);
-
-        const partner = await f.partner(p.address);
+        const { id, result, partner } = await executed(p, { setTrafficModel: { model } }, "execute SetTrafficModel");
         assert.equal(partner.trafficModel.allowedCategories.toNumber(), 0b1011);
         assert.equal(partner.trafficModel.maxRequestsPerSecond, 2_000);
         assert.equal(partner.trafficModel.burst, 400);
@@ -205,27 +211,33 @@ forEachRuntime(
     describe("revocation", () => {
       let p: PartnerHandle;
       let guardian: Keypair;
-      before(async () => {
-        p = await f.admittedPartner();
-        guardian = await f.grantRole("guardian");
+      /** An IssueKey argument: a new key for no endpoint in particular, valid for a year from now. */
+      const yearKey = async () => {
         const now = await f.now();
-        const key = {
+        return {
           publicKey: Array.from(Keypair.generate().publicKey.toBuffer()),
           endpoints: [],
           validFrom: new BN(now),
           validUntil: new BN(now + 365 * DAY),
           replaces: null,
         };
-        f.assertOk(await f.pass({ issueKey: key }, p.address, [p.address, addresses.key(p.address, 0)]), "issue key");
+      };
+      before(async () => {
+        p = await f.admittedPartner();
+        guardian = await f.grantRole("guardian");
+        f.assertOk(
+          await f.pass({ issueKey: await yearKey() }, p.address, [p.address, addresses.key(p.address, 0)]),
+          "issue key",
+        );
       });
 
       it("RevokePartner revokes for good", async () => {
         const before = await f.partner(p.address);
-        const id = await f.approved({ revokePartner: { reason: "fraudulent traffic" } }, p.address);
-        const result = await f.execute(id, [p.address]);
-        f.assertOk(result, "execute RevokePartner");
-        logCu(h, "execute RevokePartner", result);
-        const partner = await f.partner(p.address);
+        const { id, result, partner } = await executed(
+          p,
+          { revokePartner: { reason: "fraudulent traffic" } },
+          "execute RevokePartner",
+        );
         assert.equal(variant(partner.status), "revoked");
         assert.equal(variant(partner.stage), "admitted");
         assert.equal(partner.lastProposalId.toNumber(), id);
@@ -234,9 +246,7 @@ forEachRuntime(
           old: "active",
           new: "revoked",
           cause: "revoked",
-          actor: f.council[0]!.publicKey,
           proposalId: id,
-          until: 0,
           reason: "fraudulent traffic",
         });
       });
@@ -254,15 +264,7 @@ forEachRuntime(
         }
         const add = await f.approved({ addEndpoint: { ...DEFAULT_ENDPOINT("late.partner.example") } }, p.address);
         f.assertError(await f.execute(add, [p.address, addresses.endpoint(p.address, 1)]), "WrongPartnerStatus");
-        const now = await f.now();
-        const key = {
-          publicKey: Array.from(Keypair.generate().publicKey.toBuffer()),
-          endpoints: [],
-          validFrom: new BN(now),
-          validUntil: new BN(now + 365 * DAY),
-          replaces: null,
-        };
-        const issue = await f.approved({ issueKey: key }, p.address);
+        const issue = await f.approved({ issueKey: await yearKey() }, p.address);
         f.assertError(await f.execute(issue, [p.address, addresses.key(p.address, 1)]), "WrongPartnerStatus");
         f.assertError(await f.guardianSuspend(guardian, p.address), "WrongPartnerStatus");
         f.assertError(await f.recordReview(auditor, p.address, "passed"), "WrongPartnerStatus");
@@ -440,9 +442,7 @@ forEachRuntime(
           old: "suspended",
           new: "suspended",
           cause: "councilSuspension",
-          actor: f.council[0]!.publicKey,
           proposalId: id,
-          until: 0,
           reason: "ratified",
         });
 
@@ -465,6 +465,6 @@ forEachRuntime(
       });
     });
   },
-  () => ({ programs: [registryProgramSpec(upgradeAuthority.publicKey)] }),
+  registryPrograms(upgradeAuthority),
   { readsEvents: true },
 );

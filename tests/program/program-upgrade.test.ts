@@ -31,7 +31,8 @@ import { PROGRAM_ID, PROGRAM_SO_PATH, registryAddress, registryProgramSpec } fro
 import { addresses, RegistryFixture } from "../../harness/registry-fixture.js";
 import type { TxResult } from "../../harness/types.js";
 import { buildSecondVersion, FIRST_VERSION_LINE, SECOND_VERSION_LINE } from "../../harness/upgrade-build.js";
-import { forEachRuntime, type RuntimeHandle } from "../support/for-each-runtime.js";
+import { forEachRuntime } from "../support/for-each-runtime.js";
+import { logCu } from "../support/lifecycle.js";
 
 const FIRST_LINE = FIRST_VERSION_LINE;
 const SECOND_LINE = SECOND_VERSION_LINE;
@@ -45,10 +46,6 @@ function bufferAccount(elf: Buffer, authority: PublicKey) {
   authority.toBuffer().copy(header, 5);
   const data = Buffer.concat([header, elf]);
   return { lamports: rentExemptLamports(data.length), owner: BPF_LOADER_UPGRADEABLE_ID, data, executable: false };
-}
-
-function logCu(h: RuntimeHandle, label: string, result: TxResult): void {
-  console.log(`      ${label}: ${result.computeUnits} CU [${h.rt.name}]`);
 }
 
 forEachRuntime(

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import anchor from "@coral-xyz/anchor";
 import { Keypair, PublicKey, SystemProgram, type TransactionInstruction } from "@solana/web3.js";
 import { eventCpiAccounts } from "../../app/src/sdk/events.js";
-import { discriminator, PROGRAM_ID, registryAddress, registryProgramSpec } from "../../harness/program.js";
+import { discriminator, PROGRAM_ID, registryAddress } from "../../harness/program.js";
 import {
   addresses,
   DEFAULT_ENDPOINT,
@@ -16,9 +16,8 @@ import {
   type PartnerHandle,
   type ProposalActionArg,
   type RegistryFixture,
-  useReplayedRegistry,
 } from "../../harness/registry-fixture.js";
-import { forEachRuntime } from "../support/for-each-runtime.js";
+import { forEachReplayedRegistry } from "../support/for-each-runtime.js";
 import {
   assertChangeHeader,
   onlyEvent,
@@ -32,7 +31,6 @@ import {
 
 const { BN } = anchor;
 const upgradeAuthority = Keypair.generate();
-const programs = () => ({ programs: [registryProgramSpec(upgradeAuthority.publicKey)] });
 
 const addCategory = (name: string): ProposalActionArg => ({ addCategory: { name } });
 const addEndpoint = (host = "edge-9.partner.example"): ProposalActionArg => ({
@@ -118,10 +116,9 @@ async function systemOwnedCopy(f: RegistryFixture, source: PublicKey): Promise<P
   return copy;
 }
 
-forEachRuntime(
+forEachReplayedRegistry(
   "propose: who may propose what",
-  (handle) => {
-    const s = useReplayedRegistry(handle, upgradeAuthority);
+  (s) => {
     let partner: PartnerHandle;
     let other: PartnerHandle;
     let outsider: Keypair;
@@ -403,14 +400,12 @@ forEachRuntime(
       assert.equal(event.proposalId.toNumber(), id);
     });
   },
-  programs,
-  { readsEvents: true },
+  upgradeAuthority,
 );
 
-forEachRuntime(
+forEachReplayedRegistry(
   "votes, time lock, execution, cancellation",
-  (handle) => {
-    const s = useReplayedRegistry(handle, upgradeAuthority);
+  (s) => {
     let outsider: Keypair;
     let id: number;
 
@@ -635,15 +630,12 @@ forEachRuntime(
       f.assertError(await sendInstructions(f.rt, [ix], []), "MissingSignature");
     });
   },
-  programs,
-  { readsEvents: true },
+  upgradeAuthority,
 );
 
-forEachRuntime(
+forEachReplayedRegistry(
   "SetCouncil: a new epoch voids the old council's proposals",
-  (handle) => {
-    const s = useReplayedRegistry(handle, upgradeAuthority);
-
+  (s) => {
     it("replaces the council, moves the epoch by one, emits CouncilChanged; old open and approved proposals become ProposalStale", async () => {
       const { f } = s;
       const [c0, c1, c2] = f.council as [Keypair, Keypair, Keypair];
@@ -721,14 +713,12 @@ forEachRuntime(
       assert.deepEqual((await f.proposal(vetoed)).status, { rejected: {} });
     });
   },
-  programs,
-  { readsEvents: true },
+  upgradeAuthority,
 );
 
-forEachRuntime(
+forEachReplayedRegistry(
   "execute and vote: substituted and duplicated accounts",
-  (handle) => {
-    const s = useReplayedRegistry(handle, upgradeAuthority);
+  (s) => {
     let partner: PartnerHandle;
     let other: PartnerHandle;
     let suspend: number;
@@ -861,6 +851,5 @@ forEachRuntime(
       assert.equal(event.active, true);
     });
   },
-  programs,
-  { readsEvents: true },
+  upgradeAuthority,
 );

@@ -7,7 +7,6 @@
 import assert from "node:assert/strict";
 import anchor from "@coral-xyz/anchor";
 import { Keypair } from "@solana/web3.js";
-import { registryProgramSpec } from "../../harness/program.js";
 import {
   addresses,
   DEFAULT_ENDPOINT,
@@ -15,21 +14,15 @@ import {
   type ProposalActionArg,
   RegistryFixture,
 } from "../../harness/registry-fixture.js";
-import type { TxResult } from "../../harness/types.js";
-import { forEachRuntime, type RuntimeHandle } from "../support/for-each-runtime.js";
-import { text } from "../support/lifecycle.js";
+import { forEachRuntime, type RuntimeHandle, registryPrograms } from "../support/for-each-runtime.js";
+import { DAY, logCu, text, variant } from "../support/lifecycle.js";
 
 const { BN } = anchor;
-const DAY = 86_400;
 const LEGAL = 1;
 const TECHNICAL = 2;
 const upgradeAuthority = Keypair.generate();
-const variant = (value: object): string => Object.keys(value)[0]!;
-
-function logCu(h: RuntimeHandle, label: string, result: TxResult): void {
-  console.log(`      ${label}: ${result.computeUnits} CU [${h.rt.name}]`);
-  assert.ok((result.computeUnits ?? 0) < 6_000, `${label} stays under 6,000 CU`);
-}
+/** What a re-verification instruction may cost. */
+const CU_BUDGET = 6_000;
 
 const requireAction = (
   legal: boolean,
@@ -103,7 +96,7 @@ forEachRuntime(
         const deadline = (await f.now()) + 30 * DAY;
         const result = await requireChecks(p, true, true, deadline);
         f.assertOk(result, "execute RequireReverification");
-        logCu(h, "execute: RequireReverification", result);
+        logCu(h, "execute: RequireReverification", result, CU_BUDGET);
         const partner = await f.partner(p.address);
         assert.equal(variant(partner.status), "underAudit");
         assert.equal(partner.pendingChecks, LEGAL | TECHNICAL);
@@ -129,7 +122,7 @@ forEachRuntime(
       it("a legal attestation clears the legal check; the partner stays under audit while the technical one is pending", async () => {
         const result = await f.attest("legal", p.address, legal);
         f.assertOk(result, "attest_legal");
-        logCu(h, "attest_legal (re-verification)", result);
+        logCu(h, "attest_legal (re-verification)", result, CU_BUDGET);
         const partner = await f.partner(p.address);
         assert.equal(partner.pendingChecks, TECHNICAL);
         assert.equal(variant(partner.status), "underAudit");
@@ -146,7 +139,7 @@ forEachRuntime(
       it("the last attestation returns the partner to active, binding the endpoint-set version", async () => {
         const result = await f.attest("technical", p.address, technical);
         f.assertOk(result, "attest_technical");
-        logCu(h, "attest_technical (last pending check)", result);
+        logCu(h, "attest_technical (last pending check)", result, CU_BUDGET);
         const partner = await f.partner(p.address);
         assert.equal(partner.pendingChecks, 0);
         assert.equal(partner.reverificationDeadline.toNumber(), 0);
@@ -183,7 +176,7 @@ forEachRuntime(
         f.assertError(await f.attest("technical", p.address, technical), "ReverificationDeadlinePassed");
         const result = await f.markReviewOverdue(caller, p.address);
         f.assertOk(result, "mark_review_overdue");
-        logCu(h, "mark_review_overdue (re-verification)", result);
+        logCu(h, "mark_review_overdue (re-verification)", result, CU_BUDGET);
         const partner = await f.partner(p.address);
         assert.equal(variant(partner.status), "reviewOverdue");
         assert.equal(partner.pendingChecks, TECHNICAL);
@@ -281,7 +274,7 @@ forEachRuntime(
 
         const result = await f.attest("technical", p.address, technical);
         f.assertOk(result, "attest the changed set");
-        logCu(h, "attest_technical (changed endpoint set)", result);
+        logCu(h, "attest_technical (changed endpoint set)", result, CU_BUDGET);
         partner = await f.partner(p.address);
         assert.equal(partner.technicalEndpointSetVersion, partner.endpointSetVersion);
         assert.equal(partner.pendingChecks, 0);
@@ -304,7 +297,7 @@ forEachRuntime(
       });
     });
   },
-  () => ({ programs: [registryProgramSpec(upgradeAuthority.publicKey)] }),
+  registryPrograms(upgradeAuthority),
 );
 
 forEachRuntime(
@@ -347,6 +340,6 @@ forEachRuntime(
       assert.equal(variant(overdue.newStatus), "reviewOverdue");
     });
   },
-  () => ({ programs: [registryProgramSpec(upgradeAuthority.publicKey)] }),
+  registryPrograms(upgradeAuthority),
   { readsEvents: true },
 );

@@ -1,5 +1,9 @@
 // Runs one mocha describe body against every selected runtime, each with a fresh instance.
+import type { Keypair } from "@solana/web3.js";
+import type { HistoryReplay } from "../../harness/history.js";
 import { reportsEvents } from "../../harness/history.js";
+import { registryProgramSpec } from "../../harness/program.js";
+import { type RegistryFixture, useReplayedRegistry } from "../../harness/registry-fixture.js";
 import { type StartOptions, selectedRuntimeKinds, startRuntime } from "../../harness/runtimes.js";
 import type { RuntimeKind, TestRuntime } from "../../harness/types.js";
 
@@ -46,4 +50,26 @@ export function forEachRuntime(
       body(handle);
     });
   }
+}
+
+/** `forEachRuntime`'s start options for a runtime with the registry program, upgradeable by `upgradeAuthority`. */
+export function registryPrograms(upgradeAuthority: Keypair): () => StartOptions {
+  return () => ({ programs: [registryProgramSpec(upgradeAuthority.publicKey)] });
+}
+
+/**
+ * `forEachRuntime` on the runtimes that report events, each with a registry (`useReplayedRegistry`, upgradeable
+ * by `upgradeAuthority`) whose history head must equal the replay of its events after every passing test.
+ */
+export function forEachReplayedRegistry(
+  title: string,
+  body: (registry: { f: RegistryFixture; history: HistoryReplay }) => void,
+  upgradeAuthority: Keypair,
+): void {
+  forEachRuntime(
+    title,
+    (handle) => body(useReplayedRegistry(handle, upgradeAuthority)),
+    registryPrograms(upgradeAuthority),
+    { readsEvents: true },
+  );
 }

@@ -10,6 +10,9 @@ import { programEvents } from "../../harness/history.js";
 import type { RegistryFixture } from "../../harness/registry-fixture.js";
 import type { TestRuntime, TxResult } from "../../harness/types.js";
 
+/** Seconds in a day (deadlines, review periods and warps are written in days). */
+export const DAY = 86_400;
+
 type Events = IdlEvents<LumeRegistry>;
 /** An event's name as Anchor names it (camelCase). */
 export type EventName = keyof Events;
@@ -61,9 +64,15 @@ export function reportCu(rt: TestRuntime, label: string, result: TxResult): void
   logCu({ rt }, label, result);
 }
 
-/** Prints a result's compute units under the test (the numbers bench/program-cu.ts budgets). */
-export function logCu(h: { rt: TestRuntime }, label: string, result: TxResult): void {
+/**
+ * Prints a result's compute units under the test (the numbers bench/program-cu.ts budgets) and,
+ * given `budget`, asserts they stay under it.
+ */
+export function logCu(h: { rt: TestRuntime }, label: string, result: TxResult, budget?: number): void {
   console.log(`      ${label}: ${result.computeUnits} CU [${h.rt.name}]`);
+  if (budget !== undefined) {
+    assert.ok((result.computeUnits ?? 0) < budget, `${label} stays under ${budget.toLocaleString("en-US")} CU`);
+  }
 }
 
 /** The name of an Anchor enum value: `{ active: {} }` -> "active". */

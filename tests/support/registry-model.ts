@@ -39,10 +39,9 @@ export type ModelAction =
 export const CHECK_LEGAL = 1;
 export const CHECK_TECHNICAL = 2;
 
-export const PARTNER_ACTIONS = new Set([
+/** Every proposal action, in the order the fuzzer's `act` index picks them. */
+export const ACTION_KINDS = [
   "approvePartner",
-  "rejectApplication",
-  "setEndpointCategories",
   "addEndpoint",
   "removeEndpoint",
   "issueKey",
@@ -50,8 +49,17 @@ export const PARTNER_ACTIONS = new Set([
   "suspendPartner",
   "reinstatePartner",
   "revokePartner",
+  "setCouncil",
+  "grantRole",
+  "revokeRole",
+  "rejectApplication",
+  "setEndpointCategories",
   "requireReverification",
-]);
+] as const satisfies readonly ModelAction["kind"][];
+/** The actions on one partner: all but the council's and the roles'. */
+export const PARTNER_ACTIONS = new Set<string>(
+  ACTION_KINDS.filter((kind) => kind !== "setCouncil" && kind !== "grantRole" && kind !== "revokeRole"),
+);
 const PARTNER_MAY_REQUEST = new Set([
   "addEndpoint",
   "removeEndpoint",

@@ -14,12 +14,11 @@ import {
 } from "../../app/src/sdk/snapshot.js";
 import { signEnvelope } from "../../app/src/verifier/envelope.js";
 import { RequestVerifier } from "../../app/src/verifier/verifier.js";
-import { registryProgramSpec } from "../../harness/program.js";
 import { addresses, DEFAULT_ENDPOINT, type PartnerHandle, RegistryFixture } from "../../harness/registry-fixture.js";
-import { forEachRuntime } from "../support/for-each-runtime.js";
+import { forEachRuntime, registryPrograms } from "../support/for-each-runtime.js";
+import { DAY } from "../support/lifecycle.js";
 
 const { BN } = anchor;
-const DAY = 86_400;
 const upgradeAuthority = Keypair.generate();
 
 forEachRuntime(
@@ -104,5 +103,5 @@ forEachRuntime(
       assert.match(refused.detail, /technical re-verification was due/);
     });
   },
-  () => ({ programs: [registryProgramSpec(upgradeAuthority.publicKey)] }),
+  registryPrograms(upgradeAuthority),
 );

@@ -17,6 +17,7 @@ import {
   type SnapshotDelta,
 } from "../../app/src/sdk/snapshot-delta.js";
 import { RequestVerifier } from "../../app/src/verifier/verifier.js";
+import { admittedSnapshotPartner, snapshotEndpoint } from "../../harness/snapshot-partner.js";
 import { NOW, NOW_S, newKey, request, snapshotKeyOf, type TestKey } from "./fixture.js";
 
 const DAY = 86_400;
@@ -80,35 +81,12 @@ interface History {
 }
 
 function newPartner(id: number): SnapshotPartner {
-  return {
-    id,
-    address: `partner-${id}`,
-    authority: `authority-${id}`,
-    legalName: `Partner ${id}`,
-    status: "active",
-    stage: "admitted",
+  return admittedSnapshotPartner(id, {
     trafficModel: { allowedCategories: [0, 1, 2, 3], maxRequestsPerSecond: 100, burst: 2, maxBandwidthKbps: 1_000 },
     nextReviewAt: NOW_S + 3 * DAY,
-    suspensionExpiresAt: 0,
-    endpointSetVersion: 1,
-    technicalEndpointSetVersion: 1,
-    pendingChecks: [],
-    reverificationDeadline: 0,
-    keySetVersion: 1,
-    endpoints: [
-      {
-        index: 0,
-        address: `ep-${id}-0`,
-        host: "h",
-        port: 443,
-        protocol: "https",
-        categories: [0, 1],
-        status: "active",
-        changedInVersion: 1,
-      },
-    ],
+    endpoints: [snapshotEndpoint(0, `ep-${id}-0`, [0, 1])],
     keys: [snapshotKeyOf(KEYS[id % KEYS.length]!, 0)],
-  };
+  });
 }
 
 function genesis(): RegistrySnapshot {
@@ -167,16 +145,7 @@ function run(changes: Change[]): History {
       case "addEndpoint":
         edit(c.partner, (p) => {
           const index = p.endpoints.length;
-          p.endpoints.push({
-            index,
-            address: `ep-${p.id}-${index}`,
-            host: "h",
-            port: 443,
-            protocol: "https",
-            categories: c.categories,
-            status: "active",
-            changedInVersion: p.endpointSetVersion + 1,
-          });
+          p.endpoints.push(snapshotEndpoint(index, `ep-${p.id}-${index}`, c.categories, p.endpointSetVersion + 1));
           return { ...p, endpointSetVersion: p.endpointSetVersion + 1 };
         });
         break;
