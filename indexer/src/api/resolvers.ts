@@ -78,15 +78,8 @@ function registryView(row: AccountRow<"registry">) {
   const d = row.data;
   return {
     ...located(row),
-    ...pick(d, [
-      "councilEpoch",
-      "threshold",
-      "timeLockSeconds",
-      "policy",
-      "partnerCount",
-      "proposalCount",
-      "createdAt",
-    ]),
+    // Every stored field the schema's Registry names is served as it is, except these:
+    ...d,
     council: d.council.slice(0, d.councilLen),
     categories: d.categories.slice(0, d.categoryCount),
     changeCount: d.history.changeCount,

@@ -94,3 +94,37 @@ export function ErrorNote(props: { error: unknown }) {
     <p class="error">Could not load: {props.error instanceof Error ? props.error.message : String(props.error)}</p>
   );
 }
+
+// Table cells that hold just one of the above (most columns of the explorer's tables).
+
+export function TimeCell(props: { seconds: string | number | null | undefined }) {
+  return (
+    <td>
+      <Time seconds={props.seconds} />
+    </td>
+  );
+}
+
+export function AddressCell(props: { value: string | null | undefined; href?: string }) {
+  return (
+    <td>
+      <Address {...props} />
+    </td>
+  );
+}
+
+export function SignatureCell(props: { value: string }) {
+  return (
+    <td>
+      <Signature value={props.value} />
+    </td>
+  );
+}
+
+export function BadgeCell(props: { value: string }) {
+  return (
+    <td>
+      <Badge value={props.value} />
+    </td>
+  );
+}

@@ -2,7 +2,7 @@
 // by which proposal, and who can change the program's code.
 import { gql } from "../api.js";
 import { useLoaded } from "../data.js";
-import { Address, ErrorNote, Section, Table, Time, words } from "../format.js";
+import { Address, AddressCell, ErrorNote, Section, Table, Time, words } from "../format.js";
 import { Link } from "../router.js";
 import { ProgramCode } from "./program-code.js";
 
@@ -59,9 +59,7 @@ export function CouncilPage() {
               <Table scroll={false} headers={["Holder", "Granted", "Status"]}>
                 {holders.map((r) => (
                   <tr>
-                    <td>
-                      <Address value={r.holder} />
-                    </td>
+                    <AddressCell value={r.holder} />
                     <td>
                       <Time seconds={r.grantedAt} /> by{" "}
                       <Link href={`/proposal/${r.grantedByProposal}`}>proposal #{r.grantedByProposal}</Link>

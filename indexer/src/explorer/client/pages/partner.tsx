@@ -4,7 +4,19 @@
 // complete timeline of changes with the proposal that authorized each.
 import { gql } from "../api.js";
 import { useLoaded } from "../data.js";
-import { Address, Badge, DetailHeading, ErrorNote, Section, Signature, Table, Time, words } from "../format.js";
+import {
+  Address,
+  AddressCell,
+  Badge,
+  DetailHeading,
+  ErrorNote,
+  Section,
+  SignatureCell,
+  Table,
+  Time,
+  TimeCell,
+  words,
+} from "../format.js";
 import { Link } from "../router.js";
 
 interface Evidence {
@@ -136,12 +148,8 @@ function StageRow(props: { stage: string; by: string | null; at: string; evidenc
   return (
     <tr>
       <td>{props.stage}</td>
-      <td>
-        <Address value={props.by} />
-      </td>
-      <td>
-        <Time seconds={props.at} />
-      </td>
+      <AddressCell value={props.by} />
+      <TimeCell seconds={props.at} />
       <td>
         <EvidenceLink evidence={props.evidence} />
       </td>
@@ -154,9 +162,7 @@ function LaterCheckRow(props: { check: string; by: string; changeIndex: number; 
   return (
     <tr>
       <td>{props.check}</td>
-      <td>
-        <Address value={props.by} />
-      </td>
+      <AddressCell value={props.by} />
       <td class="muted">change {props.changeIndex}</td>
       <td>
         <EvidenceLink evidence={props.evidence} />
@@ -352,9 +358,7 @@ export function PartnerPage(props: { idOrAddress: string }) {
             {p.keys.map((k) => (
               <tr>
                 <td>{k.index}</td>
-                <td>
-                  <Address value={k.publicKey} />
-                </td>
+                <AddressCell value={k.publicKey} />
                 <td>
                   <Badge value={k.status} />
                   {k.status === "revoked" && <span class="muted"> ({words(k.revocationReason)})</span>}
@@ -365,12 +369,8 @@ export function PartnerPage(props: { idOrAddress: string }) {
                     </span>
                   )}
                 </td>
-                <td>
-                  <Time seconds={k.validFrom} />
-                </td>
-                <td>
-                  <Time seconds={k.validUntil} />
-                </td>
+                <TimeCell seconds={k.validFrom} />
+                <TimeCell seconds={k.validUntil} />
                 <td>{k.endpoints.length === 0 ? "all" : k.endpoints.map((e) => `#${e}`).join(", ")}</td>
               </tr>
             ))}
@@ -406,13 +406,9 @@ export function PartnerPage(props: { idOrAddress: string }) {
             <tr>
               <td>{e.changeIndex}</td>
               <td>{eventWords(e)}</td>
-              <td>
-                <Time seconds={e.data.change?.unixTimestamp ?? e.blockTime} />
-              </td>
+              <TimeCell seconds={e.data.change?.unixTimestamp ?? e.blockTime} />
               <td>{e.slot}</td>
-              <td>
-                <Signature value={e.signature} />
-              </td>
+              <SignatureCell value={e.signature} />
               <td>
                 {e.name !== "proposalCreated" && e.data.proposalId && e.data.proposalId !== "0" ? (
                   <Link href={`/proposal/${e.data.proposalId}`}>proposal #{e.data.proposalId}</Link>

@@ -3,7 +3,7 @@
 import { useState } from "preact/hooks";
 import { gql } from "../api.js";
 import { useLoaded } from "../data.js";
-import { Badge, ErrorNote, Table, Time, words } from "../format.js";
+import { Badge, BadgeCell, ErrorNote, Table, TimeCell, words } from "../format.js";
 import { Link, navigate, type Route } from "../router.js";
 
 const STATUSES = ["active", "underAudit", "reviewOverdue", "suspended", "revoked", "pending"];
@@ -164,18 +164,12 @@ export function PartnersPage(props: { route: Route }) {
                   <Link href={`/partner/${node.partnerId}`}>{node.legalName}</Link>{" "}
                   <span class="muted">{node.jurisdiction}</span>
                 </td>
-                <td>
-                  <Badge value={node.status} />
-                </td>
+                <BadgeCell value={node.status} />
                 <td>{words(node.stage)}</td>
                 <td class="num">{node.data.activeEndpoints}</td>
                 <td class="num">{node.data.activeKeys}</td>
-                <td>
-                  <Time seconds={node.nextReviewAt} />
-                </td>
-                <td>
-                  <Time seconds={node.data.updatedAt} />
-                </td>
+                <TimeCell seconds={node.nextReviewAt} />
+                <TimeCell seconds={node.data.updatedAt} />
               </tr>
             ))}
           </Table>

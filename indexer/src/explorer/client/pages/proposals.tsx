@@ -4,7 +4,17 @@
 import { useEffect, useState } from "preact/hooks";
 import { gql } from "../api.js";
 import { useLoaded } from "../data.js";
-import { Address, Badge, DetailHeading, ErrorNote, Signature, Table, Time } from "../format.js";
+import {
+  Address,
+  AddressCell,
+  BadgeCell,
+  DetailHeading,
+  ErrorNote,
+  SignatureCell,
+  Table,
+  Time,
+  TimeCell,
+} from "../format.js";
 import { Link, type Route } from "../router.js";
 
 interface ProposalRow {
@@ -154,15 +164,11 @@ export function ProposalsPage(props: { route: Route }) {
               <Link href={`/proposal/${p.proposalId}`}>#{p.proposalId}</Link>
             </td>
             <td>{p.description}</td>
-            <td>
-              <Badge value={p.status} />
-            </td>
+            <BadgeCell value={p.status} />
             <td>
               <Timing p={p} registry={registry} now={now} />
             </td>
-            <td>
-              <Time seconds={p.createdAt} />
-            </td>
+            <TimeCell seconds={p.createdAt} />
           </tr>
         ))}
       </Table>
@@ -238,16 +244,10 @@ export function ProposalPage(props: { id: string }) {
         <Table scroll={false} class="votes" headers={["Member", "Vote", "When", "Transaction"]}>
           {p.votes.map((v) => (
             <tr>
-              <td>
-                <Address value={v.data.member} />
-              </td>
+              <AddressCell value={v.data.member} />
               <td>{v.data.approve ? "approve" : "reject"}</td>
-              <td>
-                <Time seconds={v.data.change?.unixTimestamp} />
-              </td>
-              <td>
-                <Signature value={v.signature} />
-              </td>
+              <TimeCell seconds={v.data.change?.unixTimestamp} />
+              <SignatureCell value={v.signature} />
             </tr>
           ))}
         </Table>
