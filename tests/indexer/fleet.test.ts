@@ -7,6 +7,7 @@
 // the fleet gives the same verdicts as one fed by full snapshots, with no full reload after its first.
 import assert from "node:assert/strict";
 import type { IncomingMessage } from "node:http";
+import { createServer } from "node:net";
 import { Keypair } from "@solana/web3.js";
 import { createClient } from "graphql-ws";
 import WebSocket from "ws";
@@ -214,8 +215,8 @@ describe("replica fleet behind HAProxy (3 indexer processes, a surfnet)", functi
     assert.ok(snapshotFeed.traffic.snapshots > 2, JSON.stringify(snapshotFeed.traffic));
   });
 
-  it("npm run fleet -- --rpc-url: serves through HAProxy until Ctrl-C, which stops HAProxy and every replica", async () => {
-    const dir = tempDir();
+  /** `npm run fleet` with two replicas, once it says it is ready: its URL and its children's pids. */
+  async function startFleetScript(dir: string) {
     const script = RunningScript.start("indexer/src/fleet/main.ts", [
       "--rpc-url",
       net.surfnet.rpcUrl,
@@ -226,22 +227,56 @@ describe("replica fleet behind HAProxy (3 indexer processes, a surfnet)", functi
       "--port",
       "0",
       "--dir",
-      dir.dir,
+      dir,
     ]);
+    await script.waitForOutput("Ctrl-C stops everything.", 90_000);
+    const url = /GraphQL\s+(http:\S+)/.exec(script.stdout)![1]!;
+    const pids = [...script.stdout.matchAll(/pid (\d+)/g)].map((m) => Number(m[1]));
+    assert.equal(pids.length, 3, script.stdout); // two replicas and HAProxy
+    return { script, url, pids };
+  }
+
+  const isRunning = (pid: number) => {
     try {
-      await script.waitForOutput("Ctrl-C stops everything.", 90_000);
-      const url = /GraphQL\s+(http:\S+)/.exec(script.stdout)![1]!;
-      const pids = [...script.stdout.matchAll(/pid (\d+)/g)].map((m) => Number(m[1]));
-      assert.equal(pids.length, 3, script.stdout); // two replicas and HAProxy
-      const res = await fetch(url.replace(/\/graphql$/, "/healthz"));
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  it("npm run fleet -- --rpc-url: serves through HAProxy until Ctrl-C, which stops HAProxy and every replica", async () => {
+    const dir = tempDir();
+    let script: RunningScript | undefined;
+    try {
+      const fleet = await startFleetScript(dir.dir);
+      script = fleet.script;
+      const res = await fetch(fleet.url.replace(/\/graphql$/, "/healthz"));
       assert.equal(res.status, 200);
       assert.match(String(res.headers.get("x-lume-replica")), /^replica-[01]$/);
       const run = await script.stop("SIGINT");
       assert.equal(run.code, 0, run.stderr);
       assert.match(run.stdout, /Stopped \(SIGINT\): HAProxy and 2 replicas\./);
-      for (const pid of pids) assert.throws(() => process.kill(pid, 0), /ESRCH/, `process ${pid} still runs`);
+      for (const pid of fleet.pids) assert.ok(!isRunning(pid), `process ${pid} still runs`);
     } finally {
-      if (script.running) await script.stop("SIGKILL");
+      if (script?.running) await script.stop("SIGKILL");
+      dir.remove();
+    }
+  });
+
+  it("npm run fleet killed with SIGKILL (no handler runs): HAProxy and every replica end with it, the port is free again", async () => {
+    const dir = tempDir();
+    const fleet = await startFleetScript(dir.dir);
+    try {
+      const port = Number(new URL(fleet.url).port);
+      await fleet.script.stop("SIGKILL");
+      await until("HAProxy and both replicas ended", () => !fleet.pids.some(isRunning), 20_000);
+      // The balancer's port is free: something else can listen on it.
+      const server = createServer();
+      await new Promise<void>((ok, fail) => server.once("error", fail).listen(port, "127.0.0.1", ok));
+      await new Promise((ok) => server.close(ok));
+    } finally {
+      for (const pid of fleet.pids) if (isRunning(pid)) process.kill(pid, "SIGKILL");
       dir.remove();
     }
   });

@@ -8,6 +8,7 @@ import { type AddressInfo, createConnection, createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { UserError } from "../../../app/src/entry/user-error.js";
 import { type FleetReplicaAddress, haproxyConfig } from "./haproxy-config.js";
+import { spawnTied } from "./tied-child.js";
 
 export interface FleetOptions {
   replicas: number;
@@ -172,7 +173,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       ];
       const logPath = join(dir, `${name}.log`);
       const out = createWriteStream(logPath, { flags: "a" });
-      const child = spawn(process.execPath, args, {
+      const child = spawnTied(process.execPath, args, {
         cwd: REPO,
         env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? "warn" },
         stdio: ["ignore", "pipe", "pipe"],
@@ -228,8 +229,8 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     if ((await exitedPromise(check)) !== "0")
       throw new UserError(`HAProxy refused the generated ${configPath}: ${checkOut.trim()}`);
     const balancerLog = createWriteStream(join(dir, "haproxy.log"), { flags: "a" });
-    // -db: stay in the foreground (a child of the fleet, stopped with it).
-    const child = spawn(haproxy, ["-db", "-f", configPath], { stdio: ["ignore", "pipe", "pipe"] });
+    // -db: stay in the foreground (a child of the fleet, stopped with it, and ended if it dies).
+    const child = spawnTied(haproxy, ["-db", "-f", configPath], { stdio: ["ignore", "pipe", "pipe"] });
     child.stdout?.pipe(balancerLog);
     child.stderr?.pipe(balancerLog);
     balancer = { process: child, exited: exitedPromise(child) };
