@@ -248,6 +248,13 @@ describe("the auditor's explorer in headless Chromium (npm start stack, free por
       /re-verification required by \d{4}-\d\d-\d\d: status active → under audit \("explorer check"\)/,
     );
     await screenshot("partner-reverification");
+    // The partners list shows what the partner owes next to its status.
+    const listRow = async () => {
+      await open("/partners", "Northwind Data GmbH");
+      return page.locator("table.partners tbody tr", { has: page.locator(`a[href="/partner/${id}"]`) }).innerText();
+    };
+    assert.match(await listRow(), /under audit\s+technical re-verification due \S/);
+    await open(`/partner/${id}`, "Re-verification pending");
 
     // An endpoint the council adds now is pending audit until the technical re-audit below.
     const added = await cli(
@@ -295,6 +302,7 @@ describe("the auditor's explorer in headless Chromium (npm start stack, free por
       await page.locator("table.timeline").innerText(),
       /re-verification completed: status under audit → active/,
     );
+    assert.doesNotMatch(await listRow(), /re-verification due/);
   });
 
   it("integrity: green on a faithful index, red once an event's bytes are edited in the SQLite file", async () => {

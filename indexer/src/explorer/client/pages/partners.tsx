@@ -3,7 +3,7 @@
 import { useState } from "preact/hooks";
 import { gql } from "../api.js";
 import { useLoaded } from "../data.js";
-import { Badge, BadgeCell, ErrorNote, Table, TimeCell, words } from "../format.js";
+import { Badge, ErrorNote, Table, Time, TimeCell, words } from "../format.js";
 import { Link, navigate, type Route } from "../router.js";
 
 const STATUSES = ["active", "underAudit", "reviewOverdue", "suspended", "revoked", "pending"];
@@ -40,6 +40,9 @@ interface PartnerRow {
   status: string;
   stage: string;
   nextReviewAt: string;
+  /** Re-verifications owed since admission ("legal", "technical"), due by reverificationDeadline. */
+  pendingChecks: string[];
+  reverificationDeadline: string;
   data: { activeEndpoints: number; activeKeys: number; updatedAt: string };
 }
 
@@ -56,10 +59,22 @@ const QUERY = `query ($first: Int, $after: String, $status: String, $stage: Stri
   partners(first: $first, after: $after, status: $status, stage: $stage, search: $search) {
     totalCount
     pageInfo { hasNextPage endCursor }
-    edges { cursor node { address partnerId legalName jurisdiction status stage nextReviewAt data } }
+    edges {
+      cursor
+      node { address partnerId legalName jurisdiction status stage nextReviewAt pendingChecks reverificationDeadline data }
+    }
   }
   partnerCounts { status stage count }
 }`;
+
+/** The re-verifications a partner owes, and when they are due (nodes refuse it once overdue). */
+function PendingChecks(props: { row: PartnerRow }) {
+  return (
+    <span class="badge badge-pending">
+      {props.row.pendingChecks.join(" + ")} re-verification due <Time seconds={props.row.reverificationDeadline} />
+    </span>
+  );
+}
 
 /** A search that is a partner id or a base58 address goes straight to that partner. */
 function directTarget(search: string): string | null {
@@ -164,7 +179,15 @@ export function PartnersPage(props: { route: Route }) {
                   <Link href={`/partner/${node.partnerId}`}>{node.legalName}</Link>{" "}
                   <span class="muted">{node.jurisdiction}</span>
                 </td>
-                <BadgeCell value={node.status} />
+                <td>
+                  <Badge value={node.status} />
+                  {node.pendingChecks.length > 0 && (
+                    <>
+                      {" "}
+                      <PendingChecks row={node} />
+                    </>
+                  )}
+                </td>
                 <td>{words(node.stage)}</td>
                 <td class="num">{node.data.activeEndpoints}</td>
                 <td class="num">{node.data.activeKeys}</td>
