@@ -169,6 +169,16 @@ async function measure(kind: RuntimeKind): Promise<Figures> {
   );
   record("attest_legal (re-verification)", await f.attest("legal", partner.address, legal));
   record("attest_technical (last pending check: 2 events)", await f.attest("technical", partner.address, technical));
+  // Deviation reports from distinct reporting nodes; the threshold's report also requires a
+  // technical re-verification (the partner goes under audit), which an audit then clears.
+  const { deviationThreshold } = (await f.registry()).policy;
+  for (let i = 1; i <= deviationThreshold; i++) {
+    const { result } = await f.reportDeviation(await f.grantRole("reportingNode"), partner.address, 0, 900);
+    if (i === 1) record("report_deviation", result);
+    else if (i === deviationThreshold) record("report_deviation (reaching the threshold)", result);
+    else f.assertOk(result, "report_deviation");
+  }
+  f.assertOk(await f.attest("technical", partner.address, technical), "the technical audit the threshold required");
   const timeLock = (await f.registry()).timeLockSeconds;
   f.assertOk(
     await f.pass(reverify(false, true, (await f.now()) + timeLock + 60), partner.address, [partner.address]),
