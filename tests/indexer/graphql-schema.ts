@@ -1,7 +1,8 @@
 // The object types of the indexer's GraphQL schema (indexer/src/api/schema.graphql.ts) that the
 // tests read, as TypeScript, field for field: a test types each answer as the fields it selects
 // (`Pick<Partner, "partnerId" | "status">`), so a field renamed in the schema and here makes tsc
-// name every test that still reads the old one. Scalars: Long is a JSON number; JSON fields carry
+// name every test that still reads the old one; graphql-schema.test.ts checks the copy against the
+// schema (the same fields, nullable in the same places). Scalars: Long is a JSON number; JSON fields carry
 // the decoded data as the IDL types it (indexer/src/store/row-data.ts) where the schema says whose.
 import type { RegistrySnapshot } from "../../app/src/sdk/snapshot.js";
 import type { Json } from "../../indexer/src/decoder/normalize.js";
@@ -187,7 +188,7 @@ export interface Transaction {
   slot: Long;
   blockTime: Long | null;
   ok: boolean;
-  err: Json;
+  err: Json | null;
   programError: { code: number; name: string; message: string } | null;
   signers: string[];
   instructions: Json;
