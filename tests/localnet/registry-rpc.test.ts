@@ -5,6 +5,7 @@ import anchor from "@coral-xyz/anchor";
 import { type Keypair, SendTransactionError } from "@solana/web3.js";
 import { registryErrorOf } from "../../app/src/sdk/errors.js";
 import { innerInstructionsOf, registryEventsOf } from "../../app/src/sdk/events.js";
+import { catalogueNames } from "../../app/src/sdk/fixed-text.js";
 import { registryAddress } from "../../app/src/sdk/pda.js";
 import { registryProgram } from "../../app/src/sdk/program.js";
 import { RegistryProvider } from "../../app/src/sdk/provider.js";
@@ -133,10 +134,7 @@ describe("registry over JSON-RPC (surfnet)", function () {
     assert.ok(registry.initializedBy.equals(net.upgradeAuthority.publicKey));
     assert.deepEqual(registry.council.slice(0, registry.councilLen).map(String), args.council.map(String));
     assert.deepEqual(registry.policy, args.policy);
-    const categories = registry.categories
-      .slice(0, registry.categoryCount)
-      .map((c) => Buffer.from(c.bytes.slice(0, c.len)).toString());
-    assert.deepEqual(categories, args.categories);
+    assert.deepEqual(catalogueNames(registry), args.categories);
     assert.ok(registry.history.changeCount.eq(new BN(1)));
     // The program reads the surfnet's Clock: wall-clock time at start.
     const createdAt = registry.createdAt.toNumber();

@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import anchor from "@coral-xyz/anchor";
 import { Keypair, PublicKey } from "@solana/web3.js";
+import { fixedText } from "../../app/src/sdk/fixed-text.js";
 import { PROGRAM_ID } from "../../harness/program.js";
 import { addresses, DEFAULT_ENDPOINT, type PartnerHandle, RegistryFixture } from "../../harness/registry-fixture.js";
 import { forEachRuntime, registryPrograms } from "../support/for-each-runtime.js";
@@ -12,8 +13,6 @@ import { DAY, logCu, variant } from "../support/lifecycle.js";
 
 const { BN } = anchor;
 const upgradeAuthority = Keypair.generate();
-
-const text = (s: { len: number; bytes: number[] }): string => Buffer.from(s.bytes.slice(0, s.len)).toString("utf8");
 
 interface KeyOptions {
   publicKey?: PublicKey;
@@ -70,7 +69,7 @@ forEachRuntime(
         const endpoint = await f.endpoint(p.address, 1);
         assert.ok(endpoint.partner.equals(p.address));
         assert.equal(endpoint.index, 1);
-        assert.equal(text(endpoint.host), "edge-2.partner.example");
+        assert.equal(fixedText(endpoint.host), "edge-2.partner.example");
         assert.equal(endpoint.port, 8443);
         assert.equal(variant(endpoint.protocol), "wss");
         assert.equal(endpoint.categories.toNumber(), 0b101);
@@ -200,7 +199,7 @@ forEachRuntime(
         assert.equal(variant(endpoint.status), "removed");
         assert.equal(endpoint.removedAt.toNumber(), now);
         assert.equal(endpoint.proposalId.toNumber(), id);
-        assert.equal(text(endpoint.host), "edge-2.partner.example");
+        assert.equal(fixedText(endpoint.host), "edge-2.partner.example");
         const after = await f.partner(p.address);
         assert.equal(after.activeEndpoints, before.activeEndpoints - 1);
         assert.equal(after.endpointSetVersion, before.endpointSetVersion + 1);

@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import anchor from "@coral-xyz/anchor";
 import { Keypair, PublicKey } from "@solana/web3.js";
+import { catalogueNames } from "../../app/src/sdk/fixed-text.js";
 import { DEFAULT_POLICY, type PolicyArgs, PROGRAM_ID } from "../../harness/program.js";
 import {
   addresses,
@@ -17,11 +18,6 @@ import { logCu, variant } from "../support/lifecycle.js";
 
 const { BN } = anchor;
 const upgradeAuthority = Keypair.generate();
-
-const names = (registry: { categoryCount: number; categories: { len: number; bytes: number[] }[] }): string[] =>
-  registry.categories
-    .slice(0, registry.categoryCount)
-    .map((c) => Buffer.from(c.bytes.slice(0, c.len)).toString("utf8"));
 
 forEachRuntime(
   "governance actions",
@@ -158,7 +154,7 @@ forEachRuntime(
 
         const registry = await f.registry();
         assert.equal(registry.categoryCount, before.categoryCount + 1);
-        assert.deepEqual(names(registry), [...names(before), "dns-resolve"]);
+        assert.deepEqual(catalogueNames(registry), [...catalogueNames(before), "dns-resolve"]);
         const event = f.event(result, "categoryChanged");
         assert.equal(event.index, before.categoryCount);
         assert.equal(event.name, "dns-resolve");
@@ -199,9 +195,9 @@ forEachRuntime(
         logCu(h, "execute RenameCategory", result);
         const registry = await f.registry();
         assert.equal(registry.categoryCount, before.categoryCount);
-        const expected = names(before);
+        const expected = catalogueNames(before);
         expected[2] = "content-crawl";
-        assert.deepEqual(names(registry), expected);
+        assert.deepEqual(catalogueNames(registry), expected);
         const event = f.event(result, "categoryChanged");
         assert.equal(event.index, 2);
         assert.equal(event.name, "content-crawl");
@@ -365,14 +361,14 @@ forEachRuntime(
         f.adoptCouncil(newCouncil, 2);
         await f.warp(f.options.timeLockSeconds);
         f.assertOk(await f.execute(id, [], newCouncil[1]), "execute");
-        assert.ok(names(await f.registry()).includes("by-new"));
+        assert.ok(catalogueNames(await f.registry()).includes("by-new"));
       });
 
       it("proposals of the old council are stale: neither votes nor execution (ProposalStale)", async () => {
         f.assertError(await f.vote("approve", newCouncil[0]!, openProposal), "ProposalStale");
         f.assertError(await f.vote("approve", newCouncil[1]!, openProposal), "ProposalStale");
         f.assertError(await f.execute(approvedProposal), "ProposalStale");
-        assert.ok(!names(await f.registry()).includes("approved-one"));
+        assert.ok(!catalogueNames(await f.registry()).includes("approved-one"));
       });
 
       it("the fixture's short-hands work with the new council (up to 16 members)", async () => {
@@ -411,7 +407,7 @@ forEachRuntime(
       assert.equal(f.event(result, "categoryChanged").index, 63);
       const registry = await f.registry();
       assert.equal(registry.categoryCount, 64);
-      assert.equal(names(registry)[63], "c63");
+      assert.equal(catalogueNames(registry)[63], "c63");
       f.assertError(await f.execute(sixtyFifth), "TooManyCategories");
       assert.equal((await f.registry()).categoryCount, 64);
       // A full catalogue is refused up front, when the addition is proposed.

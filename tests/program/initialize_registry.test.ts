@@ -77,7 +77,7 @@ forEachRuntime(
       assert.ok(registry.council.slice(args.council.length).every((k) => k.equals(PublicKey.default)));
       assert.deepEqual(registry.policy, args.policy);
       assert.equal(registry.categoryCount, args.categories.length);
-      const names = registry.categories.map((c) => Buffer.from(c.bytes.slice(0, c.len)).toString("utf8"));
+      const names = registry.categories.map(fixedText);
       assert.deepEqual(names.slice(0, args.categories.length), args.categories);
       assert.ok(names.slice(args.categories.length).every((n) => n === ""));
       assert.ok(registry.partnerCount.eq(new BN(0)));
@@ -277,4 +277,5 @@ forEachRuntime(
   registryPrograms(upgradeAuthority),
 );
 
+import { fixedText } from "../../app/src/sdk/fixed-text.js";
 import { registryErrorCode as codeOf } from "../../harness/program.js";

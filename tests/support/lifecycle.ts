@@ -19,10 +19,8 @@ export type EventName = keyof Events;
 /** Any registry event as Anchor's coder decodes it. */
 export type AnyEvent = Events[EventName];
 
-/** A `FixedStr<N>` (`{ len, bytes }`) as text. */
-export function text(value: { len: number; bytes: number[] }): string {
-  return Buffer.from(value.bytes.slice(0, value.len)).toString("utf8");
-}
+/** A `FixedStr<N>` (`{ len, bytes }`) as text (the SDK's decoding). */
+export { fixedText as text } from "../../app/src/sdk/fixed-text.js";
 
 /**
  * The registry's events in `result`, decoded by Anchor's coder: read from the transaction's inner
