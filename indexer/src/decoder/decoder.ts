@@ -1,4 +1,4 @@
-// Decodes raw chain data with the program's IDL (Anchor's coders, via the SDK's typed Program):
+// Decodes raw chain data with the program's IDL (Anchor's coders over the SDK's camelCase IDL):
 // accounts by discriminator, events from the program's self-CPI event instructions (inner
 // instructions; never from logs, which validators truncate), instruction arguments. Anything
 // unknown or malformed is counted and reported, never thrown.
