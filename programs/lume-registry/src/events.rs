@@ -106,14 +106,12 @@ macro_rules! program_events {
         /// event's body in `defs`.
         #[cfg(feature = "idl-build")]
         pub fn idl_events(defs: &mut $crate::interface::idl::TypeDefs) -> Vec<$crate::interface::idl::Value> {
-            use $crate::interface::idl::{json, IdlType};
-            vec![$({
-                <$name as IdlType>::register(defs);
-                json!({
-                    "name": stringify!($name),
-                    "discriminator": <$name as $crate::events::Event>::DISCRIMINATOR,
-                })
-            }),*]
+            use $crate::interface::idl::{named_entries, IdlType, TypeDefs};
+            named_entries(&[$((
+                stringify!($name),
+                <$name as $crate::events::Event>::DISCRIMINATOR,
+                <$name as IdlType>::register as fn(&mut TypeDefs),
+            )),*], defs)
         }
     };
 }

@@ -53,22 +53,25 @@ pub fn create_account_data(lamports: u64, space: u64) -> [u8; CREATE_ACCOUNT_LEN
     data
 }
 
+/// The data of a System instruction whose one field is a `u64` (Transfer, Allocate).
+#[inline(always)]
+fn tag_and_u64(tag: u32, value: u64) -> [u8; TAG_LEN + U64_LEN] {
+    let mut data = [0u8; TAG_LEN + U64_LEN];
+    data[..TAG_LEN].copy_from_slice(&tag.to_le_bytes());
+    data[TAG_LEN..].copy_from_slice(&value.to_le_bytes());
+    data
+}
+
 /// `Transfer` of `lamports`.
 #[inline(always)]
 pub fn transfer_data(lamports: u64) -> [u8; TRANSFER_LEN] {
-    let mut data = [0u8; TRANSFER_LEN];
-    data[..TAG_LEN].copy_from_slice(&tag::TRANSFER.to_le_bytes());
-    data[TAG_LEN..].copy_from_slice(&lamports.to_le_bytes());
-    data
+    tag_and_u64(tag::TRANSFER, lamports)
 }
 
 /// `Allocate` of `space` bytes.
 #[inline(always)]
 pub fn allocate_data(space: u64) -> [u8; ALLOCATE_LEN] {
-    let mut data = [0u8; ALLOCATE_LEN];
-    data[..TAG_LEN].copy_from_slice(&tag::ALLOCATE.to_le_bytes());
-    data[TAG_LEN..].copy_from_slice(&space.to_le_bytes());
-    data
+    tag_and_u64(tag::ALLOCATE, space)
 }
 
 /// `Assign` to this program.

@@ -117,6 +117,22 @@ pub fn field(name: &str, docs_value: Value, ty: Value) -> Value {
     f
 }
 
+/// An account or event type as the IDL lists it: its name, its discriminator,
+/// and how to register its body.
+pub type NamedEntry = (&'static str, [u8; 8], fn(&mut TypeDefs));
+
+/// The IDL's `accounts` or `events`: `{ name, discriminator }` for each entry,
+/// registering each body in `defs`.
+pub fn named_entries(entries: &[NamedEntry], defs: &mut TypeDefs) -> Vec<Value> {
+    entries
+        .iter()
+        .map(|(name, discriminator, register)| {
+            register(defs);
+            json!({ "name": name, "discriminator": discriminator })
+        })
+        .collect()
+}
+
 /// Base58 text of an address.
 pub fn base58(address: &Address) -> String {
     bs58::encode(address.as_ref()).into_string()

@@ -37,14 +37,12 @@ macro_rules! account_types {
         /// account's body in `defs`.
         #[cfg(feature = "idl-build")]
         pub fn idl_accounts(defs: &mut $crate::interface::idl::TypeDefs) -> Vec<$crate::interface::idl::Value> {
-            use $crate::interface::idl::{json, IdlType};
-            vec![$({
-                <$ty as IdlType>::register(defs);
-                json!({
-                    "name": stringify!($ty),
-                    "discriminator": <$ty as $crate::state::AccountType>::DISCRIMINATOR,
-                })
-            }),*]
+            use $crate::interface::idl::{named_entries, IdlType, TypeDefs};
+            named_entries(&[$((
+                stringify!($ty),
+                <$ty as $crate::state::AccountType>::DISCRIMINATOR,
+                <$ty as IdlType>::register as fn(&mut TypeDefs),
+            )),*], defs)
         }
     };
 }
