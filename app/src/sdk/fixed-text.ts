@@ -17,9 +17,3 @@ export function fixedText(value: FixedText): string {
 export function catalogueNames(registry: { categories: FixedText[]; categoryCount: number }): string[] {
   return registry.categories.slice(0, registry.categoryCount).map(fixedText);
 }
-
-/** `{ len, bytes }` and nothing else: the shape of a decoded `FixedStr<N>`. */
-export function isFixedText(value: Record<string, unknown>): value is Record<string, unknown> & FixedText {
-  const keys = Object.keys(value);
-  return keys.length === 2 && typeof value.len === "number" && Array.isArray(value.bytes);
-}

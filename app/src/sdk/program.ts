@@ -50,7 +50,10 @@ export function camelCaseIdl(idl: LumeRegistry): LumeRegistry {
   return walk(idl) as LumeRegistry;
 }
 
-/** Anchor's coders of the registry (accounts, events, instructions), as a `Program` has them: decoding needs no connection. */
-export function registryCoder(): anchor.BorshCoder {
-  return new anchor.BorshCoder(camelCaseIdl(LUME_REGISTRY_IDL));
+/**
+ * Anchor's coders of the registry (accounts, events, instructions), as a `Program` has them:
+ * decoding needs no connection. `idl`: the camelCase IDL, if the caller already holds it.
+ */
+export function registryCoder(idl: LumeRegistry = camelCaseIdl(LUME_REGISTRY_IDL)): anchor.BorshCoder {
+  return new anchor.BorshCoder(idl);
 }

@@ -102,7 +102,7 @@ export class RegistryDecoder {
   /** The IDL with `Program`'s camelCase names (its address: the program this decoder reads). */
   readonly idl: LumeRegistry;
   /** Anchor's coders: the reference decoding, events and instruction arguments. */
-  readonly coder: anchor.BorshCoder = registryCoder();
+  readonly coder: anchor.BorshCoder;
   readonly programKey: PublicKey;
   /** The hot path: accounts decoded straight from the IDL's layouts (Anchor's coder is the reference). */
   readonly fast: FastAccountDecoder;
@@ -112,6 +112,7 @@ export class RegistryDecoder {
 
   constructor(programId?: PublicKey) {
     this.idl = camelCaseIdl(registryIdl(programId));
+    this.coder = registryCoder(this.idl);
     this.programKey = new PublicKey(this.idl.address);
     this.fast = compileAccountDecoder(this.idl as unknown as IdlLike);
   }

@@ -2,7 +2,7 @@
 // hex, fixed strings ({len, bytes}) → text, unit enum variants ({ active: {} }) → "active".
 import anchor from "@coral-xyz/anchor";
 import { PublicKey } from "@solana/web3.js";
-import { fixedText, isFixedText } from "../../../app/src/sdk/fixed-text.js";
+import { type FixedText, fixedText } from "../../../app/src/sdk/fixed-text.js";
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
@@ -27,8 +27,10 @@ export function normalize(value: unknown): Json {
   }
   if (typeof value === "object") {
     const record = value as Record<string, unknown>;
-    if (isFixedText(record)) return fixedText(record);
     const keys = Object.keys(record);
+    // A decoded FixedStr<N> is `{ len, bytes }` and nothing else.
+    if (keys.length === 2 && typeof record.len === "number" && Array.isArray(record.bytes))
+      return fixedText(record as unknown as FixedText);
     if (keys.length === 1) {
       const inner = record[keys[0]!];
       if (typeof inner === "object" && inner !== null && !Array.isArray(inner) && Object.keys(inner).length === 0)
