@@ -5,12 +5,12 @@
 // clean, no event stored or delivered twice and none lost. `npm test` runs a small burst;
 // `npm run test:faults` the issue's size (LUME_KILL_TXS=5000, LUME_KILL_COUNT=20).
 import assert from "node:assert/strict";
-import { createServer } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Keypair } from "@solana/web3.js";
 import Database from "better-sqlite3";
 import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
+import { freePort } from "../../app/src/entry/free-port.js";
 import type { RegistryFixture } from "../../harness/registry-fixture.js";
 import { useRegistrySurfnet } from "../../harness/surfnet.js";
 import { RegistryDecoder } from "../../indexer/src/decoder/decoder.js";
@@ -23,14 +23,6 @@ import { surfnetFixture, tempDir, until } from "./support.js";
 const TXS = Number(process.env.LUME_KILL_TXS ?? 300);
 const KILLS = Number(process.env.LUME_KILL_COUNT ?? 3);
 const SEED = Number(process.env.LUME_KILL_SEED ?? 7);
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe(`kill -9 during a burst: ${KILLS} kills in ${TXS} transactions (lume-indexer process, surfnet, SQLite, GraphQL over WebSocket)`, function () {
   this.timeout(300_000 + TXS * 200);

@@ -2,13 +2,13 @@
 // shapes as the program tests) over real JSON-RPC, an indexer on a SQLite file in a temp dir,
 // and its GraphQL server on an ephemeral port.
 import { mkdtempSync, rmSync } from "node:fs";
-import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import anchor from "@coral-xyz/anchor";
 import { Keypair } from "@solana/web3.js";
 import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
+import { freePort } from "../../app/src/entry/free-port.js";
 import { signEnvelope } from "../../app/src/verifier/envelope.js";
 import { addresses, type FixtureOptions, type PartnerHandle, RegistryFixture } from "../../harness/registry-fixture.js";
 import { SOL, type SurfnetSuite, useRegistrySurfnet } from "../../harness/surfnet.js";
@@ -167,14 +167,8 @@ export function syntheticTransaction(
   };
 }
 
-/** A loopback port nothing listens on (taken from the OS, then released). */
-export async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+/** A loopback port nothing listens on (free a moment ago). */
+export const closedPort = (): Promise<number> => freePort("127.0.0.1");
 
 /** A loopback URL nothing listens on (a port that was free a moment ago). */
 export async function closedPortUrl(): Promise<string> {

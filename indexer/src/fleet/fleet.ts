@@ -4,8 +4,9 @@
 // subscriber moved to another replica resumes where it was (docs/subscriptions.md).
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { type AddressInfo, createConnection, createServer } from "node:net";
+import { createConnection } from "node:net";
 import { join, resolve } from "node:path";
+import { freePort } from "../../../app/src/entry/free-port.js";
 import { UserError } from "../../../app/src/entry/user-error.js";
 import { type FleetReplicaAddress, haproxyConfig } from "./haproxy-config.js";
 import { spawnTied } from "./tied-child.js";
@@ -58,17 +59,6 @@ export interface Fleet {
 }
 
 const REPO = resolve(import.meta.dirname, "../../..");
-
-export async function freePort(host = "127.0.0.1"): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((ok, fail) => {
-    server.once("error", fail);
-    server.listen(0, host, ok);
-  });
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((ok) => server.close(() => ok()));
-  return port;
-}
 
 function exitedPromise(child: ChildProcess): Promise<string> {
   return new Promise((ok) => {
