@@ -213,7 +213,8 @@ describe("replica fleet behind HAProxy (3 indexer processes, a surfnet)", functi
     assert.deepEqual(verdicts(bySnapshots, 20), verdicts(byDeltas, 30));
     // Deltas: one full snapshot (the first), resumed across the kill without another.
     assert.equal(deltaFeed.traffic.snapshots, 1, JSON.stringify(deltaFeed.traffic));
-    assert.ok(snapshotFeed.traffic.snapshots > 2, JSON.stringify(snapshotFeed.traffic));
+    // Snapshots: the first and at least one refetch (two revocations close together may be read by one).
+    assert.ok(snapshotFeed.traffic.snapshots >= 2, JSON.stringify(snapshotFeed.traffic));
   });
 
   /** `npm run fleet` with two replicas, once it says it is ready: its URL and its children's pids. */
