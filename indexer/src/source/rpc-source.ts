@@ -61,6 +61,8 @@ export class RpcSource implements ChainSource {
   private watchdog: ReturnType<typeof setInterval> | undefined;
   private registryPoll: ReturnType<typeof setInterval> | undefined;
   private lastSlotAt = Date.now();
+  /** Set when a repair resubscribed, cleared by the next slot notification. */
+  private resubscribedWithoutSlot = false;
   private stopped = false;
   private pendingAccounts: RawAccountUpdate[] = [];
   private flushScheduled = false;
@@ -176,6 +178,7 @@ export class RpcSource implements ChainSource {
     );
     const slotId = this.connection.onSlotChange((info) => {
       this.lastSlotAt = Date.now();
+      this.resubscribedWithoutSlot = false;
       this.latestSlot = Math.max(this.latestSlot, info.slot);
       sink.chainSlot(info.slot);
     });
@@ -227,9 +230,14 @@ export class RpcSource implements ChainSource {
           // A socket that does not even answer an unsubscribe is open but dead (seen: a PubSub
           // connection that went silent; web3.js waits for the answer forever, and so did this
           // repair). Cut it: web3.js reconnects and subscribes afresh, and "open" repairs again.
-          const answered = await settlesWithin(this.unsubscribe(), UNSUBSCRIBE_TIMEOUT_MS);
+          // A socket still silent after the last repair resubscribed is dead too: an unsubscribe of
+          // subscriptions the server never confirmed resolves without asking it (web3.js), so that
+          // probe alone let the repair loop on a silent socket (health.test.ts, 2 runs in 4).
+          const unsubscribed = this.unsubscribe();
+          const answered = !this.resubscribedWithoutSlot && (await settlesWithin(unsubscribed, UNSUBSCRIBE_TIMEOUT_MS));
           if (!answered) this.cutSocket();
           this.subscribe(sink);
+          this.resubscribedWithoutSlot = true;
         }
         const slot = await retryRead(() => this.connection.getSlot(this.commitment));
         sink.chainSlot(slot);
